@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * app.h: the public header of src/app, used by main.c alone: the settings
+ * and the entry points of each subcommand.
+ */
+#ifndef PARLEY_APP_H
+#define PARLEY_APP_H
+
+#include "../base/base.h"
+
+struct app_config {
+	const char *listen;     /* "ADDR:PORT" */
+	const char *db;         /* "sqlite:PATH" or "postgres://..." */
+	const char *site_name;
+	int64_t archive_after;  /* seconds; 0 = never */
+	unsigned threads;       /* worker threads */
+	bool trust_proxy;       /* believe X-Forwarded-Proto from loopback */
+};
+
+int app_serve(const struct app_config *cfg);
+int app_init_db(const struct app_config *cfg);
+int app_demo(const struct app_config *cfg, long posts, unsigned seed);
+int app_admin(const struct app_config *cfg, int argc, char **argv,
+    bool admin);
+
+#endif

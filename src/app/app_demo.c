@@ -1,0 +1,1718 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * app_demo.c: `parley demo`, which fills a database with neutral generated
+ * content (communities, users, link and text posts, comment threads and
+ * votes) so that a newcomer sees a living forum.
+ *
+ * Design notes:
+ * - Everything is generated from word lists and sentence templates by a
+ *   small xorshift64* generator seeded from --seed, so one seed always
+ *   gives the same forum (rand() would differ between C libraries).
+ * - The content goes through the store's domain functions, exactly as the
+ *   pages write it: scores, hot rank, comment counts and user points are
+ *   the store's to keep, and markdown is rendered once with md_render.
+ * - It scales to millions of posts: work is grouped in transactions of
+ *   about BATCH_ITEMS writes (the domain functions nest savepoints inside
+ *   them), and one arena holds everything of a batch and is reset after
+ *   it, so memory stays flat however many posts are asked for. Votes per
+ *   post shrink for large runs and users grow with posts, so a million
+ *   posts stay in minutes and no user writes half the site.
+ * - Posts are created in time order, from about a year ago to now, more
+ *   of them recent; those older than the default archive_after (180 days)
+ *   show archived threads. Comments and votes come after what they answer.
+ *   The last post is one large thread (THREAD_MIN comments or more, nested
+ *   to THREAD_DEPTH) in the first community, so deep threads and "continue
+ *   this thread" can be seen whatever the size.
+ * - A database that already holds the demo (user "alice" exists) is left
+ *   alone, so running the command twice adds nothing.
+ */
+#include "app_int.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEMO_PASSWORD "parley-demo"
+#define MARKER_USER "alice"      /* its presence means the demo ran */
+#define BATCH_ITEMS 5000         /* writes per transaction */
+#define DAY 86400
+#define POST_SPAN (365 * DAY)    /* posts reach back this far */
+#define BASE_USERS 60            /* users of a small demo */
+#define MAX_USERS 20000          /* users of the largest demo */
+#define POSTS_PER_USER 50        /* beyond the base, one user per this many */
+#define THREAD_MIN 330           /* comments of the large thread, at least */
+#define THREAD_DEPTH 14          /* deepest reply in the large thread */
+#define MAX_DEPTH 12             /* deepest reply in other threads */
+#define MAX_VOTERS 200           /* votes on one post or comment, at most */
+#define STICKY_MIN_POSTS 100     /* smaller demos get no welcome posts */
+
+/* ---- word lists ---------------------------------------------------------
+ *
+ * Templates fill slots written as {x}: {t} a thing of the topic, {T} the
+ * same capitalised, {u} another thing, {n} a small number, {y} a recent
+ * year, {c} a century from the 11th to the 19th, {w} a Wikipedia article
+ * of the topic.
+ * Lists end with NULL.
+ */
+
+/* One community and what its posts and comments talk about. */
+struct topic {
+	const char *name;             /* community name */
+	const char *title;
+	const char *description;      /* markdown */
+	const char *rules;            /* markdown */
+	int weight;                   /* share of the posts, relative */
+	int link_pct;                 /* percentage of link posts */
+	const char *const *things;    /* fills {t}, {T} and {u} */
+	const char *const *titles;    /* title templates of this topic */
+	const char *const *lines;     /* sentences for posts and comments */
+	const char *const *wiki;      /* article names for links */
+};
+
+static const struct topic topics[] = {
+{
+	.name = "gardening",
+	.title = "Gardening",
+	.description =
+	    "Vegetables, flowers, houseplants and everything that grows in "
+	    "between.\n\n"
+	    "Share your **harvests**, your *failures* and your questions. "
+	    "Beginners are very welcome: nobody was born knowing when to plant "
+	    "garlic.\n",
+	.rules =
+	    "1. Be kind, especially to beginners.\n"
+	    "2. Say roughly where you garden (climate or zone) when you ask "
+	    "for advice.\n"
+	    "3. No selling seeds or plants in posts; use the weekly swap "
+	    "thread.\n"
+	    "4. Photos are welcome as links; describe what they show.\n",
+	.weight = 12,
+	.link_pct = 25,
+	.things = (const char *const[]){
+		"tomatoes", "raised beds", "compost", "basil", "seedlings",
+		"peppers", "garlic", "mulch", "container plants", "succulents",
+		"fruit trees", "pollinator plants", "drip irrigation",
+		"cover crops", "strawberries", "houseplants", "rhubarb",
+		"potatoes", "herbs", "cold frames", "heirloom beans",
+		"sunflowers", "leaf mould", NULL },
+	.titles = (const char *const[]){
+		"What is eating my {t}?",
+		"First {t} harvest of the year",
+		"Overwintering {t}: worth the effort?",
+		"Frost warning tonight, how are you protecting your {t}?",
+		"Balcony update: {t} and {u} side by side",
+		"Soil test came back, any advice on {t}?",
+		"Companion planting {t} with {u}?",
+		"Finally sorted out my {t} this weekend",
+		"Is it too late in the season for {t}?",
+		"Year two of growing {t} from seed",
+		NULL },
+	.lines = (const char *const[]){
+		"The soil here is heavy clay, so {t} has always been a struggle.",
+		"I water early in the morning and mulch heavily around the {t}.",
+		"Last spring a late frost took out most of my {t}.",
+		"Slugs seem to love {t} more than anything else in the garden.",
+		"A thick layer of compost did more for the {t} than any "
+		    "fertiliser.",
+		"The {t} are in the sunniest corner, right next to the {u}.",
+		"Next year I'm going to start the {t} indoors a few weeks "
+		    "earlier.",
+		"Rotating the beds every season has really cut down on disease.",
+		NULL },
+	.wiki = (const char *const[]){
+		"Companion_planting", "Compost", "Raised-bed_gardening",
+		"Permaculture", "Heirloom_plant", "Mulch", "Crop_rotation",
+		"Cover_crop", "Seed_saving", NULL },
+},
+{
+	.name = "cooking",
+	.title = "Cooking",
+	.description =
+	    "Home cooking of every kind: weeknight dinners, slow weekend "
+	    "projects, baking and preserving.\n\n"
+	    "Recipes are best shared as text, with quantities. Tell us what "
+	    "went *wrong* too; that is how everyone learns.\n",
+	.rules =
+	    "1. Include the recipe, or a link to it, when you show a dish.\n"
+	    "2. Be civil about other people's taste.\n"
+	    "3. No diet or health claims without a source.\n"
+	    "4. Food safety questions: say how long it sat out and where.\n",
+	.weight = 12,
+	.link_pct = 25,
+	.things = (const char *const[]){
+		"sourdough", "cast iron pans", "risotto", "dumplings", "stock",
+		"kimchi", "curry", "flatbread", "pickles", "knife skills",
+		"meal prep", "pancakes", "tomato sauce", "roast vegetables",
+		"dal", "pizza dough", "spice blends", "soups", "fried rice",
+		"fresh pasta", NULL },
+	.titles = (const char *const[]){
+		"My {t} keeps turning out flat, what am I doing wrong?",
+		"Weeknight {t} that takes under 30 minutes",
+		"Finally nailed {t} after {n} attempts",
+		"Best way to store leftover {t}?",
+		"Cheap pantry staples that go well with {t}?",
+		"Grandma's {t}, written down at last",
+		"{T} for a crowd: any tips?",
+		"Tried {t} with {u} and it actually worked",
+		"What do you always keep in the freezer for {t}?",
+		NULL },
+	.lines = (const char *const[]){
+		"The trick with {t} is patience and a properly hot pan.",
+		"I use about half the salt the recipe calls for and adjust at "
+		    "the end.",
+		"A splash of vinegar at the end brightens the {t} a lot.",
+		"Resting the dough overnight made a bigger difference than I "
+		    "expected.",
+		"I double the garlic in pretty much every recipe, {t} included.",
+		"Cooking {t} in batches on Sunday saves me a lot of time during "
+		    "the week.",
+		"Toasting the spices first is the step people skip.",
+		"I ended up serving the {t} with {u}, which was a happy "
+		    "accident.",
+		NULL },
+	.wiki = (const char *const[]){
+		"Sourdough", "Maillard_reaction", "Mise_en_place",
+		"Cast-iron_cookware", "Risotto", "Dumpling", "Umami", "Kimchi",
+		"Pickling", NULL },
+},
+{
+	.name = "programming",
+	.title = "Programming",
+	.description =
+	    "Writing software: languages, tools, debugging stories and the "
+	    "craft of keeping code readable.\n\n"
+	    "- Questions of every level are welcome.\n"
+	    "- Post code as text in fenced blocks, not as screenshots.\n"
+	    "- Show what you tried and what happened.\n",
+	.rules =
+	    "1. Post code as text, in a fenced code block.\n"
+	    "2. No homework dumps: show your attempt.\n"
+	    "3. Criticise code, never people.\n"
+	    "4. Self-promotion is fine once in a while if you stick around "
+	    "for the discussion.\n",
+	.weight = 16,
+	.link_pct = 40,
+	.things = (const char *const[]){
+		"unit tests", "code review", "SQLite", "memory leaks",
+		"regular expressions", "build scripts", "C pointers",
+		"Git rebases", "Python packaging", "error handling",
+		"side projects", "linked lists", "hash tables", "Makefiles",
+		"technical debt", "documentation", "shell scripts", "logging",
+		"race conditions", "off-by-one errors", NULL },
+	.titles = (const char *const[]){
+		"How do you approach {t} on a small team?",
+		"Spent a whole day chasing {t}, here's what I learned",
+		"Is it worth learning about {t} in {y}?",
+		"Explain {t} like I'm five",
+		"{T} vs {u} for a weekend project?",
+		"Code review etiquette: how blunt is too blunt?",
+		"What finally made {t} click for you?",
+		"Small tool I wrote to deal with {t}",
+		"Refactoring a {n}-year-old codebase: where to start?",
+		NULL },
+	.lines = (const char *const[]){
+		"The bug turned out to be an off-by-one error in the loop "
+		    "around the {t}.",
+		"Writing the tests first forced me to think about {t} properly.",
+		"I keep a small notes file of every mistake I make with {t}.",
+		"Reading the source was faster than searching for answers.",
+		"Our CI caught it, which is the best argument for {t} I can "
+		    "think of.",
+		"The documentation on {t} is better than its reputation.",
+		"Profiling showed the time went somewhere I did not expect.",
+		"Try running it under `valgrind` first; it usually points "
+		    "right at the problem.",
+		"Keeping functions short made {t} much easier to reason about.",
+		NULL },
+	.wiki = (const char *const[]){
+		"Linked_list", "Hash_table", "Regular_expression", "SQLite",
+		"Unit_testing", "Code_review", "Git", "Make_(software)",
+		"Technical_debt", "Rubber_duck_debugging", NULL },
+},
+{
+	.name = "books",
+	.title = "Books",
+	.description =
+	    "What you are reading, what you loved, what you gave up on.\n\n"
+	    "All genres, all formats: paper, e-readers and audiobooks all "
+	    "count. Mark plot details with a warning in the title.\n",
+	.rules =
+	    "1. Put **[spoilers]** in the title when you discuss endings.\n"
+	    "2. Recommendation requests: say what you liked before.\n"
+	    "3. No links to pirated copies.\n"
+	    "4. Disagree about books, not with the person.\n",
+	.weight = 10,
+	.link_pct = 25,
+	.things = (const char *const[]){
+		"mystery novels", "poetry collections", "science fiction",
+		"audiobooks", "book clubs", "short stories",
+		"translated fiction", "biographies", "graphic novels",
+		"classics", "fantasy series", "library holds", "e-readers",
+		"essay collections", "historical fiction", "reading journals",
+		"second-hand bookshops", "long novels", "popular science",
+		NULL },
+	.titles = (const char *const[]){
+		"Just finished a stack of {t}, here are my thoughts",
+		"Recommendations for {t} that aren't the usual suspects?",
+		"How many books do you read at once?",
+		"Reading goal for {y}: {n} books so far, how are you doing?",
+		"What got you back into reading?",
+		"{T} or {u} for a long train journey?",
+		"Do you finish books you don't enjoy?",
+		"Underrated {t} you'd hand to a friend",
+		NULL },
+	.lines = (const char *const[]){
+		"The middle dragged a bit, but the last hundred pages made up "
+		    "for it.",
+		"I've started keeping a notebook of quotes from {t}.",
+		"Our library has a surprisingly good selection of {t}.",
+		"The translation reads beautifully, which is not always the "
+		    "case.",
+		"I read mostly on the commute, so short chapters help.",
+		"Audiobooks got me through a stretch when I had no time to sit "
+		    "down and read.",
+		"Re-reading it ten years later was a completely different "
+		    "experience.",
+		"The author's notes at the end are worth reading too.",
+		NULL },
+	.wiki = (const char *const[]){
+		"Public_library", "Book_club", "Science_fiction",
+		"Epistolary_novel", "Project_Gutenberg", "Audiobook",
+		"Literary_fiction", "Short_story", NULL },
+},
+{
+	.name = "cycling",
+	.title = "Cycling",
+	.description =
+	    "Commuting, touring, racing, fixing: anything on two wheels "
+	    "and pedals.\n\n"
+	    "Ride reports, maintenance questions and route ideas are all "
+	    "welcome here.\n",
+	.rules =
+	    "1. Be respectful of every kind of rider.\n"
+	    "2. Maintenance questions: name the bike and the part.\n"
+	    "3. No selling; no stolen-bike accusations without evidence.\n"
+	    "4. Share routes without private addresses.\n",
+	.weight = 9,
+	.link_pct = 25,
+	.things = (const char *const[]){
+		"commuting", "gravel bikes", "tubeless tyres",
+		"chain maintenance", "bike lights", "panniers", "touring",
+		"saddles", "clipless pedals", "rain gear", "bike paths",
+		"cargo bikes", "climbing", "gear ratios", "bike fitting",
+		"winter riding", "puncture repair", "group rides", "e-bikes",
+		NULL },
+	.titles = (const char *const[]){
+		"{T}: what made the biggest difference for you?",
+		"First 100 km ride done!",
+		"Commute report: {n} months in and still loving it",
+		"Is {t} worth it for a beginner?",
+		"Squeaky noise I can't track down, any ideas?",
+		"Weekend trip with {t}, a short write-up",
+		"How do you deal with {t} in the rain?",
+		"Budget upgrade: {t} or {u}?",
+		NULL },
+	.lines = (const char *const[]){
+		"I clean and oil the chain every couple of weeks and it has "
+		    "lasted ages.",
+		"The path along the river makes the commute genuinely pleasant.",
+		"Wider tyres at lower pressure were the best change I made.",
+		"I carry a spare tube, a pump and a multitool on every ride.",
+		"Climbing got easier once I stopped trying to stay in a big "
+		    "gear.",
+		"Proper lights front and back made me feel much safer in "
+		    "winter.",
+		"A professional fit sorted out knee pain I'd had for months.",
+		"Most of my rides are under an hour, so {t} matters more than "
+		    "weight.",
+		NULL },
+	.wiki = (const char *const[]){
+		"Bicycle_touring", "Cycling_infrastructure",
+		"Bicycle_commuting", "Derailleur", "Bicycle_tire",
+		"Randonneuring", "Cargo_bike", "Velodrome", NULL },
+},
+{
+	.name = "photography",
+	.title = "Photography",
+	.description =
+	    "Taking pictures with any camera, from phones to large format "
+	    "film.\n\n"
+	    "Share your work as links, ask for *honest* critique, talk about "
+	    "technique more than gear.\n",
+	.rules =
+	    "1. Only post photos you took yourself.\n"
+	    "2. Critique requests: say what you were going for.\n"
+	    "3. Critique the photo, kindly and specifically.\n"
+	    "4. Gear questions: give a budget.\n",
+	.weight = 9,
+	.link_pct = 40,
+	.things = (const char *const[]){
+		"prime lenses", "film cameras", "golden hour",
+		"street photography", "tripods", "RAW editing", "composition",
+		"portraits", "night skies", "macro shots", "black and white",
+		"camera bags", "landscapes", "bird photography",
+		"phone cameras", "prints", "darkroom work", "long exposures",
+		"photo backups", NULL },
+	.titles = (const char *const[]){
+		"Critique welcome: my first attempt at {t}",
+		"Is it worth investing in {t} as a hobbyist?",
+		"What I learned from a year of {t}",
+		"How do you organise and back up your photos?",
+		"{T} on a budget",
+		"Went out for {t} this morning, conditions were perfect",
+		"Editing workflow for {t}?",
+		"Favourite shot from this week: {t}",
+		NULL },
+	.lines = (const char *const[]){
+		"I shot most of these handheld at a slow shutter speed and got "
+		    "lucky.",
+		"Getting there before sunrise made all the difference.",
+		"Shooting RAW gave me a lot more room when lifting the shadows.",
+		"I keep two backups, one of them off-site.",
+		"The rule of thirds is a starting point, not a law.",
+		"A cheap prime lens taught me more than any zoom I owned.",
+		"Printing my photos changed how I look at them.",
+		"Patience matters more than gear for {t}.",
+		NULL },
+	.wiki = (const char *const[]){
+		"Rule_of_thirds", "Golden_hour_(photography)",
+		"Exposure_(photography)", "Depth_of_field",
+		"Long-exposure_photography", "Street_photography",
+		"Pinhole_camera", "Darkroom", NULL },
+},
+{
+	.name = "history",
+	.title = "History",
+	.description =
+	    "The past, big and small: empires and trade routes, but also "
+	    "the history of your street.\n\n"
+	    "> The past is a foreign country; they do things differently "
+	    "there.\n\n"
+	    "Sources make every discussion better.\n",
+	.rules =
+	    "1. Cite sources for claims of fact when asked.\n"
+	    "2. Nothing about events of the last twenty years.\n"
+	    "3. No glorifying of atrocities.\n"
+	    "4. Questions are welcome at every level.\n",
+	.weight = 8,
+	.link_pct = 40,
+	.things = (const char *const[]){
+		"medieval trade routes", "ancient Rome", "the printing press",
+		"local archives", "old maps", "shipwrecks", "lighthouses",
+		"canals", "railway history", "castles", "the Silk Road",
+		"early aviation", "old newspapers", "Roman roads",
+		"oral histories", "census records", "Bronze Age tools",
+		"the telegraph", "windmills", NULL },
+	.titles = (const char *const[]){
+		"What did daily life look like around {t}?",
+		"Found some fascinating {t} in my town's archive",
+		"Good books on {t} for a curious beginner?",
+		"How reliable are the sources on {t}?",
+		"The {c} century and {t}: a short overview",
+		"Myths about {t} that refuse to die",
+		"Visited a museum about {t} this weekend",
+		"Why did interest in {t} fade so quickly?",
+		NULL },
+	.lines = (const char *const[]){
+		"Primary sources tell a messier story than most textbooks.",
+		"Local archives are underused, and the staff are usually "
+		    "delighted to help.",
+		"Much of what we know comes from tax records, of all things.",
+		"The museum had a model that finally made {t} make sense to me.",
+		"It's worth remembering how slowly news travelled before {t}.",
+		"Old maps are as interesting for what they leave out as for "
+		    "what they show.",
+		"Historians still disagree about how important {t} really was.",
+		"Records from the {c} century are surprisingly detailed.",
+		NULL },
+	.wiki = (const char *const[]){
+		"Silk_Road", "Printing_press", "Roman_roads", "Lighthouse",
+		"Electrical_telegraph", "Windmill", "Shipwreck", "Archive",
+		"Oral_history", "Canal", NULL },
+},
+{
+	.name = "boardgames",
+	.title = "Board games",
+	.description =
+	    "Tabletop games of every sort: card games, party games, heavy "
+	    "strategy and classics.\n\n"
+	    "| day | thread |\n"
+	    "| --- | --- |\n"
+	    "| Monday | What did you play? |\n"
+	    "| Thursday | Rules questions |\n",
+	.rules =
+	    "1. Name the game in the title.\n"
+	    "2. Mark spoilers for legacy campaigns.\n"
+	    "3. No selling or trading in posts.\n"
+	    "4. Friendly disagreement only: it's a game.\n",
+	.weight = 9,
+	.link_pct = 25,
+	.things = (const char *const[]){
+		"cooperative games", "deck builders", "worker placement",
+		"party games", "two-player games", "card sleeves",
+		"game nights", "legacy campaigns", "chess openings",
+		"solo modes", "miniatures", "rule books", "puzzle games",
+		"abstract strategy", "expansions", "dice", "drafting games",
+		"game storage", "teaching new players", NULL },
+	.titles = (const char *const[]){
+		"Best {t} for a group of {n}?",
+		"Game night report: {t} was a surprise hit",
+		"How do you handle {t} with new players?",
+		"Is it worth getting into {t}?",
+		"Our shelf is full: tips on {t}?",
+		"Rules question about {t}",
+		"{T} vs {u} for a relaxed evening",
+		"Just finished a long campaign, thoughts on {t}",
+		NULL },
+	.lines = (const char *const[]){
+		"We play every other Friday and rotate who picks the game.",
+		"Teaching the rules takes longer than the first round, every "
+		    "time.",
+		"Co-op games have been a hit with people who hate losing to "
+		    "each other.",
+		"I sort components into small bags, which speeds up setup a "
+		    "lot.",
+		"The solo mode is a nice way to learn the rules before game "
+		    "night.",
+		"Player count matters more than the box suggests.",
+		"We house-ruled {t} a bit and it plays much better now.",
+		"Nobody at the table wanted to stop after the third round.",
+		NULL },
+	.wiki = (const char *const[]){
+		"Board_game", "Chess_opening", "Cooperative_board_game",
+		"Deck-building_game", "Worker_placement_game", "Go_(game)",
+		"Backgammon", "Mancala", NULL },
+},
+};
+
+/* Titles that suit a text post of any topic. */
+static const char *const text_titles[] = {
+	"What's your take on {t}?",
+	"Beginner question about {t}",
+	"Is {t} worth the effort?",
+	"{T} vs {u}: which would you pick?",
+	"Finally tried {t} and I have thoughts",
+	"Any tips for {t} on a budget?",
+	"{n} things I wish I'd known about {t} earlier",
+	"Unpopular opinion about {t}",
+	"Looking for advice on {t}",
+	"How do you keep track of your {t}?",
+	"A short guide to {t} for newcomers",
+	"Does anyone else struggle with {t}?",
+	"{T}, {n} months later: an update",
+	"Good resources for learning about {t}?",
+	"Small win today with {t}",
+	"What changed your mind about {t}?",
+	"Rookie mistakes with {t}",
+	NULL
+};
+
+/* Titles that suit a link post of any topic. */
+static const char *const link_titles[] = {
+	"An introduction to {t}",
+	"A practical guide to {t}",
+	"Why {t} matters more than you might think",
+	"Interesting read on {t}",
+	"Long read: how {t} changed over the years",
+	"{T}, explained",
+	"A look back at {t}",
+	"Found this excellent overview of {t} and {u}",
+	"The surprising story behind {t}",
+	NULL
+};
+
+/* Sentences for the body of a text post. */
+static const char *const post_lines[] = {
+	"I've been getting into {t} over the last {n} months and wanted to "
+	    "share where I am.",
+	"Most guides I found skip over {t}, so here is what worked for me.",
+	"Long-time lurker, first post.",
+	"The short version: {t} turned out to be easier than expected, {u} "
+	    "did not.",
+	"For context, I'm fairly new to this and still learning.",
+	"It took a few weekends, but it was worth it.",
+	"I went back and forth on {t} for a long time before trying it.",
+	"A friend got me started with {t} and I haven't looked back.",
+	"Honestly, the hardest part was getting started at all.",
+	NULL
+};
+
+/* Last sentences of a text post. */
+static const char *const post_endings[] = {
+	"What would you do differently?",
+	"Has anyone else tried this?",
+	"What am I missing?",
+	"Curious what everyone here thinks.",
+	"Any pointers are welcome, even basic ones.",
+	"Happy to answer questions if you're thinking of trying the same.",
+	"I'd love to hear how others approach {t}.",
+	"**Edit:** thanks for all the replies so far!",
+	NULL
+};
+
+/* Lead-ins for a list, a quotation and a code block in a post. */
+static const char *const list_intros[] = {
+	"What worked for me:", "A few things I tried:", "My current setup:",
+	"Things I'd tell my past self:", "What I'm planning next:", NULL
+};
+static const char *const quote_intros[] = {
+	"A friend put it well:", "Something I read years ago stuck with me:",
+	"As the old sidebar guide says:", "My neighbour's advice was simple:",
+	NULL
+};
+static const char *const quotes[] = {
+	"Start small, stay consistent, and write things down.",
+	"Nobody gets it right the first time.",
+	"Slow is smooth, and smooth is fast.",
+	"Measure twice, cut once.",
+	"The best time to start was years ago; the second best is today.",
+	"Do the simple thing first and see what it teaches you.",
+	NULL
+};
+static const char *const code_intros[] = {
+	"Here is the relevant bit:", "Minimal example:",
+	"This is what I ended up with:", "Stripped down, it looks like this:",
+	NULL
+};
+
+/* Short verdicts for list items and table rows. */
+static const char *const notes[] = {
+	"worth every penny", "surprisingly good", "a bit fiddly",
+	"would skip next time", "great for beginners", "needs patience",
+	"cheap and cheerful", "the real game changer", "mixed results",
+	"better than expected", NULL
+};
+
+/* Fenced code for programming posts, one whole block each. */
+static const char *const code_blocks[] = {
+	"```c\n"
+	"static size_t\n"
+	"count_lines(const char *s)\n"
+	"{\n"
+	"\tsize_t n = 0;\n"
+	"\n"
+	"\twhile (*s != '\\0')\n"
+	"\t\tif (*s++ == '\\n')\n"
+	"\t\t\tn++;\n"
+	"\treturn n;\n"
+	"}\n"
+	"```\n",
+	"```python\n"
+	"def chunks(items, size):\n"
+	"    for i in range(0, len(items), size):\n"
+	"        yield items[i:i + size]\n"
+	"```\n",
+	"```sh\n"
+	"git log --oneline --since=\"1 week ago\" | wc -l\n"
+	"```\n",
+	"```sql\n"
+	"SELECT author, count(*) AS posts\n"
+	"FROM posts\n"
+	"GROUP BY author\n"
+	"ORDER BY posts DESC\n"
+	"LIMIT 10;\n"
+	"```\n",
+	"```js\n"
+	"const debounce = (fn, ms) => {\n"
+	"  let timer;\n"
+	"  return (...args) => {\n"
+	"    clearTimeout(timer);\n"
+	"    timer = setTimeout(() => fn(...args), ms);\n"
+	"  };\n"
+	"};\n"
+	"```\n",
+	"```go\n"
+	"func reverse(s []int) {\n"
+	"\tfor i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {\n"
+	"\t\ts[i], s[j] = s[j], s[i]\n"
+	"\t}\n"
+	"}\n"
+	"```\n",
+	NULL
+};
+
+/* Sentences for comments of any topic. */
+static const char *const comment_lines[] = {
+	"I've had good luck with {t}, honestly.",
+	"Have you tried {t}? It made a big difference for me.",
+	"Thanks for writing this up, it's really helpful.",
+	"I'm not sure I agree. In my experience {t} matters more than people "
+	    "think.",
+	"Same here. {T} was what finally made it click for me.",
+	"Could you say a bit more about how you handled {t}?",
+	"Saving this for later.",
+	"This is the kind of post I come here for.",
+	"It depends a lot on what you want out of it, I think.",
+	"Counterpoint: {t} is fine if you keep it simple.",
+	"I tried that last year and ended up going back to {t}.",
+	"Great question. I'd start small and see how it goes.",
+	"My experience was the opposite, but I can see why it worked for "
+	    "you.",
+	"Came here to say exactly this.",
+	"The second point is underrated.",
+	"How long did that take you?",
+	"Honestly, {t} is where most people get stuck at first.",
+	"I'd add {t} to that list.",
+	"That's fair, I hadn't thought about it that way.",
+	"Do you have a source for that? Genuinely curious.",
+	"Took me {n} tries before it worked, so don't give up.",
+	"Seconding this. {T} and {u} go together really well.",
+	"Love this, thanks for sharing!",
+	"Any update on how it turned out?",
+	"Not an expert, but I think {t} is the usual suspect here.",
+	"I keep coming back to {t}, it just works.",
+	"Welcome! Everyone starts somewhere.",
+	"Ha, I made the same mistake with {t}.",
+	"Fair point, though I'd still give {u} a try first.",
+	NULL
+};
+
+/* Users every demo has, in this order; the first is MARKER_USER. */
+static const char *const named_users[] = {
+	"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi",
+	"ivan", "judy", "mallory", "niaj", "olivia", "peggy", "rupert",
+	"sybil", "trent", "victor", "walter", "wendy", "xavier", "yolanda",
+	"zoe", "arthur", "beatrice", "cedric", "daphne", "edgar", "fiona",
+	"gideon", "harriet", "jasmine", "kwame", "leila", "mateo", "nadia",
+	"oscar", "priya", "quentin", "rosa", "sanjay", "tomas", "ursula",
+	"vera", "yusuf",
+};
+
+/* Halves of the generated user names. */
+static const char *const name_adj[] = {
+	"quiet", "amber", "brisk", "cobalt", "dusty", "eager", "fern",
+	"gentle", "hazel", "ivory", "jolly", "keen", "lunar", "misty",
+	"nimble", "olive", "plucky", "rusty", "sunny", "tidy", "umber",
+	"velvet", "windy", "zesty",
+};
+static const char *const name_noun[] = {
+	"heron", "otter", "maple", "badger", "comet", "falcon", "lantern",
+	"meadow", "pebble", "quill", "raven", "sparrow", "thistle", "walrus",
+	"willow", "acorn", "beacon", "cedar", "dune", "ember",
+};
+
+/* ---- generator state ---------------------------------------------------- */
+
+/* xorshift64*: small, fast and the same on every platform. */
+struct rng {
+	uint64_t s;   /* never 0 */
+};
+
+/* A comment already written in the thread being generated. */
+struct node {
+	int64_t id;
+	int64_t created;
+	int depth;
+	size_t author;        /* index into demo.users */
+	const char *quote;    /* its first sentence; arena, this batch */
+};
+
+/* A post whose thread is being generated. */
+struct gen_post {
+	int64_t id;
+	int64_t created;
+	size_t author;              /* index into demo.users */
+	const struct topic *tp;
+	double pop;                 /* popularity, 0..1: more comments, votes */
+};
+
+/* Everything one run of the demo holds. */
+struct demo {
+	struct store *s;
+	struct arena *a;            /* this batch's memory; reset per batch */
+	struct rng rng;
+	int64_t now;                /* the run's "now": every time is before */
+	bool in_tx;                 /* a batch transaction is open */
+	long batch;                 /* writes in the open transaction */
+	double vote_scale;          /* votes per target, relative */
+	int64_t *users;             /* ids of the users that write; owned */
+	size_t nusers;
+	int64_t community[ARRAY_LEN(topics)];
+	int weight_sum;
+	long n_users, n_posts, n_comments, n_votes; /* written so far */
+	const char *pwhash;         /* DEMO_PASSWORD hashed once */
+};
+
+static uint64_t
+rng_next(struct rng *r)
+{
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return r->s * 2685821657736338717ULL;
+}
+
+/* Scrambles seed (splitmix64) so that neighbouring seeds differ widely. */
+static void
+rng_seed(struct rng *r, unsigned seed)
+{
+	uint64_t z = (uint64_t)seed + 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	r->s = z != 0 ? z : 1;
+}
+
+/* Uniform in [0, 1). */
+static double
+rng_unit(struct rng *r)
+{
+	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* Uniform in [0, n); n > 0. */
+static size_t
+rng_below(struct rng *r, size_t n)
+{
+	return (size_t)(rng_unit(r) * (double)n);
+}
+
+static bool
+rng_chance(struct rng *r, double p)
+{
+	return rng_unit(r) < p;
+}
+
+/* Exponentially distributed with the given mean. */
+static double
+rng_expo(struct rng *r, double mean)
+{
+	return -mean * log(1.0 - rng_unit(r));
+}
+
+static size_t
+list_len(const char *const *list)
+{
+	size_t n = 0;
+
+	while (list[n] != NULL)
+		n++;
+	return n;
+}
+
+static const char *
+pick(struct rng *r, const char *const *list)
+{
+	return list[rng_below(r, list_len(list))];
+}
+
+/*
+ * A time after t and not after the run's now: t plus an exponential delay
+ * of the given mean, squeezed into what is left when that would pass now.
+ */
+static int64_t
+later(struct demo *d, int64_t t, double mean)
+{
+	int64_t left = d->now - t;
+	int64_t dt = (int64_t)rng_expo(&d->rng, mean) + 1;
+
+	if (dt > left)
+		dt = left > 0 ? 1 + (int64_t)rng_below(&d->rng, (size_t)left) : 0;
+	return t + dt;
+}
+
+/* A user index, the first (named) users more often: some people post a lot. */
+static size_t
+pick_user(struct demo *d)
+{
+	double u = rng_unit(&d->rng);
+
+	return (size_t)(u * u * (double)d->nusers);
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* Appends one thing of the topic, sometimes emphasised; returns its index. */
+static size_t
+put_thing(struct demo *d, struct buf *b, const struct topic *tp, size_t avoid,
+    bool capital, double emph)
+{
+	size_t n = list_len(tp->things), i = rng_below(&d->rng, n);
+	const char *mark = NULL;
+
+	if (i == avoid)
+		i = (i + 1) % n;
+	if (emph > 0 && rng_chance(&d->rng, emph))
+		mark = rng_chance(&d->rng, 0.5) ? "*" : "**";
+	if (mark != NULL)
+		buf_puts(b, mark);
+	if (capital && tp->things[i][0] >= 'a' && tp->things[i][0] <= 'z') {
+		buf_putc(b, (char)(tp->things[i][0] - 'a' + 'A'));
+		buf_puts(b, tp->things[i] + 1);
+	} else {
+		buf_puts(b, tp->things[i]);
+	}
+	if (mark != NULL)
+		buf_puts(b, mark);
+	return i;
+}
+
+/*
+ * Appends template tpl with its {x} slots filled for topic tp (see the
+ * word lists); emph is the chance that a filled thing is emphasised.
+ */
+static void
+expand(struct demo *d, struct buf *b, const struct topic *tp,
+    const char *tpl, double emph)
+{
+	size_t last = SIZE_MAX;
+
+	for (const char *p = tpl; *p != '\0'; p++) {
+		if (p[0] != '{' || p[1] == '\0' || p[2] != '}') {
+			buf_putc(b, *p);
+			continue;
+		}
+		switch (p[1]) {
+		case 't':
+		case 'T':
+			last = put_thing(d, b, tp, SIZE_MAX, p[1] == 'T', emph);
+			break;
+		case 'u':
+			put_thing(d, b, tp, last, false, emph);
+			break;
+		case 'n':
+			buf_put_i64(b, 2 + (int64_t)rng_below(&d->rng, 11));
+			break;
+		case 'y':
+			buf_put_i64(b, 2015 + (int64_t)rng_below(&d->rng, 11));
+			break;
+		case 'c':
+			buf_printf(b, "%dth", 11 + (int)rng_below(&d->rng, 9));
+			break;
+		case 'w':
+			buf_puts(b, pick(&d->rng, tp->wiki));
+			break;
+		default:
+			buf_put(b, p, 3);
+			break;
+		}
+		p += 2;
+	}
+}
+
+/* A post title for topic tp, capitalised, in the batch arena. */
+static const char *
+make_title(struct demo *d, const struct topic *tp, bool link)
+{
+	struct buf b;
+	const char *const *list;
+
+	buf_init(&b, d->a, 96);
+	if (link)
+		list = link_titles;
+	else
+		list = rng_chance(&d->rng, 0.55) ? tp->titles : text_titles;
+	expand(d, &b, tp, pick(&d->rng, list), 0);
+	if (b.p[0] >= 'a' && b.p[0] <= 'z')
+		b.p[0] = (char)(b.p[0] - 'a' + 'A');
+	return b.p;
+}
+
+/* Appends title as a URL path segment: lower case, words joined by '-'. */
+static void
+put_slug(struct buf *b, const char *title)
+{
+	bool dash = false;
+	size_t n = 0;
+
+	for (const char *p = title; *p != '\0' && n < 60; p++) {
+		char ch = *p;
+
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+			if (dash && n > 0) {
+				buf_putc(b, '-');
+				n++;
+			}
+			buf_putc(b, ch);
+			n++;
+			dash = false;
+		} else {
+			dash = true;
+		}
+	}
+}
+
+/*
+ * Fills the title and URL of a link post: an encyclopedia article of the
+ * topic, titled after it, or an article on one of the example domains
+ * with a generated title and a path made from it. Both in the batch arena.
+ */
+static void
+make_link(struct demo *d, const struct topic *tp, int64_t created,
+    struct post *p)
+{
+	struct buf b;
+	time_t t = (time_t)created;
+	struct tm tm;
+	const char *article;
+	char *title;
+
+	if (rng_chance(&d->rng, 0.25)) {
+		article = pick(&d->rng, tp->wiki);
+		title = arena_printf(d->a, "%s", article);
+		for (char *c = title; *c != '\0'; c++)
+			if (*c == '_')
+				*c = ' ';
+		p->title = title;
+		p->url = arena_printf(d->a, "https://en.wikipedia.org/wiki/%s",
+		    article);
+		return;
+	}
+	p->title = make_title(d, tp, true);
+	buf_init(&b, d->a, 128);
+	switch (rng_below(&d->rng, 3)) {
+	case 0:
+		buf_printf(&b, "https://www.example.com/%s/", tp->name);
+		put_slug(&b, p->title);
+		break;
+	case 1:
+		gmtime_r(&t, &tm);
+		buf_printf(&b, "https://blog.example.org/%04d/%02d/",
+		    tm.tm_year + 1900, tm.tm_mon + 1);
+		put_slug(&b, p->title);
+		break;
+	default:
+		buf_printf(&b, "http://example.net/articles/%llu",
+		    (unsigned long long)(10000 + rng_below(&d->rng, 90000)));
+		break;
+	}
+	p->url = b.p;
+}
+
+/* Appends 1..max sentences, each from the topic or from general, spaced. */
+static void
+put_sentences(struct demo *d, struct buf *b, const struct topic *tp,
+    const char *const *general, size_t max, double emph)
+{
+	size_t n = 1 + rng_below(&d->rng, max);
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(b, ' ');
+		expand(d, b, tp, pick(&d->rng, rng_chance(&d->rng, 0.5) ?
+		    tp->lines : general), emph);
+	}
+}
+
+/* Appends a markdown table rating a few things of the topic. */
+static void
+put_table(struct demo *d, struct buf *b, const struct topic *tp)
+{
+	size_t rows = 2 + rng_below(&d->rng, 3);
+
+	buf_puts(b, "| What | Rating | Notes |\n| --- | :---: | --- |\n");
+	for (size_t i = 0; i < rows; i++) {
+		buf_puts(b, "| ");
+		put_thing(d, b, tp, SIZE_MAX, true, 0);
+		buf_printf(b, " | %d/5 | %s |\n", 1 + (int)rng_below(&d->rng, 5),
+		    pick(&d->rng, notes));
+	}
+}
+
+/*
+ * The markdown body of a text post: paragraphs, and sometimes a list, a
+ * quotation, a code block or a table. Returns it in the batch arena.
+ */
+static const char *
+make_post_body(struct demo *d, const struct topic *tp)
+{
+	bool programming = strcmp(tp->name, "programming") == 0;
+	struct buf b;
+
+	buf_init(&b, d->a, 1024);
+	put_sentences(d, &b, tp, post_lines, 4, 0.08);
+	buf_puts(&b, "\n\n");
+	if (rng_chance(&d->rng, 0.4)) {
+		bool ordered = rng_chance(&d->rng, 0.3);
+		size_t items = 2 + rng_below(&d->rng, 4);
+
+		buf_puts(&b, pick(&d->rng, list_intros));
+		buf_puts(&b, "\n\n");
+		for (size_t i = 0; i < items; i++) {
+			if (ordered)
+				buf_printf(&b, "%zu. ", i + 1);
+			else
+				buf_puts(&b, "- ");
+			put_thing(d, &b, tp, SIZE_MAX, true, 0.1);
+			if (rng_chance(&d->rng, 0.6))
+				buf_printf(&b, ": %s", pick(&d->rng, notes));
+			buf_putc(&b, '\n');
+		}
+		buf_putc(&b, '\n');
+	}
+	if (rng_chance(&d->rng, 0.2)) {
+		buf_puts(&b, pick(&d->rng, quote_intros));
+		buf_puts(&b, "\n\n> ");
+		buf_puts(&b, pick(&d->rng, quotes));
+		buf_puts(&b, "\n\n");
+	}
+	if (programming && rng_chance(&d->rng, 0.6)) {
+		buf_puts(&b, pick(&d->rng, code_intros));
+		buf_puts(&b, "\n\n");
+		buf_puts(&b, pick(&d->rng, code_blocks));
+		buf_putc(&b, '\n');
+	}
+	if (rng_chance(&d->rng, 0.12)) {
+		put_table(d, &b, tp);
+		buf_putc(&b, '\n');
+	}
+	if (rng_chance(&d->rng, 0.5)) {
+		put_sentences(d, &b, tp, post_lines, 3, 0.08);
+		buf_putc(&b, ' ');
+	}
+	expand(d, &b, tp, pick(&d->rng, post_endings), 0);
+	buf_putc(&b, '\n');
+	return b.p;
+}
+
+/*
+ * The markdown body of a comment: a few sentences, sometimes quoting the
+ * parent's first sentence, a list or a link. *first receives the first
+ * sentence alone, for replies to quote; both are in the batch arena.
+ */
+static const char *
+make_comment_body(struct demo *d, const struct topic *tp, const char *quote,
+    const char **first)
+{
+	struct buf b, s;
+
+	buf_init(&b, d->a, 256);
+	buf_init(&s, d->a, 128);
+	if (quote != NULL && rng_chance(&d->rng, 0.15)) {
+		buf_puts(&b, "> ");
+		buf_puts(&b, quote);
+		buf_puts(&b, "\n\n");
+	}
+	expand(d, &s, tp, pick(&d->rng, rng_chance(&d->rng, 0.35) ? tp->lines :
+	    comment_lines), 0.05);
+	*first = s.p;
+	buf_put_str(&b, buf_str(&s));
+	if (rng_chance(&d->rng, 0.6)) {
+		buf_puts(&b, rng_chance(&d->rng, 0.25) ? "\n\n" : " ");
+		put_sentences(d, &b, tp, comment_lines, 2, 0.05);
+	}
+	if (rng_chance(&d->rng, 0.04)) {
+		buf_puts(&b, "\n\n");
+		for (size_t i = 0, n = 2 + rng_below(&d->rng, 2); i < n; i++) {
+			buf_puts(&b, "- ");
+			put_thing(d, &b, tp, SIZE_MAX, true, 0);
+			buf_putc(&b, '\n');
+		}
+	} else if (rng_chance(&d->rng, 0.04)) {
+		expand(d, &b, tp, rng_chance(&d->rng, 0.5) ?
+		    " There's a good overview here: "
+		    "https://en.wikipedia.org/wiki/{w}" :
+		    " [This article](https://en.wikipedia.org/wiki/{w}) "
+		    "covers it well.", 0);
+	}
+	buf_putc(&b, '\n');
+	return b.p;
+}
+
+/*
+ * Renders markdown src into a new buffer of the batch arena. Returns NULL
+ * after a message on stderr when md_render fails.
+ */
+static const char *
+render(struct demo *d, const char *src)
+{
+	struct buf b;
+
+	buf_init(&b, d->a, strlen(src) * 3 / 2 + 64);
+	if (md_render(&b, str_c(src)) != 0) {
+		fprintf(stderr, "parley demo: markdown rendering failed\n");
+		return NULL;
+	}
+	return b.p;
+}
+
+/* ---- writing --------------------------------------------------------- */
+
+/* Reports a failed store call on stderr; returns -1 for the caller. */
+static int
+fail(const char *what, int rc)
+{
+	fprintf(stderr, "parley demo: %s failed (store error %d)\n", what, rc);
+	return -1;
+}
+
+/*
+ * Counts one write; after BATCH_ITEMS of them commits the transaction,
+ * resets the arena and opens the next one. Only call it where nothing of
+ * the arena is still needed. Returns 0, or -1 after reporting.
+ */
+static int
+batch_step(struct demo *d)
+{
+	int rc;
+
+	if (d->in_tx && d->batch < BATCH_ITEMS)
+		return 0;
+	if (d->in_tx) {
+		if ((rc = store_commit(d->s)) != STORE_OK)
+			return fail("commit", rc);
+		d->in_tx = false;
+	}
+	arena_reset(d->a);
+	d->batch = 0;
+	if ((rc = store_begin(d->s)) != STORE_OK)
+		return fail("begin", rc);
+	d->in_tx = true;
+	return 0;
+}
+
+/*
+ * Casts count votes by distinct users other than the author on one post
+ * or comment, each down with probability down, after created.
+ */
+static int
+cast_votes(struct demo *d, int kind, int64_t target, size_t author,
+    int64_t created, size_t count, double down)
+{
+	size_t pool = d->nusers - 1, *chosen;
+	int64_t score;
+	int rc;
+
+	if (count > pool)
+		count = pool;
+	if (count > MAX_VOTERS)
+		count = MAX_VOTERS;
+	chosen = ARENA_ARRAY(d->a, size_t, count + 1);
+	/* Floyd's sampling: count distinct indexes of [0, pool). */
+	for (size_t j = pool - count, k = 0; j < pool; j++, k++) {
+		size_t t = rng_below(&d->rng, j + 1);
+
+		for (size_t i = 0; i < k; i++) {
+			if (chosen[i] == t) {
+				t = j;
+				break;
+			}
+		}
+		chosen[k] = t;
+	}
+	for (size_t k = 0; k < count; k++) {
+		size_t u = chosen[k] >= author ? chosen[k] + 1 : chosen[k];
+		int dir = rng_chance(&d->rng, down) ? -1 : 1;
+
+		rc = store_vote_set(d->s, d->users[u], kind, target, dir,
+		    later(d, created, 8 * 3600.0), &score);
+		if (rc != STORE_OK)
+			return fail("store_vote_set", rc);
+		d->n_votes++;
+		d->batch++;
+	}
+	return 0;
+}
+
+/*
+ * Writes one comment on post gp under parent (NULL at the top level) by
+ * the user of index author at time created, votes on it, and appends it
+ * to nodes[*n]. Returns 0, or -1 after reporting.
+ */
+static int
+add_comment(struct demo *d, const struct gen_post *gp, struct node *nodes,
+    size_t *n, const struct node *parent, size_t author, int64_t created)
+{
+	struct node *me = &nodes[*n];
+	struct comment c = {
+		.post_id = gp->id,
+		.parent_id = parent != NULL ? parent->id : 0,
+		.author_id = d->users[author],
+		.created = created,
+		.depth = parent != NULL ? parent->depth + 1 : 0,
+	};
+	double mean;
+	int rc;
+
+	c.body = make_comment_body(d, gp->tp, parent != NULL ? parent->quote :
+	    NULL, &me->quote);
+	if ((c.body_html = render(d, c.body)) == NULL)
+		return -1;
+	if ((rc = store_comment_create(d->s, &c, &me->id)) != STORE_OK)
+		return fail("store_comment_create", rc);
+	me->created = created;
+	me->depth = c.depth;
+	me->author = author;
+	(*n)++;
+	d->n_comments++;
+	d->batch++;
+	/* Early and shallow comments collect the most votes. */
+	mean = (0.4 + 5.0 * gp->pop) * d->vote_scale / (1.0 + 0.4 * c.depth);
+	rc = cast_votes(d, VOTE_COMMENT, me->id, author, created,
+	    (size_t)rng_expo(&d->rng, mean),
+	    rng_chance(&d->rng, 0.15) ? 0.45 : 0.08);
+	if (rc != 0)
+		return rc;
+	if (rng_chance(&d->rng, 0.004)) {
+		rc = store_comment_delete(d->s, me->id, later(d, created, DAY));
+		if (rc != STORE_OK)
+			return fail("store_comment_delete", rc);
+	}
+	return 0;
+}
+
+/* The user index of a reply to parent: now and then the post's author. */
+static size_t
+pick_replier(struct demo *d, const struct gen_post *gp,
+    const struct node *parent)
+{
+	size_t u;
+
+	if (rng_chance(&d->rng, 0.1) && (parent == NULL ||
+	    parent->author != gp->author))
+		return gp->author;
+	u = pick_user(d);
+	if (parent != NULL && u == parent->author)
+		u = (u + 1) % d->nusers;
+	return u;
+}
+
+/*
+ * Writes a thread of count comments on gp. New comments start a thread
+ * with probability top, else answer the latest comment (a conversation)
+ * with probability chain, else any earlier one; nothing goes deeper than
+ * max_depth. Replies come after their parent in time.
+ */
+static int
+add_thread(struct demo *d, const struct gen_post *gp, size_t count,
+    double top, double chain, int max_depth)
+{
+	struct node *nodes = ARENA_ARRAY(d->a, struct node, count + 1);
+	size_t n = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		const struct node *parent = NULL;
+		int64_t t;
+
+		if (n > 0 && !rng_chance(&d->rng, top)) {
+			parent = &nodes[rng_chance(&d->rng, chain) ? n - 1 :
+			    rng_below(&d->rng, n)];
+			if (parent->depth >= max_depth)
+				parent = NULL;
+		}
+		t = parent != NULL ? later(d, parent->created, 3600.0) :
+		    later(d, gp->created, 4 * 3600.0);
+		if (add_comment(d, gp, nodes, &n, parent,
+		    pick_replier(d, gp, parent), t) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The large thread: first a back-and-forth between two users that reaches
+ * THREAD_DEPTH, then THREAD_MIN or more comments around it.
+ */
+static int
+add_big_thread(struct demo *d, const struct gen_post *gp)
+{
+	size_t count = THREAD_MIN + rng_below(&d->rng, 40);
+	struct node *nodes = ARENA_ARRAY(d->a, struct node, count + 1);
+	size_t n = 0, who[2];
+
+	who[0] = pick_replier(d, gp, NULL);
+	who[1] = (who[0] + 1 + rng_below(&d->rng, d->nusers - 1)) % d->nusers;
+	if (add_comment(d, gp, nodes, &n, NULL, who[0],
+	    later(d, gp->created, 1800.0)) != 0)
+		return -1;
+	for (int depth = 1; depth <= THREAD_DEPTH; depth++) {
+		if (add_comment(d, gp, nodes, &n, &nodes[n - 1], who[depth % 2],
+		    later(d, nodes[n - 1].created, 1200.0)) != 0)
+			return -1;
+	}
+	while (n < count) {
+		const struct node *parent = NULL;
+		int64_t t;
+
+		if (!rng_chance(&d->rng, 0.2)) {
+			parent = &nodes[rng_chance(&d->rng, 0.5) ? n - 1 :
+			    rng_below(&d->rng, n)];
+			if (parent->depth >= THREAD_DEPTH)
+				parent = NULL;
+		}
+		t = parent != NULL ? later(d, parent->created, 1800.0) :
+		    later(d, gp->created, 6 * 3600.0);
+		if (add_comment(d, gp, nodes, &n, parent,
+		    pick_replier(d, gp, parent), t) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Comments for an ordinary post: often none, mostly a few, some many. */
+static size_t
+comment_count(struct demo *d, double pop)
+{
+	size_t n;
+
+	if (rng_chance(&d->rng, 0.2))
+		return 0;
+	n = (size_t)(pop * 22.0 + rng_expo(&d->rng, 1.5));
+	if (rng_chance(&d->rng, 0.02))
+		n += 20 + rng_below(&d->rng, 80);
+	return n;
+}
+
+/* A community index, by the topics' weights. */
+static size_t
+pick_topic(struct demo *d)
+{
+	int w = (int)rng_below(&d->rng, (size_t)d->weight_sum);
+	size_t i = 0;
+
+	while (w >= topics[i].weight) {
+		w -= topics[i].weight;
+		i++;
+	}
+	return i;
+}
+
+/*
+ * Writes one post with its thread and votes. big makes it the large
+ * thread; sticky makes it the welcome post of community ci.
+ */
+static int
+add_post(struct demo *d, size_t ci, int64_t created, bool big, bool sticky)
+{
+	const struct topic *tp = &topics[ci];
+	struct gen_post gp = {
+		.created = created,
+		.tp = tp,
+		.pop = pow(rng_unit(&d->rng), 4.0),
+	};
+	struct post p = {
+		.community_id = d->community[ci],
+		.created = created,
+		.stickied = sticky,
+	};
+	size_t votes;
+	int rc;
+
+	gp.author = sticky ? ci : pick_user(d);
+	if (big)
+		gp.pop = 1.0;
+	p.author_id = d->users[gp.author];
+	if (sticky) {
+		p.title = arena_printf(d->a, "Welcome to %s: please read the "
+		    "rules before posting", tp->title);
+		p.body = arena_printf(d->a, "Hello and welcome!\n\n"
+		    "This community is about %s. A few things to know:\n\n"
+		    "- Read the **rules** in the side panel.\n"
+		    "- Search before asking; many questions have good answers "
+		    "already.\n"
+		    "- Be kind. Everyone here was new once.\n\n"
+		    "Introduce yourself in the comments!\n", tp->name);
+	} else if (!big && rng_below(&d->rng, 100) < (size_t)tp->link_pct) {
+		make_link(d, tp, created, &p);
+	} else {
+		p.title = make_title(d, tp, false);
+		p.body = make_post_body(d, tp);
+	}
+	if (p.body != NULL && (p.body_html = render(d, p.body)) == NULL)
+		return -1;
+	if ((rc = store_post_create(d->s, &p, &gp.id)) != STORE_OK)
+		return fail("store_post_create", rc);
+	d->n_posts++;
+	d->batch++;
+	if (big)
+		rc = add_big_thread(d, &gp);
+	else
+		rc = add_thread(d, &gp, comment_count(d, gp.pop), 0.4, 0.45,
+		    MAX_DEPTH);
+	if (rc != 0)
+		return rc;
+	votes = (size_t)((gp.pop * 45.0 + rng_expo(&d->rng, 1.0)) *
+	    d->vote_scale);
+	if (big)
+		votes = MAX_VOTERS;
+	return cast_votes(d, VOTE_POST, gp.id, gp.author, created, votes,
+	    rng_chance(&d->rng, 0.1) ? 0.35 : 0.07);
+}
+
+/*
+ * Writes the posts: the welcome posts, then the rest in time order from a
+ * year ago to now with more of them recent, then the large thread, all in
+ * batches. Prints progress on stderr every tenth of a large run.
+ */
+static int
+add_posts(struct demo *d, long posts, double t0)
+{
+	size_t nsticky = posts >= STICKY_MIN_POSTS ? ARRAY_LEN(topics) : 0;
+	long plain = posts - 1 - (long)nsticky, tenth = posts / 10, next;
+	struct timespec ts;
+
+	next = tenth;
+	for (long i = 0; i < posts; i++) {
+		int rc;
+
+		if (batch_step(d) != 0)
+			return -1;
+		if ((size_t)i < nsticky) {
+			rc = add_post(d, (size_t)i, d->now - (60 + 3 * i) * DAY,
+			    false, true);
+		} else if (i < posts - 1) {
+			/* Ages fall as (1 - u)^2: about 30 % older than 180 days. */
+			double u = ((double)(i - (long)nsticky) +
+			    rng_unit(&d->rng)) / (double)plain;
+			int64_t age = (int64_t)((1.0 - u) * (1.0 - u) * POST_SPAN);
+
+			rc = add_post(d, pick_topic(d), d->now - age, false, false);
+		} else {
+			rc = add_post(d, 0, d->now - 30 * 3600 -
+			    (int64_t)rng_below(&d->rng, 7200), true, false);
+		}
+		if (rc != 0)
+			return -1;
+		if (posts >= 10000 && i + 1 >= next && i + 1 < posts) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			fprintf(stderr, "demo: %ld%% (%ld posts, %ld comments, "
+			    "%ld votes) %.1f s\n", (i + 1) * 100 / posts,
+			    d->n_posts, d->n_comments, d->n_votes,
+			    (double)ts.tv_sec + ts.tv_nsec / 1e9 - t0);
+			next += tenth;
+		}
+	}
+	return 0;
+}
+
+/* ---- users and communities ------------------------------------------- */
+
+/*
+ * Creates one user; a name that is taken (by someone who registered
+ * before the demo ran) is skipped and *id set to 0.
+ */
+static int
+add_user(struct demo *d, const char *name, int role, int64_t created,
+    int64_t *id)
+{
+	int rc = store_user_create(d->s, name, d->pwhash, NULL, role, created,
+	    id);
+
+	if (rc == STORE_CONFLICT) {
+		*id = 0;
+		return 0;
+	}
+	if (rc != STORE_OK)
+		return fail("store_user_create", rc);
+	d->n_users++;
+	d->batch++;
+	return 0;
+}
+
+/*
+ * Creates the admin and the users that write: the named ones, then
+ * generated names (adjective, noun, a style, a number when needed) until
+ * there are want of them.
+ */
+static int
+add_users(struct demo *d, size_t want)
+{
+	static const char *const sep[] = { "_", "", "-" };
+	size_t na = ARRAY_LEN(name_adj), nn = ARRAY_LEN(name_noun);
+	int64_t id;
+
+	if (add_user(d, "admin", ROLE_ADMIN, d->now - 400 * DAY, &id) != 0)
+		return -1;
+	d->users = xmalloc(want * sizeof(*d->users));
+	for (size_t i = 0; d->nusers < want; i++) {
+		int64_t created = d->now - POST_SPAN - DAY -
+		    (int64_t)rng_below(&d->rng, 30 * DAY);
+		const char *name;
+
+		if (batch_step(d) != 0)
+			return -1;
+		if (i < ARRAY_LEN(named_users)) {
+			name = named_users[i];
+		} else {
+			/* A bijection from k to (adjective, noun, style, number). */
+			size_t k = i - ARRAY_LEN(named_users), a = k % na;
+			size_t q = (k / na) % nn, round = k / (na * nn);
+			const char *adj = name_adj[a];
+			const char *noun = name_noun[(a * 7 + q) % nn];
+
+			if (round % 3 == 1)
+				name = arena_printf(d->a, "%c%s%c%s",
+				    adj[0] - 'a' + 'A', adj + 1,
+				    noun[0] - 'a' + 'A', noun + 1);
+			else
+				name = arena_printf(d->a, "%s%s%s", adj,
+				    sep[round % 3], noun);
+			if (round >= 3)
+				name = arena_printf(d->a, "%s%zu", name, round / 3);
+		}
+		if (add_user(d, name, ROLE_USER, created, &id) != 0)
+			return -1;
+		if (id != 0)
+			d->users[d->nusers++] = id;
+	}
+	return 0;
+}
+
+/* Creates the communities, each with its creator and a second moderator. */
+static int
+add_communities(struct demo *d)
+{
+	for (size_t i = 0; i < ARRAY_LEN(topics); i++) {
+		const struct topic *tp = &topics[i];
+		struct community c = {
+			.name = tp->name,
+			.title = tp->title,
+			.description = tp->description,
+			.rules = tp->rules,
+			.creator_id = d->users[i],
+			.created = d->now - POST_SPAN - (int64_t)(20 - i) * DAY,
+		};
+		int rc;
+
+		c.description_html = render(d, c.description);
+		c.rules_html = render(d, c.rules);
+		if (c.description_html == NULL || c.rules_html == NULL)
+			return -1;
+		rc = store_community_create(d->s, &c, &d->community[i]);
+		if (rc == STORE_CONFLICT) {
+			/* Made by hand before the demo ran: fill it anyway. */
+			struct community have;
+
+			rc = store_community_by_name(d->s, d->a, tp->name, &have);
+			if (rc != STORE_OK)
+				return fail("store_community_by_name", rc);
+			d->community[i] = have.id;
+		} else if (rc != STORE_OK) {
+			return fail("store_community_create", rc);
+		}
+		/* The store made the creator the first moderator. */
+		rc = store_moderator_add(d->s, d->community[i],
+		    d->users[i + ARRAY_LEN(topics)], c.created);
+		if (rc != STORE_OK && rc != STORE_CONFLICT)
+			return fail("store_moderator_add", rc);
+		d->batch++;
+		d->weight_sum += tp->weight;
+	}
+	return 0;
+}
+
+/* ---- entry point ------------------------------------------------------ */
+
+/* True when the demo has run on this database before; -1 on error. */
+static int
+has_demo(struct demo *d)
+{
+	struct user u;
+	const char *hash;
+	int rc = store_user_by_name(d->s, d->a, MARKER_USER, &u, &hash);
+
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK)
+		return fail("store_user_by_name", rc);
+	return 1;
+}
+
+static double
+seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Runs `parley demo`: opens and migrates cfg->db, then writes about eight
+ * communities, users sharing the password DEMO_PASSWORD (and an admin),
+ * posts (at least one: the large thread) with their comments and votes,
+ * generated from seed. A database where the demo already ran is left as
+ * it is. Prints progress on stderr and a summary on stdout.
+ *
+ * Returns 0 on success (also when nothing was added), or -1 after a
+ * message on stderr: the database cannot be opened or migrated, or a
+ * write failed. Batches committed before a failure stay in the database.
+ */
+int
+app_demo(const struct app_config *cfg, long posts, unsigned seed)
+{
+	struct demo d = { .now = base_now() };
+	char hash[crypto_pwhash_STRBYTES];
+	size_t want;
+	double t0 = seconds();
+	int rc = -1;
+
+	if (posts < 1)
+		posts = 1;
+	if (sodium_init() < 0) {
+		fprintf(stderr, "parley demo: libsodium failed to start\n");
+		return -1;
+	}
+	if ((d.s = store_open(cfg->db)) == NULL) {
+		fprintf(stderr, "parley demo: cannot open database %s\n",
+		    cfg->db);
+		return -1;
+	}
+	d.a = arena_new(64 * 1024);
+	rng_seed(&d.rng, seed);
+	if (store_migrate(d.s) != STORE_OK) {
+		fprintf(stderr, "parley demo: cannot bring the schema of %s up "
+		    "to date\n", cfg->db);
+		goto out;
+	}
+	switch (has_demo(&d)) {
+	case 0:
+		break;
+	case 1:
+		printf("demo: %s already holds the demo (user %s exists); "
+		    "nothing added\n", cfg->db, MARKER_USER);
+		rc = 0;
+		goto out;
+	default:
+		goto out;
+	}
+	if (crypto_pwhash_str_alg(hash, DEMO_PASSWORD,
+	    sizeof(DEMO_PASSWORD) - 1, 2, 19u * 1024 * 1024,
+	    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		fprintf(stderr, "parley demo: out of memory hashing the "
+		    "password\n");
+		goto out;
+	}
+	d.pwhash = hash;
+	/* Many posts want more voices; votes per post shrink to stay fast. */
+	want = BASE_USERS;
+	if ((size_t)posts > BASE_USERS * POSTS_PER_USER)
+		want = (size_t)posts / POSTS_PER_USER;
+	if (want > MAX_USERS)
+		want = MAX_USERS;
+	d.vote_scale = fmin(1.0, fmax(0.3, sqrt(20000.0 / (double)posts)));
+	if (batch_step(&d) != 0 || add_users(&d, want) != 0)
+		goto out;
+	if (d.nusers < 2 * ARRAY_LEN(topics)) {
+		fprintf(stderr, "parley demo: too many of the demo's user names "
+		    "are taken\n");
+		goto out;
+	}
+	if (add_communities(&d) != 0 || add_posts(&d, posts, t0) != 0)
+		goto out;
+	if ((rc = store_commit(d.s)) != STORE_OK) {
+		rc = fail("commit", rc);
+		goto out;
+	}
+	d.in_tx = false;
+	printf("demo: %ld users, %zu communities, %ld posts, %ld comments, "
+	    "%ld votes in %.1f s\n", d.n_users, ARRAY_LEN(topics), d.n_posts,
+	    d.n_comments, d.n_votes, seconds() - t0);
+	rc = 0;
+out:
+	if (d.in_tx)
+		store_rollback(d.s);
+	if (rc != 0 && d.n_posts > 0)
+		fprintf(stderr, "parley demo: the batches written before the "
+		    "failure stay in the database\n");
+	free(d.users);
+	arena_free(d.a);
+	store_close(d.s);
+	return rc;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * app_int.h: what the files of src/app share: the per-request context,
+ * the route table's types and the helpers every page uses.
+ */
+#ifndef PARLEY_APP_INT_H
+#define PARLEY_APP_INT_H
+
+#include "app.h"
+#include "../http/http.h"
+#include "../render/render.h"
+#include "../store/store.h"
+
+#define PAGE_SIZE 25
+#define MAX_ROUTE_PARAMS 4
+#define SESSION_COOKIE "parley_session"
+#define ANON_COOKIE "parley_anon"
+#define SESSION_DAYS 30
+
+#define NAME_MIN 3
+#define NAME_MAX 24
+#define PASSWORD_MIN 8
+#define PASSWORD_MAX 1024
+#define TITLE_MAX 300
+#define POST_BODY_MAX 40000
+#define COMMENT_BODY_MAX 10000
+#define URL_MAX 2000
+#define COMMUNITY_TITLE_MAX 100
+#define DESCRIPTION_MAX 10000
+
+/* Process-wide state, set up once by app_serve before any request. */
+struct app {
+	const struct app_config *cfg;
+	unsigned char secret[32];  /* signs CSRF tokens; kept in settings */
+};
+
+extern struct app app_g;
+
+/* Everything a handler needs for one request; lives in the request arena. */
+struct ctx {
+	struct req *r;
+	struct arena *a;           /* == r->arena */
+	struct store *s;           /* this thread's connection */
+	struct user *user;         /* signed-in user, or NULL */
+	unsigned char sess_key[32];/* hash of the session token, when signed in */
+	const char *anon;          /* signed-out visitor's token, or NULL */
+	bool json;                 /* answer JSON (.json path or Accept) */
+	int64_t now;
+	struct str param[MAX_ROUTE_PARAMS]; /* path captures, in order */
+	size_t nparam;
+};
+
+/* ---- routes (app_routes.c) ------------------------------------------- */
+
+enum route_flag {
+	ROUTE_JSON = 1 << 0,   /* the path also answers as PATH.json */
+	ROUTE_USER = 1 << 1,   /* needs a signed-in user */
+	ROUTE_NOCSRF = 1 << 2, /* a POST that needs no csrf field */
+};
+
+struct route {
+	enum http_method method;
+	const char *pattern;   /* segments; "*" is a name, "#" a number */
+	void (*fn)(struct ctx *c);
+	unsigned flags;
+};
+
+void app_handle(struct req *r, void *data);
+struct store *app_store(void);
+void app_store_release(void);
+
+/* ---- sessions and CSRF (app_session.c) -------------------------------- */
+
+void session_load(struct ctx *c);
+const char *session_csrf(struct ctx *c);
+bool session_csrf_ok(struct ctx *c);
+int session_start(struct ctx *c, int64_t user_id);
+void session_end(struct ctx *c);
+int password_hash(const char *pw, size_t len, char out[128]);
+bool password_verify(const char *hash, const char *pw, size_t len);
+void password_burn(const char *pw, size_t len);
+
+/* ---- shared page helpers (app_util.c) -------------------------------- */
+
+void page_begin(struct ctx *c, struct html *h, const char *title);
+void page_end(struct ctx *c, struct html *h);
+void app_error(struct ctx *c, int status, const char *code, const char *msg);
+void app_redirect(struct ctx *c, const char *location);
+void app_json_begin(struct ctx *c, struct json *j);
+void app_store_error(struct ctx *c, int rc);
+bool app_need_user(struct ctx *c);
+bool app_archived(const struct post *p, int64_t now);
+void app_score(struct html *h, int64_t score);
+void app_post_path(struct buf *b, const struct post *p);
+const char *app_post_href(struct ctx *c, const struct post *p);
+void app_csrf_field(struct ctx *c, struct html *h);
+void app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
+    int64_t score, int my_vote, bool closed);
+void app_json_post(struct ctx *c, struct json *j, const struct post *p);
+void app_json_comment(struct ctx *c, struct json *j, const struct comment *cm);
+bool app_param_id(struct ctx *c, size_t i, int64_t *id);
+bool app_valid_name(struct str s, bool allow_dash);
+struct str app_form_text(struct ctx *c, const char *name);
+bool app_valid_text(struct str t, size_t max);
+const char *app_render_md(struct ctx *c, struct str src);
+int app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p);
+bool app_sort_post(struct str s, enum post_sort *out);
+int app_post_open(struct ctx *c, const struct post *p);
+
+/* One post row of a listing (page_listing.c), shared with profiles. */
+void listing_row(struct ctx *c, struct html *h, const struct post *p,
+    bool show_community);
+
+/* ---- handlers, one file each ------------------------------------------ */
+
+void page_front(struct ctx *c);
+void page_community(struct ctx *c);
+void page_thread(struct ctx *c);
+void page_comment_subtree(struct ctx *c);
+void page_user(struct ctx *c);
+void page_communities(struct ctx *c);
+void page_submit_form(struct ctx *c);
+void page_submit(struct ctx *c);
+void page_create_form(struct ctx *c);
+void page_create(struct ctx *c);
+void page_comment_new(struct ctx *c);
+void page_comment_reply(struct ctx *c);
+void page_post_edit_form(struct ctx *c);
+void page_post_edit(struct ctx *c);
+void page_post_delete(struct ctx *c);
+void page_comment_edit_form(struct ctx *c);
+void page_comment_edit(struct ctx *c);
+void page_comment_delete(struct ctx *c);
+void page_vote(struct ctx *c);
+void page_register_form(struct ctx *c);
+void page_register(struct ctx *c);
+void page_login_form(struct ctx *c);
+void page_login(struct ctx *c);
+void page_logout(struct ctx *c);
+void page_site(struct ctx *c);
+void page_style(struct ctx *c);
+
+/* The eight footer pages, in footer order (page_site.c). */
+struct site_page {
+	const char *slug;
+	const char *title;
+	const char *body;      /* markdown seeded on first start */
+};
+extern const struct site_page site_pages[8];
+int site_pages_seed(struct store *s, struct arena *a);
+
+#endif

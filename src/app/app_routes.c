@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * app_routes.c: the route table and the one function every request passes
+ * through. It checks what is common to all routes (path, encoding of every
+ * field, method, CSRF, sign-in) so that handlers start from clean input,
+ * then calls the handler the table names.
+ */
+#include "app_int.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#define PATH_MAX_LEN 1024
+#define FIELDS_MAX 64 /* query arguments or form fields in one request */
+
+struct app app_g;
+
+static const struct route routes[] = {
+	{ HTTP_GET, "/", page_front, ROUTE_JSON },
+	{ HTTP_GET, "/style.css", page_style, 0 },
+	{ HTTP_GET, "/communities", page_communities, ROUTE_JSON },
+	{ HTTP_GET, "/s/*", page_community, ROUTE_JSON },
+	{ HTTP_GET, "/s/*/p/#", page_thread, ROUTE_JSON },
+	{ HTTP_GET, "/s/*/p/#/edit", page_post_edit_form, ROUTE_USER },
+	{ HTTP_POST, "/s/*/p/#/edit", page_post_edit, ROUTE_USER },
+	{ HTTP_POST, "/s/*/p/#/delete", page_post_delete, ROUTE_USER },
+	{ HTTP_POST, "/s/*/p/#/comment", page_comment_new, ROUTE_USER },
+	{ HTTP_GET, "/s/*/p/#/c/#", page_comment_subtree, ROUTE_JSON },
+	{ HTTP_POST, "/s/*/p/#/c/#/reply", page_comment_reply, ROUTE_USER },
+	{ HTTP_GET, "/s/*/p/#/c/#/edit", page_comment_edit_form, ROUTE_USER },
+	{ HTTP_POST, "/s/*/p/#/c/#/edit", page_comment_edit, ROUTE_USER },
+	{ HTTP_POST, "/s/*/p/#/c/#/delete", page_comment_delete, ROUTE_USER },
+	{ HTTP_GET, "/s/*/p/#/*", page_thread, ROUTE_JSON },
+	{ HTTP_GET, "/u/*", page_user, ROUTE_JSON },
+	{ HTTP_GET, "/submit", page_submit_form, ROUTE_USER },
+	{ HTTP_POST, "/submit", page_submit, ROUTE_USER },
+	{ HTTP_GET, "/create", page_create_form, ROUTE_USER },
+	{ HTTP_POST, "/create", page_create, ROUTE_USER },
+	{ HTTP_POST, "/vote", page_vote, ROUTE_USER },
+	{ HTTP_GET, "/register", page_register_form, 0 },
+	{ HTTP_POST, "/register", page_register, 0 },
+	{ HTTP_GET, "/login", page_login_form, 0 },
+	{ HTTP_POST, "/login", page_login, 0 },
+	{ HTTP_POST, "/logout", page_logout, 0 },
+	{ HTTP_GET, "/welcome", page_site, ROUTE_JSON },
+	{ HTTP_GET, "/guide", page_site, ROUTE_JSON },
+	{ HTTP_GET, "/tos", page_site, ROUTE_JSON },
+	{ HTTP_GET, "/privacy", page_site, ROUTE_JSON },
+	{ HTTP_GET, "/canary", page_site, ROUTE_JSON },
+	{ HTTP_GET, "/donate", page_site, ROUTE_JSON },
+	{ HTTP_GET, "/bugs", page_site, ROUTE_JSON },
+	{ HTTP_GET, "/license", page_site, ROUTE_JSON },
+};
+
+/* ---- per-thread store ------------------------------------------------ */
+
+static pthread_key_t store_key;
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+
+static void
+store_destroy(void *p)
+{
+	store_close(p);
+}
+
+static void
+store_key_make(void)
+{
+	pthread_key_create(&store_key, store_destroy);
+}
+
+/*
+ * Returns this thread's database connection, opening it on first use, or
+ * NULL when the database cannot be opened. The thread owns it; it is
+ * closed when the thread ends or app_store_release is called.
+ */
+struct store *
+app_store(void)
+{
+	struct store *s;
+
+	pthread_once(&store_once, store_key_make);
+	s = pthread_getspecific(store_key);
+	if (s == NULL) {
+		s = store_open(app_g.cfg->db);
+		if (s != NULL)
+			pthread_setspecific(store_key, s);
+	}
+	return s;
+}
+
+/* Closes this thread's connection (for the main thread at exit). */
+void
+app_store_release(void)
+{
+	struct store *s;
+
+	pthread_once(&store_once, store_key_make);
+	s = pthread_getspecific(store_key);
+	if (s != NULL) {
+		store_close(s);
+		pthread_setspecific(store_key, NULL);
+	}
+}
+
+/* ---- matching --------------------------------------------------------- */
+
+/*
+ * Matches path against pattern segment by segment. '*' takes one
+ * non-empty segment, '#' one segment of 1 to 18 digits. Captures go to
+ * c->param. Returns true on a match.
+ */
+static bool
+match(const char *pattern, struct str path, struct ctx *c)
+{
+	const char *pp = pattern;
+	size_t i = 0;
+
+	c->nparam = 0;
+	while (*pp != '\0') {
+		if (*pp == '*' || *pp == '#') {
+			size_t start = i;
+
+			while (i < path.len && path.p[i] != '/')
+				i++;
+			if (i == start || c->nparam == MAX_ROUTE_PARAMS)
+				return false;
+			if (*pp == '#') {
+				if (i - start > 18)
+					return false;
+				for (size_t k = start; k < i; k++)
+					if (path.p[k] < '0' || path.p[k] > '9')
+						return false;
+			}
+			c->param[c->nparam].p = path.p + start;
+			c->param[c->nparam].len = i - start;
+			c->nparam++;
+			pp++;
+			continue;
+		}
+		if (i >= path.len || path.p[i] != *pp)
+			return false;
+		i++;
+		pp++;
+	}
+	return i == path.len;
+}
+
+static bool
+fields_clean(const struct http_kv *v, size_t n, bool newlines)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!str_utf8_valid(v[i].key) || str_has_ctl(v[i].key, false) ||
+		    !str_utf8_valid(v[i].val) || str_has_ctl(v[i].val, newlines))
+			return false;
+	}
+	return true;
+}
+
+/* True when some form field name appears twice. */
+static bool
+form_repeats(const struct http_kv *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			if (str_eq(v[i].key, v[k].key))
+				return true;
+	return false;
+}
+
+static bool
+wants_json(struct req *r)
+{
+	struct str accept = http_header(r, "Accept");
+
+	return accept.p != NULL && memmem(accept.p, accept.len,
+	    "application/json", 16) != NULL;
+}
+
+static void
+security_headers(struct req *r)
+{
+	http_add_header(r, "Content-Security-Policy",
+	    "default-src 'none'; style-src 'self'; img-src 'self'; "
+	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	http_add_header(r, "X-Content-Type-Options", "nosniff");
+	http_add_header(r, "Referrer-Policy", "same-origin");
+	http_add_header(r, "X-Frame-Options", "DENY");
+}
+
+/*
+ * The handler libmicrohttpd calls for every complete request. Chooses the
+ * route, refuses what no route should see, and calls the route's handler.
+ */
+void
+app_handle(struct req *r, void *data)
+{
+	struct ctx c = { .r = r, .a = r->arena, .now = base_now() };
+	struct str path = r->path;
+	const struct route *hit = NULL;
+	bool other_method = false, json_suffix = false;
+	enum http_method m = r->method == HTTP_HEAD ? HTTP_GET : r->method;
+
+	security_headers(r);
+	c.json = wants_json(r);
+	if (path.len == 0 || path.p[0] != '/' || path.len > PATH_MAX_LEN) {
+		app_error(&c, path.len > PATH_MAX_LEN ? 414 : 400, "bad_path",
+		    "That address is not valid.");
+		return;
+	}
+	if (!str_utf8_valid(path) || str_has_ctl(path, false)) {
+		app_error(&c, 400, "bad_path", "That address is not valid.");
+		return;
+	}
+	if (str_has_suffix(path, ".json")) {
+		json_suffix = c.json = true;
+		path.len -= 5;
+		if (path.len == 0)
+			path = STR_LIT("/");
+	}
+	if (path.len > 1 && path.p[path.len - 1] == '/')
+		path.len--;
+	if (r->nquery > FIELDS_MAX || r->nform > FIELDS_MAX) {
+		app_error(&c, 400, "too_many_fields",
+		    "The request holds too many fields.");
+		return;
+	}
+	if (!fields_clean(r->query, r->nquery, false) ||
+	    !fields_clean(r->form, r->nform, true) || r->form_bad ||
+	    form_repeats(r->form, r->nform)) {
+		app_error(&c, 400, "bad_encoding",
+		    "The request holds bytes that are not valid text.");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(routes); i++) {
+		if (!match(routes[i].pattern, path, &c))
+			continue;
+		if (json_suffix && !(routes[i].flags & ROUTE_JSON))
+			continue;
+		if (routes[i].method != m) {
+			other_method = true;
+			continue;
+		}
+		hit = &routes[i];
+		break;
+	}
+	if (hit == NULL) {
+		if (other_method) {
+			http_add_header(r, "Allow", "GET, HEAD, POST");
+			app_error(&c, 405, "method_not_allowed",
+			    "That method is not allowed here.");
+		} else {
+			app_error(&c, 404, "not_found", "There is nothing here.");
+		}
+		return;
+	}
+	c.s = app_store();
+	if (c.s == NULL) {
+		app_error(&c, 503, "unavailable",
+		    "The database is not available right now. Try again soon.");
+		return;
+	}
+	session_load(&c);
+	if (m == HTTP_POST && !(hit->flags & ROUTE_NOCSRF) &&
+	    !session_csrf_ok(&c)) {
+		app_error(&c, 403, "csrf",
+		    "This form has expired or did not come from this site. "
+		    "Go back, reload the page and try again.");
+		return;
+	}
+	if ((hit->flags & ROUTE_USER) && c.user == NULL) {
+		if (m == HTTP_GET && !c.json) {
+			app_redirect(&c, "/login");
+			return;
+		}
+		app_error(&c, 403, "login_required", "Sign in to do that.");
+		return;
+	}
+	hit->fn(&c);
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * app_serve.c: the serve, init and admin subcommands: opening and upgrading
+ * the database, the site secret, the worker pool, signals and the
+ * administrator's command line.
+ */
+#include "app_int.h"
+
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define MAX_BODY (64 * 1024)
+#define DRAIN_SECONDS 10
+
+/* Loads the CSRF secret from settings, creating it on first start. */
+static int
+load_secret(struct store *s, struct arena *a)
+{
+	const char *hex = NULL;
+	size_t n = 0;
+	int rc = store_setting_get(s, a, "csrf_secret", &hex);
+
+	if (rc == STORE_NOTFOUND) {
+		unsigned char key[32];
+		char out[65];
+
+		randombytes_buf(key, sizeof(key));
+		sodium_bin2hex(out, sizeof(out), key, sizeof(key));
+		if (store_setting_set(s, "csrf_secret", out) != STORE_OK)
+			return -1;
+		rc = store_setting_get(s, a, "csrf_secret", &hex);
+	}
+	if (rc != STORE_OK || sodium_hex2bin(app_g.secret, sizeof(app_g.secret),
+	    hex, strlen(hex), NULL, &n, NULL) != 0 || n != sizeof(app_g.secret))
+		return -1;
+	return 0;
+}
+
+/*
+ * Opens this thread's connection, applies the schema, seeds the site pages
+ * and loads the secret. Returns the store or NULL after printing why.
+ */
+static struct store *
+prepare(const struct app_config *cfg)
+{
+	struct arena *a;
+	struct store *s;
+
+	if (sodium_init() < 0) {
+		fprintf(stderr, "parley: libsodium failed to start\n");
+		return NULL;
+	}
+	app_g.cfg = cfg;
+	s = app_store();
+	if (s == NULL) {
+		fprintf(stderr, "parley: cannot open database %s\n", cfg->db);
+		return NULL;
+	}
+	if (store_migrate(s) != STORE_OK) {
+		fprintf(stderr, "parley: cannot apply the schema to %s\n", cfg->db);
+		return NULL;
+	}
+	a = arena_new(64 * 1024);
+	if (site_pages_seed(s, a) != 0 || load_secret(s, a) != 0) {
+		fprintf(stderr, "parley: cannot write the first settings to %s\n",
+		    cfg->db);
+		arena_free(a);
+		return NULL;
+	}
+	arena_free(a);
+	return s;
+}
+
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/*
+ * Runs the server until SIGTERM or SIGINT; then stops accepting, lets the
+ * requests in flight finish and returns 0.
+ */
+int
+app_serve(const struct app_config *cfg)
+{
+	struct http_config hc = {
+		.listen = cfg->listen,
+		.threads = cfg->threads,
+		.max_body = MAX_BODY,
+		.idle_timeout = 30,
+		.max_conns = 4096,
+		.trust_proxy = cfg->trust_proxy,
+	};
+	struct http_server *srv;
+	sigset_t set;
+	char *err = NULL;
+	int sig = 0;
+
+	if (prepare(cfg) == NULL)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	srv = http_start(&hc, app_handle, NULL, &err);
+	if (srv == NULL) {
+		fprintf(stderr, "parley: %s: %s\n", cfg->listen, err);
+		app_store_release();
+		return -1;
+	}
+	{
+		char host[256];
+		const char *colon = strrchr(cfg->listen, ':');
+		size_t n = (size_t)(colon - cfg->listen);
+
+		snprintf(host, sizeof(host), "%.*s", (int)n, cfg->listen);
+		printf("Parley is running at http://%s:%u/ (%u threads, %s)\n",
+		    host[0] ? host : "0.0.0.0", http_port(srv), cfg->threads,
+		    cfg->db);
+		fflush(stdout);
+	}
+	sigwait(&set, &sig);
+	log_msg(LOG_INFO, "serve", "signal %d: draining and stopping", sig);
+	http_stop(srv, DRAIN_SECONDS);
+	app_store_release();
+	return 0;
+}
+
+/* parley init: create or upgrade the schema and seed the site pages. */
+int
+app_init_db(const struct app_config *cfg)
+{
+	if (prepare(cfg) == NULL)
+		return -1;
+	app_store_release();
+	printf("parley: database %s is ready\n", cfg->db);
+	return 0;
+}
+
+/* ---- admin ------------------------------------------------------------ */
+
+/* Reads all of stdin into the arena, without a trailing newline. */
+static struct str
+read_stdin(struct arena *a, size_t max)
+{
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+
+	buf_init(&b, a, 256);
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+		buf_put(&b, chunk, n);
+		if (b.len > max)
+			return STR_NULL;
+	}
+	while (b.len > 0 && (b.p[b.len - 1] == '\n' || b.p[b.len - 1] == '\r'))
+		b.p[--b.len] = '\0';
+	return buf_str(&b);
+}
+
+static int
+admin_password(struct arena *a, char hash[128])
+{
+	struct str pw = read_stdin(a, PASSWORD_MAX);
+
+	if (pw.p == NULL || pw.len < PASSWORD_MIN || !str_utf8_valid(pw)) {
+		fprintf(stderr, "parley: the password (from stdin) must be %d to %d "
+		    "characters of valid text\n", PASSWORD_MIN, PASSWORD_MAX);
+		return -1;
+	}
+	if (password_hash(pw.p, pw.len, hash) != 0) {
+		fprintf(stderr, "parley: cannot hash the password\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+admin_user(struct store *s, struct arena *a, const char *name, struct user *u)
+{
+	if (store_user_by_name(s, a, name, u, NULL) != STORE_OK) {
+		fprintf(stderr, "parley: no user '%s'\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+admin_run(struct store *s, struct arena *a, int argc, char **argv, bool admin)
+{
+	const char *cmd = argv[0];
+	char hash[128];
+	struct user u;
+	int64_t id;
+	int rc;
+
+	if (strcmp(cmd, "add-user") == 0 && argc == 2) {
+		if (!app_valid_name(str_c(argv[1]), true)) {
+			fprintf(stderr, "parley: a name is 3 to 24 of A-Z a-z 0-9 _ -\n");
+			return -1;
+		}
+		if (admin_password(a, hash) != 0)
+			return -1;
+		rc = store_user_create(s, argv[1], hash, NULL,
+		    admin ? ROLE_ADMIN : ROLE_USER, base_now(), &id);
+		if (rc == STORE_CONFLICT) {
+			fprintf(stderr, "parley: the name '%s' is taken\n", argv[1]);
+			return -1;
+		}
+		if (rc != STORE_OK)
+			return -1;
+		printf("parley: created %s%s (id %lld)\n", argv[1],
+		    admin ? " as admin" : "", (long long)id);
+		return 0;
+	}
+	if (strcmp(cmd, "set-password") == 0 && argc == 2) {
+		if (admin_user(s, a, argv[1], &u) != 0 || admin_password(a, hash) != 0)
+			return -1;
+		return store_user_set_password(s, u.id, hash) == STORE_OK ? 0 : -1;
+	}
+	if (strcmp(cmd, "set-role") == 0 && argc == 3 &&
+	    (strcmp(argv[2], "admin") == 0 || strcmp(argv[2], "user") == 0)) {
+		if (admin_user(s, a, argv[1], &u) != 0)
+			return -1;
+		return store_user_set_role(s, u.id, strcmp(argv[2], "admin") == 0 ?
+		    ROLE_ADMIN : ROLE_USER) == STORE_OK ? 0 : -1;
+	}
+	if (strcmp(cmd, "set-page") == 0 && (argc == 2 || argc == 3)) {
+		struct page old;
+		struct str body;
+		struct buf html;
+		const char *title;
+
+		if (store_page_get(s, a, argv[1], &old) != STORE_OK) {
+			fprintf(stderr, "parley: no page '%s'\n", argv[1]);
+			return -1;
+		}
+		title = argc == 3 ? argv[2] : old.title;
+		body = read_stdin(a, MD_MAX_INPUT);
+		if (body.p == NULL || !str_utf8_valid(body)) {
+			fprintf(stderr, "parley: the page (from stdin) must be valid "
+			    "text of at most %d bytes\n", MD_MAX_INPUT);
+			return -1;
+		}
+		buf_init(&html, a, body.len * 2 + 64);
+		if (md_render(&html, body) != 0)
+			return -1;
+		return store_page_set(s, argv[1], title, str_dup(a, body), html.p, 0,
+		    base_now()) == STORE_OK ? 0 : -1;
+	}
+	if (strcmp(cmd, "appoint") == 0 && argc == 3) {
+		struct community cm;
+
+		if (store_community_by_name(s, a, argv[1], &cm) != STORE_OK) {
+			fprintf(stderr, "parley: no community '%s'\n", argv[1]);
+			return -1;
+		}
+		if (admin_user(s, a, argv[2], &u) != 0)
+			return -1;
+		rc = store_moderator_add(s, cm.id, u.id, base_now());
+		return rc == STORE_OK || rc == STORE_CONFLICT ? 0 : -1;
+	}
+	fprintf(stderr, "parley: admin: unknown command or wrong arguments; "
+	    "see 'parley admin --help'\n");
+	return -1;
+}
+
+/* parley admin SUBCOMMAND ...: see the usage text in main.c. */
+int
+app_admin(const struct app_config *cfg, int argc, char **argv, bool admin)
+{
+	struct arena *a;
+	int rc;
+
+	if (prepare(cfg) == NULL)
+		return -1;
+	a = arena_new(64 * 1024);
+	rc = admin_run(app_store(), a, argc, argv, admin);
+	arena_free(a);
+	app_store_release();
+	return rc;
+}

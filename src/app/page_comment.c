@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * page_comment.c: new comments, replies, and the author's edit and delete.
+ */
+#include "app_int.h"
+
+#include <string.h>
+
+/*
+ * Answers 403 and returns -1 when the post takes no new comments or votes:
+ * locked, archived, deleted or removed. Shared with page_vote.c.
+ */
+int
+app_post_open(struct ctx *c, const struct post *p)
+{
+	if (p->locked) {
+		app_error(c, 403, "locked", "This post is locked (post is locked): "
+		    "it takes no new comments or votes.");
+		return -1;
+	}
+	if (app_archived(p, c->now)) {
+		app_error(c, 403, "archived", "This post is archived (post is "
+		    "archived): it takes no new comments or votes.");
+		return -1;
+	}
+	if (p->deleted || p->removed) {
+		app_error(c, 403, "gone", "This post is deleted or removed: it takes "
+		    "no new comments or votes.");
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the body field: 1 to 10,000 characters. */
+static int
+comment_body(struct ctx *c, struct str *body, const char **html)
+{
+	*body = app_form_text(c, "body");
+	if (body->len == 0 || !app_valid_text(*body, COMMENT_BODY_MAX)) {
+		app_error(c, 400, "bad_body", "A comment is 1 to 10,000 characters.");
+		return -1;
+	}
+	*html = app_render_md(c, *body);
+	if (*html == NULL) {
+		app_error(c, 400, "bad_markdown", "That text cannot be rendered.");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+create(struct ctx *c, int64_t parent_id)
+{
+	struct post p;
+	struct comment cm = { 0 };
+	struct str body;
+	int64_t id;
+	int rc;
+
+	if (app_get_post(c, 0, 1, &p) != 0 || app_post_open(c, &p) != 0 ||
+	    comment_body(c, &body, &cm.body_html) != 0)
+		return;
+	cm.post_id = p.id;
+	cm.parent_id = parent_id;
+	cm.author_id = c->user->id;
+	cm.body = str_dup(c->a, body);
+	cm.created = c->now;
+	rc = store_comment_create(c->s, &cm, &id);
+	if (rc == STORE_NOTFOUND || rc == STORE_CONFLICT) {
+		app_error(c, 404, "not_found", "There is no such comment to reply to.");
+		return;
+	}
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	app_redirect(c, arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
+	    (long long)id));
+}
+
+/* POST /s/NAME/p/ID/comment: body. */
+void
+page_comment_new(struct ctx *c)
+{
+	create(c, 0);
+}
+
+/* POST /s/NAME/p/ID/c/CID/reply: body. */
+void
+page_comment_reply(struct ctx *c)
+{
+	struct comment parent;
+	int64_t cid, pid;
+	int rc;
+
+	if (!app_param_id(c, 1, &pid) || !app_param_id(c, 2, &cid)) {
+		app_error(c, 404, "not_found", "There is no such comment.");
+		return;
+	}
+	rc = store_comment_get(c->s, c->a, cid, 0, &parent);
+	if (rc == STORE_NOTFOUND || (rc == STORE_OK && parent.post_id != pid)) {
+		app_error(c, 404, "not_found", "There is no such comment.");
+		return;
+	}
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	if (parent.deleted || parent.removed) {
+		app_error(c, 403, "gone", "That comment is deleted or removed: it "
+		    "takes no replies.");
+		return;
+	}
+	create(c, cid);
+}
+
+/*
+ * Loads the route's post and comment for the comment's author. Returns 0,
+ * or -1 after answering 404 or 403.
+ */
+static int
+own_comment(struct ctx *c, struct post *p, struct comment *cm, bool closed_ok)
+{
+	int64_t cid;
+	int rc;
+
+	if (app_get_post(c, 0, 1, p) != 0)
+		return -1;
+	if (!app_param_id(c, 2, &cid)) {
+		app_error(c, 404, "not_found", "There is no such comment.");
+		return -1;
+	}
+	rc = store_comment_get(c->s, c->a, cid, 0, cm);
+	if (rc == STORE_NOTFOUND || (rc == STORE_OK && cm->post_id != p->id)) {
+		app_error(c, 404, "not_found", "There is no such comment.");
+		return -1;
+	}
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	if (cm->author_id != c->user->id) {
+		app_error(c, 403, "not_author", "Only the author can change this "
+		    "comment.");
+		return -1;
+	}
+	if (cm->deleted) {
+		app_error(c, 403, "deleted", "This comment is deleted.");
+		return -1;
+	}
+	if (!closed_ok && (p->locked || app_archived(p, c->now))) {
+		app_error(c, 403, p->locked ? "locked" : "archived", p->locked ?
+		    "This post is locked (post is locked)." :
+		    "This post is archived (post is archived): it cannot change.");
+		return -1;
+	}
+	return 0;
+}
+
+void
+page_comment_edit_form(struct ctx *c)
+{
+	struct post p;
+	struct comment cm;
+	struct html h;
+
+	if (own_comment(c, &p, &cm, false) != 0)
+		return;
+	page_begin(c, &h, "Edit comment");
+	html_raw_literal(&h, "<div class=\"content\"><h1>Edit comment</h1>"
+	    "<form class=\"edit\" method=\"post\"");
+	html_attr(&h, "action", str_c(arena_printf(c->a,
+	    "/s/%s/p/%lld/c/%lld/edit", p.community, (long long)p.id,
+	    (long long)cm.id)));
+	html_raw_literal(&h, ">");
+	app_csrf_field(c, &h);
+	html_raw_literal(&h, "<label for=\"body\">text (markdown)</label>"
+	    "<textarea id=\"body\" name=\"body\" required maxlength=\"10000\">");
+	html_text_c(&h, cm.body ? cm.body : "");
+	html_raw_literal(&h, "</textarea><p><button>save</button></p></form></div>");
+	page_end(c, &h);
+}
+
+/* POST .../c/CID/edit: body. */
+void
+page_comment_edit(struct ctx *c)
+{
+	struct post p;
+	struct comment cm;
+	struct str body;
+	const char *html;
+	int rc;
+
+	if (own_comment(c, &p, &cm, false) != 0 ||
+	    comment_body(c, &body, &html) != 0)
+		return;
+	rc = store_comment_edit(c->s, cm.id, str_dup(c->a, body), html, c->now);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	app_redirect(c, arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
+	    (long long)cm.id));
+}
+
+/* POST .../c/CID/delete: the comment stays in place as [deleted]. */
+void
+page_comment_delete(struct ctx *c)
+{
+	struct post p;
+	struct comment cm;
+	int rc;
+
+	if (own_comment(c, &p, &cm, true) != 0)
+		return;
+	rc = store_comment_delete(c->s, cm.id, c->now);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	app_redirect(c, arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
+	    (long long)cm.id));
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * page_community.c: the list of communities and creating a new one.
+ */
+#include "app_int.h"
+
+/* GET /communities[?sort=subscribers|name] */
+void
+page_communities(struct ctx *c)
+{
+	struct str sort = http_query(c->r, "sort");
+	enum community_order order = COMMUNITIES_BY_SUBSCRIBERS;
+	struct community *cms;
+	size_t n;
+	struct html h;
+	int rc;
+
+	if (sort.p != NULL && str_eq_lit(sort, "name"))
+		order = COMMUNITIES_BY_NAME;
+	else if (sort.p != NULL && !str_eq_lit(sort, "subscribers")) {
+		app_error(c, 400, "bad_sort", "Sort communities by subscribers or name.");
+		return;
+	}
+	rc = store_community_list(c->s, c->a, order, 500, &cms, &n);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	if (c->json) {
+		struct json j;
+
+		app_json_begin(c, &j);
+		json_obj_open(&j);
+		json_key(&j, "communities");
+		json_arr_open(&j);
+		for (size_t i = 0; i < n; i++) {
+			json_obj_open(&j);
+			json_key(&j, "name");
+			json_str_c(&j, cms[i].name);
+			json_key(&j, "title");
+			json_str_c(&j, cms[i].title);
+			json_key(&j, "description");
+			json_str_c(&j, cms[i].description);
+			json_key(&j, "subscribers");
+			json_int(&j, cms[i].subscribers);
+			json_key(&j, "posts");
+			json_int(&j, cms[i].post_count);
+			json_key(&j, "created");
+			json_time(&j, cms[i].created);
+			json_obj_close(&j);
+		}
+		json_arr_close(&j);
+		json_obj_close(&j);
+		return;
+	}
+	page_begin(c, &h, "Communities");
+	html_raw_literal(&h, "<div class=\"content\"><h1>Communities</h1>"
+	    "<nav class=\"sorts\">sort: <a href=\"/communities?sort=subscribers\"");
+	if (order == COMMUNITIES_BY_SUBSCRIBERS)
+		html_raw_literal(&h, " class=\"on\"");
+	html_raw_literal(&h, ">subscribers</a> <a href=\"/communities?sort=name\"");
+	if (order == COMMUNITIES_BY_NAME)
+		html_raw_literal(&h, " class=\"on\"");
+	html_raw_literal(&h, ">name</a></nav><ol class=\"posts\">");
+	for (size_t i = 0; i < n; i++) {
+		html_raw_literal(&h, "<li class=\"post\"><div><a class=\"title\"");
+		html_attr(&h, "href", str_c(arena_printf(c->a, "/s/%s", cms[i].name)));
+		html_raw_literal(&h, ">");
+		html_text_c(&h, cms[i].title);
+		html_raw_literal(&h, "</a> <span class=\"domain\">s/");
+		html_text_c(&h, cms[i].name);
+		html_raw_literal(&h, "</span><div class=\"meta\">");
+		html_int(&h, cms[i].subscribers);
+		html_raw_literal(&h, " subscribers · ");
+		html_int(&h, cms[i].post_count);
+		html_raw_literal(&h, " posts · since ");
+		html_time(&h, cms[i].created, c->now);
+		html_raw_literal(&h, "</div></div></li>");
+	}
+	html_raw_literal(&h, "</ol>");
+	if (n == 0)
+		html_raw_literal(&h, "<p>No communities yet.</p>");
+	html_raw_literal(&h, "<p><a href=\"/create\">Create a community</a></p></div>");
+	page_end(c, &h);
+}
+
+static void
+create_page(struct ctx *c, const char *msg)
+{
+	struct html h;
+	struct str name = app_form_text(c, "name");
+	struct str title = app_form_text(c, "title");
+	struct str desc = app_form_text(c, "description");
+	struct str rules = app_form_text(c, "rules");
+
+	page_begin(c, &h, "Create a community");
+	html_raw_literal(&h, "<div class=\"content\"><h1>Create a community</h1>");
+	if (msg != NULL) {
+		html_raw_literal(&h, "<p class=\"error\">");
+		html_text_c(&h, msg);
+		html_raw_literal(&h, "</p>");
+	}
+	html_raw_literal(&h, "<form class=\"edit\" method=\"post\" action=\"/create\">");
+	app_csrf_field(c, &h);
+	html_raw_literal(&h, "<label for=\"name\">name (3 to 24 letters, digits "
+	    "or _; shown as s/name)</label><input type=\"text\" id=\"name\" "
+	    "name=\"name\" required maxlength=\"24\"");
+	html_attr(&h, "value", name.p ? name : STR_LIT(""));
+	html_raw_literal(&h, "><label for=\"title\">title</label><input "
+	    "type=\"text\" id=\"title\" name=\"title\" required maxlength=\"100\"");
+	html_attr(&h, "value", title.p ? title : STR_LIT(""));
+	html_raw_literal(&h, "><label for=\"description\">description "
+	    "(markdown)</label><textarea id=\"description\" name=\"description\" "
+	    "maxlength=\"10000\">");
+	if (desc.p)
+		html_text(&h, desc);
+	html_raw_literal(&h, "</textarea><label for=\"rules\">rules (markdown)"
+	    "</label><textarea id=\"rules\" name=\"rules\" maxlength=\"10000\">");
+	if (rules.p)
+		html_text(&h, rules);
+	html_raw_literal(&h, "</textarea><p><button>create</button></p></form></div>");
+	page_end(c, &h);
+}
+
+static void
+create_error(struct ctx *c, int status, const char *code, const char *msg)
+{
+	if (c->json) {
+		app_error(c, status, code, msg);
+		return;
+	}
+	create_page(c, msg);
+	c->r->status = status;
+}
+
+void
+page_create_form(struct ctx *c)
+{
+	create_page(c, NULL);
+}
+
+/* POST /create: name, title, description, rules. */
+void
+page_create(struct ctx *c)
+{
+	struct str name = app_form_text(c, "name");
+	struct str title = app_form_text(c, "title");
+	struct str desc = app_form_text(c, "description");
+	struct str rules = app_form_text(c, "rules");
+	struct community cm = { 0 };
+	int64_t id;
+	int rc;
+
+	if (!app_valid_name(name, false)) {
+		create_error(c, 400, "bad_name", "A community name is 3 to 24 "
+		    "letters, digits or '_'.");
+		return;
+	}
+	if (title.len == 0 || !app_valid_text(title, COMMUNITY_TITLE_MAX) ||
+	    str_has_ctl(title, false)) {
+		create_error(c, 400, "bad_title", "A title is 1 to 100 characters "
+		    "on one line.");
+		return;
+	}
+	if (!app_valid_text(desc, DESCRIPTION_MAX) ||
+	    !app_valid_text(rules, DESCRIPTION_MAX)) {
+		create_error(c, 400, "too_long", "A description or rules are at "
+		    "most 10,000 characters.");
+		return;
+	}
+	cm.name = str_dup(c->a, name);
+	cm.title = str_dup(c->a, title);
+	cm.description = str_dup(c->a, desc);
+	cm.description_html = app_render_md(c, desc);
+	cm.rules = str_dup(c->a, rules);
+	cm.rules_html = app_render_md(c, rules);
+	cm.creator_id = c->user->id;
+	cm.created = c->now;
+	if (cm.description_html == NULL || cm.rules_html == NULL) {
+		create_error(c, 400, "bad_markdown", "That text cannot be rendered.");
+		return;
+	}
+	rc = store_community_create(c->s, &cm, &id);
+	if (rc == STORE_CONFLICT) {
+		create_error(c, 409, "name_taken", "A community of that name exists.");
+		return;
+	}
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	app_redirect(c, arena_printf(c->a, "/s/%s", cm.name));
+}

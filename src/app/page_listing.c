@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * page_listing.c: the front page and a community's page: one listing of
+ * posts in the chosen sort, paged by cursor (?after=ID), 25 a page.
+ */
+#include "app_int.h"
+
+#include <string.h>
+
+static const struct { const char *name; int64_t secs; } periods[] = {
+	{ "hour", 3600 }, { "day", 86400 }, { "week", 7 * 86400 },
+	{ "month", 30 * 86400 }, { "year", 365 * 86400 }, { "all", 0 },
+};
+
+static const char *sort_names[] = { "hot", "new", "top", "active",
+	"controversial" };
+
+/* What the query string asked for, checked. */
+struct listing_args {
+	enum post_sort sort;
+	const char *t;         /* period name for top */
+	int64_t since;
+	int64_t after;
+};
+
+/* Reads sort, t and after; answers 400 and returns -1 on bad values. */
+static int
+listing_args(struct ctx *c, struct listing_args *la)
+{
+	struct str t = http_query(c->r, "t");
+	struct str after = http_query(c->r, "after");
+
+	memset(la, 0, sizeof(*la));
+	if (!app_sort_post(http_query(c->r, "sort"), &la->sort)) {
+		app_error(c, 400, "bad_sort", "Sort by hot, new, top, active or "
+		    "controversial.");
+		return -1;
+	}
+	la->t = "day";
+	la->since = 0;
+	if (la->sort == SORT_TOP) {
+		size_t i;
+
+		if (t.p == NULL)
+			t = STR_LIT("day");
+		for (i = 0; i < ARRAY_LEN(periods); i++)
+			if (str_eq_lit(t, periods[i].name))
+				break;
+		if (i == ARRAY_LEN(periods)) {
+			app_error(c, 400, "bad_period", "The period t is one of hour, "
+			    "day, week, month, year or all.");
+			return -1;
+		}
+		la->t = periods[i].name;
+		la->since = periods[i].secs ? c->now - periods[i].secs : 0;
+	}
+	if (after.p != NULL && (!str_to_i64(after, &la->after) || la->after <= 0)) {
+		app_error(c, 400, "bad_cursor", "The after cursor is a post id.");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+sort_tabs(struct ctx *c, struct html *h, const char *base,
+    const struct listing_args *la)
+{
+	html_raw_literal(h, "<nav class=\"sorts\">sort: ");
+	for (size_t i = 0; i < ARRAY_LEN(sort_names); i++) {
+		html_raw_literal(h, "<a");
+		html_attr(h, "href", str_c(arena_printf(c->a, "%s?sort=%s", base,
+		    sort_names[i])));
+		if ((size_t)la->sort == i)
+			html_raw_literal(h, " class=\"on\"");
+		html_raw_literal(h, ">");
+		html_text_c(h, sort_names[i]);
+		html_raw_literal(h, "</a> ");
+	}
+	if (la->sort == SORT_TOP) {
+		html_raw_literal(h, " · ");
+		for (size_t i = 0; i < ARRAY_LEN(periods); i++) {
+			html_raw_literal(h, "<a");
+			html_attr(h, "href", str_c(arena_printf(c->a,
+			    "%s?sort=top&t=%s", base, periods[i].name)));
+			if (strcmp(la->t, periods[i].name) == 0)
+				html_raw_literal(h, " class=\"on\"");
+			html_raw_literal(h, ">");
+			html_text_c(h, periods[i].name);
+			html_raw_literal(h, "</a> ");
+		}
+	}
+	html_raw_literal(h, "</nav>");
+}
+
+/* The host of a link post's URL, for the "(example.org)" hint. */
+static struct str
+url_host(struct str url)
+{
+	const char *p = memmem(url.p, url.len, "://", 3);
+	size_t start, end;
+
+	if (p == NULL)
+		return STR_NULL;
+	start = (size_t)(p - url.p) + 3;
+	for (end = start; end < url.len; end++)
+		if (url.p[end] == '/' || url.p[end] == '?' || url.p[end] == '#' ||
+		    url.p[end] == ':')
+			break;
+	if (end - start > 4 && memcmp(url.p + start, "www.", 4) == 0)
+		start += 4;
+	return (struct str){ url.p + start, end - start };
+}
+
+/* One row of a listing; shared with profiles (page_user.c). */
+void
+listing_row(struct ctx *c, struct html *h, const struct post *p,
+    bool show_community)
+{
+	const char *href = app_post_href(c, p);
+	bool archived = app_archived(p, c->now);
+
+	html_raw_literal(h, "<li class=\"post\"");
+	html_attr(h, "id", str_c(arena_printf(c->a, "p%lld", (long long)p->id)));
+	html_raw_literal(h, ">");
+	app_vote_buttons(c, h, VOTE_POST, p->id, p->score, p->my_vote,
+	    archived || p->locked || p->deleted || p->removed);
+	html_raw_literal(h, "<div><a class=\"title\"");
+	if (p->url != NULL && !p->deleted && !p->removed &&
+	    html_url_allowed(str_c(p->url))) {
+		html_attr_url(h, "href", str_c(p->url));
+		html_raw_literal(h, " rel=\"nofollow ugc noopener\">");
+	} else {
+		html_attr_c(h, "href", href);
+		html_raw_literal(h, ">");
+	}
+	if (p->deleted)
+		html_raw_literal(h, "[deleted]");
+	else if (p->removed)
+		html_raw_literal(h, "[removed]");
+	else
+		html_text_c(h, p->title);
+	html_raw_literal(h, "</a>");
+	if (p->url != NULL && !p->deleted && !p->removed) {
+		struct str host = url_host(str_c(p->url));
+
+		if (host.len) {
+			html_raw_literal(h, " <span class=\"domain\">(");
+			html_text(h, host);
+			html_raw_literal(h, ")</span>");
+		}
+	}
+	if (p->stickied)
+		html_raw_literal(h, "<span class=\"flag\">stickied</span>");
+	if (p->locked)
+		html_raw_literal(h, "<span class=\"flag\">locked</span>");
+	if (archived)
+		html_raw_literal(h, "<span class=\"flag\">archived</span>");
+	html_raw_literal(h, "<div class=\"meta\">submitted ");
+	html_time(h, p->created, c->now);
+	if (!p->deleted) {
+		html_raw_literal(h, " by <a");
+		html_attr(h, "href", str_c(arena_printf(c->a, "/u/%s", p->author)));
+		html_raw_literal(h, ">");
+		html_text_c(h, p->author);
+		html_raw_literal(h, "</a>");
+	}
+	if (show_community) {
+		html_raw_literal(h, " to <a");
+		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s",
+		    p->community)));
+		html_raw_literal(h, ">");
+		html_text_c(h, p->community);
+		html_raw_literal(h, "</a>");
+	}
+	html_raw_literal(h, " · <a");
+	html_attr_c(h, "href", href);
+	html_raw_literal(h, ">");
+	html_int(h, p->comment_count);
+	if (p->comment_count == 1)
+		html_raw_literal(h, " comment");
+	else
+		html_raw_literal(h, " comments");
+	html_raw_literal(h, "</a></div></div></li>");
+}
+
+static void
+listing_json(struct ctx *c, struct post *posts, size_t n, bool more)
+{
+	struct json j;
+
+	app_json_begin(c, &j);
+	json_obj_open(&j);
+	json_key(&j, "posts");
+	json_arr_open(&j);
+	for (size_t i = 0; i < n; i++)
+		app_json_post(c, &j, &posts[i]);
+	json_arr_close(&j);
+	json_key(&j, "after");
+	if (more)
+		json_str_c(&j, arena_printf(c->a, "%lld",
+		    (long long)posts[n - 1].id));
+	else
+		json_null(&j);
+	json_obj_close(&j);
+}
+
+static void
+pager(struct ctx *c, struct html *h, const char *base,
+    const struct listing_args *la, const struct post *last)
+{
+	html_raw_literal(h, "<p class=\"pager\"><a rel=\"next\"");
+	if (la->sort == SORT_TOP)
+		html_attr(h, "href", str_c(arena_printf(c->a,
+		    "%s?sort=top&t=%s&after=%lld", base, la->t,
+		    (long long)last->id)));
+	else
+		html_attr(h, "href", str_c(arena_printf(c->a,
+		    "%s?sort=%s&after=%lld", base, sort_names[la->sort],
+		    (long long)last->id)));
+	html_raw_literal(h, ">next page ›</a></p>");
+}
+
+/*
+ * Loads a page of posts for community_id (0 = all). Returns the count
+ * shown; *more says whether a next page exists. -1 after an error answer.
+ */
+static int
+load(struct ctx *c, const struct listing_args *la, int64_t community_id,
+    struct post **posts, size_t *n, bool *more)
+{
+	struct post_query q = {
+		.community_id = community_id,
+		.sort = la->sort,
+		.since = la->since,
+		.after = la->after,
+		.limit = PAGE_SIZE + 1,
+		.viewer_id = c->user ? c->user->id : 0,
+		.include_stickied = true,
+	};
+	int rc = store_post_list(c->s, c->a, &q, posts, n);
+
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	*more = *n > PAGE_SIZE;
+	if (*more)
+		*n = PAGE_SIZE;
+	return 0;
+}
+
+/* GET / and /.json: every community's posts. */
+void
+page_front(struct ctx *c)
+{
+	struct listing_args la;
+	struct post *posts;
+	size_t n;
+	bool more;
+	struct html h;
+
+	if (listing_args(c, &la) != 0 || load(c, &la, 0, &posts, &n, &more) != 0)
+		return;
+	if (c->json) {
+		listing_json(c, posts, n, more);
+		return;
+	}
+	page_begin(c, &h, NULL);
+	html_raw_literal(&h, "<div class=\"content\">");
+	sort_tabs(c, &h, "/", &la);
+	html_raw_literal(&h, "<ol class=\"posts\">");
+	for (size_t i = 0; i < n; i++)
+		listing_row(c, &h, &posts[i], true);
+	html_raw_literal(&h, "</ol>");
+	if (n == 0)
+		html_raw_literal(&h, "<p>Nothing here yet. <a href=\"/submit\">"
+		    "Submit the first post</a>.</p>");
+	if (more)
+		pager(c, &h, "/", &la, &posts[n - 1]);
+	html_raw_literal(&h, "</div><aside><div class=\"box\">");
+	html_raw_literal(&h, "<p><a href=\"/submit\">Submit a post</a></p>"
+	    "<p><a href=\"/create\">Create a community</a></p>"
+	    "<p><a href=\"/communities\">All communities</a></p>"
+	    "</div></aside>");
+	page_end(c, &h);
+}
+
+static void
+community_side(struct ctx *c, struct html *h, const struct community *cm)
+{
+	struct user *mods = NULL;
+	size_t nmods = 0;
+
+	html_raw_literal(h, "<aside><div class=\"box\"><h2>");
+	html_text_c(h, cm->title);
+	html_raw_literal(h, "</h2><p class=\"meta\">s/");
+	html_text_c(h, cm->name);
+	html_raw_literal(h, " · ");
+	html_int(h, cm->subscribers);
+	if (cm->subscribers == 1)
+		html_raw_literal(h, " subscriber");
+	else
+		html_raw_literal(h, " subscribers");
+	html_raw_literal(h, " · since ");
+	html_time(h, cm->created, c->now);
+	html_raw_literal(h, "</p><p><a");
+	html_attr(h, "href", str_c(arena_printf(c->a, "/submit?community=%s",
+	    cm->name)));
+	html_raw_literal(h, ">Submit a post</a></p><div class=\"body\">");
+	html_raw_trusted(h, str_c(cm->description_html));
+	html_raw_literal(h, "</div></div>");
+	if (cm->rules_html != NULL && cm->rules_html[0] != '\0') {
+		html_raw_literal(h, "<div class=\"box\"><h2>Rules</h2>"
+		    "<div class=\"body\">");
+		html_raw_trusted(h, str_c(cm->rules_html));
+		html_raw_literal(h, "</div></div>");
+	}
+	html_raw_literal(h, "<div class=\"box\"><h2>Moderators</h2><ul>");
+	if (store_community_mods(c->s, c->a, cm->id, &mods, &nmods) == STORE_OK) {
+		for (size_t i = 0; i < nmods; i++) {
+			html_raw_literal(h, "<li><a");
+			html_attr(h, "href", str_c(arena_printf(c->a, "/u/%s",
+			    mods[i].name)));
+			html_raw_literal(h, ">");
+			html_text_c(h, mods[i].name);
+			html_raw_literal(h, "</a></li>");
+		}
+	}
+	html_raw_literal(h, "</ul></div></aside>");
+}
+
+/* GET /s/NAME and /s/NAME.json: one community's posts and its side panel. */
+void
+page_community(struct ctx *c)
+{
+	struct community cm;
+	struct listing_args la;
+	struct post *posts;
+	size_t n;
+	bool more;
+	struct html h;
+	const char *base;
+	int rc;
+
+	rc = store_community_by_name(c->s, c->a, str_dup(c->a, c->param[0]), &cm);
+	if (rc == STORE_NOTFOUND) {
+		app_error(c, 404, "not_found", "There is no such community.");
+		return;
+	}
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	if (listing_args(c, &la) != 0 ||
+	    load(c, &la, cm.id, &posts, &n, &more) != 0)
+		return;
+	if (c->json) {
+		listing_json(c, posts, n, more);
+		return;
+	}
+	base = arena_printf(c->a, "/s/%s", cm.name);
+	page_begin(c, &h, cm.title);
+	html_raw_literal(&h, "<div class=\"content\"><h1><a");
+	html_attr_c(&h, "href", base);
+	html_raw_literal(&h, ">");
+	html_text_c(&h, cm.title);
+	html_raw_literal(&h, "</a></h1>");
+	sort_tabs(c, &h, base, &la);
+	html_raw_literal(&h, "<ol class=\"posts\">");
+	for (size_t i = 0; i < n; i++)
+		listing_row(c, &h, &posts[i], false);
+	html_raw_literal(&h, "</ol>");
+	if (n == 0)
+		html_raw_literal(&h, "<p>No posts here yet.</p>");
+	if (more)
+		pager(c, &h, base, &la, &posts[n - 1]);
+	html_raw_literal(&h, "</div>");
+	community_side(c, &h, &cm);
+	page_end(c, &h);
+}

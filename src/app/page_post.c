@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * page_post.c: submitting, editing and deleting posts.
+ */
+#include "app_int.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* What a submit or edit form said, for showing it again after an error. */
+struct post_form {
+	struct str community, title, url, body;
+};
+
+static void
+submit_page(struct ctx *c, const struct post_form *f, const char *msg)
+{
+	struct html h;
+
+	page_begin(c, &h, "Submit");
+	html_raw_literal(&h, "<div class=\"content\"><h1>Submit a post</h1>");
+	if (msg != NULL) {
+		html_raw_literal(&h, "<p class=\"error\">");
+		html_text_c(&h, msg);
+		html_raw_literal(&h, "</p>");
+	}
+	html_raw_literal(&h, "<form class=\"edit\" method=\"post\" action=\"/submit\">");
+	app_csrf_field(c, &h);
+	html_raw_literal(&h, "<label for=\"community\">community</label>"
+	    "<input type=\"text\" id=\"community\" name=\"community\" required "
+	    "maxlength=\"24\"");
+	html_attr(&h, "value", f->community.p ? f->community : STR_LIT(""));
+	html_raw_literal(&h, "><label for=\"title\">title</label>"
+	    "<input type=\"text\" id=\"title\" name=\"title\" required maxlength=\"300\"");
+	html_attr(&h, "value", f->title.p ? f->title : STR_LIT(""));
+	html_raw_literal(&h, "><label for=\"url\">link (http or https), or leave "
+	    "empty for a text post</label>"
+	    "<input type=\"url\" id=\"url\" name=\"url\" maxlength=\"2000\"");
+	html_attr(&h, "value", f->url.p ? f->url : STR_LIT(""));
+	html_raw_literal(&h, "><label for=\"body\">text (markdown)</label>"
+	    "<textarea id=\"body\" name=\"body\" maxlength=\"40000\">");
+	if (f->body.p)
+		html_text(&h, f->body);
+	html_raw_literal(&h, "</textarea><p><button>submit</button></p></form>"
+	    "<p class=\"meta\">Read the <a href=\"/guide\">guide</a> for markdown "
+	    "and the community's rules before posting.</p></div>");
+	page_end(c, &h);
+}
+
+/* Answers a form error: the form again for browsers, JSON for the API. */
+static void
+submit_error(struct ctx *c, const struct post_form *f, int status,
+    const char *code, const char *msg)
+{
+	if (c->json) {
+		app_error(c, status, code, msg);
+		return;
+	}
+	submit_page(c, f, msg);
+	c->r->status = status;
+}
+
+void
+page_submit_form(struct ctx *c)
+{
+	struct post_form f = { .community = http_query(c->r, "community") };
+
+	submit_page(c, &f, NULL);
+}
+
+static bool
+valid_title(struct str t)
+{
+	size_t n = str_utf8_len(t);
+
+	return n >= 1 && n <= TITLE_MAX && !str_has_ctl(t, false);
+}
+
+/* http or https, a host, at most URL_MAX bytes, no spaces. */
+static bool
+valid_link(struct str u)
+{
+	size_t skip;
+
+	if (u.len > URL_MAX || str_has_ctl(u, false) ||
+	    memchr(u.p, ' ', u.len) != NULL)
+		return false;
+	if (u.len > 7 && strncasecmp(u.p, "http://", 7) == 0)
+		skip = 7;
+	else if (u.len > 8 && strncasecmp(u.p, "https://", 8) == 0)
+		skip = 8;
+	else
+		return false;
+	return u.p[skip] != '/' && u.p[skip] != '?' && u.p[skip] != '#' &&
+	    html_url_allowed(u);
+}
+
+/* POST /submit: community, title, url or body. */
+void
+page_submit(struct ctx *c)
+{
+	struct post_form f = {
+		.community = app_form_text(c, "community"),
+		.title = app_form_text(c, "title"),
+		.url = app_form_text(c, "url"),
+		.body = app_form_text(c, "body"),
+	};
+	struct community cm;
+	struct post p = { 0 };
+	int64_t id;
+	int rc;
+
+	if (!app_valid_name(f.community, false)) {
+		submit_error(c, &f, 400, "bad_community", "Choose a community by its "
+		    "name.");
+		return;
+	}
+	if (!valid_title(f.title)) {
+		submit_error(c, &f, 400, "bad_title", "A title is 1 to 300 "
+		    "characters on one line.");
+		return;
+	}
+	if (f.url.len > 0 && f.body.len > 0) {
+		submit_error(c, &f, 400, "link_and_text", "A post is either a link "
+		    "or a text, not both.");
+		return;
+	}
+	if (f.url.len > 0 && !valid_link(f.url)) {
+		submit_error(c, &f, 400, "bad_url", "A link is an http or https "
+		    "address of at most 2000 characters.");
+		return;
+	}
+	if (!app_valid_text(f.body, POST_BODY_MAX)) {
+		submit_error(c, &f, 400, "body_too_long", "A text is at most 40,000 "
+		    "characters.");
+		return;
+	}
+	rc = store_community_by_name(c->s, c->a, str_dup(c->a, f.community), &cm);
+	if (rc == STORE_NOTFOUND) {
+		submit_error(c, &f, 404, "no_community", "There is no such community.");
+		return;
+	}
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	p.community_id = cm.id;
+	p.community = cm.name;
+	p.author_id = c->user->id;
+	p.title = str_dup(c->a, f.title);
+	p.created = c->now;
+	if (f.url.len > 0) {
+		p.url = str_dup(c->a, f.url);
+	} else {
+		p.body = str_dup(c->a, f.body);
+		p.body_html = app_render_md(c, f.body);
+		if (p.body_html == NULL) {
+			submit_error(c, &f, 400, "bad_markdown", "That text cannot be "
+			    "rendered.");
+			return;
+		}
+	}
+	rc = store_post_create(c->s, &p, &id);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	p.id = id;
+	app_redirect(c, app_post_href(c, &p));
+}
+
+/*
+ * Loads the route's post for its author: 403 for anyone else, and for a
+ * post that is deleted or closed when closed_ok is false.
+ */
+static int
+own_post(struct ctx *c, struct post *p, bool closed_ok)
+{
+	if (app_get_post(c, 0, 1, p) != 0)
+		return -1;
+	if (p->author_id != c->user->id) {
+		app_error(c, 403, "not_author", "Only the author can change this post.");
+		return -1;
+	}
+	if (p->deleted) {
+		app_error(c, 403, "deleted", "This post is deleted.");
+		return -1;
+	}
+	if (!closed_ok && (p->locked || app_archived(p, c->now))) {
+		app_error(c, 403, p->locked ? "locked" : "archived", p->locked ?
+		    "This post is locked (post is locked)." :
+		    "This post is archived (post is archived): it cannot change.");
+		return -1;
+	}
+	return 0;
+}
+
+void
+page_post_edit_form(struct ctx *c)
+{
+	struct post p;
+	struct html h;
+
+	if (own_post(c, &p, false) != 0)
+		return;
+	page_begin(c, &h, "Edit post");
+	html_raw_literal(&h, "<div class=\"content\"><h1>Edit post</h1>"
+	    "<form class=\"edit\" method=\"post\"");
+	html_attr(&h, "action", str_c(arena_printf(c->a, "/s/%s/p/%lld/edit",
+	    p.community, (long long)p.id)));
+	html_raw_literal(&h, ">");
+	app_csrf_field(c, &h);
+	html_raw_literal(&h, "<label for=\"title\">title</label>"
+	    "<input type=\"text\" id=\"title\" name=\"title\" required maxlength=\"300\"");
+	html_attr_c(&h, "value", p.title);
+	html_raw_literal(&h, ">");
+	if (p.url == NULL) {
+		html_raw_literal(&h, "<label for=\"body\">text (markdown)</label>"
+		    "<textarea id=\"body\" name=\"body\" maxlength=\"40000\">");
+		html_text_c(&h, p.body ? p.body : "");
+		html_raw_literal(&h, "</textarea>");
+	}
+	html_raw_literal(&h, "<p><button>save</button></p></form></div>");
+	page_end(c, &h);
+}
+
+/* POST .../p/ID/edit: title and (text posts) body. */
+void
+page_post_edit(struct ctx *c)
+{
+	struct post p;
+	struct str title = app_form_text(c, "title");
+	struct str body = app_form_text(c, "body");
+	const char *html = NULL;
+	int rc;
+
+	if (own_post(c, &p, false) != 0)
+		return;
+	if (title.p != NULL && !valid_title(title)) {
+		app_error(c, 400, "bad_title", "A title is 1 to 300 characters on "
+		    "one line.");
+		return;
+	}
+	if (p.url != NULL && body.len > 0) {
+		app_error(c, 400, "link_post", "A link post has no text to edit.");
+		return;
+	}
+	if (!app_valid_text(body, POST_BODY_MAX)) {
+		app_error(c, 400, "body_too_long", "A text is at most 40,000 "
+		    "characters.");
+		return;
+	}
+	if (p.url == NULL) {
+		html = app_render_md(c, body.p ? body : STR_LIT(""));
+		if (html == NULL) {
+			app_error(c, 400, "bad_markdown", "That text cannot be rendered.");
+			return;
+		}
+	}
+	rc = store_post_edit(c->s, p.id, title.p ? str_dup(c->a, title) : NULL,
+	    p.url == NULL ? str_dup(c->a, body) : NULL, html, c->now);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	if (title.p != NULL)
+		p.title = str_dup(c->a, title);
+	app_redirect(c, app_post_href(c, &p));
+}
+
+/* POST .../p/ID/delete: the author deletes the post; it stays as [deleted]. */
+void
+page_post_delete(struct ctx *c)
+{
+	struct post p;
+	int rc;
+
+	if (own_post(c, &p, true) != 0)
+		return;
+	rc = store_post_delete(c->s, p.id, c->now);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	app_redirect(c, app_post_href(c, &p));
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * page_vote.c: POST /vote. One vote per user and item; dir 0 withdraws it.
+ * A browser is sent back where it came from (when that is this site), a
+ * JSON client gets the new score.
+ */
+#include "app_int.h"
+
+#include <string.h>
+
+/* The path of a same-site Referer, or NULL. */
+static const char *
+back_path(struct ctx *c)
+{
+	struct str ref = http_header(c->r, "Referer");
+	struct str host = http_header(c->r, "Host");
+	const char *p, *path;
+
+	if (ref.p == NULL || host.p == NULL || str_has_ctl(ref, false))
+		return NULL;
+	p = memmem(ref.p, ref.len, "://", 3);
+	if (p == NULL)
+		return NULL;
+	p += 3;
+	if ((size_t)(ref.p + ref.len - p) < host.len ||
+	    memcmp(p, host.p, host.len) != 0)
+		return NULL;
+	path = p + host.len;
+	if (path >= ref.p + ref.len || path[0] != '/' ||
+	    (path + 1 < ref.p + ref.len && path[1] == '/'))
+		return NULL;
+	return arena_strndup(c->a, path, (size_t)(ref.p + ref.len - path));
+}
+
+/* POST /vote: kind (post, comment), id, dir (1, 0, -1). */
+void
+page_vote(struct ctx *c)
+{
+	struct str kind = http_form(c->r, "kind");
+	struct str dirs = http_form(c->r, "dir");
+	struct str ids = http_form(c->r, "id");
+	struct post p;
+	struct comment cm;
+	int64_t id, dir, score;
+	const char *back, *item;
+	int k, rc;
+
+	if (str_eq_lit(kind, "post"))
+		k = VOTE_POST;
+	else if (str_eq_lit(kind, "comment"))
+		k = VOTE_COMMENT;
+	else {
+		app_error(c, 400, "bad_kind", "kind is post or comment.");
+		return;
+	}
+	if (!str_to_i64(ids, &id) || id <= 0) {
+		app_error(c, 400, "bad_id", "id is the number of a post or comment.");
+		return;
+	}
+	if (!str_to_i64(dirs, &dir) || dir < -1 || dir > 1 || dirs.len > 2) {
+		app_error(c, 400, "bad_dir", "dir is 1, 0 or -1.");
+		return;
+	}
+	if (k == VOTE_COMMENT) {
+		rc = store_comment_get(c->s, c->a, id, 0, &cm);
+		if (rc == STORE_OK && (cm.deleted || cm.removed)) {
+			app_error(c, 403, "gone", "That comment is deleted or removed.");
+			return;
+		}
+		if (rc == STORE_OK)
+			id = cm.post_id;
+	} else {
+		rc = STORE_OK;
+	}
+	if (rc == STORE_OK)
+		rc = store_post_get(c->s, c->a, id, 0, &p);
+	if (rc == STORE_NOTFOUND) {
+		app_error(c, 404, "not_found", "There is no such item.");
+		return;
+	}
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	if (app_post_open(c, &p) != 0)
+		return;
+	if (k == VOTE_COMMENT)
+		id = cm.id;
+	rc = store_vote_set(c->s, c->user->id, k, id, (int)dir, c->now, &score);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	if (c->json) {
+		struct json j;
+
+		app_json_begin(c, &j);
+		json_obj_open(&j);
+		json_key(&j, "score");
+		json_int(&j, score);
+		json_key(&j, "dir");
+		json_int(&j, dir);
+		json_obj_close(&j);
+		return;
+	}
+	item = app_post_href(c, &p);
+	if (k == VOTE_COMMENT)
+		item = arena_printf(c->a, "%s#c%lld", item, (long long)id);
+	back = back_path(c);
+	app_redirect(c, back ? back : item);
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * base.h: the public header of src/base: fatal allocation, the request
+ * arena, string slices, growable buffers, UTF-8 checks and logging.
+ *
+ * Everything here is plain C with no knowledge of HTTP, storage or HTML.
+ * Running out of memory is fatal: the x* wrappers and the arena abort with
+ * file and line, so callers never test for NULL after an allocation.
+ */
+#ifndef PARLEY_BASE_H
+#define PARLEY_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- fatal allocation ------------------------------------------------ */
+
+#define xmalloc(n) base__xmalloc((n), __FILE__, __LINE__)
+#define xcalloc(n, m) base__xcalloc((n), (m), __FILE__, __LINE__)
+#define xrealloc(p, n) base__xrealloc((p), (n), __FILE__, __LINE__)
+#define xstrdup(s) base__xstrdup((s), __FILE__, __LINE__)
+
+void *base__xmalloc(size_t n, const char *file, int line);
+void *base__xcalloc(size_t n, size_t m, const char *file, int line);
+void *base__xrealloc(void *p, size_t n, const char *file, int line);
+char *base__xstrdup(const char *s, const char *file, int line);
+_Noreturn void base_fatal(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- arena ----------------------------------------------------------- */
+
+struct arena;
+
+struct arena *arena_new(size_t first_chunk);
+void arena_free(struct arena *a);
+void arena_reset(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);
+void *arena_zalloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+size_t arena_used(const struct arena *a);
+
+#define ARENA_NEW(a, type) ((type *)arena_zalloc((a), sizeof(type)))
+#define ARENA_ARRAY(a, type, n) ((type *)arena_zalloc((a), sizeof(type) * (n)))
+
+/* ---- string slices --------------------------------------------------- */
+
+/* A borrowed, immutable run of bytes; may hold NUL bytes. */
+struct str {
+	const char *p; /* first byte, borrowed from whoever owns the memory */
+	size_t len;    /* length in bytes */
+};
+
+#define STR_LIT(lit) ((struct str){ (lit), sizeof(lit) - 1 })
+#define STR_NULL ((struct str){ NULL, 0 })
+
+struct str str_c(const char *s);
+bool str_eq(struct str a, struct str b);
+bool str_eq_lit(struct str a, const char *lit);
+bool str_case_eq(struct str a, struct str b);
+bool str_has_prefix(struct str s, const char *prefix);
+bool str_has_suffix(struct str s, const char *suffix);
+struct str str_trim(struct str s);
+char *str_dup(struct arena *a, struct str s);
+bool str_to_i64(struct str s, int64_t *out);
+bool str_utf8_valid(struct str s);
+bool str_has_ctl(struct str s, bool allow_newlines);
+size_t str_utf8_len(struct str s);
+
+/* ---- growable buffer ------------------------------------------------- */
+
+/* A byte buffer whose memory comes from an arena (or malloc when NULL). */
+struct buf {
+	char *p;           /* bytes; NUL-terminated after every write */
+	size_t len;        /* bytes used, without the terminator */
+	size_t cap;        /* bytes allocated */
+	struct arena *a;   /* owner of p, or NULL for malloc (buf_reset frees) */
+};
+
+void buf_init(struct buf *b, struct arena *a, size_t cap);
+void buf_reset(struct buf *b);
+void buf_put(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_put_str(struct buf *b, struct str s);
+void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_put_i64(struct buf *b, int64_t v);
+struct str buf_str(const struct buf *b);
+
+/* ---- time ------------------------------------------------------------ */
+
+int64_t base_now(void);
+void base_rfc3339(int64_t t, char out[32]);
+int base_parse_duration(const char *s, int64_t *seconds);
+
+/* ---- ranking (rank.c) ----------------------------------------------- */
+
+double rank_hot(int64_t score, int64_t created);
+double rank_controversy(int64_t ups, int64_t downs);
+double rank_wilson(int64_t ups, int64_t downs);
+
+/* ---- logging --------------------------------------------------------- */
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERR };
+
+void log_set_level(enum log_level level);
+void log_msg(enum log_level level, const char *module, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * http_server.c: the socket side of Parley, on libmicrohttpd.
+ *
+ * libmicrohttpd runs a pool of worker threads, each with its own epoll
+ * loop; a handler may block on SQLite because every thread is independent.
+ * The access callback is called several times per request: once with no
+ * body (we create the request and its arena), once per body chunk (we copy
+ * it into the arena up to max_body), and once more with no data (we decode
+ * the query and form, call the application handler and queue its response).
+ * The response body stays in the arena until libmicrohttpd reports the
+ * request completed; then the arena is freed. In-flight requests are
+ * counted so that http_stop can drain them before the daemon stops.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CONN_MEMORY_LIMIT (64 * 1024) /* request line, headers and buffers */
+#define HEADERS_MAX (16 * 1024)       /* all header names and values */
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	http_handler handler;
+	void *data;
+	size_t max_body;
+	bool trust_proxy;
+	atomic_uint_fast64_t next_id;
+	atomic_int inflight;       /* requests begun and not yet completed */
+	unsigned port;
+};
+
+/* Per-request state private to this file, reached through con_cls. */
+struct pending {
+	struct req req;
+	struct http_server *srv;
+	struct buf body;           /* body bytes read so far */
+	bool too_large;            /* body passed max_body: answer 413 */
+};
+
+/* ---- decoding --------------------------------------------------------- */
+
+struct kv_list {
+	struct arena *a;
+	struct http_kv *v;
+	size_t n, cap;
+};
+
+static void
+kv_push(struct kv_list *l, const char *k, size_t kn, const char *v, size_t vn)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct http_kv *nv = arena_alloc(l->a, cap * sizeof(*nv));
+
+		if (l->n)
+			memcpy(nv, l->v, l->n * sizeof(*nv));
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n].key.p = arena_strndup(l->a, k ? k : "", kn);
+	l->v[l->n].key.len = kn;
+	l->v[l->n].val.p = arena_strndup(l->a, v ? v : "", vn);
+	l->v[l->n].val.len = vn;
+	l->n++;
+}
+
+static enum MHD_Result
+query_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	kv_push(cls, key, key_size, value, value_size);
+	return MHD_YES;
+}
+
+/*
+ * Form fields may arrive in pieces (off > 0); a piece with the same key
+ * and a non-zero offset continues the last field.
+ */
+static enum MHD_Result
+form_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *filename, const char *content_type,
+    const char *transfer_encoding, const char *data, uint64_t off,
+    size_t size)
+{
+	struct kv_list *l = cls;
+
+	if (off > 0 && l->n > 0 && strcmp(l->v[l->n - 1].key.p, key) == 0) {
+		struct http_kv *last = &l->v[l->n - 1];
+		char *joined = arena_alloc(l->a, last->val.len + size + 1);
+
+		memcpy(joined, last->val.p, last->val.len);
+		memcpy(joined + last->val.len, data, size);
+		joined[last->val.len + size] = '\0';
+		last->val.p = joined;
+		last->val.len += size;
+		return MHD_YES;
+	}
+	kv_push(l, key, strlen(key), data, size);
+	return MHD_YES;
+}
+
+static bool
+is_form_body(struct MHD_Connection *conn)
+{
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	return ct != NULL &&
+	    (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0 ||
+		strncasecmp(ct, "multipart/form-data", 19) == 0);
+}
+
+/* True when every '%' in s starts a %XX escape. */
+static bool
+percent_ok(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '%')
+			continue;
+		if (i + 2 >= n)
+			return false;
+		if (!isxdigit((unsigned char)s[i + 1]) ||
+		    !isxdigit((unsigned char)s[i + 2]))
+			return false;
+		i += 2;
+	}
+	return true;
+}
+
+static void
+decode_form(struct pending *p, struct MHD_Connection *conn)
+{
+	struct req *r = &p->req;
+	struct kv_list l = { .a = r->arena };
+	struct MHD_PostProcessor *pp;
+
+	if (p->body.len == 0 || !is_form_body(conn))
+		return;
+	if (strncasecmp(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE), "application/x-www-form-urlencoded",
+	    33) == 0 && !percent_ok(p->body.p, p->body.len)) {
+		r->form_bad = true;
+		return;
+	}
+	pp = MHD_create_post_processor(conn, 16 * 1024, form_iter, &l);
+	if (pp == NULL) {
+		r->form_bad = true;
+		return;
+	}
+	if (MHD_post_process(pp, p->body.p, p->body.len) != MHD_YES)
+		r->form_bad = true;
+	if (MHD_destroy_post_processor(pp) != MHD_YES)
+		r->form_bad = true;
+	r->form = l.v;
+	r->nform = l.n;
+}
+
+/* ---- responses -------------------------------------------------------- */
+
+static enum MHD_Result
+send_response(struct MHD_Connection *conn, struct req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(r->out.len, r->out.p,
+	    MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    r->content_type ? r->content_type : "text/html; charset=utf-8");
+	for (size_t i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->headers[i].name,
+		    r->headers[i].value);
+	ret = MHD_queue_response(conn, (unsigned)(r->status ? r->status : 200),
+	    resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* A limit the server enforces itself; the body is plain text. */
+static enum MHD_Result
+send_limit(struct MHD_Connection *conn, struct req *r, int status,
+    const char *msg)
+{
+	r->status = status;
+	r->content_type = "text/plain; charset=utf-8";
+	r->out.len = 0;
+	buf_puts(&r->out, msg);
+	http_add_header(r, "Connection", "close");
+	return send_response(conn, r);
+}
+
+/* ---- the libmicrohttpd callbacks -------------------------------------- */
+
+static struct pending *
+pending_new(struct http_server *srv, struct MHD_Connection *conn,
+    const char *url, const char *method)
+{
+	struct arena *a = arena_new(16 * 1024);
+	struct pending *p = arena_zalloc(a, sizeof(*p));
+	struct req *r = &p->req;
+	const union MHD_ConnectionInfo *ci;
+	char addr[INET6_ADDRSTRLEN] = "?";
+
+	p->srv = srv;
+	r->arena = a;
+	r->id = atomic_fetch_add(&srv->next_id, 1) + 1;
+	r->conn = conn;
+	r->method_name = arena_strndup(a, method, strlen(method));
+	if (strcmp(method, "GET") == 0)
+		r->method = HTTP_GET;
+	else if (strcmp(method, "HEAD") == 0)
+		r->method = HTTP_HEAD;
+	else if (strcmp(method, "POST") == 0)
+		r->method = HTTP_POST;
+	else
+		r->method = HTTP_OTHER;
+	r->path.p = arena_strndup(a, url, strlen(url));
+	r->path.len = strlen(url);
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			    addr, sizeof(addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+			    &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
+			    sizeof(addr));
+	}
+	r->remote = arena_strndup(a, addr, strlen(addr));
+	if (srv->trust_proxy && (strcmp(addr, "127.0.0.1") == 0 ||
+	    strcmp(addr, "::1") == 0)) {
+		const char *proto = MHD_lookup_connection_value(conn,
+		    MHD_HEADER_KIND, "X-Forwarded-Proto");
+
+		r->tls = proto != NULL && strcasecmp(proto, "https") == 0;
+	}
+	buf_init(&r->out, a, 8192);
+	buf_init(&p->body, a, 256);
+	return p;
+}
+
+/* Sums the header sizes and notes control bytes in any of them. */
+struct header_check {
+	size_t total;  /* bytes of names and values so far */
+	bool ctl;      /* a control byte was seen */
+};
+
+static enum MHD_Result
+header_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	struct header_check *hc = cls;
+	struct str k = { key, key_size }, v = { value, value_size };
+
+	hc->total += key_size + value_size;
+	if (str_has_ctl(k, false) || str_has_ctl(v, false))
+		hc->ctl = true;
+	return MHD_YES;
+}
+
+/*
+ * libmicrohttpd decodes the path into a C string, so a %00 would cut it
+ * short unseen. Turning %00 into %7F first keeps a control byte in place
+ * that the application refuses like any other.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	for (char *p = s; (p = strstr(p, "%00")) != NULL; p += 3) {
+		p[1] = '7';
+		p[2] = 'F';
+	}
+	return MHD_http_unescape(s);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct pending *p = *con_cls;
+	struct kv_list q;
+
+	if (p == NULL) {
+		const char *cl;
+
+		p = pending_new(srv, conn, url, method);
+		*con_cls = p;
+		atomic_fetch_add(&srv->inflight, 1);
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > srv->max_body)
+			return send_limit(conn, &p->req, 413, "413 Content Too Large: "
+			    "the request body is over the limit.\n");
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (!p->too_large && p->body.len + *upload_data_size <= srv->max_body)
+			buf_put(&p->body, upload_data, *upload_data_size);
+		else
+			p->too_large = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (p->too_large)
+		return send_limit(conn, &p->req, 413,
+		    "413 Content Too Large: the request body is over the limit.\n");
+
+	{
+		struct header_check hc = { 0, false };
+
+		MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_iter, &hc);
+		if (hc.total > HEADERS_MAX)
+			return send_limit(conn, &p->req, 431, "431 Request Header "
+			    "Fields Too Large.\n");
+		if (hc.ctl)
+			return send_limit(conn, &p->req, 400, "400 Bad Request: a "
+			    "header holds control characters.\n");
+	}
+	q = (struct kv_list){ .a = p->req.arena };
+	MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, query_iter, &q);
+	p->req.query = q.v;
+	p->req.nquery = q.n;
+	p->req.body = buf_str(&p->body);
+	decode_form(p, conn);
+	srv->handler(&p->req, srv->data);
+	return send_response(conn, &p->req);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct pending *p = *con_cls;
+
+	if (p == NULL)
+		return;
+	*con_cls = NULL;
+	arena_free(p->req.arena);
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_msg(LOG_DEBUG, "http", "%s", line);
+}
+
+/* ---- start and stop --------------------------------------------------- */
+
+static int
+parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[256];
+	const char *colon = strrchr(listen, ':');
+	char *end;
+	long port;
+
+	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+		return -1;
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 0 || port > 65535 || colon[1] == '\0')
+		return -1;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	if (host[0] == '[') {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		size_t n = strlen(host);
+
+		if (n < 2 || host[n - 1] != ']')
+			return -1;
+		host[n - 1] = '\0';
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+			return -1;
+		*len = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		if (host[0] == '\0')
+			s4->sin_addr.s_addr = htonl(INADDR_ANY);
+		else if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+			return -1;
+		*len = sizeof(*s4);
+	}
+	return 0;
+}
+
+/*
+ * Starts listening on cfg->listen and serving with cfg->threads workers.
+ * Returns the server, owned by the caller until http_stop, or NULL with
+ * *err set to a static message.
+ */
+struct http_server *
+http_start(const struct http_config *cfg, http_handler handler, void *data,
+    char **err)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	struct http_server *srv;
+	const union MHD_DaemonInfo *di;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ITC | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
+
+	if (parse_listen(cfg->listen, &ss, &sslen) != 0) {
+		*err = "bad listen address (want ADDR:PORT)";
+		return NULL;
+	}
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	srv = xcalloc(1, sizeof(*srv));
+	srv->handler = handler;
+	srv->data = data;
+	srv->max_body = cfg->max_body;
+	srv->trust_proxy = cfg->trust_proxy;
+	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY_LIMIT,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_conns,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_conns_per_ip,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+	    MHD_OPTION_END);
+	if (srv->daemon == NULL) {
+		free(srv);
+		*err = "cannot listen there (address in use or not allowed)";
+		return NULL;
+	}
+	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : 0;
+	return srv;
+}
+
+/* Returns the port the server listens on (useful with port 0). */
+unsigned
+http_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+/*
+ * Stops accepting, waits up to drain_seconds for requests in flight to
+ * finish and their responses to be sent, then stops the workers and frees
+ * the server. Idle keep-alive connections are closed.
+ */
+void
+http_stop(struct http_server *srv, unsigned drain_seconds)
+{
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	unsigned waited_ms = 0;
+	MHD_socket fd;
+
+	if (srv == NULL)
+		return;
+	fd = MHD_quiesce_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	while (atomic_load(&srv->inflight) > 0 &&
+	    waited_ms < drain_seconds * 1000) {
+		nanosleep(&tick, NULL);
+		waited_ms += 20;
+	}
+	MHD_stop_daemon(srv->daemon);
+	free(srv);
+}
+
+/* ---- request accessors ------------------------------------------------- */
+
+static struct str
+kv_find(const struct http_kv *v, size_t n, const char *name)
+{
+	struct str key = str_c(name);
+
+	for (size_t i = 0; i < n; i++)
+		if (str_eq(v[i].key, key))
+			return v[i].val;
+	return STR_NULL;
+}
+
+/* Returns the first query argument called name, or STR_NULL (p == NULL). */
+struct str
+http_query(const struct req *r, const char *name)
+{
+	return kv_find(r->query, r->nquery, name);
+}
+
+/* Returns the first form field called name, or STR_NULL (p == NULL). */
+struct str
+http_form(const struct req *r, const char *name)
+{
+	return kv_find(r->form, r->nform, name);
+}
+
+/* Returns how many form fields are called name. */
+size_t
+http_form_count(const struct req *r, const char *name)
+{
+	struct str key = str_c(name);
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nform; i++)
+		n += str_eq(r->form[i].key, key);
+	return n;
+}
+
+/* Returns a request header, borrowed from the server for the request. */
+struct str
+http_header(const struct req *r, const char *name)
+{
+	const char *v = NULL;
+	size_t n = 0;
+
+	if (MHD_lookup_connection_value_n(r->conn, MHD_HEADER_KIND, name,
+	    strlen(name), &v, &n) != MHD_YES)
+		return STR_NULL;
+	return (struct str){ v, n };
+}
+
+/* Returns a cookie's value as the client sent it, or STR_NULL. */
+struct str
+http_cookie(const struct req *r, const char *name)
+{
+	const char *v = NULL;
+	size_t n = 0;
+
+	if (MHD_lookup_connection_value_n(r->conn, MHD_COOKIE_KIND, name,
+	    strlen(name), &v, &n) != MHD_YES)
+		return STR_NULL;
+	return (struct str){ v, n };
+}
+
+/*
+ * Adds a response header. name and value must live as long as the request
+ * (literals or arena strings). Headers past the fixed limit are a bug.
+ */
+void
+http_add_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nheaders == HTTP_MAX_OUT_HEADERS)
+		base_fatal(__FILE__, __LINE__, "too many response headers");
+	r->headers[r->nheaders].name = name;
+	r->headers[r->nheaders].value = value;
+	r->nheaders++;
+}

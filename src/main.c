@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * main.c: the parley command: subcommands, settings and start-up.
+ *
+ * Settings come from the config file, then PARLEY_* environment variables,
+ * then flags; a later source wins. The config file holds "key = value"
+ * lines with the same keys as the settings table of SPEC.md.
+ */
+#include "app/app.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct settings {
+	struct app_config cfg;
+	const char *config_file;
+	long posts;          /* demo --posts */
+	unsigned seed;       /* demo --seed */
+	bool admin;          /* admin add-user --admin */
+};
+
+static const char usage_main[] =
+"usage: parley COMMAND [OPTIONS]\n"
+"\n"
+"Parley is a self-hosted community discussion server.\n"
+"\n"
+"commands:\n"
+"  serve   run the server\n"
+"  init    create or upgrade the database schema\n"
+"  demo    fill the database with sample communities, users and threads\n"
+"  admin   create users and admins, reset passwords, edit pages, appoint moderators\n"
+"\n"
+"Run 'parley COMMAND --help' for a command's options.\n";
+
+static const char usage_serve[] =
+"usage: parley serve [--listen ADDR:PORT] [--db URL] [--config FILE]\n"
+"\n"
+"Runs the server until SIGTERM or SIGINT, which let requests in flight finish.\n"
+"  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080, PARLEY_LISTEN)\n"
+"  --db URL            sqlite:PATH or postgres://... (default sqlite:./data/parley.db, PARLEY_DB)\n"
+"  --config FILE       settings file of 'key = value' lines\n"
+"  --threads N         worker threads (default: number of cores, PARLEY_THREADS)\n"
+"Other settings: site_name (PARLEY_SITE_NAME), archive_after (PARLEY_ARCHIVE_AFTER,\n"
+"a duration such as 180d, 12h, 30s; 0 = never).\n";
+
+static const char usage_init[] =
+"usage: parley init [--db URL] [--config FILE]\n"
+"\n"
+"Creates the database schema, or upgrades it to the current version.\n";
+
+static const char usage_demo[] =
+"usage: parley demo [--db URL] [--posts N] [--seed N] [--config FILE]\n"
+"\n"
+"Fills the database with neutral sample content: communities, users, link and\n"
+"text posts of various ages, threads of varied depth, and votes.\n"
+"  --posts N   how many posts (default 300)\n"
+"  --seed N    random seed, for repeatable content (default 1)\n";
+
+static const char usage_admin[] =
+"usage: parley admin [--db URL] SUBCOMMAND ...\n"
+"\n"
+"  add-user NAME [--admin]     create a user; the password is read from stdin\n"
+"  set-password NAME           reset a password; the new one is read from stdin\n"
+"  set-role NAME admin|user    make a user a site admin, or not\n"
+"  set-page SLUG [TITLE]       replace a site page's markdown with stdin\n"
+"  appoint COMMUNITY NAME      make a user a moderator of a community\n";
+
+static int
+set(struct settings *st, const char *key, const char *val, const char *from)
+{
+	struct app_config *c = &st->cfg;
+
+	if (strcmp(key, "listen") == 0) {
+		c->listen = val;
+	} else if (strcmp(key, "db") == 0) {
+		c->db = val;
+	} else if (strcmp(key, "site_name") == 0) {
+		c->site_name = val;
+	} else if (strcmp(key, "archive_after") == 0) {
+		if (base_parse_duration(val, &c->archive_after) != 0) {
+			fprintf(stderr, "parley: %s: archive_after: '%s' is not a "
+			    "duration (30s, 12h, 180d or 0)\n", from, val);
+			return -1;
+		}
+	} else if (strcmp(key, "threads") == 0) {
+		char *end;
+		long n = strtol(val, &end, 10);
+
+		if (*end != '\0' || n < 1 || n > 256) {
+			fprintf(stderr, "parley: %s: threads: '%s' is not a number "
+			    "from 1 to 256\n", from, val);
+			return -1;
+		}
+		c->threads = (unsigned)n;
+	} else if (strcmp(key, "trust_proxy") == 0) {
+		c->trust_proxy = strcmp(val, "1") == 0 || strcmp(val, "yes") == 0 ||
+		    strcmp(val, "true") == 0;
+	} else {
+		fprintf(stderr, "parley: %s: unknown setting '%s'\n", from, key);
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
+	    e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+static int
+load_file(struct settings *st, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int lineno = 0, rc = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "parley: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *eq, *k, *v, from[300];
+
+		lineno++;
+		k = trim(line);
+		if (*k == '\0' || *k == '#')
+			continue;
+		eq = strchr(k, '=');
+		if (eq == NULL) {
+			fprintf(stderr, "parley: %s:%d: want 'key = value'\n", path,
+			    lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		snprintf(from, sizeof(from), "%s:%d", path, lineno);
+		if (set(st, k, xstrdup(v), from) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+static int
+load_env(struct settings *st)
+{
+	static const char *keys[][2] = {
+		{ "PARLEY_LISTEN", "listen" }, { "PARLEY_DB", "db" },
+		{ "PARLEY_SITE_NAME", "site_name" },
+		{ "PARLEY_ARCHIVE_AFTER", "archive_after" },
+		{ "PARLEY_THREADS", "threads" },
+		{ "PARLEY_TRUST_PROXY", "trust_proxy" },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+		const char *v = getenv(keys[i][0]);
+
+		if (v != NULL && set(st, keys[i][1], v, keys[i][0]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Reads flags for one subcommand. A --config flag is read first wherever
+ * it stands, so that flags still win over the file.
+ */
+static int
+parse(struct settings *st, int argc, char **argv, const char *usage)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "posts", required_argument, NULL, 'p' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "admin", no_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			exit(0);
+		}
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			st->config_file = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			st->config_file = argv[i] + 9;
+	}
+	if (st->config_file != NULL && load_file(st, st->config_file) != 0)
+		return -1;
+	if (load_env(st) != 0)
+		return -1;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		char *end;
+
+		switch (ch) {
+		case 'l': if (set(st, "listen", optarg, "--listen")) return -1; break;
+		case 'd': if (set(st, "db", optarg, "--db")) return -1; break;
+		case 't': if (set(st, "threads", optarg, "--threads")) return -1; break;
+		case 'c': break;
+		case 'p':
+			st->posts = strtol(optarg, &end, 10);
+			if (*end != '\0' || st->posts < 0 || st->posts > 100000000) {
+				fprintf(stderr, "parley: --posts wants a number\n");
+				return -1;
+			}
+			break;
+		case 's':
+			st->seed = (unsigned)strtoul(optarg, &end, 10);
+			if (*end != '\0') {
+				fprintf(stderr, "parley: --seed wants a number\n");
+				return -1;
+			}
+			break;
+		case 'A':
+			st->admin = true;
+			break;
+		default:
+			fputs(usage, stderr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct settings st = {
+		.cfg = {
+			.listen = "127.0.0.1:8080",
+			.db = "sqlite:./data/parley.db",
+			.site_name = "Parley",
+			.archive_after = 180 * 86400,
+		},
+		.posts = 300,
+		.seed = 1,
+	};
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *cmd;
+
+	st.cfg.threads = cores > 0 ? (unsigned)cores : 1;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		fputs(usage_main, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	cmd = argv[1];
+	argc--;
+	argv++;
+	if (strcmp(cmd, "serve") == 0) {
+		if (parse(&st, argc, argv, usage_serve) != 0 || optind != argc)
+			return 2;
+		return app_serve(&st.cfg) == 0 ? 0 : 1;
+	}
+	if (strcmp(cmd, "init") == 0) {
+		if (parse(&st, argc, argv, usage_init) != 0 || optind != argc)
+			return 2;
+		return app_init_db(&st.cfg) == 0 ? 0 : 1;
+	}
+	if (strcmp(cmd, "demo") == 0) {
+		if (parse(&st, argc, argv, usage_demo) != 0 || optind != argc)
+			return 2;
+		return app_demo(&st.cfg, st.posts, st.seed) == 0 ? 0 : 1;
+	}
+	if (strcmp(cmd, "admin") == 0) {
+		if (parse(&st, argc, argv, usage_admin) != 0)
+			return 2;
+		if (optind >= argc) {
+			fputs(usage_admin, stderr);
+			return 2;
+		}
+		return app_admin(&st.cfg, argc - optind, argv + optind,
+		    st.admin) == 0 ? 0 : 1;
+	}
+	fprintf(stderr, "parley: unknown command '%s'\n\n%s", cmd, usage_main);
+	return 2;
+}

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * html.c: the HTML writer. Text and attribute values are escaped; URLs are
+ * checked against a scheme allow-list, percent-encoded where needed and
+ * then escaped; raw output is limited to literals and stored markdown HTML.
+ */
+#include "render.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+html_init(struct html *h, struct buf *b)
+{
+	h->b = b;
+}
+
+/* Appends s to b with & < > " ' replaced by entities. */
+void
+html_escape(struct buf *b, const char *s, size_t n)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *rep;
+
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		buf_put(b, s + start, i - start);
+		buf_puts(b, rep);
+		start = i + 1;
+	}
+	buf_put(b, s + start, n - start);
+}
+
+void
+html_text(struct html *h, struct str s)
+{
+	html_escape(h->b, s.p, s.len);
+}
+
+void
+html_text_c(struct html *h, const char *s)
+{
+	html_escape(h->b, s, strlen(s));
+}
+
+/* Formats into a scratch buffer in the same arena, then escapes it. */
+void
+html_textf(struct html *h, const char *fmt, ...)
+{
+	struct buf tmp;
+	va_list ap;
+
+	buf_init(&tmp, h->b->a, 128);
+	va_start(ap, fmt);
+	buf_vprintf(&tmp, fmt, ap);
+	va_end(ap);
+	html_escape(h->b, tmp.p, tmp.len);
+	buf_reset(&tmp);
+}
+
+/* Writes ` name="value"` with the value escaped. name must be a literal. */
+void
+html_attr(struct html *h, const char *name, struct str value)
+{
+	buf_putc(h->b, ' ');
+	buf_puts(h->b, name);
+	buf_put(h->b, "=\"", 2);
+	html_escape(h->b, value.p, value.len);
+	buf_putc(h->b, '"');
+}
+
+void
+html_attr_c(struct html *h, const char *name, const char *value)
+{
+	html_attr(h, name, str_c(value));
+}
+
+void
+html_attr_i64(struct html *h, const char *name, int64_t v)
+{
+	buf_putc(h->b, ' ');
+	buf_puts(h->b, name);
+	buf_put(h->b, "=\"", 2);
+	buf_put_i64(h->b, v);
+	buf_putc(h->b, '"');
+}
+
+/*
+ * Returns true when url may become a link target: an absolute http, https
+ * or mailto URL, or a relative reference ("/x", "x", "?q", "#f") that is
+ * not protocol-relative. Control bytes anywhere refuse the URL, since
+ * browsers drop some of them before reading the scheme.
+ */
+bool
+html_url_allowed(struct str url)
+{
+	static const char *schemes[] = { "http", "https", "mailto" };
+	size_t i, colon = 0;
+	bool has_scheme = false;
+
+	if (url.len == 0)
+		return false;
+	for (i = 0; i < url.len; i++) {
+		unsigned char c = (unsigned char)url.p[i];
+
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			return false;
+	}
+	for (i = 0; i < url.len; i++) {
+		char c = url.p[i];
+
+		if (c == ':') {
+			colon = i;
+			has_scheme = true;
+			break;
+		}
+		if (c == '/' || c == '?' || c == '#')
+			break;
+	}
+	if (!has_scheme)
+		return !(url.len >= 2 && url.p[0] == '/' && url.p[1] == '/');
+	for (i = 0; i < ARRAY_LEN(schemes); i++) {
+		size_t n = strlen(schemes[i]);
+
+		if (colon == n && strncasecmp(url.p, schemes[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Writes url for use inside a double-quoted attribute: bytes that are not
+ * safe in a URL are percent-encoded, existing %XX escapes are kept, and the
+ * result is HTML-escaped. Returns -1 and writes nothing when the URL is not
+ * allowed (see html_url_allowed).
+ */
+int
+html_url(struct html *h, struct str url)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	if (!html_url_allowed(url))
+		return -1;
+	for (size_t i = 0; i < url.len; i++) {
+		unsigned char c = (unsigned char)url.p[i];
+
+		if (c == '&') {
+			buf_puts(h->b, "&amp;");
+		} else if (c == '\'') {
+			buf_puts(h->b, "%27");
+		} else if (c <= ' ' || c == '"' || c == '<' || c == '>' ||
+		    c == '`' || c >= 0x7f) {
+			buf_putc(h->b, '%');
+			buf_putc(h->b, hex[c >> 4]);
+			buf_putc(h->b, hex[c & 15]);
+		} else {
+			buf_putc(h->b, (char)c);
+		}
+	}
+	return 0;
+}
+
+/* Writes ` name="url"`; returns -1 and writes nothing for a refused URL. */
+int
+html_attr_url(struct html *h, const char *name, struct str url)
+{
+	if (!html_url_allowed(url))
+		return -1;
+	buf_putc(h->b, ' ');
+	buf_puts(h->b, name);
+	buf_put(h->b, "=\"", 2);
+	html_url(h, url);
+	buf_putc(h->b, '"');
+	return 0;
+}
+
+void
+html_int(struct html *h, int64_t v)
+{
+	buf_put_i64(h->b, v);
+}
+
+/* Writes a <time> element with the RFC 3339 date and a relative age. */
+void
+html_time(struct html *h, int64_t t, int64_t now)
+{
+	static const struct { int64_t secs; const char *one, *many; } units[] = {
+		{ 365 * 86400, "year", "years" },
+		{ 30 * 86400, "month", "months" },
+		{ 86400, "day", "days" },
+		{ 3600, "hour", "hours" },
+		{ 60, "minute", "minutes" },
+	};
+	char iso[32];
+	int64_t age = now - t;
+
+	base_rfc3339(t, iso);
+	html_raw_literal(h, "<time");
+	html_attr_c(h, "datetime", iso);
+	html_attr_c(h, "title", iso);
+	html_raw_literal(h, ">");
+	if (age < 60) {
+		html_raw_literal(h, "just now");
+	} else {
+		for (size_t i = 0; i < ARRAY_LEN(units); i++) {
+			int64_t n = age / units[i].secs;
+
+			if (n >= 1) {
+				html_int(h, n);
+				buf_putc(h->b, ' ');
+				buf_puts(h->b, n == 1 ? units[i].one : units[i].many);
+				html_raw_literal(h, " ago");
+				break;
+			}
+		}
+	}
+	html_raw_literal(h, "</time>");
+}
+
+/*
+ * Writes s unescaped. Only for HTML that md_render produced and the store
+ * kept; every other caller uses html_text or html_raw_literal.
+ */
+void
+html_raw_trusted(struct html *h, struct str s)
+{
+	buf_put(h->b, s.p, s.len);
+}
+
+void
+html__raw(struct html *h, const char *s, size_t n)
+{
+	buf_put(h->b, s, n);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * render.h: the public header of src/render: the escaping HTML writer, the
+ * JSON writer and the markdown renderer.
+ *
+ * Every byte of a page goes through one of these writers. Escaping is the
+ * default: the only raw paths are html_raw_literal, which accepts string
+ * literals alone (the macro pastes "" around its argument, so anything else
+ * fails to compile), and html_raw_trusted, which is for markdown HTML that
+ * md_render produced when the text was written.
+ */
+#ifndef PARLEY_RENDER_H
+#define PARLEY_RENDER_H
+
+#include "../base/base.h"
+
+/* ---- HTML ------------------------------------------------------------ */
+
+struct html {
+	struct buf *b; /* the response body; borrowed from the request */
+};
+
+void html_init(struct html *h, struct buf *b);
+void html_text(struct html *h, struct str s);
+void html_text_c(struct html *h, const char *s);
+void html_textf(struct html *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void html_attr(struct html *h, const char *name, struct str value);
+void html_attr_c(struct html *h, const char *name, const char *value);
+void html_attr_i64(struct html *h, const char *name, int64_t v);
+int html_url(struct html *h, struct str url);
+int html_attr_url(struct html *h, const char *name, struct str url);
+bool html_url_allowed(struct str url);
+void html_int(struct html *h, int64_t v);
+void html_time(struct html *h, int64_t t, int64_t now);
+void html_raw_trusted(struct html *h, struct str s);
+void html__raw(struct html *h, const char *s, size_t n);
+
+#define html_raw_literal(h, lit) html__raw((h), "" lit "", sizeof(lit) - 1)
+
+void html_escape(struct buf *b, const char *s, size_t n);
+
+/* ---- JSON ------------------------------------------------------------ */
+
+#define JSON_MAX_DEPTH 32
+
+struct json {
+	struct buf *b;                 /* output; borrowed */
+	int depth;                     /* open objects and arrays */
+	bool first[JSON_MAX_DEPTH];    /* no member written yet at this depth */
+	bool after_key;                /* a key was written; its value is next */
+};
+
+void json_init(struct json *j, struct buf *b);
+void json_obj_open(struct json *j);
+void json_obj_close(struct json *j);
+void json_arr_open(struct json *j);
+void json_arr_close(struct json *j);
+void json_key(struct json *j, const char *key);
+void json_str(struct json *j, struct str s);
+void json_str_c(struct json *j, const char *s);
+void json_int(struct json *j, int64_t v);
+void json_double(struct json *j, double v);
+void json_bool(struct json *j, bool v);
+void json_null(struct json *j);
+void json_time(struct json *j, int64_t t);
+
+/* ---- page layout (layout.c) ----------------------------------------- */
+
+struct layout_link {
+	const char *href;   /* site-relative path */
+	const char *label;
+};
+
+/* What the frame around every page needs to know. */
+struct layout {
+	const char *site_name;
+	const char *title;        /* page title, or NULL for the site name */
+	const char *user;         /* signed-in user's name, or NULL */
+	int64_t user_points;
+	const char *csrf;         /* token for the sign-out form */
+	const char *community;    /* community in view, for the submit link */
+	const struct layout_link *footer;
+	size_t nfooter;
+};
+
+void layout_begin(struct html *h, const struct layout *l);
+void layout_end(struct html *h, const struct layout *l);
+extern const char layout_css[];
+extern const size_t layout_css_len;
+
+/* ---- markdown -------------------------------------------------------- */
+
+#define MD_MAX_INPUT (64 * 1024)
+
+int md_render(struct buf *out, struct str src);
+
+#endif

@@ -1,0 +1,1215 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * store.c: the store's domain layer: users, sessions, communities, posts,
+ * comments, votes, pages and settings, built only on struct store_backend.
+ *
+ * Nothing here knows which database is underneath: each function picks
+ * statements by enum store_stmt, binds store_val parameters, and copies
+ * result rows (whose text the backend owns only during the row callback)
+ * into the caller's arena. Derived values (vote counts, hot and
+ * controversy ranks, comment counts, author points) are kept up to date
+ * here, inside one transaction with the write that changes them, so that
+ * listings can read them from indexes instead of computing them.
+ *
+ * Transactions nest: the outermost store_begin starts a write transaction
+ * and inner ones are savepoints, so a caller can wrap many domain calls
+ * (the demo generator wraps thousands) in one transaction.
+ */
+#include "store_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define POST_PAGE_DEFAULT 25
+#define POST_PAGE_MAX 100
+#define COMMUNITY_LIST_MAX 1000
+
+/* ---- helpers --------------------------------------------------------- */
+
+static int
+run(struct store *s, enum store_stmt st, const struct store_val *params,
+    size_t nparams, store_row_fn cb, void *data)
+{
+	return s->be->exec(s->conn, st, params, nparams, cb, data);
+}
+
+/* Runs a single-row write; STORE_NOTFOUND when it touched no row. */
+static int
+run_one(struct store *s, enum store_stmt st, const struct store_val *params,
+    size_t nparams)
+{
+	int rc = run(s, st, params, nparams, NULL, NULL);
+
+	if (rc == STORE_OK && s->be->changes(s->conn) == 0)
+		rc = STORE_NOTFOUND;
+	return rc;
+}
+
+/* Commits when rc is STORE_OK, else rolls back; returns the outcome. */
+static int
+tx_end(struct store *s, int rc)
+{
+	if (rc == STORE_OK)
+		return store_commit(s);
+	store_rollback(s);
+	return rc;
+}
+
+/* Returns a malloc'd ASCII-lowercased copy, for the *_lc columns. */
+static char *
+lower_dup(const char *s)
+{
+	char *p = xstrdup(s);
+
+	for (char *q = p; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+	return p;
+}
+
+static int
+bad_row(size_t ncols, size_t want)
+{
+	log_msg(LOG_ERR, "store", "result row has %zu columns, want %zu",
+	    ncols, want);
+	return STORE_ERR;
+}
+
+/* Backends deliver numbers as STORE_T_INT or STORE_T_REAL. */
+static int64_t
+col_i64(const struct store_val *v)
+{
+	if (v->type == STORE_T_INT)
+		return v->i;
+	if (v->type == STORE_T_REAL)
+		return (int64_t)v->d;
+	return 0;
+}
+
+/* Returns an arena copy of a text column, NULL for SQL NULL. */
+static const char *
+col_text(struct arena *a, const struct store_val *v)
+{
+	if (v->type != STORE_T_TEXT && v->type != STORE_T_BLOB)
+		return NULL;
+	return arena_strndup(a, v->p, v->len);
+}
+
+static void
+read_user(struct arena *a, const struct store_val *r, struct user *u)
+{
+	u->id = col_i64(&r[USER_COL_ID]);
+	u->name = col_text(a, &r[USER_COL_NAME]);
+	u->email = col_text(a, &r[USER_COL_EMAIL]);
+	u->created = col_i64(&r[USER_COL_CREATED]);
+	u->role = (int)col_i64(&r[USER_COL_ROLE]);
+	u->points = col_i64(&r[USER_COL_POINTS]);
+	u->deleted = col_i64(&r[USER_COL_DELETED]) != 0;
+}
+
+static void
+read_community(struct arena *a, const struct store_val *r,
+    struct community *c)
+{
+	c->id = col_i64(&r[COMMUNITY_COL_ID]);
+	c->name = col_text(a, &r[COMMUNITY_COL_NAME]);
+	c->title = col_text(a, &r[COMMUNITY_COL_TITLE]);
+	c->description = col_text(a, &r[COMMUNITY_COL_DESCRIPTION]);
+	c->description_html = col_text(a, &r[COMMUNITY_COL_DESCRIPTION_HTML]);
+	c->rules = col_text(a, &r[COMMUNITY_COL_RULES]);
+	c->rules_html = col_text(a, &r[COMMUNITY_COL_RULES_HTML]);
+	c->creator_id = col_i64(&r[COMMUNITY_COL_CREATOR_ID]);
+	c->created = col_i64(&r[COMMUNITY_COL_CREATED]);
+	c->subscribers = col_i64(&r[COMMUNITY_COL_SUBSCRIBERS]);
+	c->post_count = col_i64(&r[COMMUNITY_COL_POST_COUNT]);
+}
+
+static void
+read_post(struct arena *a, const struct store_val *r, struct post *p)
+{
+	p->id = col_i64(&r[POST_COL_ID]);
+	p->community_id = col_i64(&r[POST_COL_COMMUNITY_ID]);
+	p->community = col_text(a, &r[POST_COL_COMMUNITY]);
+	p->author_id = col_i64(&r[POST_COL_AUTHOR_ID]);
+	p->author = col_text(a, &r[POST_COL_AUTHOR]);
+	p->title = col_text(a, &r[POST_COL_TITLE]);
+	p->url = col_text(a, &r[POST_COL_URL]);
+	p->body = col_text(a, &r[POST_COL_BODY]);
+	p->body_html = col_text(a, &r[POST_COL_BODY_HTML]);
+	p->created = col_i64(&r[POST_COL_CREATED]);
+	p->edited = col_i64(&r[POST_COL_EDITED]);
+	p->score = col_i64(&r[POST_COL_SCORE]);
+	p->ups = col_i64(&r[POST_COL_UPS]);
+	p->downs = col_i64(&r[POST_COL_DOWNS]);
+	p->comment_count = col_i64(&r[POST_COL_COMMENT_COUNT]);
+	p->last_comment = col_i64(&r[POST_COL_LAST_COMMENT]);
+	p->locked = col_i64(&r[POST_COL_LOCKED]) != 0;
+	p->stickied = col_i64(&r[POST_COL_STICKIED]) != 0;
+	p->nsfw = col_i64(&r[POST_COL_NSFW]) != 0;
+	p->removed = col_i64(&r[POST_COL_REMOVED]) != 0;
+	p->deleted = col_i64(&r[POST_COL_DELETED]) != 0;
+	p->removed_reason = col_text(a, &r[POST_COL_REMOVED_REASON]);
+	p->my_vote = (int)col_i64(&r[POST_COL_MY_VOTE]);
+}
+
+static void
+read_comment(struct arena *a, const struct store_val *r, struct comment *c)
+{
+	c->id = col_i64(&r[COMMENT_COL_ID]);
+	c->post_id = col_i64(&r[COMMENT_COL_POST_ID]);
+	c->parent_id = col_i64(&r[COMMENT_COL_PARENT_ID]);
+	c->author_id = col_i64(&r[COMMENT_COL_AUTHOR_ID]);
+	c->author = col_text(a, &r[COMMENT_COL_AUTHOR]);
+	c->body = col_text(a, &r[COMMENT_COL_BODY]);
+	c->body_html = col_text(a, &r[COMMENT_COL_BODY_HTML]);
+	c->created = col_i64(&r[COMMENT_COL_CREATED]);
+	c->edited = col_i64(&r[COMMENT_COL_EDITED]);
+	c->score = col_i64(&r[COMMENT_COL_SCORE]);
+	c->ups = col_i64(&r[COMMENT_COL_UPS]);
+	c->downs = col_i64(&r[COMMENT_COL_DOWNS]);
+	c->depth = (int)col_i64(&r[COMMENT_COL_DEPTH]);
+	c->removed = col_i64(&r[COMMENT_COL_REMOVED]) != 0;
+	c->deleted = col_i64(&r[COMMENT_COL_DELETED]) != 0;
+	c->removed_reason = col_text(a, &r[COMMENT_COL_REMOVED_REASON]);
+	c->my_vote = (int)col_i64(&r[COMMENT_COL_MY_VOTE]);
+	c->post_title = NULL;
+	c->community = NULL;
+}
+
+/* ---- row callbacks --------------------------------------------------- */
+
+/* Where a single-row read puts its result. */
+struct one {
+	struct arena *a;
+	void *out;               /* the struct to fill */
+	const char **extra;      /* optional extra text column, or NULL */
+	bool found;              /* set by the callback */
+};
+
+/* A growing array of result structs in the caller's arena. */
+struct many {
+	struct arena *a;
+	char *items;             /* arena array of cap elements */
+	size_t n, cap;
+	size_t size;             /* bytes per element */
+};
+
+static void *
+many_push(struct many *m)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		char *items = arena_zalloc(m->a, cap * m->size);
+
+		if (m->n)
+			memcpy(items, m->items, m->n * m->size);
+		m->items = items;
+		m->cap = cap;
+	}
+	return m->items + m->size * m->n++;
+}
+
+static int
+one_user_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct one *o = data;
+
+	if (ncols < USER_COL__COUNT + (o->extra != NULL))
+		return bad_row(ncols, USER_COL__COUNT + (o->extra != NULL));
+	read_user(o->a, row, o->out);
+	if (o->extra != NULL)
+		*o->extra = col_text(o->a, &row[USER_COL__COUNT]);
+	o->found = true;
+	return STORE_OK;
+}
+
+static int
+many_user_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct many *m = data;
+
+	if (ncols < USER_COL__COUNT)
+		return bad_row(ncols, USER_COL__COUNT);
+	read_user(m->a, row, many_push(m));
+	return STORE_OK;
+}
+
+static int
+one_community_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct one *o = data;
+
+	if (ncols < COMMUNITY_COL__COUNT)
+		return bad_row(ncols, COMMUNITY_COL__COUNT);
+	read_community(o->a, row, o->out);
+	o->found = true;
+	return STORE_OK;
+}
+
+static int
+many_community_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct many *m = data;
+
+	if (ncols < COMMUNITY_COL__COUNT)
+		return bad_row(ncols, COMMUNITY_COL__COUNT);
+	read_community(m->a, row, many_push(m));
+	return STORE_OK;
+}
+
+static int
+one_post_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct one *o = data;
+
+	if (ncols < POST_COL__COUNT)
+		return bad_row(ncols, POST_COL__COUNT);
+	read_post(o->a, row, o->out);
+	o->found = true;
+	return STORE_OK;
+}
+
+static int
+many_post_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct many *m = data;
+
+	if (ncols < POST_COL__COUNT)
+		return bad_row(ncols, POST_COL__COUNT);
+	read_post(m->a, row, many_push(m));
+	return STORE_OK;
+}
+
+static int
+one_comment_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct one *o = data;
+
+	if (ncols < COMMENT_COL__COUNT)
+		return bad_row(ncols, COMMENT_COL__COUNT);
+	read_comment(o->a, row, o->out);
+	o->found = true;
+	return STORE_OK;
+}
+
+static int
+many_comment_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct many *m = data;
+
+	if (ncols < COMMENT_COL__COUNT)
+		return bad_row(ncols, COMMENT_COL__COUNT);
+	read_comment(m->a, row, many_push(m));
+	return STORE_OK;
+}
+
+/* A profile comment: COMMENT_COL, then the post title and community. */
+static int
+many_comment_link_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct many *m = data;
+	struct comment *c;
+
+	if (ncols < COMMENT_COL__COUNT + 2)
+		return bad_row(ncols, COMMENT_COL__COUNT + 2);
+	c = many_push(m);
+	read_comment(m->a, row, c);
+	c->post_title = col_text(m->a, &row[COMMENT_COL__COUNT]);
+	c->community = col_text(m->a, &row[COMMENT_COL__COUNT + 1]);
+	return STORE_OK;
+}
+
+/* Copies up to ARRAY_LEN(vals) numeric columns of one row. */
+struct numbers {
+	struct store_val vals[5]; /* numbers only: no borrowed pointers */
+	size_t n;
+	bool found;
+};
+
+static int
+numbers_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct numbers *nb = data;
+
+	nb->n = ncols < ARRAY_LEN(nb->vals) ? ncols : ARRAY_LEN(nb->vals);
+	for (size_t i = 0; i < nb->n; i++) {
+		nb->vals[i] = row[i];
+		if (row[i].type == STORE_T_TEXT || row[i].type == STORE_T_BLOB)
+			nb->vals[i] = store_v_null();
+	}
+	nb->found = true;
+	return STORE_OK;
+}
+
+/* Reads one text column into the arena. */
+struct text_out {
+	struct arena *a;
+	const char **out;
+	bool found;
+};
+
+static int
+text_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct text_out *t = data;
+
+	if (ncols < 1)
+		return bad_row(ncols, 1);
+	*t->out = col_text(t->a, &row[0]);
+	t->found = true;
+	return STORE_OK;
+}
+
+/* ---- connection and transactions ------------------------------------- */
+
+/*
+ * Opens the database named by url: "sqlite:PATH" (the file and its
+ * directory are created when missing). Returns a connection owned by the
+ * caller, for one thread at a time, released with store_close; or NULL
+ * after logging why (unknown scheme, a backend not built, open failure).
+ * The schema is not touched: call store_migrate.
+ */
+struct store *
+store_open(const char *url)
+{
+	const struct store_backend *be;
+	const char *target;
+	struct store *s;
+	void *conn;
+
+	if (url == NULL) {
+		log_msg(LOG_ERR, "store", "no database URL");
+		return NULL;
+	}
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		be = &store_sqlite_backend;
+		target = url + 7;
+	} else if (strncmp(url, "postgres://", 11) == 0 ||
+	    strncmp(url, "postgresql://", 13) == 0) {
+		/* The URL may hold a password: it is not logged. */
+		log_msg(LOG_ERR, "store", "postgres backend: not built yet");
+		return NULL;
+	} else {
+		log_msg(LOG_ERR, "store", "unknown database URL scheme in "
+		    "\"%.*s\" (want sqlite:PATH or postgres://)",
+		    (int)strcspn(url, ":"), url);
+		return NULL;
+	}
+	if ((conn = be->open(target)) == NULL)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->be = be;
+	s->conn = conn;
+	return s;
+}
+
+/* Closes the connection, rolling back an unfinished transaction; accepts
+ * NULL. */
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->depth > 0) {
+		log_msg(LOG_WARN, "store", "closing with %d open transaction "
+		    "level(s); rolling back", s->depth);
+		while (s->depth > 0)
+			store_rollback(s);
+	}
+	s->be->close(s->conn);
+	free(s);
+}
+
+/*
+ * Starts a transaction: the outermost one takes the write lock at once
+ * (BEGIN IMMEDIATE on SQLite, waiting up to the busy timeout), inner
+ * ones are savepoints. Returns STORE_OK, STORE_BUSY or STORE_ERR.
+ */
+int
+store_begin(struct store *s)
+{
+	int rc = s->be->begin(s->conn, s->depth > 0);
+
+	if (rc == STORE_OK)
+		s->depth++;
+	return rc;
+}
+
+/*
+ * Commits the innermost transaction level. When the commit fails, that
+ * level is rolled back before returning, so the caller never has to
+ * clean up after a failed commit.
+ */
+int
+store_commit(struct store *s)
+{
+	bool nested = s->depth > 1;
+	int rc;
+
+	if (s->depth == 0) {
+		log_msg(LOG_ERR, "store", "commit without begin");
+		return STORE_ERR;
+	}
+	rc = s->be->commit(s->conn, nested);
+	if (rc != STORE_OK)
+		s->be->rollback(s->conn, nested);
+	s->depth--;
+	return rc;
+}
+
+/* Rolls back the innermost transaction level. */
+int
+store_rollback(struct store *s)
+{
+	bool nested = s->depth > 1;
+
+	if (s->depth == 0) {
+		log_msg(LOG_ERR, "store", "rollback without begin");
+		return STORE_ERR;
+	}
+	s->depth--;
+	return s->be->rollback(s->conn, nested);
+}
+
+/* ---- site settings --------------------------------------------------- */
+
+/*
+ * Sets *value to the setting's value, copied into a. Returns STORE_OK or
+ * STORE_NOTFOUND when the key was never set.
+ */
+int
+store_setting_get(struct store *s, struct arena *a, const char *key,
+    const char **value)
+{
+	struct text_out t = { a, value, false };
+	int rc;
+
+	rc = run(s, STMT_SETTING_GET, STORE_PARAMS(store_v_text(key)),
+	    text_cb, &t);
+	if (rc == STORE_OK && !t.found)
+		rc = STORE_NOTFOUND;
+	return rc;
+}
+
+/* Creates or replaces a setting. */
+int
+store_setting_set(struct store *s, const char *key, const char *value)
+{
+	return run(s, STMT_SETTING_SET,
+	    STORE_PARAMS(store_v_text(key), store_v_text(value)), NULL, NULL);
+}
+
+/* ---- users and sessions ---------------------------------------------- */
+
+/*
+ * Creates a user with 0 points and sets *id. The caller has checked the
+ * name's characters. Returns STORE_CONFLICT when the name is taken in any
+ * letter case.
+ */
+int
+store_user_create(struct store *s, const char *name, const char *pwhash,
+    const char *email, int role, int64_t now, int64_t *id)
+{
+	char *lc = lower_dup(name);
+	int rc;
+
+	rc = run(s, STMT_USER_INSERT, STORE_PARAMS(store_v_text(name),
+	    store_v_text(lc), store_v_text(pwhash), store_v_text(email),
+	    store_v_int(role), store_v_int(now)), NULL, NULL);
+	if (rc == STORE_OK && id != NULL)
+		*id = s->be->last_id(s->conn);
+	free(lc);
+	return rc;
+}
+
+/* Fills *out (strings in a) with user id; STORE_NOTFOUND if none. */
+int
+store_user_get(struct store *s, struct arena *a, int64_t id,
+    struct user *out)
+{
+	struct one o = { a, out, NULL, false };
+	int rc;
+
+	rc = run(s, STMT_USER_GET, STORE_PARAMS(store_v_int(id)),
+	    one_user_cb, &o);
+	if (rc == STORE_OK && !o.found)
+		rc = STORE_NOTFOUND;
+	return rc;
+}
+
+/*
+ * Fills *out with the user called name in any letter case and, when
+ * pwhash is not NULL, sets *pwhash to the stored password hash; both in
+ * a. Returns STORE_NOTFOUND when there is no such user.
+ */
+int
+store_user_by_name(struct store *s, struct arena *a, const char *name,
+    struct user *out, const char **pwhash)
+{
+	const char *ignored;
+	struct one o = { a, out, pwhash ? pwhash : &ignored, false };
+	char *lc = lower_dup(name);
+	int rc;
+
+	rc = run(s, STMT_USER_BY_NAME, STORE_PARAMS(store_v_text(lc)),
+	    one_user_cb, &o);
+	if (rc == STORE_OK && !o.found)
+		rc = STORE_NOTFOUND;
+	free(lc);
+	return rc;
+}
+
+/* Replaces the password hash; STORE_NOTFOUND for an unknown user. */
+int
+store_user_set_password(struct store *s, int64_t id, const char *pwhash)
+{
+	return run_one(s, STMT_USER_SET_PASSWORD,
+	    STORE_PARAMS(store_v_int(id), store_v_text(pwhash)));
+}
+
+/* Sets the site role (enum user_role); STORE_NOTFOUND for an unknown user. */
+int
+store_user_set_role(struct store *s, int64_t id, int role)
+{
+	return run_one(s, STMT_USER_SET_ROLE,
+	    STORE_PARAMS(store_v_int(id), store_v_int(role)));
+}
+
+/*
+ * Stores a session under key, the 32-byte hash of the cookie token, and
+ * drops sessions that expired by now. Returns STORE_CONFLICT for a key
+ * already in use, STORE_NOTFOUND for an unknown user.
+ */
+int
+store_session_create(struct store *s, const unsigned char key[32],
+    int64_t user_id, int64_t now, int64_t expires)
+{
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = run(s, STMT_SESSION_PURGE, STORE_PARAMS(store_v_int(now)),
+	    NULL, NULL);
+	if (rc == STORE_OK)
+		rc = run(s, STMT_SESSION_INSERT, STORE_PARAMS(
+		    store_v_blob(key, 32), store_v_int(user_id),
+		    store_v_int(now), store_v_int(expires)), NULL, NULL);
+	return tx_end(s, rc);
+}
+
+/*
+ * Fills *out with the user of the session under key. Returns
+ * STORE_NOTFOUND when there is no such session, it expired (expires <=
+ * now) or its user was deleted.
+ */
+int
+store_session_user(struct store *s, struct arena *a,
+    const unsigned char key[32], int64_t now, struct user *out)
+{
+	struct one o = { a, out, NULL, false };
+	int rc;
+
+	rc = run(s, STMT_SESSION_USER, STORE_PARAMS(store_v_blob(key, 32),
+	    store_v_int(now)), one_user_cb, &o);
+	if (rc == STORE_OK && !o.found)
+		rc = STORE_NOTFOUND;
+	return rc;
+}
+
+/* Ends a session; STORE_NOTFOUND when there was none under key. */
+int
+store_session_delete(struct store *s, const unsigned char key[32])
+{
+	return run_one(s, STMT_SESSION_DELETE,
+	    STORE_PARAMS(store_v_blob(key, 32)));
+}
+
+/* ---- communities ----------------------------------------------------- */
+
+/*
+ * Creates community c (name, title, description and rules with their
+ * HTML, creator_id, created; counters start at 0) and makes the creator
+ * its first moderator, in one transaction. Sets *id. Returns
+ * STORE_CONFLICT when the name is taken in any letter case, STORE_NOTFOUND
+ * for an unknown creator.
+ */
+int
+store_community_create(struct store *s, const struct community *c,
+    int64_t *id)
+{
+	char *lc = lower_dup(c->name);
+	int64_t cid = 0;
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		goto out;
+	rc = run(s, STMT_COMMUNITY_INSERT, STORE_PARAMS(store_v_text(c->name),
+	    store_v_text(lc), store_v_text(c->title),
+	    store_v_text(c->description), store_v_text(c->description_html),
+	    store_v_text(c->rules), store_v_text(c->rules_html),
+	    c->creator_id ? store_v_int(c->creator_id) : store_v_null(),
+	    store_v_int(c->created)), NULL, NULL);
+	if (rc == STORE_OK) {
+		cid = s->be->last_id(s->conn);
+		if (c->creator_id != 0)
+			rc = store_moderator_add(s, cid, c->creator_id,
+			    c->created);
+	}
+	rc = tx_end(s, rc);
+	if (rc == STORE_OK && id != NULL)
+		*id = cid;
+out:
+	free(lc);
+	return rc;
+}
+
+/* Fills *out with the community called name in any letter case. */
+int
+store_community_by_name(struct store *s, struct arena *a,
+    const char *name, struct community *out)
+{
+	struct one o = { a, out, NULL, false };
+	char *lc = lower_dup(name);
+	int rc;
+
+	rc = run(s, STMT_COMMUNITY_BY_NAME, STORE_PARAMS(store_v_text(lc)),
+	    one_community_cb, &o);
+	if (rc == STORE_OK && !o.found)
+		rc = STORE_NOTFOUND;
+	free(lc);
+	return rc;
+}
+
+/*
+ * Lists up to limit communities (at most 1000; limit <= 0 means 1000) by
+ * subscribers, most first, then name; or by name. *out is an array of *n
+ * in a (NULL when empty).
+ */
+int
+store_community_list(struct store *s, struct arena *a,
+    enum community_order order, int limit, struct community **out, size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct community) };
+	enum store_stmt st = order == COMMUNITIES_BY_NAME ?
+	    STMT_COMMUNITY_LIST_NAME : STMT_COMMUNITY_LIST_SUBSCRIBERS;
+	int rc;
+
+	if (limit <= 0 || limit > COMMUNITY_LIST_MAX)
+		limit = COMMUNITY_LIST_MAX;
+	rc = run(s, st, STORE_PARAMS(store_v_int(limit)), many_community_cb,
+	    &m);
+	*out = rc == STORE_OK ? (struct community *)m.items : NULL;
+	*n = rc == STORE_OK ? m.n : 0;
+	return rc;
+}
+
+/*
+ * Lists the moderators of a community in order of appointment (the
+ * creator first). *out is an array of *n in a; an unknown community
+ * simply has none.
+ */
+int
+store_community_mods(struct store *s, struct arena *a, int64_t community_id,
+    struct user **out, size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct user) };
+	int rc;
+
+	rc = run(s, STMT_COMMUNITY_MODS, STORE_PARAMS(store_v_int(community_id)),
+	    many_user_cb, &m);
+	*out = rc == STORE_OK ? (struct user *)m.items : NULL;
+	*n = rc == STORE_OK ? m.n : 0;
+	return rc;
+}
+
+/*
+ * Appoints user_id as the last moderator of the community. Returns
+ * STORE_CONFLICT when they already are one, STORE_NOTFOUND for an unknown
+ * community or user.
+ */
+int
+store_moderator_add(struct store *s, int64_t community_id, int64_t user_id,
+    int64_t now)
+{
+	return run(s, STMT_MODERATOR_ADD, STORE_PARAMS(store_v_int(community_id),
+	    store_v_int(user_id), store_v_int(now)), NULL, NULL);
+}
+
+/* ---- posts ----------------------------------------------------------- */
+
+/*
+ * Creates post p (community_id, author_id, title, url or body with
+ * body_html, created, and the locked, stickied and nsfw flags) with its
+ * author's +1 vote: score 1, hot rank of a score of 1, no comments yet.
+ * Counts it in the community. Sets *id. Returns STORE_NOTFOUND for an
+ * unknown community or author.
+ */
+int
+store_post_create(struct store *s, const struct post *p, int64_t *id)
+{
+	int64_t pid = 0;
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = run(s, STMT_POST_INSERT, STORE_PARAMS(
+	    store_v_int(p->community_id), store_v_int(p->author_id),
+	    store_v_text(p->title), store_v_text(p->url),
+	    store_v_text(p->body), store_v_text(p->body_html),
+	    store_v_int(p->created), store_v_real(rank_hot(1, p->created)),
+	    store_v_int(p->locked), store_v_int(p->stickied),
+	    store_v_int(p->nsfw)), NULL, NULL);
+	if (rc == STORE_OK) {
+		pid = s->be->last_id(s->conn);
+		rc = run(s, STMT_VOTE_UPSERT, STORE_PARAMS(
+		    store_v_int(p->author_id), store_v_int(VOTE_POST),
+		    store_v_int(pid), store_v_int(1), store_v_int(p->created)),
+		    NULL, NULL);
+	}
+	if (rc == STORE_OK)
+		rc = run_one(s, STMT_COMMUNITY_ADD_POST,
+		    STORE_PARAMS(store_v_int(p->community_id)));
+	rc = tx_end(s, rc);
+	if (rc == STORE_OK && id != NULL)
+		*id = pid;
+	return rc;
+}
+
+/*
+ * Fills *out with post id, its community and author names, and my_vote
+ * for viewer_id (0 when signed out). Strings are in a. Returns
+ * STORE_NOTFOUND when there is no such post; deleted and removed posts are
+ * returned with their flags set.
+ */
+int
+store_post_get(struct store *s, struct arena *a, int64_t id,
+    int64_t viewer_id, struct post *out)
+{
+	struct one o = { a, out, NULL, false };
+	int rc;
+
+	rc = run(s, STMT_POST_GET, STORE_PARAMS(store_v_int(viewer_id),
+	    store_v_int(id)), one_post_cb, &o);
+	if (rc == STORE_OK && !o.found)
+		rc = STORE_NOTFOUND;
+	return rc;
+}
+
+/* Listing statements by sort, for every community and for one. */
+static const enum store_stmt list_stmt[][2] = {
+	[SORT_HOT] = { STMT_POST_LIST_HOT, STMT_POST_LIST_HOT_C },
+	[SORT_NEW] = { STMT_POST_LIST_NEW, STMT_POST_LIST_NEW_C },
+	[SORT_TOP] = { STMT_POST_LIST_TOP, STMT_POST_LIST_TOP_C },
+	[SORT_ACTIVE] = { STMT_POST_LIST_ACTIVE, STMT_POST_LIST_ACTIVE_C },
+	[SORT_CONTROVERSIAL] = { STMT_POST_LIST_CONTROVERSIAL,
+	    STMT_POST_LIST_CONTROVERSIAL_C },
+};
+
+/* Column of STMT_POST_CURSOR holding each sort's key. */
+static const int cursor_col[] = {
+	[SORT_HOT] = 0,
+	[SORT_NEW] = 1,
+	[SORT_TOP] = 2,
+	[SORT_ACTIVE] = 3,
+	[SORT_CONTROVERSIAL] = 4,
+};
+
+/*
+ * Lists one page of posts for q into *out, an array of *n in a. With
+ * author_id set, that author's posts newest first whatever the sort
+ * (profiles); otherwise by q->sort, narrowed to community_id when set and
+ * for SORT_TOP to created >= since. Ties on the sort key go to the higher
+ * id. q->after continues after that post (a post that does not exist
+ * gives an empty page). limit is capped at 100; <= 0 means 25. Stickied
+ * posts are left out unless include_stickied. my_vote is the viewer's.
+ */
+int
+store_post_list(struct store *s, struct arena *a,
+    const struct post_query *q, struct post **out, size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct post) };
+	struct store_val params[7];
+	struct store_val key, after_id;
+	enum post_sort sort = q->author_id != 0 ? SORT_NEW : q->sort;
+	enum store_stmt st;
+	size_t np = 0;
+	int limit, rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((int)sort < 0 || (size_t)sort >= ARRAY_LEN(list_stmt)) {
+		log_msg(LOG_ERR, "store", "bad post sort %d", (int)sort);
+		return STORE_ERR;
+	}
+	limit = q->limit <= 0 ? POST_PAGE_DEFAULT :
+	    q->limit > POST_PAGE_MAX ? POST_PAGE_MAX : q->limit;
+
+	/* The first page starts above every key; later pages after the
+	 * cursor post's own (key, id). */
+	if (sort == SORT_HOT || sort == SORT_CONTROVERSIAL)
+		key = store_v_real(HUGE_VAL);
+	else
+		key = store_v_int(INT64_MAX);
+	after_id = store_v_int(INT64_MAX);
+	if (q->after != 0) {
+		struct numbers cur = { .found = false };
+
+		rc = run(s, STMT_POST_CURSOR, STORE_PARAMS(store_v_int(q->after)),
+		    numbers_cb, &cur);
+		if (rc != STORE_OK)
+			return rc;
+		if (!cur.found || cur.n <= (size_t)cursor_col[sort])
+			return STORE_OK;
+		key = cur.vals[cursor_col[sort]];
+		after_id = store_v_int(q->after);
+	}
+
+	params[np++] = store_v_int(q->viewer_id);
+	params[np++] = key;
+	params[np++] = after_id;
+	params[np++] = store_v_int(q->include_stickied);
+	params[np++] = store_v_int(limit);
+	if (q->author_id != 0) {
+		st = STMT_POST_LIST_AUTHOR;
+		params[np++] = store_v_int(q->author_id);
+	} else {
+		st = list_stmt[sort][q->community_id != 0];
+		if (q->community_id != 0)
+			params[np++] = store_v_int(q->community_id);
+		if (sort == SORT_TOP)
+			params[np++] = store_v_int(q->since);
+	}
+
+	m.cap = (size_t)limit;
+	m.items = arena_zalloc(a, m.cap * m.size);
+	rc = run(s, st, params, np, many_post_cb, &m);
+	if (rc == STORE_OK) {
+		*out = (struct post *)m.items;
+		*n = m.n;
+	}
+	return rc;
+}
+
+/*
+ * Replaces a post's body and body_html (NULL for a link post), and its
+ * title unless title is NULL; marks it edited at now. Returns
+ * STORE_NOTFOUND when there is no such post.
+ */
+int
+store_post_edit(struct store *s, int64_t id, const char *title,
+    const char *body, const char *body_html, int64_t now)
+{
+	return run_one(s, STMT_POST_EDIT, STORE_PARAMS(store_v_int(id),
+	    store_v_text(title), store_v_text(body), store_v_text(body_html),
+	    store_v_int(now)));
+}
+
+/*
+ * Marks a post deleted by its author: the title becomes "[deleted]" and
+ * the url, body and body_html are dropped for good; votes, comments and
+ * the edited time stay. Returns STORE_NOTFOUND when there is no such post.
+ */
+int
+store_post_delete(struct store *s, int64_t id, int64_t now)
+{
+	(void)now;
+	return run_one(s, STMT_POST_DELETE, STORE_PARAMS(store_v_int(id)));
+}
+
+/* ---- comments -------------------------------------------------------- */
+
+/*
+ * Creates comment c (post_id, parent_id or 0, author_id, body, body_html,
+ * created) one level below its parent, with its author's +1 vote; counts
+ * it in the post and moves the post's last_comment forward. Sets *id.
+ * Returns STORE_NOTFOUND for an unknown post, parent or author, and
+ * STORE_CONFLICT when the parent belongs to another post.
+ */
+int
+store_comment_create(struct store *s, const struct comment *c, int64_t *id)
+{
+	struct numbers parent = { .found = false };
+	int64_t depth = 0, cid = 0;
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = run_one(s, STMT_POST_ADD_COMMENT, STORE_PARAMS(
+	    store_v_int(c->post_id), store_v_int(c->created)));
+	if (rc != STORE_OK)
+		goto out;
+	if (c->parent_id != 0) {
+		rc = run(s, STMT_COMMENT_PARENT,
+		    STORE_PARAMS(store_v_int(c->parent_id)), numbers_cb,
+		    &parent);
+		if (rc != STORE_OK)
+			goto out;
+		if (!parent.found || parent.n < 2) {
+			rc = STORE_NOTFOUND;
+			goto out;
+		}
+		if (col_i64(&parent.vals[0]) != c->post_id) {
+			rc = STORE_CONFLICT;
+			goto out;
+		}
+		depth = col_i64(&parent.vals[1]) + 1;
+	}
+	rc = run(s, STMT_COMMENT_INSERT, STORE_PARAMS(store_v_int(c->post_id),
+	    c->parent_id ? store_v_int(c->parent_id) : store_v_null(),
+	    store_v_int(c->author_id), store_v_text(c->body),
+	    store_v_text(c->body_html), store_v_int(c->created),
+	    store_v_int(depth)), NULL, NULL);
+	if (rc != STORE_OK)
+		goto out;
+	cid = s->be->last_id(s->conn);
+	rc = run(s, STMT_VOTE_UPSERT, STORE_PARAMS(store_v_int(c->author_id),
+	    store_v_int(VOTE_COMMENT), store_v_int(cid), store_v_int(1),
+	    store_v_int(c->created)), NULL, NULL);
+out:
+	rc = tx_end(s, rc);
+	if (rc == STORE_OK && id != NULL)
+		*id = cid;
+	return rc;
+}
+
+/*
+ * Fills *out with comment id, its author name and my_vote for viewer_id.
+ * post_title and community stay NULL. Returns STORE_NOTFOUND when there
+ * is no such comment.
+ */
+int
+store_comment_get(struct store *s, struct arena *a, int64_t id,
+    int64_t viewer_id, struct comment *out)
+{
+	struct one o = { a, out, NULL, false };
+	int rc;
+
+	rc = run(s, STMT_COMMENT_GET, STORE_PARAMS(store_v_int(viewer_id),
+	    store_v_int(id)), one_comment_cb, &o);
+	if (rc == STORE_OK && !o.found)
+		rc = STORE_NOTFOUND;
+	return rc;
+}
+
+/*
+ * Lists every comment of a post, deleted and removed ones included, in id
+ * order (so a parent comes before its replies); the caller builds and
+ * sorts the tree. *out is an array of *n in a; a post without comments,
+ * or an unknown one, gives none.
+ */
+int
+store_comment_list(struct store *s, struct arena *a, int64_t post_id,
+    int64_t viewer_id, struct comment **out, size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct comment) };
+	int rc;
+
+	rc = run(s, STMT_COMMENT_LIST, STORE_PARAMS(store_v_int(viewer_id),
+	    store_v_int(post_id)), many_comment_cb, &m);
+	*out = rc == STORE_OK ? (struct comment *)m.items : NULL;
+	*n = rc == STORE_OK ? m.n : 0;
+	return rc;
+}
+
+/*
+ * Lists one page of an author's comments, newest first, after the comment
+ * id after (0 for the first page), with post_title and community set for
+ * links. limit as in store_post_list; my_vote is 0.
+ */
+int
+store_comments_by_author(struct store *s, struct arena *a,
+    int64_t author_id, int64_t after, int limit, struct comment **out,
+    size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct comment) };
+	struct store_val key = store_v_int(INT64_MAX);
+	struct store_val after_id = store_v_int(INT64_MAX);
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	limit = limit <= 0 ? POST_PAGE_DEFAULT :
+	    limit > POST_PAGE_MAX ? POST_PAGE_MAX : limit;
+	if (after != 0) {
+		struct numbers cur = { .found = false };
+
+		rc = run(s, STMT_COMMENT_CURSOR, STORE_PARAMS(store_v_int(after)),
+		    numbers_cb, &cur);
+		if (rc != STORE_OK)
+			return rc;
+		if (!cur.found || cur.n < 1)
+			return STORE_OK;
+		key = cur.vals[0];
+		after_id = store_v_int(after);
+	}
+	m.cap = (size_t)limit;
+	m.items = arena_zalloc(a, m.cap * m.size);
+	rc = run(s, STMT_COMMENT_BY_AUTHOR, STORE_PARAMS(store_v_int(author_id),
+	    key, after_id, store_v_int(limit)), many_comment_link_cb, &m);
+	if (rc == STORE_OK) {
+		*out = (struct comment *)m.items;
+		*n = m.n;
+	}
+	return rc;
+}
+
+/* Replaces a comment's body and body_html and marks it edited at now. */
+int
+store_comment_edit(struct store *s, int64_t id, const char *body,
+    const char *body_html, int64_t now)
+{
+	return run_one(s, STMT_COMMENT_EDIT, STORE_PARAMS(store_v_int(id),
+	    store_v_text(body), store_v_text(body_html), store_v_int(now)));
+}
+
+/*
+ * Marks a comment deleted by its author and drops its text; it keeps its
+ * place in the thread and in the post's comment count.
+ */
+int
+store_comment_delete(struct store *s, int64_t id, int64_t now)
+{
+	(void)now;
+	return run_one(s, STMT_COMMENT_DELETE, STORE_PARAMS(store_v_int(id)));
+}
+
+/* ---- votes ----------------------------------------------------------- */
+
+/*
+ * Sets user_id's vote on a post or comment (kind is enum vote_kind) to
+ * dir: 1 up, -1 down, 0 withdrawn. In one transaction it updates the
+ * target's ups, downs and score (for posts also hot and controversy) and
+ * moves the target author's points by the change, unless the voter is
+ * the author. Repeating the current vote changes nothing. Sets *score to
+ * the target's new score. Returns STORE_NOTFOUND for an unknown target
+ * and STORE_ERR for a bad kind or dir.
+ */
+int
+store_vote_set(struct store *s, int64_t user_id, int kind,
+    int64_t target_id, int dir, int64_t now, int64_t *score)
+{
+	struct numbers target = { .found = false }, old = { .found = false };
+	int64_t author, ups = 0, downs = 0, created, prev = 0;
+	int rc;
+
+	if ((kind != VOTE_POST && kind != VOTE_COMMENT) || dir < -1 ||
+	    dir > 1) {
+		log_msg(LOG_ERR, "store", "bad vote kind %d dir %d", kind, dir);
+		return STORE_ERR;
+	}
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = run(s, kind == VOTE_POST ? STMT_POST_VOTE_TARGET :
+	    STMT_COMMENT_VOTE_TARGET, STORE_PARAMS(store_v_int(target_id)),
+	    numbers_cb, &target);
+	if (rc != STORE_OK)
+		goto out;
+	if (!target.found || target.n < 4) {
+		rc = STORE_NOTFOUND;
+		goto out;
+	}
+	author = col_i64(&target.vals[0]);
+	ups = col_i64(&target.vals[1]);
+	downs = col_i64(&target.vals[2]);
+	created = col_i64(&target.vals[3]);
+
+	rc = run(s, STMT_VOTE_GET, STORE_PARAMS(store_v_int(user_id),
+	    store_v_int(kind), store_v_int(target_id)), numbers_cb, &old);
+	if (rc != STORE_OK)
+		goto out;
+	if (old.found && old.n >= 1)
+		prev = col_i64(&old.vals[0]);
+	if (prev == dir)
+		goto out;
+
+	if (dir == 0)
+		rc = run(s, STMT_VOTE_DELETE, STORE_PARAMS(store_v_int(user_id),
+		    store_v_int(kind), store_v_int(target_id)), NULL, NULL);
+	else
+		rc = run(s, STMT_VOTE_UPSERT, STORE_PARAMS(store_v_int(user_id),
+		    store_v_int(kind), store_v_int(target_id), store_v_int(dir),
+		    store_v_int(now)), NULL, NULL);
+	if (rc != STORE_OK)
+		goto out;
+
+	ups += (dir == 1) - (prev == 1);
+	downs += (dir == -1) - (prev == -1);
+	if (kind == VOTE_POST)
+		rc = run(s, STMT_POST_SET_VOTES, STORE_PARAMS(
+		    store_v_int(target_id), store_v_int(ups),
+		    store_v_int(downs), store_v_int(ups - downs),
+		    store_v_real(rank_hot(ups - downs, created)),
+		    store_v_real(rank_controversy(ups, downs))), NULL, NULL);
+	else
+		rc = run(s, STMT_COMMENT_SET_VOTES, STORE_PARAMS(
+		    store_v_int(target_id), store_v_int(ups),
+		    store_v_int(downs), store_v_int(ups - downs)), NULL, NULL);
+	if (rc == STORE_OK && author != user_id)
+		rc = run(s, STMT_USER_ADD_POINTS, STORE_PARAMS(
+		    store_v_int(author), store_v_int(dir - prev)), NULL, NULL);
+out:
+	rc = tx_end(s, rc);
+	if (rc == STORE_OK && score != NULL)
+		*score = ups - downs;
+	return rc;
+}
+
+/* ---- site pages ------------------------------------------------------ */
+
+struct page_out {
+	struct arena *a;
+	struct page *out;
+	bool found;
+};
+
+/* slug, title, body, body_html, editor name, updated. */
+static int
+page_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct page_out *po = data;
+
+	if (ncols < 6)
+		return bad_row(ncols, 6);
+	po->out->slug = col_text(po->a, &row[0]);
+	po->out->title = col_text(po->a, &row[1]);
+	po->out->body = col_text(po->a, &row[2]);
+	po->out->body_html = col_text(po->a, &row[3]);
+	po->out->editor = col_text(po->a, &row[4]);
+	po->out->updated = col_i64(&row[5]);
+	po->found = true;
+	return STORE_OK;
+}
+
+/*
+ * Fills *out with the site page at slug, strings in a; editor is NULL for
+ * a page nobody has edited. Returns STORE_NOTFOUND when there is none.
+ */
+int
+store_page_get(struct store *s, struct arena *a, const char *slug,
+    struct page *out)
+{
+	struct page_out po = { a, out, false };
+	int rc;
+
+	rc = run(s, STMT_PAGE_GET, STORE_PARAMS(store_v_text(slug)), page_cb,
+	    &po);
+	if (rc == STORE_OK && !po.found)
+		rc = STORE_NOTFOUND;
+	return rc;
+}
+
+/*
+ * Creates or replaces the page at slug. editor_id 0 records no editor
+ * (the pages seeded at first start). Returns STORE_NOTFOUND for an
+ * unknown editor.
+ */
+int
+store_page_set(struct store *s, const char *slug, const char *title,
+    const char *body, const char *body_html, int64_t editor_id, int64_t now)
+{
+	return run(s, STMT_PAGE_SET, STORE_PARAMS(store_v_text(slug),
+	    store_v_text(title), store_v_text(body), store_v_text(body_html),
+	    editor_id ? store_v_int(editor_id) : store_v_null(),
+	    store_v_int(now)), NULL, NULL);
+}

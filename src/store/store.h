@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * store.h: the only public header of src/store. Everything Parley keeps
+ * goes through these functions; no other folder sees SQL, a database
+ * handle or a statement.
+ *
+ * A struct store is one database connection with its prepared statements.
+ * It is not shared between threads: each worker thread opens its own.
+ * Results are allocated in the arena the caller passes and live as long as
+ * that arena; strings in them are NUL-terminated. Times are Unix seconds;
+ * an "edited" of 0 means never edited. Functions return enum store_rc.
+ */
+#ifndef PARLEY_STORE_H
+#define PARLEY_STORE_H
+
+#include "../base/base.h"
+
+enum store_rc {
+	STORE_OK = 0,    /* done */
+	STORE_NOTFOUND,  /* no such row */
+	STORE_CONFLICT,  /* a unique value is taken, or the row is in the wrong state */
+	STORE_BUSY,      /* the database stayed locked past the busy timeout */
+	STORE_FULL,      /* the disk is full or the database is read-only */
+	STORE_ERR,       /* anything else; the store logged it */
+};
+
+enum user_role { ROLE_USER = 0, ROLE_ADMIN = 1 };
+enum vote_kind { VOTE_POST = 0, VOTE_COMMENT = 1 };
+
+enum post_sort {
+	SORT_HOT,           /* stored hot rank */
+	SORT_NEW,           /* created, newest first */
+	SORT_TOP,           /* score, within since */
+	SORT_ACTIVE,        /* latest comment (or created) */
+	SORT_CONTROVERSIAL, /* stored controversy */
+};
+
+enum community_order { COMMUNITIES_BY_SUBSCRIBERS, COMMUNITIES_BY_NAME };
+
+struct user {
+	int64_t id;
+	const char *name;     /* as registered */
+	const char *email;    /* NULL when not given */
+	int64_t created;
+	int role;             /* enum user_role */
+	int64_t points;       /* votes of others on their posts and comments */
+	bool deleted;
+};
+
+struct community {
+	int64_t id;
+	const char *name;
+	const char *title;
+	const char *description;      /* markdown source */
+	const char *description_html; /* rendered when written */
+	const char *rules;            /* markdown source */
+	const char *rules_html;
+	int64_t creator_id;
+	int64_t created;
+	int64_t subscribers;
+	int64_t post_count;
+};
+
+struct post {
+	int64_t id;
+	int64_t community_id;
+	const char *community;   /* community name */
+	int64_t author_id;
+	const char *author;      /* author name */
+	const char *title;
+	const char *url;         /* NULL for a text post */
+	const char *body;        /* markdown; NULL for a link post or deleted */
+	const char *body_html;   /* rendered when written; NULL with body */
+	int64_t created;
+	int64_t edited;          /* 0 = never */
+	int64_t score, ups, downs;
+	int64_t comment_count;
+	int64_t last_comment;    /* created when there is no comment */
+	bool locked, stickied, nsfw, removed, deleted;
+	const char *removed_reason; /* NULL unless removed */
+	int my_vote;             /* the viewer's vote: -1, 0, 1 */
+};
+
+struct comment {
+	int64_t id;
+	int64_t post_id;
+	int64_t parent_id;       /* 0 at the top level */
+	int64_t author_id;
+	const char *author;
+	const char *body;        /* markdown; NULL when deleted */
+	const char *body_html;
+	int64_t created;
+	int64_t edited;
+	int64_t score, ups, downs;
+	int depth;               /* 0 at the top level */
+	bool removed, deleted;
+	const char *removed_reason;
+	int my_vote;
+	/* filled only by store_comments_by_author, for links on profiles: */
+	const char *post_title;
+	const char *community;
+};
+
+struct page {
+	const char *slug;
+	const char *title;
+	const char *body;        /* markdown */
+	const char *body_html;
+	const char *editor;      /* name of the last editor, NULL for the seed */
+	int64_t updated;
+};
+
+/* One listing request. A cursor names the last post of the previous page. */
+struct post_query {
+	int64_t community_id;   /* 0 = every community */
+	int64_t author_id;      /* 0 = any author (profiles set it) */
+	enum post_sort sort;
+	int64_t since;          /* SORT_TOP only: created >= since; 0 = all time */
+	int64_t after;          /* post id cursor; 0 = first page */
+	int limit;              /* rows wanted */
+	int64_t viewer_id;      /* fills my_vote; 0 = signed out */
+	bool include_stickied;  /* false: skip stickied posts (shown apart) */
+};
+
+struct store;
+
+/* ---- connection and schema ------------------------------------------ */
+
+struct store *store_open(const char *url);
+void store_close(struct store *s);
+int store_migrate(struct store *s);
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+int store_rollback(struct store *s);
+
+/* ---- site settings --------------------------------------------------- */
+
+int store_setting_get(struct store *s, struct arena *a, const char *key,
+    const char **value);
+int store_setting_set(struct store *s, const char *key, const char *value);
+
+/* ---- users and sessions ---------------------------------------------- */
+
+int store_user_create(struct store *s, const char *name, const char *pwhash,
+    const char *email, int role, int64_t now, int64_t *id);
+int store_user_get(struct store *s, struct arena *a, int64_t id,
+    struct user *out);
+int store_user_by_name(struct store *s, struct arena *a, const char *name,
+    struct user *out, const char **pwhash);
+int store_user_set_password(struct store *s, int64_t id, const char *pwhash);
+int store_user_set_role(struct store *s, int64_t id, int role);
+
+int store_session_create(struct store *s, const unsigned char key[32],
+    int64_t user_id, int64_t now, int64_t expires);
+int store_session_user(struct store *s, struct arena *a,
+    const unsigned char key[32], int64_t now, struct user *out);
+int store_session_delete(struct store *s, const unsigned char key[32]);
+
+/* ---- communities ----------------------------------------------------- */
+
+int store_community_create(struct store *s, const struct community *c,
+    int64_t *id);
+int store_community_by_name(struct store *s, struct arena *a,
+    const char *name, struct community *out);
+int store_community_list(struct store *s, struct arena *a,
+    enum community_order order, int limit, struct community **out, size_t *n);
+int store_community_mods(struct store *s, struct arena *a, int64_t community_id,
+    struct user **out, size_t *n);
+int store_moderator_add(struct store *s, int64_t community_id,
+    int64_t user_id, int64_t now);
+
+/* ---- posts ----------------------------------------------------------- */
+
+int store_post_create(struct store *s, const struct post *p, int64_t *id);
+int store_post_get(struct store *s, struct arena *a, int64_t id,
+    int64_t viewer_id, struct post *out);
+int store_post_list(struct store *s, struct arena *a,
+    const struct post_query *q, struct post **out, size_t *n);
+int store_post_edit(struct store *s, int64_t id, const char *title,
+    const char *body, const char *body_html, int64_t now);
+int store_post_delete(struct store *s, int64_t id, int64_t now);
+
+/* ---- comments -------------------------------------------------------- */
+
+int store_comment_create(struct store *s, const struct comment *c,
+    int64_t *id);
+int store_comment_get(struct store *s, struct arena *a, int64_t id,
+    int64_t viewer_id, struct comment *out);
+int store_comment_list(struct store *s, struct arena *a, int64_t post_id,
+    int64_t viewer_id, struct comment **out, size_t *n);
+int store_comments_by_author(struct store *s, struct arena *a,
+    int64_t author_id, int64_t after, int limit, struct comment **out,
+    size_t *n);
+int store_comment_edit(struct store *s, int64_t id, const char *body,
+    const char *body_html, int64_t now);
+int store_comment_delete(struct store *s, int64_t id, int64_t now);
+
+/* ---- votes ----------------------------------------------------------- */
+
+int store_vote_set(struct store *s, int64_t user_id, int kind,
+    int64_t target_id, int dir, int64_t now, int64_t *score);
+
+/* ---- site pages ------------------------------------------------------ */
+
+int store_page_get(struct store *s, struct arena *a, const char *slug,
+    struct page *out);
+int store_page_set(struct store *s, const char *slug, const char *title,
+    const char *body, const char *body_html, int64_t editor_id, int64_t now);
+
+#endif

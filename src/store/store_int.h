@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * store_int.h: the private interface between the store's domain layer
+ * (store.c, store_schema.c) and its database backends (store_sqlite.c, and
+ * later store_pg.c). Nothing outside src/store includes it.
+ *
+ * A backend knows how to open a connection, run one statement by its enum
+ * with bound values, and hand each result row to a callback. It knows
+ * nothing of posts or votes: the domain layer decides which statement to
+ * run, with which values, and how to read the columns back. Each backend
+ * keeps its own SQL table indexed by enum store_stmt (SQLite's ?NNN forms
+ * in store_sqlite.c, PostgreSQL's $n forms in store_pg.c) and its own list
+ * of migrations, so adding a backend never touches the domain layer.
+ *
+ * Column order is part of the contract: every statement that returns a
+ * user, community, post or comment selects the columns in the order of
+ * the matching *_COL enum below, so one reader in store.c serves them all.
+ */
+#ifndef PARLEY_STORE_INT_H
+#define PARLEY_STORE_INT_H
+
+#include "store.h"
+
+#include <string.h>
+
+/*
+ * One entry per SQL statement. Comments give the bound parameters in
+ * order (?1, ?2, ...) and what the statement returns.
+ */
+enum store_stmt {
+	/* transactions: no parameters */
+	STMT_BEGIN,              /* outermost; SQLite: BEGIN IMMEDIATE */
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_SAVEPOINT,          /* nested begin */
+	STMT_RELEASE,            /* nested commit */
+	STMT_ROLLBACK_TO,        /* nested rollback (then RELEASE) */
+
+	/* schema bookkeeping */
+	STMT_SCHEMA_VERSION,     /* -> max version applied, 0 when none */
+	STMT_SCHEMA_VERSION_ADD, /* version, now */
+
+	/* settings */
+	STMT_SETTING_GET,        /* key -> value */
+	STMT_SETTING_SET,        /* key, value (upsert) */
+
+	/* users and sessions */
+	STMT_USER_INSERT,        /* name, name_lc, pass, email, role, created */
+	STMT_USER_GET,           /* id -> USER_COL */
+	STMT_USER_BY_NAME,       /* name_lc -> USER_COL, pass */
+	STMT_USER_SET_PASSWORD,  /* id, pass */
+	STMT_USER_SET_ROLE,      /* id, role */
+	STMT_USER_ADD_POINTS,    /* id, delta */
+	STMT_SESSION_INSERT,     /* key, user_id, created, expires */
+	STMT_SESSION_USER,       /* key, now -> USER_COL */
+	STMT_SESSION_DELETE,     /* key */
+	STMT_SESSION_PURGE,      /* now: drops expired sessions */
+
+	/* communities */
+	STMT_COMMUNITY_INSERT,   /* name, name_lc, title, description,
+	                            description_html, rules, rules_html,
+	                            creator_id, created */
+	STMT_COMMUNITY_BY_NAME,  /* name_lc -> COMMUNITY_COL */
+	STMT_COMMUNITY_LIST_SUBSCRIBERS, /* limit -> COMMUNITY_COL */
+	STMT_COMMUNITY_LIST_NAME,        /* limit -> COMMUNITY_COL */
+	STMT_COMMUNITY_ADD_POST, /* id: post_count + 1 */
+	STMT_COMMUNITY_MODS,     /* community_id -> USER_COL, by position */
+	STMT_MODERATOR_ADD,      /* community_id, user_id, created; appends */
+
+	/* posts */
+	STMT_POST_INSERT,        /* community_id, author_id, title, url, body,
+	                            body_html, created, hot, locked, stickied,
+	                            nsfw */
+	STMT_POST_GET,           /* viewer_id, id -> POST_COL */
+	STMT_POST_CURSOR,        /* id -> hot, created, score, last_comment,
+	                            controversy */
+	/*
+	 * Listings. All take ?1 viewer_id, ?2 cursor key, ?3 cursor id,
+	 * ?4 include_stickied, ?5 limit; the _C forms add ?6 community_id;
+	 * the TOP forms then add since (?6, or ?7 with _C). They return
+	 * POST_COL rows with (key, id) < (?2, ?3), in (key DESC, id DESC).
+	 */
+	STMT_POST_LIST_HOT,
+	STMT_POST_LIST_HOT_C,
+	STMT_POST_LIST_NEW,
+	STMT_POST_LIST_NEW_C,
+	STMT_POST_LIST_TOP,
+	STMT_POST_LIST_TOP_C,
+	STMT_POST_LIST_ACTIVE,
+	STMT_POST_LIST_ACTIVE_C,
+	STMT_POST_LIST_CONTROVERSIAL,
+	STMT_POST_LIST_CONTROVERSIAL_C,
+	STMT_POST_LIST_AUTHOR,   /* as above, key = created, ?6 author_id */
+	STMT_POST_EDIT,          /* id, title (NULL keeps it), body,
+	                            body_html, edited */
+	STMT_POST_DELETE,        /* id */
+	STMT_POST_VOTE_TARGET,   /* id -> author_id, ups, downs, created */
+	STMT_POST_SET_VOTES,     /* id, ups, downs, score, hot, controversy */
+	STMT_POST_ADD_COMMENT,   /* id, created: comment_count + 1 */
+
+	/* comments */
+	STMT_COMMENT_INSERT,     /* post_id, parent_id, author_id, body,
+	                            body_html, created, depth */
+	STMT_COMMENT_GET,        /* viewer_id, id -> COMMENT_COL */
+	STMT_COMMENT_PARENT,     /* id -> post_id, depth */
+	STMT_COMMENT_LIST,       /* viewer_id, post_id -> COMMENT_COL by id */
+	STMT_COMMENT_CURSOR,     /* id -> created */
+	STMT_COMMENT_BY_AUTHOR,  /* author_id, cursor created, cursor id,
+	                            limit -> COMMENT_COL, post title,
+	                            community name */
+	STMT_COMMENT_EDIT,       /* id, body, body_html, edited */
+	STMT_COMMENT_DELETE,     /* id */
+	STMT_COMMENT_VOTE_TARGET, /* id -> author_id, ups, downs, created */
+	STMT_COMMENT_SET_VOTES,  /* id, ups, downs, score */
+
+	/* votes */
+	STMT_VOTE_GET,           /* user_id, kind, target_id -> dir */
+	STMT_VOTE_UPSERT,        /* user_id, kind, target_id, dir, created */
+	STMT_VOTE_DELETE,        /* user_id, kind, target_id */
+
+	/* site pages */
+	STMT_PAGE_GET,           /* slug -> slug, title, body, body_html,
+	                            editor name, updated */
+	STMT_PAGE_SET,           /* slug, title, body, body_html, editor_id,
+	                            updated (upsert) */
+
+	STMT__COUNT
+};
+
+/* Column order of a user row. */
+enum user_col {
+	USER_COL_ID, USER_COL_NAME, USER_COL_EMAIL, USER_COL_CREATED,
+	USER_COL_ROLE, USER_COL_POINTS, USER_COL_DELETED,
+	USER_COL__COUNT
+};
+
+/* Column order of a community row. */
+enum community_col {
+	COMMUNITY_COL_ID, COMMUNITY_COL_NAME, COMMUNITY_COL_TITLE,
+	COMMUNITY_COL_DESCRIPTION, COMMUNITY_COL_DESCRIPTION_HTML,
+	COMMUNITY_COL_RULES, COMMUNITY_COL_RULES_HTML,
+	COMMUNITY_COL_CREATOR_ID, COMMUNITY_COL_CREATED,
+	COMMUNITY_COL_SUBSCRIBERS, COMMUNITY_COL_POST_COUNT,
+	COMMUNITY_COL__COUNT
+};
+
+/* Column order of a post row. */
+enum post_col {
+	POST_COL_ID, POST_COL_COMMUNITY_ID, POST_COL_COMMUNITY,
+	POST_COL_AUTHOR_ID, POST_COL_AUTHOR, POST_COL_TITLE, POST_COL_URL,
+	POST_COL_BODY, POST_COL_BODY_HTML, POST_COL_CREATED, POST_COL_EDITED,
+	POST_COL_SCORE, POST_COL_UPS, POST_COL_DOWNS, POST_COL_COMMENT_COUNT,
+	POST_COL_LAST_COMMENT, POST_COL_LOCKED, POST_COL_STICKIED,
+	POST_COL_NSFW, POST_COL_REMOVED, POST_COL_DELETED,
+	POST_COL_REMOVED_REASON, POST_COL_MY_VOTE,
+	POST_COL__COUNT
+};
+
+/* Column order of a comment row. */
+enum comment_col {
+	COMMENT_COL_ID, COMMENT_COL_POST_ID, COMMENT_COL_PARENT_ID,
+	COMMENT_COL_AUTHOR_ID, COMMENT_COL_AUTHOR, COMMENT_COL_BODY,
+	COMMENT_COL_BODY_HTML, COMMENT_COL_CREATED, COMMENT_COL_EDITED,
+	COMMENT_COL_SCORE, COMMENT_COL_UPS, COMMENT_COL_DOWNS,
+	COMMENT_COL_DEPTH, COMMENT_COL_REMOVED, COMMENT_COL_DELETED,
+	COMMENT_COL_REMOVED_REASON, COMMENT_COL_MY_VOTE,
+	COMMENT_COL__COUNT
+};
+
+/* The type of a bound value or a result column. */
+enum store_type {
+	STORE_T_NULL,
+	STORE_T_INT,
+	STORE_T_REAL,
+	STORE_T_TEXT,
+	STORE_T_BLOB,
+};
+
+/*
+ * One bound parameter or one column of a result row. For parameters, p
+ * borrows the caller's memory for the duration of exec. For result rows,
+ * p points into the backend's memory and stays valid only until the row
+ * callback returns: the domain layer copies what it keeps into an arena.
+ */
+struct store_val {
+	enum store_type type;
+	int64_t i;               /* STORE_T_INT */
+	double d;                /* STORE_T_REAL */
+	const char *p;           /* STORE_T_TEXT, STORE_T_BLOB: the bytes */
+	size_t len;              /* length of p in bytes */
+};
+
+/*
+ * Called once per result row with ncols columns. Returns STORE_OK to go
+ * on; any other value stops the statement and becomes exec's result.
+ */
+typedef int (*store_row_fn)(void *data, const struct store_val *row,
+    size_t ncols);
+
+/*
+ * A database backend, chosen by store_open from the URL's scheme. Every
+ * function returning int returns an enum store_rc and logs what it maps
+ * to STORE_ERR or STORE_FULL. conn is the backend's own connection state.
+ */
+struct store_backend {
+	const char *name;        /* for log lines: "sqlite" */
+	void *(*open)(const char *target); /* NULL on failure, logged */
+	void (*close)(void *conn);         /* accepts NULL */
+	int (*begin)(void *conn, bool nested);
+	int (*commit)(void *conn, bool nested);
+	int (*rollback)(void *conn, bool nested);
+	int (*exec)(void *conn, enum store_stmt stmt,
+	    const struct store_val *params, size_t nparams,
+	    store_row_fn row_cb, void *cb_data);
+	int (*script)(void *conn, const char *sql); /* several statements,
+	                                               no parameters */
+	int64_t (*changes)(void *conn);  /* rows touched by the last write */
+	int64_t (*last_id)(void *conn);  /* id of the last inserted row;
+	                                    PostgreSQL: lastval() */
+	const char *const *migrations;   /* migration N is migrations[N-1];
+	                                    NULL after the last */
+};
+
+/* One open database: a backend, its connection and the transaction depth. */
+struct store {
+	const struct store_backend *be;
+	void *conn;              /* owned; released by be->close */
+	int depth;               /* open begins: 0 none, 1 outer, >1 nested */
+};
+
+extern const struct store_backend store_sqlite_backend;
+extern const char *const store_sqlite_migrations[];
+
+/* ---- building parameters --------------------------------------------- */
+
+static inline struct store_val
+store_v_null(void)
+{
+	return (struct store_val){ .type = STORE_T_NULL };
+}
+
+static inline struct store_val
+store_v_int(int64_t i)
+{
+	return (struct store_val){ .type = STORE_T_INT, .i = i };
+}
+
+static inline struct store_val
+store_v_real(double d)
+{
+	return (struct store_val){ .type = STORE_T_REAL, .d = d };
+}
+
+/* A NUL-terminated string, or SQL NULL when s is NULL. */
+static inline struct store_val
+store_v_text(const char *s)
+{
+	if (s == NULL)
+		return store_v_null();
+	return (struct store_val){ .type = STORE_T_TEXT, .p = s,
+	    .len = strlen(s) };
+}
+
+static inline struct store_val
+store_v_blob(const void *p, size_t len)
+{
+	return (struct store_val){ .type = STORE_T_BLOB, .p = p, .len = len };
+}
+
+/* Expands to "params, nparams" for exec from a list of store_v_* values. */
+#define STORE_PARAMS(...) \
+	((const struct store_val[]){ __VA_ARGS__ }), \
+	(sizeof((const struct store_val[]){ __VA_ARGS__ }) / \
+	    sizeof(struct store_val))
+
+#endif

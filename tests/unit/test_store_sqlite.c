@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * test_store_sqlite.c: unit tests of the SQLite backend's internals. It
+ * includes store_sqlite.c to reach its SQL table and statics, and checks
+ * that every statement prepares against the migrated schema, that no
+ * listing sorts or scans a table (each is an index walk), the connection
+ * settings, the error mapping, and that a locked database gives
+ * STORE_BUSY.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "store/store_sqlite.c"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	char url[160];
+	struct store *s;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	strcpy(f->dir, "/tmp/parley-sqlite-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
+	snprintf(f->url, sizeof(f->url), "sqlite:%s", f->path);
+	f->s = store_open(f->url);
+	if (f->s == NULL || store_migrate(f->s) != STORE_OK)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[160];
+
+	store_close(f->s);
+	unlink(f->path);
+	snprintf(p, sizeof(p), "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", f->path);
+	unlink(p);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static sqlite3 *
+db_of(struct fixture *f)
+{
+	return ((struct sqlite_conn *)f->s->conn)->db;
+}
+
+static void
+test_every_statement_prepares(void **state)
+{
+	struct fixture *f = *state;
+	struct sqlite_conn *c = f->s->conn;
+	sqlite3_stmt *st;
+
+	for (int i = 0; i < STMT__COUNT; i++) {
+		assert_non_null(sql_text[i]);
+		if (prepare(c, (enum store_stmt)i, &st) != STORE_OK)
+			fail_msg("statement %d does not prepare: %s", i,
+			    sql_text[i]);
+	}
+}
+
+static bool
+is_listing(int i)
+{
+	return (i >= STMT_POST_LIST_HOT && i <= STMT_POST_LIST_AUTHOR) ||
+	    i == STMT_COMMENT_LIST || i == STMT_COMMENT_BY_AUTHOR ||
+	    i == STMT_COMMUNITY_LIST_NAME ||
+	    i == STMT_COMMUNITY_LIST_SUBSCRIBERS;
+}
+
+/*
+ * No statement sorts in a temporary b-tree (but the handful of a
+ * community's moderators) or scans a table without an index; each post
+ * listing walks one of the posts_* indexes.
+ */
+static void
+test_query_plans(void **state)
+{
+	struct fixture *f = *state;
+
+	for (int i = 0; i < STMT__COUNT; i++) {
+		char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql_text[i]);
+		bool post_index = false;
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db_of(f), q, -1, &st, NULL),
+		    SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *d = (const char *)sqlite3_column_text(st, 3);
+
+			if (strstr(d, "TEMP B-TREE") && i != STMT_COMMUNITY_MODS)
+				fail_msg("statement %d sorts: %s (%s)", i, d,
+				    sql_text[i]);
+			if (strncmp(d, "SCAN ", 5) == 0 && !strstr(d, "USING"))
+				fail_msg("statement %d scans: %s (%s)", i, d,
+				    sql_text[i]);
+			if (strstr(d, "USING INDEX posts_") ||
+			    strstr(d, "USING INDEX comments_") ||
+			    strstr(d, "USING INDEX communities_") ||
+			    strstr(d, "USING INDEX sqlite_autoindex_communities"))
+				post_index = true;
+		}
+		sqlite3_finalize(st);
+		sqlite3_free(q);
+		if (is_listing(i) && !post_index)
+			fail_msg("listing %d uses no index: %s", i, sql_text[i]);
+	}
+}
+
+static void
+test_connection_settings(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(db_of(f), "PRAGMA journal_mode",
+	    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db_of(f), "PRAGMA foreign_keys",
+	    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db_of(f), "PRAGMA busy_timeout",
+	    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 5000);
+	sqlite3_finalize(st);
+}
+
+static void
+test_error_mapping(void **state)
+{
+	(void)state;
+	log_set_level(LOG_ERR + 1);
+	assert_int_equal(map_rc(NULL, SQLITE_OK, ""), STORE_OK);
+	assert_int_equal(map_rc(NULL, SQLITE_DONE, ""), STORE_OK);
+	assert_int_equal(map_rc(NULL, SQLITE_BUSY, ""), STORE_BUSY);
+	assert_int_equal(map_rc(NULL, SQLITE_BUSY_SNAPSHOT, ""), STORE_BUSY);
+	assert_int_equal(map_rc(NULL, SQLITE_LOCKED, ""), STORE_BUSY);
+	assert_int_equal(map_rc(NULL, SQLITE_FULL, ""), STORE_FULL);
+	assert_int_equal(map_rc(NULL, SQLITE_READONLY, ""), STORE_FULL);
+	assert_int_equal(map_rc(NULL, SQLITE_CANTOPEN, ""), STORE_FULL);
+	assert_int_equal(map_rc(NULL, SQLITE_IOERR_WRITE, ""), STORE_FULL);
+	assert_int_equal(map_rc(NULL, SQLITE_CONSTRAINT_UNIQUE, ""),
+	    STORE_CONFLICT);
+	assert_int_equal(map_rc(NULL, SQLITE_CONSTRAINT_PRIMARYKEY, ""),
+	    STORE_CONFLICT);
+	assert_int_equal(map_rc(NULL, SQLITE_CONSTRAINT_FOREIGNKEY, ""),
+	    STORE_NOTFOUND);
+	assert_int_equal(map_rc(NULL, SQLITE_CONSTRAINT_NOTNULL, ""),
+	    STORE_ERR);
+	assert_int_equal(map_rc(NULL, SQLITE_ERROR, ""), STORE_ERR);
+	log_set_level(LOG_WARN);
+}
+
+/* A second connection waits out its busy timeout, then reports BUSY. */
+static void
+test_busy(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other = store_open(f->url);
+	int64_t id;
+
+	assert_non_null(other);
+	sqlite3_busy_timeout(((struct sqlite_conn *)other->conn)->db, 50);
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_user_create(f->s, "holder", "h", NULL, 0, 1,
+	    &id), STORE_OK);
+	log_set_level(LOG_ERR);
+	assert_int_equal(store_begin(other), STORE_BUSY);
+	assert_int_equal(store_user_create(other, "waiter", "h", NULL, 0, 1,
+	    &id), STORE_BUSY);
+	log_set_level(LOG_WARN);
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	assert_int_equal(store_user_create(other, "waiter", "h", NULL, 0, 1,
+	    &id), STORE_OK);
+	store_close(other);
+}
+
+/* A statement given the wrong number of values fails cleanly. */
+static void
+test_param_count(void **state)
+{
+	struct fixture *f = *state;
+
+	log_set_level(LOG_ERR + 1);
+	assert_int_equal(sqlite_exec(f->s->conn, STMT_USER_GET, NULL, 0, NULL,
+	    NULL), STORE_ERR);
+	log_set_level(LOG_WARN);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_every_statement_prepares),
+		T(test_query_plans),
+		T(test_connection_settings),
+		T(test_error_mapping),
+		T(test_busy),
+		T(test_param_count),
+	};
+
+	log_set_level(LOG_WARN);
+	return cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
+}
