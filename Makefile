@@ -39,8 +39,12 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 all: $(BUILD)/parley
 
+V ?=
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(V),,echo "  CC    $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -53,7 +57,8 @@ $(BUILD)/parley: $(BUILD)/obj/main.o $(BUILD)/libparley.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libparley.a | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libparley.a $(LDFLAGS_ALL) $(LIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+	@$(if $(V),,echo "  TEST  $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libparley.a $(LDFLAGS_ALL) $(LIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
 
 deps:
 	@sh scripts/deps.sh

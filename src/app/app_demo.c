@@ -92,12 +92,11 @@ static const struct topic topics[] = {
 	.weight = 12,
 	.link_pct = 25,
 	.things = (const char *const[]){
-		"tomatoes", "raised beds", "compost", "basil", "seedlings",
-		"peppers", "garlic", "mulch", "container plants", "succulents",
-		"fruit trees", "pollinator plants", "drip irrigation",
-		"cover crops", "strawberries", "houseplants", "rhubarb",
-		"potatoes", "herbs", "cold frames", "heirloom beans",
-		"sunflowers", "leaf mould", NULL },
+		"tomatoes", "basil", "seedlings", "peppers", "garlic",
+		"succulents", "fruit trees", "pollinator plants",
+		"strawberries", "houseplants", "rhubarb", "potatoes", "herbs",
+		"heirloom beans", "sunflowers", "courgettes", "lettuce",
+		"onions", "roses", "blueberries", "kale", "pumpkins", NULL },
 	.titles = (const char *const[]){
 		"What is eating my {t}?",
 		"First {t} harvest of the year",
@@ -143,13 +142,13 @@ static const struct topic topics[] = {
 	.weight = 12,
 	.link_pct = 25,
 	.things = (const char *const[]){
-		"sourdough", "cast iron pans", "risotto", "dumplings", "stock",
-		"kimchi", "curry", "flatbread", "pickles", "knife skills",
-		"meal prep", "pancakes", "tomato sauce", "roast vegetables",
-		"dal", "pizza dough", "spice blends", "soups", "fried rice",
-		"fresh pasta", NULL },
+		"sourdough", "risotto", "dumplings", "stock", "kimchi", "curry",
+		"flatbread", "pickles", "pancakes", "tomato sauce",
+		"roast vegetables", "dal", "pizza dough", "soups", "fried rice",
+		"fresh pasta", "bread rolls", "granola", "chili", "omelettes",
+		"lasagne", NULL },
 	.titles = (const char *const[]){
-		"My {t} keeps turning out flat, what am I doing wrong?",
+		"What am I doing wrong with {t}?",
 		"Weeknight {t} that takes under 30 minutes",
 		"Finally nailed {t} after {n} attempts",
 		"Best way to store leftover {t}?",
@@ -214,8 +213,7 @@ static const struct topic topics[] = {
 		"Refactoring a {n}-year-old codebase: where to start?",
 		NULL },
 	.lines = (const char *const[]){
-		"The bug turned out to be an off-by-one error in the loop "
-		    "around the {t}.",
+		"The bug turned out to be an off-by-one error, as usual.",
 		"Writing the tests first forced me to think about {t} properly.",
 		"I keep a small notes file of every mistake I make with {t}.",
 		"Reading the source was faster than searching for answers.",
@@ -248,12 +246,11 @@ static const struct topic topics[] = {
 	.link_pct = 25,
 	.things = (const char *const[]){
 		"mystery novels", "poetry collections", "science fiction",
-		"audiobooks", "book clubs", "short stories",
-		"translated fiction", "biographies", "graphic novels",
-		"classics", "fantasy series", "library holds", "e-readers",
-		"essay collections", "historical fiction", "reading journals",
-		"second-hand bookshops", "long novels", "popular science",
-		NULL },
+		"audiobooks", "short stories", "translated fiction",
+		"biographies", "graphic novels", "classics", "fantasy series",
+		"essay collections", "historical fiction", "long novels",
+		"popular science", "travel writing", "crime fiction",
+		"memoirs", "children's books", NULL },
 	.titles = (const char *const[]){
 		"Just finished a stack of {t}, here are my thoughts",
 		"Recommendations for {t} that aren't the usual suspects?",
@@ -309,11 +306,11 @@ static const struct topic topics[] = {
 		"{T}: what made the biggest difference for you?",
 		"First 100 km ride done!",
 		"Commute report: {n} months in and still loving it",
-		"Is {t} worth it for a beginner?",
+		"Worth getting into {t} as a beginner?",
 		"Squeaky noise I can't track down, any ideas?",
-		"Weekend trip with {t}, a short write-up",
+		"Weekend trip report, with notes on {t}",
 		"How do you deal with {t} in the rain?",
-		"Budget upgrade: {t} or {u}?",
+		"{T} or {u}: where would you start?",
 		NULL },
 	.lines = (const char *const[]){
 		"I clean and oil the chain every couple of weeks and it has "
@@ -350,19 +347,19 @@ static const struct topic topics[] = {
 	.weight = 9,
 	.link_pct = 40,
 	.things = (const char *const[]){
-		"prime lenses", "film cameras", "golden hour",
-		"street photography", "tripods", "RAW editing", "composition",
-		"portraits", "night skies", "macro shots", "black and white",
-		"camera bags", "landscapes", "bird photography",
-		"phone cameras", "prints", "darkroom work", "long exposures",
-		"photo backups", NULL },
+		"golden hour", "street photography", "portraits", "night skies",
+		"macro shots", "black and white", "landscapes",
+		"bird photography", "long exposures", "film photography",
+		"darkroom work", "architecture shots", "wildlife",
+		"light painting", "double exposures", "still life",
+		"phone photography", NULL },
 	.titles = (const char *const[]){
 		"Critique welcome: my first attempt at {t}",
-		"Is it worth investing in {t} as a hobbyist?",
+		"Is it worth getting serious about {t} as a hobbyist?",
 		"What I learned from a year of {t}",
 		"How do you organise and back up your photos?",
 		"{T} on a budget",
-		"Went out for {t} this morning, conditions were perfect",
+		"Out early for some {t}, conditions were perfect",
 		"Editing workflow for {t}?",
 		"Favourite shot from this week: {t}",
 		NULL },
@@ -401,14 +398,14 @@ static const struct topic topics[] = {
 	.link_pct = 40,
 	.things = (const char *const[]){
 		"medieval trade routes", "ancient Rome", "the printing press",
-		"local archives", "old maps", "shipwrecks", "lighthouses",
-		"canals", "railway history", "castles", "the Silk Road",
-		"early aviation", "old newspapers", "Roman roads",
-		"oral histories", "census records", "Bronze Age tools",
-		"the telegraph", "windmills", NULL },
+		"shipwrecks", "lighthouses", "canals", "early railways",
+		"castles", "the Silk Road", "early aviation", "Roman roads",
+		"the Bronze Age", "the telegraph", "windmills",
+		"the Hanseatic League", "early postal services",
+		"medieval guilds", NULL },
 	.titles = (const char *const[]){
-		"What did daily life look like around {t}?",
-		"Found some fascinating {t} in my town's archive",
+		"Daily life and {t}: what do we actually know?",
+		"Found some fascinating records about {t} in my town's archive",
 		"Good books on {t} for a curious beginner?",
 		"How reliable are the sources on {t}?",
 		"The {c} century and {t}: a short overview",
@@ -451,18 +448,18 @@ static const struct topic topics[] = {
 	.weight = 9,
 	.link_pct = 25,
 	.things = (const char *const[]){
-		"cooperative games", "deck builders", "worker placement",
-		"party games", "two-player games", "card sleeves",
-		"game nights", "legacy campaigns", "chess openings",
-		"solo modes", "miniatures", "rule books", "puzzle games",
-		"abstract strategy", "expansions", "dice", "drafting games",
-		"game storage", "teaching new players", NULL },
+		"cooperative games", "deck builders", "worker placement games",
+		"party games", "two-player games", "legacy campaigns",
+		"solo games", "puzzle games", "abstract strategy games",
+		"trick-taking games", "drafting games", "roll-and-write games",
+		"dexterity games", "trading games", "word games",
+		"classic card games", NULL },
 	.titles = (const char *const[]){
 		"Best {t} for a group of {n}?",
 		"Game night report: {t} was a surprise hit",
 		"How do you handle {t} with new players?",
 		"Is it worth getting into {t}?",
-		"Our shelf is full: tips on {t}?",
+		"Our shelf is full, but I keep buying {t}",
 		"Rules question about {t}",
 		"{T} vs {u} for a relaxed evening",
 		"Just finished a long campaign, thoughts on {t}",
@@ -492,7 +489,7 @@ static const struct topic topics[] = {
 static const char *const text_titles[] = {
 	"What's your take on {t}?",
 	"Beginner question about {t}",
-	"Is {t} worth the effort?",
+	"{T}: worth the effort?",
 	"{T} vs {u}: which would you pick?",
 	"Finally tried {t} and I have thoughts",
 	"Any tips for {t} on a budget?",
@@ -524,19 +521,29 @@ static const char *const link_titles[] = {
 	NULL
 };
 
-/* Sentences for the body of a text post. */
-static const char *const post_lines[] = {
+/* First sentences of a text post. */
+static const char *const post_openers[] = {
 	"I've been getting into {t} over the last {n} months and wanted to "
 	    "share where I am.",
-	"Most guides I found skip over {t}, so here is what worked for me.",
 	"Long-time lurker, first post.",
+	"For context, I'm fairly new to this and still learning.",
+	"A friend got me started with {t} and I haven't looked back.",
+	"Quick question for the more experienced people here.",
+	"This has been on my mind for a while.",
+	NULL
+};
+
+/* Further sentences of a text post. */
+static const char *const post_lines[] = {
+	"Most guides I found skip over {t}, so here is what worked for me.",
 	"The short version: {t} turned out to be easier than expected, {u} "
 	    "did not.",
-	"For context, I'm fairly new to this and still learning.",
 	"It took a few weekends, but it was worth it.",
 	"I went back and forth on {t} for a long time before trying it.",
-	"A friend got me started with {t} and I haven't looked back.",
 	"Honestly, the hardest part was getting started at all.",
+	"Money was tight, so I started with the cheapest option.",
+	"I also asked around locally, with mixed answers.",
+	"{T} was the part that surprised me most.",
 	NULL
 };
 
@@ -701,6 +708,12 @@ struct rng {
 	uint64_t s;   /* never 0 */
 };
 
+/* Templates one text has used, so that none repeats within it. */
+struct seen {
+	const char *tpl[16];
+	size_t n;
+};
+
 /* A comment already written in the thread being generated. */
 struct node {
 	int64_t id;
@@ -819,9 +832,7 @@ later(struct demo *d, int64_t t, double mean)
 static size_t
 pick_user(struct demo *d)
 {
-	double u = rng_unit(&d->rng);
-
-	return (size_t)(u * u * (double)d->nusers);
+	return (size_t)(pow(rng_unit(&d->rng), 1.5) * (double)d->nusers);
 }
 
 /* ---- text ---------------------------------------------------------------- */
@@ -985,19 +996,42 @@ make_link(struct demo *d, const struct topic *tp, int64_t created,
 	p->url = b.p;
 }
 
-/* Appends 1..max sentences, each from the topic or from general, spaced. */
+/*
+ * Appends one sentence from list that seen does not hold yet (after a few
+ * tries it gives up and writes nothing) and records it in seen.
+ */
+static void
+put_fresh(struct demo *d, struct buf *b, const struct topic *tp,
+    const char *const *list, struct seen *seen, double emph)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		const char *tpl = pick(&d->rng, list);
+		size_t i = 0;
+
+		while (i < seen->n && seen->tpl[i] != tpl)
+			i++;
+		if (i < seen->n)
+			continue;
+		if (seen->n < ARRAY_LEN(seen->tpl))
+			seen->tpl[seen->n++] = tpl;
+		if (b->len > 0 && b->p[b->len - 1] != '\n' &&
+		    b->p[b->len - 1] != ' ')
+			buf_putc(b, ' ');
+		expand(d, b, tp, tpl, emph);
+		return;
+	}
+}
+
+/* Appends 1..max sentences, each from the topic or from general. */
 static void
 put_sentences(struct demo *d, struct buf *b, const struct topic *tp,
-    const char *const *general, size_t max, double emph)
+    const char *const *general, size_t max, struct seen *seen, double emph)
 {
 	size_t n = 1 + rng_below(&d->rng, max);
 
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			buf_putc(b, ' ');
-		expand(d, b, tp, pick(&d->rng, rng_chance(&d->rng, 0.5) ?
-		    tp->lines : general), emph);
-	}
+	for (size_t i = 0; i < n; i++)
+		put_fresh(d, b, tp, rng_chance(&d->rng, 0.5) ? tp->lines :
+		    general, seen, emph);
 }
 
 /* Appends a markdown table rating a few things of the topic. */
@@ -1023,10 +1057,13 @@ static const char *
 make_post_body(struct demo *d, const struct topic *tp)
 {
 	bool programming = strcmp(tp->name, "programming") == 0;
+	struct seen seen = { .n = 0 };
 	struct buf b;
 
 	buf_init(&b, d->a, 1024);
-	put_sentences(d, &b, tp, post_lines, 4, 0.08);
+	put_fresh(d, &b, tp, rng_chance(&d->rng, 0.6) ? post_openers :
+	    tp->lines, &seen, 0.08);
+	put_sentences(d, &b, tp, post_lines, 3, &seen, 0.08);
 	buf_puts(&b, "\n\n");
 	if (rng_chance(&d->rng, 0.4)) {
 		bool ordered = rng_chance(&d->rng, 0.3);
@@ -1062,11 +1099,9 @@ make_post_body(struct demo *d, const struct topic *tp)
 		put_table(d, &b, tp);
 		buf_putc(&b, '\n');
 	}
-	if (rng_chance(&d->rng, 0.5)) {
-		put_sentences(d, &b, tp, post_lines, 3, 0.08);
-		buf_putc(&b, ' ');
-	}
-	expand(d, &b, tp, pick(&d->rng, post_endings), 0);
+	if (rng_chance(&d->rng, 0.5))
+		put_sentences(d, &b, tp, post_lines, 3, &seen, 0.08);
+	put_fresh(d, &b, tp, post_endings, &seen, 0);
 	buf_putc(&b, '\n');
 	return b.p;
 }
@@ -1080,6 +1115,7 @@ static const char *
 make_comment_body(struct demo *d, const struct topic *tp, const char *quote,
     const char **first)
 {
+	struct seen seen = { .n = 0 };
 	struct buf b, s;
 
 	buf_init(&b, d->a, 256);
@@ -1089,13 +1125,14 @@ make_comment_body(struct demo *d, const struct topic *tp, const char *quote,
 		buf_puts(&b, quote);
 		buf_puts(&b, "\n\n");
 	}
-	expand(d, &s, tp, pick(&d->rng, rng_chance(&d->rng, 0.35) ? tp->lines :
-	    comment_lines), 0.05);
+	put_fresh(d, &s, tp, rng_chance(&d->rng, 0.35) ? tp->lines :
+	    comment_lines, &seen, 0.05);
 	*first = s.p;
 	buf_put_str(&b, buf_str(&s));
 	if (rng_chance(&d->rng, 0.6)) {
-		buf_puts(&b, rng_chance(&d->rng, 0.25) ? "\n\n" : " ");
-		put_sentences(d, &b, tp, comment_lines, 2, 0.05);
+		if (rng_chance(&d->rng, 0.25))
+			buf_puts(&b, "\n\n");
+		put_sentences(d, &b, tp, comment_lines, 2, &seen, 0.05);
 	}
 	if (rng_chance(&d->rng, 0.04)) {
 		buf_puts(&b, "\n\n");

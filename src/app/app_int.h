@@ -119,6 +119,7 @@ void page_thread(struct ctx *c);
 void page_comment_subtree(struct ctx *c);
 void page_user(struct ctx *c);
 void page_communities(struct ctx *c);
+void page_subscribe(struct ctx *c);
 void page_submit_form(struct ctx *c);
 void page_submit(struct ctx *c);
 void page_create_form(struct ctx *c);

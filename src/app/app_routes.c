@@ -20,6 +20,8 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/style.css", page_style, 0 },
 	{ HTTP_GET, "/communities", page_communities, ROUTE_JSON },
 	{ HTTP_GET, "/s/*", page_community, ROUTE_JSON },
+	{ HTTP_POST, "/s/*/subscribe", page_subscribe, ROUTE_USER },
+	{ HTTP_POST, "/s/*/unsubscribe", page_subscribe, ROUTE_USER },
 	{ HTTP_GET, "/s/*/p/#", page_thread, ROUTE_JSON },
 	{ HTTP_GET, "/s/*/p/#/edit", page_post_edit_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/edit", page_post_edit, ROUTE_USER },

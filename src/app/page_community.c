@@ -185,6 +185,30 @@ page_create(struct ctx *c)
 		create_error(c, 409, "name_taken", "A community of that name exists.");
 		return;
 	}
+	if (rc == STORE_OK)
+		rc = store_subscription_set(c->s, c->user->id, id, true, c->now);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	app_redirect(c, arena_printf(c->a, "/s/%s", cm.name));
+}
+
+/* POST /s/NAME/subscribe and /s/NAME/unsubscribe. */
+void
+page_subscribe(struct ctx *c)
+{
+	struct community cm;
+	bool on = str_has_suffix(c->r->path, "/subscribe");
+	int rc;
+
+	rc = store_community_by_name(c->s, c->a, str_dup(c->a, c->param[0]), &cm);
+	if (rc == STORE_OK)
+		rc = store_subscription_set(c->s, c->user->id, cm.id, on, c->now);
+	if (rc == STORE_NOTFOUND) {
+		app_error(c, 404, "not_found", "There is no such community.");
+		return;
+	}
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;

@@ -303,7 +303,22 @@ community_side(struct ctx *c, struct html *h, const struct community *cm)
 		html_raw_literal(h, " subscribers");
 	html_raw_literal(h, " · since ");
 	html_time(h, cm->created, c->now);
-	html_raw_literal(h, "</p><p><a");
+	html_raw_literal(h, "</p>");
+	if (c->user != NULL) {
+		bool sub = false;
+
+		store_subscribed(c->s, c->user->id, cm->id, &sub);
+		html_raw_literal(h, "<form method=\"post\"");
+		html_attr(h, "action", str_c(arena_printf(c->a, sub ?
+		    "/s/%s/unsubscribe" : "/s/%s/subscribe", cm->name)));
+		html_raw_literal(h, ">");
+		app_csrf_field(c, h);
+		if (sub)
+			html_raw_literal(h, "<button>unsubscribe</button></form>");
+		else
+			html_raw_literal(h, "<button>subscribe</button></form>");
+	}
+	html_raw_literal(h, "<p><a");
 	html_attr(h, "href", str_c(arena_printf(c->a, "/submit?community=%s",
 	    cm->name)));
 	html_raw_literal(h, ">Submit a post</a></p><div class=\"body\">");

@@ -28,6 +28,11 @@
  *   our own stack; an end that does not match the top is ignored, a block
  *   boundary closes the spans still open, and the end of the document
  *   closes everything.
+ * - md4c 0.4.8 reads past the end of its input: a document ending in
+ *   `[a](x` looks at the byte after the last, and if that byte is `)` it
+ *   reports text beyond the end. So md4c parses a private copy followed by
+ *   MD_GUARD newlines (a newline ends every scan that over-runs), and any
+ *   text or attribute range reaching past the real end is cut back to it.
  * - md4c keeps its own state on the heap, so nesting depth cannot exhaust
  *   the stack; the browser is the weak point instead (tens of thousands of
  *   nested blockquotes slow or break layout). Past MD_NEST_MAX levels of
@@ -48,6 +53,9 @@
     MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_PERMISSIVEWWWAUTOLINKS | \
     MD_FLAG_PERMISSIVEEMAILAUTOLINKS)
 
+/* Newlines after the private copy of the input; see the file comment. */
+#define MD_GUARD 16
+
 /* UTF-8 of U+FFFD, which replaces NUL bytes and invalid code points. */
 #define REPLACEMENT_CHAR "\xEF\xBF\xBD"
 
@@ -62,6 +70,8 @@ struct md_open {
 
 struct md_ctx {
 	struct html h;          /* writer over the caller's output buffer */
+	const char *src;        /* private copy of the input, MD_GUARD bytes longer */
+	size_t src_len;         /* length of the input proper */
 	struct buf url;         /* scratch: a decoded target, title or entity */
 	struct buf img_url;     /* decoded target of the outermost open image */
 	bool img_url_ok;        /* img_url passed html_url_allowed */
@@ -179,12 +189,29 @@ verbatim:
 }
 
 /*
+ * Returns n, or less when s..s+n starts in the input copy and runs past
+ * the end of the input proper (an md4c over-read into the guard bytes).
+ */
+static size_t
+clip(const struct md_ctx *c, const char *s, size_t n)
+{
+	uintptr_t p = (uintptr_t)s, beg = (uintptr_t)c->src;
+	uintptr_t end = beg + c->src_len;
+
+	if (p < beg || p >= end + MD_GUARD)
+		return n;
+	if (p >= end)
+		return 0;
+	return n < end - p ? n : end - p;
+}
+
+/*
  * Replaces b's contents with the plain text of md4c attribute a: entities
  * decoded as put_entity does, NUL as U+FFFD. md4c has already resolved
  * backslash escapes.
  */
 static void
-decode_attr(struct buf *b, const MD_ATTRIBUTE *a)
+decode_attr(const struct md_ctx *c, struct buf *b, const MD_ATTRIBUTE *a)
 {
 	b->len = 0;
 	b->p[0] = '\0';
@@ -192,7 +219,7 @@ decode_attr(struct buf *b, const MD_ATTRIBUTE *a)
 		return;
 	for (size_t i = 0; a->substr_offsets[i] < a->size; i++) {
 		const char *s = a->text + a->substr_offsets[i];
-		size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
+		size_t n = clip(c, s, a->substr_offsets[i + 1] - a->substr_offsets[i]);
 
 		switch (a->substr_types[i]) {
 		case MD_TEXT_ENTITY:
@@ -349,7 +376,7 @@ open_code_block(struct md_ctx *c, const MD_BLOCK_CODE_DETAIL *d)
 {
 	bool ok;
 
-	decode_attr(&c->url, &d->lang);
+	decode_attr(c, &c->url, &d->lang);
 	ok = c->url.len > 0;
 	for (size_t i = 0; ok && i < c->url.len; i++) {
 		char ch = c->url.p[i];
@@ -460,7 +487,7 @@ open_anchor(struct md_ctx *c, const MD_ATTRIBUTE *title, bool *allowed)
 	html_raw_literal(&c->h, "<a href=\"");
 	html_url(&c->h, url);
 	html_raw_literal(&c->h, "\" rel=\"nofollow ugc noopener\"");
-	decode_attr(&c->url, title);
+	decode_attr(c, &c->url, title);
 	if (c->url.len > 0) {
 		html_raw_literal(&c->h, " title=\"");
 		put_text(c->h.b, c->url.p, c->url.len);
@@ -486,7 +513,7 @@ enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 
 		if (in_image)
 			break;
-		decode_attr(&c->url, &d->href);
+		decode_attr(c, &c->url, &d->href);
 		o->tag = open_anchor(c, &d->title, &allowed);
 		break;
 	}
@@ -495,7 +522,7 @@ enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 
 		if (in_image)
 			break;
-		decode_attr(&c->url, &d->src);
+		decode_attr(c, &c->url, &d->src);
 		buf_put(&c->img_url, c->url.p, c->url.len);
 		o->tag = open_anchor(c, &d->title, &allowed);
 		o->img_outer = true;
@@ -548,6 +575,7 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *userdata)
 	struct html *h = &c->h;
 	bool after_nullchar = c->after_nullchar;
 
+	n = (MD_SIZE)clip(c, s, n);
 	c->after_nullchar = type == MD_TEXT_NULLCHAR;
 	switch (type) {
 	case MD_TEXT_NULLCHAR:
@@ -596,7 +624,7 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *userdata)
  * html_raw_trusted: all text is escaped, links are limited to the
  * html_url_allowed schemes and carry rel="nofollow ugc noopener", and tags
  * are balanced. out keeps its owner; scratch memory comes from out's arena
- * (or the heap, released here).
+ * or the heap (released here). src is only read, and may hold any bytes.
  *
  * Returns 0 on success, -1 when src is longer than MD_MAX_INPUT or md4c
  * fails (out of memory inside md4c); out then holds exactly what it held
@@ -618,15 +646,22 @@ md_render(struct buf *out, struct str src)
 	};
 	struct md_ctx c;
 	size_t start = out->len;
+	char *copy;
 	int rc;
 
 	if (src.len > MD_MAX_INPUT)
 		return -1;
 	memset(&c, 0, sizeof(c));
+	copy = xmalloc(src.len + MD_GUARD);
+	if (src.len > 0)
+		memcpy(copy, src.p, src.len);
+	memset(copy + src.len, '\n', MD_GUARD);
+	c.src = copy;
+	c.src_len = src.len;
 	html_init(&c.h, out);
 	buf_init(&c.url, out->a, 256);
 	buf_init(&c.img_url, out->a, 256);
-	rc = md_parse(src.p ? src.p : "", (MD_SIZE)src.len, &parser, &c);
+	rc = md_parse(copy, (MD_SIZE)src.len, &parser, &c);
 	while (c.depth > 0)
 		pop(&c);
 	if (rc != 0) {
@@ -636,6 +671,7 @@ md_render(struct buf *out, struct str src)
 		rc = -1;
 	}
 	free(c.open);
+	free(copy);
 	buf_reset(&c.url);
 	buf_reset(&c.img_url);
 	return rc;

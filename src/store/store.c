@@ -736,6 +736,45 @@ store_moderator_add(struct store *s, int64_t community_id, int64_t user_id,
 	    store_v_int(user_id), store_v_int(now)), NULL, NULL);
 }
 
+/*
+ * Subscribes user_id to community_id (on) or ends the subscription, and
+ * keeps the community's subscriber count in step. Doing what is already
+ * done changes nothing. Returns STORE_NOTFOUND for an unknown user or
+ * community.
+ */
+int
+store_subscription_set(struct store *s, int64_t user_id, int64_t community_id,
+    bool on, int64_t now)
+{
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	if (on)
+		rc = run(s, STMT_SUBSCRIBE, STORE_PARAMS(store_v_int(user_id),
+		    store_v_int(community_id), store_v_int(now)), NULL, NULL);
+	else
+		rc = run(s, STMT_UNSUBSCRIBE, STORE_PARAMS(store_v_int(user_id),
+		    store_v_int(community_id)), NULL, NULL);
+	if (rc == STORE_OK && s->be->changes(s->conn) > 0)
+		rc = run_one(s, STMT_COMMUNITY_ADD_SUBSCRIBERS, STORE_PARAMS(
+		    store_v_int(community_id), store_v_int(on ? 1 : -1)));
+	return tx_end(s, rc);
+}
+
+/* Sets *out to whether user_id is subscribed to community_id. */
+int
+store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
+    bool *out)
+{
+	struct numbers nb = { .found = false };
+	int rc = run(s, STMT_SUBSCRIBED, STORE_PARAMS(store_v_int(user_id),
+	    store_v_int(community_id)), numbers_cb, &nb);
+
+	*out = rc == STORE_OK && nb.found;
+	return rc;
+}
+
 /* ---- posts ----------------------------------------------------------- */
 
 /*

@@ -168,6 +168,10 @@ int store_community_mods(struct store *s, struct arena *a, int64_t community_id,
     struct user **out, size_t *n);
 int store_moderator_add(struct store *s, int64_t community_id,
     int64_t user_id, int64_t now);
+int store_subscription_set(struct store *s, int64_t user_id,
+    int64_t community_id, bool on, int64_t now);
+int store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
+    bool *out);
 
 /* ---- posts ----------------------------------------------------------- */
 

@@ -66,6 +66,11 @@ enum store_stmt {
 	STMT_COMMUNITY_ADD_POST, /* id: post_count + 1 */
 	STMT_COMMUNITY_MODS,     /* community_id -> USER_COL, by position */
 	STMT_MODERATOR_ADD,      /* community_id, user_id, created; appends */
+	STMT_SUBSCRIBE,          /* user_id, community_id, created; no-op when
+	                            already subscribed */
+	STMT_UNSUBSCRIBE,        /* user_id, community_id */
+	STMT_SUBSCRIBED,         /* user_id, community_id -> 1 */
+	STMT_COMMUNITY_ADD_SUBSCRIBERS, /* id, delta */
 
 	/* posts */
 	STMT_POST_INSERT,        /* community_id, author_id, title, url, body,

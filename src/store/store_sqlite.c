@@ -140,6 +140,15 @@ static const char *const sql_text[STMT__COUNT] = {
 	    "INSERT INTO moderators(community_id, user_id, position, created) "
 	    "SELECT ?1, ?2, coalesce(max(position) + 1, 0), ?3 "
 	    "FROM moderators WHERE community_id = ?1",
+	[STMT_SUBSCRIBE] =
+	    "INSERT INTO subscriptions(user_id, community_id, created) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	[STMT_UNSUBSCRIBE] =
+	    "DELETE FROM subscriptions WHERE user_id = ?1 AND community_id = ?2",
+	[STMT_SUBSCRIBED] =
+	    "SELECT 1 FROM subscriptions WHERE user_id = ?1 AND community_id = ?2",
+	[STMT_COMMUNITY_ADD_SUBSCRIBERS] =
+	    "UPDATE communities SET subscribers = subscribers + ?2 WHERE id = ?1",
 
 	[STMT_POST_INSERT] =
 	    "INSERT INTO posts(community_id, author_id, title, url, body, "
