@@ -43,6 +43,7 @@
 #include "render.h"
 
 #include <md4c.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
