@@ -1,15 +1,25 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # Parley's one Makefile. Plain `make` builds build/parley.
 #   make run            install missing packages, build, seed ./data, serve
-#   make test           unit, spec and black-box tests, plain and ASan+UBSan
+#   make test           unit, spec and black-box tests, plain and ASan+UBSan,
+#                       on SQLite and on a throw-away PostgreSQL cluster
 #   make SANITIZE=1 ... the same targets built with ASan+UBSan in build-san/
+#   make fuzz           every libFuzzer target for FUZZ_SECONDS (default 300) each
+#   make bench          the benchmark against nginx (bench/bench.py; never in make test)
 
-PKGS    := libmicrohttpd sqlite3 libsodium md4c
+PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq
 CC      ?= cc
 SANITIZE ?=
+FUZZ    ?=
+FUZZ_CC ?= clang-14
 ifeq ($(SANITIZE),1)
 BUILD   := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+OPT     := -O1
+else ifeq ($(FUZZ),1)
+BUILD   := build-fuzz
+CC      := $(FUZZ_CC)
+SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 OPT     := -O1
 else
 BUILD   := build
@@ -22,6 +32,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wformat=2 -Wno-unused-parameter -Werror=implicit-function-declaration
+ifeq ($(FUZZ),1)
+WARN    += -Wno-format-nonliteral # clang also flags vprintf-style wrappers
+endif
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS_ALL := $(LDFLAGS) $(SANFLAGS)
@@ -34,7 +47,7 @@ vpath %.c $(sort $(dir $(SRC))) src tests/unit
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all run test test-one unit spec e2e deps clean
+.PHONY: all run test test-one test-all unit spec e2e e2e-pg deps clean fuzz fuzz-short fuzz-bin
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/parley
@@ -60,6 +73,27 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libparley.a | $(BUILD)/tests
 	@$(if $(V),,echo "  TEST  $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/libparley.a $(LDFLAGS_ALL) $(LIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
 
+# libFuzzer targets: built with FUZZ=1 (clang, ASan+UBSan) in build-fuzz/.
+FUZZ_SECONDS ?= 300
+FUZZ_SHORT   ?= 10
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(BUILD)/fuzz:
+	mkdir -p $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(BUILD)/libparley.a | $(BUILD)/fuzz
+	@$(if $(V),,echo "  FUZZ  $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(BUILD)/libparley.a $(LDFLAGS_ALL) $(LIBS)
+
+fuzz-bin: $(FUZZ_BIN)
+
+# make fuzz: each target for FUZZ_SECONDS; make fuzz-short (in make test):
+# the whole seed corpus replayed, then each target for FUZZ_SHORT seconds.
+fuzz fuzz-short:
+	$(MAKE) FUZZ=1 fuzz-bin
+	@sh scripts/fuzz.sh $(if $(filter fuzz,$@),$(FUZZ_SECONDS),$(FUZZ_SHORT)) \
+	    $(patsubst tests/fuzz/%.c,build-fuzz/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
 deps:
 	@sh scripts/deps.sh
 
@@ -73,14 +107,53 @@ unit: $(UNIT_BIN)
 e2e: $(BUILD)/parley
 	PARLEY_BIN=$(BUILD)/parley python3 tests/e2e/run.py
 
+# A throw-away PostgreSQL cluster around a command (tests/e2e/pgcluster.py),
+# unless one is up already: it sets PARLEY_TEST_PG_URL for the store's unit
+# tests and PARLEY_TEST_PG_TEMPLATE for the black-box suite.
+WITH_PG = $(if $(PARLEY_TEST_PG_URL),,python3 tests/e2e/pgcluster.py)
+
+# The black-box suite on PostgreSQL, one database per test class.
+e2e-pg: $(BUILD)/parley
+	$(WITH_PG) sh -c 'PARLEY_BIN=$(BUILD)/parley \
+	    PARLEY_TEST_DB_URL_TEMPLATE="$$PARLEY_TEST_PG_TEMPLATE" \
+	    python3 tests/e2e/run.py'
+
 # One full pass over the suite with the current build flavour.
 test-one: unit e2e
 
+# Everything inside one cluster: unit tests (the store's on both backends)
+# and the black-box suite on SQLite, plain and ASan+UBSan; the black-box
+# suite on PostgreSQL once, plain.
 test: deps
+	$(WITH_PG) $(MAKE) test-all
+
+test-all:
 	$(MAKE) test-one
+	$(MAKE) e2e-pg
 	$(MAKE) SANITIZE=1 test-one
 
-clean:
-	rm -rf build build-san
+# The benchmark (docs/decisions/004-benchmark.md): an -O2 build of its own in
+# bench/build, demo databases cached in bench/data. Never part of make test.
+BENCH_BUILD := bench/build
+BENCH_RUN = PARLEY_BIN=$(BENCH_BUILD)/parley python3 bench/bench.py
+.PHONY: bench bench-scale bench-instructions bench-deps bench-build
 
--include $(wildcard $(BUILD)/obj/*.d)
+bench-deps:
+	@sh bench/deps.sh
+
+bench-build:
+	$(MAKE) SANITIZE= FUZZ= BUILD=$(BENCH_BUILD) $(BENCH_BUILD)/parley
+
+bench: bench-deps bench-build
+	$(BENCH_RUN) run
+
+bench-scale: bench-deps bench-build
+	$(BENCH_RUN) scale
+
+bench-instructions: bench-deps bench-build
+	$(BENCH_RUN) instructions
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/fuzz/*.d)

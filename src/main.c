@@ -20,6 +20,7 @@ struct settings {
 	const char *config_file;
 	long posts;          /* demo --posts */
 	unsigned seed;       /* demo --seed */
+	long big_thread;     /* demo --big-thread */
 	bool admin;          /* admin add-user --admin */
 };
 
@@ -53,12 +54,14 @@ static const char usage_init[] =
 "Creates the database schema, or upgrades it to the current version.\n";
 
 static const char usage_demo[] =
-"usage: parley demo [--db URL] [--posts N] [--seed N] [--config FILE]\n"
+"usage: parley demo [--db URL] [--posts N] [--seed N] [--big-thread N]\n"
+"                   [--config FILE]\n"
 "\n"
 "Fills the database with neutral sample content: communities, users, link and\n"
 "text posts of various ages, threads of varied depth, and votes.\n"
 "  --posts N   how many posts (default 300)\n"
-"  --seed N    random seed, for repeatable content (default 1)\n";
+"  --seed N    random seed, for repeatable content (default 1)\n"
+"  --big-thread N  add one more post whose thread has N comments\n";
 
 static const char usage_admin[] =
 "usage: parley admin [--db URL] SUBCOMMAND ...\n"
@@ -67,6 +70,7 @@ static const char usage_admin[] =
 "  set-password NAME           reset a password; the new one is read from stdin\n"
 "  set-role NAME admin|user    make a user a site admin, or not\n"
 "  set-page SLUG [TITLE]       replace a site page's markdown with stdin\n"
+"  set-limit KEY N             set a site limit, e.g. limit_registrations 20\n"
 "  appoint COMMUNITY NAME      make a user a moderator of a community\n";
 
 static int
@@ -104,6 +108,46 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Returns a copy of a database URL for messages, with a password (after
+ * "user:" in the authority, or a password= parameter) replaced by "***".
+ * The copy lives as long as the process.
+ */
+static const char *
+url_shown(const char *url)
+{
+	const char *auth = strstr(url, "://"), *end, *at, *colon, *pw;
+	char *out = xmalloc(strlen(url) + 8);
+	size_t n = 0;
+
+	if (auth == NULL) {
+		strcpy(out, url);
+		return out;
+	}
+	auth += 3;
+	end = auth + strcspn(auth, "/?");
+	at = memrchr(auth, '@', (size_t)(end - auth));
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon != NULL) {
+		memcpy(out, url, (size_t)(colon + 1 - url));
+		n = (size_t)(colon + 1 - url);
+		memcpy(out + n, "***", 3);
+		n += 3;
+		url = at;
+	}
+	pw = strstr(url, "password=");
+	if (pw != NULL) {
+		pw += 9;
+		memcpy(out + n, url, (size_t)(pw - url));
+		n += (size_t)(pw - url);
+		memcpy(out + n, "***", 3);
+		n += 3;
+		url = pw + strcspn(pw, "&");
+	}
+	strcpy(out + n, url);
+	return out;
 }
 
 static char *
@@ -192,6 +236,7 @@ parse(struct settings *st, int argc, char **argv, const char *usage)
 		{ "threads", required_argument, NULL, 't' },
 		{ "posts", required_argument, NULL, 'p' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "big-thread", required_argument, NULL, 'B' },
 		{ "admin", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -235,6 +280,15 @@ parse(struct settings *st, int argc, char **argv, const char *usage)
 				return -1;
 			}
 			break;
+		case 'B':
+			st->big_thread = strtol(optarg, &end, 10);
+			if (*end != '\0' || st->big_thread < 0 ||
+			    st->big_thread > 1000000) {
+				fprintf(stderr, "parley: --big-thread wants a number "
+				    "up to 1000000\n");
+				return -1;
+			}
+			break;
 		case 'A':
 			st->admin = true;
 			break;
@@ -243,6 +297,7 @@ parse(struct settings *st, int argc, char **argv, const char *usage)
 			return -1;
 		}
 	}
+	st->cfg.db_shown = url_shown(st->cfg.db);
 	return 0;
 }
 
@@ -284,7 +339,8 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "demo") == 0) {
 		if (parse(&st, argc, argv, usage_demo) != 0 || optind != argc)
 			return 2;
-		return app_demo(&st.cfg, st.posts, st.seed) == 0 ? 0 : 1;
+		return app_demo_big(&st.cfg, st.posts, st.seed,
+		    st.big_thread) == 0 ? 0 : 1;
 	}
 	if (strcmp(cmd, "admin") == 0) {
 		if (parse(&st, argc, argv, usage_admin) != 0)

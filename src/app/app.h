@@ -11,6 +11,7 @@
 struct app_config {
 	const char *listen;     /* "ADDR:PORT" */
 	const char *db;         /* "sqlite:PATH" or "postgres://..." */
+	const char *db_shown;   /* db with any password masked: for messages */
 	const char *site_name;
 	int64_t archive_after;  /* seconds; 0 = never */
 	unsigned threads;       /* worker threads */
@@ -20,6 +21,8 @@ struct app_config {
 int app_serve(const struct app_config *cfg);
 int app_init_db(const struct app_config *cfg);
 int app_demo(const struct app_config *cfg, long posts, unsigned seed);
+int app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
+    long big_thread);
 int app_admin(const struct app_config *cfg, int argc, char **argv,
     bool admin);
 

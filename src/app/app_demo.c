@@ -22,7 +22,9 @@
  *   show archived threads. Comments and votes come after what they answer.
  *   The last post is one large thread (THREAD_MIN comments or more, nested
  *   to THREAD_DEPTH) in the first community, so deep threads and "continue
- *   this thread" can be seen whatever the size.
+ *   this thread" can be seen whatever the size. --big-thread N adds one
+ *   more post after it whose thread has exactly N comments (the
+ *   benchmark's largest page).
  * - A database that already holds the demo (user "alice" exists) is left
  *   alone, so running the command twice adds nothing.
  */
@@ -48,6 +50,7 @@
 #define MAX_DEPTH 12             /* deepest reply in other threads */
 #define MAX_VOTERS 200           /* votes on one post or comment, at most */
 #define STICKY_MIN_POSTS 100     /* smaller demos get no welcome posts */
+#define BIG_EXTRA_TOPIC 2        /* community of the --big-thread post */
 
 /* ---- word lists ---------------------------------------------------------
  *
@@ -746,6 +749,7 @@ struct demo {
 	int64_t community[ARRAY_LEN(topics)];
 	int weight_sum;
 	long n_users, n_posts, n_comments, n_votes; /* written so far */
+	size_t big_count;           /* comments of the next large thread; 0 = random */
 	const char *pwhash;         /* DEMO_PASSWORD hashed once */
 };
 
@@ -1180,9 +1184,10 @@ fail(const char *what, int rc)
 }
 
 /*
- * Counts one write; after BATCH_ITEMS of them commits the transaction,
- * resets the arena and opens the next one. Only call it where nothing of
- * the arena is still needed. Returns 0, or -1 after reporting.
+ * Opens the first transaction, or once the open one holds BATCH_ITEMS
+ * writes, commits it, resets the arena and opens the next. Only call it
+ * where nothing of the arena is still needed. Returns 0, or -1 after
+ * reporting.
  */
 static int
 batch_step(struct demo *d)
@@ -1192,9 +1197,10 @@ batch_step(struct demo *d)
 	if (d->in_tx && d->batch < BATCH_ITEMS)
 		return 0;
 	if (d->in_tx) {
+		/* A failed commit has rolled its transaction back already. */
+		d->in_tx = false;
 		if ((rc = store_commit(d->s)) != STORE_OK)
 			return fail("commit", rc);
-		d->in_tx = false;
 	}
 	arena_reset(d->a);
 	d->batch = 0;
@@ -1349,7 +1355,8 @@ add_thread(struct demo *d, const struct gen_post *gp, size_t count,
 static int
 add_big_thread(struct demo *d, const struct gen_post *gp)
 {
-	size_t count = THREAD_MIN + rng_below(&d->rng, 40);
+	size_t count = d->big_count ? d->big_count :
+	    THREAD_MIN + rng_below(&d->rng, 40);
 	struct node *nodes = ARENA_ARRAY(d->a, struct node, count + 1);
 	size_t n = 0, who[2];
 
@@ -1641,8 +1648,7 @@ static int
 has_demo(struct demo *d)
 {
 	struct user u;
-	const char *hash;
-	int rc = store_user_by_name(d->s, d->a, MARKER_USER, &u, &hash);
+	int rc = store_user_by_name(d->s, d->a, MARKER_USER, &u, NULL);
 
 	if (rc == STORE_NOTFOUND)
 		return 0;
@@ -1674,6 +1680,18 @@ seconds(void)
 int
 app_demo(const struct app_config *cfg, long posts, unsigned seed)
 {
+	return app_demo_big(cfg, posts, seed, 0);
+}
+
+/*
+ * app_demo with, when big_thread > 0, one more post at the end (in the
+ * third community, 20 hours old) whose thread holds exactly big_thread
+ * comments, for the benchmark's largest page. Returns as app_demo.
+ */
+int
+app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
+    long big_thread)
+{
 	struct demo d = { .now = base_now() };
 	char hash[crypto_pwhash_STRBYTES];
 	size_t want;
@@ -1688,14 +1706,14 @@ app_demo(const struct app_config *cfg, long posts, unsigned seed)
 	}
 	if ((d.s = store_open(cfg->db)) == NULL) {
 		fprintf(stderr, "parley demo: cannot open database %s\n",
-		    cfg->db);
+		    cfg->db_shown);
 		return -1;
 	}
 	d.a = arena_new(64 * 1024);
 	rng_seed(&d.rng, seed);
 	if (store_migrate(d.s) != STORE_OK) {
 		fprintf(stderr, "parley demo: cannot bring the schema of %s up "
-		    "to date\n", cfg->db);
+		    "to date\n", cfg->db_shown);
 		goto out;
 	}
 	switch (has_demo(&d)) {
@@ -1703,7 +1721,7 @@ app_demo(const struct app_config *cfg, long posts, unsigned seed)
 		break;
 	case 1:
 		printf("demo: %s already holds the demo (user %s exists); "
-		    "nothing added\n", cfg->db, MARKER_USER);
+		    "nothing added\n", cfg->db_shown, MARKER_USER);
 		rc = 0;
 		goto out;
 	default:
@@ -1723,7 +1741,7 @@ app_demo(const struct app_config *cfg, long posts, unsigned seed)
 		want = (size_t)posts / POSTS_PER_USER;
 	if (want > MAX_USERS)
 		want = MAX_USERS;
-	d.vote_scale = fmin(1.0, fmax(0.3, sqrt(20000.0 / (double)posts)));
+	d.vote_scale = fmin(1.0, fmax(0.2, sqrt(20000.0 / (double)posts)));
 	if (batch_step(&d) != 0 || add_users(&d, want) != 0)
 		goto out;
 	if (d.nusers < 2 * ARRAY_LEN(topics)) {
@@ -1733,11 +1751,18 @@ app_demo(const struct app_config *cfg, long posts, unsigned seed)
 	}
 	if (add_communities(&d) != 0 || add_posts(&d, posts, t0) != 0)
 		goto out;
+	if (big_thread > 0) {
+		/* After the rest, so the forum is the same with or without it. */
+		d.big_count = (size_t)big_thread;
+		if (batch_step(&d) != 0 || add_post(&d, BIG_EXTRA_TOPIC,
+		    d.now - 20 * 3600, true, false) != 0)
+			goto out;
+	}
+	d.in_tx = false;
 	if ((rc = store_commit(d.s)) != STORE_OK) {
 		rc = fail("commit", rc);
 		goto out;
 	}
-	d.in_tx = false;
 	printf("demo: %ld users, %zu communities, %ld posts, %ld comments, "
 	    "%ld votes in %.1f s\n", d.n_users, ARRAY_LEN(topics), d.n_posts,
 	    d.n_comments, d.n_votes, seconds() - t0);

@@ -48,6 +48,11 @@ struct ctx {
 	int64_t now;
 	struct str param[MAX_ROUTE_PARAMS]; /* path captures, in order */
 	size_t nparam;
+	int64_t *blocked;          /* users the viewer blocks (app_blocks) */
+	size_t nblocked;
+	bool blocked_loaded;
+	const char *csrf;          /* expected CSRF token, once computed */
+	unsigned char csrf_msg[33];/* what csrf was computed from */
 };
 
 /* ---- routes (app_routes.c) ------------------------------------------- */
@@ -80,12 +85,78 @@ int password_hash(const char *pw, size_t len, char out[128]);
 bool password_verify(const char *hash, const char *pw, size_t len);
 void password_burn(const char *pw, size_t len);
 
+/* ---- authorization (app_authz.c) -------------------------------------- */
+
+enum authz_act {
+	AZ_POST,             /* submit a post in a community */
+	AZ_COMMENT,          /* comment or reply */
+	AZ_VOTE,
+	AZ_REPORT,
+	AZ_EDIT_OWN,         /* edit one's own post or comment */
+	AZ_DELETE_OWN,       /* delete one's own post or comment */
+	AZ_CREATE_COMMUNITY,
+	AZ_MOD,              /* remove, restore, approve, dismiss, lock, sticky */
+	AZ_MOD_BAN,          /* ban from a community */
+	AZ_COMMUNITY_EDIT,   /* description, rules, title */
+	AZ_APPOINT,          /* appoint or remove moderators */
+	AZ_SITE_BAN,
+	AZ_ADMIN,            /* site pages, settings, filters */
+	AZ_BLOCK,            /* block or unblock a user */
+	AZ_SETTINGS,         /* one's own account */
+};
+
+/* What an action acts on; unused fields stay 0. */
+struct authz_target {
+	int64_t community_id;
+	int64_t creator_id;  /* the community's creator, for AZ_APPOINT */
+	int64_t author_id;   /* the item's author, for *_OWN */
+};
+
+int authz(struct ctx *c, enum authz_act act, const struct authz_target *t);
+bool app_is_admin(const struct ctx *c);
+bool app_is_mod(struct ctx *c, int64_t community_id);
+bool app_sees_hidden(struct ctx *c, int64_t author_id, int64_t community_id);
+int64_t app_setting_int(struct ctx *c, const char *key, int64_t def);
+bool app_blocks(struct ctx *c, int64_t user_id);
+bool app_filter_match(struct ctx *c, struct str a, struct str b, struct str d);
+
+/* ---- site limits (page_admin.c holds the table) ------------------------ */
+
+/* Defaults of the limits admins can change, each a setting of that name. */
+#define LIMIT_POSTS 10          /* posts an hour, per account */
+#define LIMIT_POSTS_NEW 3       /* the same for accounts younger than a day */
+#define LIMIT_COMMENTS 60
+#define LIMIT_COMMENTS_NEW 15
+#define LIMIT_VOTES 300
+#define LIMIT_VOTES_NEW 60
+#define LIMIT_REGISTRATIONS 5   /* registrations an hour, per address */
+#define LIMIT_LOGINS 20         /* failed logins in 15 minutes, per address */
+#define LIMIT_LOGINS_NAME 10    /* failed logins in 15 minutes, per name */
+#define LIMIT_MAX 100000        /* the most an admin may set */
+#define SITE_LIMITS 8
+
+struct site_limit {
+	const char *key;       /* setting name */
+	int64_t def;           /* used while the setting is unset */
+	const char *label;     /* what the admin page calls it */
+};
+
+extern const struct site_limit site_limits[SITE_LIMITS];
+const struct site_limit *site_limit_find(struct str key);
+bool site_limit_parse(struct str s, int64_t *out);
+
+/* Login throttling (page_account.c), also for password checks elsewhere. */
+bool app_login_throttled(struct ctx *c, struct str name);
+void app_login_failed(struct ctx *c, struct str name);
+
 /* ---- shared page helpers (app_util.c) -------------------------------- */
 
 void page_begin(struct ctx *c, struct html *h, const char *title);
 void page_end(struct ctx *c, struct html *h);
 void app_error(struct ctx *c, int status, const char *code, const char *msg);
 void app_redirect(struct ctx *c, const char *location);
+const char *app_back_path(struct ctx *c);
+void app_user_link(struct ctx *c, struct html *h, const char *name);
 void app_json_begin(struct ctx *c, struct json *j);
 void app_store_error(struct ctx *c, int rc);
 bool app_need_user(struct ctx *c);
@@ -120,6 +191,14 @@ void page_comment_subtree(struct ctx *c);
 void page_user(struct ctx *c);
 void page_communities(struct ctx *c);
 void page_subscribe(struct ctx *c);
+void page_report(struct ctx *c);
+void page_report_form(struct ctx *c);
+void page_mod(struct ctx *c);
+void page_modlog(struct ctx *c);
+void page_community_modlog(struct ctx *c);
+void page_mod_queue(struct ctx *c);
+void page_community_edit_form(struct ctx *c);
+void page_community_edit(struct ctx *c);
 void page_submit_form(struct ctx *c);
 void page_submit(struct ctx *c);
 void page_create_form(struct ctx *c);
@@ -140,6 +219,16 @@ void page_login(struct ctx *c);
 void page_logout(struct ctx *c);
 void page_site(struct ctx *c);
 void page_style(struct ctx *c);
+void page_settings(struct ctx *c);
+void page_settings_password(struct ctx *c);
+void page_settings_delete(struct ctx *c);
+void page_settings_export(struct ctx *c);
+void page_block(struct ctx *c);
+void page_notifications(struct ctx *c);
+void page_admin(struct ctx *c);
+void page_admin_page(struct ctx *c);
+void page_admin_settings(struct ctx *c);
+void page_admin_filters(struct ctx *c);
 
 /* The eight footer pages, in footer order (page_site.c). */
 struct site_page {

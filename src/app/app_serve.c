@@ -17,7 +17,11 @@
 #define MAX_BODY (64 * 1024)
 #define DRAIN_SECONDS 10
 
-/* Loads the CSRF secret from settings, creating it on first start. */
+/*
+ * Loads the CSRF secret from settings, creating it on first start. Servers
+ * that start together on one new database each propose one; the first
+ * stored is the one every server reads back and uses.
+ */
 static int
 load_secret(struct store *s, struct arena *a)
 {
@@ -31,7 +35,7 @@ load_secret(struct store *s, struct arena *a)
 
 		randombytes_buf(key, sizeof(key));
 		sodium_bin2hex(out, sizeof(out), key, sizeof(key));
-		if (store_setting_set(s, "csrf_secret", out) != STORE_OK)
+		if (store_setting_add(s, "csrf_secret", out) != STORE_OK)
 			return -1;
 		rc = store_setting_get(s, a, "csrf_secret", &hex);
 	}
@@ -58,17 +62,19 @@ prepare(const struct app_config *cfg)
 	app_g.cfg = cfg;
 	s = app_store();
 	if (s == NULL) {
-		fprintf(stderr, "parley: cannot open database %s\n", cfg->db);
+		fprintf(stderr, "parley: cannot open database %s\n",
+		    cfg->db_shown);
 		return NULL;
 	}
 	if (store_migrate(s) != STORE_OK) {
-		fprintf(stderr, "parley: cannot apply the schema to %s\n", cfg->db);
+		fprintf(stderr, "parley: cannot apply the schema to %s\n",
+		    cfg->db_shown);
 		return NULL;
 	}
 	a = arena_new(64 * 1024);
 	if (site_pages_seed(s, a) != 0 || load_secret(s, a) != 0) {
 		fprintf(stderr, "parley: cannot write the first settings to %s\n",
-		    cfg->db);
+		    cfg->db_shown);
 		arena_free(a);
 		return NULL;
 	}
@@ -129,7 +135,7 @@ app_serve(const struct app_config *cfg)
 		snprintf(host, sizeof(host), "%.*s", (int)n, cfg->listen);
 		printf("Parley is running at http://%s:%u/ (%u threads, %s)\n",
 		    host[0] ? host : "0.0.0.0", http_port(srv), cfg->threads,
-		    cfg->db);
+		    cfg->db_shown);
 		fflush(stdout);
 	}
 	sigwait(&set, &sig);
@@ -146,7 +152,7 @@ app_init_db(const struct app_config *cfg)
 	if (prepare(cfg) == NULL)
 		return -1;
 	app_store_release();
-	printf("parley: database %s is ready\n", cfg->db);
+	printf("parley: database %s is ready\n", cfg->db_shown);
 	return 0;
 }
 
@@ -260,6 +266,18 @@ admin_run(struct store *s, struct arena *a, int argc, char **argv, bool admin)
 			return -1;
 		return store_page_set(s, argv[1], title, str_dup(a, body), html.p, 0,
 		    base_now()) == STORE_OK ? 0 : -1;
+	}
+	if (strcmp(cmd, "set-limit") == 0 && argc == 3) {
+		const struct site_limit *l = site_limit_find(str_c(argv[1]));
+		int64_t v;
+
+		if (l == NULL || !site_limit_parse(str_c(argv[2]), &v)) {
+			fprintf(stderr, "parley: set-limit takes a limit's name "
+			    "(limit_posts, limit_registrations, ...; see /admin) and "
+			    "a whole number from 0 to %d\n", LIMIT_MAX);
+			return -1;
+		}
+		return store_setting_set(s, l->key, argv[2]) == STORE_OK ? 0 : -1;
 	}
 	if (strcmp(cmd, "appoint") == 0 && argc == 3) {
 		struct community cm;

@@ -32,12 +32,19 @@ layout_for(struct ctx *c, const char *title)
 	return l;
 }
 
-/* Starts an HTML page: the writer on the response and the frame. */
+/*
+ * Starts an HTML page: the writer on the response and the frame. For a
+ * signed-in user the header links their unseen notifications: one counting
+ * query per page, here rather than in layout_for, which page_end calls too.
+ */
 void
 page_begin(struct ctx *c, struct html *h, const char *title)
 {
 	struct layout l = layout_for(c, title);
 
+	if (c->user != NULL && c->s != NULL &&
+	    store_notifications_unseen(c->s, c->user->id, &l.unseen) != STORE_OK)
+		l.unseen = 0;
 	c->r->content_type = "text/html; charset=utf-8";
 	c->r->out.len = 0;
 	html_init(h, &c->r->out);
@@ -467,4 +474,53 @@ bool
 app_valid_text(struct str t, size_t max)
 {
 	return t.len <= max * 4 && str_utf8_len(t) <= max;
+}
+
+/*
+ * The path of a same-site Referer (arena memory), or NULL: where to send
+ * a browser back to after a form that has no page of its own.
+ */
+const char *
+app_back_path(struct ctx *c)
+{
+	struct str ref = http_header(c->r, "Referer");
+	struct str host = http_header(c->r, "Host");
+	const char *p, *path;
+
+	if (ref.p == NULL || host.p == NULL || str_has_ctl(ref, false))
+		return NULL;
+	p = memmem(ref.p, ref.len, "://", 3);
+	if (p == NULL)
+		return NULL;
+	p += 3;
+	if ((size_t)(ref.p + ref.len - p) < host.len ||
+	    memcmp(p, host.p, host.len) != 0)
+		return NULL;
+	path = p + host.len;
+	if (path >= ref.p + ref.len || path[0] != '/' ||
+	    (path + 1 < ref.p + ref.len && path[1] == '/'))
+		return NULL;
+	/* Browsers send a Referer percent-encoded, so anything but printable
+	 * ASCII is forged; and they read "\" as "/", so "/\host" would leave
+	 * the site. */
+	for (const char *q = path; q < ref.p + ref.len; q++)
+		if ((unsigned char)*q <= ' ' || (unsigned char)*q >= 0x7f ||
+		    *q == '\\')
+			return NULL;
+	return arena_strndup(c->a, path, (size_t)(ref.p + ref.len - path));
+}
+
+/* Writes a link to a user's profile; a deleted account's name is plain. */
+void
+app_user_link(struct ctx *c, struct html *h, const char *name)
+{
+	if (strcmp(name, "[deleted]") == 0) {
+		html_raw_literal(h, "[deleted]");
+		return;
+	}
+	html_raw_literal(h, "<a");
+	html_attr(h, "href", str_c(arena_printf(c->a, "/u/%s", name)));
+	html_raw_literal(h, ">");
+	html_text_c(h, name);
+	html_raw_literal(h, "</a>");
 }

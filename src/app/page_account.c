@@ -5,10 +5,123 @@
  * Logging in with an unknown name spends the same argon2id time as a wrong
  * password and gets the same answer, so neither tells whether a name
  * exists. Registration says when a name is taken, as it must.
+ *
+ * Abuse limits: registrations count per address and hour; failed logins
+ * per address and per name (known or not) in 15 minutes. Over a limit the
+ * answer is 429 with Retry-After and one message for every name, checked
+ * before the name is even looked up. Admins are not exempt: nobody is
+ * known to be an admin before the password is right. Rate events are kept
+ * a day and purged on each successful registration or login.
  */
 #include "app_int.h"
 
 #include <string.h>
+
+#define HOUR 3600
+#define LOGIN_WINDOW (15 * 60)
+#define RATE_KEEP 86400     /* rate events older than this are purged */
+
+/* ---- abuse limits -------------------------------------------------------- */
+
+static const char *
+reg_key(struct ctx *c)
+{
+	return arena_printf(c->a, "reg:%s", c->r->remote ? c->r->remote : "");
+}
+
+static const char *
+login_addr_key(struct ctx *c)
+{
+	return arena_printf(c->a, "login:%s", c->r->remote ? c->r->remote : "");
+}
+
+/*
+ * "loginname:" and the name in lower case, or NULL for a text that cannot
+ * be a user name (no account to guess at, and no long keys in the table).
+ */
+static const char *
+login_name_key(struct ctx *c, struct str name)
+{
+	char *k;
+
+	if (!app_valid_name(name, true))
+		return NULL;
+	k = arena_printf(c->a, "loginname:%.*s", (int)name.len, name.p);
+	for (char *p = k + sizeof("loginname:") - 1; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 'a' - 'A');
+	return k;
+}
+
+/* 429 with Retry-After: the one answer for every limit here. */
+static void
+too_many(struct ctx *c, int64_t wait, const char *msg)
+{
+	http_add_header(c->r, "Retry-After", arena_printf(c->a, "%lld",
+	    (long long)wait));
+	app_error(c, 429, "rate_limited", msg);
+}
+
+/*
+ * True after answering 429 (or a store error) when this address or this
+ * name has failed to log in too often in the last 15 minutes. The answer
+ * is the same whether or not the name exists.
+ */
+bool
+app_login_throttled(struct ctx *c, struct str name)
+{
+	int64_t max = app_setting_int(c, "limit_logins", LIMIT_LOGINS);
+	int64_t by_addr = 0, by_name = 0;
+	const char *nk = login_name_key(c, name);
+	int rc;
+
+	rc = store_rate_count(c->s, login_addr_key(c), c->now - LOGIN_WINDOW,
+	    &by_addr);
+	if (rc == STORE_OK && nk != NULL)
+		rc = store_rate_count(c->s, nk, c->now - LOGIN_WINDOW, &by_name);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return true;
+	}
+	if (by_addr < max && by_name < LIMIT_LOGINS_NAME)
+		return false;
+	too_many(c, LOGIN_WINDOW, "Too many failed logins. Wait 15 minutes, "
+	    "then try again.");
+	return true;
+}
+
+/* Counts one failed login for this address and this name. */
+void
+app_login_failed(struct ctx *c, struct str name)
+{
+	const char *nk = login_name_key(c, name);
+
+	store_rate_hit(c->s, login_addr_key(c), c->now);
+	if (nk != NULL)
+		store_rate_hit(c->s, nk, c->now);
+}
+
+/* True after answering 429 when this address registered enough this hour. */
+static bool
+registrations_throttled(struct ctx *c)
+{
+	int64_t max = app_setting_int(c, "limit_registrations",
+	    LIMIT_REGISTRATIONS);
+	int64_t n = 0;
+	int rc = store_rate_count(c->s, reg_key(c), c->now - HOUR, &n);
+
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return true;
+	}
+	if (n < max)
+		return false;
+	too_many(c, HOUR, "Too many accounts were registered from your address "
+	    "in the last hour. Try again later.");
+	return true;
+}
+
+/* ---- forms ---------------------------------------------------------------- */
 
 static void
 account_form(struct ctx *c, bool reg, const char *msg, struct str name)
@@ -101,6 +214,8 @@ page_register(struct ctx *c)
 	int64_t id;
 	int rc;
 
+	if (registrations_throttled(c))
+		return;
 	if (!app_valid_name(name, true)) {
 		form_error(c, true, 400, "bad_username", "A user name is 3 to 24 "
 		    "letters, digits, '_' or '-'.");
@@ -130,6 +245,8 @@ page_register(struct ctx *c)
 		app_store_error(c, rc != STORE_OK ? rc : STORE_ERR);
 		return;
 	}
+	store_rate_hit(c->s, reg_key(c), c->now);
+	store_rate_purge(c->s, c->now - RATE_KEEP);
 	app_redirect(c, "/");
 }
 
@@ -143,6 +260,8 @@ page_login(struct ctx *c)
 	struct user u;
 	int rc = STORE_NOTFOUND;
 
+	if (app_login_throttled(c, name))
+		return;
 	if (pw.len > PASSWORD_MAX)
 		pw.len = PASSWORD_MAX;
 	if (app_valid_name(name, true))
@@ -158,6 +277,7 @@ page_login(struct ctx *c)
 		rc = STORE_NOTFOUND;
 	}
 	if (rc != STORE_OK) {
+		app_login_failed(c, name);
 		form_error(c, false, 401, "bad_login",
 		    "Wrong user name or password.");
 		return;
@@ -166,6 +286,7 @@ page_login(struct ctx *c)
 		app_store_error(c, STORE_ERR);
 		return;
 	}
+	store_rate_purge(c->s, c->now - RATE_KEEP);
 	app_redirect(c, "/");
 }
 

@@ -48,8 +48,28 @@ comment_body(struct ctx *c, struct str *body, const char **html)
 	return 0;
 }
 
+/*
+ * 403 and -1 when to_user has blocked the viewer: a blocked user cannot
+ * reply to the one who blocked them.
+ */
+static int
+check_block(struct ctx *c, int64_t to_user)
+{
+	bool blocked = false;
+
+	if (store_is_blocked(c->s, to_user, c->user->id, &blocked) == STORE_OK &&
+	    blocked) {
+		app_error(c, 403, "blocked", "This user has blocked you: you cannot "
+		    "reply to them.");
+		return -1;
+	}
+	return 0;
+}
+
+/* parent_author: whose words the comment answers (the post's author at the
+ * top level). */
 static void
-create(struct ctx *c, int64_t parent_id)
+create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 {
 	struct post p;
 	struct comment cm = { 0 };
@@ -57,9 +77,14 @@ create(struct ctx *c, int64_t parent_id)
 	int64_t id;
 	int rc;
 
-	if (app_get_post(c, 0, 1, &p) != 0 || app_post_open(c, &p) != 0 ||
+	if (app_get_post(c, 0, 1, &p) != 0 || app_post_open(c, &p) != 0)
+		return;
+	if (authz(c, AZ_COMMENT, &(struct authz_target){
+	    .community_id = p.community_id }) != 0 ||
+	    check_block(c, parent_id ? parent_author : p.author_id) != 0 ||
 	    comment_body(c, &body, &cm.body_html) != 0)
 		return;
+	cm.held = app_filter_match(c, body, STR_NULL, STR_NULL);
 	cm.post_id = p.id;
 	cm.parent_id = parent_id;
 	cm.author_id = c->user->id;
@@ -82,7 +107,7 @@ create(struct ctx *c, int64_t parent_id)
 void
 page_comment_new(struct ctx *c)
 {
-	create(c, 0);
+	create(c, 0, 0);
 }
 
 /* POST /s/NAME/p/ID/c/CID/reply: body. */
@@ -111,7 +136,7 @@ page_comment_reply(struct ctx *c)
 		    "takes no replies.");
 		return;
 	}
-	create(c, cid);
+	create(c, cid, parent.author_id);
 }
 
 /*
@@ -139,11 +164,10 @@ own_comment(struct ctx *c, struct post *p, struct comment *cm, bool closed_ok)
 		app_store_error(c, rc);
 		return -1;
 	}
-	if (cm->author_id != c->user->id) {
-		app_error(c, 403, "not_author", "Only the author can change this "
-		    "comment.");
+	if (authz(c, closed_ok ? AZ_DELETE_OWN : AZ_EDIT_OWN,
+	    &(struct authz_target){ .community_id = p->community_id,
+	    .author_id = cm->author_id }) != 0)
 		return -1;
-	}
 	if (cm->deleted) {
 		app_error(c, 403, "deleted", "This comment is deleted.");
 		return -1;

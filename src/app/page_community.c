@@ -151,6 +151,8 @@ page_create(struct ctx *c)
 	int64_t id;
 	int rc;
 
+	if (authz(c, AZ_CREATE_COMMUNITY, NULL) != 0)
+		return;
 	if (!app_valid_name(name, false)) {
 		create_error(c, 400, "bad_name", "A community name is 3 to 24 "
 		    "letters, digits or '_'.");

@@ -118,14 +118,23 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 {
 	const char *href = app_post_href(c, p);
 	bool archived = app_archived(p, c->now);
+	bool blocked = app_blocks(c, p->author_id);
+	bool hidden = (p->removed || p->held) && !app_sees_hidden(c, p->author_id,
+	    p->community_id);
 
 	html_raw_literal(h, "<li class=\"post\"");
 	html_attr(h, "id", str_c(arena_printf(c->a, "p%lld", (long long)p->id)));
 	html_raw_literal(h, ">");
+	if (blocked) {
+		html_raw_literal(h, "<details class=\"blocked\"><summary>[blocked] "
+		    "a post by ");
+		html_text_c(h, p->author);
+		html_raw_literal(h, "</summary>");
+	}
 	app_vote_buttons(c, h, VOTE_POST, p->id, p->score, p->my_vote,
 	    archived || p->locked || p->deleted || p->removed);
 	html_raw_literal(h, "<div><a class=\"title\"");
-	if (p->url != NULL && !p->deleted && !p->removed &&
+	if (p->url != NULL && !p->deleted && !hidden &&
 	    html_url_allowed(str_c(p->url))) {
 		html_attr_url(h, "href", str_c(p->url));
 		html_raw_literal(h, " rel=\"nofollow ugc noopener\">");
@@ -135,12 +144,14 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	}
 	if (p->deleted)
 		html_raw_literal(h, "[deleted]");
-	else if (p->removed)
+	else if (hidden && p->removed)
 		html_raw_literal(h, "[removed]");
+	else if (hidden)
+		html_raw_literal(h, "[held for review]");
 	else
 		html_text_c(h, p->title);
 	html_raw_literal(h, "</a>");
-	if (p->url != NULL && !p->deleted && !p->removed) {
+	if (p->url != NULL && !p->deleted && !hidden) {
 		struct str host = url_host(str_c(p->url));
 
 		if (host.len) {
@@ -155,14 +166,15 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_raw_literal(h, "<span class=\"flag\">locked</span>");
 	if (archived)
 		html_raw_literal(h, "<span class=\"flag\">archived</span>");
+	if (p->removed && !hidden)
+		html_raw_literal(h, "<span class=\"flag\">removed</span>");
+	if (p->held && !hidden)
+		html_raw_literal(h, "<span class=\"flag\">held for review</span>");
 	html_raw_literal(h, "<div class=\"meta\">submitted ");
 	html_time(h, p->created, c->now);
 	if (!p->deleted) {
-		html_raw_literal(h, " by <a");
-		html_attr(h, "href", str_c(arena_printf(c->a, "/u/%s", p->author)));
-		html_raw_literal(h, ">");
-		html_text_c(h, p->author);
-		html_raw_literal(h, "</a>");
+		html_raw_literal(h, " by ");
+		app_user_link(c, h, p->author);
 	}
 	if (show_community) {
 		html_raw_literal(h, " to <a");
@@ -180,11 +192,16 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_raw_literal(h, " comment");
 	else
 		html_raw_literal(h, " comments");
-	html_raw_literal(h, "</a></div></div></li>");
+	html_raw_literal(h, "</a></div></div>");
+	if (blocked)
+		html_raw_literal(h, "</details>");
+	html_raw_literal(h, "</li>");
 }
 
+/* A listing in JSON: stickied posts (first page only) come first. */
 static void
-listing_json(struct ctx *c, struct post *posts, size_t n, bool more)
+listing_json(struct ctx *c, struct post *sticky, size_t nsticky,
+    struct post *posts, size_t n, bool more)
 {
 	struct json j;
 
@@ -192,6 +209,8 @@ listing_json(struct ctx *c, struct post *posts, size_t n, bool more)
 	json_obj_open(&j);
 	json_key(&j, "posts");
 	json_arr_open(&j);
+	for (size_t i = 0; i < nsticky; i++)
+		app_json_post(c, &j, &sticky[i]);
 	for (size_t i = 0; i < n; i++)
 		app_json_post(c, &j, &posts[i]);
 	json_arr_close(&j);
@@ -235,7 +254,7 @@ load(struct ctx *c, const struct listing_args *la, int64_t community_id,
 		.after = la->after,
 		.limit = PAGE_SIZE + 1,
 		.viewer_id = c->user ? c->user->id : 0,
-		.include_stickied = true,
+		.include_stickied = community_id == 0,
 	};
 	int rc = store_post_list(c->s, c->a, &q, posts, n);
 
@@ -262,7 +281,7 @@ page_front(struct ctx *c)
 	if (listing_args(c, &la) != 0 || load(c, &la, 0, &posts, &n, &more) != 0)
 		return;
 	if (c->json) {
-		listing_json(c, posts, n, more);
+		listing_json(c, NULL, 0, posts, n, more);
 		return;
 	}
 	page_begin(c, &h, NULL);
@@ -341,7 +360,19 @@ community_side(struct ctx *c, struct html *h, const struct community *cm)
 			html_raw_literal(h, "</a></li>");
 		}
 	}
-	html_raw_literal(h, "</ul></div></aside>");
+	html_raw_literal(h, "</ul><p class=\"meta\"><a");
+	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/modlog", cm->name)));
+	html_raw_literal(h, ">mod log</a>");
+	if (app_is_mod(c, cm->id)) {
+		html_raw_literal(h, " · <a");
+		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/mod/queue",
+		    cm->name)));
+		html_raw_literal(h, ">queue</a> · <a");
+		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/mod/edit",
+		    cm->name)));
+		html_raw_literal(h, ">edit</a>");
+	}
+	html_raw_literal(h, "</p></div></aside>");
 }
 
 /* GET /s/NAME and /s/NAME.json: one community's posts and its side panel. */
@@ -350,8 +381,8 @@ page_community(struct ctx *c)
 {
 	struct community cm;
 	struct listing_args la;
-	struct post *posts;
-	size_t n;
+	struct post *posts, *sticky = NULL;
+	size_t n, nsticky = 0;
 	bool more;
 	struct html h;
 	const char *base;
@@ -369,8 +400,11 @@ page_community(struct ctx *c)
 	if (listing_args(c, &la) != 0 ||
 	    load(c, &la, cm.id, &posts, &n, &more) != 0)
 		return;
+	if (la.after == 0 && store_post_stickied(c->s, c->a, cm.id,
+	    c->user ? c->user->id : 0, &sticky, &nsticky) != STORE_OK)
+		nsticky = 0;
 	if (c->json) {
-		listing_json(c, posts, n, more);
+		listing_json(c, sticky, nsticky, posts, n, more);
 		return;
 	}
 	base = arena_printf(c->a, "/s/%s", cm.name);
@@ -382,10 +416,12 @@ page_community(struct ctx *c)
 	html_raw_literal(&h, "</a></h1>");
 	sort_tabs(c, &h, base, &la);
 	html_raw_literal(&h, "<ol class=\"posts\">");
+	for (size_t i = 0; i < nsticky; i++)
+		listing_row(c, &h, &sticky[i], false);
 	for (size_t i = 0; i < n; i++)
 		listing_row(c, &h, &posts[i], false);
 	html_raw_literal(&h, "</ol>");
-	if (n == 0)
+	if (n + nsticky == 0)
 		html_raw_literal(&h, "<p>No posts here yet.</p>");
 	if (more)
 		pager(c, &h, base, &la, &posts[n - 1]);

@@ -144,6 +144,8 @@ page_submit(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
+	if (authz(c, AZ_POST, &(struct authz_target){ .community_id = cm.id }) != 0)
+		return;
 	p.community_id = cm.id;
 	p.community = cm.name;
 	p.author_id = c->user->id;
@@ -160,6 +162,7 @@ page_submit(struct ctx *c)
 			return;
 		}
 	}
+	p.held = app_filter_match(c, f.title, f.url, f.body);
 	rc = store_post_create(c->s, &p, &id);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
@@ -170,18 +173,18 @@ page_submit(struct ctx *c)
 }
 
 /*
- * Loads the route's post for its author: 403 for anyone else, and for a
- * post that is deleted or closed when closed_ok is false.
+ * Loads the route's post for its author: 403 for anyone else (authz), and
+ * for a post that is deleted, or closed when closed_ok is false (edits).
  */
 static int
 own_post(struct ctx *c, struct post *p, bool closed_ok)
 {
 	if (app_get_post(c, 0, 1, p) != 0)
 		return -1;
-	if (p->author_id != c->user->id) {
-		app_error(c, 403, "not_author", "Only the author can change this post.");
+	if (authz(c, closed_ok ? AZ_DELETE_OWN : AZ_EDIT_OWN,
+	    &(struct authz_target){ .community_id = p->community_id,
+	    .author_id = p->author_id }) != 0)
 		return -1;
-	}
 	if (p->deleted) {
 		app_error(c, 403, "deleted", "This post is deleted.");
 		return -1;

@@ -47,6 +47,7 @@ struct view {
 	const char *post_href;   /* /s/NAME/p/ID/slug */
 	enum comment_sort sort;
 	bool closed;             /* archived, locked or deleted: no replies */
+	bool mod;                /* the viewer moderates this community */
 	size_t shown;            /* comments written so far */
 };
 
@@ -195,6 +196,73 @@ thread_json(struct ctx *c, struct view *v, struct node **roots, size_t nroots,
 
 /* ---- HTML ------------------------------------------------------------ */
 
+/*
+ * A comment's text as this viewer may see it: removed and held text only
+ * for its author and the moderators, with the reason.
+ */
+static void
+comment_text(struct ctx *c, struct html *h, struct view *v,
+    const struct comment *cm)
+{
+	bool see = v->mod || (c->user != NULL && c->user->id == cm->author_id);
+
+	html_raw_literal(h, "<div class=\"body\">");
+	if (cm->deleted) {
+		html_raw_literal(h, "<p>[deleted]</p>");
+	} else if ((cm->removed || cm->held) && !see) {
+		if (cm->removed)
+			html_raw_literal(h, "<p>[removed]</p>");
+		else
+			html_raw_literal(h, "<p>[held for review]</p>");
+	} else {
+		if (cm->removed) {
+			html_raw_literal(h, "<p class=\"notice\">removed by the "
+			    "moderators");
+			if (cm->removed_reason) {
+				html_raw_literal(h, ": ");
+				html_text_c(h, cm->removed_reason);
+			}
+			html_raw_literal(h, "</p>");
+		} else if (cm->held) {
+			html_raw_literal(h, "<p class=\"notice\">held for review by the "
+			    "moderators</p>");
+		}
+		html_raw_trusted(h, str_c(cm->body_html));
+	}
+	html_raw_literal(h, "</div>");
+}
+
+/* A form posting one moderation action on an item to /mod. */
+static void
+mod_form(struct ctx *c, struct html *h, const char *action, int kind,
+    int64_t id)
+{
+	html_raw_literal(h, " · <form method=\"post\" action=\"/mod\">");
+	app_csrf_field(c, h);
+	html_raw_literal(h, "<input type=\"hidden\" name=\"kind\"");
+	html_attr_c(h, "value", kind == VOTE_POST ? "post" : "comment");
+	html_raw_literal(h, "><input type=\"hidden\" name=\"id\"");
+	html_attr_i64(h, "value", id);
+	html_raw_literal(h, "><button name=\"action\"");
+	html_attr_c(h, "value", action);
+	html_raw_literal(h, ">");
+	html_text_c(h, action);
+	html_raw_literal(h, "</button></form>");
+}
+
+/* The report link, for signed-in viewers on others' items. */
+static void
+report_link(struct ctx *c, struct html *h, int kind, int64_t id,
+    int64_t author_id)
+{
+	if (c->user == NULL || c->user->id == author_id)
+		return;
+	html_raw_literal(h, " · <a");
+	html_attr(h, "href", str_c(arena_printf(c->a, "/report?kind=%s&id=%lld",
+	    kind == VOTE_POST ? "post" : "comment", (long long)id)));
+	html_raw_literal(h, ">report</a>");
+}
+
 static const char *
 comment_href(struct ctx *c, struct view *v, const struct comment *cm)
 {
@@ -208,14 +276,13 @@ comment_head(struct ctx *c, struct html *h, struct view *v,
 {
 	html_raw_literal(h, "<summary><span class=\"minus\">[–]</span>"
 	    "<span class=\"plus\">[+]</span> ");
-	if (cm->deleted) {
+	if (!cm->deleted && app_blocks(c, cm->author_id)) {
+		html_raw_literal(h, "[blocked] ");
+		html_text_c(h, cm->author);
+	} else if (cm->deleted) {
 		html_raw_literal(h, "[deleted]");
 	} else {
-		html_raw_literal(h, "<a");
-		html_attr(h, "href", str_c(arena_printf(c->a, "/u/%s", cm->author)));
-		html_raw_literal(h, ">");
-		html_text_c(h, cm->author);
-		html_raw_literal(h, "</a>");
+		app_user_link(c, h, cm->author);
 	}
 	html_raw_literal(h, " · ");
 	app_score(h, cm->score);
@@ -259,6 +326,14 @@ comment_actions(struct ctx *c, struct html *h, struct view *v,
 		app_csrf_field(c, h);
 		html_raw_literal(h, "<button>delete</button></form>");
 	}
+	if (!cm->deleted)
+		report_link(c, h, VOTE_COMMENT, cm->id, cm->author_id);
+	if (v->mod && !cm->deleted) {
+		if (cm->held)
+			mod_form(c, h, "approve", VOTE_COMMENT, cm->id);
+		mod_form(c, h, cm->removed ? "restore" : "remove", VOTE_COMMENT,
+		    cm->id);
+	}
 	html_raw_literal(h, "</div>");
 }
 
@@ -290,21 +365,18 @@ comment_html(struct ctx *c, struct html *h, struct view *v, struct node *nd,
 	const struct comment *cm = nd->cm;
 
 	v->shown++;
-	html_raw_literal(h, "<details class=\"c\" open");
+	if (app_blocks(c, cm->author_id))
+		html_raw_literal(h, "<details class=\"c blocked\"");
+	else
+		html_raw_literal(h, "<details class=\"c\" open");
 	html_attr(h, "id", str_c(arena_printf(c->a, "c%lld", (long long)cm->id)));
 	html_raw_literal(h, ">");
 	comment_head(c, h, v, cm);
 	html_raw_literal(h, "<div class=\"row\">");
 	app_vote_buttons(c, h, VOTE_COMMENT, cm->id, cm->score, cm->my_vote,
-	    v->closed || cm->deleted || cm->removed);
-	html_raw_literal(h, "<div class=\"body\">");
-	if (cm->deleted)
-		html_raw_literal(h, "<p>[deleted]</p>");
-	else if (cm->removed)
-		html_raw_literal(h, "<p>[removed]</p>");
-	else
-		html_raw_trusted(h, str_c(cm->body_html));
-	html_raw_literal(h, "</div></div>");
+	    v->closed || cm->deleted || cm->removed || cm->held);
+	comment_text(c, h, v, cm);
+	html_raw_literal(h, "</div>");
 	comment_actions(c, h, v, cm);
 	if (nd->nkids > 0 && depth + 1 >= THREAD_MAX_DEPTH) {
 		html_raw_literal(h, "<p class=\"more\"><a");
@@ -329,16 +401,49 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 		html_raw_literal(h, "<p class=\"notice\">(post is locked)</p>");
 	else if (app_archived(p, c->now))
 		html_raw_literal(h, "<p class=\"notice\">(post is archived)</p>");
-	if (p->body_html != NULL && !p->deleted && !p->removed) {
-		html_raw_literal(h, "<div class=\"body\">");
-		html_raw_trusted(h, str_c(p->body_html));
-		html_raw_literal(h, "</div>");
-	} else if (p->removed) {
-		html_raw_literal(h, "<div class=\"body\"><p>[removed]</p></div>");
+	if ((p->removed || p->held) && !(v->mod || (c->user != NULL &&
+	    c->user->id == p->author_id))) {
+		html_raw_literal(h, "<div class=\"body\"><p>");
+		if (p->removed)
+			html_raw_literal(h, "[removed]");
+		else
+			html_raw_literal(h, "[held for review]");
+		html_raw_literal(h, "</p></div>");
+	} else if (!p->deleted) {
+		if (p->removed) {
+			html_raw_literal(h, "<p class=\"notice\">removed by the "
+			    "moderators");
+			if (p->removed_reason) {
+				html_raw_literal(h, ": ");
+				html_text_c(h, p->removed_reason);
+			}
+			html_raw_literal(h, "</p>");
+		} else if (p->held) {
+			html_raw_literal(h, "<p class=\"notice\">held for review by the "
+			    "moderators</p>");
+		}
+		if (p->body_html != NULL) {
+			html_raw_literal(h, "<div class=\"body\">");
+			html_raw_trusted(h, str_c(p->body_html));
+			html_raw_literal(h, "</div>");
+		}
 	}
 	if (p->edited && !p->deleted) {
 		html_raw_literal(h, "<p class=\"meta\">edited ");
 		html_time(h, p->edited, c->now);
+		html_raw_literal(h, "</p>");
+	}
+	if (!p->deleted && (v->mod || (c->user && !mine))) {
+		html_raw_literal(h, "<p class=\"meta\">moderation");
+		report_link(c, h, VOTE_POST, p->id, p->author_id);
+		if (v->mod) {
+			if (p->held)
+				mod_form(c, h, "approve", VOTE_POST, p->id);
+			mod_form(c, h, p->removed ? "restore" : "remove", VOTE_POST, p->id);
+			mod_form(c, h, p->locked ? "unlock" : "lock", VOTE_POST, p->id);
+			mod_form(c, h, p->stickied ? "unsticky" : "sticky", VOTE_POST,
+			    p->id);
+		}
 		html_raw_literal(h, "</p>");
 	}
 	if (mine) {
@@ -412,6 +517,7 @@ load_thread(struct ctx *c, struct view *v, struct tree *t)
 	v->post_href = app_post_href(c, v->post);
 	v->closed = v->post->locked || v->post->deleted || v->post->removed ||
 	    app_archived(v->post, c->now);
+	v->mod = app_is_mod(c, v->post->community_id);
 	rc = store_comment_list(c->s, c->a, v->post->id,
 	    c->user ? c->user->id : 0, &cms, &n);
 	if (rc != STORE_OK) {
@@ -489,14 +595,7 @@ context_html(struct ctx *c, struct html *h, struct view *v,
 {
 	html_raw_literal(h, "<details class=\"c context\" open>");
 	comment_head(c, h, v, cm);
-	html_raw_literal(h, "<div class=\"body\">");
-	if (cm->deleted)
-		html_raw_literal(h, "<p>[deleted]</p>");
-	else if (cm->removed)
-		html_raw_literal(h, "<p>[removed]</p>");
-	else
-		html_raw_trusted(h, str_c(cm->body_html));
-	html_raw_literal(h, "</div>");
+	comment_text(c, h, v, cm);
 	comment_actions(c, h, v, cm);
 	html_raw_literal(h, "</details>");
 }

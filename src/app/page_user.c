@@ -5,6 +5,24 @@
  */
 #include "app_int.h"
 
+/* The viewer's block or unblock button for u (page_block.c). */
+static void
+block_button(struct ctx *c, struct html *h, const struct user *u)
+{
+	bool blocked = app_blocks(c, u->id);
+
+	html_raw_literal(h, " · <form class=\"inline\" method=\"post\"");
+	html_attr_c(h, "action", blocked ? "/unblock" : "/block");
+	html_raw_literal(h, ">");
+	app_csrf_field(c, h);
+	html_raw_literal(h, "<input type=\"hidden\" name=\"user\"");
+	html_attr_c(h, "value", u->name);
+	if (blocked)
+		html_raw_literal(h, "><button>unblock</button></form>");
+	else
+		html_raw_literal(h, "><button>block</button></form>");
+}
+
 /* GET /u/NAME and /u/NAME.json. */
 void
 page_user(struct ctx *c)
@@ -76,6 +94,8 @@ page_user(struct ctx *c)
 	html_time(&h, u.created, c->now);
 	if (u.role == ROLE_ADMIN)
 		html_raw_literal(&h, " · site admin");
+	if (c->user != NULL && c->user->id != u.id)
+		block_button(c, &h, &u);
 	html_raw_literal(&h, "</p><h2>Posts</h2><ol class=\"posts\">");
 	for (size_t i = 0; i < np; i++)
 		listing_row(c, &h, &posts[i], true);

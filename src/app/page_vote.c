@@ -8,30 +8,6 @@
 
 #include <string.h>
 
-/* The path of a same-site Referer, or NULL. */
-static const char *
-back_path(struct ctx *c)
-{
-	struct str ref = http_header(c->r, "Referer");
-	struct str host = http_header(c->r, "Host");
-	const char *p, *path;
-
-	if (ref.p == NULL || host.p == NULL || str_has_ctl(ref, false))
-		return NULL;
-	p = memmem(ref.p, ref.len, "://", 3);
-	if (p == NULL)
-		return NULL;
-	p += 3;
-	if ((size_t)(ref.p + ref.len - p) < host.len ||
-	    memcmp(p, host.p, host.len) != 0)
-		return NULL;
-	path = p + host.len;
-	if (path >= ref.p + ref.len || path[0] != '/' ||
-	    (path + 1 < ref.p + ref.len && path[1] == '/'))
-		return NULL;
-	return arena_strndup(c->a, path, (size_t)(ref.p + ref.len - path));
-}
-
 /* POST /vote: kind (post, comment), id, dir (1, 0, -1). */
 void
 page_vote(struct ctx *c)
@@ -82,7 +58,8 @@ page_vote(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	if (app_post_open(c, &p) != 0)
+	if (app_post_open(c, &p) != 0 || authz(c, AZ_VOTE,
+	    &(struct authz_target){ .community_id = p.community_id }) != 0)
 		return;
 	if (k == VOTE_COMMENT)
 		id = cm.id;
@@ -106,6 +83,6 @@ page_vote(struct ctx *c)
 	item = app_post_href(c, &p);
 	if (k == VOTE_COMMENT)
 		item = arena_printf(c->a, "%s#c%lld", item, (long long)id);
-	back = back_path(c);
+	back = app_back_path(c);
 	app_redirect(c, back ? back : item);
 }

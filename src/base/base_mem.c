@@ -85,7 +85,11 @@ base__xstrdup(const char *s, const char *file, int line)
 static struct chunk *
 chunk_new(size_t size)
 {
-	struct chunk *c = xmalloc(sizeof(*c) + size);
+	struct chunk *c;
+
+	if (size > SIZE_MAX / 2 - sizeof(*c))
+		base_fatal(__FILE__, __LINE__, "arena request too large (%zu)", size);
+	c = xmalloc(sizeof(*c) + size);
 
 	c->next = NULL;
 	c->size = size;

@@ -16,15 +16,28 @@ base_now(void)
 	return (int64_t)time(NULL);
 }
 
-/* Writes t as RFC 3339 UTC ("2026-11-27T01:02:03Z") into out. */
+/*
+ * Writes t as RFC 3339 UTC ("2026-11-27T01:02:03Z") into out. RFC 3339 has
+ * four-digit years, so t is clamped to years 0000 to 9999 (gmtime_r would
+ * fail past year 2^31 and leave the fields unset).
+ */
 void
 base_rfc3339(int64_t t, char out[32])
 {
-	time_t tt = (time_t)t;
+	time_t tt;
 	struct tm tm;
 
+	if (t < -62167219200LL)
+		t = -62167219200LL;     /* 0000-01-01T00:00:00Z */
+	if (t > 253402300799LL)
+		t = 253402300799LL;     /* 9999-12-31T23:59:59Z */
+	tt = (time_t)t;
 	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* the modulos only tell the compiler the widths the clamp ensures */
+	snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ",
+	    (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
+	    (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
+	    (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
 }
 
 /*
@@ -40,9 +53,11 @@ base_parse_duration(const char *s, int64_t *seconds)
 	if (*p == '\0')
 		return -1;
 	while (*p >= '0' && *p <= '9') {
-		if (v > (INT64_MAX - 9) / 10)
+		int d = *p++ - '0';
+
+		if (v > (INT64_MAX - d) / 10)
 			return -1;
-		v = v * 10 + (*p++ - '0');
+		v = v * 10 + d;
 	}
 	if (p == s)
 		return -1;

@@ -43,7 +43,19 @@ str_eq_lit(struct str a, const char *lit)
 bool
 str_case_eq(struct str a, struct str b)
 {
-	return a.len == b.len && (a.len == 0 || strncasecmp(a.p, b.p, a.len) == 0);
+	if (a.len != b.len)
+		return false;
+	for (size_t i = 0; i < a.len; i++) {
+		unsigned char x = (unsigned char)a.p[i], y = (unsigned char)b.p[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x += 32;
+		if (y >= 'A' && y <= 'Z')
+			y += 32;
+		if (x != y)
+			return false;
+	}
+	return true;
 }
 
 bool
@@ -220,6 +232,8 @@ buf_grow(struct buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 64;
 	char *p;
 
+	if (extra > SIZE_MAX / 4 - b->len)
+		base_fatal(__FILE__, __LINE__, "buffer too large (%zu)", extra);
 	if (want <= b->cap)
 		return;
 	while (cap < want)

@@ -380,6 +380,9 @@ parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
 
 	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
 		return -1;
+	if (strlen(colon + 1) < 1 || strlen(colon + 1) > 5 ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return -1;
 	port = strtol(colon + 1, &end, 10);
 	if (*end != '\0' || port < 0 || port > 65535 || colon[1] == '\0')
 		return -1;

@@ -57,6 +57,9 @@ const char layout_css[] =
 "form.reply textarea{width:100%;max-width:40rem;min-height:4rem}\n"
 ".notice{padding:.5rem;border:1px solid var(--accent);margin:.5rem 0}\n"
 ".error{padding:.5rem;border:1px solid #c00;margin:.5rem 0}\n"
+"form.inline,.meta form{display:inline}table.log{border-collapse:collapse;width:100%}"
+"table.log td,table.log th{border-bottom:1px solid var(--line);padding:.2rem .4rem;"
+"text-align:left;font-size:.85rem}details.blocked>summary{color:var(--muted);cursor:pointer}\n"
 "footer{border-top:1px solid var(--line);margin-top:2rem;padding:.8rem;text-align:center;"
 "font-size:.85rem;color:var(--muted)}footer a{margin:0 .4rem;color:var(--muted)}\n"
 ".pager{margin:.8rem 0}\n"
@@ -98,7 +101,15 @@ layout_begin(struct html *h, const struct layout *l)
 		html_text_c(h, l->user);
 		html_raw_literal(h, "</a> (");
 		html_int(h, l->user_points);
-		html_raw_literal(h, ")<form method=\"post\" action=\"/logout\">"
+		html_raw_literal(h, ")");
+		if (l->unseen > 0) {
+			html_raw_literal(h, "<a class=\"msgs\" href=\"/notifications\">"
+			    "messages (");
+			html_int(h, l->unseen);
+			html_raw_literal(h, ")</a>");
+		}
+		html_raw_literal(h, "<a href=\"/settings\">settings</a>"
+		    "<form method=\"post\" action=\"/logout\">"
 		    "<input type=\"hidden\" name=\"csrf\"");
 		html_attr_c(h, "value", l->csrf ? l->csrf : "");
 		html_raw_literal(h, "><button>log out</button></form>");

@@ -30,9 +30,11 @@
  *   closes everything.
  * - md4c 0.4.8 reads past the end of its input: a document ending in
  *   `[a](x` looks at the byte after the last, and if that byte is `)` it
- *   reports text beyond the end. So md4c parses a private copy followed by
- *   MD_GUARD newlines (a newline ends every scan that over-runs), and any
- *   text or attribute range reaching past the real end is cut back to it.
+ *   goes on to report text from beyond the end (and, on the heap, to read
+ *   freed memory). So md4c parses a private copy followed by MD_GUARD
+ *   newlines: on a newline the over-read stops at that one byte (checked
+ *   under valgrind with the rest of the guard made inaccessible). Any text
+ *   or attribute range that still reaches past the real end is cut back.
  * - md4c keeps its own state on the heap, so nesting depth cannot exhaust
  *   the stack; the browser is the weak point instead (tens of thousands of
  *   nested blockquotes slow or break layout). Past MD_NEST_MAX levels of
@@ -142,8 +144,8 @@ put_text(struct buf *b, const char *s, size_t n)
 /*
  * Appends the meaning of the entity s (as md4c reports it, "&...;") to b:
  * numeric entities and &amp; &lt; &gt; &quot; &apos; are decoded, any other
- * named entity is copied verbatim, since we carry no table of the 2,000 HTML
- * names. The result is plain text: the caller escapes it.
+ * named entity is copied verbatim, since we carry no table of the 2,000-odd
+ * HTML names. The result is plain text: the caller escapes it.
  */
 static void
 put_entity(struct buf *b, const char *s, size_t n)

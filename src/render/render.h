@@ -79,6 +79,7 @@ struct layout {
 	const char *user;         /* signed-in user's name, or NULL */
 	int64_t user_points;
 	const char *csrf;         /* token for the sign-out form */
+	int64_t unseen;           /* the user's unseen notifications */
 	const char *community;    /* community in view, for the submit link */
 	const struct layout_link *footer;
 	size_t nfooter;

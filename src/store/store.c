@@ -56,6 +56,27 @@ tx_end(struct store *s, int rc)
 	return rc;
 }
 
+/*
+ * Runs a write that may fail in an expected way (a name that is taken, a
+ * row that is gone). Inside the caller's transaction it gets a savepoint
+ * of its own, so that the transaction survives the failure on every
+ * backend: PostgreSQL aborts the whole transaction on a failed statement,
+ * where SQLite undoes only the statement. A last_id read afterwards is
+ * still this statement's.
+ */
+static int
+run_guarded(struct store *s, enum store_stmt st,
+    const struct store_val *params, size_t nparams)
+{
+	int rc;
+
+	if (s->depth == 0)
+		return run(s, st, params, nparams, NULL, NULL);
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	return tx_end(s, run(s, st, params, nparams, NULL, NULL));
+}
+
 /* Returns a malloc'd ASCII-lowercased copy, for the *_lc columns. */
 static char *
 lower_dup(const char *s)
@@ -151,6 +172,7 @@ read_post(struct arena *a, const struct store_val *r, struct post *p)
 	p->deleted = col_i64(&r[POST_COL_DELETED]) != 0;
 	p->removed_reason = col_text(a, &r[POST_COL_REMOVED_REASON]);
 	p->my_vote = (int)col_i64(&r[POST_COL_MY_VOTE]);
+	p->held = col_i64(&r[POST_COL_HELD]) != 0;
 }
 
 static void
@@ -173,6 +195,7 @@ read_comment(struct arena *a, const struct store_val *r, struct comment *c)
 	c->deleted = col_i64(&r[COMMENT_COL_DELETED]) != 0;
 	c->removed_reason = col_text(a, &r[COMMENT_COL_REMOVED_REASON]);
 	c->my_vote = (int)col_i64(&r[COMMENT_COL_MY_VOTE]);
+	c->held = col_i64(&r[COMMENT_COL_HELD]) != 0;
 	c->post_title = NULL;
 	c->community = NULL;
 }
@@ -365,7 +388,8 @@ text_cb(void *data, const struct store_val *row, size_t ncols)
 
 /*
  * Opens the database named by url: "sqlite:PATH" (the file and its
- * directory are created when missing). Returns a connection owned by the
+ * directory are created when missing) or a PostgreSQL URL
+ * ("postgres://" or "postgresql://"). Returns a connection owned by the
  * caller, for one thread at a time, released with store_close; or NULL
  * after logging why (unknown scheme, a backend not built, open failure).
  * The schema is not touched: call store_migrate.
@@ -387,9 +411,9 @@ store_open(const char *url)
 		target = url + 7;
 	} else if (strncmp(url, "postgres://", 11) == 0 ||
 	    strncmp(url, "postgresql://", 13) == 0) {
-		/* The URL may hold a password: it is not logged. */
-		log_msg(LOG_ERR, "store", "postgres backend: not built yet");
-		return NULL;
+		/* The URL may hold a password: it is never logged. */
+		be = &store_pg_backend;
+		target = url;
 	} else {
 		log_msg(LOG_ERR, "store", "unknown database URL scheme in "
 		    "\"%.*s\" (want sqlite:PATH or postgres://)",
@@ -500,6 +524,18 @@ store_setting_set(struct store *s, const char *key, const char *value)
 	    STORE_PARAMS(store_v_text(key), store_v_text(value)), NULL, NULL);
 }
 
+/*
+ * Sets a setting only when it has no value yet: of several servers that
+ * start at once on one database and each propose a value, the first one
+ * stored wins and all read that one back.
+ */
+int
+store_setting_add(struct store *s, const char *key, const char *value)
+{
+	return run(s, STMT_SETTING_ADD,
+	    STORE_PARAMS(store_v_text(key), store_v_text(value)), NULL, NULL);
+}
+
 /* ---- users and sessions ---------------------------------------------- */
 
 /*
@@ -514,9 +550,9 @@ store_user_create(struct store *s, const char *name, const char *pwhash,
 	char *lc = lower_dup(name);
 	int rc;
 
-	rc = run(s, STMT_USER_INSERT, STORE_PARAMS(store_v_text(name),
+	rc = run_guarded(s, STMT_USER_INSERT, STORE_PARAMS(store_v_text(name),
 	    store_v_text(lc), store_v_text(pwhash), store_v_text(email),
-	    store_v_int(role), store_v_int(now)), NULL, NULL);
+	    store_v_int(role), store_v_int(now)));
 	if (rc == STORE_OK && id != NULL)
 		*id = s->be->last_id(s->conn);
 	free(lc);
@@ -732,8 +768,8 @@ int
 store_moderator_add(struct store *s, int64_t community_id, int64_t user_id,
     int64_t now)
 {
-	return run(s, STMT_MODERATOR_ADD, STORE_PARAMS(store_v_int(community_id),
-	    store_v_int(user_id), store_v_int(now)), NULL, NULL);
+	return run_guarded(s, STMT_MODERATOR_ADD, STORE_PARAMS(
+	    store_v_int(community_id), store_v_int(user_id), store_v_int(now)));
 }
 
 /*
@@ -779,9 +815,9 @@ store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
 
 /*
  * Creates post p (community_id, author_id, title, url or body with
- * body_html, created, and the locked, stickied and nsfw flags) with its
- * author's +1 vote: score 1, hot rank of a score of 1, no comments yet.
- * Counts it in the community. Sets *id. Returns STORE_NOTFOUND for an
+ * body_html, created, and the locked, stickied, nsfw and held flags) with
+ * its author's +1 vote: score 1, hot rank of a score of 1, no comments
+ * yet. Counts it in the community. Sets *id. Returns STORE_NOTFOUND for an
  * unknown community or author.
  */
 int
@@ -798,7 +834,7 @@ store_post_create(struct store *s, const struct post *p, int64_t *id)
 	    store_v_text(p->body), store_v_text(p->body_html),
 	    store_v_int(p->created), store_v_real(rank_hot(1, p->created)),
 	    store_v_int(p->locked), store_v_int(p->stickied),
-	    store_v_int(p->nsfw)), NULL, NULL);
+	    store_v_int(p->nsfw), store_v_int(p->held)), NULL, NULL);
 	if (rc == STORE_OK) {
 		pid = s->be->last_id(s->conn);
 		rc = run(s, STMT_VOTE_UPSERT, STORE_PARAMS(
@@ -861,7 +897,8 @@ static const int cursor_col[] = {
  * for SORT_TOP to created >= since. Ties on the sort key go to the higher
  * id. q->after continues after that post (a post that does not exist
  * gives an empty page). limit is capped at 100; <= 0 means 25. Stickied
- * posts are left out unless include_stickied. my_vote is the viewer's.
+ * posts are left out unless include_stickied; removed, deleted and held
+ * posts always. my_vote is the viewer's.
  */
 int
 store_post_list(struct store *s, struct arena *a,
@@ -960,8 +997,8 @@ store_post_delete(struct store *s, int64_t id, int64_t now)
 
 /*
  * Creates comment c (post_id, parent_id or 0, author_id, body, body_html,
- * created) one level below its parent, with its author's +1 vote; counts
- * it in the post and moves the post's last_comment forward. Sets *id.
+ * created, held) one level below its parent, with its author's +1 vote;
+ * counts it in the post and moves the post's last_comment forward. Sets *id.
  * Returns STORE_NOTFOUND for an unknown post, parent or author, and
  * STORE_CONFLICT when the parent belongs to another post.
  */
@@ -998,7 +1035,7 @@ store_comment_create(struct store *s, const struct comment *c, int64_t *id)
 	    c->parent_id ? store_v_int(c->parent_id) : store_v_null(),
 	    store_v_int(c->author_id), store_v_text(c->body),
 	    store_v_text(c->body_html), store_v_int(c->created),
-	    store_v_int(depth)), NULL, NULL);
+	    store_v_int(depth), store_v_int(c->held)), NULL, NULL);
 	if (rc != STORE_OK)
 		goto out;
 	cid = s->be->last_id(s->conn);
@@ -1054,7 +1091,8 @@ store_comment_list(struct store *s, struct arena *a, int64_t post_id,
 /*
  * Lists one page of an author's comments, newest first, after the comment
  * id after (0 for the first page), with post_title and community set for
- * links. limit as in store_post_list; my_vote is 0.
+ * links. Removed, deleted and held comments are left out. limit as in
+ * store_post_list; my_vote is 0.
  */
 int
 store_comments_by_author(struct store *s, struct arena *a,
@@ -1251,4 +1289,810 @@ store_page_set(struct store *s, const char *slug, const char *title,
 	    store_v_text(title), store_v_text(body), store_v_text(body_html),
 	    editor_id ? store_v_int(editor_id) : store_v_null(),
 	    store_v_int(now)), NULL, NULL);
+}
+
+/* ---- moderation: helpers --------------------------------------------- */
+
+#define QUEUE_MAX 100            /* reports, held items, notifications */
+#define STICKY_MAX 2             /* stickied posts per community */
+#define VOTES_PAGE_MAX 1000
+
+/* limit <= 0 means the default page of 25; above max means max. */
+static int
+clamp_limit(int limit, int max)
+{
+	if (limit <= 0)
+		return POST_PAGE_DEFAULT < max ? POST_PAGE_DEFAULT : max;
+	return limit > max ? max : limit;
+}
+
+/* Sets *out to the single number the statement returns (0 if no row). */
+static int
+run_count(struct store *s, enum store_stmt st, const struct store_val *params,
+    size_t nparams, int64_t *out)
+{
+	struct numbers nb = { .found = false };
+	int rc = run(s, st, params, nparams, numbers_cb, &nb);
+
+	*out = rc == STORE_OK && nb.found && nb.n >= 1 ?
+	    col_i64(&nb.vals[0]) : 0;
+	return rc;
+}
+
+/* Sets *out to whether the statement returns a row. */
+static int
+run_exists(struct store *s, enum store_stmt st, const struct store_val *params,
+    size_t nparams, bool *out)
+{
+	struct numbers nb = { .found = false };
+	int rc = run(s, st, params, nparams, numbers_cb, &nb);
+
+	*out = rc == STORE_OK && nb.found;
+	return rc;
+}
+
+/* A community id as stored: 0 (site-wide) is NULL. */
+static struct store_val
+scope_val(int64_t community_id)
+{
+	return community_id != 0 ? store_v_int(community_id) : store_v_null();
+}
+
+/* An optional reference: 0 is NULL. */
+static struct store_val
+ref_val(int64_t id)
+{
+	return id != 0 ? store_v_int(id) : store_v_null();
+}
+
+/* Hands the rows gathered in m to the caller as *out and *n. */
+#define MANY_OUT(rc, m, type, out, n) do { \
+	*(out) = (rc) == STORE_OK && (m).n ? (type *)(m).items : NULL; \
+	*(n) = (rc) == STORE_OK ? (m).n : 0; \
+} while (0)
+
+/* ---- moderation: communities and moderators --------------------------- */
+
+/* Sets *out to whether user_id moderates community_id. */
+int
+store_is_moderator(struct store *s, int64_t community_id, int64_t user_id,
+    bool *out)
+{
+	return run_exists(s, STMT_IS_MODERATOR, STORE_PARAMS(
+	    store_v_int(community_id), store_v_int(user_id)), out);
+}
+
+/*
+ * Ends user_id's appointment as moderator of community_id. Returns
+ * STORE_NOTFOUND when they were not one.
+ */
+int
+store_moderator_remove(struct store *s, int64_t community_id,
+    int64_t user_id)
+{
+	return run_one(s, STMT_MODERATOR_REMOVE, STORE_PARAMS(
+	    store_v_int(community_id), store_v_int(user_id)));
+}
+
+/*
+ * Replaces a community's description and rules (markdown and rendered
+ * HTML; NULL clears them) and its title unless title is NULL. Returns
+ * STORE_NOTFOUND for an unknown community.
+ */
+int
+store_community_edit(struct store *s, int64_t id, const char *title,
+    const char *description, const char *description_html, const char *rules,
+    const char *rules_html)
+{
+	return run_one(s, STMT_COMMUNITY_EDIT, STORE_PARAMS(store_v_int(id),
+	    store_v_text(title), store_v_text(description),
+	    store_v_text(description_html), store_v_text(rules),
+	    store_v_text(rules_html)));
+}
+
+/* Fills *out (strings in a) with community id; STORE_NOTFOUND if none. */
+int
+store_community_by_id(struct store *s, struct arena *a, int64_t id,
+    struct community *out)
+{
+	struct one o = { a, out, NULL, false };
+	int rc;
+
+	rc = run(s, STMT_COMMUNITY_BY_ID, STORE_PARAMS(store_v_int(id)),
+	    one_community_cb, &o);
+	if (rc == STORE_OK && !o.found)
+		rc = STORE_NOTFOUND;
+	return rc;
+}
+
+/* ---- moderation: posts and comments ----------------------------------- */
+
+/*
+ * Lists the stickied posts of a community that are shown (not removed,
+ * deleted or held), newest first, at most 2, with my_vote for viewer_id.
+ * *out is an array of *n in a (NULL when there are none).
+ */
+int
+store_post_stickied(struct store *s, struct arena *a, int64_t community_id,
+    int64_t viewer_id, struct post **out, size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct post) };
+	int rc;
+
+	rc = run(s, STMT_POST_STICKIED, STORE_PARAMS(store_v_int(viewer_id),
+	    store_v_int(community_id)), many_post_cb, &m);
+	MANY_OUT(rc, m, struct post, out, n);
+	return rc;
+}
+
+/*
+ * Removes a post as a moderator, keeping reason to show its author, or
+ * restores it (the reason is dropped). Returns STORE_NOTFOUND for an
+ * unknown post.
+ */
+int
+store_post_set_removed(struct store *s, int64_t id, bool removed,
+    const char *reason)
+{
+	return run_one(s, STMT_POST_SET_REMOVED, STORE_PARAMS(store_v_int(id),
+	    store_v_int(removed), removed ? store_v_text(reason) :
+	    store_v_null()));
+}
+
+/* Locks or unlocks a post; STORE_NOTFOUND for an unknown post. */
+int
+store_post_set_locked(struct store *s, int64_t id, bool locked)
+{
+	return run_one(s, STMT_POST_SET_LOCKED, STORE_PARAMS(store_v_int(id),
+	    store_v_int(locked)));
+}
+
+/*
+ * Stickies or unstickies a post. A community shows at most 2 stickied
+ * posts: stickying a third returns STORE_CONFLICT (stickying one that
+ * already is changes nothing). STORE_NOTFOUND for an unknown post.
+ */
+int
+store_post_set_stickied(struct store *s, int64_t id, bool stickied)
+{
+	int64_t others = 0;
+	int rc;
+
+	if (!stickied)
+		return run_one(s, STMT_POST_SET_STICKIED,
+		    STORE_PARAMS(store_v_int(id), store_v_int(0)));
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = run_count(s, STMT_POST_STICKY_COUNT, STORE_PARAMS(store_v_int(id)),
+	    &others);
+	if (rc == STORE_OK && others >= STICKY_MAX)
+		rc = STORE_CONFLICT;
+	if (rc == STORE_OK)
+		rc = run_one(s, STMT_POST_SET_STICKIED,
+		    STORE_PARAMS(store_v_int(id), store_v_int(1)));
+	return tx_end(s, rc);
+}
+
+/*
+ * Holds a post for review (listings skip it) or releases it. Returns
+ * STORE_NOTFOUND for an unknown post.
+ */
+int
+store_post_set_held(struct store *s, int64_t id, bool held)
+{
+	return run_one(s, STMT_POST_SET_HELD, STORE_PARAMS(store_v_int(id),
+	    store_v_int(held)));
+}
+
+/* As store_post_set_removed, for a comment. */
+int
+store_comment_set_removed(struct store *s, int64_t id, bool removed,
+    const char *reason)
+{
+	return run_one(s, STMT_COMMENT_SET_REMOVED, STORE_PARAMS(
+	    store_v_int(id), store_v_int(removed), removed ?
+	    store_v_text(reason) : store_v_null()));
+}
+
+/* As store_post_set_held, for a comment. */
+int
+store_comment_set_held(struct store *s, int64_t id, bool held)
+{
+	return run_one(s, STMT_COMMENT_SET_HELD, STORE_PARAMS(store_v_int(id),
+	    store_v_int(held)));
+}
+
+/*
+ * Lists a community's held posts (not removed or deleted meanwhile),
+ * oldest first; limit <= 0 means 25, at most 100. my_vote is 0. *out is
+ * an array of *n in a.
+ */
+int
+store_held_posts(struct store *s, struct arena *a, int64_t community_id,
+    int limit, struct post **out, size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct post) };
+	int rc;
+
+	rc = run(s, STMT_POST_HELD, STORE_PARAMS(store_v_int(0),
+	    store_v_int(community_id),
+	    store_v_int(clamp_limit(limit, QUEUE_MAX))), many_post_cb, &m);
+	MANY_OUT(rc, m, struct post, out, n);
+	return rc;
+}
+
+/*
+ * Lists the held comments (not removed or deleted meanwhile) on posts of
+ * a community, oldest first, with post_title and community set for
+ * links; limit as in store_held_posts.
+ */
+int
+store_held_comments(struct store *s, struct arena *a, int64_t community_id,
+    int limit, struct comment **out, size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct comment) };
+	int rc;
+
+	rc = run(s, STMT_COMMENT_HELD, STORE_PARAMS(store_v_int(community_id),
+	    store_v_int(clamp_limit(limit, QUEUE_MAX))), many_comment_link_cb,
+	    &m);
+	MANY_OUT(rc, m, struct comment, out, n);
+	return rc;
+}
+
+/* ---- moderation: bans ------------------------------------------------- */
+
+/*
+ * Bans user_id from community_id (0: site-wide) until expires (0: for
+ * good), replacing any earlier ban of the same user and scope, in one
+ * transaction. mod_id 0 records no moderator. Returns STORE_NOTFOUND for
+ * an unknown user, community or moderator.
+ */
+int
+store_ban_add(struct store *s, int64_t community_id, int64_t user_id,
+    int64_t mod_id, const char *reason, int64_t now, int64_t expires)
+{
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = run(s, STMT_BAN_DELETE, STORE_PARAMS(store_v_int(user_id),
+	    scope_val(community_id)), NULL, NULL);
+	if (rc == STORE_OK)
+		rc = run(s, STMT_BAN_INSERT, STORE_PARAMS(
+		    scope_val(community_id), store_v_int(user_id),
+		    ref_val(mod_id), store_v_text(reason), store_v_int(now),
+		    store_v_int(expires)), NULL, NULL);
+	return tx_end(s, rc);
+}
+
+/*
+ * Lifts the ban of user_id in community_id (0: the site-wide one), expired
+ * or not. Returns STORE_NOTFOUND when there was none.
+ */
+int
+store_ban_remove(struct store *s, int64_t community_id, int64_t user_id)
+{
+	return run_one(s, STMT_BAN_DELETE, STORE_PARAMS(store_v_int(user_id),
+	    scope_val(community_id)));
+}
+
+struct ban_out {
+	struct arena *a;
+	struct ban *out;
+	bool found;
+};
+
+/* coalesce(community_id, 0), reason, expires; keeps the first row. */
+static int
+ban_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct ban_out *b = data;
+
+	if (ncols < 3)
+		return bad_row(ncols, 3);
+	if (b->found)
+		return STORE_OK;
+	b->out->community_id = col_i64(&row[0]);
+	b->out->reason = col_text(b->a, &row[1]);
+	if (b->out->reason == NULL)
+		b->out->reason = "";
+	b->out->expires = col_i64(&row[2]);
+	b->found = true;
+	return STORE_OK;
+}
+
+/*
+ * Fills *out (reason in a, "" when none was given) with the ban that keeps
+ * user_id out of community_id at now: a site-wide ban first, then one of
+ * that community; community_id 0 asks for the site-wide one only. A ban
+ * is active while expires is 0 or later than now. Returns STORE_NOTFOUND
+ * when no ban applies.
+ */
+int
+store_ban_active(struct store *s, struct arena *a, int64_t user_id,
+    int64_t community_id, int64_t now, struct ban *out)
+{
+	struct ban_out b = { a, out, false };
+	int rc;
+
+	rc = run(s, STMT_BAN_ACTIVE, STORE_PARAMS(store_v_int(user_id),
+	    store_v_null(), store_v_int(now)), ban_cb, &b);
+	if (rc == STORE_OK && !b.found && community_id != 0)
+		rc = run(s, STMT_BAN_ACTIVE, STORE_PARAMS(store_v_int(user_id),
+		    store_v_int(community_id), store_v_int(now)), ban_cb, &b);
+	if (rc == STORE_OK && !b.found)
+		rc = STORE_NOTFOUND;
+	return rc;
+}
+
+/* ---- moderation: reports ---------------------------------------------- */
+
+/*
+ * Files reporter_id's report on a post or comment (kind is enum vote_kind)
+ * of community_id with reason (NULL counts as ""). Returns STORE_CONFLICT
+ * when the same user already has an open report on the item,
+ * STORE_NOTFOUND for an unknown community or reporter, STORE_ERR for a bad
+ * kind. The caller has checked that the item exists and belongs there.
+ */
+int
+store_report_add(struct store *s, int kind, int64_t target_id,
+    int64_t community_id, int64_t reporter_id, const char *reason,
+    int64_t now)
+{
+	if (kind != VOTE_POST && kind != VOTE_COMMENT) {
+		log_msg(LOG_ERR, "store", "bad report kind %d", kind);
+		return STORE_ERR;
+	}
+	return run_guarded(s, STMT_REPORT_INSERT, STORE_PARAMS(
+	    store_v_int(kind), store_v_int(target_id),
+	    store_v_int(community_id), store_v_int(reporter_id),
+	    store_v_text(reason ? reason : ""), store_v_int(now)));
+}
+
+/* id, kind, target_id, reason, created. */
+static int
+many_report_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct many *m = data;
+	struct report *r;
+
+	if (ncols < 5)
+		return bad_row(ncols, 5);
+	r = many_push(m);
+	r->id = col_i64(&row[0]);
+	r->kind = (int)col_i64(&row[1]);
+	r->target_id = col_i64(&row[2]);
+	r->reason = col_text(m->a, &row[3]);
+	r->created = col_i64(&row[4]);
+	return STORE_OK;
+}
+
+/*
+ * Lists the open reports of a community, oldest first; limit <= 0 means
+ * 25, at most 100. One row per report (an item reported by three users
+ * comes three times). The reporter is not part of the result.
+ */
+int
+store_report_queue(struct store *s, struct arena *a, int64_t community_id,
+    int limit, struct report **out, size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct report) };
+	int rc;
+
+	rc = run(s, STMT_REPORT_QUEUE, STORE_PARAMS(store_v_int(community_id),
+	    store_v_int(clamp_limit(limit, QUEUE_MAX))), many_report_cb, &m);
+	MANY_OUT(rc, m, struct report, out, n);
+	return rc;
+}
+
+/*
+ * Closes every open report on the item, recording resolver_id (0: none)
+ * and now. Succeeds also when there was none; afterwards the same users
+ * may report the item again.
+ */
+int
+store_report_resolve(struct store *s, int kind, int64_t target_id,
+    int64_t resolver_id, int64_t now)
+{
+	return run(s, STMT_REPORT_RESOLVE, STORE_PARAMS(store_v_int(kind),
+	    store_v_int(target_id), ref_val(resolver_id), store_v_int(now)),
+	    NULL, NULL);
+}
+
+/* ---- moderation: the log ---------------------------------------------- */
+
+/*
+ * Writes one line of the mod log: m's action, kind and target_id (0: no
+ * item), reason, created and expires, by mod_id, in community_id (0:
+ * site-wide), about target_user_id (0: none). Returns STORE_NOTFOUND for
+ * an unknown community, moderator or user.
+ */
+int
+store_modlog_add(struct store *s, const struct mod_action *m,
+    int64_t community_id, int64_t mod_id, int64_t target_user_id)
+{
+	return run_guarded(s, STMT_MODLOG_INSERT, STORE_PARAMS(
+	    scope_val(community_id), store_v_int(mod_id),
+	    store_v_text(m->action),
+	    m->target_id ? store_v_int(m->kind) : store_v_null(),
+	    ref_val(m->target_id), ref_val(target_user_id),
+	    store_v_text(m->reason), store_v_int(m->created),
+	    store_v_int(m->expires)));
+}
+
+/* The columns of MODLOG_LIST in store_sqlite.c. */
+static int
+many_modlog_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct many *m = data;
+	struct mod_action *l;
+
+	if (ncols < 10)
+		return bad_row(ncols, 10);
+	l = many_push(m);
+	l->id = col_i64(&row[0]);
+	l->community = col_text(m->a, &row[1]);
+	l->mod = col_text(m->a, &row[2]);
+	l->action = col_text(m->a, &row[3]);
+	l->kind = (int)col_i64(&row[4]);
+	l->target_id = col_i64(&row[5]);
+	l->target_user = col_text(m->a, &row[6]);
+	l->reason = col_text(m->a, &row[7]);
+	l->created = col_i64(&row[8]);
+	l->expires = col_i64(&row[9]);
+	return STORE_OK;
+}
+
+/*
+ * Lists one page of the mod log, newest first: lines with id < q->after
+ * (0: from the newest), narrowed to q->community_id, q->mod_id and
+ * q->action when set (an empty action does not filter). limit <= 0 means
+ * 25, at most 100. Names are joined in: community is NULL for site-wide
+ * lines, target_user NULL when no user was named. The next page starts
+ * after the last line's id.
+ */
+int
+store_modlog_list(struct store *s, struct arena *a,
+    const struct modlog_query *q, struct mod_action **out, size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct mod_action) };
+	const char *action = q->action && *q->action ? q->action : NULL;
+	struct store_val params[5];
+	enum store_stmt st = STMT_MODLOG_LIST;
+	size_t np = 0;
+	int rc;
+
+	params[np++] = store_v_int(q->after > 0 ? q->after : INT64_MAX);
+	params[np++] = store_v_int(clamp_limit(q->limit, POST_PAGE_MAX));
+	params[np++] = store_v_int(q->mod_id);
+	params[np++] = store_v_text(action);
+	if (q->community_id != 0) {
+		st = STMT_MODLOG_LIST_C;
+		params[np++] = store_v_int(q->community_id);
+	} else if (q->mod_id != 0) {
+		st = STMT_MODLOG_LIST_MOD;
+	}
+	rc = run(s, st, params, np, many_modlog_cb, &m);
+	MANY_OUT(rc, m, struct mod_action, out, n);
+	return rc;
+}
+
+/* ---- users protecting themselves -------------------------------------- */
+
+/*
+ * Blocks (on) or unblocks blocked_id for user_id; doing what is already
+ * done changes nothing. Returns STORE_NOTFOUND for an unknown user.
+ */
+int
+store_block_set(struct store *s, int64_t user_id, int64_t blocked_id,
+    bool on, int64_t now)
+{
+	if (on)
+		return run_guarded(s, STMT_BLOCK_INSERT, STORE_PARAMS(
+		    store_v_int(user_id), store_v_int(blocked_id),
+		    store_v_int(now)));
+	return run(s, STMT_BLOCK_DELETE, STORE_PARAMS(store_v_int(user_id),
+	    store_v_int(blocked_id)), NULL, NULL);
+}
+
+static int
+many_id_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct many *m = data;
+
+	if (ncols < 1)
+		return bad_row(ncols, 1);
+	*(int64_t *)many_push(m) = col_i64(&row[0]);
+	return STORE_OK;
+}
+
+/*
+ * Sets *out to an array (in a, NULL when empty) of the *n ids user_id
+ * has blocked, ascending.
+ */
+int
+store_blocked_ids(struct store *s, struct arena *a, int64_t user_id,
+    int64_t **out, size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(int64_t) };
+	int rc;
+
+	rc = run(s, STMT_BLOCKED_IDS, STORE_PARAMS(store_v_int(user_id)),
+	    many_id_cb, &m);
+	MANY_OUT(rc, m, int64_t, out, n);
+	return rc;
+}
+
+/* Sets *out to whether user_id has blocked blocked_id. */
+int
+store_is_blocked(struct store *s, int64_t user_id, int64_t blocked_id,
+    bool *out)
+{
+	return run_exists(s, STMT_IS_BLOCKED, STORE_PARAMS(store_v_int(user_id),
+	    store_v_int(blocked_id)), out);
+}
+
+/*
+ * Leaves user_id an unseen notification: text (NULL counts as "") and an
+ * optional site path to link. STORE_NOTFOUND for an unknown user.
+ */
+int
+store_notify(struct store *s, int64_t user_id, const char *text,
+    const char *link, int64_t now)
+{
+	return run_guarded(s, STMT_NOTIFY_INSERT, STORE_PARAMS(
+	    store_v_int(user_id), store_v_text(text ? text : ""),
+	    store_v_text(link), store_v_int(now)));
+}
+
+/* id, text, link, created, seen. */
+static int
+many_notification_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct many *m = data;
+	struct notification *nt;
+
+	if (ncols < 5)
+		return bad_row(ncols, 5);
+	nt = many_push(m);
+	nt->id = col_i64(&row[0]);
+	nt->text = col_text(m->a, &row[1]);
+	nt->link = col_text(m->a, &row[2]);
+	nt->created = col_i64(&row[3]);
+	nt->seen = col_i64(&row[4]) != 0;
+	return STORE_OK;
+}
+
+/*
+ * Lists user_id's notifications, newest first, seen ones included;
+ * limit <= 0 means 25, at most 100. *out is an array of *n in a.
+ */
+int
+store_notifications(struct store *s, struct arena *a, int64_t user_id,
+    int limit, struct notification **out, size_t *n)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct notification) };
+	int rc;
+
+	rc = run(s, STMT_NOTIFICATIONS, STORE_PARAMS(store_v_int(user_id),
+	    store_v_int(clamp_limit(limit, QUEUE_MAX))), many_notification_cb,
+	    &m);
+	MANY_OUT(rc, m, struct notification, out, n);
+	return rc;
+}
+
+/* Marks every notification of user_id seen. */
+int
+store_notifications_seen(struct store *s, int64_t user_id)
+{
+	return run(s, STMT_NOTIFICATIONS_SEEN, STORE_PARAMS(
+	    store_v_int(user_id)), NULL, NULL);
+}
+
+/* Sets *n to the number of user_id's unseen notifications. */
+int
+store_notifications_unseen(struct store *s, int64_t user_id, int64_t *n)
+{
+	return run_count(s, STMT_NOTIFICATIONS_UNSEEN, STORE_PARAMS(
+	    store_v_int(user_id)), n);
+}
+
+/*
+ * Ends every session of user_id but the one under keep (the 32-byte key
+ * hash, as in store_session_create); keep NULL ends them all. Succeeds
+ * also when there was nothing to end.
+ */
+int
+store_sessions_end_others(struct store *s, int64_t user_id,
+    const unsigned char keep[32])
+{
+	/* An empty key matches no session, so every one goes. */
+	return run(s, STMT_SESSION_END_OTHERS, STORE_PARAMS(
+	    store_v_int(user_id), keep ? store_v_blob(keep, 32) :
+	    store_v_blob("", 0)), NULL, NULL);
+}
+
+/*
+ * Deletes an account in one transaction: the user is marked deleted, its
+ * password and email are dropped (no login works) and its sessions end;
+ * the name stays taken and store_user_get still finds it, deleted set.
+ * With erase, every post and comment of the user loses its text as
+ * store_post_delete and store_comment_delete do; without, the content
+ * stays and pages show its author as [deleted]. Returns STORE_NOTFOUND for
+ * an unknown user.
+ */
+int
+store_user_delete(struct store *s, int64_t user_id, bool erase)
+{
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = run_one(s, STMT_USER_DELETE, STORE_PARAMS(store_v_int(user_id)));
+	if (rc == STORE_OK)
+		rc = store_sessions_end_others(s, user_id, NULL);
+	if (rc == STORE_OK && erase)
+		rc = run(s, STMT_POST_ERASE_AUTHOR, STORE_PARAMS(
+		    store_v_int(user_id)), NULL, NULL);
+	if (rc == STORE_OK && erase)
+		rc = run(s, STMT_COMMENT_ERASE_AUTHOR, STORE_PARAMS(
+		    store_v_int(user_id)), NULL, NULL);
+	return tx_end(s, rc);
+}
+
+/* One vote of a user, as STMT_VOTES_BY_USER returns it. */
+struct vote_row {
+	int kind;
+	int64_t target_id;
+	int dir;
+	int64_t created;
+};
+
+static int
+many_vote_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct many *m = data;
+	struct vote_row *v;
+
+	if (ncols < 4)
+		return bad_row(ncols, 4);
+	v = many_push(m);
+	v->kind = (int)col_i64(&row[0]);
+	v->target_id = col_i64(&row[1]);
+	v->dir = (int)col_i64(&row[2]);
+	v->created = col_i64(&row[3]);
+	return STORE_OK;
+}
+
+/*
+ * Lists one page of user_id's votes, newest first (ties by kind and
+ * target, descending), as *n entries of three parallel arrays in a:
+ * *kinds (enum vote_kind), *targets (post or comment id), *dirs (1, -1).
+ * The cursor is a time: after = 0 starts with the newest vote, otherwise
+ * the page holds votes made before after. *next is the after of the
+ * following page, 0 when this is the last one. A page never splits the
+ * votes of one second, so paging by *next neither skips nor repeats a
+ * vote: it ends early before such a second, or when more than limit
+ * votes share one, holds all of them. limit <= 0 means 25, at most 1000.
+ * The user's own +1 on their posts and comments are votes too.
+ */
+int
+store_votes_by_user(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, int **kinds, int64_t **targets, int **dirs,
+    size_t *n, int64_t *next)
+{
+	struct many m = { a, NULL, 0, 0, sizeof(struct vote_row) };
+	struct vote_row *v;
+	int rc;
+
+	*kinds = NULL;
+	*targets = NULL;
+	*dirs = NULL;
+	*n = 0;
+	*next = 0;
+	limit = clamp_limit(limit, VOTES_PAGE_MAX);
+	/* One row more than the page tells whether the last second goes on. */
+	rc = run(s, STMT_VOTES_BY_USER, STORE_PARAMS(store_v_int(user_id),
+	    store_v_int(after > 0 ? after : INT64_MAX),
+	    store_v_int((int64_t)limit + 1)), many_vote_cb, &m);
+	if (rc != STORE_OK)
+		return rc;
+	if (m.n > (size_t)limit) {
+		size_t keep = (size_t)limit;
+		int64_t t;
+
+		v = (struct vote_row *)m.items;
+		t = v[limit].created;
+		while (keep > 0 && v[keep - 1].created == t)
+			keep--;
+		if (keep > 0) {
+			m.n = keep;
+			*next = v[keep - 1].created;
+		} else {
+			/* The whole page is one second: take all of it. */
+			m = (struct many){ a, NULL, 0, 0,
+			    sizeof(struct vote_row) };
+			rc = run(s, STMT_VOTES_BY_USER_AT, STORE_PARAMS(
+			    store_v_int(user_id), store_v_int(t)), many_vote_cb,
+			    &m);
+			if (rc != STORE_OK)
+				return rc;
+			*next = t;
+		}
+	}
+	if (m.n == 0)
+		return STORE_OK;
+	v = (struct vote_row *)m.items;
+	*kinds = ARENA_ARRAY(a, int, m.n);
+	*targets = ARENA_ARRAY(a, int64_t, m.n);
+	*dirs = ARENA_ARRAY(a, int, m.n);
+	for (size_t i = 0; i < m.n; i++) {
+		(*kinds)[i] = v[i].kind;
+		(*targets)[i] = v[i].target_id;
+		(*dirs)[i] = v[i].dir;
+	}
+	*n = m.n;
+	return STORE_OK;
+}
+
+/* ---- abuse limits ----------------------------------------------------- */
+
+/*
+ * Sets *count to the posts (RATE_POST), comments (RATE_COMMENT) or votes
+ * (RATE_VOTE) user_id made at or after since. Votes count by their latest
+ * change and include the user's own +1 on each new post and comment; a
+ * withdrawn vote no longer counts. Returns STORE_ERR for a bad kind.
+ */
+int
+store_user_activity(struct store *s, int64_t user_id, int kind,
+    int64_t since, int64_t *count)
+{
+	enum store_stmt st;
+
+	*count = 0;
+	switch (kind) {
+	case RATE_POST:
+		st = STMT_POST_COUNT_SINCE;
+		break;
+	case RATE_COMMENT:
+		st = STMT_COMMENT_COUNT_SINCE;
+		break;
+	case RATE_VOTE:
+		st = STMT_VOTE_COUNT_SINCE;
+		break;
+	default:
+		log_msg(LOG_ERR, "store", "bad activity kind %d", kind);
+		return STORE_ERR;
+	}
+	return run_count(s, st, STORE_PARAMS(store_v_int(user_id),
+	    store_v_int(since)), count);
+}
+
+/*
+ * Records one event under key (the limit and its subject, such as
+ * "login:203.0.113.7") at now, for store_rate_count.
+ */
+int
+store_rate_hit(struct store *s, const char *key, int64_t now)
+{
+	return run(s, STMT_RATE_HIT, STORE_PARAMS(store_v_text(key),
+	    store_v_int(now)), NULL, NULL);
+}
+
+/* Sets *count to the events under key at or after since. */
+int
+store_rate_count(struct store *s, const char *key, int64_t since,
+    int64_t *count)
+{
+	return run_count(s, STMT_RATE_COUNT, STORE_PARAMS(store_v_text(key),
+	    store_v_int(since)), count);
+}
+
+/* Forgets every event (of any key) older than before. */
+int
+store_rate_purge(struct store *s, int64_t before)
+{
+	return run(s, STMT_RATE_PURGE, STORE_PARAMS(store_v_int(before)),
+	    NULL, NULL);
 }

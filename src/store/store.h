@@ -77,6 +77,7 @@ struct post {
 	int64_t comment_count;
 	int64_t last_comment;    /* created when there is no comment */
 	bool locked, stickied, nsfw, removed, deleted;
+	bool held;               /* waiting in the queue (filter match) */
 	const char *removed_reason; /* NULL unless removed */
 	int my_vote;             /* the viewer's vote: -1, 0, 1 */
 };
@@ -94,6 +95,7 @@ struct comment {
 	int64_t score, ups, downs;
 	int depth;               /* 0 at the top level */
 	bool removed, deleted;
+	bool held;               /* waiting in the queue (filter match) */
 	const char *removed_reason;
 	int my_vote;
 	/* filled only by store_comments_by_author, for links on profiles: */
@@ -110,6 +112,53 @@ struct page {
 	int64_t updated;
 };
 
+/* An open report, as the queue shows it; the reporter is never named. */
+struct report {
+	int64_t id;
+	int kind;                /* enum vote_kind: post or comment */
+	int64_t target_id;
+	const char *reason;
+	int64_t created;
+};
+
+/* An active ban. */
+struct ban {
+	int64_t community_id;    /* 0 = site-wide */
+	const char *reason;      /* may be empty */
+	int64_t expires;         /* 0 = permanent */
+};
+
+/* One line of the moderation log. */
+struct mod_action {
+	int64_t id;
+	const char *community;   /* name, NULL for site-wide actions */
+	const char *mod;         /* moderator's name */
+	const char *action;      /* remove, restore, approve, dismiss, lock, ... */
+	int kind;                /* enum vote_kind when target_id != 0 */
+	int64_t target_id;       /* post or comment, or 0 */
+	const char *target_user; /* name, or NULL */
+	const char *reason;      /* may be NULL */
+	int64_t created;
+	int64_t expires;         /* bans: 0 = permanent */
+};
+
+/* Which lines of the log to list. Zero/NULL fields do not filter. */
+struct modlog_query {
+	int64_t community_id;
+	int64_t mod_id;
+	const char *action;
+	int64_t after;           /* id cursor: lines older than this */
+	int limit;
+};
+
+struct notification {
+	int64_t id;
+	const char *text;
+	const char *link;        /* site path, may be NULL */
+	int64_t created;
+	bool seen;
+};
+
 /* One listing request. A cursor names the last post of the previous page. */
 struct post_query {
 	int64_t community_id;   /* 0 = every community */
@@ -121,6 +170,7 @@ struct post_query {
 	int64_t viewer_id;      /* fills my_vote; 0 = signed out */
 	bool include_stickied;  /* false: skip stickied posts (shown apart) */
 };
+/* Listings never show removed, deleted or held posts. */
 
 struct store;
 
@@ -138,6 +188,7 @@ int store_rollback(struct store *s);
 int store_setting_get(struct store *s, struct arena *a, const char *key,
     const char **value);
 int store_setting_set(struct store *s, const char *key, const char *value);
+int store_setting_add(struct store *s, const char *key, const char *value);
 
 /* ---- users and sessions ---------------------------------------------- */
 
@@ -210,5 +261,86 @@ int store_page_get(struct store *s, struct arena *a, const char *slug,
     struct page *out);
 int store_page_set(struct store *s, const char *slug, const char *title,
     const char *body, const char *body_html, int64_t editor_id, int64_t now);
+
+/* ---- moderation ------------------------------------------------------- */
+
+int store_is_moderator(struct store *s, int64_t community_id, int64_t user_id,
+    bool *out);
+int store_moderator_remove(struct store *s, int64_t community_id,
+    int64_t user_id);
+int store_community_edit(struct store *s, int64_t id, const char *title,
+    const char *description, const char *description_html, const char *rules,
+    const char *rules_html);
+int store_community_by_id(struct store *s, struct arena *a, int64_t id,
+    struct community *out);
+
+int store_post_stickied(struct store *s, struct arena *a, int64_t community_id,
+    int64_t viewer_id, struct post **out, size_t *n);
+int store_post_set_removed(struct store *s, int64_t id, bool removed,
+    const char *reason);
+int store_post_set_locked(struct store *s, int64_t id, bool locked);
+int store_post_set_stickied(struct store *s, int64_t id, bool stickied);
+int store_post_set_held(struct store *s, int64_t id, bool held);
+int store_comment_set_removed(struct store *s, int64_t id, bool removed,
+    const char *reason);
+int store_comment_set_held(struct store *s, int64_t id, bool held);
+int store_held_posts(struct store *s, struct arena *a, int64_t community_id,
+    int limit, struct post **out, size_t *n);
+int store_held_comments(struct store *s, struct arena *a, int64_t community_id,
+    int limit, struct comment **out, size_t *n);
+
+int store_ban_add(struct store *s, int64_t community_id, int64_t user_id,
+    int64_t mod_id, const char *reason, int64_t now, int64_t expires);
+int store_ban_remove(struct store *s, int64_t community_id, int64_t user_id);
+int store_ban_active(struct store *s, struct arena *a, int64_t user_id,
+    int64_t community_id, int64_t now, struct ban *out);
+
+int store_report_add(struct store *s, int kind, int64_t target_id,
+    int64_t community_id, int64_t reporter_id, const char *reason,
+    int64_t now);
+int store_report_queue(struct store *s, struct arena *a, int64_t community_id,
+    int limit, struct report **out, size_t *n);
+int store_report_resolve(struct store *s, int kind, int64_t target_id,
+    int64_t resolver_id, int64_t now);
+
+int store_modlog_add(struct store *s, const struct mod_action *m,
+    int64_t community_id, int64_t mod_id, int64_t target_user_id);
+int store_modlog_list(struct store *s, struct arena *a,
+    const struct modlog_query *q, struct mod_action **out, size_t *n);
+
+/* ---- users protecting themselves -------------------------------------- */
+
+int store_block_set(struct store *s, int64_t user_id, int64_t blocked_id,
+    bool on, int64_t now);
+int store_blocked_ids(struct store *s, struct arena *a, int64_t user_id,
+    int64_t **out, size_t *n);
+int store_is_blocked(struct store *s, int64_t user_id, int64_t blocked_id,
+    bool *out);
+
+int store_notify(struct store *s, int64_t user_id, const char *text,
+    const char *link, int64_t now);
+int store_notifications(struct store *s, struct arena *a, int64_t user_id,
+    int limit, struct notification **out, size_t *n);
+int store_notifications_seen(struct store *s, int64_t user_id);
+int store_notifications_unseen(struct store *s, int64_t user_id, int64_t *n);
+
+int store_sessions_end_others(struct store *s, int64_t user_id,
+    const unsigned char keep[32]);
+int store_user_delete(struct store *s, int64_t user_id, bool erase);
+/* after and *next are vote times (see store.c); *next is 0 on the last page */
+int store_votes_by_user(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, int **kinds, int64_t **targets, int **dirs,
+    size_t *n, int64_t *next);
+
+/* ---- abuse limits ------------------------------------------------------ */
+
+enum rate_kind { RATE_POST, RATE_COMMENT, RATE_VOTE };
+
+int store_user_activity(struct store *s, int64_t user_id, int kind,
+    int64_t since, int64_t *count);
+int store_rate_hit(struct store *s, const char *key, int64_t now);
+int store_rate_count(struct store *s, const char *key, int64_t since,
+    int64_t *count);
+int store_rate_purge(struct store *s, int64_t before);
 
 #endif

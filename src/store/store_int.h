@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * store_int.h: the private interface between the store's domain layer
- * (store.c, store_schema.c) and its database backends (store_sqlite.c, and
- * later store_pg.c). Nothing outside src/store includes it.
+ * (store.c, store_schema.c) and its database backends (store_sqlite.c and
+ * store_pg.c). Nothing outside src/store includes it.
  *
  * A backend knows how to open a connection, run one statement by its enum
  * with bound values, and hand each result row to a callback. It knows
@@ -37,12 +37,15 @@ enum store_stmt {
 	STMT_ROLLBACK_TO,        /* nested rollback (then RELEASE) */
 
 	/* schema bookkeeping */
+	STMT_SCHEMA_LOCK,        /* excludes other migrating processes until
+	                            the transaction ends */
 	STMT_SCHEMA_VERSION,     /* -> max version applied, 0 when none */
 	STMT_SCHEMA_VERSION_ADD, /* version, now */
 
 	/* settings */
 	STMT_SETTING_GET,        /* key -> value */
 	STMT_SETTING_SET,        /* key, value (upsert) */
+	STMT_SETTING_ADD,        /* key, value; no-op when the key is set */
 
 	/* users and sessions */
 	STMT_USER_INSERT,        /* name, name_lc, pass, email, role, created */
@@ -75,7 +78,7 @@ enum store_stmt {
 	/* posts */
 	STMT_POST_INSERT,        /* community_id, author_id, title, url, body,
 	                            body_html, created, hot, locked, stickied,
-	                            nsfw */
+	                            nsfw, held */
 	STMT_POST_GET,           /* viewer_id, id -> POST_COL */
 	STMT_POST_CURSOR,        /* id -> hot, created, score, last_comment,
 	                            controversy */
@@ -105,7 +108,7 @@ enum store_stmt {
 
 	/* comments */
 	STMT_COMMENT_INSERT,     /* post_id, parent_id, author_id, body,
-	                            body_html, created, depth */
+	                            body_html, created, depth, held */
 	STMT_COMMENT_GET,        /* viewer_id, id -> COMMENT_COL */
 	STMT_COMMENT_PARENT,     /* id -> post_id, depth */
 	STMT_COMMENT_LIST,       /* viewer_id, post_id -> COMMENT_COL by id */
@@ -128,6 +131,81 @@ enum store_stmt {
 	                            editor name, updated */
 	STMT_PAGE_SET,           /* slug, title, body, body_html, editor_id,
 	                            updated (upsert) */
+
+	/* moderation (schema v2) */
+	STMT_COMMUNITY_BY_ID,    /* id -> COMMUNITY_COL */
+	STMT_COMMUNITY_EDIT,     /* id, title (NULL keeps it), description,
+	                            description_html, rules, rules_html */
+	STMT_IS_MODERATOR,       /* community_id, user_id -> 1 */
+	STMT_MODERATOR_REMOVE,   /* community_id, user_id */
+	STMT_POST_STICKIED,      /* viewer_id, community_id -> POST_COL of
+	                            shown stickied posts, newest first, max 2 */
+	STMT_POST_STICKY_COUNT,  /* id -> count of the other shown stickied
+	                            posts in that post's community */
+	STMT_POST_SET_STICKIED,  /* id, stickied */
+	STMT_POST_SET_REMOVED,   /* id, removed, removed_reason */
+	STMT_POST_SET_LOCKED,    /* id, locked */
+	STMT_POST_SET_HELD,      /* id, held */
+	STMT_POST_HELD,          /* viewer_id, community_id, limit -> POST_COL
+	                            of held posts, oldest (lowest id) first */
+	STMT_COMMENT_SET_REMOVED, /* id, removed, removed_reason */
+	STMT_COMMENT_SET_HELD,   /* id, held */
+	STMT_COMMENT_HELD,       /* community_id, limit -> COMMENT_COL, post
+	                            title, community name; oldest first */
+	STMT_BAN_DELETE,         /* user_id, community_id (NULL: site-wide) */
+	STMT_BAN_INSERT,         /* community_id (NULL: site-wide), user_id,
+	                            mod_id (NULL), reason, created, expires */
+	STMT_BAN_ACTIVE,         /* user_id, community_id (NULL: site-wide),
+	                            now -> coalesce(community_id, 0), reason,
+	                            expires; expires = 0 or > now */
+	STMT_REPORT_INSERT,      /* kind, target_id, community_id, reporter_id,
+	                            reason, created; unique while open */
+	STMT_REPORT_QUEUE,       /* community_id, limit -> id, kind,
+	                            target_id, reason, created; open, by id */
+	STMT_REPORT_RESOLVE,     /* kind, target_id, resolver_id (NULL), now:
+	                            closes every open report on the item */
+	STMT_MODLOG_INSERT,      /* community_id (NULL), mod_id, action, kind
+	                            (NULL), target_id (NULL), target_user_id
+	                            (NULL), reason, created, expires */
+	/*
+	 * Mod log pages: ?1 id cursor (lines with id < ?1), ?2 limit, ?3
+	 * mod_id (0 = any), ?4 action (NULL = any); _C adds ?5 community_id.
+	 * _MOD requires ?3 and walks the moderator's index. They return id,
+	 * community name (NULL), mod name, action, kind, target_id, target
+	 * user name (NULL), reason, created, expires, by id descending.
+	 */
+	STMT_MODLOG_LIST,
+	STMT_MODLOG_LIST_C,
+	STMT_MODLOG_LIST_MOD,
+
+	/* users protecting themselves (schema v2) */
+	STMT_BLOCK_INSERT,       /* user_id, blocked_id, created; no-op when
+	                            already blocked */
+	STMT_BLOCK_DELETE,       /* user_id, blocked_id */
+	STMT_BLOCKED_IDS,        /* user_id -> blocked_id, ascending */
+	STMT_IS_BLOCKED,         /* user_id, blocked_id -> 1 */
+	STMT_NOTIFY_INSERT,      /* user_id, text, link, created */
+	STMT_NOTIFICATIONS,      /* user_id, limit -> id, text, link, created,
+	                            seen; newest first */
+	STMT_NOTIFICATIONS_SEEN, /* user_id */
+	STMT_NOTIFICATIONS_UNSEEN, /* user_id -> count */
+	STMT_SESSION_END_OTHERS, /* user_id, key to keep (empty blob: none) */
+	STMT_USER_DELETE,        /* id: deleted = 1, pass = '', email NULL */
+	STMT_POST_ERASE_AUTHOR,  /* author_id: every post as STMT_POST_DELETE */
+	STMT_COMMENT_ERASE_AUTHOR, /* author_id: as STMT_COMMENT_DELETE */
+	STMT_VOTES_BY_USER,      /* user_id, created bound (created < ?2),
+	                            limit -> kind, target_id, dir, created;
+	                            by (created, kind, target_id) descending */
+	STMT_VOTES_BY_USER_AT,   /* user_id, created -> kind, target_id, dir,
+	                            created of that second, same order */
+
+	/* abuse limits (schema v2) */
+	STMT_POST_COUNT_SINCE,   /* author_id, since -> count */
+	STMT_COMMENT_COUNT_SINCE, /* author_id, since -> count */
+	STMT_VOTE_COUNT_SINCE,   /* user_id, since -> count */
+	STMT_RATE_HIT,           /* key, at */
+	STMT_RATE_COUNT,         /* key, since -> count of at >= since */
+	STMT_RATE_PURGE,         /* before: drops at < before */
 
 	STMT__COUNT
 };
@@ -158,6 +236,7 @@ enum post_col {
 	POST_COL_LAST_COMMENT, POST_COL_LOCKED, POST_COL_STICKIED,
 	POST_COL_NSFW, POST_COL_REMOVED, POST_COL_DELETED,
 	POST_COL_REMOVED_REASON, POST_COL_MY_VOTE,
+	POST_COL_HELD,
 	POST_COL__COUNT
 };
 
@@ -169,6 +248,7 @@ enum comment_col {
 	COMMENT_COL_SCORE, COMMENT_COL_UPS, COMMENT_COL_DOWNS,
 	COMMENT_COL_DEPTH, COMMENT_COL_REMOVED, COMMENT_COL_DELETED,
 	COMMENT_COL_REMOVED_REASON, COMMENT_COL_MY_VOTE,
+	COMMENT_COL_HELD,
 	COMMENT_COL__COUNT
 };
 
@@ -235,6 +315,8 @@ struct store {
 
 extern const struct store_backend store_sqlite_backend;
 extern const char *const store_sqlite_migrations[];
+extern const struct store_backend store_pg_backend;
+extern const char *const store_pg_migrations[];
 
 /* ---- building parameters --------------------------------------------- */
 

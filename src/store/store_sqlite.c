@@ -3,8 +3,8 @@
  * store_sqlite.c: the SQLite backend of the store, for "sqlite:PATH" URLs.
  *
  * The SQL text of every statement sits in one table indexed by enum
- * store_stmt, in SQLite's ?NNN form; store_pg.c will keep the same table
- * in PostgreSQL's $n form. A statement is prepared the first time a
+ * store_stmt, in SQLite's ?NNN form; store_pg.c keeps the same table in
+ * PostgreSQL's $n form. A statement is prepared the first time a
  * connection runs it and then reused (reset and cleared after each run),
  * so the steady state never parses SQL.
  *
@@ -42,13 +42,17 @@ struct sqlite_conn {
 	"c.rules, c.rules_html, c.creator_id, c.created, c.subscribers, " \
 	"c.post_count"
 
+/* An author's name, or [deleted] once the account is deleted. */
+#define AUTHOR_NAME "CASE WHEN u.deleted <> 0 THEN '[deleted]' ELSE u.name END"
+
 /* POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. */
 #define POST_SELECT \
-	"SELECT p.id, p.community_id, c.name, p.author_id, u.name, p.title, " \
+	"SELECT p.id, p.community_id, c.name, p.author_id, " AUTHOR_NAME \
+	", p.title, " \
 	"p.url, p.body, p.body_html, p.created, p.edited, p.score, p.ups, " \
 	"p.downs, p.comment_count, p.last_comment, p.locked, p.stickied, " \
 	"p.nsfw, p.removed, p.deleted, p.removed_reason, " \
-	"coalesce(v.dir, 0) " \
+	"coalesce(v.dir, 0), p.held " \
 	"FROM posts p " \
 	"JOIN communities c ON c.id = p.community_id " \
 	"JOIN users u ON u.id = p.author_id " \
@@ -57,13 +61,14 @@ struct sqlite_conn {
 
 /* COMMENT_COL order without the viewer's vote. */
 #define COMMENT_COLS \
-	"cm.id, cm.post_id, cm.parent_id, cm.author_id, u.name, cm.body, " \
+	"cm.id, cm.post_id, cm.parent_id, cm.author_id, " AUTHOR_NAME \
+	", cm.body, " \
 	"cm.body_html, cm.created, cm.edited, cm.score, cm.ups, cm.downs, " \
 	"cm.depth, cm.removed, cm.deleted, cm.removed_reason"
 
 /* COMMENT_COL order; ?1 is the viewer. Vote kind 1 is VOTE_COMMENT. */
 #define COMMENT_SELECT \
-	"SELECT " COMMENT_COLS ", coalesce(v.dir, 0) " \
+	"SELECT " COMMENT_COLS ", coalesce(v.dir, 0), cm.held " \
 	"FROM comments cm " \
 	"JOIN users u ON u.id = cm.author_id " \
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 1 " \
@@ -71,12 +76,30 @@ struct sqlite_conn {
 
 /*
  * One listing: the posts strictly after the cursor (?2, ?3) in the order
- * of key, then id, both descending; where narrows it further.
+ * of key, then id, both descending; where narrows it further. Removed,
+ * deleted and held posts are never listed.
  */
 #define POST_LIST(key, where) \
 	POST_SELECT "WHERE " where "(p." key ", p.id) < (?2, ?3) " \
 	"AND (?4 OR p.stickied = 0) " \
+	"AND p.removed = 0 AND p.deleted = 0 AND p.held = 0 " \
 	"ORDER BY p." key " DESC, p.id DESC LIMIT ?5"
+
+/*
+ * One page of the mod log: lines with id < ?1, newest first, at most ?2;
+ * ?3 (mod_id) and ?4 (action) filter when non-zero and non-NULL. where
+ * picks the index to walk (the primary key, community or moderator).
+ */
+#define MODLOG_LIST(where) \
+	"SELECT m.id, c.name, mu.name, m.action, m.kind, m.target_id, " \
+	"tu.name, m.reason, m.created, m.expires " \
+	"FROM mod_actions m " \
+	"JOIN users mu ON mu.id = m.mod_id " \
+	"LEFT JOIN communities c ON c.id = m.community_id " \
+	"LEFT JOIN users tu ON tu.id = m.target_user_id " \
+	"WHERE " where "m.id < ?1 AND (?3 = 0 OR m.mod_id = ?3) " \
+	"AND (?4 IS NULL OR m.action = ?4) " \
+	"ORDER BY m.id DESC LIMIT ?2"
 
 static const char *const sql_text[STMT__COUNT] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -88,12 +111,17 @@ static const char *const sql_text[STMT__COUNT] = {
 	[STMT_RELEASE] = "RELEASE store_nested",
 	[STMT_ROLLBACK_TO] = "ROLLBACK TO store_nested",
 
+	/* BEGIN IMMEDIATE has already locked out every other writer. */
+	[STMT_SCHEMA_LOCK] = "SELECT 1",
 	[STMT_SCHEMA_VERSION] =
 	    "SELECT coalesce(max(version), 0) FROM schema_version",
 	[STMT_SCHEMA_VERSION_ADD] =
 	    "INSERT INTO schema_version(version, applied) VALUES (?1, ?2)",
 
 	[STMT_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+	[STMT_SETTING_ADD] =
+	    "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(key) DO NOTHING",
 	[STMT_SETTING_SET] =
 	    "INSERT INTO settings(key, value) VALUES (?1, ?2) "
 	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -152,9 +180,9 @@ static const char *const sql_text[STMT__COUNT] = {
 
 	[STMT_POST_INSERT] =
 	    "INSERT INTO posts(community_id, author_id, title, url, body, "
-	    "body_html, created, hot, locked, stickied, nsfw, "
+	    "body_html, created, hot, locked, stickied, nsfw, held, "
 	    "ups, downs, score, controversy, comment_count, last_comment) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
 	    "1, 0, 1, 0, 0, ?7)",
 	[STMT_POST_GET] = POST_SELECT "WHERE p.id = ?2",
 	[STMT_POST_CURSOR] =
@@ -193,8 +221,8 @@ static const char *const sql_text[STMT__COUNT] = {
 
 	[STMT_COMMENT_INSERT] =
 	    "INSERT INTO comments(post_id, parent_id, author_id, body, "
-	    "body_html, created, depth, ups, downs, score) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, 0, 1)",
+	    "body_html, created, depth, held, ups, downs, score) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, 0, 1)",
 	[STMT_COMMENT_GET] = COMMENT_SELECT "WHERE cm.id = ?2",
 	[STMT_COMMENT_PARENT] =
 	    "SELECT post_id, depth FROM comments WHERE id = ?1",
@@ -202,12 +230,13 @@ static const char *const sql_text[STMT__COUNT] = {
 	    COMMENT_SELECT "WHERE cm.post_id = ?2 ORDER BY cm.id",
 	[STMT_COMMENT_CURSOR] = "SELECT created FROM comments WHERE id = ?1",
 	[STMT_COMMENT_BY_AUTHOR] =
-	    "SELECT " COMMENT_COLS ", 0, p.title, c.name "
+	    "SELECT " COMMENT_COLS ", 0, cm.held, p.title, c.name "
 	    "FROM comments cm "
 	    "JOIN users u ON u.id = cm.author_id "
 	    "JOIN posts p ON p.id = cm.post_id "
 	    "JOIN communities c ON c.id = p.community_id "
 	    "WHERE cm.author_id = ?1 AND (cm.created, cm.id) < (?2, ?3) "
+	    "AND cm.removed = 0 AND cm.deleted = 0 AND cm.held = 0 "
 	    "ORDER BY cm.created DESC, cm.id DESC LIMIT ?4",
 	[STMT_COMMENT_EDIT] =
 	    "UPDATE comments SET body = ?2, body_html = ?3, edited = ?4 "
@@ -242,6 +271,139 @@ static const char *const sql_text[STMT__COUNT] = {
 	    "ON CONFLICT(slug) DO UPDATE SET title = excluded.title, "
 	    "body = excluded.body, body_html = excluded.body_html, "
 	    "editor_id = excluded.editor_id, updated = excluded.updated",
+
+	/* moderation */
+	[STMT_COMMUNITY_BY_ID] =
+	    "SELECT " COMMUNITY_COLS " FROM communities c WHERE c.id = ?1",
+	[STMT_COMMUNITY_EDIT] =
+	    "UPDATE communities SET title = coalesce(?2, title), "
+	    "description = ?3, description_html = ?4, rules = ?5, "
+	    "rules_html = ?6 WHERE id = ?1",
+	[STMT_IS_MODERATOR] =
+	    "SELECT 1 FROM moderators WHERE community_id = ?1 AND user_id = ?2",
+	[STMT_MODERATOR_REMOVE] =
+	    "DELETE FROM moderators WHERE community_id = ?1 AND user_id = ?2",
+	/* stickied = 1 selects the partial index posts_sticky. */
+	[STMT_POST_STICKIED] =
+	    POST_SELECT "WHERE p.community_id = ?2 AND p.stickied = 1 "
+	    "AND p.removed = 0 AND p.deleted = 0 AND p.held = 0 "
+	    "ORDER BY p.created DESC, p.id DESC LIMIT 2",
+	[STMT_POST_STICKY_COUNT] =
+	    "SELECT count(*) FROM posts "
+	    "WHERE community_id = (SELECT community_id FROM posts "
+	    "WHERE id = ?1) AND stickied = 1 AND id <> ?1 "
+	    "AND removed = 0 AND deleted = 0 AND held = 0",
+	[STMT_POST_SET_STICKIED] =
+	    "UPDATE posts SET stickied = ?2 WHERE id = ?1",
+	[STMT_POST_SET_REMOVED] =
+	    "UPDATE posts SET removed = ?2, removed_reason = ?3 WHERE id = ?1",
+	[STMT_POST_SET_LOCKED] = "UPDATE posts SET locked = ?2 WHERE id = ?1",
+	[STMT_POST_SET_HELD] = "UPDATE posts SET held = ?2 WHERE id = ?1",
+	[STMT_POST_HELD] =
+	    POST_SELECT "WHERE p.community_id = ?2 AND p.held = 1 "
+	    "AND p.removed = 0 AND p.deleted = 0 ORDER BY p.id LIMIT ?3",
+	[STMT_COMMENT_SET_REMOVED] =
+	    "UPDATE comments SET removed = ?2, removed_reason = ?3 "
+	    "WHERE id = ?1",
+	[STMT_COMMENT_SET_HELD] = "UPDATE comments SET held = ?2 WHERE id = ?1",
+	/* Walks the few held comments in id order (partial index
+	 * comments_held) and keeps those of the community; CROSS JOIN
+	 * makes SQLite keep comments as the outer loop instead of walking
+	 * the community's posts and sorting. */
+	[STMT_COMMENT_HELD] =
+	    "SELECT " COMMENT_COLS ", 0, cm.held, p.title, c.name "
+	    "FROM comments cm "
+	    "CROSS JOIN posts p ON p.id = cm.post_id "
+	    "JOIN users u ON u.id = cm.author_id "
+	    "JOIN communities c ON c.id = p.community_id "
+	    "WHERE cm.held = 1 AND cm.removed = 0 AND cm.deleted = 0 "
+	    "AND p.community_id = ?1 ORDER BY cm.id LIMIT ?2",
+	/* IS compares NULL (site-wide) too; PostgreSQL: IS NOT DISTINCT
+	 * FROM. user_id leads the index, so both stay index lookups. */
+	[STMT_BAN_DELETE] =
+	    "DELETE FROM bans WHERE user_id = ?1 AND community_id IS ?2",
+	[STMT_BAN_INSERT] =
+	    "INSERT INTO bans(community_id, user_id, mod_id, reason, created, "
+	    "expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[STMT_BAN_ACTIVE] =
+	    "SELECT coalesce(community_id, 0), reason, expires FROM bans "
+	    "WHERE user_id = ?1 AND community_id IS ?2 "
+	    "AND (expires = 0 OR expires > ?3) LIMIT 1",
+	[STMT_REPORT_INSERT] =
+	    "INSERT INTO reports(kind, target_id, community_id, reporter_id, "
+	    "reason, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[STMT_REPORT_QUEUE] =
+	    "SELECT id, kind, target_id, reason, created FROM reports "
+	    "WHERE community_id = ?1 AND resolved = 0 ORDER BY id LIMIT ?2",
+	[STMT_REPORT_RESOLVE] =
+	    "UPDATE reports SET resolved = 1, resolver_id = ?3, "
+	    "resolved_at = ?4 "
+	    "WHERE kind = ?1 AND target_id = ?2 AND resolved = 0",
+	[STMT_MODLOG_INSERT] =
+	    "INSERT INTO mod_actions(community_id, mod_id, action, kind, "
+	    "target_id, target_user_id, reason, created, expires) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[STMT_MODLOG_LIST] = MODLOG_LIST(""),
+	[STMT_MODLOG_LIST_C] = MODLOG_LIST("m.community_id = ?5 AND "),
+	[STMT_MODLOG_LIST_MOD] = MODLOG_LIST("m.mod_id = ?3 AND "),
+
+	/* users protecting themselves */
+	[STMT_BLOCK_INSERT] =
+	    "INSERT INTO blocks(user_id, blocked_id, created) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+	[STMT_BLOCK_DELETE] =
+	    "DELETE FROM blocks WHERE user_id = ?1 AND blocked_id = ?2",
+	[STMT_BLOCKED_IDS] =
+	    "SELECT blocked_id FROM blocks WHERE user_id = ?1 "
+	    "ORDER BY blocked_id",
+	[STMT_IS_BLOCKED] =
+	    "SELECT 1 FROM blocks WHERE user_id = ?1 AND blocked_id = ?2",
+	[STMT_NOTIFY_INSERT] =
+	    "INSERT INTO notifications(user_id, text, link, created) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[STMT_NOTIFICATIONS] =
+	    "SELECT id, text, link, created, seen FROM notifications "
+	    "WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
+	[STMT_NOTIFICATIONS_SEEN] =
+	    "UPDATE notifications SET seen = 1 WHERE user_id = ?1 AND seen = 0",
+	[STMT_NOTIFICATIONS_UNSEEN] =
+	    "SELECT count(*) FROM notifications WHERE user_id = ?1 AND seen = 0",
+	[STMT_SESSION_END_OTHERS] =
+	    "DELETE FROM sessions WHERE user_id = ?1 AND key <> ?2",
+	[STMT_USER_DELETE] =
+	    "UPDATE users SET deleted = 1, pass = '', email = NULL "
+	    "WHERE id = ?1",
+	[STMT_POST_ERASE_AUTHOR] =
+	    "UPDATE posts SET deleted = 1, title = '[deleted]', body = NULL, "
+	    "body_html = NULL, url = NULL WHERE author_id = ?1",
+	[STMT_COMMENT_ERASE_AUTHOR] =
+	    "UPDATE comments SET deleted = 1, body = NULL, body_html = NULL "
+	    "WHERE author_id = ?1",
+	/* votes is WITHOUT ROWID: votes_user carries the key (kind,
+	 * target_id) after created, so this order is an index walk. */
+	[STMT_VOTES_BY_USER] =
+	    "SELECT kind, target_id, dir, created FROM votes "
+	    "WHERE user_id = ?1 AND created < ?2 "
+	    "ORDER BY created DESC, kind DESC, target_id DESC LIMIT ?3",
+	/* Without statistics SQLite would rather walk all of the user's
+	 * votes by primary key than the one second of votes_user. */
+	[STMT_VOTES_BY_USER_AT] =
+	    "SELECT kind, target_id, dir, created FROM votes "
+	    "INDEXED BY votes_user WHERE user_id = ?1 AND created = ?2 "
+	    "ORDER BY created DESC, kind DESC, target_id DESC",
+
+	/* abuse limits */
+	[STMT_POST_COUNT_SINCE] =
+	    "SELECT count(*) FROM posts WHERE author_id = ?1 AND created >= ?2",
+	[STMT_COMMENT_COUNT_SINCE] =
+	    "SELECT count(*) FROM comments "
+	    "WHERE author_id = ?1 AND created >= ?2",
+	[STMT_VOTE_COUNT_SINCE] =
+	    "SELECT count(*) FROM votes WHERE user_id = ?1 AND created >= ?2",
+	[STMT_RATE_HIT] = "INSERT INTO rate_events(key, at) VALUES (?1, ?2)",
+	[STMT_RATE_COUNT] =
+	    "SELECT count(*) FROM rate_events WHERE key = ?1 AND at >= ?2",
+	[STMT_RATE_PURGE] = "DELETE FROM rate_events WHERE at < ?1",
 };
 
 /* ---- errors ---------------------------------------------------------- */

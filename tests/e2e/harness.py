@@ -9,7 +9,8 @@ Environment:
   PARLEY_BIN                   server binary (default: <repo>/build/parley)
   PARLEY_TEST_DB_URL_TEMPLATE  database URL template; "{tmpdir}" is the
                                class's temporary directory and "{name}" a
-                               unique name (default: sqlite:{tmpdir}/parley.db)
+                               unique name (default: sqlite:{tmpdir}/parley.db);
+                               a postgres:// one gets a database per class
   PARLEY_E2E_VERBOSE           if set, always print the server's stderr
 """
 
@@ -29,6 +30,8 @@ import threading
 import time
 import unittest
 import urllib.parse
+
+import pgcluster
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -66,9 +69,19 @@ def free_port():
     return port
 
 
+def is_postgres(url):
+    return url.startswith(("postgres://", "postgresql://"))
+
+
 def db_url_for(tmpdir):
+    """A new database for one server (one test class): a file in tmpdir, or
+    on PostgreSQL a database of its own (CREATE DATABASE), so that classes
+    stay independent."""
     name = "parley_e2e_%s_%d" % (_run_tag, next(_counter))
-    return DB_URL_TEMPLATE.format(tmpdir=tmpdir, name=name)
+    url = DB_URL_TEMPLATE.format(tmpdir=tmpdir, name=name)
+    if is_postgres(url):
+        pgcluster.create_database(url)
+    return url
 
 
 def clean_env(extra=None):
@@ -185,6 +198,15 @@ class Server:
         if r.returncode != 0:
             raise AssertionError("admin add-user %s failed (exit %d): %s %s"
                                  % (name, r.returncode, r.stdout.decode("utf-8", "replace"),
+                                    r.stderr.decode("utf-8", "replace")))
+        return r
+
+    def set_limit(self, key, value):
+        """`parley admin set-limit KEY VALUE --db URL` (a site limit)."""
+        r = self.cli("admin", "set-limit", key, str(value), "--db", self.db_url)
+        if r.returncode != 0:
+            raise AssertionError("admin set-limit %s %s failed (exit %d): %s"
+                                 % (key, value, r.returncode,
                                     r.stderr.decode("utf-8", "replace")))
         return r
 
@@ -659,6 +681,10 @@ class ParleyTestCase(unittest.TestCase):
     """One server per test class.  Subclasses may set `server_env`."""
 
     server_env = {}
+    # Site limits set before the tests.  Every test talks from 127.0.0.1,
+    # so the per-address limits on registrations and failed logins are
+    # raised by default; the tests of those limits set their own.
+    site_limits = {"limit_registrations": 100000, "limit_logins": 100000}
     server = None
     _had_failure = False
 
@@ -674,6 +700,8 @@ class ParleyTestCase(unittest.TestCase):
             cls.server.cleanup()
             raise
         try:
+            for key, value in cls.site_limits.items():
+                cls.server.set_limit(key, value)
             cls.setUpServer()
         except Exception:
             sys.stderr.write("\n---- parley stderr (%s) ----\n%s\n----\n"

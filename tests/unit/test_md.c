@@ -419,6 +419,7 @@ run_spec(const char *path, int *failed)
 				state = INPUT;
 				start_line = lineno;
 				in.len = want.len = 0;
+				in.p[0] = want.p[0] = '\0';
 			}
 			break;
 		case INPUT:
@@ -773,8 +774,8 @@ test_checker(void **state)
 		"<a href=\"JaVaScRiPt:x\" rel=\"nofollow ugc noopener\">x</a>",
 		"<a href=\"//evil\" rel=\"nofollow ugc noopener\">x</a>",
 		"<a href=\"http://x\">x</a>",
-		"<a href=\"http://x\" rel=\"nofollow ugc noopener\"><a href=\"http://y\" "
-		    "rel=\"nofollow ugc noopener\">y</a></a>",
+		("<a href=\"http://x\" rel=\"nofollow ugc noopener\"><a href=\"http://y\" "
+		    "rel=\"nofollow ugc noopener\">y</a></a>"),
 		"<p>a > b</p>",
 		"<p>a & b</p>",
 		"<code class=\"x\">y</code>",

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * test_store.c: unit tests of the store's domain layer (src/store/store.c)
- * over the SQLite backend. Every test opens a fresh database file in its
- * own temporary directory (one level below it, so store_open has to create
- * the parent) and migrates it.
+ * over both backends. On SQLite every test opens a fresh database file in
+ * its own temporary directory (one level below it, so store_open has to
+ * create the parent) and migrates it. The same tests then run on
+ * PostgreSQL when PARLEY_TEST_PG_URL names a database (make test starts a
+ * throw-away cluster for it): each test empties it (drops and recreates
+ * the public schema) and migrates it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,11 +25,26 @@
 #define T0 1700000000
 
 struct fixture {
-	char dir[64];            /* mkdtemp directory */
+	char dir[64];            /* mkdtemp directory; SQLite only */
 	char path[128];          /* database file, in dir/sub/ */
 	struct store *s;
 	struct arena *a;
 };
+
+/* The PostgreSQL database of the second run; NULL during the first. */
+static const char *pg_url;
+
+static int
+setup_pg(struct fixture *f)
+{
+	f->s = store_open(pg_url);
+	if (f->s == NULL || f->s->be->script(f->s->conn,
+	    "DROP SCHEMA public CASCADE; CREATE SCHEMA public") != STORE_OK ||
+	    store_migrate(f->s) != STORE_OK)
+		return -1;
+	f->a = arena_new(1 << 16);
+	return 0;
+}
 
 static int
 setup(void **state)
@@ -36,6 +54,9 @@ setup(void **state)
 
 	if (f == NULL)
 		return -1;
+	*state = f;
+	if (pg_url != NULL)
+		return setup_pg(f);
 	strcpy(f->dir, "/tmp/parley-store-XXXXXX");
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
@@ -45,7 +66,6 @@ setup(void **state)
 	if (f->s == NULL || store_migrate(f->s) != STORE_OK)
 		return -1;
 	f->a = arena_new(1 << 16);
-	*state = f;
 	return 0;
 }
 
@@ -57,6 +77,10 @@ teardown(void **state)
 
 	store_close(f->s);
 	arena_free(f->a);
+	if (pg_url != NULL) {
+		free(f);
+		return 0;
+	}
 	unlink(f->path);
 	snprintf(p, sizeof(p), "%s-wal", f->path);
 	unlink(p);
@@ -159,7 +183,7 @@ test_migrate_twice(void **state)
 	assert_int_equal(store_migrate(f->s), STORE_OK);
 	assert_int_equal(f->s->be->exec(f->s->conn, STMT_SCHEMA_VERSION, NULL,
 	    0, version_cb, &v), STORE_OK);
-	assert_int_equal(v, 1);
+	assert_int_equal(v, 2);
 	mk_user(f->s, "still_works");
 }
 
@@ -169,7 +193,7 @@ test_open_bad_urls(void **state)
 	(void)state;
 	log_set_level(LOG_ERR + 1);
 	assert_null(store_open("mysql://localhost/x"));
-	assert_null(store_open("postgres://u:secret@localhost/parley"));
+	assert_null(store_open("postgres://u:secret@127.0.0.1:1/parley"));
 	assert_null(store_open("sqlite:"));
 	assert_null(store_open("no-scheme"));
 	assert_null(store_open(NULL));
@@ -232,6 +256,16 @@ test_settings(void **state)
 	assert_int_equal(store_setting_get(f->s, f->a, "site_name", &v),
 	    STORE_OK);
 	assert_string_equal(v, "Other");
+	/* add keeps a value that is there, sets one that is not */
+	assert_int_equal(store_setting_add(f->s, "site_name", "Third"),
+	    STORE_OK);
+	assert_int_equal(store_setting_get(f->s, f->a, "site_name", &v),
+	    STORE_OK);
+	assert_string_equal(v, "Other");
+	assert_int_equal(store_setting_add(f->s, "secret", "s1"), STORE_OK);
+	assert_int_equal(store_setting_get(f->s, f->a, "secret", &v),
+	    STORE_OK);
+	assert_string_equal(v, "s1");
 }
 
 static void
@@ -1043,6 +1077,15 @@ main(void)
 		T(test_pages),
 	};
 
+	int rc;
+
 	log_set_level(LOG_WARN);
-	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	rc = cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	pg_url = getenv("PARLEY_TEST_PG_URL");
+	if (pg_url == NULL || *pg_url == '\0') {
+		printf("store: the PostgreSQL run is skipped: PARLEY_TEST_PG_URL "
+		    "is not set (make test sets it)\n");
+		return rc;
+	}
+	return rc | cmocka_run_group_tests_name("store_pg", tests, NULL, NULL);
 }

@@ -1,0 +1,1075 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""bench.py: Parley's benchmark, the one behind `make bench`,
+`make bench-scale` and `make bench-instructions`. Standard library only.
+
+    python3 bench/bench.py run            # the full table (make bench)
+    python3 bench/bench.py scale          # 10,000 vs 1,000,000 posts
+    python3 bench/bench.py instructions   # callgrind instructions per request
+
+`run` builds nothing itself (the Makefile builds bench/build/parley first).
+It takes a demo database of BENCH_POSTS posts from bench/data (generating
+and caching it on first use), copies it, starts `parley serve` on a free
+loopback port and, for every page, saves the exact body Parley answered and
+serves that file from nginx on another port. Then it measures Parley and
+nginx with the same wrk settings, interleaved A B A B, followed by votes
+and comments from many signed-in users at once, and writes the table to
+bench/results/latest.md. docs/decisions/004-benchmark.md explains why.
+
+Settings (environment):
+  BENCH_POSTS        posts in the demo database (1000000; instructions: 10000)
+  BENCH_SEED         demo seed (1)
+  BENCH_BIG_THREAD   comments of the extra large thread (3000)
+  BENCH_SECONDS      seconds of each wrk run (5)
+  BENCH_CONNS        wrk connections (32)
+  BENCH_WRK_THREADS  wrk threads (2)
+  BENCH_ROUNDS       A B rounds per page (2)
+  BENCH_WARMUP       seconds of warm-up per page and server (1)
+  BENCH_WRITERS      signed-in users of the write load, at most 64 (64)
+  BENCH_SERVER_THREADS  parley serve --threads (unset: Parley's default)
+  BENCH_PAGES        comma-separated labels to measure (all)
+  BENCH_INSTR_N      requests per page kind under callgrind (10)
+  BENCH_SCALE_SIZES  sizes compared by `scale` (10000,1000000)
+  BENCH_OUT          where `run` writes its table (bench/results/latest.md)
+  PARLEY_BIN         the server binary (bench/build/parley)
+"""
+
+import datetime
+import hashlib
+import html
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DATA = os.path.join(HERE, "data")
+BIN = os.path.abspath(os.environ.get("PARLEY_BIN") or
+                      os.path.join(HERE, "build", "parley"))
+
+PASSWORD = "bench-password-1"     # of the bench users added to the cache
+READER = "bench_reader"           # the signed-in reader: an ordinary user
+WRITER = "bench_w%02d"            # writers: admins, exempt from rate limits
+MAX_WRITERS = 64
+COMMUNITY = "programming"         # the community page measured
+PROFILE = "alice"                 # the profile measured (a demo user)
+PAGE_DEPTH = 40                   # "new" is measured on this page
+SQLITE_CACHE_MIB = 32             # PRAGMA cache_size of store_sqlite.c
+
+
+def env_int(name, default):
+    v = os.environ.get(name)
+    return int(v) if v not in (None, "") else default
+
+
+def log(msg):
+    sys.stderr.write("bench: %s\n" % msg)
+    sys.stderr.flush()
+
+
+def die(msg):
+    log("error: " + msg)
+    sys.exit(1)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port, proc, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            die("%s exited with %s during start-up" % (what, proc.returncode))
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    die("%s did not listen on port %d within %d s" % (what, port, timeout))
+
+
+def sha256_files(paths):
+    h = hashlib.sha256()
+    for p in paths:
+        with open(os.path.join(REPO, p), "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()[:12]
+
+
+DEMO_SOURCES = ["src/app/app_demo.c", "src/store/store_schema.c"]
+
+
+def git(*args):
+    try:
+        return subprocess.run(["git", "-C", REPO] + list(args), stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True).stdout.strip()
+    except OSError:
+        return ""
+
+
+def commit_label():
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "src")
+    return head + (" + uncommitted changes in src/" if dirty else "")
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as f:
+            mem = int(f.readline().split()[1]) // 1024
+    except OSError:
+        mem = 0
+    return "%s, %d cores, %d MiB, Linux %s" % (model, os.cpu_count() or 0, mem,
+                                               platform.release())
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
+# --------------------------------------------------------------------------
+# The cached demo database
+
+def cache_paths(posts, seed, big):
+    base = os.path.join(DATA, "demo-%d-s%d-t%d" % (posts, seed, big))
+    return base + ".db", base + ".json"
+
+
+def remove_db(path):
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(path + suffix)
+        except FileNotFoundError:
+            pass
+
+
+def parley(*args, stdin_text=None, check=True, capture=True):
+    r = subprocess.run([BIN] + list(args), input=(stdin_text or "").encode(),
+                       stdout=subprocess.PIPE if capture else None,
+                       stderr=subprocess.PIPE if capture else None)
+    if check and r.returncode != 0:
+        die("parley %s failed (exit %d): %s" % (" ".join(args[:2]), r.returncode,
+            (r.stderr or b"").decode("utf-8", "replace")[-2000:]))
+    return r
+
+
+def find_thread(db, want):
+    """The post whose comment count is nearest want: (id, community, count)."""
+    row = db.execute(
+        "SELECT p.id, c.name, p.comment_count FROM posts p "
+        "JOIN communities c ON c.id = p.community_id "
+        "ORDER BY abs(p.comment_count - ?), p.id DESC LIMIT 1", (want,)).fetchone()
+    return {"id": row[0], "community": row[1], "comments": row[2]}
+
+
+def cached_db(posts, seed, big):
+    """Returns (path, meta) of the demo database, generating it if needed."""
+    path, meta_path = cache_paths(posts, seed, big)
+    src_hash = sha256_files(DEMO_SOURCES)
+    if os.path.exists(path) and os.path.exists(meta_path):
+        with open(meta_path) as f:
+            meta = json.load(f)
+        if meta.get("demo_src") != src_hash:
+            log("note: %s was made by another version of the demo or schema "
+                "(delete it to regenerate)" % os.path.basename(path))
+        return path, meta
+    os.makedirs(DATA, exist_ok=True)
+    tmp = path + ".tmp"
+    remove_db(tmp)
+    log("generating %s (parley demo --posts %d --seed %d --big-thread %d); "
+        "this is cached for later runs" % (os.path.basename(path), posts, seed, big))
+    t0 = time.monotonic()
+    r = subprocess.run([BIN, "demo", "--db", "sqlite:" + tmp, "--posts", str(posts),
+                        "--seed", str(seed), "--big-thread", str(big)],
+                       stdout=subprocess.PIPE, text=True)
+    gen_seconds = time.monotonic() - t0
+    if r.returncode != 0:
+        die("parley demo failed (exit %d)" % r.returncode)
+    summary = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+    log("demo done in %.0f s: %s" % (gen_seconds, summary))
+    t1 = time.monotonic()
+    parley("admin", "--db", "sqlite:" + tmp, "add-user", READER, stdin_text=PASSWORD + "\n")
+    for i in range(MAX_WRITERS):
+        parley("admin", "--db", "sqlite:" + tmp, "add-user", WRITER % i, "--admin",
+               stdin_text=PASSWORD + "\n")
+    users_seconds = time.monotonic() - t1
+    db = sqlite3.connect(tmp)
+    try:
+        meta = {
+            "posts": posts, "seed": seed, "big_thread": big,
+            "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                timespec="seconds"),
+            "gen_seconds": round(gen_seconds, 1),
+            "users_seconds": round(users_seconds, 1),
+            "demo_summary": summary,
+            "commit": commit_label(),
+            "demo_src": src_hash,
+            "thread_300": find_thread(db, 300),
+            "thread_big": find_thread(db, big),
+            "count_posts": db.execute("SELECT count(*) FROM posts").fetchone()[0],
+            "count_comments": db.execute("SELECT count(*) FROM comments").fetchone()[0],
+            "count_votes": db.execute("SELECT count(*) FROM votes").fetchone()[0],
+            "count_users": db.execute("SELECT count(*) FROM users").fetchone()[0],
+        }
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+    remove_db(path)
+    os.rename(tmp, path)
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(tmp + suffix):
+            os.unlink(tmp + suffix)
+    meta["db_bytes"] = os.path.getsize(path)
+    with open(meta_path, "w") as f:
+        json.dump(meta, f, indent=1)
+    return path, meta
+
+
+def work_copy(path, tag):
+    """A fresh copy of the cached database to run on; writes land here."""
+    run_dir = os.path.join(DATA, "run")
+    os.makedirs(run_dir, exist_ok=True)
+    dst = os.path.join(run_dir, "work-%s.db" % tag)
+    remove_db(dst)
+    subprocess.run(["cp", "--reflink=auto", path, dst], check=True)
+    return dst
+
+
+# --------------------------------------------------------------------------
+# Servers
+
+class Server:
+    """One parley serve (optionally under a wrapper such as valgrind)."""
+
+    def __init__(self, db, threads=None, wrapper=None, start_timeout=60):
+        self.db = db
+        self.port = free_port()
+        self.logdir = tempfile.mkdtemp(prefix="parley-bench-srv-")
+        cmd = list(wrapper or []) + [BIN, "serve", "--listen", "127.0.0.1:%d" % self.port,
+                                     "--db", "sqlite:" + db]
+        if threads:
+            cmd += ["--threads", str(threads)]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+        self.log_path = os.path.join(self.logdir, "serve.log")
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log,
+                                     stderr=subprocess.STDOUT, env=env)
+        wait_port(self.port, self.proc, start_timeout, "parley serve")
+        self.peak = {"VmHWM": 0, "RssAnon": 0, "RssFile": 0, "VmRSS": 0}
+        self._stop_sampler = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def status(self):
+        out = {}
+        try:
+            with open("/proc/%d/status" % self.proc.pid) as f:
+                for line in f:
+                    k, _, v = line.partition(":")
+                    if k in self.peak:
+                        out[k] = int(v.split()[0])  # kB
+        except OSError:
+            pass
+        return out
+
+    def _sample(self):
+        while not self._stop_sampler.wait(0.25):
+            for k, v in self.status().items():
+                self.peak[k] = max(self.peak[k], v)
+
+    def cpu_seconds(self):
+        try:
+            with open("/proc/%d/stat" % self.proc.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    def threads(self):
+        try:
+            return len(os.listdir("/proc/%d/task" % self.proc.pid))
+        except OSError:
+            return 0
+
+    def stop(self, timeout=30):
+        self._stop_sampler.set()
+        for k, v in self.status().items():
+            self.peak[k] = max(self.peak[k], v)
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            rc = None
+        self._log.close()
+        return rc
+
+    def log_tail(self, n=3000):
+        with open(self.log_path, "rb") as f:
+            return f.read()[-n:].decode("utf-8", "replace")
+
+
+class Nginx:
+    """nginx in the foreground on a free port, serving files from www/."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="parley-bench-nginx-")
+        os.chmod(self.dir, 0o755)   # workers may run as nobody
+        self.www = os.path.join(self.dir, "www")
+        os.makedirs(self.www)
+        os.chmod(self.www, 0o755)
+        os.makedirs(os.path.join(self.dir, "tmp"))
+        self.port = free_port()
+        self.proc = None
+
+    def add(self, name, body):
+        p = os.path.join(self.www, name)
+        with open(p, "wb") as f:
+            f.write(body)
+        os.chmod(p, 0o644)
+
+    def start(self):
+        with open(os.path.join(HERE, "nginx.conf.in")) as f:
+            conf = f.read().replace("@DIR@", self.dir).replace("@PORT@", str(self.port))
+        conf_path = os.path.join(self.dir, "nginx.conf")
+        with open(conf_path, "w") as f:
+            f.write(conf)
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.proc = subprocess.Popen([nginx, "-p", self.dir, "-c", conf_path,
+                                      "-e", os.path.join(self.dir, "error.log")],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        wait_port(self.port, self.proc, 10, "nginx")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------
+# HTTP client for set-up (not for measuring)
+
+class Client:
+    def __init__(self, port):
+        self.port = port
+        self.cookies = {}
+        self.conn = None
+
+    def request(self, method, path, body=None, ctype=None):
+        hdrs = {"Host": "127.0.0.1:%d" % self.port, "User-Agent": "parley-bench/1"}
+        if self.cookies:
+            hdrs["Cookie"] = self.cookie_header()
+        if body is not None:
+            hdrs["Content-Type"] = ctype or "application/x-www-form-urlencoded"
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+            try:
+                self.conn.request(method, path, body=body, headers=hdrs)
+                r = self.conn.getresponse()
+                data = r.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                value = rest.split(";", 1)[0]
+                if "max-age=0" in v.lower() or value == "":
+                    self.cookies.pop(name.strip(), None)
+                else:
+                    self.cookies[name.strip()] = value
+        if r.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+            self.conn = None
+        return r.status, r.getheaders(), data
+
+    def cookie_header(self):
+        return "; ".join("%s=%s" % kv for kv in self.cookies.items())
+
+    def get(self, path, want=200):
+        status, _, body = self.request("GET", path)
+        if want is not None and status != want:
+            die("GET %s answered %d, not %d: %r" % (path, status, want, body[:300]))
+        return body
+
+    def get_json(self, path):
+        return json.loads(self.get(path).decode("utf-8"))
+
+    def login(self, name, password):
+        page = self.get("/login").decode("utf-8")
+        csrf = find_csrf(page)
+        if csrf is None:
+            die("no csrf field on /login")
+        body = urllib.parse.urlencode({"username": name, "password": password,
+                                       "csrf": csrf})
+        status, _, data = self.request("POST", "/login", body)
+        if status != 303:
+            die("login as %s answered %d: %r" % (name, status, data[:300]))
+        # Keep only the session: the anonymous token is not needed any more.
+        self.csrf = None
+        for path in ("/", "/submit"):
+            self.csrf = find_csrf(self.get(path).decode("utf-8"))
+            if self.csrf:
+                break
+        if not self.csrf:
+            die("signed in as %s but found no csrf field" % name)
+        return self
+
+
+def find_csrf(page):
+    for tag in re.findall(r"<input\b[^>]*>", page):
+        if re.search(r"""\bname=["']?csrf\b""", tag):
+            m = re.search(r"""\bvalue=["']([^"']*)""", tag)
+            if m:
+                return html.unescape(m.group(1))
+    return None
+
+
+# --------------------------------------------------------------------------
+# Pages
+
+def page_paths(port, meta):
+    """The GET pages: list of (label, path, signed_in)."""
+    c = Client(port)
+    after = None
+    path = "/.json?sort=new"
+    for _ in range(PAGE_DEPTH - 1):
+        doc = c.get_json(path)
+        after = doc.get("after")
+        if not after:
+            die("the new listing ends before page %d" % PAGE_DEPTH)
+        path = "/.json?sort=new&after=%s" % after
+    t3 = meta["thread_300"]
+    tb = meta["thread_big"]
+    html_pages = [
+        ("front", "/"),
+        ("community", "/s/%s" % COMMUNITY),
+        ("new p%d" % PAGE_DEPTH, "/?sort=new&after=%s" % after),
+        ("thread %d" % t3["comments"], "/s/%s/p/%d" % (t3["community"], t3["id"])),
+        ("thread %d" % tb["comments"], "/s/%s/p/%d" % (tb["community"], tb["id"])),
+        ("profile", "/u/%s" % PROFILE),
+    ]
+    out = []
+    for label, p in html_pages:
+        out.append((label, p, False))
+    for label, p in html_pages:
+        out.append((label + " (in)", p, True))
+    for label, p in html_pages:
+        u = urllib.parse.urlsplit(p)
+        jp = ("/.json" if u.path == "/" else u.path + ".json") + \
+            ("?" + u.query if u.query else "")
+        out.append((label + " .json", jp, False))
+    only = [s.strip() for s in os.environ.get("BENCH_PAGES", "").split(",") if s.strip()]
+    if only:
+        out = [o for o in out if o[0] in only]
+    return out
+
+
+def slug(label):
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+
+
+# --------------------------------------------------------------------------
+# wrk
+
+def wrk(url, seconds, conns, threads, cookie=None, script=None, script_args=None):
+    cmd = ["wrk", "-t", str(threads), "-c", str(conns), "-d", "%ds" % seconds,
+           "--timeout", "10s", "-s", script or os.path.join(HERE, "report.lua")]
+    if cookie:
+        cmd += ["-H", "Cookie: " + cookie]
+    cmd.append(url)
+    if script_args:
+        cmd += ["--"] + list(script_args)
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in r.stdout.splitlines():
+        if line.startswith("BENCH "):
+            res = json.loads(line[6:])
+            res["rps"] = res["requests"] / (res["duration_us"] / 1e6)
+            res["errors"] = sum(res[k] for k in ("connect", "read", "write", "status",
+                                                 "timeout"))
+            return res
+    die("wrk printed no result: %s %s" % (r.stdout[-1000:], r.stderr[-1000:]))
+
+
+def measure(server, url, cookie, cfg):
+    """One wrk run with the server's CPU use over it."""
+    cpu0, t0 = (server.cpu_seconds(), time.monotonic()) if server else (0, 0)
+    res = wrk(url, cfg["seconds"], cfg["conns"], cfg["wrk_threads"], cookie)
+    if server:
+        res["cpu"] = (server.cpu_seconds() - cpu0) / (time.monotonic() - t0)
+    return res
+
+
+def combine(runs):
+    req = sum(r["requests"] for r in runs)
+    dur = sum(r["duration_us"] for r in runs) / 1e6
+    out = {
+        "rps": req / dur,
+        "rps_runs": [r["rps"] for r in runs],
+        "p50_us": statistics.median(r["p50_us"] for r in runs),
+        "p99_us": statistics.median(r["p99_us"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+        "requests": req,
+    }
+    if all("cpu" in r for r in runs):
+        out["cpu"] = statistics.mean(r["cpu"] for r in runs)
+    return out
+
+
+def config():
+    return {
+        "posts": env_int("BENCH_POSTS", 1000000),
+        "seed": env_int("BENCH_SEED", 1),
+        "big": env_int("BENCH_BIG_THREAD", 3000),
+        "seconds": env_int("BENCH_SECONDS", 5),
+        "conns": env_int("BENCH_CONNS", 32),
+        "wrk_threads": env_int("BENCH_WRK_THREADS", 2),
+        "rounds": env_int("BENCH_ROUNDS", 2),
+        "warmup": env_int("BENCH_WARMUP", 1),
+        "writers": min(env_int("BENCH_WRITERS", MAX_WRITERS), MAX_WRITERS),
+        "server_threads": env_int("BENCH_SERVER_THREADS", 0) or None,
+    }
+
+
+def fmt_int(n):
+    return "{:,}".format(int(round(n)))
+
+
+def fmt_ms(us):
+    return "%.2f ms" % (us / 1000.0) if us < 100000 else "%.0f ms" % (us / 1000.0)
+
+
+def fmt_mib(kb):
+    return "%.1f MiB" % (kb / 1024.0)
+
+
+# --------------------------------------------------------------------------
+# Writes
+
+def write_targets(c, tmp, cfg):
+    """Files of vote and comment targets on open (not archived) recent posts."""
+    posts = []
+    path = "/.json?sort=new"
+    while len(posts) < 100 and path:
+        doc = c.get_json(path)
+        for p in doc["posts"]:
+            if not (p.get("archived") or p.get("locked") or p.get("deleted")
+                    or p.get("removed")):
+                posts.append(p)
+        path = "/.json?sort=new&after=%s" % doc["after"] if doc.get("after") else None
+    if not posts:
+        die("no open posts to write to")
+    votes = [("post", p["id"]) for p in posts]
+    for p in posts[:30]:
+        t = c.get_json("/s/%s/p/%d.json" % (p["community"], p["id"]))
+        for cm in t["comments"]:
+            if not (cm.get("deleted") or cm.get("removed")):
+                votes.append(("comment", cm["id"]))
+    vote_file = os.path.join(tmp, "vote-targets.txt")
+    with open(vote_file, "w") as f:
+        for kind, i in votes[:600]:
+            f.write("%s\t%d\n" % (kind, i))
+    comment_file = os.path.join(tmp, "comment-targets.txt")
+    with open(comment_file, "w") as f:
+        for p in posts:
+            f.write("/s/%s/p/%d\n" % (p["community"], p["id"]))
+    return vote_file, comment_file, min(len(votes), 600), len(posts)
+
+
+def writer_sessions(port, tmp, n):
+    path = os.path.join(tmp, "sessions.txt")
+    lines = []
+    for i in range(n):
+        c = Client(port).login(WRITER % i, PASSWORD)
+        lines.append("%s\t%s" % (c.cookie_header(), c.csrf))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+def run_writes(server, tmp, cfg):
+    c = Client(server.port)
+    vote_file, comment_file, nvotes, nposts = write_targets(c, tmp, cfg)
+    sessions = writer_sessions(server.port, tmp, cfg["writers"])
+    url = "http://127.0.0.1:%d/" % server.port
+    script = os.path.join(HERE, "write.lua")
+    out = {}
+    for mode, targets, ntargets in (("vote", vote_file, nvotes),
+                                    ("comment", comment_file, nposts)):
+        log("writes: %s by %d users on %d targets for %d s"
+            % (mode, cfg["writers"], ntargets, cfg["seconds"]))
+        cpu0, t0 = server.cpu_seconds(), time.monotonic()
+        res = wrk(url, cfg["seconds"], cfg["conns"], cfg["wrk_threads"], script=script,
+                  script_args=[mode, sessions, targets, str(cfg["wrk_threads"])])
+        res["cpu"] = (server.cpu_seconds() - cpu0) / (time.monotonic() - t0)
+        res["acked_per_s"] = res["acked"] / (res["duration_us"] / 1e6)
+        res["targets"] = ntargets
+        res["errors_total"] = res["bad"] + res["connect"] + res["read"] + \
+            res["write"] + res["timeout"]
+        out[mode] = res
+    return out
+
+
+# --------------------------------------------------------------------------
+# run: the full table
+
+def cmd_run():
+    cfg = config()
+    if not os.access(BIN, os.X_OK):
+        die("%s is missing: run `make bench`, which builds it" % BIN)
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
+            die("%s is not installed: `make bench-deps` installs it" % tool)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load_before = loadavg()
+    db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"])
+    work = work_copy(db_path, str(cfg["posts"]))
+    tmp = tempfile.mkdtemp(prefix="parley-bench-")
+    server = Server(work, threads=cfg["server_threads"])
+    nginx = Nginx()
+    rows = []
+    try:
+        pages = page_paths(server.port, meta)
+        reader = Client(server.port).login(READER, PASSWORD)
+        anon = Client(server.port)
+        bodies = {}
+        for label, path, signed_in in pages:
+            c = reader if signed_in else anon
+            body = c.get(path)
+            name = slug(label) + (".json" if ".json" in label else ".html")
+            nginx.add(name, body)
+            bodies[label] = (name, len(body))
+        nginx.start()
+        for label, path, signed_in in pages:
+            cookie = reader.cookie_header() if signed_in else None
+            purl = "http://127.0.0.1:%d%s" % (server.port, path)
+            nurl = "http://127.0.0.1:%d/%s" % (nginx.port, bodies[label][0])
+            if cfg["warmup"]:
+                wrk(purl, cfg["warmup"], cfg["conns"], cfg["wrk_threads"], cookie)
+                wrk(nurl, cfg["warmup"], cfg["conns"], cfg["wrk_threads"])
+            pr, nr = [], []
+            for _ in range(cfg["rounds"]):
+                pr.append(measure(server, purl, cookie, cfg))
+                nr.append(measure(None, nurl, None, cfg))
+            p, n = combine(pr), combine(nr)
+            row = {"label": label, "path": path, "bytes": bodies[label][1],
+                   "parley": p, "nginx": n, "ratio": p["rps"] / n["rps"]}
+            rows.append(row)
+            log("%-22s parley %8s req/s  nginx %8s req/s  ratio %.2f  errors %d/%d"
+                % (label, fmt_int(p["rps"]), fmt_int(n["rps"]), row["ratio"],
+                   p["errors"], n["errors"]))
+        writes = run_writes(server, tmp, cfg)
+        peak = dict(server.peak)
+        nthreads = server.threads()
+    finally:
+        nginx.stop()
+        rc = server.stop()
+    if rc != 0:
+        log("parley serve exited with %s after SIGTERM:\n%s" % (rc, server.log_tail()))
+    db = sqlite3.connect(work)
+    try:
+        comments_after = db.execute("SELECT count(*) FROM comments").fetchone()[0]
+    finally:
+        db.close()
+    work_bytes = sum(os.path.getsize(work + s) for s in ("", "-wal")
+                     if os.path.exists(work + s))
+    shutil.rmtree(tmp, ignore_errors=True)
+    report = {
+        "cfg": cfg, "meta": meta, "rows": rows, "writes": writes, "peak": peak,
+        "server_threads": nthreads, "server_rc": rc, "started": started,
+        "load_before": load_before, "load_after": loadavg(),
+        "comments_delta": comments_after - meta["count_comments"],
+        "work_bytes": work_bytes,
+    }
+    text = render_run(report)
+    out = os.environ.get("BENCH_OUT") or os.path.join(HERE, "results", "latest.md")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as f:
+        f.write(text)
+    with open(os.path.splitext(out)[0] + ".json", "w") as f:
+        json.dump(report, f, indent=1, default=str)
+    print(text)
+    log("written to %s" % os.path.relpath(out, REPO))
+    return 0 if rc == 0 else 1
+
+
+def target_line(ok, text):
+    return "- [%s] %s" % ("x" if ok else " ", text)
+
+
+def render_run(r):
+    cfg, meta = r["cfg"], r["meta"]
+    L = []
+    L.append("# Parley benchmark")
+    L.append("")
+    L.append("- date: %s" % r["started"].strftime("%Y-%m-%d %H:%M UTC"))
+    L.append("- machine: %s" % machine())
+    L.append("- commit: %s" % commit_label())
+    L.append("- database: BENCH_POSTS=%d, seed %d: %s; plus one %d-comment thread; "
+             "%s bytes (%.2f GiB); generated in %.0f s (%s)"
+             % (cfg["posts"], cfg["seed"], meta.get("demo_summary", ""),
+                cfg["big"], fmt_int(meta["db_bytes"]), meta["db_bytes"] / 2**30,
+                meta["gen_seconds"], meta.get("generated", "")))
+    L.append("- wrk: -t%d -c%d -d%ds, %d rounds A B A B (Parley, nginx) after %d s "
+             "warm-up; nginx 1.x, worker_processes 2, same bytes from files"
+             % (cfg["wrk_threads"], cfg["conns"], cfg["seconds"], cfg["rounds"],
+                cfg["warmup"]))
+    L.append("- parley serve: %s threads in the process (%s)"
+             % (r["server_threads"], "--threads %d" % cfg["server_threads"]
+                if cfg["server_threads"] else "default --threads"))
+    L.append("- load average before / after: %s / %s (other work on the machine "
+             "makes figures noisy)" % (r["load_before"], r["load_after"]))
+    L.append("")
+    L.append("| page | bytes | Parley req/s | p50 | p99 | CPU | nginx req/s | ratio | errors |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for row in r["rows"]:
+        p, n = row["parley"], row["nginx"]
+        L.append("| %s | %s | %s | %s | %s | %s | %s | %.2f | %s |" % (
+            row["label"], fmt_int(row["bytes"]), fmt_int(p["rps"]), fmt_ms(p["p50_us"]),
+            fmt_ms(p["p99_us"]), "%.0f%%" % (100 * p.get("cpu", 0)), fmt_int(n["rps"]),
+            row["ratio"], "%d / %d" % (p["errors"], n["errors"])))
+    L.append("")
+    L.append("Ratio is Parley's req/s over nginx's for the same body. CPU is the "
+             "server's CPU time over wall time (200%% = both cores). Errors: "
+             "Parley / nginx (socket errors and non-2xx).")
+    L.append("")
+    L.append("| writes | users | targets | acknowledged/s | acknowledged | errors | p50 | p99 | CPU |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for mode, w in r["writes"].items():
+        L.append("| %ss | %d | %d | %s | %s | %d%s | %s | %s | %.0f%% |" % (
+            mode, cfg["writers"], w["targets"], fmt_int(w["acked_per_s"]),
+            fmt_int(w["acked"]), w["errors_total"],
+            (" (%s)" % w["codes"].strip()) if w["codes"].strip() else "",
+            fmt_ms(w["p50_us"]), fmt_ms(w["p99_us"]), 100 * w["cpu"]))
+    L.append("")
+    acked_c = r["writes"]["comment"]["acked"]
+    L.append("Acknowledged means a 303 answer. Comments in the database afterwards: "
+             "+%s for %s acknowledged (%s)." % (
+                 fmt_int(r["comments_delta"]), fmt_int(acked_c),
+                 "none lost" if r["comments_delta"] >= acked_c else "SOME LOST"))
+    L.append("")
+    pk = r["peak"]
+    conns = (r["server_threads"] or 0)
+    cache_kb = SQLITE_CACHE_MIB * 1024 * max(1, (cfg["server_threads"] or os.cpu_count()) + 1)
+    L.append("- server peak RSS (VmHWM): %s; peak anonymous %s, peak file-backed "
+             "(SQLite mmap of the database) %s; SQLite page cache allowed: %d "
+             "connections x %d MiB = %s" % (
+                 fmt_mib(pk["VmHWM"]), fmt_mib(pk["RssAnon"]), fmt_mib(pk["RssFile"]),
+                 cache_kb // (SQLITE_CACHE_MIB * 1024), SQLITE_CACHE_MIB,
+                 fmt_mib(cache_kb)))
+    L.append("- database: %s before the run, %s after it (with WAL)" % (
+        fmt_mib(meta["db_bytes"] / 1024), fmt_mib(r["work_bytes"] / 1024)))
+    if r["server_rc"] != 0:
+        L.append("- parley serve exited with %s after SIGTERM" % r["server_rc"])
+    L.append("")
+    L.append("## Targets (issue 6)")
+    L.append("")
+    by = {row["label"]: row for row in r["rows"]}
+
+    def ratio(label):
+        return by[label]["ratio"] if label in by else None
+
+    def check(labels, need, text):
+        vals = [ratio(x) for x in labels if ratio(x) is not None]
+        if not vals:
+            return
+        L.append(target_line(min(vals) >= need, "%s >= %.1f of nginx: %s" % (
+            text, need, ", ".join("%.2f" % v for v in vals))))
+
+    t3 = "thread %d" % meta["thread_300"]["comments"]
+    tb = "thread %d" % meta["thread_big"]["comments"]
+    check(["front", "community"], 0.6, "front and community, signed out")
+    check(["front (in)", "community (in)"], 0.5, "front and community, signed in")
+    check([t3], 0.5, "300-comment thread")
+    check([tb], 0.3, "3,000-comment thread")
+    wr = r["writes"]
+    min_w = min(w["acked_per_s"] for w in wr.values())
+    errs = sum(w["errors_total"] for w in wr.values())
+    L.append(target_line(min_w >= 5000 and errs == 0,
+                         ">= 5,000 acknowledged writes/s with zero errors: votes %s/s, "
+                         "comments %s/s, %d errors" % (
+                             fmt_int(wr["vote"]["acked_per_s"]),
+                             fmt_int(wr["comment"]["acked_per_s"]), errs)))
+    beyond = pk["RssAnon"] - cache_kb
+    L.append(target_line(beyond < 64 * 1024,
+                         "peak RSS < 64 MiB beyond SQLite's cache: anonymous peak %s "
+                         "minus %s of allowed cache = %s" % (
+                             fmt_mib(pk["RssAnon"]), fmt_mib(cache_kb), fmt_mib(beyond))))
+    L.append("- cost at 1,000,000 posts within 1.2x of 10,000: see `make bench-scale`")
+    L.append("")
+    return "\n".join(L) + "\n"
+
+
+# --------------------------------------------------------------------------
+# instructions: callgrind
+
+def callgrind_counts(db_path, meta, n, label_filter=None):
+    """Instructions per request for each page kind, from one callgrind run."""
+    outdir = tempfile.mkdtemp(prefix="parley-bench-cg-")
+    out_file = os.path.join(outdir, "cg.out")
+    server = Server(db_path, threads=1, start_timeout=180, wrapper=[
+        "valgrind", "--tool=callgrind", "--callgrind-out-file=" + out_file])
+    results = []
+    try:
+        pages = page_paths(server.port, meta)
+        reader = Client(server.port).login(READER, PASSWORD)
+        writer = Client(server.port).login(WRITER % 0, PASSWORD)
+        anon = Client(server.port)
+        tmp = outdir
+        vote_file, comment_file, _, _ = write_targets(anon, tmp, {})
+        with open(vote_file) as f:
+            vote_targets = [l.split("\t") for l in f.read().split("\n") if l]
+        with open(comment_file) as f:
+            comment_targets = [l for l in f.read().split("\n") if l]
+        kinds = []
+        for label, path, signed_in in pages:
+            c = reader if signed_in else anon
+            kinds.append((label, lambda c=c, path=path: c.get(path)))
+        state = {"i": 0}
+
+        def vote():
+            k, i = vote_targets[state["i"] % len(vote_targets)]
+            state["i"] += 1
+            body = urllib.parse.urlencode({"kind": k, "id": i, "dir": "1",
+                                           "csrf": writer.csrf})
+            st, _, _ = writer.request("POST", "/vote", body)
+            if st != 303:
+                die("vote answered %d" % st)
+
+        def comment():
+            p = comment_targets[state["i"] % len(comment_targets)]
+            state["i"] += 1
+            body = urllib.parse.urlencode({"body": "Benchmark comment %d" % state["i"],
+                                           "csrf": writer.csrf})
+            st, _, _ = writer.request("POST", p + "/comment", body)
+            if st != 303:
+                die("comment answered %d" % st)
+
+        kinds.append(("vote", vote))
+        kinds.append(("comment", comment))
+        if label_filter:
+            kinds = [k for k in kinds if k[0] in label_filter]
+        for label, fn in kinds:       # warm-up: caches, statements, pages
+            fn()
+        pid = str(server.proc.pid)
+        for idx, (label, fn) in enumerate(kinds):
+            subprocess.run(["callgrind_control", "-z", pid], stdout=subprocess.DEVNULL,
+                           check=True)
+            for _ in range(n):
+                fn()
+            subprocess.run(["callgrind_control", "-d", "k%d" % idx, pid],
+                           stdout=subprocess.DEVNULL, check=True)
+            dump = find_dump(outdir, "k%d" % idx)
+            total = dump_total(dump)
+            handler = handler_total(dump)
+            results.append({"label": label, "total": total / n, "handler": handler / n})
+            log("%-22s %12s instructions/request (%s in app_handle)"
+                % (label, fmt_int(total / n), fmt_int(handler / n)))
+    finally:
+        server.stop(timeout=120)
+        shutil.rmtree(outdir, ignore_errors=True)
+    return results
+
+
+def find_dump(outdir, desc):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for name in os.listdir(outdir):
+            p = os.path.join(outdir, name)
+            try:
+                with open(p, errors="replace") as f:
+                    head = f.read(4096)
+            except OSError:
+                continue
+            if "desc: Trigger: dump %s\n" % desc in head:
+                return p
+        time.sleep(0.1)
+    die("callgrind wrote no dump for %s" % desc)
+
+
+def dump_total(path):
+    with open(path, errors="replace") as f:
+        for line in f:
+            if line.startswith("summary:"):
+                return int(line.split()[1])
+    die("no summary in %s" % path)
+
+
+def handler_total(path):
+    r = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", path],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    for line in r.stdout.splitlines():
+        m = re.match(r"^\s*([\d,]+)\s+\([^)]*\)\s+\S*:app_handle\b", line)
+        if m:
+            return int(m.group(1).replace(",", ""))
+    return 0
+
+
+def cmd_instructions():
+    cfg = config()
+    cfg["posts"] = env_int("BENCH_POSTS", 10000)
+    n = env_int("BENCH_INSTR_N", 10)
+    if not shutil.which("valgrind"):
+        die("valgrind is not installed: `make bench-deps` installs it")
+    db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"])
+    work = work_copy(db_path, "cg-%d" % cfg["posts"])
+    res = callgrind_counts(work, meta, n)
+    L = ["# Instructions per request (callgrind)", "",
+         "- date: %s; commit: %s" % (
+             datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+             commit_label()),
+         "- database: BENCH_POSTS=%d, seed %d, plus a %d-comment thread; %d requests "
+         "per kind after one warm-up of each, --threads 1" % (
+             cfg["posts"], cfg["seed"], cfg["big"], n),
+         "",
+         "| request | instructions (whole process) | in app_handle |",
+         "|---|---:|---:|"]
+    for r in res:
+        L.append("| %s | %s | %s |" % (r["label"], fmt_int(r["total"]),
+                                       fmt_int(r["handler"])))
+    L.append("")
+    text = "\n".join(L) + "\n"
+    out = os.path.join(HERE, "results", "instructions.md")
+    with open(out, "w") as f:
+        f.write(text)
+    print(text)
+    return 0
+
+
+# --------------------------------------------------------------------------
+# scale: the same pages at two sizes
+
+def cmd_scale():
+    cfg = config()
+    sizes = [int(s) for s in os.environ.get("BENCH_SCALE_SIZES",
+                                            "10000,1000000").split(",")]
+    if len(sizes) != 2:
+        die("BENCH_SCALE_SIZES takes two sizes")
+    n = env_int("BENCH_INSTR_N", 10)
+    dbs = [cached_db(s, cfg["seed"], cfg["big"]) for s in sizes]
+    works = [work_copy(p, "scale-%d" % s) for (p, _), s in zip(dbs, sizes)]
+    servers = [Server(w, threads=cfg["server_threads"]) for w in works]
+    rows = []
+    try:
+        pages = [page_paths(s.port, m) for s, (_, m) in zip(servers, dbs)]
+        readers = [Client(s.port).login(READER, PASSWORD) for s in servers]
+        for i in range(len(pages[0])):
+            label = pages[0][i][0]
+            runs = [[], []]
+            for k in (0, 1):
+                _, path, signed_in = pages[k][i]
+                url = "http://127.0.0.1:%d%s" % (servers[k].port, path)
+                if cfg["warmup"]:
+                    wrk(url, cfg["warmup"], cfg["conns"], cfg["wrk_threads"],
+                        readers[k].cookie_header() if signed_in else None)
+            for _ in range(cfg["rounds"]):
+                for k in (0, 1):
+                    _, path, signed_in = pages[k][i]
+                    url = "http://127.0.0.1:%d%s" % (servers[k].port, path)
+                    runs[k].append(measure(servers[k], url, readers[k].cookie_header()
+                                           if signed_in else None, cfg))
+            a, b = combine(runs[0]), combine(runs[1])
+            rows.append({"label": label, "small": a, "large": b,
+                         "cost": a["rps"] / b["rps"]})
+            log("%-22s %8s req/s at %d, %8s at %d: cost x%.2f" % (
+                label, fmt_int(a["rps"]), sizes[0], fmt_int(b["rps"]), sizes[1],
+                a["rps"] / b["rps"]))
+    finally:
+        for s in servers:
+            s.stop()
+    instr = []
+    if shutil.which("valgrind") and os.environ.get("BENCH_SCALE_INSTR", "1") != "0":
+        for (p, m), s in zip(dbs, sizes):
+            instr.append({r["label"]: r for r in callgrind_counts(
+                work_copy(p, "cg-%d" % s), m, n)})
+    L = ["# Scaling: %s posts against %s" % (fmt_int(sizes[1]), fmt_int(sizes[0])), "",
+         "- date: %s; commit: %s; machine: %s" % (
+             datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+             commit_label(), machine()),
+         "- wrk -t%d -c%d -d%ds, %d rounds interleaved between the two servers; "
+         "cost = time per request at %s over time per request at %s (req/s ratio)"
+         % (cfg["wrk_threads"], cfg["conns"], cfg["seconds"], cfg["rounds"],
+            fmt_int(sizes[1]), fmt_int(sizes[0])),
+         "- instructions: callgrind, whole process, %d requests per kind" % n,
+         "",
+         "| page | req/s at %s | req/s at %s | cost ratio | instr. at %s | instr. at %s "
+         "| instr. ratio |" % tuple(fmt_int(s) for s in sizes * 2),
+         "|---|---:|---:|---:|---:|---:|---:|"]
+    worst = 0.0
+    for row in rows:
+        lab = row["label"]
+        if instr and lab in instr[0] and lab in instr[1]:
+            i0, i1 = instr[0][lab]["total"], instr[1][lab]["total"]
+            icell = "%s | %s | %.2f" % (fmt_int(i0), fmt_int(i1), i1 / i0)
+            worst = max(worst, i1 / i0)
+        else:
+            icell = "- | - | -"
+        worst = max(worst, row["cost"])
+        L.append("| %s | %s | %s | %.2f | %s |" % (
+            lab, fmt_int(row["small"]["rps"]), fmt_int(row["large"]["rps"]),
+            row["cost"], icell))
+    L.append("")
+    L.append(target_line(worst <= 1.2, "cost at %s within 1.2x of %s for every page: "
+                         "worst ratio %.2f" % (fmt_int(sizes[1]), fmt_int(sizes[0]), worst)))
+    L.append("")
+    text = "\n".join(L) + "\n"
+    with open(os.path.join(HERE, "results", "scale.md"), "w") as f:
+        f.write(text)
+    print(text)
+    return 0
+
+
+def main(argv):
+    cmd = argv[1] if len(argv) > 1 else "run"
+    if cmd == "run":
+        return cmd_run()
+    if cmd == "scale":
+        return cmd_scale()
+    if cmd == "instructions":
+        return cmd_instructions()
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * test_demo.c: unit tests for src/app/app_demo.c: a small demo run into a
+ * temporary SQLite database, read back through the store, has the
+ * communities, users, posts and the one large deep thread it promises,
+ * and a second run adds nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "store/store.h"
+
+#define POSTS 20
+
+/* The database the group's tests read, filled once by setup. */
+struct fixture {
+	char dir[64];            /* temporary directory */
+	char url[128];           /* sqlite:DIR/demo.db */
+	struct app_config cfg;
+	struct store *s;
+	struct arena *a;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/parley-test-demo-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->url, sizeof(f->url), "sqlite:%s/demo.db", f->dir);
+	f->cfg.db = f->url;
+	f->cfg.db_shown = f->url;
+	f->cfg.archive_after = 180 * 86400;
+	if (app_demo(&f->cfg, POSTS, 7) != 0)
+		return -1;
+	if ((f->s = store_open(f->url)) == NULL)
+		return -1;
+	f->a = arena_new(0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const files[] = { "demo.db", "demo.db-wal",
+	    "demo.db-shm" };
+	char path[160];
+
+	store_close(f->s);
+	arena_free(f->a);
+	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", f->dir, files[i]);
+		unlink(path);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Every post of the demo, newest first; in f->a. */
+static struct post *
+all_posts(struct fixture *f, size_t *n)
+{
+	struct post_query q = {
+		.sort = SORT_NEW,
+		.limit = 1000,
+		.include_stickied = true,
+	};
+	struct post *p;
+
+	assert_int_equal(store_post_list(f->s, f->a, &q, &p, n), STORE_OK);
+	return p;
+}
+
+static void
+test_users_and_communities(void **state)
+{
+	struct fixture *f = *state;
+	struct community *c;
+	struct user u;
+	size_t n;
+	int64_t posts = 0;
+
+	assert_int_equal(store_user_by_name(f->s, f->a, "alice", &u, NULL),
+	    STORE_OK);
+	assert_int_equal(u.role, ROLE_USER);
+	assert_int_equal(store_user_by_name(f->s, f->a, "admin", &u, NULL),
+	    STORE_OK);
+	assert_int_equal(u.role, ROLE_ADMIN);
+	assert_int_equal(store_community_list(f->s, f->a, COMMUNITIES_BY_NAME,
+	    100, &c, &n), STORE_OK);
+	assert_int_equal(n, 8);
+	for (size_t i = 0; i < n; i++) {
+		struct user *mods;
+		size_t nmods;
+
+		assert_non_null(strstr(c[i].description_html, "<p>"));
+		assert_non_null(strstr(c[i].rules_html, "<ol>"));
+		assert_int_equal(store_community_mods(f->s, f->a, c[i].id, &mods,
+		    &nmods), STORE_OK);
+		assert_int_equal(nmods, 2);
+		posts += c[i].post_count;
+	}
+	assert_int_equal(posts, POSTS);
+}
+
+static void
+test_posts(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = base_now();
+	size_t n, old = 0, links = 0;
+	struct post *p = all_posts(f, &n);
+
+	assert_int_equal(n, POSTS);
+	for (size_t i = 0; i < n; i++) {
+		assert_true(p[i].created <= now);
+		if (p[i].created < now - 180 * 86400)
+			old++;
+		if (p[i].url != NULL) {
+			links++;
+			assert_true(strncmp(p[i].url, "http://", 7) == 0 ||
+			    strncmp(p[i].url, "https://", 8) == 0);
+			assert_null(p[i].body);
+		} else {
+			assert_non_null(p[i].body_html);
+			assert_non_null(strstr(p[i].body_html, "<p>"));
+		}
+		assert_true(strlen(p[i].title) > 0 && strlen(p[i].title) <= 300);
+	}
+	assert_true(old > 0);
+	assert_true(links < n);
+}
+
+/* The large thread: one post, in gardening, deep, replies after parents. */
+static void
+test_big_thread(void **state)
+{
+	struct fixture *f = *state;
+	size_t n, nc, big = SIZE_MAX;
+	struct post *p = all_posts(f, &n);
+	struct comment *c;
+	int max_depth = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].comment_count >= 320) {
+			assert_int_equal(big, SIZE_MAX);
+			big = i;
+		}
+	}
+	assert_int_not_equal(big, SIZE_MAX);
+	assert_string_equal(p[big].community, "gardening");
+	assert_true(p[big].created > base_now() - 7 * 86400);
+	assert_int_equal(store_comment_list(f->s, f->a, p[big].id, 0, &c, &nc),
+	    STORE_OK);
+	assert_int_equal((int64_t)nc, p[big].comment_count);
+	for (size_t i = 0; i < nc; i++) {
+		size_t j = 0;
+
+		if (c[i].depth > max_depth)
+			max_depth = c[i].depth;
+		assert_true(c[i].created >= p[big].created);
+		if (c[i].parent_id == 0) {
+			assert_int_equal(c[i].depth, 0);
+			continue;
+		}
+		/* The list is in id order, so a parent comes first. */
+		while (j < i && c[j].id != c[i].parent_id)
+			j++;
+		assert_true(j < i);
+		assert_int_equal(c[i].depth, c[j].depth + 1);
+		assert_true(c[i].created >= c[j].created);
+	}
+	assert_true(max_depth > 10);
+	assert_true(p[big].score > 10);
+}
+
+static void
+test_second_run_adds_nothing(void **state)
+{
+	struct fixture *f = *state;
+	size_t n;
+
+	assert_int_equal(app_demo(&f->cfg, POSTS, 8), 0);
+	all_posts(f, &n);
+	assert_int_equal(n, POSTS);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_users_and_communities),
+		cmocka_unit_test(test_posts),
+		cmocka_unit_test(test_big_thread),
+		cmocka_unit_test(test_second_run_adds_nothing),
+	};
+
+	return cmocka_run_group_tests_name("demo", tests, setup, teardown);
+}
