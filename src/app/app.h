@@ -26,4 +26,15 @@ int app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
 int app_admin(const struct app_config *cfg, int argc, char **argv,
     bool admin);
 
+/* parley migrate's options. */
+struct app_migrate {
+	const char *from, *to;             /* database URLs */
+	const char *from_shown, *to_shown; /* the same, passwords masked */
+	bool force;                        /* empty a target holding a site */
+	bool sessions;                     /* copy sessions too */
+};
+
+int app_migrate(const struct app_migrate *m);
+int app_backup(const struct app_config *cfg, const char *to);
+
 #endif

@@ -13,7 +13,7 @@
  *   community            in it
  *   author               editing and deleting one's own content
  *   moderator or admin   moderating items, community bans, editing the
- *                        community
+ *                        community; nobody bans an admin or themself
  *   creator or admin     appointing and removing moderators
  *   admin                site bans, site pages, settings and filters
  *   within limits        posts, comments and votes per hour (stricter
@@ -160,6 +160,16 @@ deny(struct ctx *c, const char *code, const char *msg)
 	return -1;
 }
 
+/* Site admins and oneself are never banned. */
+static int
+check_ban_target(struct ctx *c, const struct authz_target *t)
+{
+	if (t->user_admin || t->user_id == c->user->id)
+		return deny(c, "not_allowed", "Site admins and yourself cannot be "
+		    "banned.");
+	return 0;
+}
+
 /*
  * Decides whether the signed-in viewer may do act on t. Returns 0 when
  * allowed; otherwise answers (403 or 429) and returns -1.
@@ -188,6 +198,7 @@ authz(struct ctx *c, enum authz_act act, const struct authz_target *t)
 		return -1;
 	switch (act) {
 	case AZ_CREATE_COMMUNITY:
+	case AZ_SUBSCRIBE:
 		return 0;
 	case AZ_POST:
 	case AZ_COMMENT:
@@ -208,6 +219,8 @@ authz(struct ctx *c, enum authz_act act, const struct authz_target *t)
 		if (!app_is_mod(c, t->community_id))
 			return deny(c, "not_moderator", "Only this community's "
 			    "moderators can do that.");
+		if (act == AZ_MOD_BAN)
+			return check_ban_target(c, t);
 		return 0;
 	case AZ_APPOINT:
 		if (!app_is_admin(c) && t->creator_id != c->user->id)
@@ -218,6 +231,8 @@ authz(struct ctx *c, enum authz_act act, const struct authz_target *t)
 	case AZ_ADMIN:
 		if (!app_is_admin(c))
 			return deny(c, "not_admin", "Only site admins can do that.");
+		if (act == AZ_SITE_BAN)
+			return check_ban_target(c, t);
 		return 0;
 	default:
 		return deny(c, "not_allowed", "That is not allowed.");

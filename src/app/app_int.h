@@ -95,6 +95,7 @@ enum authz_act {
 	AZ_EDIT_OWN,         /* edit one's own post or comment */
 	AZ_DELETE_OWN,       /* delete one's own post or comment */
 	AZ_CREATE_COMMUNITY,
+	AZ_SUBSCRIBE,        /* subscribe to or leave a community */
 	AZ_MOD,              /* remove, restore, approve, dismiss, lock, sticky */
 	AZ_MOD_BAN,          /* ban from a community */
 	AZ_COMMUNITY_EDIT,   /* description, rules, title */
@@ -110,6 +111,8 @@ struct authz_target {
 	int64_t community_id;
 	int64_t creator_id;  /* the community's creator, for AZ_APPOINT */
 	int64_t author_id;   /* the item's author, for *_OWN */
+	int64_t user_id;     /* the user a ban is about */
+	bool user_admin;     /* that user is a site admin */
 };
 
 int authz(struct ctx *c, enum authz_act act, const struct authz_target *t);

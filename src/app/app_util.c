@@ -183,7 +183,9 @@ app_post_path(struct buf *b, const struct post *p)
 	bool gap = false;
 
 	buf_printf(b, "/s/%s/p/%lld/", p->community, (long long)p->id);
-	for (const char *t = p->title; *t && n < 60; t++) {
+	/* hidden titles must not leak through the address */
+	for (const char *t = p->removed || p->held || p->deleted ? "" : p->title;
+	    *t && n < 60; t++) {
 		char ch = *t;
 
 		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
@@ -286,7 +288,7 @@ json_time_or_null(struct json *j, int64_t t)
 void
 app_json_post(struct ctx *c, struct json *j, const struct post *p)
 {
-	bool hidden = p->deleted || p->removed;
+	bool hidden = p->deleted || p->removed || p->held;
 
 	json_obj_open(j);
 	json_key(j, "id");
@@ -296,7 +298,8 @@ app_json_post(struct ctx *c, struct json *j, const struct post *p)
 	json_key(j, "author");
 	json_str_c(j, p->deleted ? "[deleted]" : p->author);
 	json_key(j, "title");
-	json_str_c(j, p->deleted ? "[deleted]" : p->removed ? "[removed]" : p->title);
+	json_str_c(j, p->deleted ? "[deleted]" : p->removed ? "[removed]" :
+	    p->held ? "[held for review]" : p->title);
 	json_key(j, "url");
 	json_str_c(j, hidden ? NULL : p->url);
 	json_key(j, "body");
@@ -323,6 +326,8 @@ app_json_post(struct ctx *c, struct json *j, const struct post *p)
 	json_bool(j, p->removed);
 	json_key(j, "deleted");
 	json_bool(j, p->deleted);
+	json_key(j, "held");
+	json_bool(j, p->held);
 	json_key(j, "my_vote");
 	json_int(j, p->my_vote);
 	json_obj_close(j);
@@ -332,7 +337,7 @@ app_json_post(struct ctx *c, struct json *j, const struct post *p)
 void
 app_json_comment(struct ctx *c, struct json *j, const struct comment *cm)
 {
-	bool hidden = cm->deleted || cm->removed;
+	bool hidden = cm->deleted || cm->removed || cm->held;
 
 	json_obj_open(j);
 	json_key(j, "id");
@@ -362,6 +367,8 @@ app_json_comment(struct ctx *c, struct json *j, const struct comment *cm)
 	json_bool(j, cm->removed);
 	json_key(j, "deleted");
 	json_bool(j, cm->deleted);
+	json_key(j, "held");
+	json_bool(j, cm->held);
 	json_key(j, "my_vote");
 	json_int(j, cm->my_vote);
 	json_obj_close(j);

@@ -205,6 +205,9 @@ page_subscribe(struct ctx *c)
 	int rc;
 
 	rc = store_community_by_name(c->s, c->a, str_dup(c->a, c->param[0]), &cm);
+	if (rc == STORE_OK && authz(c, AZ_SUBSCRIBE,
+	    &(struct authz_target){ .community_id = cm.id }) != 0)
+		return;
 	if (rc == STORE_OK)
 		rc = store_subscription_set(c->s, c->user->id, cm.id, on, c->now);
 	if (rc == STORE_NOTFOUND) {

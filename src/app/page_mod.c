@@ -300,17 +300,13 @@ ban_action(struct ctx *c, bool ban)
 	    read_reason(c, &reason) != 0)
 		return;
 	if (authz(c, cm.id ? AZ_MOD_BAN : AZ_SITE_BAN,
-	    &(struct authz_target){ .community_id = cm.id }) != 0)
+	    &(struct authz_target){ .community_id = cm.id, .user_id = u.id,
+	    .user_admin = ban && u.role == ROLE_ADMIN }) != 0)
 		return;
 	if (ban && dur.len > 0 && (dur.len > 20 ||
 	    base_parse_duration(str_dup(c->a, dur), &secs) != 0 || secs <= 0)) {
 		app_error(c, 400, "bad_duration", "A duration is like 12h or 30d; "
 		    "leave it empty for good.");
-		return;
-	}
-	if (ban && (u.role == ROLE_ADMIN || u.id == c->user->id)) {
-		app_error(c, 403, "not_allowed", "Site admins and yourself cannot be "
-		    "banned.");
 		return;
 	}
 	if (secs > 0)
@@ -326,9 +322,10 @@ ban_action(struct ctx *c, bool ban)
 		    expires);
 	if (rc == STORE_OK && ban)
 		rc = store_notify(c->s, u.id, arena_printf(c->a, "You were banned "
-		    "%s%s%s%s%s", cm.id ? "from s/" : "from this site",
+		    "%s%s%s%s%s%s.", cm.id ? "from s/" : "from this site",
 		    cm.id ? cm.name : "", expires ? " for " : " for good",
-		    expires ? str_dup(c->a, dur) : "", reason ? "." : ""),
+		    expires ? str_dup(c->a, dur) : "", reason ? ". Reason: " : "",
+		    reason ? reason : ""),
 		    cm.id ? arena_printf(c->a, "/s/%s", cm.name) : "/", c->now);
 	if (rc == STORE_OK)
 		rc = store_commit(c->s);

@@ -528,6 +528,20 @@ load_thread(struct ctx *c, struct view *v, struct tree *t)
 	return 0;
 }
 
+/* The page title: the post's title unless this viewer may not see it. */
+static const char *
+thread_title(struct ctx *c, const struct view *v)
+{
+	const struct post *p = v->post;
+
+	if (p->deleted)
+		return "[deleted]";
+	if ((p->removed || p->held) && !v->mod &&
+	    !(c->user != NULL && c->user->id == p->author_id))
+		return p->removed ? "[removed]" : "[held for review]";
+	return p->title;
+}
+
 /* GET /s/NAME/p/ID[/slug]: the post and its comments. */
 void
 page_thread(struct ctx *c)
@@ -555,7 +569,7 @@ page_thread(struct ctx *c)
 			if (t.roots[i]->cm->id == id)
 				start = i + 1;
 	}
-	page_begin(c, &h, v.post->deleted ? "[deleted]" : v.post->title);
+	page_begin(c, &h, thread_title(c, &v));
 	html_raw_literal(&h, "<div class=\"content\">");
 	post_head(c, &h, &v);
 	html_raw_literal(&h, "<section class=\"comments\"><h2>");
@@ -646,7 +660,7 @@ page_comment_subtree(struct ctx *c)
 		thread_json(c, &v, &nd, 1, context, ncontext, t.n);
 		return;
 	}
-	page_begin(c, &h, v.post->deleted ? "[deleted]" : v.post->title);
+	page_begin(c, &h, thread_title(c, &v));
 	html_raw_literal(&h, "<div class=\"content\">");
 	post_head(c, &h, &v);
 	html_raw_literal(&h, "<section class=\"comments\"><p class=\"more\">"

@@ -247,8 +247,23 @@ pending_new(struct http_server *srv, struct MHD_Connection *conn,
 	    strcmp(addr, "::1") == 0)) {
 		const char *proto = MHD_lookup_connection_value(conn,
 		    MHD_HEADER_KIND, "X-Forwarded-Proto");
+		const char *fwd = MHD_lookup_connection_value(conn,
+		    MHD_HEADER_KIND, "X-Forwarded-For");
 
 		r->tls = proto != NULL && strcasecmp(proto, "https") == 0;
+		/* The client is the address the proxy added last; earlier
+		 * ones came from the client and prove nothing. Per-address
+		 * limits then count clients, not the proxy. */
+		if (fwd != NULL) {
+			const char *last = strrchr(fwd, ',');
+			struct str ip = str_trim(str_c(last ? last + 1 : fwd));
+			unsigned char bin[sizeof(struct in6_addr)];
+			char *text = str_dup(a, ip);
+
+			if (inet_pton(AF_INET, text, bin) == 1 ||
+			    inet_pton(AF_INET6, text, bin) == 1)
+				r->remote = text;
+		}
 	}
 	buf_init(&r->out, a, 8192);
 	buf_init(&p->body, a, 256);

@@ -343,4 +343,23 @@ int store_rate_count(struct store *s, const char *key, int64_t since,
     int64_t *count);
 int store_rate_purge(struct store *s, int64_t before);
 
+/* ---- moving a site and backing it up (store_copy.c) ------------------- */
+
+enum store_copy_flag {
+	STORE_COPY_SESSIONS = 1 << 0, /* copy sessions: nobody signs in again */
+	STORE_COPY_FORCE = 1 << 1,    /* empty a target that holds content */
+};
+
+/* One table of a copy: what each side held afterwards. */
+struct store_copy_table {
+	const char *name;
+	bool copied;             /* false: left out (sessions by default) */
+	int64_t rows_from, rows_to;
+	uint64_t sum_from, sum_to; /* sums of each row's 64-bit hash */
+};
+
+int store_copy(struct store *from, struct store *to, struct arena *a,
+    unsigned flags, struct store_copy_table **out, size_t *n);
+int store_backup(struct store *s, const char *path);
+
 #endif

@@ -207,6 +207,13 @@ enum store_stmt {
 	STMT_RATE_COUNT,         /* key, since -> count of at >= since */
 	STMT_RATE_PURGE,         /* before: drops at < before */
 
+	/* copying a whole database (store_copy.c) */
+	STMT_TABLES,             /* -> name of every table, by name */
+	STMT_TABLE_COLUMNS,      /* table -> its column names, in order */
+	STMT_SEQUENCE_SET,       /* table, largest id: the next generated id
+	                            follows it (PostgreSQL; SQLite does so
+	                            by itself) */
+
 	STMT__COUNT
 };
 
@@ -297,8 +304,18 @@ struct store_backend {
 	int (*exec)(void *conn, enum store_stmt stmt,
 	    const struct store_val *params, size_t nparams,
 	    store_row_fn row_cb, void *cb_data);
+	int (*sql)(void *conn, const char *sql,
+	    const struct store_val *params, size_t nparams,
+	    store_row_fn row_cb, void *cb_data); /* one statement built at
+	                                            run time by store_copy.c
+	                                            ($n parameters), not
+	                                            kept prepared */
 	int (*script)(void *conn, const char *sql); /* several statements,
 	                                               no parameters */
+	int (*backup)(void *conn, const char *path); /* a live copy into a
+	                                               file; NULL where the
+	                                               database's own tools
+	                                               do it (PostgreSQL) */
 	int64_t (*changes)(void *conn);  /* rows touched by the last write */
 	int64_t (*last_id)(void *conn);  /* id of the last inserted row;
 	                                    PostgreSQL: lastval() */

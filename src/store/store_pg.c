@@ -437,6 +437,20 @@ static const char *const sql_text[STMT__COUNT] = {
 	[STMT_RATE_COUNT] =
 	    "SELECT count(*) FROM rate_events WHERE key = $1 AND at >= $2",
 	[STMT_RATE_PURGE] = "DELETE FROM rate_events WHERE at < $1",
+
+	/* copying a whole database */
+	[STMT_TABLES] =
+	    "SELECT table_name::text FROM information_schema.tables "
+	    "WHERE table_schema = current_schema() "
+	    "AND table_type = 'BASE TABLE' ORDER BY 1",
+	[STMT_TABLE_COLUMNS] =
+	    "SELECT column_name::text FROM information_schema.columns "
+	    "WHERE table_schema = current_schema() AND table_name = $1 "
+	    "ORDER BY ordinal_position",
+	/* A table without a sequence (no serial id) is left alone. */
+	[STMT_SEQUENCE_SET] =
+	    "SELECT setval(pg_get_serial_sequence($1, 'id'), $2::bigint) "
+	    "WHERE pg_get_serial_sequence($1, 'id') IS NOT NULL",
 };
 
 /* ---- errors ---------------------------------------------------------- */

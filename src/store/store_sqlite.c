@@ -19,9 +19,12 @@
 #include "store_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -404,6 +407,15 @@ static const char *const sql_text[STMT__COUNT] = {
 	[STMT_RATE_COUNT] =
 	    "SELECT count(*) FROM rate_events WHERE key = ?1 AND at >= ?2",
 	[STMT_RATE_PURGE] = "DELETE FROM rate_events WHERE at < ?1",
+
+	/* copying a whole database */
+	[STMT_TABLES] =
+	    "SELECT name FROM sqlite_schema WHERE type = 'table' "
+	    "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+	[STMT_TABLE_COLUMNS] =
+	    "SELECT name FROM pragma_table_info(?1) ORDER BY cid",
+	/* INTEGER PRIMARY KEY already continues after the largest id. */
+	[STMT_SEQUENCE_SET] = "SELECT ?1, ?2",
 };
 
 /* ---- errors ---------------------------------------------------------- */
@@ -575,6 +587,150 @@ sqlite_exec(void *conn, enum store_stmt id, const struct store_val *params,
 out:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+/*
+ * Runs SQL text that store_copy.c builds at run time from its list of
+ * tables, prepared for this one run ($n parameters are bound by number,
+ * as SQLite numbers them in order of appearance). Values and rows as for
+ * sqlite_exec.
+ */
+static int
+sqlite_sql(void *conn, const char *sql, const struct store_val *params,
+    size_t nparams, store_row_fn row_cb, void *cb_data)
+{
+	struct sqlite_conn *c = conn;
+	struct store_val row[MAX_COLS];
+	sqlite3_stmt *st = NULL;
+	int rc = STORE_OK, src, ncols;
+
+	src = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (src != SQLITE_OK)
+		return map_rc(c->db, src, sql);
+	ncols = sqlite3_column_count(st);
+	if ((size_t)sqlite3_bind_parameter_count(st) != nparams ||
+	    ncols > MAX_COLS) {
+		log_msg(LOG_ERR, "store", "sqlite: %zu values or %d columns do "
+		    "not fit: %.60s", nparams, ncols, sql);
+		rc = STORE_ERR;
+		goto out;
+	}
+	for (size_t i = 0; i < nparams; i++) {
+		src = bind_one(st, (int)i + 1, &params[i]);
+		if (src != SQLITE_OK) {
+			rc = map_rc(c->db, src, sql);
+			goto out;
+		}
+	}
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (row_cb == NULL)
+			continue;
+		read_row(st, ncols, row);
+		if ((rc = row_cb(cb_data, row, (size_t)ncols)) != STORE_OK)
+			goto out;
+	}
+	if (src != SQLITE_DONE)
+		rc = map_rc(c->db, src, sql);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+integrity_cb(void *data, int ncols, char **vals, char **names)
+{
+	(void)names;
+	*(bool *)data &= ncols == 1 && vals[0] != NULL &&
+	    strcmp(vals[0], "ok") == 0;
+	return 0;
+}
+
+/* Makes a rename in the directory of path durable. */
+static void
+sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xmalloc((size_t)(slash - path) + 2) : NULL;
+	int fd;
+
+	if (dir != NULL) {
+		memcpy(dir, path, (size_t)(slash - path) + 1);
+		dir[slash - path + 1] = '\0';
+	}
+	fd = open(dir ? dir : ".", O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/*
+ * Copies the open database into path with SQLite's online backup API:
+ * into path.part, checked with integrity_check, then renamed over path,
+ * so path only ever holds a whole database. One step copies every page
+ * under one read transaction: in WAL mode writers go on meanwhile, and
+ * the copy is the database as of the step's start.
+ */
+static int
+sqlite_backup(void *conn, const char *path)
+{
+	struct sqlite_conn *c = conn;
+	char *part = sqlite3_mprintf("%s.part", path);
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	bool ok = true;
+	int rc = STORE_ERR, src;
+
+	unlink(part);
+	src = sqlite3_open_v2(part, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL);
+	if (src != SQLITE_OK) {
+		rc = map_rc(dst, src, part);
+		goto out;
+	}
+	if ((b = sqlite3_backup_init(dst, "main", c->db, "main")) == NULL) {
+		rc = map_rc(dst, sqlite3_errcode(dst), "backup");
+		goto out;
+	}
+	/* Busy only while a checkpoint or schema change holds the lock. */
+	for (int tries = 0; tries < 50; tries++) {
+		src = sqlite3_backup_step(b, -1);
+		if (src != SQLITE_BUSY && src != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(100);
+	}
+	sqlite3_backup_finish(b);
+	if (src != SQLITE_DONE) {
+		rc = map_rc(dst, src, "backup");
+		if (rc == STORE_OK)
+			rc = STORE_ERR;
+		goto out;
+	}
+	src = sqlite3_exec(dst, "PRAGMA integrity_check", integrity_cb, &ok,
+	    NULL);
+	if (src != SQLITE_OK || !ok) {
+		log_msg(LOG_ERR, "store", "sqlite backup: the copy fails its "
+		    "integrity check");
+		goto out;
+	}
+	if (sqlite3_close(dst) != SQLITE_OK)
+		goto out;
+	dst = NULL;
+	if (rename(part, path) != 0) {
+		log_msg(LOG_ERR, "store", "sqlite backup: rename to %s: %s", path,
+		    strerror(errno));
+		rc = STORE_FULL;
+		goto out;
+	}
+	sync_dir(path);
+	rc = STORE_OK;
+out:
+	sqlite3_close(dst);
+	if (rc != STORE_OK)
+		unlink(part);
+	sqlite3_free(part);
 	return rc;
 }
 
@@ -752,7 +908,9 @@ const struct store_backend store_sqlite_backend = {
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
 	.exec = sqlite_exec,
+	.sql = sqlite_sql,
 	.script = sqlite_script,
+	.backup = sqlite_backup,
 	.changes = sqlite_changes,
 	.last_id = sqlite_last_id,
 	.migrations = store_sqlite_migrations,

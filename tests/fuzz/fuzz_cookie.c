@@ -7,10 +7,9 @@
  */
 #include "fuzz.h"
 
-#include <ctype.h>
-#include <sodium.h>
-
 #include "app/app_session.c"
+
+#include <ctype.h>
 
 static bool
 ref_token(const uint8_t *s, size_t n, unsigned char out[32])

@@ -95,10 +95,18 @@ is_listing(int i)
 	    i == STMT_COMMUNITY_LIST_SUBSCRIBERS;
 }
 
+/* Statements that read the schema's catalogue, for parley migrate. */
+static bool
+is_catalogue(int i)
+{
+	return i == STMT_TABLES || i == STMT_TABLE_COLUMNS;
+}
+
 /*
  * No statement sorts in a temporary b-tree (but the handful of a
  * community's moderators) or scans a table without an index; each post
- * listing walks one of the posts_* indexes.
+ * listing walks one of the posts_* indexes. The catalogue is small and
+ * read whole.
  */
 static void
 test_query_plans(void **state)
@@ -110,6 +118,10 @@ test_query_plans(void **state)
 		bool post_index = false;
 		sqlite3_stmt *st;
 
+		if (is_catalogue(i)) {
+			sqlite3_free(q);
+			continue;
+		}
 		assert_int_equal(sqlite3_prepare_v2(db_of(f), q, -1, &st, NULL),
 		    SQLITE_OK);
 		while (sqlite3_step(st) == SQLITE_ROW) {

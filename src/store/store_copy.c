@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * store_copy.c: copying a whole site from one database to another (parley
+ * migrate, SQLite to PostgreSQL), row by row through the backend
+ * interface, with a count and a checksum of every table on both sides;
+ * and live backups into a file (parley backup, SQLite).
+ *
+ * The tables are listed here in an order in which their rows can be
+ * inserted (a referenced table before the tables that reference it, a
+ * comment's parent before the comment: rows with ids go in id order).
+ * Their columns are not: both databases are first brought to the schema
+ * version of this build, each table's columns are read from the source's
+ * catalogue, and the target must have the same ones. A table or column
+ * this list does not know (a schema newer than this file) stops the copy
+ * before anything is written, so nothing is ever left behind silently.
+ * The SQL built here uses names from that list and the catalogue only,
+ * never input, and each name is quoted.
+ *
+ * Everything is written in one transaction on the target, under a read
+ * (on SQLite a write-locked) transaction on the source, and checked
+ * before the commit: per table the number of rows and the sum of a 64-bit
+ * FNV-1a hash of each row's values (order-independent, so the two
+ * databases may return rows in any order). A difference rolls it all back.
+ */
+#include "store_int.h"
+
+#include <string.h>
+
+#define COPY_MAX_COLS 40 /* widest table; a wider one is refused */
+
+enum table_flag {
+	TABLE_SEEDED = 1 << 0,   /* parley init fills it: replaced, and does
+	                            not make a target count as holding content */
+	TABLE_SESSIONS = 1 << 1, /* copied only with STORE_COPY_SESSIONS */
+};
+
+static const struct {
+	const char *name;
+	unsigned flags;          /* enum table_flag */
+} tables[] = {
+	{ "users", 0 },
+	{ "settings", TABLE_SEEDED },
+	{ "sessions", TABLE_SESSIONS },
+	{ "communities", 0 },
+	{ "moderators", 0 },
+	{ "subscriptions", 0 },
+	{ "posts", 0 },
+	{ "comments", 0 },
+	{ "votes", 0 },
+	{ "pages", TABLE_SEEDED },
+	{ "reports", 0 },
+	{ "bans", 0 },
+	{ "mod_actions", 0 },
+	{ "blocks", 0 },
+	{ "notifications", 0 },
+	{ "rate_events", 0 },
+};
+
+/* The bookkeeping table, at the same version on both sides, not copied. */
+#define SCHEMA_TABLE "schema_version"
+
+/* ---- the catalogue ---------------------------------------------------- */
+
+/* A list of names read from a catalogue, in the arena. */
+struct names {
+	struct arena *a;
+	const char **v;
+	size_t n, cap;
+};
+
+static int
+names_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct names *nm = data;
+
+	if (ncols < 1 || row[0].type != STORE_T_TEXT)
+		return STORE_ERR;
+	if (nm->n == nm->cap) {
+		const char **v;
+
+		nm->cap = nm->cap ? nm->cap * 2 : 32;
+		v = ARENA_ARRAY(nm->a, const char *, nm->cap);
+		if (nm->n)
+			memcpy(v, nm->v, nm->n * sizeof(*v));
+		nm->v = v;
+	}
+	nm->v[nm->n++] = arena_strndup(nm->a, row[0].p, row[0].len);
+	return STORE_OK;
+}
+
+static bool
+has_name(const struct names *nm, const char *name)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		if (strcmp(nm->v[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int
+known_table(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(tables); i++)
+		if (strcmp(tables[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Checks that db has exactly the tables of the list (and the schema
+ * table). side names it in the log.
+ */
+static int
+check_tables(struct store *db, struct arena *a, const char *side)
+{
+	struct names nm = { a, NULL, 0, 0 };
+	int rc = db->be->exec(db->conn, STMT_TABLES, NULL, 0, names_cb, &nm);
+
+	if (rc != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < nm.n; i++) {
+		if (strcmp(nm.v[i], SCHEMA_TABLE) != 0 &&
+		    known_table(nm.v[i]) < 0) {
+			log_msg(LOG_ERR, "store", "copy: the %s database has a "
+			    "table '%s' that this build cannot copy", side,
+			    nm.v[i]);
+			return STORE_ERR;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_LEN(tables); i++) {
+		if (!has_name(&nm, tables[i].name)) {
+			log_msg(LOG_ERR, "store", "copy: the %s database has no "
+			    "table '%s'", side, tables[i].name);
+			return STORE_ERR;
+		}
+	}
+	return STORE_OK;
+}
+
+/* Reads the columns of table t in the source and checks the target's. */
+static int
+columns_of(struct store *from, struct store *to, struct arena *a,
+    const char *t, struct names *cols)
+{
+	struct names other = { a, NULL, 0, 0 };
+	int rc;
+
+	*cols = (struct names){ a, NULL, 0, 0 };
+	rc = from->be->exec(from->conn, STMT_TABLE_COLUMNS,
+	    STORE_PARAMS(store_v_text(t)), names_cb, cols);
+	if (rc == STORE_OK)
+		rc = to->be->exec(to->conn, STMT_TABLE_COLUMNS,
+		    STORE_PARAMS(store_v_text(t)), names_cb, &other);
+	if (rc != STORE_OK)
+		return rc;
+	if (cols->n == 0 || cols->n > COPY_MAX_COLS || cols->n != other.n) {
+		log_msg(LOG_ERR, "store", "copy: table %s has %zu columns here "
+		    "and %zu there", t, cols->n, other.n);
+		return STORE_ERR;
+	}
+	for (size_t i = 0; i < cols->n; i++) {
+		if (!has_name(&other, cols->v[i])) {
+			log_msg(LOG_ERR, "store", "copy: the target's table %s "
+			    "has no column %s", t, cols->v[i]);
+			return STORE_ERR;
+		}
+	}
+	return STORE_OK;
+}
+
+/* ---- the statements --------------------------------------------------- */
+
+/* "SELECT "a", "b" FROM "t"", in id order when there is an id. */
+static const char *
+select_sql(struct arena *a, const char *t, const struct names *cols)
+{
+	struct buf b;
+
+	buf_init(&b, a, 256);
+	buf_puts(&b, "SELECT ");
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(&b, "%s\"%s\"", i ? ", " : "", cols->v[i]);
+	buf_printf(&b, " FROM \"%s\"", t);
+	if (has_name(cols, "id"))
+		buf_puts(&b, " ORDER BY \"id\"");
+	return b.p;
+}
+
+/* "INSERT INTO "t"("a", "b") VALUES ($1, $2)". */
+static const char *
+insert_sql(struct arena *a, const char *t, const struct names *cols)
+{
+	struct buf b;
+
+	buf_init(&b, a, 256);
+	buf_printf(&b, "INSERT INTO \"%s\"(", t);
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(&b, "%s\"%s\"", i ? ", " : "", cols->v[i]);
+	buf_puts(&b, ") VALUES (");
+	for (size_t i = 0; i < cols->n; i++)
+		buf_printf(&b, "%s$%zu", i ? ", " : "", i + 1);
+	buf_puts(&b, ")");
+	return b.p;
+}
+
+/* ---- sums ----------------------------------------------------------- */
+
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= FNV_PRIME;
+	}
+	return h;
+}
+
+/* One row's hash: each value's type, then its bytes (text with length). */
+static uint64_t
+row_hash(const struct store_val *row, size_t ncols)
+{
+	uint64_t h = FNV_OFFSET, len;
+
+	for (size_t i = 0; i < ncols; i++) {
+		unsigned char type = (unsigned char)row[i].type;
+
+		h = fnv(h, &type, 1);
+		switch (row[i].type) {
+		case STORE_T_NULL:
+			break;
+		case STORE_T_INT:
+			h = fnv(h, &row[i].i, sizeof(row[i].i));
+			break;
+		case STORE_T_REAL:
+			h = fnv(h, &row[i].d, sizeof(row[i].d));
+			break;
+		case STORE_T_TEXT:
+		case STORE_T_BLOB:
+			len = row[i].len;
+			h = fnv(h, &len, sizeof(len));
+			h = fnv(h, row[i].p, row[i].len);
+			break;
+		}
+	}
+	return h;
+}
+
+static int
+sum_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct store_copy_table *t = data;
+
+	t->rows_to++;
+	t->sum_to += row_hash(row, ncols);
+	return STORE_OK;
+}
+
+/* ---- copying ---------------------------------------------------------- */
+
+/* What the row callback of one table's copy needs. */
+struct copy {
+	struct store *to;
+	const char *insert;      /* the table's INSERT */
+	struct store_copy_table *t;
+	bool has_id;             /* the first column is id */
+	int64_t max_id;
+};
+
+static int
+copy_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct copy *cp = data;
+
+	cp->t->rows_from++;
+	cp->t->sum_from += row_hash(row, ncols);
+	if (cp->has_id && row[0].type == STORE_T_INT && row[0].i > cp->max_id)
+		cp->max_id = row[0].i;
+	return cp->to->be->sql(cp->to->conn, cp->insert, row, ncols, NULL,
+	    NULL);
+}
+
+static int
+any_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	(void)row;
+	(void)ncols;
+	*(bool *)data = true;
+	return STORE_OK;
+}
+
+/*
+ * Empties the target's tables, last first, when forced; otherwise only
+ * the seeded ones, after checking that no other holds a row.
+ */
+static int
+clear_target(struct store *to, struct arena *a, unsigned flags)
+{
+	int rc;
+
+	for (size_t i = 0; i < ARRAY_LEN(tables) && !(flags &
+	    STORE_COPY_FORCE); i++) {
+		bool any = false;
+
+		if (tables[i].flags & TABLE_SEEDED)
+			continue;
+		rc = to->be->sql(to->conn, arena_printf(a, "SELECT 1 FROM \"%s\" "
+		    "LIMIT 1", tables[i].name), NULL, 0, any_cb, &any);
+		if (rc != STORE_OK)
+			return rc;
+		if (any) {
+			log_msg(LOG_INFO, "store", "copy: the target's table %s "
+			    "has rows", tables[i].name);
+			return STORE_CONFLICT;
+		}
+	}
+	for (size_t i = ARRAY_LEN(tables); i-- > 0; ) {
+		if (!(flags & STORE_COPY_FORCE) &&
+		    !(tables[i].flags & TABLE_SEEDED))
+			continue;
+		rc = to->be->sql(to->conn, arena_printf(a, "DELETE FROM \"%s\"",
+		    tables[i].name), NULL, 0, NULL, NULL);
+		if (rc != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+/* Copies one table and reads back its sum on the target. */
+static int
+copy_table(struct store *from, struct store *to, struct arena *a,
+    struct store_copy_table *t)
+{
+	struct names cols;
+	struct copy cp = { to, NULL, t, false, 0 };
+	const char *select;
+	int rc;
+
+	if ((rc = columns_of(from, to, a, t->name, &cols)) != STORE_OK)
+		return rc;
+	select = select_sql(a, t->name, &cols);
+	cp.insert = insert_sql(a, t->name, &cols);
+	cp.has_id = strcmp(cols.v[0], "id") == 0;
+	rc = from->be->sql(from->conn, select, NULL, 0, copy_cb, &cp);
+	if (rc == STORE_OK && cp.max_id > 0)
+		rc = to->be->exec(to->conn, STMT_SEQUENCE_SET, STORE_PARAMS(
+		    store_v_text(t->name), store_v_int(cp.max_id)), NULL, NULL);
+	if (rc == STORE_OK)
+		rc = to->be->sql(to->conn, select, NULL, 0, sum_cb, t);
+	return rc;
+}
+
+/*
+ * Copies every row of from into to: users, settings, sessions (only with
+ * STORE_COPY_SESSIONS in flags), communities, moderators, subscriptions,
+ * posts, comments, votes, pages and the moderation tables, keeping ids.
+ * Both must be migrated to this build's schema. The target must hold no
+ * content (its seeded settings and pages are replaced) unless flags has
+ * STORE_COPY_FORCE, which empties it first.
+ *
+ * Sets *out to an array of *n tables in a, in copy order, with the rows
+ * and sums read on both sides (a table left out has copied false). The
+ * target is committed only when every copied table's rows and sums
+ * agree. Returns STORE_OK; STORE_CONFLICT when the target holds content;
+ * STORE_ERR for tables or columns that differ from this build's, or sums
+ * that disagree (logged, nothing written); or a database error.
+ */
+int
+store_copy(struct store *from, struct store *to, struct arena *a,
+    unsigned flags, struct store_copy_table **out, size_t *n)
+{
+	struct store_copy_table *t = ARENA_ARRAY(a, struct store_copy_table,
+	    ARRAY_LEN(tables));
+	int rc;
+
+	*out = t;
+	*n = ARRAY_LEN(tables);
+	for (size_t i = 0; i < ARRAY_LEN(tables); i++) {
+		t[i].name = tables[i].name;
+		t[i].copied = !(tables[i].flags & TABLE_SESSIONS) ||
+		    (flags & STORE_COPY_SESSIONS);
+	}
+	if ((rc = check_tables(from, a, "source")) != STORE_OK ||
+	    (rc = check_tables(to, a, "target")) != STORE_OK)
+		return rc;
+	if ((rc = store_begin(from)) != STORE_OK)
+		return rc;
+	if ((rc = store_begin(to)) != STORE_OK) {
+		store_rollback(from);
+		return rc;
+	}
+	rc = clear_target(to, a, flags);
+	for (size_t i = 0; i < ARRAY_LEN(tables) && rc == STORE_OK; i++)
+		if (t[i].copied)
+			rc = copy_table(from, to, a, &t[i]);
+	for (size_t i = 0; i < ARRAY_LEN(tables) && rc == STORE_OK; i++) {
+		if (t[i].rows_from != t[i].rows_to ||
+		    t[i].sum_from != t[i].sum_to) {
+			log_msg(LOG_ERR, "store", "copy: table %s differs after "
+			    "the copy", t[i].name);
+			rc = STORE_ERR;
+		}
+	}
+	if (rc == STORE_OK)
+		rc = store_commit(to);
+	else
+		store_rollback(to);
+	store_rollback(from);
+	return rc;
+}
+
+/* ---- backups ---------------------------------------------------------- */
+
+/*
+ * Copies the open database, live, into a file at path, replacing it only
+ * once the copy is whole and checked. Writers may go on meanwhile; the
+ * copy holds what was committed when it began. Returns STORE_OK,
+ * STORE_FULL when the file cannot be written, or STORE_ERR (logged), also
+ * for a backend whose databases are backed up with their own tools.
+ */
+int
+store_backup(struct store *s, const char *path)
+{
+	if (s->be->backup == NULL) {
+		log_msg(LOG_ERR, "store", "%s: back up with the database's own "
+		    "tools", s->be->name);
+		return STORE_ERR;
+	}
+	return s->be->backup(s->conn, path);
+}
