@@ -437,7 +437,8 @@ modlog_page(struct ctx *c, const struct community *cm)
 		q.mod_id = u.id;
 	}
 	if (action.len > 0) {
-		if (action.len > 20) {
+		if (action.len > 20 || strspn(str_dup(c->a, action),
+		    "abcdefghijklmnopqrstuvwxyz ") != action.len) {
 			app_error(c, 400, "bad_action", "Unknown action.");
 			return;
 		}
@@ -558,8 +559,9 @@ modlog_page(struct ctx *c, const struct community *cm)
 		html_raw_literal(&h, "<p>Nothing logged yet.</p>");
 	if (more) {
 		html_raw_literal(&h, "<p class=\"pager\"><a rel=\"next\"");
-		html_attr(&h, "href", str_c(arena_printf(c->a, "?after=%lld%s%s%s%s",
-		    (long long)m[n - 1].id, mod.len ? "&mod=" : "",
+		html_attr(&h, "href", str_c(arena_printf(c->a,
+		    "%s?after=%lld%s%s%s%s", cm ? arena_printf(c->a, "/s/%s/modlog",
+		    cm->name) : "/modlog", (long long)m[n - 1].id, mod.len ? "&mod=" : "",
 		    mod.len ? str_dup(c->a, mod) : "", action.len ? "&action=" : "",
 		    action.len ? str_dup(c->a, action) : "")));
 		html_raw_literal(&h, ">older ›</a></p>");
@@ -568,11 +570,29 @@ modlog_page(struct ctx *c, const struct community *cm)
 	page_end(c, &h);
 }
 
-/* GET /modlog: every community's moderation. */
+/* GET /modlog[?community=NAME]: every community's moderation, or one's. */
 void
 page_modlog(struct ctx *c)
 {
-	modlog_page(c, NULL);
+	struct str name = http_query(c->r, "community");
+	struct community cm;
+	int rc;
+
+	if (name.len == 0) {
+		modlog_page(c, NULL);
+		return;
+	}
+	rc = app_valid_name(name, false) ? store_community_by_name(c->s, c->a,
+	    str_dup(c->a, name), &cm) : STORE_NOTFOUND;
+	if (rc == STORE_NOTFOUND) {
+		app_error(c, 404, "not_found", "There is no such community.");
+		return;
+	}
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	modlog_page(c, &cm);
 }
 
 static int
