@@ -6,6 +6,7 @@
 #   make SANITIZE=1 ... the same targets built with ASan+UBSan in build-san/
 #   make fuzz           every libFuzzer target for FUZZ_SECONDS (default 300) each
 #   make bench          the benchmark against nginx (bench/bench.py; never in make test)
+#   make bench-backends the same pages on SQLite and PostgreSQL (bench/backends.py)
 
 PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq
 CC      ?= cc
@@ -47,7 +48,8 @@ vpath %.c $(sort $(dir $(SRC))) src tests/unit
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all run test test-one test-all unit spec e2e e2e-pg deps clean fuzz fuzz-short fuzz-bin
+.PHONY: all run test test-one test-all unit spec e2e e2e-pg deps clean fuzz fuzz-short fuzz-bin \
+        valgrind
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/parley
@@ -104,6 +106,10 @@ run: deps
 unit: $(UNIT_BIN)
 	@sh scripts/unit.sh $(UNIT_BIN)
 
+# The unit tests under Valgrind memcheck: no memory error, no leak.
+valgrind: $(UNIT_BIN)
+	@sh scripts/valgrind.sh $(UNIT_BIN)
+
 e2e: $(BUILD)/parley
 	PARLEY_BIN=$(BUILD)/parley python3 tests/e2e/run.py
 
@@ -123,7 +129,8 @@ test-one: unit e2e
 
 # Everything inside one cluster: unit tests (the store's on both backends)
 # and the black-box suite on SQLite, plain and ASan+UBSan; the black-box
-# suite on PostgreSQL once, plain.
+# suite on PostgreSQL once, plain; the unit tests under Valgrind; every
+# fuzz target for FUZZ_SHORT seconds after replaying its corpus.
 test: deps
 	$(WITH_PG) $(MAKE) test-all
 
@@ -131,6 +138,8 @@ test-all:
 	$(MAKE) test-one
 	$(MAKE) e2e-pg
 	$(MAKE) SANITIZE=1 test-one
+	$(MAKE) valgrind
+	$(MAKE) fuzz-short
 
 # The benchmark (docs/decisions/004-benchmark.md): an -O2 build of its own in
 # bench/build, demo databases cached in bench/data. Never part of make test.
@@ -152,6 +161,12 @@ bench-scale: bench-deps bench-build
 
 bench-instructions: bench-deps bench-build
 	$(BENCH_RUN) instructions
+
+# The front page and a 300-comment thread on SQLite and on PostgreSQL, one
+# run, same machine (bench/backends.py).
+.PHONY: bench-backends
+bench-backends: deps bench-deps bench-build
+	PARLEY_BIN=$(BENCH_BUILD)/parley python3 bench/backends.py
 
 clean:
 	rm -rf build build-san build-fuzz

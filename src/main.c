@@ -49,8 +49,15 @@ static const char usage_serve[] =
 "  --db URL            sqlite:PATH or postgres://... (default sqlite:./data/parley.db, PARLEY_DB)\n"
 "  --config FILE       settings file of 'key = value' lines\n"
 "  --threads N         worker threads (default: number of cores, PARLEY_THREADS)\n"
+"  --idle-timeout D    close a connection silent for D (default 30s, PARLEY_IDLE_TIMEOUT)\n"
+"  --request-timeout D close a connection that has not sent a whole request within\n"
+"                      D of its accept or its previous answer (default 30s,\n"
+"                      PARLEY_REQUEST_TIMEOUT)\n"
+"  --max-conns N       connections at once (default 4096, PARLEY_MAX_CONNS)\n"
+"  --max-conns-per-ip N  connections from one address (default 0 = no limit,\n"
+"                      PARLEY_MAX_CONNS_PER_IP)\n"
 "Other settings: site_name (PARLEY_SITE_NAME), archive_after (PARLEY_ARCHIVE_AFTER,\n"
-"a duration such as 180d, 12h, 30s; 0 = never).\n";
+"a duration such as 180d, 12h, 30s; 0 = never). Timeouts of 0 mean none.\n";
 
 static const char usage_init[] =
 "usage: parley init [--db URL] [--config FILE]\n"
@@ -122,6 +129,29 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 			return -1;
 		}
 		c->threads = (unsigned)n;
+	} else if (strcmp(key, "idle_timeout") == 0 ||
+	    strcmp(key, "request_timeout") == 0) {
+		int64_t *to = strcmp(key, "idle_timeout") == 0 ?
+		    &c->idle_timeout : &c->request_timeout;
+
+		if (base_parse_duration(val, to) != 0 || *to > 86400) {
+			fprintf(stderr, "parley: %s: %s: '%s' is not a duration from "
+			    "0 to 1d (such as 30s)\n", from, key, val);
+			return -1;
+		}
+	} else if (strcmp(key, "max_conns") == 0 ||
+	    strcmp(key, "max_conns_per_ip") == 0) {
+		bool per_ip = strcmp(key, "max_conns_per_ip") == 0;
+		char *end;
+		long n = strtol(val, &end, 10);
+
+		if (*end != '\0' || end == val || n < (per_ip ? 0 : 1) ||
+		    n > 1000000) {
+			fprintf(stderr, "parley: %s: %s: '%s' is not a number from %d "
+			    "to 1000000\n", from, key, val, per_ip ? 0 : 1);
+			return -1;
+		}
+		*(per_ip ? &c->max_conns_per_ip : &c->max_conns) = (unsigned)n;
 	} else if (strcmp(key, "trust_proxy") == 0) {
 		c->trust_proxy = strcmp(val, "1") == 0 || strcmp(val, "yes") == 0 ||
 		    strcmp(val, "true") == 0;
@@ -233,6 +263,10 @@ load_env(struct settings *st)
 		{ "PARLEY_ARCHIVE_AFTER", "archive_after" },
 		{ "PARLEY_THREADS", "threads" },
 		{ "PARLEY_TRUST_PROXY", "trust_proxy" },
+		{ "PARLEY_IDLE_TIMEOUT", "idle_timeout" },
+		{ "PARLEY_REQUEST_TIMEOUT", "request_timeout" },
+		{ "PARLEY_MAX_CONNS", "max_conns" },
+		{ "PARLEY_MAX_CONNS_PER_IP", "max_conns_per_ip" },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
@@ -264,6 +298,10 @@ parse(struct settings *st, int argc, char **argv, const char *usage)
 		{ "to", required_argument, NULL, 'T' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "sessions", no_argument, NULL, 'S' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
+		{ "request-timeout", required_argument, NULL, 'R' },
+		{ "max-conns", required_argument, NULL, 'M' },
+		{ "max-conns-per-ip", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -291,6 +329,22 @@ parse(struct settings *st, int argc, char **argv, const char *usage)
 		case 'l': if (set(st, "listen", optarg, "--listen")) return -1; break;
 		case 'd': if (set(st, "db", optarg, "--db")) return -1; break;
 		case 't': if (set(st, "threads", optarg, "--threads")) return -1; break;
+		case 'I':
+			if (set(st, "idle_timeout", optarg, "--idle-timeout"))
+				return -1;
+			break;
+		case 'R':
+			if (set(st, "request_timeout", optarg, "--request-timeout"))
+				return -1;
+			break;
+		case 'M':
+			if (set(st, "max_conns", optarg, "--max-conns"))
+				return -1;
+			break;
+		case 'P':
+			if (set(st, "max_conns_per_ip", optarg, "--max-conns-per-ip"))
+				return -1;
+			break;
 		case 'c': break;
 		case 'p':
 			st->posts = strtol(optarg, &end, 10);
@@ -346,12 +400,17 @@ parse(struct settings *st, int argc, char **argv, const char *usage)
 int
 main(int argc, char **argv)
 {
-	struct settings st = {
+	/* Static: what the settings point to (masked URLs, values read from
+	 * the config file) lives as long as the process. */
+	static struct settings st = {
 		.cfg = {
 			.listen = "127.0.0.1:8080",
 			.db = "sqlite:./data/parley.db",
 			.site_name = "Parley",
 			.archive_after = 180 * 86400,
+			.idle_timeout = 30,
+			.request_timeout = 30,
+			.max_conns = 4096,
 		},
 		.posts = 300,
 		.seed = 1,

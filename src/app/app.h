@@ -16,6 +16,10 @@ struct app_config {
 	int64_t archive_after;  /* seconds; 0 = never */
 	unsigned threads;       /* worker threads */
 	bool trust_proxy;       /* believe X-Forwarded-Proto from loopback */
+	int64_t idle_timeout;   /* seconds a connection may stay silent; 0 = none */
+	int64_t request_timeout;/* seconds to send a whole request; 0 = none */
+	unsigned max_conns;     /* connections at once */
+	unsigned max_conns_per_ip; /* connections from one address; 0 = no limit */
 };
 
 int app_serve(const struct app_config *cfg);

@@ -43,8 +43,8 @@
 #define DAY 86400
 #define POST_SPAN (365 * DAY)    /* posts reach back this far */
 #define BASE_USERS 60            /* users of a small demo */
-#define MAX_USERS 20000          /* users of the largest demo */
-#define POSTS_PER_USER 50        /* beyond the base, one user per this many */
+#define MAX_USERS 1000           /* users of the largest demo */
+#define POSTS_PER_USER 100       /* beyond the base, one user per this many */
 #define THREAD_MIN 330           /* comments of the large thread, at least */
 #define THREAD_DEPTH 14          /* deepest reply in the large thread */
 #define MAX_DEPTH 12             /* deepest reply in other threads */
@@ -1350,7 +1350,8 @@ add_thread(struct demo *d, const struct gen_post *gp, size_t count,
 
 /*
  * The large thread: first a back-and-forth between two users that reaches
- * THREAD_DEPTH, then THREAD_MIN or more comments around it.
+ * THREAD_DEPTH, then more comments around it, THREAD_MIN or more in all,
+ * or exactly d->big_count when that is set.
  */
 static int
 add_big_thread(struct demo *d, const struct gen_post *gp)
@@ -1365,7 +1366,7 @@ add_big_thread(struct demo *d, const struct gen_post *gp)
 	if (add_comment(d, gp, nodes, &n, NULL, who[0],
 	    later(d, gp->created, 1800.0)) != 0)
 		return -1;
-	for (int depth = 1; depth <= THREAD_DEPTH; depth++) {
+	for (int depth = 1; depth <= THREAD_DEPTH && n < count; depth++) {
 		if (add_comment(d, gp, nodes, &n, &nodes[n - 1], who[depth % 2],
 		    later(d, nodes[n - 1].created, 1200.0)) != 0)
 			return -1;

@@ -104,8 +104,10 @@ app_serve(const struct app_config *cfg)
 		.listen = cfg->listen,
 		.threads = cfg->threads,
 		.max_body = MAX_BODY,
-		.idle_timeout = 30,
-		.max_conns = 4096,
+		.idle_timeout = (unsigned)cfg->idle_timeout,
+		.request_timeout = (unsigned)cfg->request_timeout,
+		.max_conns = cfg->max_conns,
+		.max_conns_per_ip = cfg->max_conns_per_ip,
 		.trust_proxy = cfg->trust_proxy,
 	};
 	struct http_server *srv;

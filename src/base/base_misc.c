@@ -16,6 +16,16 @@ base_now(void)
 	return (int64_t)time(NULL);
 }
 
+/* Writes the last width decimal digits of v, zero-padded, at out. */
+static void
+put_digits(char *out, unsigned v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		out[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 /*
  * Writes t as RFC 3339 UTC ("2026-11-27T01:02:03Z") into out. RFC 3339 has
  * four-digit years, so t is clamped to years 0000 to 9999 (gmtime_r would
@@ -33,11 +43,20 @@ base_rfc3339(int64_t t, char out[32])
 		t = 253402300799LL;     /* 9999-12-31T23:59:59Z */
 	tt = (time_t)t;
 	gmtime_r(&tt, &tm);
-	/* the modulos only tell the compiler the widths the clamp ensures */
-	snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ",
-	    (unsigned)(tm.tm_year + 1900) % 10000u, (unsigned)(tm.tm_mon + 1) % 100u,
-	    (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
-	    (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
+	/* Digits by hand, not snprintf: pages write one or two per item. */
+	put_digits(out, (unsigned)(tm.tm_year + 1900), 4);
+	out[4] = '-';
+	put_digits(out + 5, (unsigned)(tm.tm_mon + 1), 2);
+	out[7] = '-';
+	put_digits(out + 8, (unsigned)tm.tm_mday, 2);
+	out[10] = 'T';
+	put_digits(out + 11, (unsigned)tm.tm_hour, 2);
+	out[13] = ':';
+	put_digits(out + 14, (unsigned)tm.tm_min, 2);
+	out[16] = ':';
+	put_digits(out + 17, (unsigned)tm.tm_sec, 2);
+	out[19] = 'Z';
+	out[20] = '\0';
 }
 
 /*

@@ -104,19 +104,28 @@ str_to_i64(struct str s, int64_t *out)
 	char tmp[24];
 	char *end;
 	long long v;
-	size_t i = 0;
+	size_t i = 0, k, n;
 
-	if (s.len == 0 || s.len >= sizeof(tmp))
+	if (s.len == 0)
 		return false;
 	if (s.p[0] == '-')
 		i = 1;
 	if (i == s.len)
 		return false;
-	for (; i < s.len; i++)
-		if (s.p[i] < '0' || s.p[i] > '9')
+	for (k = i; k < s.len; k++)
+		if (s.p[k] < '0' || s.p[k] > '9')
 			return false;
-	memcpy(tmp, s.p, s.len);
-	tmp[s.len] = '\0';
+	/* Leading zeros are not digits that could overflow. */
+	while (i + 1 < s.len && s.p[i] == '0')
+		i++;
+	n = s.len - i;
+	if (n > 19) /* INT64_MAX has 19 digits */
+		return false;
+	k = 0;
+	if (s.p[0] == '-')
+		tmp[k++] = '-';
+	memcpy(tmp + k, s.p + i, n);
+	tmp[k + n] = '\0';
 	errno = 0;
 	v = strtoll(tmp, &end, 10);
 	if (errno != 0 || *end != '\0')
@@ -309,13 +318,22 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Appends v in decimal. Hand-written: pages write thousands of numbers. */
 void
 buf_put_i64(struct buf *b, int64_t v)
 {
 	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+	char *p = tmp + sizeof(tmp);
+	/* The magnitude as unsigned, so INT64_MIN has one too. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
-	buf_put(b, tmp, (size_t)n);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 /* Returns a slice borrowing the buffer's bytes, valid until the next write. */

@@ -59,6 +59,7 @@ struct http_config {
 	unsigned threads;         /* worker threads */
 	size_t max_body;          /* bytes; larger bodies get 413 */
 	unsigned idle_timeout;    /* seconds a connection may stay silent */
+	unsigned request_timeout; /* seconds to send a whole request; 0 = none */
 	unsigned max_conns;       /* connections at once */
 	unsigned max_conns_per_ip;/* 0 = no limit */
 	bool trust_proxy;         /* honour X-Forwarded-Proto from loopback */

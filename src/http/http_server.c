@@ -11,6 +11,22 @@
  * The response body stays in the arena until libmicrohttpd reports the
  * request completed; then the arena is freed. In-flight requests are
  * counted so that http_stop can drain them before the daemon stops.
+ *
+ * libmicrohttpd's connection timeout only measures silence, so a client
+ * that trickles a byte every few seconds could hold a connection for
+ * ever. Parley adds a deadline: every connection is registered when
+ * accepted (MHD_OPTION_NOTIFY_CONNECTION) and gets a deadline by which
+ * its next request must be complete. Once the request line has arrived
+ * (MHD_OPTION_URI_LOG_CALLBACK) that is request_timeout later; before it
+ * (a fresh or kept-alive connection), idle_timeout plus request_timeout,
+ * since a silent connection is closed by libmicrohttpd at idle_timeout
+ * anyway and only a client trickling its request line gets that far.
+ * While a request is being answered there is no deadline. A watchdog
+ * thread shuts down the socket of any connection past its deadline;
+ * libmicrohttpd then sees the end of the stream and closes it as usual.
+ * The socket is only ever shut down under the lock that the close
+ * notification also takes, so it cannot have been closed and its number
+ * reused in between.
  */
 #include "http.h"
 
@@ -19,6 +35,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +56,27 @@ struct http_server {
 	atomic_uint_fast64_t next_id;
 	atomic_int inflight;       /* requests begun and not yet completed */
 	unsigned port;
+	unsigned idle_timeout;     /* seconds of silence; 0 = none */
+	unsigned request_timeout;  /* seconds to send a whole request; 0 = none */
+	pthread_mutex_t watch_lock;/* guards watches and stopping */
+	pthread_cond_t watch_wake; /* wakes the watchdog to stop */
+	struct watch *watches;     /* every open connection */
+	bool stopping;             /* the watchdog should end */
+	bool watchdog_on;          /* the watchdog thread was started */
+	pthread_t watchdog;
+};
+
+/* No deadline: a request is being answered, or there are no timeouts. */
+#define WATCH_NONE INT64_MAX
+
+/* One open connection, for the request deadline; owned by the server's
+ * list from accept to close (malloc, freed by the close notification). */
+struct watch {
+	struct watch *prev, *next;
+	int fd;                    /* its socket; libmicrohttpd closes it */
+	atomic_int_fast64_t deadline; /* ms (monotonic) to finish its request by */
+	bool cut;                  /* already shut down by the watchdog */
+	char addr[INET6_ADDRSTRLEN];
 };
 
 /* Per-request state private to this file, reached through con_cls. */
@@ -203,6 +241,138 @@ send_limit(struct MHD_Connection *conn, struct req *r, int status,
 	return send_response(conn, r);
 }
 
+/* ---- the request deadline -------------------------------------------- */
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Writes the peer's address as text into out ("?" when unknown). */
+static void
+peer_addr(struct MHD_Connection *conn, char out[INET6_ADDRSTRLEN])
+{
+	const union MHD_ConnectionInfo *ci;
+
+	strcpy(out, "?");
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)
+		    ci->client_addr)->sin_addr, out, INET6_ADDRSTRLEN);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    ci->client_addr)->sin6_addr, out, INET6_ADDRSTRLEN);
+}
+
+/* The deadline of a connection waiting for its next request line. */
+static int64_t
+deadline_waiting(const struct http_server *srv)
+{
+	if (srv->request_timeout == 0 || srv->idle_timeout == 0)
+		return WATCH_NONE;
+	return now_ms() + ((int64_t)srv->idle_timeout + srv->request_timeout) *
+	    1000;
+}
+
+/* Sets the connection's deadline (ms, monotonic, or WATCH_NONE). */
+static void
+watch_set(struct MHD_Connection *conn, int64_t deadline)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct watch *w = ci ? ci->socket_context : NULL;
+
+	if (w != NULL)
+		atomic_store(&w->deadline, deadline);
+}
+
+/* libmicrohttpd has the request line: the request's own deadline starts. */
+static void *
+on_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_server *srv = cls;
+
+	if (srv->request_timeout > 0)
+		watch_set(conn, now_ms() + (int64_t)srv->request_timeout * 1000);
+	return NULL; /* on_request relies on a NULL con_cls at first */
+}
+
+/* libmicrohttpd's notice of an accepted or closed connection. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_server *srv = cls;
+	struct watch *w;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		w = xcalloc(1, sizeof(*w));
+		w->fd = ci ? ci->connect_fd : -1;
+		atomic_store(&w->deadline, deadline_waiting(srv));
+		peer_addr(conn, w->addr);
+		pthread_mutex_lock(&srv->watch_lock);
+		w->next = srv->watches;
+		if (w->next != NULL)
+			w->next->prev = w;
+		srv->watches = w;
+		pthread_mutex_unlock(&srv->watch_lock);
+		*socket_context = w;
+		return;
+	}
+	w = *socket_context;
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&srv->watch_lock);
+	if (w->prev != NULL)
+		w->prev->next = w->next;
+	else
+		srv->watches = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&srv->watch_lock);
+	*socket_context = NULL;
+	free(w);
+}
+
+/* The watchdog thread: cuts connections past the request deadline. */
+static void *
+watchdog(void *arg)
+{
+	struct http_server *srv = arg;
+	int64_t tick = (int64_t)srv->request_timeout * 1000 / 4;
+
+	if (tick > 500)
+		tick = 500;
+	pthread_mutex_lock(&srv->watch_lock);
+	while (!srv->stopping) {
+		int64_t now = now_ms(), wake = now + tick;
+		struct timespec ts = { (time_t)(wake / 1000),
+		    (long)(wake % 1000) * 1000000 };
+
+		for (struct watch *w = srv->watches; w != NULL; w = w->next) {
+			if (w->cut || w->fd < 0 || now <= atomic_load(&w->deadline))
+				continue;
+			shutdown(w->fd, SHUT_RDWR);
+			w->cut = true;
+			log_msg(LOG_INFO, "http", "closed a connection from %s: its "
+			    "request took too long (request_timeout %u s)", w->addr,
+			    srv->request_timeout);
+		}
+		pthread_cond_timedwait(&srv->watch_wake, &srv->watch_lock, &ts);
+	}
+	pthread_mutex_unlock(&srv->watch_lock);
+	return NULL;
+}
+
 /* ---- the libmicrohttpd callbacks -------------------------------------- */
 
 static struct pending *
@@ -212,8 +382,7 @@ pending_new(struct http_server *srv, struct MHD_Connection *conn,
 	struct arena *a = arena_new(16 * 1024);
 	struct pending *p = arena_zalloc(a, sizeof(*p));
 	struct req *r = &p->req;
-	const union MHD_ConnectionInfo *ci;
-	char addr[INET6_ADDRSTRLEN] = "?";
+	char addr[INET6_ADDRSTRLEN];
 
 	p->srv = srv;
 	r->arena = a;
@@ -230,18 +399,7 @@ pending_new(struct http_server *srv, struct MHD_Connection *conn,
 		r->method = HTTP_OTHER;
 	r->path.p = arena_strndup(a, url, strlen(url));
 	r->path.len = strlen(url);
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci && ci->client_addr) {
-		const struct sockaddr *sa = ci->client_addr;
-
-		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-			    addr, sizeof(addr));
-		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6,
-			    &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
-			    sizeof(addr));
-	}
+	peer_addr(conn, addr);
 	r->remote = arena_strndup(a, addr, strlen(addr));
 	if (srv->trust_proxy && (strcmp(addr, "127.0.0.1") == 0 ||
 	    strcmp(addr, "::1") == 0)) {
@@ -321,9 +479,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		atomic_fetch_add(&srv->inflight, 1);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoull(cl, NULL, 10) > srv->max_body)
+		if (cl != NULL && strtoull(cl, NULL, 10) > srv->max_body) {
+			watch_set(conn, WATCH_NONE);
 			return send_limit(conn, &p->req, 413, "413 Content Too Large: "
 			    "the request body is over the limit.\n");
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -334,6 +494,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	/* The request is complete: what is left is the server's time. */
+	watch_set(conn, WATCH_NONE);
 	if (p->too_large)
 		return send_limit(conn, &p->req, 413,
 		    "413 Content Too Large: the request body is over the limit.\n");
@@ -371,6 +533,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 	arena_free(p->req.arena);
 	atomic_fetch_sub(&srv->inflight, 1);
+	/* A kept-alive connection now waits for its next request. */
+	watch_set(conn, deadline_waiting(srv));
 }
 
 static void
@@ -457,6 +621,17 @@ http_start(const struct http_config *cfg, http_handler handler, void *data,
 	srv->data = data;
 	srv->max_body = cfg->max_body;
 	srv->trust_proxy = cfg->trust_proxy;
+	srv->idle_timeout = cfg->idle_timeout;
+	srv->request_timeout = cfg->request_timeout;
+	pthread_mutex_init(&srv->watch_lock, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&srv->watch_wake, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
@@ -466,17 +641,24 @@ http_start(const struct http_config *cfg, http_handler handler, void *data,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_conns_per_ip,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_request_line, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {
+		pthread_cond_destroy(&srv->watch_wake);
+		pthread_mutex_destroy(&srv->watch_lock);
 		free(srv);
 		*err = "cannot listen there (address in use or not allowed)";
 		return NULL;
 	}
 	di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = di ? di->port : 0;
+	if (srv->request_timeout > 0)
+		srv->watchdog_on = pthread_create(&srv->watchdog, NULL, watchdog,
+		    srv) == 0;
 	return srv;
 }
 
@@ -509,7 +691,17 @@ http_stop(struct http_server *srv, unsigned drain_seconds)
 		nanosleep(&tick, NULL);
 		waited_ms += 20;
 	}
+	if (srv->watchdog_on) {
+		pthread_mutex_lock(&srv->watch_lock);
+		srv->stopping = true;
+		pthread_cond_signal(&srv->watch_wake);
+		pthread_mutex_unlock(&srv->watch_lock);
+		pthread_join(srv->watchdog, NULL);
+	}
+	/* Closing the connections removes their watches. */
 	MHD_stop_daemon(srv->daemon);
+	pthread_cond_destroy(&srv->watch_wake);
+	pthread_mutex_destroy(&srv->watch_lock);
 	free(srv);
 }
 

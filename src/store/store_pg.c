@@ -41,6 +41,7 @@
 
 #include <endian.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -632,7 +633,8 @@ bind_all(struct params *b, const struct store_val *v, size_t n)
 			b->values[i] = b->num[i];
 			break;
 		case STORE_T_REAL:
-			if (v[i].d > 1e308 || v[i].d < -1e308)
+			/* The spelling every PostgreSQL version reads. */
+			if (isinf(v[i].d))
 				snprintf(b->num[i], NUM_LEN, "%sInfinity",
 				    v[i].d < 0 ? "-" : "");
 			else

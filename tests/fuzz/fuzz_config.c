@@ -98,6 +98,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			.site_name = "Parley",
 			.archive_after = 180 * 86400,
 			.threads = 4,
+			.idle_timeout = 30,
+			.request_timeout = 30,
+			.max_conns = 4096,
 		},
 	};
 	int rc;
@@ -112,6 +115,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(st.cfg.threads >= 1 && st.cfg.threads <= 256,
 	    "threads %u out of range", st.cfg.threads);
 	FUZZ_CHECK(st.cfg.archive_after >= 0, "negative archive_after");
+	FUZZ_CHECK(st.cfg.idle_timeout >= 0 && st.cfg.idle_timeout <= 86400 &&
+	    st.cfg.request_timeout >= 0 && st.cfg.request_timeout <= 86400,
+	    "a timeout out of range");
+	FUZZ_CHECK(st.cfg.max_conns >= 1 && st.cfg.max_conns <= 1000000 &&
+	    st.cfg.max_conns_per_ip <= 1000000, "a connection limit out of range");
 	{
 		const char *shown = url_shown(st.cfg.db);
 		const char *auth = strstr(st.cfg.db, "://");

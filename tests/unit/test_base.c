@@ -507,6 +507,31 @@ test_buf_small(void **state)
 	buf_reset(&b);
 }
 
+/* buf_put_i64 writes digits by hand: the edges of its range. */
+static void
+test_buf_put_i64(void **state)
+{
+	static const struct { int64_t v; const char *want; } cases[] = {
+		{ 0, "0" }, { 7, "7" }, { -1, "-1" }, { 10, "10" },
+		{ -10, "-10" }, { 1234567890, "1234567890" },
+		{ INT64_MAX, "9223372036854775807" },
+		{ INT64_MIN, "-9223372036854775808" },
+		{ INT64_MIN + 1, "-9223372036854775807" },
+	};
+	struct buf b;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_init(&b, NULL, 0);
+		buf_putc(&b, '[');
+		buf_put_i64(&b, cases[i].v);
+		buf_putc(&b, ']');
+		assert_int_equal(b.len, strlen(cases[i].want) + 2);
+		assert_memory_equal(b.p + 1, cases[i].want, strlen(cases[i].want));
+		assert_int_equal(b.p[b.len - 1], ']');
+		buf_reset(&b);
+	}
+}
+
 /* ---- durations and dates ------------------------------------------------- */
 
 static void
@@ -586,6 +611,10 @@ test_rfc3339(void **state)
 	assert_string_equal(out, "2099-12-31T23:59:59Z");
 	base_rfc3339(-1, out);
 	assert_string_equal(out, "1969-12-31T23:59:59Z");
+	base_rfc3339(INT64_MAX, out);
+	assert_string_equal(out, "9999-12-31T23:59:59Z");
+	base_rfc3339(INT64_MIN, out);
+	assert_string_equal(out, "0000-01-01T00:00:00Z");
 }
 
 int
@@ -605,6 +634,7 @@ main(void)
 		cmocka_unit_test(test_buf_growth_arena),
 		cmocka_unit_test(test_buf_growth_heap),
 		cmocka_unit_test(test_buf_small),
+		cmocka_unit_test(test_buf_put_i64),
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_rfc3339),
 	};
