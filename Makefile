@@ -49,7 +49,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all run test test-one test-all unit spec e2e e2e-pg deps clean fuzz fuzz-short fuzz-bin \
-        valgrind
+        valgrind load security-scan
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/parley
@@ -112,6 +112,25 @@ valgrind: $(UNIT_BIN)
 
 e2e: $(BUILD)/parley
 	PARLEY_BIN=$(BUILD)/parley python3 tests/e2e/run.py
+
+# The load test at full size (tests/e2e/test_load.py; make test runs it
+# scaled down): idle keep-alive and slowloris-style clients. Never in make test.
+LOAD_IDLE ?= 4000
+LOAD_SLOW_HEADER ?= 400
+LOAD_SLOW_BODY ?= 200
+LOAD_ROUNDS ?= 3
+LOAD_TIMEOUT ?= 5
+load: $(BUILD)/parley
+	PARLEY_BIN=$(BUILD)/parley PARLEY_LOAD_IDLE=$(LOAD_IDLE) \
+	    PARLEY_LOAD_SLOW_HEADER=$(LOAD_SLOW_HEADER) \
+	    PARLEY_LOAD_SLOW_BODY=$(LOAD_SLOW_BODY) PARLEY_LOAD_ROUNDS=$(LOAD_ROUNDS) \
+	    PARLEY_LOAD_TIMEOUT=$(LOAD_TIMEOUT) python3 tests/e2e/run.py test_load
+
+# Attack tools against a local server with demo data (tests/security/scan.py):
+# sqlmap on every form and JSON endpoint, XSS payloads checked in headless
+# Chromium. On demand only; installs sqlmap and chromium when missing.
+security-scan: $(BUILD)/parley
+	PARLEY_BIN=$(BUILD)/parley python3 tests/security/scan.py
 
 # A throw-away PostgreSQL cluster around a command (tests/e2e/pgcluster.py),
 # unless one is up already: it sets PARLEY_TEST_PG_URL for the store's unit

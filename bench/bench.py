@@ -31,6 +31,7 @@ Settings (environment):
   BENCH_INSTR_N      requests per page kind under callgrind (10)
   BENCH_SCALE_SIZES  sizes compared by `scale` (10000,1000000)
   BENCH_OUT          where `run` writes its table (bench/results/latest.md)
+  BENCH_KEEP         keep the working copies in bench/data/run after a run
   PARLEY_BIN         the server binary (bench/build/parley)
 """
 
@@ -274,6 +275,12 @@ def work_copy(path, tag):
     remove_db(dst)
     subprocess.run(["cp", "--reflink=auto", path, dst], check=True)
     return dst
+
+
+def drop_copy(path):
+    """Removes a working copy once measured, unless BENCH_KEEP is set."""
+    if not os.environ.get("BENCH_KEEP"):
+        remove_db(path)
 
 
 # --------------------------------------------------------------------------
@@ -563,6 +570,7 @@ def combine(runs):
         "p99_us": statistics.median(r["p99_us"] for r in runs),
         "errors": sum(r["errors"] for r in runs),
         "requests": req,
+        "bytes_per_req": sum(r["bytes"] for r in runs) / max(1, req),
     }
     if all("cpu" in r for r in runs):
         out["cpu"] = statistics.mean(r["cpu"] for r in runs)
@@ -729,6 +737,7 @@ def cmd_run():
     work_bytes = sum(os.path.getsize(work + s) for s in ("", "-wal")
                      if os.path.exists(work + s))
     shutil.rmtree(tmp, ignore_errors=True)
+    drop_copy(work)
     report = {
         "cfg": cfg, "meta": meta, "rows": rows, "writes": writes, "peak": peak,
         "server_threads": nthreads, "server_rc": rc, "started": started,
@@ -929,6 +938,7 @@ def callgrind_counts(db_path, meta, n, label_filter=None):
     finally:
         server.stop(timeout=120)
         shutil.rmtree(outdir, ignore_errors=True)
+        drop_copy(db_path)
     return results
 
 
@@ -1031,6 +1041,8 @@ def cmd_scale():
                     runs[k].append(measure(servers[k], url, readers[k].cookie_header()
                                            if signed_in else None, cfg))
             a, b = combine(runs[0]), combine(runs[1])
+            if pages[1][i][0] != label:
+                label += " / " + pages[1][i][0].split(" ", 2)[1]
             rows.append({"label": label, "small": a, "large": b,
                          "cost": a["rps"] / b["rps"]})
             log("%-22s %8s req/s at %d, %8s at %d: cost x%.2f" % (
@@ -1039,11 +1051,12 @@ def cmd_scale():
     finally:
         for s in servers:
             s.stop()
+        for w in works:
+            drop_copy(w)
     instr = []
     if shutil.which("valgrind") and os.environ.get("BENCH_SCALE_INSTR", "1") != "0":
         for (p, m), s in zip(dbs, sizes):
-            instr.append({r["label"]: r for r in callgrind_counts(
-                work_copy(p, "cg-%d" % s), m, n)})
+            instr.append(callgrind_counts(work_copy(p, "cg-%d" % s), m, n))
     L = ["# Scaling: %s posts against %s" % (fmt_int(sizes[1]), fmt_int(sizes[0])), "",
          "- date: %s; commit: %s; machine: %s" % (
              datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -1054,22 +1067,34 @@ def cmd_scale():
             fmt_int(sizes[1]), fmt_int(sizes[0])),
          "- instructions: callgrind, whole process, %d requests per kind" % n,
          "",
-         "| page | req/s at %s | req/s at %s | cost ratio | instr. at %s | instr. at %s "
-         "| instr. ratio |" % tuple(fmt_int(s) for s in sizes * 2),
-         "|---|---:|---:|---:|---:|---:|---:|"]
+         "- bytes: the average response (headers included) at each size; the two "
+         "forums differ, so a page can be larger at one size than the other",
+         "",
+         "| page | bytes at %s | bytes at %s | req/s at %s | req/s at %s | cost ratio "
+         "| instr. at %s | instr. at %s | instr. ratio |" % tuple(
+             fmt_int(s) for s in sizes * 3),
+         "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     worst = 0.0
-    for row in rows:
+    # Rows match by position: the thread labels carry each size's own count.
+    for k, row in enumerate(rows):
         lab = row["label"]
-        if instr and lab in instr[0] and lab in instr[1]:
-            i0, i1 = instr[0][lab]["total"], instr[1][lab]["total"]
+        if instr and k < len(instr[0]) and k < len(instr[1]):
+            i0, i1 = instr[0][k]["total"], instr[1][k]["total"]
             icell = "%s | %s | %.2f" % (fmt_int(i0), fmt_int(i1), i1 / i0)
             worst = max(worst, i1 / i0)
         else:
             icell = "- | - | -"
         worst = max(worst, row["cost"])
-        L.append("| %s | %s | %s | %.2f | %s |" % (
-            lab, fmt_int(row["small"]["rps"]), fmt_int(row["large"]["rps"]),
-            row["cost"], icell))
+        L.append("| %s | %s | %s | %s | %s | %.2f | %s |" % (
+            lab, fmt_int(row["small"]["bytes_per_req"]),
+            fmt_int(row["large"]["bytes_per_req"]), fmt_int(row["small"]["rps"]),
+            fmt_int(row["large"]["rps"]), row["cost"], icell))
+    if instr:
+        for k in range(len(rows), min(len(instr[0]), len(instr[1]))):
+            i0, i1 = instr[0][k]["total"], instr[1][k]["total"]
+            worst = max(worst, i1 / i0)
+            L.append("| %s | - | - | - | - | - | %s | %s | %.2f |" % (
+                instr[0][k]["label"], fmt_int(i0), fmt_int(i1), i1 / i0))
     L.append("")
     L.append(target_line(worst <= 1.2, "cost at %s within 1.2x of %s for every page: "
                          "worst ratio %.2f" % (fmt_int(sizes[1]), fmt_int(sizes[0]), worst)))

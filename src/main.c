@@ -131,14 +131,15 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 		c->threads = (unsigned)n;
 	} else if (strcmp(key, "idle_timeout") == 0 ||
 	    strcmp(key, "request_timeout") == 0) {
-		int64_t *to = strcmp(key, "idle_timeout") == 0 ?
-		    &c->idle_timeout : &c->request_timeout;
+		int64_t secs;
 
-		if (base_parse_duration(val, to) != 0 || *to > 86400) {
+		if (base_parse_duration(val, &secs) != 0 || secs > 86400) {
 			fprintf(stderr, "parley: %s: %s: '%s' is not a duration from "
 			    "0 to 1d (such as 30s)\n", from, key, val);
 			return -1;
 		}
+		*(strcmp(key, "idle_timeout") == 0 ? &c->idle_timeout :
+		    &c->request_timeout) = secs;
 	} else if (strcmp(key, "max_conns") == 0 ||
 	    strcmp(key, "max_conns_per_ip") == 0) {
 		bool per_ip = strcmp(key, "max_conns_per_ip") == 0;

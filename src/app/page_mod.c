@@ -154,6 +154,16 @@ page_report(struct ctx *c)
 
 /* ---- POST /mod: item actions ---------------------------------------------- */
 
+/* Ends the transaction an action began: commits after success. */
+static int
+tx_end(struct ctx *c, int rc)
+{
+	if (rc == STORE_OK)
+		return store_commit(c->s);
+	store_rollback(c->s);
+	return rc;
+}
+
 static int
 log_action(struct ctx *c, const char *action, int kind, int64_t target,
     int64_t community_id, int64_t target_user, const char *reason,
@@ -227,10 +237,7 @@ item_action(struct ctx *c, struct str action)
 	if (rc == STORE_OK)
 		rc = log_action(c, act, it.kind, id, it.post.community_id,
 		    it.author_id, reason, 0);
-	if (rc == STORE_OK)
-		rc = store_commit(c->s);
-	else
-		store_rollback(c->s);
+	rc = tx_end(c, rc);
 	if (rc == STORE_CONFLICT) {
 		app_error(c, 409, "sticky_limit", "A community has at most two "
 		    "stickied posts: unsticky one first.");
@@ -327,10 +334,7 @@ ban_action(struct ctx *c, bool ban)
 		    expires ? str_dup(c->a, dur) : "", reason ? ". Reason: " : "",
 		    reason ? reason : ""),
 		    cm.id ? arena_printf(c->a, "/s/%s", cm.name) : "/", c->now);
-	if (rc == STORE_OK)
-		rc = store_commit(c->s);
-	else
-		store_rollback(c->s);
+	rc = tx_end(c, rc);
 	if (rc == STORE_NOTFOUND) {
 		app_error(c, 404, "not_banned", "That user is not banned there.");
 		return;
@@ -367,10 +371,7 @@ appoint_action(struct ctx *c, bool appoint)
 	if (rc == STORE_OK)
 		rc = log_action(c, appoint ? "appoint" : "unappoint", 0, 0, cm.id,
 		    u.id, NULL, 0);
-	if (rc == STORE_OK)
-		rc = store_commit(c->s);
-	else
-		store_rollback(c->s);
+	rc = tx_end(c, rc);
 	if (rc == STORE_CONFLICT) {
 		app_error(c, 409, "already_moderator", "That user already moderates "
 		    "this community.");
@@ -903,10 +904,7 @@ page_community_edit(struct ctx *c)
 	    str_dup(c->a, desc), dh, str_dup(c->a, rules), rh);
 	if (rc == STORE_OK)
 		rc = log_action(c, "edit community", 0, 0, cm.id, 0, NULL, 0);
-	if (rc == STORE_OK)
-		rc = store_commit(c->s);
-	else
-		store_rollback(c->s);
+	rc = tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;

@@ -62,7 +62,9 @@ const struct site_page site_pages[8] = {
 	  "Found something broken? Describe what you did, what you expected and "
 	  "what happened instead, and send it to the site's administrators.\n\n"
 	  "Security problems should be reported privately to the "
-	  "administrators, not in a public post.\n" },
+	  "administrators, not in a public post. A flaw in Parley itself goes "
+	  "to its developers, as docs/SECURITY.md in Parley's source code "
+	  "explains.\n" },
 	{ "license", "Licence",
 	  "Parley is free software, licensed under the GNU Affero General Public "
 	  "License, version 3 or later. Anyone who uses a Parley site may get "

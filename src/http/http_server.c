@@ -20,7 +20,8 @@
  * (MHD_OPTION_URI_LOG_CALLBACK) that is request_timeout later; before it
  * (a fresh or kept-alive connection), idle_timeout plus request_timeout,
  * since a silent connection is closed by libmicrohttpd at idle_timeout
- * anyway and only a client trickling its request line gets that far.
+ * anyway and only a client trickling its request line gets that far
+ * (with idle_timeout 0, silent connections may stay, so there is none).
  * While a request is being answered there is no deadline. A watchdog
  * thread shuts down the socket of any connection past its deadline;
  * libmicrohttpd then sees the end of the stream and closes it as usual.
@@ -357,16 +358,23 @@ watchdog(void *arg)
 		int64_t now = now_ms(), wake = now + tick;
 		struct timespec ts = { (time_t)(wake / 1000),
 		    (long)(wake % 1000) * 1000000 };
+		unsigned cut = 0;
+		const char *addr = ""; /* one cut connection's, under the lock */
 
 		for (struct watch *w = srv->watches; w != NULL; w = w->next) {
 			if (w->cut || w->fd < 0 || now <= atomic_load(&w->deadline))
 				continue;
 			shutdown(w->fd, SHUT_RDWR);
 			w->cut = true;
-			log_msg(LOG_INFO, "http", "closed a connection from %s: its "
-			    "request took too long (request_timeout %u s)", w->addr,
-			    srv->request_timeout);
+			addr = w->addr;
+			cut++;
 		}
+		/* One line per round, not per connection: a slowloris attack
+		 * would otherwise flood the log. */
+		if (cut > 0)
+			log_msg(LOG_INFO, "http", "closed %u connection%s (one from %s) "
+			    "whose request took too long (request_timeout %u s)", cut,
+			    cut == 1 ? "" : "s", addr, srv->request_timeout);
 		pthread_cond_timedwait(&srv->watch_wake, &srv->watch_lock, &ts);
 	}
 	pthread_mutex_unlock(&srv->watch_lock);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * store_copy.c: copying a whole site from one database to another (parley
- * migrate, SQLite to PostgreSQL), row by row through the backend
+ * migrate, SQLite to PostgreSQL), table by table through the backend
  * interface, with a count and a checksum of every table on both sides;
  * and live backups into a file (parley backup, SQLite).
  *
@@ -16,7 +16,9 @@
  * The SQL built here uses names from that list and the catalogue only,
  * never input, and each name is quoted.
  *
- * Everything is written in one transaction on the target, under a read
+ * Rows go in batches, one INSERT of many rows (about BATCH_VALUES values)
+ * per round trip. Everything is written in one transaction on the target,
+ * under a read
  * (on SQLite a write-locked) transaction on the source, and checked
  * before the commit: per table the number of rows and the sum of a 64-bit
  * FNV-1a hash of each row's values (order-independent, so the two
@@ -27,6 +29,7 @@
 #include <string.h>
 
 #define COPY_MAX_COLS 40 /* widest table; a wider one is refused */
+#define BATCH_VALUES 1000 /* values bound to one many-row INSERT */
 
 enum table_flag {
 	TABLE_SEEDED = 1 << 0,   /* parley init fills it: replaced, and does
@@ -186,20 +189,25 @@ select_sql(struct arena *a, const char *t, const struct names *cols)
 	return b.p;
 }
 
-/* "INSERT INTO "t"("a", "b") VALUES ($1, $2)". */
+/* "INSERT INTO "t"("a", "b") VALUES ($1, $2), ($3, $4)" for nrows rows. */
 static const char *
-insert_sql(struct arena *a, const char *t, const struct names *cols)
+insert_sql(struct arena *a, const char *t, const struct names *cols,
+    size_t nrows)
 {
 	struct buf b;
+	size_t k = 0;
 
 	buf_init(&b, a, 256);
 	buf_printf(&b, "INSERT INTO \"%s\"(", t);
 	for (size_t i = 0; i < cols->n; i++)
 		buf_printf(&b, "%s\"%s\"", i ? ", " : "", cols->v[i]);
-	buf_puts(&b, ") VALUES (");
-	for (size_t i = 0; i < cols->n; i++)
-		buf_printf(&b, "%s$%zu", i ? ", " : "", i + 1);
-	buf_puts(&b, ")");
+	buf_puts(&b, ") VALUES ");
+	for (size_t r = 0; r < nrows; r++) {
+		buf_puts(&b, r ? ", (" : "(");
+		for (size_t i = 0; i < cols->n; i++)
+			buf_printf(&b, "%s$%zu", i ? ", " : "", ++k);
+		buf_puts(&b, ")");
+	}
 	return b.p;
 }
 
@@ -265,23 +273,55 @@ sum_cb(void *data, const struct store_val *row, size_t ncols)
 /* What the row callback of one table's copy needs. */
 struct copy {
 	struct store *to;
-	const char *insert;      /* the table's INSERT */
+	struct arena *a;         /* SQL texts; the caller's */
+	struct arena *rows;      /* text of the rows in the batch */
 	struct store_copy_table *t;
+	const struct names *cols;
+	const char *insert;      /* the INSERT of a whole batch */
+	struct store_val *batch; /* per_batch rows of cols->n values */
+	size_t per_batch, n;     /* rows a batch holds; rows in it now */
 	bool has_id;             /* the first column is id */
 	int64_t max_id;
 };
 
+/* Inserts the rows of the batch and empties it. */
+static int
+flush(struct copy *cp)
+{
+	const char *sql = cp->n == cp->per_batch ? cp->insert :
+	    insert_sql(cp->a, cp->t->name, cp->cols, cp->n);
+	int rc;
+
+	if (cp->n == 0)
+		return STORE_OK;
+	rc = cp->to->be->sql(cp->to->conn, sql, cp->batch, cp->n * cp->cols->n,
+	    NULL, NULL);
+	cp->n = 0;
+	arena_reset(cp->rows);
+	return rc;
+}
+
+/* Counts and hashes a source row and adds a copy of it to the batch. */
 static int
 copy_cb(void *data, const struct store_val *row, size_t ncols)
 {
 	struct copy *cp = data;
+	struct store_val *v = cp->batch + cp->n * cp->cols->n;
 
+	if (ncols != cp->cols->n)
+		return STORE_ERR;
 	cp->t->rows_from++;
 	cp->t->sum_from += row_hash(row, ncols);
 	if (cp->has_id && row[0].type == STORE_T_INT && row[0].i > cp->max_id)
 		cp->max_id = row[0].i;
-	return cp->to->be->sql(cp->to->conn, cp->insert, row, ncols, NULL,
-	    NULL);
+	for (size_t i = 0; i < ncols; i++) {
+		v[i] = row[i];
+		if (row[i].type == STORE_T_TEXT || row[i].type == STORE_T_BLOB)
+			v[i].p = arena_strndup(cp->rows, row[i].p, row[i].len);
+	}
+	if (++cp->n == cp->per_batch)
+		return flush(cp);
+	return STORE_OK;
 }
 
 static int
@@ -336,16 +376,22 @@ copy_table(struct store *from, struct store *to, struct arena *a,
     struct store_copy_table *t)
 {
 	struct names cols;
-	struct copy cp = { to, NULL, t, false, 0 };
+	struct copy cp = { .to = to, .a = a, .t = t, .cols = &cols };
 	const char *select;
 	int rc;
 
 	if ((rc = columns_of(from, to, a, t->name, &cols)) != STORE_OK)
 		return rc;
 	select = select_sql(a, t->name, &cols);
-	cp.insert = insert_sql(a, t->name, &cols);
+	cp.per_batch = BATCH_VALUES / cols.n;
+	cp.insert = insert_sql(a, t->name, &cols, cp.per_batch);
+	cp.batch = ARENA_ARRAY(a, struct store_val, cp.per_batch * cols.n);
+	cp.rows = arena_new(64 * 1024);
 	cp.has_id = strcmp(cols.v[0], "id") == 0;
 	rc = from->be->sql(from->conn, select, NULL, 0, copy_cb, &cp);
+	if (rc == STORE_OK)
+		rc = flush(&cp);
+	arena_free(cp.rows);
 	if (rc == STORE_OK && cp.max_id > 0)
 		rc = to->be->exec(to->conn, STMT_SEQUENCE_SET, STORE_PARAMS(
 		    store_v_text(t->name), store_v_int(cp.max_id)), NULL, NULL);

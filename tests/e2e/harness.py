@@ -104,6 +104,9 @@ class Server:
         self.db_url = db_url or db_url_for(self.tmpdir)
         self.port = None
         self.proc = None
+        # Words run before the server's own command line (e.g. `unshare`
+        # for a private mount); the wrapper must exec the server in place.
+        self.wrap = []
         self.stderr_path = os.path.join(self.tmpdir, "stderr-%d.log" % next(_counter))
         self.stdout_path = self.stderr_path.replace("stderr-", "stdout-")
 
@@ -116,8 +119,8 @@ class Server:
             raise RuntimeError("parley binary not found or not executable: %s "
                                "(build it with `make` or set PARLEY_BIN)" % PARLEY_BIN)
         self.port = free_port()
-        cmd = [PARLEY_BIN, "serve", "--listen", "127.0.0.1:%d" % self.port,
-               "--db", self.db_url]
+        cmd = self.wrap + [PARLEY_BIN, "serve", "--listen", "127.0.0.1:%d" % self.port,
+                           "--db", self.db_url]
         self._err = open(self.stderr_path, "ab")
         self._out = open(self.stdout_path, "ab")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._out,

@@ -923,6 +923,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	memset(app_g.secret, 0x42, sizeof(app_g.secret));
 	fz_srv.handler = app_handle;
 	fz_srv.max_body = MAX_BODY_FUZZ;
+	/* The fake peer is 127.0.0.1: X-Forwarded-For and -Proto are read. */
+	fz_srv.trust_proxy = true;
 	s = app_store();
 	if (s == NULL || store_migrate(s) != STORE_OK)
 		fuzz__fail(__FILE__, __LINE__, "set-up: no database");

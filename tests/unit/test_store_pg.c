@@ -179,7 +179,8 @@ static const struct {
  * thread holds 300, analyzed, every listing's plan for its first page
  * walks a posts_ or comments_ index: no Seq Scan on posts or comments,
  * and but for the thread no Sort. So a page costs the same however many
- * rows there are.
+ * rows there are. The plan is the generic one the backend's sessions use
+ * (plan_cache_mode), made without the values.
  */
 static void
 test_listing_plans(void **state)
