@@ -1074,7 +1074,8 @@ def cmd_scale():
          "| instr. at %s | instr. at %s | instr. ratio |" % tuple(
              fmt_int(s) for s in sizes * 3),
          "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    worst = 0.0
+    worst = 0.0          # instructions, large over small
+    worst_wall = 0.0     # time per request, large over small (noisy)
     # Rows match by position: the thread labels carry each size's own count.
     for k, row in enumerate(rows):
         lab = row["label"]
@@ -1084,7 +1085,7 @@ def cmd_scale():
             worst = max(worst, i1 / i0)
         else:
             icell = "- | - | -"
-        worst = max(worst, row["cost"])
+        worst_wall = max(worst_wall, row["cost"])
         L.append("| %s | %s | %s | %s | %s | %.2f | %s |" % (
             lab, fmt_int(row["small"]["bytes_per_req"]),
             fmt_int(row["large"]["bytes_per_req"]), fmt_int(row["small"]["rps"]),
@@ -1096,8 +1097,16 @@ def cmd_scale():
             L.append("| %s | - | - | - | - | - | %s | %s | %.2f |" % (
                 instr[0][k]["label"], fmt_int(i0), fmt_int(i1), i1 / i0))
     L.append("")
-    L.append(target_line(worst <= 1.2, "cost at %s within 1.2x of %s for every page: "
-                         "worst ratio %.2f" % (fmt_int(sizes[1]), fmt_int(sizes[0]), worst)))
+    if instr:
+        L.append(target_line(worst <= 1.2, "cost at %s within 1.2x of %s for every "
+                             "page, by instructions: worst ratio %.2f (wall-clock "
+                             "worst %.2f, which moves with the machine's load)" % (
+                                 fmt_int(sizes[1]), fmt_int(sizes[0]), worst,
+                                 worst_wall)))
+    else:
+        L.append(target_line(worst_wall <= 1.2, "cost at %s within 1.2x of %s for "
+                             "every page, by wall clock: worst ratio %.2f" % (
+                                 fmt_int(sizes[1]), fmt_int(sizes[0]), worst_wall)))
     L.append("")
     text = "\n".join(L) + "\n"
     with open(os.path.join(HERE, "results", "scale.md"), "w") as f:

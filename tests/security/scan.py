@@ -465,13 +465,14 @@ def run_sqlmap(target, workdir):
         f.write(text)
     found = []
     for line in text.splitlines():
-        # The verdicts: an injection point sqlmap confirmed, or a heuristic
-        # hit (a database error showing through). "appears to be
-        # injectable" alone is not one: sqlmap checks those for false
-        # positives (argon2id's time makes time-based tests on a password
-        # field look slow) and says so.
+        # The verdicts: an injection point sqlmap confirmed, or a database
+        # error showing through ("possible DBMS" in the heuristic test).
+        # "appears to be injectable" alone is not one: sqlmap then checks
+        # for a false positive (argon2id's time makes time-based tests on a
+        # password field look slow) and says so; nor is a heuristic hit
+        # that only means the answer changed (a 400 for a bad id).
         if re.search(r"identified the following injection point|is vulnerable|"
-                     r"might be injectable", line) and "might not be" not in line:
+                     r"might be injectable \(possible DBMS", line):
             found.append(line.strip())
     codes = re.findall(r"^(5\d\d) \([^)]*\) - (\d+) times", text, re.M)
     for code, times in codes:
