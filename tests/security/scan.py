@@ -385,7 +385,10 @@ def sqlmap_targets(srv):
     atok = anon.csrf
     gets = ["/?sort=hot&t=day&after=5", "/.json?sort=top&t=week",
             "/s/%s?sort=new&after=3" % cname, "/s/%s.json?sort=active" % cname,
+            # A '*' marks a path segment as the injection point; sqlmap then
+            # tests only that, so the query has targets of its own.
             "/s/%s*/p/%d.json?sort=best" % (cname, pid),
+            "/s/%s/p/%d?sort=controversial" % (cname, pid),
             "/s/%s/p/%d*.json" % (cname, pid),
             "/s/%s/p/%d/c/%d.json?context=2&sort=old" % (cname, pid, cid),
             "/u/alice*.json", "/communities?sort=name", "/communities.json?sort=subscribers",
