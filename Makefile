@@ -5,6 +5,9 @@
 #                       on SQLite and on a throw-away PostgreSQL cluster
 #   make SANITIZE=1 ... the same targets built with ASan+UBSan in build-san/
 #   make fuzz           every libFuzzer target for FUZZ_SECONDS (default 300) each
+#   make valgrind       the unit tests under Valgrind memcheck (also in make test)
+#   make load           the load and slow-client test at full size (never in make test)
+#   make security-scan  sqlmap and an XSS sweep in headless Chromium (never in make test)
 #   make bench          the benchmark against nginx (bench/bench.py; never in make test)
 #   make bench-backends the same pages on SQLite and PostgreSQL (bench/backends.py)
 
