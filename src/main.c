@@ -57,7 +57,9 @@ static const char usage_serve[] =
 "  --max-conns-per-ip N  connections from one address (default 0 = no limit,\n"
 "                      PARLEY_MAX_CONNS_PER_IP)\n"
 "Other settings: site_name (PARLEY_SITE_NAME), archive_after (PARLEY_ARCHIVE_AFTER,\n"
-"a duration such as 180d, 12h, 30s; 0 = never). Timeouts of 0 mean none.\n";
+"a duration such as 180d, 12h, 30s; 0 = never), page_cache (PARLEY_PAGE_CACHE,\n"
+"MiB of pages kept for signed-out visitors on SQLite, default 16; 0 = off).\n"
+"Timeouts of 0 mean none.\n";
 
 static const char usage_init[] =
 "usage: parley init [--db URL] [--config FILE]\n"
@@ -153,6 +155,16 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 			return -1;
 		}
 		*(per_ip ? &c->max_conns_per_ip : &c->max_conns) = (unsigned)n;
+	} else if (strcmp(key, "page_cache") == 0) {
+		char *end;
+		long n = strtol(val, &end, 10);
+
+		if (*end != '\0' || end == val || n < 0 || n > 65536) {
+			fprintf(stderr, "parley: %s: page_cache: '%s' is not a number "
+			    "of MiB from 0 to 65536\n", from, val);
+			return -1;
+		}
+		c->page_cache_mb = (unsigned)n;
 	} else if (strcmp(key, "trust_proxy") == 0) {
 		c->trust_proxy = strcmp(val, "1") == 0 || strcmp(val, "yes") == 0 ||
 		    strcmp(val, "true") == 0;
@@ -268,6 +280,7 @@ load_env(struct settings *st)
 		{ "PARLEY_REQUEST_TIMEOUT", "request_timeout" },
 		{ "PARLEY_MAX_CONNS", "max_conns" },
 		{ "PARLEY_MAX_CONNS_PER_IP", "max_conns_per_ip" },
+		{ "PARLEY_PAGE_CACHE", "page_cache" },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
@@ -412,6 +425,7 @@ main(int argc, char **argv)
 			.idle_timeout = 30,
 			.request_timeout = 30,
 			.max_conns = 4096,
+			.page_cache_mb = 16,
 		},
 		.posts = 300,
 		.seed = 1,

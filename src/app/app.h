@@ -20,6 +20,7 @@ struct app_config {
 	int64_t request_timeout;/* seconds to send a whole request; 0 = none */
 	unsigned max_conns;     /* connections at once */
 	unsigned max_conns_per_ip; /* connections from one address; 0 = no limit */
+	unsigned page_cache_mb; /* pages kept for signed-out visitors; 0 = off */
 };
 
 int app_serve(const struct app_config *cfg);

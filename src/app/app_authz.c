@@ -64,13 +64,16 @@ app_is_admin(const struct ctx *c)
 	return c->user != NULL && c->user->role == ROLE_ADMIN;
 }
 
-/* True when the viewer moderates community_id (admins moderate all). */
+/*
+ * True when the viewer moderates community_id (admins moderate all);
+ * never in a template, which is for members who moderate nothing.
+ */
 bool
 app_is_mod(struct ctx *c, int64_t community_id)
 {
 	bool mod = false;
 
-	if (c->user == NULL)
+	if (c->user == NULL || c->tmpl)
 		return false;
 	if (c->user->role == ROLE_ADMIN)
 		return true;
@@ -80,11 +83,16 @@ app_is_mod(struct ctx *c, int64_t community_id)
 
 /*
  * True when the viewer may see removed or held text: its author, the
- * community's moderators and admins.
+ * community's moderators and admins. A template is for members who
+ * moderate nothing; it notes the author, to whom it does not apply.
  */
 bool
 app_sees_hidden(struct ctx *c, int64_t author_id, int64_t community_id)
 {
+	if (c->tmpl) {
+		tmpl_author(c, author_id);
+		return false;
+	}
 	return c->user != NULL && (c->user->id == author_id ||
 	    app_is_mod(c, community_id));
 }
@@ -286,7 +294,7 @@ app_filter_match(struct ctx *c, struct str a, struct str b, struct str d)
 bool
 app_blocks(struct ctx *c, int64_t user_id)
 {
-	if (c->user == NULL)
+	if (c->user == NULL || c->tmpl) /* template members block nobody */
 		return false;
 	if (!c->blocked_loaded) {
 		c->blocked_loaded = true;

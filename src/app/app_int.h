@@ -42,6 +42,7 @@ struct ctx {
 	struct arena *a;           /* == r->arena */
 	struct store *s;           /* this thread's connection */
 	struct user *user;         /* signed-in user, or NULL */
+	struct viewer viewer;      /* more about user, from the same query */
 	unsigned char sess_key[32];/* hash of the session token, when signed in */
 	const char *anon;          /* signed-out visitor's token, or NULL */
 	bool json;                 /* answer JSON (.json path or Accept) */
@@ -52,7 +53,11 @@ struct ctx {
 	size_t nblocked;
 	bool blocked_loaded;
 	const char *csrf;          /* expected CSRF token, once computed */
+	const char *csrf_field_of; /* the token csrf_field holds */
+	struct str csrf_field;     /* its hidden input, escaped */
 	unsigned char csrf_msg[33];/* what csrf was computed from */
+	bool personal;             /* the answer holds this visitor's token */
+	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
 };
 
 /* ---- routes (app_routes.c) ------------------------------------------- */
@@ -61,6 +66,9 @@ enum route_flag {
 	ROUTE_JSON = 1 << 0,   /* the path also answers as PATH.json */
 	ROUTE_USER = 1 << 1,   /* needs a signed-in user */
 	ROUTE_NOCSRF = 1 << 2, /* a POST that needs no csrf field */
+	ROUTE_MEMBER = 1 << 3, /* its HTML may be a member template: every
+	                          part that differs between plain members
+	                          is a hole (app_cache.c) */
 };
 
 struct route {
@@ -73,6 +81,63 @@ struct route {
 void app_handle(struct req *r, void *data);
 struct store *app_store(void);
 void app_store_release(void);
+
+/* ---- page cache for signed-out visitors (app_cache.c) ----------------- */
+
+#define APP_SECURITY_HEADERS 4 /* headers app_handle adds to every answer */
+
+struct cache_ticket {
+	struct str key;            /* format, path and query (arena memory) */
+	uint64_t hash;
+	uint64_t gen;              /* generation before the page was made */
+	int64_t made_ms;
+};
+
+/*
+ * A member template is a page rendered for any plain member (see
+ * struct viewer) with holes where one member's page differs from
+ * another's; serving it renders only the holes for the viewer.
+ */
+enum hole_kind {
+	HOLE_ME,                   /* the header's signed-in part */
+	HOLE_CSRF,                 /* a form's csrf field */
+	HOLE_VOTE,                 /* vote arrows and score of an open item */
+	HOLE_SUB,                  /* a community's subscribe form */
+};
+
+struct hole {
+	size_t off;                /* where in the template's bytes */
+	int kind;                  /* enum hole_kind */
+	int vote_kind;             /* HOLE_VOTE: VOTE_POST or VOTE_COMMENT */
+	int64_t id;                /* HOLE_VOTE: the item; HOLE_SUB: community */
+	int64_t score;             /* HOLE_VOTE */
+	struct str name;           /* HOLE_SUB: the community's name */
+};
+
+struct tmpl {
+	struct hole *holes;
+	size_t nholes, cap;
+	int64_t *authors;          /* whose items their author sees otherwise */
+	size_t nauthors, acap;
+};
+
+enum member_answer {
+	MEMBER_SERVED,             /* answered from a template */
+	MEMBER_RENDER,             /* render a template (app_member_keep) */
+	MEMBER_PERSONAL,           /* render this viewer's page as usual */
+};
+
+void app_cache_init(size_t total_bytes, unsigned threads);
+void app_cache_written(void);
+bool app_cache_allowed(const struct ctx *c);
+bool app_cache_serve(struct ctx *c, struct cache_ticket *t);
+void app_cache_keep(struct ctx *c, const struct cache_ticket *t);
+bool app_member_allowed(struct ctx *c);
+enum member_answer app_member_serve(struct ctx *c, struct cache_ticket *t);
+bool app_member_keep(struct ctx *c, const struct cache_ticket *t,
+    struct tmpl *tm);
+void tmpl_add(struct ctx *c, struct hole hole);
+void tmpl_author(struct ctx *c, int64_t author_id);
 
 /* ---- sessions and CSRF (app_session.c) -------------------------------- */
 
@@ -155,6 +220,7 @@ void app_login_failed(struct ctx *c, struct str name);
 /* ---- shared page helpers (app_util.c) -------------------------------- */
 
 void page_begin(struct ctx *c, struct html *h, const char *title);
+void app_header_me(struct ctx *c, struct html *h);
 void page_end(struct ctx *c, struct html *h);
 void app_error(struct ctx *c, int status, const char *code, const char *msg);
 void app_redirect(struct ctx *c, const char *location);
@@ -181,7 +247,10 @@ int app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p);
 bool app_sort_post(struct str s, enum post_sort *out);
 int app_post_open(struct ctx *c, const struct post *p);
 
-/* One post row of a listing (page_listing.c), shared with profiles. */
+/* From page_listing.c: a community's subscribe form, and one post row of
+ * a listing, shared with profiles. */
+void app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
+    struct str name);
 void listing_row(struct ctx *c, struct html *h, const struct post *p,
     bool show_community);
 

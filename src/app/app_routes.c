@@ -16,10 +16,10 @@
 struct app app_g;
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/", page_front, ROUTE_JSON },
+	{ HTTP_GET, "/", page_front, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_GET, "/style.css", page_style, 0 },
 	{ HTTP_GET, "/communities", page_communities, ROUTE_JSON },
-	{ HTTP_GET, "/s/*", page_community, ROUTE_JSON },
+	{ HTTP_GET, "/s/*", page_community, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_POST, "/s/*/subscribe", page_subscribe, ROUTE_USER },
 	{ HTTP_POST, "/s/*/unsubscribe", page_subscribe, ROUTE_USER },
 	{ HTTP_GET, "/s/*/modlog", page_community_modlog, ROUTE_JSON },
@@ -200,6 +200,7 @@ wants_json(struct req *r)
 	    "application/json", 16) != NULL;
 }
 
+/* Adds the APP_SECURITY_HEADERS headers every answer carries. */
 static void
 security_headers(struct req *r)
 {
@@ -299,5 +300,40 @@ app_handle(struct req *r, void *data)
 		app_error(&c, 403, "login_required", "Sign in to do that.");
 		return;
 	}
+	if (m == HTTP_GET && !(hit->flags & ROUTE_USER) &&
+	    app_cache_allowed(&c)) {
+		struct cache_ticket t;
+
+		if (app_cache_serve(&c, &t))
+			return;
+		hit->fn(&c);
+		app_cache_keep(&c, &t);
+		return;
+	}
+	if (m == HTTP_GET && (hit->flags & ROUTE_MEMBER) &&
+	    app_member_allowed(&c)) {
+		struct cache_ticket t;
+		struct tmpl tm = { 0 };
+
+		switch (app_member_serve(&c, &t)) {
+		case MEMBER_SERVED:
+			return;
+		case MEMBER_RENDER:
+			c.tmpl = &tm;
+			hit->fn(&c);
+			if (app_member_keep(&c, &t, &tm))
+				return;
+			/* The viewer wrote something the template shows as
+			 * others see it: render their own page. */
+			r->status = 0;
+			r->nheaders = APP_SECURITY_HEADERS;
+			r->out.len = 0;
+			break;
+		case MEMBER_PERSONAL:
+			break;
+		}
+	}
 	hit->fn(&c);
+	if (m == HTTP_POST)
+		app_cache_written();
 }

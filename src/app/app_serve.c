@@ -117,6 +117,7 @@ app_serve(const struct app_config *cfg)
 
 	if (prepare(cfg) == NULL)
 		return -1;
+	app_cache_init((size_t)cfg->page_cache_mb << 20, cfg->threads);
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();
 	sigemptyset(&set);

@@ -53,8 +53,8 @@ session_load(struct ctx *c)
 	if (hex_token(http_cookie(c->r, SESSION_COOKIE), token)) {
 		token_key(token, c->sess_key);
 		u = ARENA_NEW(c->a, struct user);
-		if (store_session_user(c->s, c->a, c->sess_key, c->now, u) ==
-		    STORE_OK)
+		if (store_session_user(c->s, c->a, c->sess_key, c->now, u,
+		    &c->viewer) == STORE_OK)
 			c->user = u;
 	}
 	if (hex_token(http_cookie(c->r, ANON_COOKIE), token))
@@ -93,6 +93,7 @@ expected_csrf(struct ctx *c)
 	} else {
 		return NULL;
 	}
+	c->personal = true;
 	if (c->csrf != NULL && memcmp(c->csrf_msg, msg, sizeof(msg)) == 0)
 		return c->csrf;
 	out = arena_alloc(c->a, 65);

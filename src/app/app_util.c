@@ -27,28 +27,48 @@ layout_for(struct ctx *c, const char *title)
 	if (c->user != NULL) {
 		l.user = c->user->name;
 		l.user_points = c->user->points;
-		l.csrf = session_csrf(c);
+		/* A template leaves the header's signed-in part to a hole. */
+		l.csrf = c->tmpl ? NULL : session_csrf(c);
 	}
 	return l;
 }
 
-/*
- * Starts an HTML page: the writer on the response and the frame. For a
- * signed-in user the header links their unseen notifications: one counting
- * query per page, here rather than in layout_for, which page_end calls too.
- */
+/* For a signed-in user the header links their unseen notifications,
+ * counted by the session query (page_notifications clears the count). */
+static void
+count_unseen(struct ctx *c, struct layout *l)
+{
+	if (c->user != NULL)
+		l->unseen = c->viewer.unseen;
+}
+
+/* Starts an HTML page: the writer on the response and the frame. */
 void
 page_begin(struct ctx *c, struct html *h, const char *title)
 {
 	struct layout l = layout_for(c, title);
+	size_t me;
 
-	if (c->user != NULL && c->s != NULL &&
-	    store_notifications_unseen(c->s, c->user->id, &l.unseen) != STORE_OK)
-		l.unseen = 0;
+	if (c->tmpl)
+		l.me_later = true;
+	else
+		count_unseen(c, &l);
 	c->r->content_type = "text/html; charset=utf-8";
 	c->r->out.len = 0;
 	html_init(h, &c->r->out);
-	layout_begin(h, &l);
+	me = layout_begin(h, &l);
+	if (c->tmpl)
+		tmpl_add(c, (struct hole){ .off = me, .kind = HOLE_ME });
+}
+
+/* The header's part for the visitor: what page_begin leaves to a hole. */
+void
+app_header_me(struct ctx *c, struct html *h)
+{
+	struct layout l = layout_for(c, NULL);
+
+	count_unseen(c, &l);
+	layout_me(h, &l);
 }
 
 void
@@ -218,9 +238,22 @@ app_post_href(struct ctx *c, const struct post *p)
 void
 app_csrf_field(struct ctx *c, struct html *h)
 {
-	html_raw_literal(h, "<input type=\"hidden\" name=\"csrf\"");
-	html_attr_c(h, "value", session_csrf(c));
-	html_raw_literal(h, ">");
+	if (c->tmpl) {
+		tmpl_add(c, (struct hole){ .off = h->b->len, .kind = HOLE_CSRF });
+		return;
+	}
+	/* A page has two forms per vote button: the field is escaped once. */
+	if (c->csrf_field.p == NULL || c->csrf_field_of != session_csrf(c)) {
+		struct buf b;
+
+		c->csrf_field_of = session_csrf(c);
+		buf_init(&b, c->a, 128);
+		buf_puts(&b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+		html_escape(&b, c->csrf_field_of, strlen(c->csrf_field_of));
+		buf_puts(&b, "\">");
+		c->csrf_field = (struct str){ b.p, b.len };
+	}
+	buf_put_str(h->b, c->csrf_field);
 }
 
 static void
@@ -229,8 +262,12 @@ vote_form(struct ctx *c, struct html *h, int kind, int64_t id, int dir,
 {
 	html_raw_literal(h, "<form method=\"post\" action=\"/vote\">");
 	app_csrf_field(c, h);
-	html_raw_literal(h, "<input type=\"hidden\" name=\"kind\"");
-	html_attr_c(h, "value", kind == VOTE_POST ? "post" : "comment");
+	if (kind == VOTE_POST)
+		html_raw_literal(h, "<input type=\"hidden\" name=\"kind\" "
+		    "value=\"post\"");
+	else
+		html_raw_literal(h, "<input type=\"hidden\" name=\"kind\" "
+		    "value=\"comment\"");
 	html_raw_literal(h, "><input type=\"hidden\" name=\"id\"");
 	html_attr_i64(h, "value", id);
 	html_raw_literal(h, "><input type=\"hidden\" name=\"dir\"");
@@ -250,11 +287,17 @@ vote_form(struct ctx *c, struct html *h, int kind, int64_t id, int dir,
 /*
  * Writes the arrows and the score. Signed-out visitors get links to the
  * login page; closed items (archived, locked, deleted) get the score only.
+ * In a template, the arrows of an open item are a hole.
  */
 void
 app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
     int64_t score, int my_vote, bool closed)
 {
+	if (c->tmpl && !closed) {
+		tmpl_add(c, (struct hole){ .off = h->b->len, .kind = HOLE_VOTE,
+		    .vote_kind = kind, .id = id, .score = score });
+		return;
+	}
 	html_raw_literal(h, "<div class=\"vote\">");
 	if (closed) {
 		html_raw_literal(h, "<span class=\"score\">");

@@ -304,6 +304,31 @@ page_front(struct ctx *c)
 	page_end(c, &h);
 }
 
+/* The signed-in viewer's subscribe or unsubscribe button (a template's
+ * hole). */
+void
+app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
+    struct str name)
+{
+	bool sub = false;
+
+	if (c->tmpl) {
+		tmpl_add(c, (struct hole){ .off = h->b->len, .kind = HOLE_SUB,
+		    .id = community_id, .name = name });
+		return;
+	}
+	store_subscribed(c->s, c->user->id, community_id, &sub);
+	html_raw_literal(h, "<form method=\"post\"");
+	html_attr(h, "action", str_c(arena_printf(c->a, sub ?
+	    "/s/%.*s/unsubscribe" : "/s/%.*s/subscribe", (int)name.len, name.p)));
+	html_raw_literal(h, ">");
+	app_csrf_field(c, h);
+	if (sub)
+		html_raw_literal(h, "<button>unsubscribe</button></form>");
+	else
+		html_raw_literal(h, "<button>subscribe</button></form>");
+}
+
 static void
 community_side(struct ctx *c, struct html *h, const struct community *cm)
 {
@@ -323,20 +348,8 @@ community_side(struct ctx *c, struct html *h, const struct community *cm)
 	html_raw_literal(h, " · since ");
 	html_time(h, cm->created, c->now);
 	html_raw_literal(h, "</p>");
-	if (c->user != NULL) {
-		bool sub = false;
-
-		store_subscribed(c->s, c->user->id, cm->id, &sub);
-		html_raw_literal(h, "<form method=\"post\"");
-		html_attr(h, "action", str_c(arena_printf(c->a, sub ?
-		    "/s/%s/unsubscribe" : "/s/%s/subscribe", cm->name)));
-		html_raw_literal(h, ">");
-		app_csrf_field(c, h);
-		if (sub)
-			html_raw_literal(h, "<button>unsubscribe</button></form>");
-		else
-			html_raw_literal(h, "<button>subscribe</button></form>");
-	}
+	if (c->user != NULL)
+		app_subscribe_form(c, h, cm->id, str_c(cm->name));
 	html_raw_literal(h, "<p><a");
 	html_attr(h, "href", str_c(arena_printf(c->a, "/submit?community=%s",
 	    cm->name)));

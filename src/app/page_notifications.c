@@ -27,6 +27,7 @@ page_notifications(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
+	c->viewer.unseen = 0;
 	if (c->json) {
 		struct json j;
 

@@ -4,9 +4,11 @@
  * owns everything a request allocates.
  *
  * The arena is a singly linked list of chunks. Allocations are bump-pointer
- * and 16-byte aligned; nothing is freed until arena_reset or arena_free,
- * which release every chunk but the first. A request's arena is reset when
- * its response has been sent, so handlers never call free.
+ * and 16-byte aligned; nothing is freed until arena_reset or arena_free.
+ * arena_reset keeps one chunk: the newest, which is the largest the arena
+ * grew to, when it is at most ARENA_KEEP_MAX. A server thread reuses a
+ * reset arena for its next request (http_server.c), so a request needs no
+ * malloc at all once its kind has been seen. Handlers never call free.
  */
 #include "base.h"
 
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #define ARENA_ALIGN 16
+#define ARENA_KEEP_MAX (1u << 20) /* larger chunks are not kept by reset */
 
 struct chunk {
 	struct chunk *next; /* older chunk, or NULL */
@@ -126,18 +129,24 @@ arena_free(struct arena *a)
 	free(a);
 }
 
-/* Forgets every allocation, keeping only the first chunk for reuse. */
+/*
+ * Forgets every allocation, keeping one chunk for reuse: the newest (the
+ * largest) when it is at most ARENA_KEEP_MAX, else the first.
+ */
 void
 arena_reset(struct arena *a)
 {
+	struct chunk *keep = a->head->size <= ARENA_KEEP_MAX ? a->head : a->first;
 	struct chunk *c, *next;
 
-	for (c = a->head; c != a->first; c = next) {
+	for (c = a->head; c != NULL; c = next) {
 		next = c->next;
-		free(c);
+		if (c != keep)
+			free(c);
 	}
-	a->head = a->first;
-	a->first->used = 0;
+	keep->next = NULL;
+	keep->used = 0;
+	a->head = a->first = keep;
 	a->total = 0;
 }
 

@@ -381,13 +381,83 @@ watchdog(void *arg)
 	return NULL;
 }
 
+/* ---- request arenas ---------------------------------------------------- */
+
+/*
+ * Each worker thread keeps a few reset arenas for its next requests, so a
+ * request costs no malloc once the thread has served one like it (see
+ * arena_reset). Several requests of one thread can be in flight at once
+ * (one per connection); past SPARE_ARENAS the extra arenas are freed.
+ */
+#define SPARE_ARENAS 4
+#define ARENA_FIRST (16 * 1024)
+
+struct spares {
+	struct arena *a[SPARE_ARENAS];
+	size_t n;
+};
+
+static pthread_key_t spares_key;
+static pthread_once_t spares_once = PTHREAD_ONCE_INIT;
+
+static void
+spares_free(void *p)
+{
+	struct spares *sp = p;
+
+	for (size_t i = 0; i < sp->n; i++)
+		arena_free(sp->a[i]);
+	free(sp);
+}
+
+static void
+spares_key_make(void)
+{
+	pthread_key_create(&spares_key, spares_free);
+}
+
+static struct spares *
+thread_spares(void)
+{
+	struct spares *sp;
+
+	pthread_once(&spares_once, spares_key_make);
+	sp = pthread_getspecific(spares_key);
+	if (sp == NULL) {
+		sp = xcalloc(1, sizeof(*sp));
+		pthread_setspecific(spares_key, sp);
+	}
+	return sp;
+}
+
+static struct arena *
+arena_take(void)
+{
+	struct spares *sp = thread_spares();
+
+	return sp->n > 0 ? sp->a[--sp->n] : arena_new(ARENA_FIRST);
+}
+
+static void
+arena_give_back(struct arena *a)
+{
+	struct spares *sp = thread_spares();
+
+	if (sp->n == SPARE_ARENAS) {
+		arena_free(a);
+		return;
+	}
+	arena_reset(a);
+	sp->a[sp->n++] = a;
+}
+
 /* ---- the libmicrohttpd callbacks -------------------------------------- */
 
 static struct pending *
 pending_new(struct http_server *srv, struct MHD_Connection *conn,
     const char *url, const char *method)
 {
-	struct arena *a = arena_new(16 * 1024);
+	struct arena *a = arena_take();
 	struct pending *p = arena_zalloc(a, sizeof(*p));
 	struct req *r = &p->req;
 	char addr[INET6_ADDRSTRLEN];
@@ -539,7 +609,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (p == NULL)
 		return;
 	*con_cls = NULL;
-	arena_free(p->req.arena);
+	arena_give_back(p->req.arena);
 	atomic_fetch_sub(&srv->inflight, 1);
 	/* A kept-alive connection now waits for its next request. */
 	watch_set(conn, deadline_waiting(srv));

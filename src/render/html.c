@@ -15,6 +15,11 @@ html_init(struct html *h, struct buf *b)
 	h->b = b;
 }
 
+static const char *const entity[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+	['\''] = "&#39;",
+};
+
 /* Appends s to b with & < > " ' replaced by entities. */
 void
 html_escape(struct buf *b, const char *s, size_t n)
@@ -22,16 +27,10 @@ html_escape(struct buf *b, const char *s, size_t n)
 	size_t start = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const char *rep;
+		const char *rep = entity[(unsigned char)s[i]];
 
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
+		if (rep == NULL)
+			continue;
 		buf_put(b, s + start, i - start);
 		buf_puts(b, rep);
 		start = i + 1;

@@ -67,10 +67,16 @@ const char layout_css[] =
 
 const size_t layout_css_len = sizeof(layout_css) - 1;
 
-/* Writes the document head and the header bar, and opens <main>. */
-void
+/*
+ * Writes the document head and the header bar, and opens <main>. Returns
+ * the offset in h's buffer where the visitor's part of the header is (or
+ * goes, when l->me_later: then the caller fills it with layout_me).
+ */
+size_t
 layout_begin(struct html *h, const struct layout *l)
 {
+	size_t me;
+
 	html_raw_literal(h, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
@@ -93,6 +99,17 @@ layout_begin(struct html *h, const struct layout *l)
 		html_raw_literal(h, "<a href=\"/submit\">submit</a>");
 	}
 	html_raw_literal(h, "<span class=\"me\">");
+	me = h->b->len;
+	if (!l->me_later)
+		layout_me(h, l);
+	html_raw_literal(h, "</span></header><main>");
+	return me;
+}
+
+/* The visitor's part of the header bar: who is signed in, or the way in. */
+void
+layout_me(struct html *h, const struct layout *l)
+{
 	if (l->user != NULL) {
 		html_raw_literal(h, "<a");
 		html_attr(h, "href", str_c(arena_printf(h->b->a, "/u/%s",
@@ -117,7 +134,6 @@ layout_begin(struct html *h, const struct layout *l)
 		html_raw_literal(h, "<a href=\"/login\">log in</a>"
 		    "<a href=\"/register\">register</a>");
 	}
-	html_raw_literal(h, "</span></header><main>");
 }
 
 /* Closes <main> and writes the footer with every site page. */

@@ -81,11 +81,13 @@ struct layout {
 	const char *csrf;         /* token for the sign-out form */
 	int64_t unseen;           /* the user's unseen notifications */
 	const char *community;    /* community in view, for the submit link */
+	bool me_later;            /* leave the visitor's part out (layout_me) */
 	const struct layout_link *footer;
 	size_t nfooter;
 };
 
-void layout_begin(struct html *h, const struct layout *l);
+size_t layout_begin(struct html *h, const struct layout *l);
+void layout_me(struct html *h, const struct layout *l);
 void layout_end(struct html *h, const struct layout *l);
 extern const char layout_css[];
 extern const size_t layout_css_len;

@@ -446,6 +446,30 @@ store_close(struct store *s)
 }
 
 /*
+ * True when the backend can tell cheaply whether another connection
+ * committed (store_changed_elsewhere): SQLite, where every writer shares
+ * one file. PostgreSQL cannot; caches of what it holds must not be kept.
+ */
+bool
+store_watches(const struct store *s)
+{
+	return s->be->changed_elsewhere != NULL;
+}
+
+/*
+ * Sets *changed when a connection other than s committed since the last
+ * call on s (the first call reports a change). Returns STORE_ERR where
+ * store_watches is false.
+ */
+int
+store_changed_elsewhere(struct store *s, bool *changed)
+{
+	if (s->be->changed_elsewhere == NULL)
+		return STORE_ERR;
+	return s->be->changed_elsewhere(s->conn, changed);
+}
+
+/*
  * Starts a transaction: the outermost one takes the write lock at once
  * (BEGIN IMMEDIATE on SQLite, waiting up to the busy timeout), inner
  * ones are savepoints. Returns STORE_OK, STORE_BUSY or STORE_ERR.
@@ -634,20 +658,45 @@ store_session_create(struct store *s, const unsigned char key[32],
 	return tx_end(s, rc);
 }
 
+struct session_row {
+	struct arena *a;
+	struct user *out;
+	struct viewer *v;
+	bool found;
+};
+
+static int
+session_user_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct session_row *o = data;
+
+	if (ncols < USER_COL__COUNT + 2)
+		return bad_row(ncols, USER_COL__COUNT + 2);
+	read_user(o->a, row, o->out);
+	if (o->v != NULL) {
+		o->v->plain = col_i64(&row[USER_COL__COUNT]) == 1;
+		o->v->unseen = col_i64(&row[USER_COL__COUNT + 1]);
+	}
+	o->found = true;
+	return STORE_OK;
+}
+
 /*
- * Fills *out with the user of the session under key. Returns
+ * Fills *out with the user of the session under key, and *v (when not
+ * NULL) with what the same query tells about them. Returns
  * STORE_NOTFOUND when there is no such session, it expired (expires <=
  * now) or its user was deleted.
  */
 int
 store_session_user(struct store *s, struct arena *a,
-    const unsigned char key[32], int64_t now, struct user *out)
+    const unsigned char key[32], int64_t now, struct user *out,
+    struct viewer *v)
 {
-	struct one o = { a, out, NULL, false };
+	struct session_row o = { a, out, v, false };
 	int rc;
 
 	rc = run(s, STMT_SESSION_USER, STORE_PARAMS(store_v_blob(key, 32),
-	    store_v_int(now)), one_user_cb, &o);
+	    store_v_int(now)), session_user_cb, &o);
 	if (rc == STORE_OK && !o.found)
 		rc = STORE_NOTFOUND;
 	return rc;
@@ -808,6 +857,54 @@ store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
 	    store_v_int(community_id)), numbers_cb, &nb);
 
 	*out = rc == STORE_OK && nb.found;
+	return rc;
+}
+
+struct votes_on {
+	const int64_t *ids;
+	int *dirs;
+	size_t n;
+};
+
+static int
+votes_on_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct votes_on *v = data;
+	int64_t id;
+
+	if (ncols < 2)
+		return STORE_ERR;
+	id = col_i64(&row[0]);
+	for (size_t i = 0; i < v->n; i++)
+		if (v->ids[i] == id)
+			v->dirs[i] = (int)col_i64(&row[1]);
+	return STORE_OK;
+}
+
+/*
+ * Sets dirs[i] to user_id's vote (+1, -1, or 0 for none) on the post or
+ * comment (kind) ids[i], for n ids, VOTES_ON_IDS at a time.
+ */
+int
+store_votes_on(struct store *s, int64_t user_id, int kind,
+    const int64_t *ids, size_t n, int *dirs)
+{
+	struct store_val v[2 + VOTES_ON_IDS];
+	int rc = STORE_OK;
+
+	for (size_t i = 0; i < n; i++)
+		dirs[i] = 0;
+	v[0] = store_v_int(user_id);
+	v[1] = store_v_int(kind);
+	for (size_t at = 0; at < n && rc == STORE_OK; at += VOTES_ON_IDS) {
+		size_t k = n - at < VOTES_ON_IDS ? n - at : VOTES_ON_IDS;
+		struct votes_on vo = { ids + at, dirs + at, k };
+
+		/* Ids are positive; 0 fills the places this round leaves. */
+		for (size_t i = 0; i < VOTES_ON_IDS; i++)
+			v[2 + i] = store_v_int(i < k ? ids[at + i] : 0);
+		rc = run(s, STMT_VOTES_ON, v, ARRAY_LEN(v), votes_on_cb, &vo);
+	}
 	return rc;
 }
 
@@ -1888,14 +1985,6 @@ store_notifications_seen(struct store *s, int64_t user_id)
 {
 	return run(s, STMT_NOTIFICATIONS_SEEN, STORE_PARAMS(
 	    store_v_int(user_id)), NULL, NULL);
-}
-
-/* Sets *n to the number of user_id's unseen notifications. */
-int
-store_notifications_unseen(struct store *s, int64_t user_id, int64_t *n)
-{
-	return run_count(s, STMT_NOTIFICATIONS_UNSEEN, STORE_PARAMS(
-	    store_v_int(user_id)), n);
 }
 
 /*

@@ -47,6 +47,12 @@ struct user {
 	bool deleted;
 };
 
+/* What the session query tells besides the user (store_session_user). */
+struct viewer {
+	bool plain;           /* moderates no community and blocks nobody */
+	int64_t unseen;       /* notifications not yet seen */
+};
+
 struct community {
 	int64_t id;
 	const char *name;
@@ -178,6 +184,8 @@ struct store;
 
 struct store *store_open(const char *url);
 void store_close(struct store *s);
+bool store_watches(const struct store *s);
+int store_changed_elsewhere(struct store *s, bool *changed);
 int store_migrate(struct store *s);
 int store_begin(struct store *s);
 int store_commit(struct store *s);
@@ -204,7 +212,8 @@ int store_user_set_role(struct store *s, int64_t id, int role);
 int store_session_create(struct store *s, const unsigned char key[32],
     int64_t user_id, int64_t now, int64_t expires);
 int store_session_user(struct store *s, struct arena *a,
-    const unsigned char key[32], int64_t now, struct user *out);
+    const unsigned char key[32], int64_t now, struct user *out,
+    struct viewer *v);
 int store_session_delete(struct store *s, const unsigned char key[32]);
 
 /* ---- communities ----------------------------------------------------- */
@@ -221,6 +230,8 @@ int store_moderator_add(struct store *s, int64_t community_id,
     int64_t user_id, int64_t now);
 int store_subscription_set(struct store *s, int64_t user_id,
     int64_t community_id, bool on, int64_t now);
+int store_votes_on(struct store *s, int64_t user_id, int kind,
+    const int64_t *ids, size_t n, int *dirs);
 int store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
     bool *out);
 
@@ -322,7 +333,6 @@ int store_notify(struct store *s, int64_t user_id, const char *text,
 int store_notifications(struct store *s, struct arena *a, int64_t user_id,
     int limit, struct notification **out, size_t *n);
 int store_notifications_seen(struct store *s, int64_t user_id);
-int store_notifications_unseen(struct store *s, int64_t user_id, int64_t *n);
 
 int store_sessions_end_others(struct store *s, int64_t user_id,
     const unsigned char keep[32]);

@@ -125,6 +125,8 @@ enum store_stmt {
 	STMT_VOTE_GET,           /* user_id, kind, target_id -> dir */
 	STMT_VOTE_UPSERT,        /* user_id, kind, target_id, dir, created */
 	STMT_VOTE_DELETE,        /* user_id, kind, target_id */
+	STMT_VOTES_ON,           /* user_id, kind, VOTES_ON_IDS target ids
+	                            -> target_id, dir of those voted on */
 
 	/* site pages */
 	STMT_PAGE_GET,           /* slug -> slug, title, body, body_html,
@@ -188,7 +190,6 @@ enum store_stmt {
 	STMT_NOTIFICATIONS,      /* user_id, limit -> id, text, link, created,
 	                            seen; newest first */
 	STMT_NOTIFICATIONS_SEEN, /* user_id */
-	STMT_NOTIFICATIONS_UNSEEN, /* user_id -> count */
 	STMT_SESSION_END_OTHERS, /* user_id, key to keep (empty blob: none) */
 	STMT_USER_DELETE,        /* id: deleted = 1, pass = '', email NULL */
 	STMT_POST_ERASE_AUTHOR,  /* author_id: every post as STMT_POST_DELETE */
@@ -319,9 +320,15 @@ struct store_backend {
 	int64_t (*changes)(void *conn);  /* rows touched by the last write */
 	int64_t (*last_id)(void *conn);  /* id of the last inserted row;
 	                                    PostgreSQL: lastval() */
+	int (*changed_elsewhere)(void *conn, bool *changed); /* another
+	                                    connection committed since the
+	                                    last call; NULL where the backend
+	                                    cannot tell cheaply (PostgreSQL) */
 	const char *const *migrations;   /* migration N is migrations[N-1];
 	                                    NULL after the last */
 };
+
+#define VOTES_ON_IDS 32 /* target ids STMT_VOTES_ON takes at once */
 
 /* One open database: a backend, its connection and the transaction depth. */
 struct store {

@@ -178,8 +178,13 @@ static const char *const sql_text[STMT__COUNT] = {
 	    "INSERT INTO sessions(key, user_id, created, expires) "
 	    "VALUES ($1, $2, $3, $4)",
 	[STMT_SESSION_USER] =
-	    "SELECT " USER_COLS " FROM sessions s "
-	    "JOIN users u ON u.id = s.user_id "
+	    "SELECT " USER_COLS ", "
+	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
+	    "THEN 0 ELSE 1 END, "
+	    "(SELECT count(*) FROM notifications n "
+	    "WHERE n.user_id = u.id AND n.seen = 0) "
+	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.key = $1 AND s.expires > $2 AND u.deleted = 0",
 	[STMT_SESSION_DELETE] = "DELETE FROM sessions WHERE key = $1",
 	[STMT_SESSION_PURGE] = "DELETE FROM sessions WHERE expires <= $1",
@@ -294,6 +299,13 @@ static const char *const sql_text[STMT__COUNT] = {
 	[STMT_VOTE_GET] =
 	    "SELECT dir FROM votes "
 	    "WHERE user_id = $1 AND kind = $2 AND target_id = $3",
+	[STMT_VOTES_ON] =
+	    "SELECT target_id, dir FROM votes "
+	    "WHERE user_id = $1 AND kind = $2 AND target_id IN ("
+	    "$3, $4, $5, $6, $7, $8, $9, $10, "
+	    "$11, $12, $13, $14, $15, $16, $17, $18, "
+	    "$19, $20, $21, $22, $23, $24, $25, $26, "
+	    "$27, $28, $29, $30, $31, $32, $33, $34)",
 	[STMT_VOTE_UPSERT] =
 	    "INSERT INTO votes(user_id, kind, target_id, dir, created) "
 	    "VALUES ($1, $2, $3, $4, $5) "
@@ -404,8 +416,6 @@ static const char *const sql_text[STMT__COUNT] = {
 	    "WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
 	[STMT_NOTIFICATIONS_SEEN] =
 	    "UPDATE notifications SET seen = 1 WHERE user_id = $1 AND seen = 0",
-	[STMT_NOTIFICATIONS_UNSEEN] =
-	    "SELECT count(*) FROM notifications WHERE user_id = $1 AND seen = 0",
 	[STMT_SESSION_END_OTHERS] =
 	    "DELETE FROM sessions WHERE user_id = $1 AND key <> $2",
 	[STMT_USER_DELETE] =

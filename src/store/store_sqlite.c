@@ -33,6 +33,9 @@
 struct sqlite_conn {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[STMT__COUNT]; /* prepared on first use, or NULL */
+	sqlite3_stmt *data_version;      /* PRAGMA data_version, or NULL */
+	int64_t seen_version;            /* its value at the last look */
+	bool version_seen;               /* seen_version holds a value */
 };
 
 /* ---- SQL ------------------------------------------------------------- */
@@ -143,8 +146,13 @@ static const char *const sql_text[STMT__COUNT] = {
 	    "INSERT INTO sessions(key, user_id, created, expires) "
 	    "VALUES (?1, ?2, ?3, ?4)",
 	[STMT_SESSION_USER] =
-	    "SELECT " USER_COLS " FROM sessions s "
-	    "JOIN users u ON u.id = s.user_id "
+	    "SELECT " USER_COLS ", "
+	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
+	    "THEN 0 ELSE 1 END, "
+	    "(SELECT count(*) FROM notifications n "
+	    "WHERE n.user_id = u.id AND n.seen = 0) "
+	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.key = ?1 AND s.expires > ?2 AND u.deleted = 0",
 	[STMT_SESSION_DELETE] = "DELETE FROM sessions WHERE key = ?1",
 	[STMT_SESSION_PURGE] = "DELETE FROM sessions WHERE expires <= ?1",
@@ -255,6 +263,13 @@ static const char *const sql_text[STMT__COUNT] = {
 	[STMT_VOTE_GET] =
 	    "SELECT dir FROM votes "
 	    "WHERE user_id = ?1 AND kind = ?2 AND target_id = ?3",
+	[STMT_VOTES_ON] =
+	    "SELECT target_id, dir FROM votes "
+	    "WHERE user_id = ?1 AND kind = ?2 AND target_id IN ("
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+	    "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
+	    "?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
 	[STMT_VOTE_UPSERT] =
 	    "INSERT INTO votes(user_id, kind, target_id, dir, created) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -369,8 +384,6 @@ static const char *const sql_text[STMT__COUNT] = {
 	    "WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2",
 	[STMT_NOTIFICATIONS_SEEN] =
 	    "UPDATE notifications SET seen = 1 WHERE user_id = ?1 AND seen = 0",
-	[STMT_NOTIFICATIONS_UNSEEN] =
-	    "SELECT count(*) FROM notifications WHERE user_id = ?1 AND seen = 0",
 	[STMT_SESSION_END_OTHERS] =
 	    "DELETE FROM sessions WHERE user_id = ?1 AND key <> ?2",
 	[STMT_USER_DELETE] =
@@ -884,6 +897,40 @@ fail:
 	return NULL;
 }
 
+/*
+ * Sets *changed when a connection other than this one (another thread's,
+ * or another process such as `parley admin`) committed since the last
+ * call; the first call always reports a change. PRAGMA data_version reads
+ * the WAL index, so the answer is current without a transaction of ours.
+ */
+static int
+sqlite_changed_elsewhere(void *conn, bool *changed)
+{
+	struct sqlite_conn *c = conn;
+	int64_t v;
+	int rc;
+
+	if (c->data_version == NULL) {
+		rc = sqlite3_prepare_v3(c->db, "PRAGMA data_version", -1,
+		    SQLITE_PREPARE_PERSISTENT, &c->data_version, NULL);
+		if (rc != SQLITE_OK) {
+			c->data_version = NULL;
+			return map_rc(c->db, rc, "PRAGMA data_version");
+		}
+	}
+	rc = sqlite3_step(c->data_version);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(c->data_version);
+		return map_rc(c->db, rc, "PRAGMA data_version");
+	}
+	v = sqlite3_column_int64(c->data_version, 0);
+	sqlite3_reset(c->data_version);
+	*changed = !c->version_seen || v != c->seen_version;
+	c->seen_version = v;
+	c->version_seen = true;
+	return STORE_OK;
+}
+
 /* Finalizes every prepared statement and closes the database. */
 static void
 sqlite_close(void *conn)
@@ -894,6 +941,7 @@ sqlite_close(void *conn)
 		return;
 	for (size_t i = 0; i < STMT__COUNT; i++)
 		sqlite3_finalize(c->stmt[i]);
+	sqlite3_finalize(c->data_version);
 	if (sqlite3_close(c->db) != SQLITE_OK)
 		log_msg(LOG_ERR, "store", "sqlite close: %s",
 		    sqlite3_errmsg(c->db));
@@ -913,5 +961,6 @@ const struct store_backend store_sqlite_backend = {
 	.backup = sqlite_backup,
 	.changes = sqlite_changes,
 	.last_id = sqlite_last_id,
+	.changed_elsewhere = sqlite_changed_elsewhere,
 	.migrations = store_sqlite_migrations,
 };

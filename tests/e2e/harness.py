@@ -718,6 +718,16 @@ class ParleyTestCase(unittest.TestCase):
         """Hook for class-wide fixtures once the server runs."""
 
     @classmethod
+    def login_new(cls, prefix, admin=False, password="correct-horse-1"):
+        """Adds a user named uniq(prefix) with the CLI; returns a Browser
+        signed in as them."""
+        name = uniq(prefix)
+        cls.server.add_user(name, password, admin=admin)
+        b = Browser(cls.server)
+        b.login(name, password)
+        return b
+
+    @classmethod
     def tearDownClass(cls):
         srv = cls.server
         if srv is None:

@@ -176,14 +176,6 @@ class AuthzTest(ParleyTestCase):
                        limit_comments_new=BIG, limit_votes=BIG, limit_votes_new=BIG)
 
     @classmethod
-    def login_new(cls, prefix, admin=False):
-        name = uniq(prefix)
-        cls.server.add_user(name, PW, admin=admin)
-        b = Browser(cls.server)
-        b.login(name, PW)
-        return b
-
-    @classmethod
     def must(cls, r, status=303):
         if r.status != status:
             raise AssertionError("setup: expected %d, got %s" % (status, r.describe()))

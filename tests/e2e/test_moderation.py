@@ -24,14 +24,6 @@ class ModerationTest(ParleyTestCase):
                        limit_comments_new=BIG, limit_votes=BIG, limit_votes_new=BIG)
 
     @classmethod
-    def login_new(cls, prefix, admin=False):
-        name = uniq(prefix)
-        cls.server.add_user(name, PW, admin=admin)
-        b = Browser(cls.server)
-        b.login(name, PW)
-        return b
-
-    @classmethod
     def setUpServer(cls):
         cls.admin = cls.login_new("madm", admin=True)
         cls.creator = cls.login_new("mcre")      # creates the communities

@@ -116,12 +116,27 @@ test_arena_reset(void **state)
 		memset(arena_alloc(a, 100 + (size_t)i * 37), 0xBB, 100 + (size_t)i * 37);
 	assert_true(arena_used(a) > 256);
 
+	/* Reset keeps the newest, largest chunk: what the arena grew to is
+	 * served from one chunk next time, without another malloc. */
+	arena_reset(a);
+	again = arena_alloc(a, 32);
+	z = arena_alloc(a, 1500);
+	assert_ptr_equal(z, again + 32);
+	arena_reset(a);
+	assert_ptr_equal(arena_alloc(a, 32), again);
+
+	/* A chunk past 1 MiB is not kept: the first one is. */
+	arena_free(a);
+	a = arena_new(256);
+	first = arena_alloc(a, 32);
+	memset(arena_alloc(a, 2u << 20), 0xCC, 2u << 20);
+	arena_reset(a);
+	assert_ptr_equal(arena_alloc(a, 32), first);
+
 	for (int round = 0; round < 3; round++) {
 		arena_reset(a);
 		assert_int_equal(arena_used(a), 0);
-		/* The first chunk is kept and handed out again from its start. */
-		again = arena_alloc(a, 32);
-		assert_ptr_equal(again, first);
+		memset(arena_alloc(a, 32), 0xAA, 32);
 		/* zalloc clears memory that earlier allocations dirtied. */
 		z = arena_zalloc(a, 200);
 		for (size_t k = 0; k < 200; k++)

@@ -330,19 +330,19 @@ test_sessions(void **state)
 	    STORE_OK);
 	assert_int_equal(store_session_create(f->s, key, uid, T0, T0 + 3600),
 	    STORE_CONFLICT);
-	assert_int_equal(store_session_user(f->s, f->a, key, T0 + 10, &u),
+	assert_int_equal(store_session_user(f->s, f->a, key, T0 + 10, &u, NULL),
 	    STORE_OK);
 	assert_int_equal(u.id, uid);
 	assert_string_equal(u.name, "sam");
-	assert_int_equal(store_session_user(f->s, f->a, key, T0 + 3599, &u),
+	assert_int_equal(store_session_user(f->s, f->a, key, T0 + 3599, &u, NULL),
 	    STORE_OK);
-	assert_int_equal(store_session_user(f->s, f->a, key, T0 + 3600, &u),
+	assert_int_equal(store_session_user(f->s, f->a, key, T0 + 3600, &u, NULL),
 	    STORE_NOTFOUND);
-	assert_int_equal(store_session_user(f->s, f->a, other, T0, &u),
+	assert_int_equal(store_session_user(f->s, f->a, other, T0, &u, NULL),
 	    STORE_NOTFOUND);
 
 	assert_int_equal(store_session_delete(f->s, key), STORE_OK);
-	assert_int_equal(store_session_user(f->s, f->a, key, T0 + 10, &u),
+	assert_int_equal(store_session_user(f->s, f->a, key, T0 + 10, &u, NULL),
 	    STORE_NOTFOUND);
 	assert_int_equal(store_session_delete(f->s, key), STORE_NOTFOUND);
 

@@ -155,7 +155,7 @@ test_refuses_content(void **state)
 	    STORE_COPY_FORCE | STORE_COPY_SESSIONS, &t, &n), STORE_OK);
 	assert_true(table(t, n, "sessions")->copied);
 	assert_int_equal(table(t, n, "sessions")->rows_to, 1);
-	assert_int_equal(store_session_user(f->to, f->a, key, T0, &u),
+	assert_int_equal(store_session_user(f->to, f->a, key, T0, &u, NULL),
 	    STORE_OK);
 	assert_int_equal(u.id, f->user);
 }

@@ -913,6 +913,54 @@ test_blocks(void **state)
 	    STORE_NOTFOUND);
 }
 
+/* What the session query tells about user_id (a session made for it). */
+static struct viewer
+viewer_of(struct fixture *f, int64_t user_id)
+{
+	unsigned char key[32];
+	struct viewer v = { .plain = false, .unseen = -1 };
+	struct user u;
+	int rc;
+
+	memset(key, 0, sizeof(key));
+	memcpy(key, &user_id, sizeof(user_id));
+	rc = store_session_create(f->s, key, user_id, T0, T0 + 1000);
+	assert_true(rc == STORE_OK || rc == STORE_CONFLICT);
+	assert_int_equal(store_session_user(f->s, f->a, key, T0, &u, &v),
+	    STORE_OK);
+	assert_int_equal(u.id, user_id);
+	return v;
+}
+
+static int64_t
+unseen_of(struct fixture *f, int64_t user_id)
+{
+	return viewer_of(f, user_id).unseen;
+}
+
+/* A viewer is plain until they moderate a community or block someone. */
+static void
+test_session_viewer(void **state)
+{
+	struct fixture *f = *state;
+	int64_t ann = mk_user(f->s, "ann"), bob = mk_user(f->s, "bob");
+	int64_t cat = mk_user(f->s, "cat");
+	int64_t comm = mk_community(f->s, "cats", cat);
+
+	assert_true(viewer_of(f, ann).plain);
+	assert_true(viewer_of(f, bob).plain);
+	assert_false(viewer_of(f, cat).plain);
+	assert_int_equal(store_moderator_add(f->s, comm, ann, T0), STORE_OK);
+	assert_false(viewer_of(f, ann).plain);
+	assert_int_equal(store_block_set(f->s, bob, cat, true, T0), STORE_OK);
+	assert_false(viewer_of(f, bob).plain);
+	assert_int_equal(store_block_set(f->s, bob, cat, false, T0), STORE_OK);
+	assert_true(viewer_of(f, bob).plain);
+	assert_int_equal(store_notify(f->s, bob, "hi", NULL, T0), STORE_OK);
+	assert_int_equal(viewer_of(f, bob).unseen, 1);
+	assert_int_equal(viewer_of(f, ann).unseen, 0);
+}
+
 static void
 test_notifications(void **state)
 {
@@ -920,11 +968,8 @@ test_notifications(void **state)
 	int64_t ann = mk_user(f->s, "ann"), bob = mk_user(f->s, "bob");
 	struct notification *l;
 	size_t n;
-	int64_t unseen = -1;
 
-	assert_int_equal(store_notifications_unseen(f->s, ann, &unseen),
-	    STORE_OK);
-	assert_int_equal(unseen, 0);
+	assert_int_equal(unseen_of(f, ann), 0);
 	assert_int_equal(store_notify(f->s, ann, "one", "/s/cats/p/1", T0),
 	    STORE_OK);
 	assert_int_equal(store_notify(f->s, ann, "two", NULL, T0 + 1),
@@ -933,9 +978,7 @@ test_notifications(void **state)
 	    STORE_OK);
 	assert_int_equal(store_notify(f->s, ann, "three", NULL, T0 + 3),
 	    STORE_OK);
-	assert_int_equal(store_notifications_unseen(f->s, ann, &unseen),
-	    STORE_OK);
-	assert_int_equal(unseen, 3);
+	assert_int_equal(unseen_of(f, ann), 3);
 
 	assert_int_equal(store_notifications(f->s, f->a, ann, 0, &l, &n),
 	    STORE_OK);
@@ -952,21 +995,15 @@ test_notifications(void **state)
 	assert_string_equal(l[1].text, "two");
 
 	assert_int_equal(store_notifications_seen(f->s, ann), STORE_OK);
-	assert_int_equal(store_notifications_unseen(f->s, ann, &unseen),
-	    STORE_OK);
-	assert_int_equal(unseen, 0);
-	assert_int_equal(store_notifications_unseen(f->s, bob, &unseen),
-	    STORE_OK);
-	assert_int_equal(unseen, 1);
+	assert_int_equal(unseen_of(f, ann), 0);
+	assert_int_equal(unseen_of(f, bob), 1);
 	assert_int_equal(store_notifications(f->s, f->a, ann, 0, &l, &n),
 	    STORE_OK);
 	assert_int_equal(n, 3);
 	assert_true(l[0].seen && l[1].seen && l[2].seen);
 	assert_int_equal(store_notify(f->s, ann, "four", NULL, T0 + 4),
 	    STORE_OK);
-	assert_int_equal(store_notifications_unseen(f->s, ann, &unseen),
-	    STORE_OK);
-	assert_int_equal(unseen, 1);
+	assert_int_equal(unseen_of(f, ann), 1);
 
 	assert_int_equal(store_begin(f->s), STORE_OK);
 	for (int i = 0; i < 110; i++)
@@ -1002,18 +1039,18 @@ test_sessions_end_others(void **state)
 	    STORE_OK);
 
 	assert_int_equal(store_sessions_end_others(f->s, ann, k2), STORE_OK);
-	assert_int_equal(store_session_user(f->s, f->a, k1, T0, &u),
+	assert_int_equal(store_session_user(f->s, f->a, k1, T0, &u, NULL),
 	    STORE_NOTFOUND);
-	assert_int_equal(store_session_user(f->s, f->a, k2, T0, &u), STORE_OK);
+	assert_int_equal(store_session_user(f->s, f->a, k2, T0, &u, NULL), STORE_OK);
 	assert_int_equal(u.id, ann);
-	assert_int_equal(store_session_user(f->s, f->a, k3, T0, &u),
+	assert_int_equal(store_session_user(f->s, f->a, k3, T0, &u, NULL),
 	    STORE_NOTFOUND);
-	assert_int_equal(store_session_user(f->s, f->a, kb, T0, &u), STORE_OK);
+	assert_int_equal(store_session_user(f->s, f->a, kb, T0, &u, NULL), STORE_OK);
 
 	assert_int_equal(store_sessions_end_others(f->s, ann, NULL), STORE_OK);
-	assert_int_equal(store_session_user(f->s, f->a, k2, T0, &u),
+	assert_int_equal(store_session_user(f->s, f->a, k2, T0, &u, NULL),
 	    STORE_NOTFOUND);
-	assert_int_equal(store_session_user(f->s, f->a, kb, T0, &u), STORE_OK);
+	assert_int_equal(store_session_user(f->s, f->a, kb, T0, &u, NULL), STORE_OK);
 	assert_int_equal(store_sessions_end_others(f->s, ann, NULL), STORE_OK);
 }
 
@@ -1044,7 +1081,7 @@ test_user_delete_keep(void **state)
 	    STORE_OK);
 	assert_true(u.deleted);
 	assert_string_equal(hash, "");
-	assert_int_equal(store_session_user(f->s, f->a, key, T0, &u),
+	assert_int_equal(store_session_user(f->s, f->a, key, T0, &u, NULL),
 	    STORE_NOTFOUND);
 	/* The name stays taken. */
 	assert_int_equal(store_user_create(f->s, "Ann", "h", NULL, ROLE_USER,
@@ -1315,6 +1352,7 @@ main(void)
 		T(test_report_cap),
 		T(test_modlog),
 		T(test_blocks),
+		T(test_session_viewer),
 		T(test_notifications),
 		T(test_sessions_end_others),
 		T(test_user_delete_keep),

@@ -308,14 +308,14 @@ test_value_types(void **state)
 	    &id), STORE_OK);
 	assert_int_equal(store_session_create(f->s, key, id, T0, T0 + 10),
 	    STORE_OK);
-	assert_int_equal(store_session_user(f->s, f->a, key, T0, &u),
+	assert_int_equal(store_session_user(f->s, f->a, key, T0, &u, NULL),
 	    STORE_OK);
 	assert_int_equal(u.id, id);
 	assert_int_equal(u.role, 1);
 	assert_int_equal(u.created, T0);
 	assert_string_equal(u.email, "é@x");
 	key[5] = 1;
-	assert_int_equal(store_session_user(f->s, f->a, key, T0, &u),
+	assert_int_equal(store_session_user(f->s, f->a, key, T0, &u, NULL),
 	    STORE_NOTFOUND);
 }
 

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * app_cache.c: finished pages for signed-out visitors, kept per worker
+ * thread so that the read path shares no lock.
+ *
+ * Exactness comes from one generation number. Every POST this process
+ * answers bumps it before its answer leaves (app_cache_written), and so
+ * does any commit by another connection, seen through the database's
+ * data version (store_changed_elsewhere) at the start of each cacheable
+ * request: other threads, or another process such as `parley admin`. A
+ * page is kept with the generation read before its queries ran, and is
+ * served only while the generation is unchanged, so no page older than
+ * an acknowledged write is ever served. Pages also carry the time: "3
+ * minutes ago", archiving and the top periods move with the clock, so a
+ * page lives at most CACHE_TTL_MS.
+ *
+ * Only a backend that can see other writers (SQLite) allows the cache;
+ * several servers on one PostgreSQL would not see each other's writes.
+ *
+ * What is kept: 200 answers to GET routes that need no sign-in, rendered
+ * for a visitor with no session whose page used no CSRF token (a page
+ * with a form is personal) and set no header of its own. The key is the
+ * answer's format, the path and the query arguments in order. A page
+ * served from the cache says so in an X-Cache: hit header.
+ *
+ * Signed-in members get the same for routes marked ROUTE_MEMBER, through
+ * templates: a page rendered for a "plain" member (no admin, moderates
+ * nothing, blocks nobody: struct viewer), with holes where members'
+ * pages differ (the header's signed-in part, csrf fields, vote arrows,
+ * subscribe buttons; see enum hole_kind). Serving one renders the holes
+ * for the viewer with the same functions a full render uses, after one
+ * query for their votes on the page's items; so the bytes are exactly
+ * what a full render would give. A template also lists the authors of
+ * removed or held items on it, who see those items otherwise; their own
+ * requests are rendered in full. Other viewers are never templated.
+ */
+#include "app_int.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CACHE_SLOTS 1024    /* per thread; a colliding page replaces */
+#define CACHE_TTL_MS 1000
+
+/* A kept page and, for a template, its holes; one allocation. */
+struct entry {
+	uint64_t hash;
+	uint64_t gen;
+	int64_t made_ms;
+	size_t size;             /* of the allocation, for the budget */
+	struct str key;          /* the rest points into the allocation */
+	const char *content_type;
+	struct str body;
+	struct hole *holes;
+	size_t nholes;
+	int64_t *authors;
+	size_t nauthors;
+};
+
+struct cache {
+	struct entry *slot[CACHE_SLOTS];
+	size_t bytes;
+};
+
+static _Atomic uint64_t generation = 1;
+static size_t budget;        /* bytes per thread; 0 = no cache */
+static unsigned char hash_key[crypto_shorthash_KEYBYTES];
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void
+cache_free(void *p)
+{
+	struct cache *k = p;
+
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		free(k->slot[i]);
+	free(k);
+}
+
+static void
+cache_key_make(void)
+{
+	pthread_key_create(&cache_key, cache_free);
+}
+
+static struct cache *
+thread_cache(void)
+{
+	struct cache *k;
+
+	pthread_once(&cache_once, cache_key_make);
+	k = pthread_getspecific(cache_key);
+	if (k == NULL) {
+		k = xcalloc(1, sizeof(*k));
+		pthread_setspecific(cache_key, k);
+	}
+	return k;
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Allows the cache with total_bytes shared evenly by threads workers;
+ * 0 bytes turns it off. Called once before the server starts.
+ */
+void
+app_cache_init(size_t total_bytes, unsigned threads)
+{
+	budget = threads ? total_bytes / threads : 0;
+	randombytes_buf(hash_key, sizeof(hash_key));
+}
+
+/* A write was committed by this process: no kept page is current now. */
+void
+app_cache_written(void)
+{
+	atomic_fetch_add_explicit(&generation, 1, memory_order_acq_rel);
+}
+
+/* True when this request may be answered from, or kept in, the cache. */
+bool
+app_cache_allowed(const struct ctx *c)
+{
+	return budget > 0 && c->user == NULL && store_watches(c->s);
+}
+
+static void
+ticket_key(struct ctx *c, struct cache_ticket *t, char kind)
+{
+	struct buf b;
+	uint8_t h[crypto_shorthash_BYTES];
+
+	buf_init(&b, c->a, 128);
+	buf_putc(&b, kind);
+	buf_put(&b, c->r->path.p, c->r->path.len);
+	for (size_t i = 0; i < c->r->nquery; i++) {
+		/* Fields never hold control bytes (app_handle checks), so
+		 * these separators make the key unambiguous. */
+		buf_putc(&b, '\x01');
+		buf_put(&b, c->r->query[i].key.p, c->r->query[i].key.len);
+		buf_putc(&b, '\x02');
+		buf_put(&b, c->r->query[i].val.p, c->r->query[i].val.len);
+	}
+	t->key = (struct str){ b.p, b.len };
+	crypto_shorthash(h, (const unsigned char *)b.p, b.len, hash_key);
+	memcpy(&t->hash, h, sizeof(t->hash));
+}
+
+/*
+ * Answers the request from this thread's cache when it holds a current
+ * page for it and returns true. Otherwise fills *t for app_cache_keep
+ * and returns false. Only for requests app_cache_allowed accepts.
+ */
+/*
+ * Notes other connections' commits, fills *t for the request and returns
+ * this thread's current entry for it, or NULL.
+ */
+static struct entry *
+lookup(struct ctx *c, struct cache_ticket *t, char kind)
+{
+	struct entry *e;
+	bool changed = false;
+
+	if (store_changed_elsewhere(c->s, &changed) != STORE_OK || changed)
+		app_cache_written();
+	t->gen = atomic_load_explicit(&generation, memory_order_acquire);
+	t->made_ms = now_ms();
+	ticket_key(c, t, kind);
+	e = thread_cache()->slot[t->hash % CACHE_SLOTS];
+	if (e == NULL || e->hash != t->hash || e->gen != t->gen ||
+	    t->made_ms - e->made_ms >= CACHE_TTL_MS || !str_eq(e->key, t->key))
+		return NULL;
+	return e;
+}
+
+bool
+app_cache_serve(struct ctx *c, struct cache_ticket *t)
+{
+	struct entry *e = lookup(c, t, c->json ? 'J' : 'H');
+
+	if (e == NULL)
+		return false;
+	http_add_header(c->r, "X-Cache", "hit");
+	c->r->content_type = e->content_type;
+	c->r->out.len = 0;
+	buf_put(&c->r->out, e->body.p, e->body.len);
+	return true;
+}
+
+/* Drops pages of older generations or past their time, or all of them. */
+static void
+make_room(struct cache *k, uint64_t gen, size_t need)
+{
+	int64_t now = now_ms();
+
+	for (int pass = 0; pass < 2 && k->bytes + need > budget; pass++) {
+		for (size_t i = 0; i < CACHE_SLOTS; i++) {
+			struct entry *e = k->slot[i];
+
+			if (e == NULL || (pass == 0 && e->gen == gen &&
+			    now - e->made_ms < CACHE_TTL_MS))
+				continue;
+			k->bytes -= e->size;
+			free(e);
+			k->slot[i] = NULL;
+		}
+	}
+}
+
+/*
+ * Keeps the body in r->out under t, with tm's holes and authors when it
+ * is a template, when it is a plain 200 answer that no visitor's token or
+ * cookie went into (see the header comment).
+ */
+static void
+keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
+{
+	struct req *r = c->r;
+	struct cache *k;
+	struct entry *e, **slot;
+	const char *ct = r->content_type ? r->content_type :
+	    "text/html; charset=utf-8";
+	size_t ct_len = strlen(ct) + 1;
+	size_t nholes = tm ? tm->nholes : 0, nauthors = tm ? tm->nauthors : 0;
+	size_t names = 0, size;
+	char *p;
+
+	if ((r->status != 0 && r->status != 200) || c->personal ||
+	    r->nheaders != APP_SECURITY_HEADERS)
+		return;
+	for (size_t i = 0; i < nholes; i++)
+		names += tm->holes[i].name.len;
+	size = sizeof(*e) + nholes * sizeof(struct hole) +
+	    nauthors * sizeof(int64_t) + t->key.len + ct_len + r->out.len + names;
+	if (size > budget / 4)
+		return;
+	k = thread_cache();
+	slot = &k->slot[t->hash % CACHE_SLOTS];
+	if (*slot != NULL) {
+		k->bytes -= (*slot)->size;
+		free(*slot);
+		*slot = NULL;
+	}
+	make_room(k, t->gen, size);
+	e = xmalloc(size);
+	*e = (struct entry){ .hash = t->hash, .gen = t->gen,
+		.made_ms = t->made_ms, .size = size, .nholes = nholes,
+		.nauthors = nauthors };
+	/* Holes, then authors (both 8-byte aligned after the entry), then
+	 * the bytes. */
+	e->holes = (struct hole *)(e + 1);
+	e->authors = (int64_t *)(e->holes + nholes);
+	p = (char *)(e->authors + nauthors);
+	if (nholes)
+		memcpy(e->holes, tm->holes, nholes * sizeof(struct hole));
+	if (nauthors)
+		memcpy(e->authors, tm->authors, nauthors * sizeof(int64_t));
+	memcpy(p, t->key.p, t->key.len);
+	e->key = (struct str){ p, t->key.len };
+	p += t->key.len;
+	memcpy(p, ct, ct_len);
+	e->content_type = p;
+	p += ct_len;
+	memcpy(p, r->out.p, r->out.len);
+	e->body = (struct str){ p, r->out.len };
+	p += r->out.len;
+	for (size_t i = 0; i < nholes; i++) {
+		struct str n = tm->holes[i].name;
+
+		if (n.len)
+			memcpy(p, n.p, n.len);
+		e->holes[i].name = (struct str){ p, n.len };
+		p += n.len;
+	}
+	*slot = e;
+	k->bytes += size;
+}
+
+void
+app_cache_keep(struct ctx *c, const struct cache_ticket *t)
+{
+	keep(c, t, NULL);
+}
+
+/* ---- member templates ------------------------------------------------- */
+
+/* Notes a hole of the template being rendered (c->tmpl). */
+void
+tmpl_add(struct ctx *c, struct hole hole)
+{
+	struct tmpl *tm = c->tmpl;
+
+	if (tm->nholes == tm->cap) {
+		size_t cap = tm->cap ? tm->cap * 2 : 64;
+		struct hole *v = arena_alloc(c->a, cap * sizeof(*v));
+
+		if (tm->nholes)
+			memcpy(v, tm->holes, tm->nholes * sizeof(*v));
+		tm->holes = v;
+		tm->cap = cap;
+	}
+	tm->holes[tm->nholes++] = hole;
+}
+
+/* Notes a user who would see an item of the template otherwise. */
+void
+tmpl_author(struct ctx *c, int64_t author_id)
+{
+	struct tmpl *tm = c->tmpl;
+
+	for (size_t i = 0; i < tm->nauthors; i++)
+		if (tm->authors[i] == author_id)
+			return;
+	if (tm->nauthors == tm->acap) {
+		size_t cap = tm->acap ? tm->acap * 2 : 16;
+		int64_t *v = arena_alloc(c->a, cap * sizeof(*v));
+
+		if (tm->nauthors)
+			memcpy(v, tm->authors, tm->nauthors * sizeof(*v));
+		tm->authors = v;
+		tm->acap = cap;
+	}
+	tm->authors[tm->nauthors++] = author_id;
+}
+
+/* True when the signed-in viewer's page may come from a template. */
+bool
+app_member_allowed(struct ctx *c)
+{
+	return budget > 0 && c->user != NULL && c->user->role != ROLE_ADMIN &&
+	    c->viewer.plain && !c->json && store_watches(c->s);
+}
+
+/*
+ * Writes body with its holes rendered for the viewer into r->out. The
+ * viewer's votes on the items of all vote holes come from one query per
+ * kind (of at most VOTES_ON_IDS ids each).
+ */
+static void
+fill(struct ctx *c, struct str body, const struct hole *holes, size_t n)
+{
+	size_t nv[2] = { 0, 0 }, at[2] = { 0, 0 }, from = 0;
+	int64_t *ids[2];
+	int *dirs[2];
+	struct html h;
+
+	for (size_t i = 0; i < n; i++)
+		if (holes[i].kind == HOLE_VOTE)
+			nv[holes[i].vote_kind == VOTE_COMMENT]++;
+	for (int k = 0; k < 2; k++) {
+		ids[k] = arena_alloc(c->a, (nv[k] + 1) * sizeof(int64_t));
+		dirs[k] = arena_alloc(c->a, (nv[k] + 1) * sizeof(int));
+		nv[k] = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (holes[i].kind == HOLE_VOTE) {
+			int k = holes[i].vote_kind == VOTE_COMMENT;
+
+			ids[k][nv[k]++] = holes[i].id;
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		if (nv[k] && store_votes_on(c->s, c->user->id,
+		    k ? VOTE_COMMENT : VOTE_POST, ids[k], nv[k], dirs[k]) !=
+		    STORE_OK)
+			memset(dirs[k], 0, nv[k] * sizeof(int));
+	c->r->out.len = 0;
+	html_init(&h, &c->r->out);
+	for (size_t i = 0; i < n; i++) {
+		const struct hole *o = &holes[i];
+		int k = o->vote_kind == VOTE_COMMENT;
+
+		buf_put(&c->r->out, body.p + from, o->off - from);
+		from = o->off;
+		switch (o->kind) {
+		case HOLE_ME:
+			app_header_me(c, &h);
+			break;
+		case HOLE_CSRF:
+			app_csrf_field(c, &h);
+			break;
+		case HOLE_VOTE:
+			app_vote_buttons(c, &h, o->vote_kind, o->id, o->score,
+			    dirs[k][at[k]++], false);
+			break;
+		case HOLE_SUB:
+			app_subscribe_form(c, &h, o->id, o->name);
+			break;
+		}
+	}
+	buf_put(&c->r->out, body.p + from, body.len - from);
+}
+
+/*
+ * Answers a plain member's request from this thread's template for it
+ * (MEMBER_SERVED); else says whether to render a template for it
+ * (MEMBER_RENDER, filling *t) or the viewer's own page, because the
+ * template shows an item of theirs as it looks to others.
+ */
+enum member_answer
+app_member_serve(struct ctx *c, struct cache_ticket *t)
+{
+	struct entry *e = lookup(c, t, 'M');
+
+	if (e == NULL)
+		return MEMBER_RENDER;
+	for (size_t i = 0; i < e->nauthors; i++)
+		if (e->authors[i] == c->user->id)
+			return MEMBER_PERSONAL;
+	http_add_header(c->r, "X-Cache", "hit");
+	c->r->content_type = e->content_type;
+	fill(c, e->body, e->holes, e->nholes);
+	return MEMBER_SERVED;
+}
+
+/*
+ * After a handler rendered a template (c->tmpl == tm): keeps it, then
+ * writes the viewer's page from it and returns true. Returns false for a
+ * viewer the template lists as an author: their page is to be rendered
+ * in full.
+ */
+bool
+app_member_keep(struct ctx *c, const struct cache_ticket *t, struct tmpl *tm)
+{
+	struct str body;
+
+	c->tmpl = NULL;
+	keep(c, t, tm);
+	for (size_t i = 0; i < tm->nauthors; i++)
+		if (tm->authors[i] == c->user->id)
+			return false;
+	body.len = c->r->out.len;
+	body.p = arena_alloc(c->a, body.len + 1);
+	memcpy((char *)body.p, c->r->out.p, body.len);
+	fill(c, body, tm->holes, tm->nholes);
+	return true;
+}
