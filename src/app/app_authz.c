@@ -82,19 +82,29 @@ app_is_mod(struct ctx *c, int64_t community_id)
 }
 
 /*
+ * True when the signed-in viewer is user_id: the author of an item, who
+ * sees it otherwise (edit and delete, removed text). A template is for
+ * no one in particular: there it is false, and user_id is noted so that
+ * they get their own page.
+ */
+bool
+app_viewer_is(struct ctx *c, int64_t user_id)
+{
+	if (c->tmpl) {
+		tmpl_author(c, user_id);
+		return false;
+	}
+	return c->user != NULL && c->user->id == user_id;
+}
+
+/*
  * True when the viewer may see removed or held text: its author, the
- * community's moderators and admins. A template is for members who
- * moderate nothing; it notes the author, to whom it does not apply.
+ * community's moderators and admins (in a template: nobody).
  */
 bool
 app_sees_hidden(struct ctx *c, int64_t author_id, int64_t community_id)
 {
-	if (c->tmpl) {
-		tmpl_author(c, author_id);
-		return false;
-	}
-	return c->user != NULL && (c->user->id == author_id ||
-	    app_is_mod(c, community_id));
+	return app_viewer_is(c, author_id) || app_is_mod(c, community_id);
 }
 
 static void

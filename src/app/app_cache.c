@@ -25,14 +25,15 @@
  *
  * Signed-in members get the same for routes marked ROUTE_MEMBER, through
  * templates: a page rendered for a "plain" member (no admin, moderates
- * nothing, blocks nobody: struct viewer), with holes where members'
- * pages differ (the header's signed-in part, csrf fields, vote arrows,
- * subscribe buttons; see enum hole_kind). Serving one renders the holes
- * for the viewer with the same functions a full render uses, after one
- * query for their votes on the page's items; so the bytes are exactly
- * what a full render would give. A template also lists the authors of
- * removed or held items on it, who see those items otherwise; their own
- * requests are rendered in full. Other viewers are never templated.
+ * nothing, blocks nobody: struct viewer), with holes where members' pages
+ * differ (the header's signed-in part, csrf fields, the state of vote
+ * arrows, subscribe buttons; see enum hole_kind). Serving one renders the
+ * holes for the viewer with the same functions a full render uses, after
+ * one query for their votes on the page's items; so the bytes are exactly
+ * what a full render would give. A template also lists the users who
+ * would see it otherwise (authors of items on it: edit links, removed
+ * text; a profile's owner); their own requests are rendered in full.
+ * Other viewers are never templated.
  */
 #include "app_int.h"
 
@@ -57,8 +58,9 @@ struct entry {
 	struct str body;
 	struct hole *holes;
 	size_t nholes;
-	int64_t *authors;
+	int64_t *authors;        /* ascending */
 	size_t nauthors;
+	int64_t post_id;
 };
 
 struct cache {
@@ -257,7 +259,7 @@ keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
 	e = xmalloc(size);
 	*e = (struct entry){ .hash = t->hash, .gen = t->gen,
 		.made_ms = t->made_ms, .size = size, .nholes = nholes,
-		.nauthors = nauthors };
+		.nauthors = nauthors, .post_id = tm ? tm->post_id : 0 };
 	/* Holes, then authors (both 8-byte aligned after the entry), then
 	 * the bytes. */
 	e->holes = (struct hole *)(e + 1);
@@ -320,9 +322,8 @@ tmpl_author(struct ctx *c, int64_t author_id)
 {
 	struct tmpl *tm = c->tmpl;
 
-	for (size_t i = 0; i < tm->nauthors; i++)
-		if (tm->authors[i] == author_id)
-			return;
+	if (tm->nauthors > 0 && tm->authors[tm->nauthors - 1] == author_id)
+		return;
 	if (tm->nauthors == tm->acap) {
 		size_t cap = tm->acap ? tm->acap * 2 : 16;
 		int64_t *v = arena_alloc(c->a, cap * sizeof(*v));
@@ -335,6 +336,46 @@ tmpl_author(struct ctx *c, int64_t author_id)
 	tm->authors[tm->nauthors++] = author_id;
 }
 
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts v and drops repeats; returns the new length. */
+static size_t
+sort_unique(int64_t *v, size_t n)
+{
+	size_t k = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_i64);
+	for (size_t i = 1; i < n; i++)
+		if (v[i] != v[k])
+			v[++k] = v[i];
+	return k + 1;
+}
+
+/* The index of id in the ascending v[n], or n. */
+static size_t
+find_i64(const int64_t *v, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == id ? lo : n;
+}
+
 /* True when the signed-in viewer's page may come from a template. */
 bool
 app_member_allowed(struct ctx *c)
@@ -344,43 +385,61 @@ app_member_allowed(struct ctx *c)
 }
 
 /*
- * Writes body with its holes rendered for the viewer into r->out. The
- * viewer's votes on the items of all vote holes come from one query per
- * kind (of at most VOTES_ON_IDS ids each).
+ * The viewer's votes on the items of a template's vote holes, by kind:
+ * ascending ids and their directions (post_id: the thread's post, whose
+ * comments the store may read in one query).
  */
-static void
-fill(struct ctx *c, struct str body, const struct hole *holes, size_t n)
-{
-	size_t nv[2] = { 0, 0 }, at[2] = { 0, 0 }, from = 0;
+struct votes {
 	int64_t *ids[2];
 	int *dirs[2];
-	struct html h;
+	size_t n[2];
+};
 
-	for (size_t i = 0; i < n; i++)
-		if (holes[i].kind == HOLE_VOTE)
-			nv[holes[i].vote_kind == VOTE_COMMENT]++;
+static void
+load_votes(struct ctx *c, const struct hole *holes, size_t n,
+    int64_t post_id, struct votes *v)
+{
 	for (int k = 0; k < 2; k++) {
-		ids[k] = arena_alloc(c->a, (nv[k] + 1) * sizeof(int64_t));
-		dirs[k] = arena_alloc(c->a, (nv[k] + 1) * sizeof(int));
-		nv[k] = 0;
+		v->ids[k] = arena_alloc(c->a, (n + 1) * sizeof(int64_t));
+		v->n[k] = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (holes[i].kind == HOLE_VOTE) {
 			int k = holes[i].vote_kind == VOTE_COMMENT;
 
-			ids[k][nv[k]++] = holes[i].id;
+			v->ids[k][v->n[k]++] = holes[i].id;
 		}
 	}
-	for (int k = 0; k < 2; k++)
-		if (nv[k] && store_votes_on(c->s, c->user->id,
-		    k ? VOTE_COMMENT : VOTE_POST, ids[k], nv[k], dirs[k]) !=
-		    STORE_OK)
-			memset(dirs[k], 0, nv[k] * sizeof(int));
+	for (int k = 0; k < 2; k++) {
+		int rc;
+
+		v->n[k] = sort_unique(v->ids[k], v->n[k]);
+		v->dirs[k] = arena_alloc(c->a, (v->n[k] + 1) * sizeof(int));
+		if (v->n[k] == 0)
+			continue;
+		rc = store_votes_on(c->s, c->user->id, k ? VOTE_COMMENT : VOTE_POST,
+		    k ? post_id : 0, v->ids[k], v->n[k], v->dirs[k]);
+		if (rc != STORE_OK)
+			memset(v->dirs[k], 0, v->n[k] * sizeof(int));
+	}
+}
+
+/* Writes body with its holes rendered for the viewer into r->out. */
+static void
+fill(struct ctx *c, struct str body, const struct hole *holes, size_t n,
+    int64_t post_id)
+{
+	size_t from = 0;
+	struct votes v;
+	struct html h;
+
+	load_votes(c, holes, n, post_id, &v);
 	c->r->out.len = 0;
 	html_init(&h, &c->r->out);
 	for (size_t i = 0; i < n; i++) {
 		const struct hole *o = &holes[i];
 		int k = o->vote_kind == VOTE_COMMENT;
+		size_t at;
 
 		buf_put(&c->r->out, body.p + from, o->off - from);
 		from = o->off;
@@ -392,8 +451,9 @@ fill(struct ctx *c, struct str body, const struct hole *holes, size_t n)
 			app_csrf_field(c, &h);
 			break;
 		case HOLE_VOTE:
-			app_vote_buttons(c, &h, o->vote_kind, o->id, o->score,
-			    dirs[k][at[k]++], false);
+			at = find_i64(v.ids[k], v.n[k], o->id);
+			app_vote_state(&h, o->dir, at < v.n[k] &&
+			    v.dirs[k][at] == o->dir);
 			break;
 		case HOLE_SUB:
 			app_subscribe_form(c, &h, o->id, o->name);
@@ -416,12 +476,11 @@ app_member_serve(struct ctx *c, struct cache_ticket *t)
 
 	if (e == NULL)
 		return MEMBER_RENDER;
-	for (size_t i = 0; i < e->nauthors; i++)
-		if (e->authors[i] == c->user->id)
-			return MEMBER_PERSONAL;
+	if (find_i64(e->authors, e->nauthors, c->user->id) < e->nauthors)
+		return MEMBER_PERSONAL;
 	http_add_header(c->r, "X-Cache", "hit");
 	c->r->content_type = e->content_type;
-	fill(c, e->body, e->holes, e->nholes);
+	fill(c, e->body, e->holes, e->nholes, e->post_id);
 	return MEMBER_SERVED;
 }
 
@@ -437,13 +496,13 @@ app_member_keep(struct ctx *c, const struct cache_ticket *t, struct tmpl *tm)
 	struct str body;
 
 	c->tmpl = NULL;
+	tm->nauthors = sort_unique(tm->authors, tm->nauthors);
 	keep(c, t, tm);
-	for (size_t i = 0; i < tm->nauthors; i++)
-		if (tm->authors[i] == c->user->id)
-			return false;
+	if (find_i64(tm->authors, tm->nauthors, c->user->id) < tm->nauthors)
+		return false;
 	body.len = c->r->out.len;
 	body.p = arena_alloc(c->a, body.len + 1);
 	memcpy((char *)body.p, c->r->out.p, body.len);
-	fill(c, body, tm->holes, tm->nholes);
+	fill(c, body, tm->holes, tm->nholes, tm->post_id);
 	return true;
 }

@@ -101,7 +101,7 @@ struct cache_ticket {
 enum hole_kind {
 	HOLE_ME,                   /* the header's signed-in part */
 	HOLE_CSRF,                 /* a form's csrf field */
-	HOLE_VOTE,                 /* vote arrows and score of an open item */
+	HOLE_VOTE,                 /* an arrow's state (app_vote_state) */
 	HOLE_SUB,                  /* a community's subscribe form */
 };
 
@@ -109,8 +109,8 @@ struct hole {
 	size_t off;                /* where in the template's bytes */
 	int kind;                  /* enum hole_kind */
 	int vote_kind;             /* HOLE_VOTE: VOTE_POST or VOTE_COMMENT */
+	int dir;                   /* HOLE_VOTE: the arrow, +1 or -1 */
 	int64_t id;                /* HOLE_VOTE: the item; HOLE_SUB: community */
-	int64_t score;             /* HOLE_VOTE */
 	struct str name;           /* HOLE_SUB: the community's name */
 };
 
@@ -119,6 +119,8 @@ struct tmpl {
 	size_t nholes, cap;
 	int64_t *authors;          /* whose items their author sees otherwise */
 	size_t nauthors, acap;
+	int64_t post_id;           /* a thread's post: its comments' votes are
+	                              read in one query */
 };
 
 enum member_answer {
@@ -183,6 +185,7 @@ struct authz_target {
 int authz(struct ctx *c, enum authz_act act, const struct authz_target *t);
 bool app_is_admin(const struct ctx *c);
 bool app_is_mod(struct ctx *c, int64_t community_id);
+bool app_viewer_is(struct ctx *c, int64_t user_id);
 bool app_sees_hidden(struct ctx *c, int64_t author_id, int64_t community_id);
 int64_t app_setting_int(struct ctx *c, const char *key, int64_t def);
 bool app_blocks(struct ctx *c, int64_t user_id);
@@ -234,6 +237,7 @@ void app_score(struct html *h, int64_t score);
 void app_post_path(struct buf *b, const struct post *p);
 const char *app_post_href(struct ctx *c, const struct post *p);
 void app_csrf_field(struct ctx *c, struct html *h);
+void app_vote_state(struct html *h, int dir, bool on);
 void app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
     int64_t score, int my_vote, bool closed);
 void app_json_post(struct ctx *c, struct json *j, const struct post *p);

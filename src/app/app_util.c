@@ -256,6 +256,24 @@ app_csrf_field(struct ctx *c, struct html *h)
 	buf_put_str(h->b, c->csrf_field);
 }
 
+/*
+ * The part of a vote form that depends on the viewer's vote: the value of
+ * dir (what pressing the button asks for) and whether the arrow is on.
+ */
+void
+app_vote_state(struct html *h, int dir, bool on)
+{
+	if (dir > 0 && !on)
+		html_raw_literal(h, "1\"><button class=\"up");
+	else if (dir > 0)
+		html_raw_literal(h, "0\"><button class=\"up on");
+	else if (!on)
+		html_raw_literal(h, "-1\"><button class=\"down");
+	else
+		html_raw_literal(h, "0\"><button class=\"down on");
+}
+
+/* One arrow's form; in a template, its state is a hole. */
 static void
 vote_form(struct ctx *c, struct html *h, int kind, int64_t id, int dir,
     bool on)
@@ -270,14 +288,12 @@ vote_form(struct ctx *c, struct html *h, int kind, int64_t id, int dir,
 		    "value=\"comment\"");
 	html_raw_literal(h, "><input type=\"hidden\" name=\"id\"");
 	html_attr_i64(h, "value", id);
-	html_raw_literal(h, "><input type=\"hidden\" name=\"dir\"");
-	html_attr_i64(h, "value", on ? 0 : dir);
-	if (dir > 0)
-		html_raw_literal(h, "><button class=\"up");
+	html_raw_literal(h, "><input type=\"hidden\" name=\"dir\" value=\"");
+	if (c->tmpl)
+		tmpl_add(c, (struct hole){ .off = h->b->len, .kind = HOLE_VOTE,
+		    .vote_kind = kind, .id = id, .dir = dir });
 	else
-		html_raw_literal(h, "><button class=\"down");
-	if (on)
-		html_raw_literal(h, " on");
+		app_vote_state(h, dir, on);
 	if (dir > 0)
 		html_raw_literal(h, "\" title=\"upvote\">▲</button></form>");
 	else
@@ -287,17 +303,11 @@ vote_form(struct ctx *c, struct html *h, int kind, int64_t id, int dir,
 /*
  * Writes the arrows and the score. Signed-out visitors get links to the
  * login page; closed items (archived, locked, deleted) get the score only.
- * In a template, the arrows of an open item are a hole.
  */
 void
 app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
     int64_t score, int my_vote, bool closed)
 {
-	if (c->tmpl && !closed) {
-		tmpl_add(c, (struct hole){ .off = h->b->len, .kind = HOLE_VOTE,
-		    .vote_kind = kind, .id = id, .score = score });
-		return;
-	}
 	html_raw_literal(h, "<div class=\"vote\">");
 	if (closed) {
 		html_raw_literal(h, "<span class=\"score\">");

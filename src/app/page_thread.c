@@ -204,7 +204,7 @@ static void
 comment_text(struct ctx *c, struct html *h, struct view *v,
     const struct comment *cm)
 {
-	bool see = v->mod || (c->user != NULL && c->user->id == cm->author_id);
+	bool see = v->mod || app_viewer_is(c, cm->author_id);
 
 	html_raw_literal(h, "<div class=\"body\">");
 	if (cm->deleted) {
@@ -255,7 +255,7 @@ static void
 report_link(struct ctx *c, struct html *h, int kind, int64_t id,
     int64_t author_id)
 {
-	if (c->user == NULL || c->user->id == author_id)
+	if (c->user == NULL || app_viewer_is(c, author_id))
 		return;
 	html_raw_literal(h, " · <a");
 	html_attr(h, "href", str_c(arena_printf(c->a, "/report?kind=%s&id=%lld",
@@ -298,8 +298,7 @@ comment_actions(struct ctx *c, struct html *h, struct view *v,
     const struct comment *cm)
 {
 	const char *href = comment_href(c, v, cm);
-	bool mine = c->user != NULL && c->user->id == cm->author_id &&
-	    !cm->deleted;
+	bool mine = !cm->deleted && app_viewer_is(c, cm->author_id);
 
 	html_raw_literal(h, "<div class=\"meta\"><a");
 	html_attr_c(h, "href", href);
@@ -392,7 +391,7 @@ static void
 post_head(struct ctx *c, struct html *h, struct view *v)
 {
 	struct post *p = v->post;
-	bool mine = c->user != NULL && c->user->id == p->author_id && !p->deleted;
+	bool mine = !p->deleted && app_viewer_is(c, p->author_id);
 
 	html_raw_literal(h, "<ol class=\"posts\">");
 	listing_row(c, h, p, true);
@@ -401,8 +400,8 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 		html_raw_literal(h, "<p class=\"notice\">(post is locked)</p>");
 	else if (app_archived(p, c->now))
 		html_raw_literal(h, "<p class=\"notice\">(post is archived)</p>");
-	if ((p->removed || p->held) && !(v->mod || (c->user != NULL &&
-	    c->user->id == p->author_id))) {
+	if ((p->removed || p->held) && !(v->mod ||
+	    app_viewer_is(c, p->author_id))) {
 		html_raw_literal(h, "<div class=\"body\"><p>");
 		if (p->removed)
 			html_raw_literal(h, "[removed]");
@@ -518,6 +517,8 @@ load_thread(struct ctx *c, struct view *v, struct tree *t)
 	v->closed = v->post->locked || v->post->deleted || v->post->removed ||
 	    app_archived(v->post, c->now);
 	v->mod = app_is_mod(c, v->post->community_id);
+	if (c->tmpl)
+		c->tmpl->post_id = v->post->id;
 	rc = store_comment_list(c->s, c->a, v->post->id,
 	    c->user ? c->user->id : 0, &cms, &n);
 	if (rc != STORE_OK) {
@@ -537,7 +538,7 @@ thread_title(struct ctx *c, const struct view *v)
 	if (p->deleted)
 		return "[deleted]";
 	if ((p->removed || p->held) && !v->mod &&
-	    !(c->user != NULL && c->user->id == p->author_id))
+	    !app_viewer_is(c, p->author_id))
 		return p->removed ? "[removed]" : "[held for review]";
 	return p->title;
 }

@@ -94,7 +94,7 @@ page_user(struct ctx *c)
 	html_time(&h, u.created, c->now);
 	if (u.role == ROLE_ADMIN)
 		html_raw_literal(&h, " · site admin");
-	if (c->user != NULL && c->user->id != u.id)
+	if (c->user != NULL && !app_viewer_is(c, u.id))
 		block_button(c, &h, &u);
 	html_raw_literal(&h, "</p><h2>Posts</h2><ol class=\"posts\">");
 	for (size_t i = 0; i < np; i++)

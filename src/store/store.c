@@ -861,7 +861,7 @@ store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
 }
 
 struct votes_on {
-	const int64_t *ids;
+	const int64_t *ids;      /* ascending */
 	int *dirs;
 	size_t n;
 };
@@ -871,22 +871,33 @@ votes_on_cb(void *data, const struct store_val *row, size_t ncols)
 {
 	struct votes_on *v = data;
 	int64_t id;
+	size_t lo = 0, hi;
 
 	if (ncols < 2)
 		return STORE_ERR;
 	id = col_i64(&row[0]);
-	for (size_t i = 0; i < v->n; i++)
-		if (v->ids[i] == id)
-			v->dirs[i] = (int)col_i64(&row[1]);
+	for (hi = v->n; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < v->n && v->ids[lo] == id)
+		v->dirs[lo] = (int)col_i64(&row[1]);
 	return STORE_OK;
 }
 
+
 /*
  * Sets dirs[i] to user_id's vote (+1, -1, or 0 for none) on the post or
- * comment (kind) ids[i], for n ids, VOTES_ON_IDS at a time.
+ * comment (kind) ids[i], for n ids in ascending order. Comments of one
+ * post (post_id, else 0) past VOTES_ON_IDS are read with one query over
+ * the post's comments; otherwise VOTES_ON_IDS ids go in each query.
  */
 int
-store_votes_on(struct store *s, int64_t user_id, int kind,
+store_votes_on(struct store *s, int64_t user_id, int kind, int64_t post_id,
     const int64_t *ids, size_t n, int *dirs)
 {
 	struct store_val v[2 + VOTES_ON_IDS];
@@ -894,6 +905,13 @@ store_votes_on(struct store *s, int64_t user_id, int kind,
 
 	for (size_t i = 0; i < n; i++)
 		dirs[i] = 0;
+	if (kind == VOTE_COMMENT && post_id != 0 && n > VOTES_ON_IDS) {
+		struct votes_on vo = { ids, dirs, n };
+
+		return run(s, STMT_COMMENT_VOTES_OF_POST, STORE_PARAMS(
+		    store_v_int(user_id), store_v_int(VOTE_COMMENT),
+		    store_v_int(post_id)), votes_on_cb, &vo);
+	}
 	v[0] = store_v_int(user_id);
 	v[1] = store_v_int(kind);
 	for (size_t at = 0; at < n && rc == STORE_OK; at += VOTES_ON_IDS) {

@@ -230,7 +230,7 @@ int store_moderator_add(struct store *s, int64_t community_id,
     int64_t user_id, int64_t now);
 int store_subscription_set(struct store *s, int64_t user_id,
     int64_t community_id, bool on, int64_t now);
-int store_votes_on(struct store *s, int64_t user_id, int kind,
+int store_votes_on(struct store *s, int64_t user_id, int kind, int64_t post_id,
     const int64_t *ids, size_t n, int *dirs);
 int store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
     bool *out);

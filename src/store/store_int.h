@@ -127,6 +127,9 @@ enum store_stmt {
 	STMT_VOTE_DELETE,        /* user_id, kind, target_id */
 	STMT_VOTES_ON,           /* user_id, kind, VOTES_ON_IDS target ids
 	                            -> target_id, dir of those voted on */
+	STMT_COMMENT_VOTES_OF_POST, /* user_id, VOTE_COMMENT, post_id ->
+	                            target_id, dir of the user's votes on
+	                            the post's comments */
 
 	/* site pages */
 	STMT_PAGE_GET,           /* slug -> slug, title, body, body_html,

@@ -270,6 +270,10 @@ static const char *const sql_text[STMT__COUNT] = {
 	    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
 	    "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
 	    "?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
+	[STMT_COMMENT_VOTES_OF_POST] =
+	    "SELECT v.target_id, v.dir FROM comments c "
+	    "JOIN votes v ON v.user_id = ?1 AND v.kind = ?2 "
+	    "AND v.target_id = c.id WHERE c.post_id = ?3",
 	[STMT_VOTE_UPSERT] =
 	    "INSERT INTO votes(user_id, kind, target_id, dir, created) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5) "

@@ -259,6 +259,59 @@ class MemberTemplateTest(ParleyTestCase):
         self.assertIn(a.name, page)
         self.assertIn(a.csrf, page)
 
+    def same_as_full_render(self, b, path):
+        """b's page, however it was made, equals the cache-off render."""
+        twin = Browser(self.off)
+        twin.cookies = dict(b.cookies)
+        got, full = b.get(path), twin.get(path)
+        self.assertStatus(got, 200)
+        self.assertEqual(without_relative_times(got.text),
+                         without_relative_times(full.text), path)
+        return got
+
+    def test_threads_from_templates(self):
+        """A thread of more comments than one votes query takes, voted on
+        by the viewer; their own comment's edit and delete links; a
+        comment's subtree."""
+        writer, reader = self.login_new("mtw"), self.login_new("mtr")
+        pid = self.admin.submit_text(self.comm, "A long thread", "text")
+        cids = []
+        for i in range(40):
+            if i % 4 == 3:
+                cids.append(self.admin.reply(self.comm, pid, cids[-1], "reply %d" % i))
+            else:
+                cids.append(self.admin.comment(self.comm, pid, "comment %d" % i))
+        for i, cid in enumerate(cids):
+            if i % 3 == 0:
+                reader.vote("comment", cid, 1 if i % 2 else -1)
+        reader.vote("post", pid, 1)
+        path = "/s/%s/p/%d" % (self.comm, pid)
+        page = self.assertFullRender(reader, path)
+        self.assertEqual(page.count('class="up on"'), 1 + len(cids[3::6]))
+        self.assertEqual(page.count('class="down on"'), len(cids[0::6]))
+        self.assertNotIn("/edit", page)
+        self.assertFullRender(reader, "%s/c/%d?context=1" % (path, cids[3]))
+        self.assertFullRender(reader, path + "?sort=new")
+        # The writer has a comment there: their page is their own, in full.
+        mine = writer.comment(self.comm, pid, "my own words")
+        for _ in range(3):
+            r = self.same_as_full_render(writer, path)
+            self.assertFalse(hit(r))
+            self.assertIn("/c/%d/edit" % mine, r.text)
+        self.assertNotIn("/c/%d/edit" % mine, self.assertFullRender(reader, path))
+
+    def test_profiles_from_templates(self):
+        reader = self.login_new("mtp")
+        reader.vote("post", self.posts[3], 1)
+        page = self.assertFullRender(reader, "/u/" + self.admin.name)
+        self.assertIn('action="/block"', page)
+        self.assertIn('class="up on"', page)
+        # Their own profile has no block button: rendered for them.
+        for _ in range(3):
+            own = self.same_as_full_render(reader, "/u/" + reader.name)
+            self.assertFalse(hit(own))
+            self.assertNotIn('action="/block"', own.text)
+
     def test_each_member_sees_their_own_parts(self):
         a, b = self.login_new("mtx"), self.login_new("mty")
         path = "/s/%s" % self.comm
@@ -304,11 +357,7 @@ class MemberTemplateTest(ParleyTestCase):
         for path in ("/s/%s?sort=new" % self.comm, "/?sort=new"):
             self.assertNotIn(secret, self.assertFullRender(other, path))
             for _ in range(3):
-                mine = author.get(path)
-                twin = Browser(self.off)
-                twin.cookies = dict(author.cookies)
-                self.assertEqual(without_relative_times(mine.text),
-                                 without_relative_times(twin.get(path).text))
+                self.same_as_full_render(author, path)
 
 
 class PageCacheOffTest(unittest.TestCase):

@@ -938,6 +938,58 @@ unseen_of(struct fixture *f, int64_t user_id)
 	return viewer_of(f, user_id).unseen;
 }
 
+/*
+ * A viewer's votes on the items of a page: posts 32 ids to a query, and a
+ * thread's comments in one query over the post once there are more.
+ */
+static void
+test_votes_on(void **state)
+{
+	struct fixture *f = *state;
+	int64_t ann = mk_user(f->s, "ann"), bob = mk_user(f->s, "bob");
+	int64_t comm = mk_community(f->s, "cats", bob);
+	int64_t posts[40], cms[70], other;
+	int dirs[70];
+
+	for (size_t i = 0; i < ARRAY_LEN(posts); i++)
+		posts[i] = mk_post(f->s, comm, bob, T0 + (int64_t)i);
+	for (size_t i = 0; i < ARRAY_LEN(cms); i++)
+		cms[i] = mk_comment(f->s, posts[0], bob, T0 + (int64_t)i);
+	other = mk_comment(f->s, posts[1], bob, T0);
+	for (size_t i = 0; i < ARRAY_LEN(posts); i += 3)
+		assert_int_equal(store_vote_set(f->s, ann, VOTE_POST, posts[i],
+		    i % 2 ? -1 : 1, T0, NULL), STORE_OK);
+	for (size_t i = 0; i < ARRAY_LEN(cms); i += 5)
+		assert_int_equal(store_vote_set(f->s, ann, VOTE_COMMENT, cms[i],
+		    i % 2 ? -1 : 1, T0, NULL), STORE_OK);
+	assert_int_equal(store_vote_set(f->s, ann, VOTE_COMMENT, other, 1, T0,
+	    NULL), STORE_OK);
+
+	assert_int_equal(store_votes_on(f->s, ann, VOTE_POST, 0, posts,
+	    ARRAY_LEN(posts), dirs), STORE_OK);
+	for (size_t i = 0; i < ARRAY_LEN(posts); i++)
+		assert_int_equal(dirs[i], i % 3 ? 0 : (i % 2 ? -1 : 1));
+	/* More comments than one query's ids: read over the post. */
+	assert_int_equal(store_votes_on(f->s, ann, VOTE_COMMENT, posts[0], cms,
+	    ARRAY_LEN(cms), dirs), STORE_OK);
+	for (size_t i = 0; i < ARRAY_LEN(cms); i++)
+		assert_int_equal(dirs[i], i % 5 ? 0 : (i % 2 ? -1 : 1));
+	/* Few comments: by id, the same answers. */
+	assert_int_equal(store_votes_on(f->s, ann, VOTE_COMMENT, posts[0], cms,
+	    10, dirs), STORE_OK);
+	for (size_t i = 0; i < 10; i++)
+		assert_int_equal(dirs[i], i % 5 ? 0 : (i % 2 ? -1 : 1));
+	/* Each user has their own: bob's are his authors' +1s. */
+	assert_int_equal(store_votes_on(f->s, bob, VOTE_COMMENT, posts[0], cms,
+	    ARRAY_LEN(cms), dirs), STORE_OK);
+	for (size_t i = 0; i < ARRAY_LEN(cms); i++)
+		assert_int_equal(dirs[i], 1);
+	assert_int_equal(store_votes_on(f->s, mk_user(f->s, "cat"), VOTE_COMMENT,
+	    posts[0], cms, ARRAY_LEN(cms), dirs), STORE_OK);
+	for (size_t i = 0; i < ARRAY_LEN(cms); i++)
+		assert_int_equal(dirs[i], 0);
+}
+
 /* A viewer is plain until they moderate a community or block someone. */
 static void
 test_session_viewer(void **state)
@@ -1352,6 +1404,7 @@ main(void)
 		T(test_report_cap),
 		T(test_modlog),
 		T(test_blocks),
+		T(test_votes_on),
 		T(test_session_viewer),
 		T(test_notifications),
 		T(test_sessions_end_others),
