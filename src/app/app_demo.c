@@ -1721,6 +1721,11 @@ app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
 		    "to date\n", cfg->db_shown);
 		goto out;
 	}
+	if (store_bulk(d.s) != STORE_OK) {
+		fprintf(stderr, "parley demo: cannot prepare %s for loading\n",
+		    cfg->db_shown);
+		goto out;
+	}
 	switch (has_demo(&d)) {
 	case 0:
 		break;

@@ -445,6 +445,13 @@ store_close(struct store *s)
 	free(s);
 }
 
+/* Prepares s for loading much data at once (parley demo). */
+int
+store_bulk(struct store *s)
+{
+	return s->be->bulk ? s->be->bulk(s->conn) : STORE_OK;
+}
+
 /*
  * True when the backend can tell cheaply whether another connection
  * committed (store_changed_elsewhere): SQLite, where every writer shares

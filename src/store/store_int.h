@@ -323,6 +323,8 @@ struct store_backend {
 	int64_t (*changes)(void *conn);  /* rows touched by the last write */
 	int64_t (*last_id)(void *conn);  /* id of the last inserted row;
 	                                    PostgreSQL: lastval() */
+	int (*bulk)(void *conn);         /* prepare for loading much data
+	                                    (parley demo); NULL: nothing to do */
 	int (*changed_elsewhere)(void *conn, bool *changed); /* another
 	                                    connection committed since the
 	                                    last call; NULL where the backend
