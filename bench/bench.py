@@ -289,7 +289,7 @@ def drop_copy(path):
 class Server:
     """One parley serve (optionally under a wrapper such as valgrind)."""
 
-    def __init__(self, db, threads=None, wrapper=None, start_timeout=60):
+    def __init__(self, db, threads=None, wrapper=None, start_timeout=60, env=None):
         self.db = db
         self.port = free_port()
         self.logdir = tempfile.mkdtemp(prefix="parley-bench-srv-")
@@ -297,7 +297,8 @@ class Server:
                                      "--db", "sqlite:" + db]
         if threads:
             cmd += ["--threads", str(threads)]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+        env = dict({k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")},
+                   **(env or {}))
         self.log_path = os.path.join(self.logdir, "serve.log")
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log,
@@ -873,11 +874,16 @@ def render_run(r):
 # instructions: callgrind
 
 def callgrind_counts(db_path, meta, n, label_filter=None):
-    """Instructions per request for each page kind, from one callgrind run."""
+    """Instructions per request for each page kind, from one callgrind run.
+    The page cache is off: these are full renders, which is what could grow
+    with the forum or regress. (Under callgrind a request takes longer than
+    a cached page lives, so with the cache on the figures would count a
+    varying mix of hits and renders.)"""
     outdir = tempfile.mkdtemp(prefix="parley-bench-cg-")
     out_file = os.path.join(outdir, "cg.out")
     server = Server(db_path, threads=1, start_timeout=1800, wrapper=[
-        "valgrind", "--tool=callgrind", "--callgrind-out-file=" + out_file])
+        "valgrind", "--tool=callgrind", "--callgrind-out-file=" + out_file],
+        env={"PARLEY_PAGE_CACHE": "0"})
     results = []
     try:
         pages = page_paths(server.port, meta)
@@ -990,7 +996,8 @@ def cmd_instructions():
              datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
              commit_label()),
          "- database: BENCH_POSTS=%d, seed %d, plus a %d-comment thread; %d requests "
-         "per kind after one warm-up of each, --threads 1" % (
+         "per kind after one warm-up of each, --threads 1, page cache off (full "
+         "renders; a cached answer costs the same at any size)" % (
              cfg["posts"], cfg["seed"], cfg["big"], n),
          "",
          "| request | instructions (whole process) | in app_handle |",
@@ -1065,7 +1072,8 @@ def cmd_scale():
          "cost = time per request at %s over time per request at %s (req/s ratio)"
          % (cfg["wrk_threads"], cfg["conns"], cfg["seconds"], cfg["rounds"],
             fmt_int(sizes[1]), fmt_int(sizes[0])),
-         "- instructions: callgrind, whole process, %d requests per kind" % n,
+         "- instructions: callgrind, whole process, %d requests per kind, page "
+         "cache off (full renders); the wall-clock figures are with it on" % n,
          "",
          "- bytes: the average response (headers included) at each size; the two "
          "forums differ, so a page can be larger at one size than the other",

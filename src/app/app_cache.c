@@ -161,11 +161,6 @@ ticket_key(struct ctx *c, struct cache_ticket *t, char kind)
 }
 
 /*
- * Answers the request from this thread's cache when it holds a current
- * page for it and returns true. Otherwise fills *t for app_cache_keep
- * and returns false. Only for requests app_cache_allowed accepts.
- */
-/*
  * Notes other connections' commits, fills *t for the request and returns
  * this thread's current entry for it, or NULL.
  */
@@ -187,6 +182,11 @@ lookup(struct ctx *c, struct cache_ticket *t, char kind)
 	return e;
 }
 
+/*
+ * Answers the request from this thread's cache when it holds a current
+ * page for it and returns true. Otherwise fills *t for app_cache_keep
+ * and returns false. Only for requests app_cache_allowed accepts.
+ */
 bool
 app_cache_serve(struct ctx *c, struct cache_ticket *t)
 {
@@ -395,10 +395,12 @@ struct votes {
 	size_t n[2];
 };
 
-static void
+static int
 load_votes(struct ctx *c, const struct hole *holes, size_t n,
     int64_t post_id, struct votes *v)
 {
+	int rc = STORE_OK;
+
 	for (int k = 0; k < 2; k++) {
 		v->ids[k] = arena_alloc(c->a, (n + 1) * sizeof(int64_t));
 		v->n[k] = 0;
@@ -410,30 +412,35 @@ load_votes(struct ctx *c, const struct hole *holes, size_t n,
 			v->ids[k][v->n[k]++] = holes[i].id;
 		}
 	}
-	for (int k = 0; k < 2; k++) {
-		int rc;
-
+	for (int k = 0; k < 2 && rc == STORE_OK; k++) {
 		v->n[k] = sort_unique(v->ids[k], v->n[k]);
 		v->dirs[k] = arena_alloc(c->a, (v->n[k] + 1) * sizeof(int));
-		if (v->n[k] == 0)
-			continue;
-		rc = store_votes_on(c->s, c->user->id, k ? VOTE_COMMENT : VOTE_POST,
-		    k ? post_id : 0, v->ids[k], v->n[k], v->dirs[k]);
-		if (rc != STORE_OK)
-			memset(v->dirs[k], 0, v->n[k] * sizeof(int));
+		if (v->n[k] > 0)
+			rc = store_votes_on(c->s, c->user->id, k ? VOTE_COMMENT :
+			    VOTE_POST, k ? post_id : 0, v->ids[k], v->n[k],
+			    v->dirs[k]);
 	}
+	return rc;
 }
 
-/* Writes body with its holes rendered for the viewer into r->out. */
-static void
+/*
+ * Writes body with its holes rendered for the viewer into r->out and
+ * returns true, or answers with the error page when their votes cannot be
+ * read.
+ */
+static bool
 fill(struct ctx *c, struct str body, const struct hole *holes, size_t n,
     int64_t post_id)
 {
 	size_t from = 0;
 	struct votes v;
 	struct html h;
+	int rc = load_votes(c, holes, n, post_id, &v);
 
-	load_votes(c, holes, n, post_id, &v);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return false;
+	}
 	c->r->out.len = 0;
 	html_init(&h, &c->r->out);
 	for (size_t i = 0; i < n; i++) {
@@ -461,6 +468,7 @@ fill(struct ctx *c, struct str body, const struct hole *holes, size_t n,
 		}
 	}
 	buf_put(&c->r->out, body.p + from, body.len - from);
+	return true;
 }
 
 /*
@@ -478,9 +486,9 @@ app_member_serve(struct ctx *c, struct cache_ticket *t)
 		return MEMBER_RENDER;
 	if (find_i64(e->authors, e->nauthors, c->user->id) < e->nauthors)
 		return MEMBER_PERSONAL;
-	http_add_header(c->r, "X-Cache", "hit");
 	c->r->content_type = e->content_type;
-	fill(c, e->body, e->holes, e->nholes, e->post_id);
+	if (fill(c, e->body, e->holes, e->nholes, e->post_id))
+		http_add_header(c->r, "X-Cache", "hit");
 	return MEMBER_SERVED;
 }
 
