@@ -423,6 +423,31 @@ load_votes(struct ctx *c, const struct hole *holes, size_t n,
 	return rc;
 }
 
+/* About what filling the holes adds, so that the page grows only once. */
+static size_t
+holes_size(const struct hole *holes, size_t n)
+{
+	size_t size = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		switch (holes[i].kind) {
+		case HOLE_ME:
+			size += 512;
+			break;
+		case HOLE_CSRF:
+			size += 128;
+			break;
+		case HOLE_VOTE:
+			size += 32;
+			break;
+		case HOLE_SUB:
+			size += 256 + holes[i].name.len;
+			break;
+		}
+	}
+	return size;
+}
+
 /*
  * Writes body with its holes rendered for the viewer into r->out and
  * returns true, or answers with the error page when their votes cannot be
@@ -442,6 +467,7 @@ fill(struct ctx *c, struct str body, const struct hole *holes, size_t n,
 		return false;
 	}
 	c->r->out.len = 0;
+	buf_reserve(&c->r->out, body.len + holes_size(holes, n));
 	html_init(&h, &c->r->out);
 	for (size_t i = 0; i < n; i++) {
 		const struct hole *o = &holes[i];

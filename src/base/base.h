@@ -84,6 +84,7 @@ struct buf {
 
 void buf_init(struct buf *b, struct arena *a, size_t cap);
 void buf_reset(struct buf *b);
+void buf_reserve(struct buf *b, size_t extra);
 void buf_put(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);

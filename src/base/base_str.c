@@ -258,6 +258,14 @@ buf_grow(struct buf *b, size_t extra)
 	b->cap = cap;
 }
 
+/* Makes room for extra more bytes at once, so that many small puts of a
+ * known total do not grow the buffer step by step. */
+void
+buf_reserve(struct buf *b, size_t extra)
+{
+	buf_grow(b, extra);
+}
+
 void
 buf_put(struct buf *b, const void *p, size_t n)
 {
