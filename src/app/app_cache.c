@@ -290,6 +290,10 @@ keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
 	k->bytes += size;
 }
 
+/*
+ * Keeps the page a handler just wrote for a signed-out visitor under the
+ * ticket app_cache_serve filled, when it may be shared (see keep).
+ */
 void
 app_cache_keep(struct ctx *c, const struct cache_ticket *t)
 {
