@@ -308,15 +308,8 @@ tmpl_add(struct ctx *c, struct hole hole)
 {
 	struct tmpl *tm = c->tmpl;
 
-	if (tm->nholes == tm->cap) {
-		size_t cap = tm->cap ? tm->cap * 2 : 64;
-		struct hole *v = arena_alloc(c->a, cap * sizeof(*v));
-
-		if (tm->nholes)
-			memcpy(v, tm->holes, tm->nholes * sizeof(*v));
-		tm->holes = v;
-		tm->cap = cap;
-	}
+	tm->holes = arena_grow(c->a, tm->holes, tm->nholes, &tm->cap, 64,
+	    sizeof(*tm->holes));
 	tm->holes[tm->nholes++] = hole;
 }
 
@@ -328,56 +321,9 @@ tmpl_author(struct ctx *c, int64_t author_id)
 
 	if (tm->nauthors > 0 && tm->authors[tm->nauthors - 1] == author_id)
 		return;
-	if (tm->nauthors == tm->acap) {
-		size_t cap = tm->acap ? tm->acap * 2 : 16;
-		int64_t *v = arena_alloc(c->a, cap * sizeof(*v));
-
-		if (tm->nauthors)
-			memcpy(v, tm->authors, tm->nauthors * sizeof(*v));
-		tm->authors = v;
-		tm->acap = cap;
-	}
+	tm->authors = arena_grow(c->a, tm->authors, tm->nauthors, &tm->acap, 16,
+	    sizeof(*tm->authors));
 	tm->authors[tm->nauthors++] = author_id;
-}
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Sorts v and drops repeats; returns the new length. */
-static size_t
-sort_unique(int64_t *v, size_t n)
-{
-	size_t k = 0;
-
-	if (n == 0)
-		return 0;
-	qsort(v, n, sizeof(*v), cmp_i64);
-	for (size_t i = 1; i < n; i++)
-		if (v[i] != v[k])
-			v[++k] = v[i];
-	return k + 1;
-}
-
-/* The index of id in the ascending v[n], or n. */
-static size_t
-find_i64(const int64_t *v, size_t n, int64_t id)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo] == id ? lo : n;
 }
 
 /* True when the signed-in viewer's page may come from a template. */
@@ -417,7 +363,7 @@ load_votes(struct ctx *c, const struct hole *holes, size_t n,
 		}
 	}
 	for (int k = 0; k < 2 && rc == STORE_OK; k++) {
-		v->n[k] = sort_unique(v->ids[k], v->n[k]);
+		v->n[k] = ids_sort_unique(v->ids[k], v->n[k]);
 		v->dirs[k] = arena_alloc(c->a, (v->n[k] + 1) * sizeof(int));
 		if (v->n[k] > 0)
 			rc = store_votes_on(c->s, c->user->id, k ? VOTE_COMMENT :
@@ -488,7 +434,7 @@ fill(struct ctx *c, struct str body, const struct hole *holes, size_t n,
 			app_csrf_field(c, &h);
 			break;
 		case HOLE_VOTE:
-			at = find_i64(v.ids[k], v.n[k], o->id);
+			at = ids_find(v.ids[k], v.n[k], o->id);
 			app_vote_state(&h, o->dir, at < v.n[k] &&
 			    v.dirs[k][at] == o->dir);
 			break;
@@ -514,7 +460,7 @@ app_member_serve(struct ctx *c, struct cache_ticket *t)
 
 	if (e == NULL)
 		return MEMBER_RENDER;
-	if (find_i64(e->authors, e->nauthors, c->user->id) < e->nauthors)
+	if (ids_find(e->authors, e->nauthors, c->user->id) < e->nauthors)
 		return MEMBER_PERSONAL;
 	c->r->content_type = e->content_type;
 	if (fill(c, e->body, e->holes, e->nholes, e->post_id))
@@ -534,9 +480,9 @@ app_member_keep(struct ctx *c, const struct cache_ticket *t, struct tmpl *tm)
 	struct str body;
 
 	c->tmpl = NULL;
-	tm->nauthors = sort_unique(tm->authors, tm->nauthors);
+	tm->nauthors = ids_sort_unique(tm->authors, tm->nauthors);
 	keep(c, t, tm);
-	if (find_i64(tm->authors, tm->nauthors, c->user->id) < tm->nauthors)
+	if (ids_find(tm->authors, tm->nauthors, c->user->id) < tm->nauthors)
 		return false;
 	body.len = c->r->out.len;
 	body.p = arena_alloc(c->a, body.len + 1);

@@ -96,15 +96,8 @@ find(struct tree *t, int64_t id)
 static void
 kid_add(struct arena *a, struct node *parent, struct node *kid)
 {
-	if (parent->nkids == parent->cap) {
-		size_t cap = parent->cap ? parent->cap * 2 : 4;
-		struct node **k = arena_alloc(a, cap * sizeof(*k));
-
-		if (parent->nkids)
-			memcpy(k, parent->kids, parent->nkids * sizeof(*k));
-		parent->kids = k;
-		parent->cap = cap;
-	}
+	parent->kids = arena_grow(a, parent->kids, parent->nkids, &parent->cap, 4,
+	    sizeof(*parent->kids));
 	parent->kids[parent->nkids++] = kid;
 }
 

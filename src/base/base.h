@@ -44,9 +44,16 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 size_t arena_used(const struct arena *a);
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t first,
+    size_t size);
 
 #define ARENA_NEW(a, type) ((type *)arena_zalloc((a), sizeof(type)))
 #define ARENA_ARRAY(a, type, n) ((type *)arena_zalloc((a), sizeof(type) * (n)))
+
+/* ---- sorted arrays of ids (base_misc.c) ------------------------------ */
+
+size_t ids_sort_unique(int64_t *v, size_t n);
+size_t ids_find(const int64_t *v, size_t n, int64_t id);
 
 /* ---- string slices --------------------------------------------------- */
 

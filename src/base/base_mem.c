@@ -179,6 +179,30 @@ arena_alloc(struct arena *a, size_t n)
 	return c->data + off;
 }
 
+/*
+ * Makes room for one more element in an arena array v of n elements of
+ * size bytes and room for *cap: returns v while n < *cap, else a zeroed
+ * array of twice the room (first elements when *cap is 0) holding v's
+ * elements, and updates *cap. The old array stays in the arena.
+ */
+void *
+arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t first,
+    size_t size)
+{
+	size_t want = *cap ? *cap * 2 : first;
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	if (size == 0 || want > SIZE_MAX / 2 / size)
+		base_fatal(__FILE__, __LINE__, "arena array too large (%zu)", want);
+	nv = arena_zalloc(a, want * size);
+	if (n)
+		memcpy(nv, v, n * size);
+	*cap = want;
+	return nv;
+}
+
 /* As arena_alloc, with the bytes set to zero. */
 void *
 arena_zalloc(struct arena *a, size_t n)

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* base_misc.c: wall-clock time, RFC 3339 dates, durations and logging. */
+/*
+ * base_misc.c: wall-clock time, RFC 3339 dates, durations, logging, and
+ * sorted arrays of ids.
+ */
 #include "base.h"
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -123,4 +127,46 @@ log_msg(enum log_level level, const char *module, const char *fmt, ...)
 		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "%s\n", line);
+}
+
+/* ---- sorted arrays of ids -------------------------------------------- */
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts v[n] ascending and drops repeats; returns the new length. */
+size_t
+ids_sort_unique(int64_t *v, size_t n)
+{
+	size_t k = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_id);
+	for (size_t i = 1; i < n; i++)
+		if (v[i] != v[k])
+			v[++k] = v[i];
+	return k + 1;
+}
+
+/* Returns the index of id in the ascending v[n], or n when it is not there. */
+size_t
+ids_find(const int64_t *v, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == id ? lo : n;
 }

@@ -99,15 +99,7 @@ struct kv_list {
 static void
 kv_push(struct kv_list *l, const char *k, size_t kn, const char *v, size_t vn)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct http_kv *nv = arena_alloc(l->a, cap * sizeof(*nv));
-
-		if (l->n)
-			memcpy(nv, l->v, l->n * sizeof(*nv));
-		l->v = nv;
-		l->cap = cap;
-	}
+	l->v = arena_grow(l->a, l->v, l->n, &l->cap, 8, sizeof(*l->v));
 	l->v[l->n].key.p = arena_strndup(l->a, k ? k : "", kn);
 	l->v[l->n].key.len = kn;
 	l->v[l->n].val.p = arena_strndup(l->a, v ? v : "", vn);

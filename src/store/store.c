@@ -221,15 +221,7 @@ struct many {
 static void *
 many_push(struct many *m)
 {
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 16;
-		char *items = arena_zalloc(m->a, cap * m->size);
-
-		if (m->n)
-			memcpy(items, m->items, m->n * m->size);
-		m->items = items;
-		m->cap = cap;
-	}
+	m->items = arena_grow(m->a, m->items, m->n, &m->cap, 16, m->size);
 	return m->items + m->size * m->n++;
 }
 
@@ -877,22 +869,13 @@ static int
 votes_on_cb(void *data, const struct store_val *row, size_t ncols)
 {
 	struct votes_on *v = data;
-	int64_t id;
-	size_t lo = 0, hi;
+	size_t at;
 
 	if (ncols < 2)
 		return STORE_ERR;
-	id = col_i64(&row[0]);
-	for (hi = v->n; lo < hi;) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v->ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < v->n && v->ids[lo] == id)
-		v->dirs[lo] = (int)col_i64(&row[1]);
+	at = ids_find(v->ids, v->n, col_i64(&row[0]));
+	if (at < v->n)
+		v->dirs[at] = (int)col_i64(&row[1]);
 	return STORE_OK;
 }
 

@@ -78,15 +78,7 @@ names_cb(void *data, const struct store_val *row, size_t ncols)
 
 	if (ncols < 1 || row[0].type != STORE_T_TEXT)
 		return STORE_ERR;
-	if (nm->n == nm->cap) {
-		const char **v;
-
-		nm->cap = nm->cap ? nm->cap * 2 : 32;
-		v = ARENA_ARRAY(nm->a, const char *, nm->cap);
-		if (nm->n)
-			memcpy(v, nm->v, nm->n * sizeof(*v));
-		nm->v = v;
-	}
+	nm->v = arena_grow(nm->a, nm->v, nm->n, &nm->cap, 32, sizeof(*nm->v));
 	nm->v[nm->n++] = arena_strndup(nm->a, row[0].p, row[0].len);
 	return STORE_OK;
 }

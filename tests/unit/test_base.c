@@ -103,6 +103,53 @@ test_arena_large(void **state)
 	arena_free(a);
 }
 
+/* arena_grow doubles from the first room, keeps the elements, zeroes the
+ * new room, and returns the same array while there is room. */
+static void
+test_arena_grow(void **state)
+{
+	struct arena *a = arena_new(64);
+	int64_t *v = NULL, *before;
+	size_t cap = 0;
+
+	for (int64_t i = 0; i < 100; i++) {
+		size_t had = cap;
+
+		before = v;
+		v = arena_grow(a, v, (size_t)i, &cap, 4, sizeof(*v));
+		assert_true(cap > (size_t)i);
+		if ((size_t)i < had)
+			assert_ptr_equal(v, before);
+		else
+			assert_int_equal(cap, had ? had * 2 : 4);
+		assert_int_equal(v[i], 0);
+		v[i] = i * 3;
+	}
+	assert_int_equal(cap, 128);
+	for (int64_t i = 0; i < 100; i++)
+		assert_int_equal(v[i], i * 3);
+	arena_free(a);
+}
+
+static void
+test_ids(void **state)
+{
+	int64_t v[] = { 9, 3, 7, 3, 9, 1, 7, 7, -2 };
+	int64_t want[] = { -2, 1, 3, 7, 9 };
+	size_t n = ids_sort_unique(v, ARRAY_LEN(v));
+
+	assert_int_equal(n, ARRAY_LEN(want));
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(v[i], want[i]);
+		assert_int_equal(ids_find(v, n, want[i]), i);
+	}
+	assert_int_equal(ids_find(v, n, 0), n);
+	assert_int_equal(ids_find(v, n, 10), n);
+	assert_int_equal(ids_find(v, n, -3), n);
+	assert_int_equal(ids_find(v, 0, 1), 0);
+	assert_int_equal(ids_sort_unique(v, 0), 0);
+}
+
 static void
 test_arena_reset(void **state)
 {
@@ -638,6 +685,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena_alignment),
 		cmocka_unit_test(test_arena_large),
+		cmocka_unit_test(test_arena_grow),
+		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_arena_reset),
 		cmocka_unit_test(test_arena_strings),
 		cmocka_unit_test(test_str_to_i64),
