@@ -152,7 +152,7 @@ filters_section(struct ctx *c, struct html *h)
 	    "action=\"/admin/filters\">");
 	app_csrf_field(c, h);
 	html_raw_literal(h, "<textarea name=\"filters\" rows=\"10\" "
-	    "maxlength=\"10000\">\n");
+	    "aria-labelledby=\"filters\" maxlength=\"10000\">\n");
 	html_text_c(h, list);
 	html_raw_literal(h, "</textarea><p><button>save filters</button></p>"
 	    "</form>");
