@@ -149,7 +149,12 @@ page_report(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	done(c, item_href(c, &it));
+	/* To the item, not back: back is the report form, and landing on it
+	 * again looked as if the report had not gone. */
+	if (c->json)
+		done(c, NULL);
+	else
+		app_redirect(c, item_href(c, &it));
 }
 
 /* ---- POST /mod: item actions ---------------------------------------------- */
