@@ -240,6 +240,8 @@ void app_csrf_field(struct ctx *c, struct html *h);
 void app_vote_state(struct html *h, int dir, bool on);
 void app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
     int64_t score, int my_vote, bool closed);
+void app_vote_arrows(struct ctx *c, struct html *h, int kind, int64_t id,
+    int my_vote, bool closed);
 void app_json_post(struct ctx *c, struct json *j, const struct post *p);
 void app_json_comment(struct ctx *c, struct json *j, const struct comment *cm);
 bool app_param_id(struct ctx *c, size_t i, int64_t *id);
@@ -295,6 +297,7 @@ void page_login(struct ctx *c);
 void page_logout(struct ctx *c);
 void page_site(struct ctx *c);
 void page_style(struct ctx *c);
+void page_favicon(struct ctx *c);
 void page_settings(struct ctx *c);
 void page_settings_password(struct ctx *c);
 void page_settings_delete(struct ctx *c);

@@ -18,6 +18,8 @@ struct app app_g;
 static const struct route routes[] = {
 	{ HTTP_GET, "/", page_front, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_GET, "/style.css", page_style, 0 },
+	{ HTTP_GET, "/favicon.svg", page_favicon, 0 },
+	{ HTTP_GET, "/favicon.ico", page_favicon, 0 },
 	{ HTTP_GET, "/communities", page_communities, ROUTE_JSON },
 	{ HTTP_GET, "/s/*", page_community, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_POST, "/s/*/subscribe", page_subscribe, ROUTE_USER },

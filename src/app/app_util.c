@@ -328,6 +328,28 @@ app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
 	html_raw_literal(h, "</div>");
 }
 
+/*
+ * Writes the arrows alone, for comments, whose score is in their header
+ * line: a narrow column, as on old Reddit. Signed-out visitors get links
+ * to the login page; closed items get an empty column.
+ */
+void
+app_vote_arrows(struct ctx *c, struct html *h, int kind, int64_t id,
+    int my_vote, bool closed)
+{
+	html_raw_literal(h, "<div class=\"vote\">");
+	if (closed) {
+		/* nothing to press */
+	} else if (c->user == NULL) {
+		html_raw_literal(h, "<a href=\"/login\" title=\"log in to vote\">▲</a>"
+		    "<a href=\"/login\" title=\"log in to vote\">▼</a>");
+	} else {
+		vote_form(c, h, kind, id, 1, my_vote > 0);
+		vote_form(c, h, kind, id, -1, my_vote < 0);
+	}
+	html_raw_literal(h, "</div>");
+}
+
 static void
 json_time_or_null(struct json *j, int64_t t)
 {

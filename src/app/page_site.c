@@ -164,3 +164,12 @@ page_style(struct ctx *c)
 	http_add_header(c->r, "Cache-Control", "public, max-age=86400");
 	buf_put(&c->r->out, layout_css, layout_css_len);
 }
+
+/* GET /favicon.svg and /favicon.ico: the icon every page links to. */
+void
+page_favicon(struct ctx *c)
+{
+	c->r->content_type = "image/svg+xml";
+	http_add_header(c->r, "Cache-Control", "public, max-age=86400");
+	buf_put(&c->r->out, layout_favicon, layout_favicon_len);
+}

@@ -91,6 +91,8 @@ void layout_me(struct html *h, const struct layout *l);
 void layout_end(struct html *h, const struct layout *l);
 extern const char layout_css[];
 extern const size_t layout_css_len;
+extern const char layout_favicon[];
+extern const size_t layout_favicon_len;
 
 /* ---- markdown -------------------------------------------------------- */
 
