@@ -6,6 +6,8 @@
 #   make SANITIZE=1 ... the same targets built with ASan+UBSan in build-san/
 #   make fuzz           every libFuzzer target for FUZZ_SECONDS (default 300) each
 #   make valgrind       the unit tests under Valgrind memcheck (also in make test)
+#   make browser        every page in headless Chromium (also in make test, plain pass)
+#   make screenshots    refresh docs/screenshots/ (never in make test)
 #   make load           the load and slow-client test at full size (never in make test)
 #   make security-scan  sqlmap and an XSS sweep in headless Chromium (never in make test)
 #   make bench          the benchmark against nginx (bench/bench.py; never in make test)
@@ -52,7 +54,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all run test test-one test-all unit spec e2e e2e-pg deps clean fuzz fuzz-short fuzz-bin \
-        valgrind load security-scan
+        valgrind load security-scan browser screenshots
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/parley
@@ -129,6 +131,23 @@ load: $(BUILD)/parley
 	    PARLEY_LOAD_SLOW_BODY=$(LOAD_SLOW_BODY) PARLEY_LOAD_ROUNDS=$(LOAD_ROUNDS) \
 	    PARLEY_LOAD_TIMEOUT=$(LOAD_TIMEOUT) python3 tests/e2e/run.py test_load
 
+# Every page kind in Debian's headless Chromium (tests/browser, node:test
+# with playwright-core and axe-core; docs/decisions/007-browser-tests.md):
+# accessibility, width, console and network errors, keyboard, and the
+# vote, reply, collapse, report and moderation flows with JavaScript on and
+# off. A plain build only: Chromium adds nothing under ASan.
+BROWSER_MODULES := tests/browser/node_modules/.package-lock.json
+$(BROWSER_MODULES): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+
+browser: $(BUILD)/parley $(BROWSER_MODULES)
+	PARLEY_BIN=$(BUILD)/parley node --test --test-reporter=spec tests/browser/suite.test.mjs
+
+# The pictures in docs/screenshots/ (front page and a thread, 390 and 1280
+# px, light and dark), made by the same harness. Never in make test.
+screenshots: $(BUILD)/parley $(BROWSER_MODULES)
+	PARLEY_BIN=$(BUILD)/parley node tests/browser/screenshots.mjs
+
 # Attack tools against a local server with demo data (tests/security/scan.py):
 # sqlmap on every form and JSON endpoint, XSS payloads checked in headless
 # Chromium. On demand only; installs sqlmap and chromium when missing.
@@ -150,14 +169,16 @@ e2e-pg: $(BUILD)/parley
 test-one: unit e2e
 
 # Everything inside one cluster: unit tests (the store's on both backends)
-# and the black-box suite on SQLite, plain and ASan+UBSan; the black-box
-# suite on PostgreSQL once, plain; the unit tests under Valgrind; every
-# fuzz target for FUZZ_SHORT seconds after replaying its corpus.
+# and the black-box suite on SQLite, plain and ASan+UBSan; the browser
+# suite and the black-box suite on PostgreSQL once, plain; the unit tests
+# under Valgrind; every fuzz target for FUZZ_SHORT seconds after replaying
+# its corpus.
 test: deps
 	$(WITH_PG) $(MAKE) test-all
 
 test-all:
 	$(MAKE) test-one
+	$(MAKE) browser
 	$(MAKE) e2e-pg
 	$(MAKE) SANITIZE=1 test-one
 	$(MAKE) valgrind
