@@ -144,9 +144,13 @@ browser: $(BUILD)/parley $(BROWSER_MODULES)
 	PARLEY_BIN=$(BUILD)/parley node --test --test-reporter=spec tests/browser/suite.test.mjs
 
 # The pictures in docs/screenshots/ (front page and a thread, 390 and 1280
-# px, light and dark), made by the same harness. Never in make test.
+# px, light and dark), made by the same harness, then cut to 256 colours by
+# pngquant (Debian's package) when it is there. Never in make test.
 screenshots: $(BUILD)/parley $(BROWSER_MODULES)
 	PARLEY_BIN=$(BUILD)/parley node tests/browser/screenshots.mjs
+	@if command -v pngquant >/dev/null; then \
+	    pngquant --force --ext .png --quality 70-95 --strip --speed 1 docs/screenshots/*.png; \
+	else echo "screenshots: no pngquant, the files stay large"; fi
 
 # Attack tools against a local server with demo data (tests/security/scan.py):
 # sqlmap on every form and JSON endpoint, XSS payloads checked in headless
