@@ -298,6 +298,7 @@ void page_logout(struct ctx *c);
 void page_site(struct ctx *c);
 void page_style(struct ctx *c);
 void page_favicon(struct ctx *c);
+void page_script(struct ctx *c);
 void page_settings(struct ctx *c);
 void page_settings_password(struct ctx *c);
 void page_settings_delete(struct ctx *c);

@@ -20,6 +20,7 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/style.css", page_style, 0 },
 	{ HTTP_GET, "/favicon.svg", page_favicon, 0 },
 	{ HTTP_GET, "/favicon.ico", page_favicon, 0 },
+	{ HTTP_GET, "/parley.js", page_script, 0 },
 	{ HTTP_GET, "/communities", page_communities, ROUTE_JSON },
 	{ HTTP_GET, "/s/*", page_community, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_POST, "/s/*/subscribe", page_subscribe, ROUTE_USER },
@@ -208,8 +209,9 @@ static void
 security_headers(struct req *r)
 {
 	http_add_header(r, "Content-Security-Policy",
-	    "default-src 'none'; style-src 'self'; img-src 'self'; "
-	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	    "default-src 'none'; script-src 'self'; connect-src 'self'; "
+	    "style-src 'self'; img-src 'self'; form-action 'self'; "
+	    "frame-ancestors 'none'; base-uri 'none'");
 	http_add_header(r, "X-Content-Type-Options", "nosniff");
 	http_add_header(r, "Referrer-Policy", "same-origin");
 	http_add_header(r, "X-Frame-Options", "DENY");

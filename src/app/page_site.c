@@ -173,3 +173,12 @@ page_favicon(struct ctx *c)
 	http_add_header(c->r, "Cache-Control", "public, max-age=86400");
 	buf_put(&c->r->out, layout_favicon, layout_favicon_len);
 }
+
+/* GET /parley.js: the one script, which votes without a reload. */
+void
+page_script(struct ctx *c)
+{
+	c->r->content_type = "text/javascript; charset=utf-8";
+	http_add_header(c->r, "Cache-Control", "public, max-age=86400");
+	buf_put(&c->r->out, layout_js, layout_js_len);
+}

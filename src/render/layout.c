@@ -2,7 +2,8 @@
 /*
  * layout.c: the frame of every HTML page (head, header bar, footer with the
  * site pages) and the one stylesheet. Compact like old Reddit, readable on
- * a phone, light or dark by prefers-color-scheme, and no script at all.
+ * a phone, light or dark by prefers-color-scheme; one small script that
+ * only enhances (every page works without it).
  */
 #include "render.h"
 
@@ -101,6 +102,56 @@ const char layout_css[] =
 "table.log{display:block;overflow-x:auto}}\n";
 
 /*
+ * The one script (GET /parley.js, script-src 'self', loaded with defer so
+ * no page waits for it): votes without a reload. It only takes over the
+ * vote forms' submit; the server's answer in JSON sets the arrows and the
+ * score, and on any failure the form is sent as before. Without it every
+ * page works the same, by form posts.
+ */
+const char layout_js[] =
+"/* SPDX-License-Identifier: AGPL-3.0-or-later */\n"
+"/* parley.js: votes without a reload; the vote forms stay the fallback. */\n"
+"(function () {\n"
+"  'use strict';\n"
+"  if (!window.fetch || !window.URLSearchParams) return;\n"
+"  function pts(n) { return n + (Math.abs(n) === 1 || n === 0 ? ' pt' : ' pts'); }\n"
+"  function scoreOf(box) {\n"
+"    var s = box.querySelector('.score');\n"
+"    var c = box.closest('details[id^=\"c\"]');\n"
+"    return s || (c && c.parentNode.querySelector(':scope > .head .score'));\n"
+"  }\n"
+"  document.addEventListener('submit', function (e) {\n"
+"    var f = e.target, box = f.closest('.vote');\n"
+"    if (f.getAttribute('action') !== '/vote' || !box) return;\n"
+"    e.preventDefault();\n"
+"    if (box.getAttribute('aria-busy')) return;\n"
+"    box.setAttribute('aria-busy', 'true');\n"
+"    fetch('/vote', {\n"
+"      method: 'POST', credentials: 'same-origin',\n"
+"      headers: { Accept: 'application/json' },\n"
+"      body: new URLSearchParams(new FormData(f))\n"
+"    }).then(function (r) {\n"
+"      if (!r.ok) throw new Error(r.status);\n"
+"      return r.json();\n"
+"    }).then(function (j) {\n"
+"      box.querySelectorAll('form[action=\"/vote\"]').forEach(function (g) {\n"
+"        var b = g.querySelector('button'), up = b.classList.contains('up');\n"
+"        var on = up ? j.dir > 0 : j.dir < 0;\n"
+"        b.classList.toggle('on', on);\n"
+"        g.querySelector('input[name=dir]').value = on ? '0' : up ? '1' : '-1';\n"
+"      });\n"
+"      var s = scoreOf(box);\n"
+"      if (s) s.textContent = pts(j.score);\n"
+"      box.removeAttribute('aria-busy');\n"
+"    }).catch(function () {\n"
+"      f.submit();\n"
+"    });\n"
+"  });\n"
+"})();\n";
+
+const size_t layout_js_len = sizeof(layout_js) - 1;
+
+/*
  * The favicon: a speech bubble on the accent colour, small enough to
  * serve from memory (GET /favicon.svg, and /favicon.ico for the clients
  * that ask for that name without reading the page).
@@ -130,7 +181,8 @@ layout_begin(struct html *h, const struct layout *l)
 	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
 	    "<meta name=\"color-scheme\" content=\"light dark\">"
 	    "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">"
-	    "<link rel=\"stylesheet\" href=\"/style.css\"><title>");
+	    "<link rel=\"stylesheet\" href=\"/style.css\">"
+	    "<script src=\"/parley.js\" defer></script><title>");
 	if (l->title != NULL) {
 		html_text_c(h, l->title);
 		html_raw_literal(h, " · ");

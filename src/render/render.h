@@ -93,6 +93,8 @@ extern const char layout_css[];
 extern const size_t layout_css_len;
 extern const char layout_favicon[];
 extern const size_t layout_favicon_len;
+extern const char layout_js[];
+extern const size_t layout_js_len;
 
 /* ---- markdown -------------------------------------------------------- */
 

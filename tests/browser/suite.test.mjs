@@ -13,7 +13,8 @@
 //   - a favicon that the page links to and the server answers.
 // Then the forms: each form page walked with Tab alone (every control is
 // reached, focus is visible) and sent with the keyboard; voting, replying,
-// collapsing, reporting and moderator actions with JavaScript on and off.
+// collapsing, reporting and moderator actions with JavaScript on (votes go
+// through /parley.js without a reload) and off (every action a form post).
 //
 // Every problem of a test is gathered before it fails, so one run lists
 // them all.
@@ -332,6 +333,12 @@ async function commentScore(id) {
   return t.comments.find((c) => c.id === id).score;
 }
 
+// The viewer's vote as the arrows show it: 1, 0 or -1.
+async function myVote(where) {
+  if (await where.locator('.vote button.up.on').count()) return 1;
+  return (await where.locator('.vote button.down.on').count()) ? -1 : 0;
+}
+
 const scoreText = (n) => `${n} ${Math.abs(n) <= 1 ? 'pt' : 'pts'}`;
 
 describe('actions', () => {
@@ -343,14 +350,65 @@ describe('actions', () => {
       const id = fx.actComments[k];
       await page.goto(`${srv.base}${fx.actThread}`);
       const up = page.locator(`#c${id} > .row .vote button.up`);
-      const was = await up.evaluate((b) => b.classList.contains('on'));
+      const mine = await myVote(page.locator(`#c${id} > .row`));
+      const was = mine > 0;
       const before = await commentScore(id);
-      await Promise.all([page.waitForNavigation(), up.click()]);
-      const after = before + (was ? -1 : 1);
+      const after = before + (was ? 0 : 1) - mine;
+      if (js) {
+        // parley.js sends the form itself: the page stays.
+        await page.evaluate(() => { window.stayed = true; });
+        await up.click();
+        await page.locator(`#c${id} > .row .vote:not([aria-busy])`).waitFor();
+        await page.waitForFunction(([cid, text]) => document.querySelector(`#c${cid}`)
+          .parentNode.querySelector(':scope > .head .score').textContent === text,
+        [id, scoreText(after)]);
+        assert.equal(await page.evaluate(() => window.stayed), true, 'no reload');
+      } else {
+        await Promise.all([page.waitForNavigation(), up.click()]);
+      }
       assert.equal(await commentScore(id), after);
       assert.equal(await page.locator(`#c${id} > .row .vote button.up.on`).count(), was ? 0 : 1);
       assert.equal(await page.locator(`.c:has(> #c${id}) > .head .score`).textContent(),
         scoreText(after));
+      if (js) {
+        // A second press turns the arrow the other way, and a reload
+        // agrees; then the plain form, as without the script, once more.
+        const v1 = was ? 0 : 1;
+        const v2 = v1 === 1 ? 0 : 1;
+        await up.click();
+        await page.waitForFunction(([cid, on]) => document.querySelector(
+          `#c${cid} > .row .vote button.up`).classList.contains('on') === on, [id, v2 === 1]);
+        await page.locator(`#c${id} > .row .vote:not([aria-busy])`).waitFor();
+        assert.equal(await commentScore(id), before + v2 - mine);
+        await page.reload();
+        assert.equal(await page.locator(`#c${id} > .row .vote button.up.on`).count(), v2);
+        await Promise.all([page.waitForNavigation(), page.locator(`#c${id}`).evaluate(
+          (d) => d.querySelector('.vote form').submit())]);
+        assert.equal(await commentScore(id), before + (v2 === 1 ? 0 : 1) - mine,
+          'the plain form still works');
+      }
+    }));
+
+    test(`a member votes on a post in a listing, ${mode}`, () => as('member', js, async (page) => {
+      await page.goto(`${srv.base}/s/${COMMUNITY}?sort=new`);
+      const row = page.locator('ol.posts > li.post').nth(k);
+      const id = Number((await row.getAttribute('id')).slice(1));
+      const down = row.locator('.vote button.down');
+      const mine = await myVote(row);
+      const was = mine < 0;
+      const score = async () => (await json(`/s/${COMMUNITY}/p/${id}`)).post.score;
+      const before = await score();
+      const after = before + (was ? 0 : -1) - mine;
+      if (js) {
+        await down.click();
+        await page.waitForFunction(([pid, text]) => document.querySelector(`#p${pid} .vote .score`)
+          .textContent === text, [id, scoreText(after)]);
+      } else {
+        await Promise.all([page.waitForNavigation(), down.click()]);
+      }
+      assert.equal(await score(), after);
+      assert.equal(await page.locator(`#p${id} .vote button.down.on`).count(), was ? 0 : 1);
+      assert.equal(await page.locator(`#p${id} .vote .score`).textContent(), scoreText(after));
     }));
 
     test(`a member replies to a comment, ${mode}`, () => as('member', js, async (page) => {
