@@ -16,10 +16,13 @@ CC      ?= cc
 SANITIZE ?=
 FUZZ    ?=
 FUZZ_CC ?= clang-14
+DEBUGFLAGS :=
 ifeq ($(SANITIZE),1)
 BUILD   := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 OPT     := -O1
+# the HTML writer checks that every element a page opens is closed
+DEBUGFLAGS := -DPARLEY_DEBUG_HTML
 else ifeq ($(FUZZ),1)
 BUILD   := build-fuzz
 CC      := $(FUZZ_CC)
@@ -40,7 +43,7 @@ ifeq ($(FUZZ),1)
 WARN    += -Wno-format-nonliteral # clang also flags vprintf-style wrappers
 endif
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(DEBUGFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS_ALL := $(LDFLAGS) $(SANFLAGS)
 LIBS    := $(PKG_LIBS) -lm -lpthread
 

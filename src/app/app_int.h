@@ -54,7 +54,7 @@ struct ctx {
 	bool blocked_loaded;
 	const char *csrf;          /* expected CSRF token, once computed */
 	const char *csrf_field_of; /* the token csrf_field holds */
-	struct str csrf_field;     /* its hidden input, escaped */
+	struct html_piece csrf_field; /* its hidden input, as the writer made it */
 	unsigned char csrf_msg[33];/* what csrf was computed from */
 	bool personal;             /* the answer holds this visitor's token */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
@@ -96,13 +96,15 @@ struct cache_ticket {
 /*
  * A member template is a page rendered for any plain member (see
  * struct viewer) with holes where one member's page differs from
- * another's; serving it renders only the holes for the viewer.
+ * another's; serving it renders only the holes for the viewer, each
+ * kind by its renderer in hole_kinds[] (app_hole.c).
  */
 enum hole_kind {
 	HOLE_ME,                   /* the header's signed-in part */
 	HOLE_CSRF,                 /* a form's csrf field */
-	HOLE_VOTE,                 /* an arrow's state (app_vote_state) */
+	HOLE_VOTE,                 /* an arrow's state (app_vote_arrow) */
 	HOLE_SUB,                  /* a community's subscribe form */
+	HOLE_KINDS
 };
 
 struct hole {
@@ -123,6 +125,47 @@ struct tmpl {
 	                              read in one query */
 };
 
+/* The viewer's votes on a template's items, by kind (0 posts, 1
+ * comments): ascending ids and their directions. */
+struct hole_votes {
+	int64_t *ids[2];
+	int *dirs[2];
+	size_t n[2];
+};
+
+/* How to fill one kind of hole. */
+struct hole_kind_ops {
+	size_t reserve;            /* about the bytes it adds (plus name.len) */
+	void (*render)(struct ctx *c, struct html *h, const struct hole *o,
+	    const struct hole_votes *v);
+};
+
+extern const struct hole_kind_ops hole_kinds[HOLE_KINDS];
+
+/* Notes a hole of the template being rendered (c->tmpl). */
+static inline void
+tmpl_add(struct ctx *c, struct hole hole)
+{
+	struct tmpl *tm = c->tmpl;
+
+	tm->holes = arena_grow(c->a, tm->holes, tm->nholes, &tm->cap, 64,
+	    sizeof(*tm->holes));
+	tm->holes[tm->nholes++] = hole;
+}
+
+/* Notes a user who would see an item of the template otherwise. */
+static inline void
+tmpl_author(struct ctx *c, int64_t author_id)
+{
+	struct tmpl *tm = c->tmpl;
+
+	if (tm->nauthors > 0 && tm->authors[tm->nauthors - 1] == author_id)
+		return;
+	tm->authors = arena_grow(c->a, tm->authors, tm->nauthors, &tm->acap, 16,
+	    sizeof(*tm->authors));
+	tm->authors[tm->nauthors++] = author_id;
+}
+
 enum member_answer {
 	MEMBER_SERVED,             /* answered from a template */
 	MEMBER_RENDER,             /* render a template (app_member_keep) */
@@ -138,8 +181,13 @@ bool app_member_allowed(struct ctx *c);
 enum member_answer app_member_serve(struct ctx *c, struct cache_ticket *t);
 bool app_member_keep(struct ctx *c, const struct cache_ticket *t,
     struct tmpl *tm);
-void tmpl_add(struct ctx *c, struct hole hole);
-void tmpl_author(struct ctx *c, int64_t author_id);
+
+/* ---- the holes' renderers (app_hole.c) -------------------------------- */
+
+void app_csrf_field(struct ctx *c, struct html *h);
+void app_vote_arrow(struct html *h, int dir, bool on);
+void app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
+    struct str name);
 
 /* ---- sessions and CSRF (app_session.c) -------------------------------- */
 
@@ -220,41 +268,54 @@ bool site_limit_parse(struct str s, int64_t *out);
 bool app_login_throttled(struct ctx *c, struct str name);
 void app_login_failed(struct ctx *c, struct str name);
 
-/* ---- shared page helpers (app_util.c) -------------------------------- */
+/* ---- the page frame (app_frame.c) ------------------------------------ */
 
 void page_begin(struct ctx *c, struct html *h, const char *title);
-void app_header_me(struct ctx *c, struct html *h);
 void page_end(struct ctx *c, struct html *h);
+
+/* ---- answers that end a request (app_error.c) -------------------------- */
+
 void app_error(struct ctx *c, int status, const char *code, const char *msg);
-void app_redirect(struct ctx *c, const char *location);
-const char *app_back_path(struct ctx *c);
-void app_user_link(struct ctx *c, struct html *h, const char *name);
-void app_json_begin(struct ctx *c, struct json *j);
 void app_store_error(struct ctx *c, int rc);
-bool app_need_user(struct ctx *c);
-bool app_archived(const struct post *p, int64_t now);
-void app_score(struct html *h, int64_t score);
-void app_post_path(struct buf *b, const struct post *p);
-const char *app_post_href(struct ctx *c, const struct post *p);
-void app_csrf_field(struct ctx *c, struct html *h);
-void app_vote_state(struct html *h, int dir, bool on);
-void app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
-    int64_t score, int my_vote, bool closed);
+void app_redirect(struct ctx *c, const char *location);
+
+/* ---- JSON shapes (app_json.c) ------------------------------------------ */
+
+void app_json_begin(struct ctx *c, struct json *j);
 void app_json_post(struct ctx *c, struct json *j, const struct post *p);
 void app_json_comment(struct ctx *c, struct json *j, const struct comment *cm);
+void app_json_ok(struct ctx *c);
+void app_json_after(struct ctx *c, struct json *j, bool more, int64_t last);
+
+/* ---- vote arrows and scores (app_vote.c) ------------------------------- */
+
+void app_score(struct html *h, int64_t score);
+void app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
+    int64_t score, int my_vote, bool closed);
+
+/* ---- reading the request (app_input.c) --------------------------------- */
+
 bool app_param_id(struct ctx *c, size_t i, int64_t *id);
 bool app_valid_name(struct str s, bool allow_dash);
 struct str app_form_text(struct ctx *c, const char *name);
 bool app_valid_text(struct str t, size_t max);
-const char *app_render_md(struct ctx *c, struct str src);
 int app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p);
+int app_route_community(struct ctx *c, struct community *cm);
 bool app_sort_post(struct str s, enum post_sort *out);
+
+/* ---- posts, links and markdown (app_util.c) ---------------------------- */
+
+const char *app_back_path(struct ctx *c);
+void app_user_link(struct ctx *c, struct html *h, const char *name);
+bool app_archived(const struct post *p, int64_t now);
+void app_post_path(struct buf *b, const struct post *p);
+const char *app_post_href(struct ctx *c, const struct post *p);
+const char *app_render_md(struct ctx *c, struct str src);
+
+/* From page_comment.c: refuses comments and votes on a closed post. */
 int app_post_open(struct ctx *c, const struct post *p);
 
-/* From page_listing.c: a community's subscribe form, and one post row of
- * a listing, shared with profiles. */
-void app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
-    struct str name);
+/* From page_listing.c: one post row of a listing, shared with profiles. */
 void listing_row(struct ctx *c, struct html *h, const struct post *p,
     bool show_community);
 

@@ -304,31 +304,6 @@ page_front(struct ctx *c)
 	page_end(c, &h);
 }
 
-/* The signed-in viewer's subscribe or unsubscribe button (a template's
- * hole). */
-void
-app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
-    struct str name)
-{
-	bool sub = false;
-
-	if (c->tmpl) {
-		tmpl_add(c, (struct hole){ .off = h->b->len, .kind = HOLE_SUB,
-		    .id = community_id, .name = name });
-		return;
-	}
-	store_subscribed(c->s, c->user->id, community_id, &sub);
-	html_raw_literal(h, "<form method=\"post\"");
-	html_attr(h, "action", str_c(arena_printf(c->a, sub ?
-	    "/s/%.*s/unsubscribe" : "/s/%.*s/subscribe", (int)name.len, name.p)));
-	html_raw_literal(h, ">");
-	app_csrf_field(c, h);
-	if (sub)
-		html_raw_literal(h, "<button>unsubscribe</button></form>");
-	else
-		html_raw_literal(h, "<button>subscribe</button></form>");
-}
-
 static void
 community_side(struct ctx *c, struct html *h, const struct community *cm)
 {

@@ -13,7 +13,99 @@ void
 html_init(struct html *h, struct buf *b)
 {
 	h->b = b;
+#ifdef PARLEY_DEBUG_HTML
+	h->nopen = 0;
+	h->tag = 0;
+	h->name = 0;
+	h->prev = 0;
+	h->pushed = false;
+	h->bad = false;
+#endif
 }
+
+/* ---- the debug build's element stack ----------------------------------- */
+
+#ifdef PARLEY_DEBUG_HTML
+static bool
+is_void(const char *name)
+{
+	static const char *const v[] = { "area", "base", "br", "col", "embed",
+		"hr", "img", "input", "link", "meta", "source", "track", "wbr" };
+
+	for (size_t i = 0; i < ARRAY_LEN(v); i++)
+		if (strcmp(name, v[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The tag's name is complete: push or pop it. */
+static void
+name_end(struct html *h)
+{
+	char *name = h->name_buf;
+
+	name[h->name < HTML_DEBUG_NAME ? h->name : HTML_DEBUG_NAME - 1] = '\0';
+	h->pushed = false;
+	if (h->tag == 1 && !is_void(name)) {
+		if (h->nopen == HTML_DEBUG_DEPTH)
+			h->bad = true;
+		else
+			memcpy(h->open[h->nopen++], name, HTML_DEBUG_NAME);
+		h->pushed = !h->bad;
+	} else if (h->tag == 2) {
+		if (h->nopen == 0 || strcmp(h->open[h->nopen - 1], name) != 0)
+			h->bad = true;
+		else
+			h->nopen--;
+	}
+	h->name = HTML_DEBUG_NAME + 1; /* the name is done */
+}
+
+/*
+ * Follows the tags in markup that is written raw: literals and kept
+ * pieces. A literal may end inside a tag (the attributes follow from
+ * html_attr), so the state carries over from one call to the next.
+ */
+static void
+track(struct html *h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (h->tag == 0) {
+			if (ch == '<' && i + 1 < n) {
+				h->tag = s[i + 1] == '/' ? 2 : s[i + 1] == '!' ? 3 : 1;
+				h->name = 0;
+				if (h->tag != 1)
+					i++;
+			}
+			continue;
+		}
+		if (h->name < HTML_DEBUG_NAME && h->tag != 3 &&
+		    ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))) {
+			h->name_buf[h->name++] = ch;
+		} else if (h->name <= HTML_DEBUG_NAME && h->tag != 3) {
+			name_end(h);
+		}
+		if (ch == '>') {
+			/* <x ... /> closes itself */
+			if (h->tag == 1 && h->prev == '/' && h->pushed)
+				h->nopen--;
+			h->tag = 0;
+		}
+		h->prev = ch;
+	}
+}
+
+/* True when every element the page opened was closed, in order. */
+bool
+html_balanced(const struct html *h)
+{
+	return !h->bad && h->nopen == 0 && h->tag == 0;
+}
+#else
+#define track(h, s, n) ((void)0)
+#endif
 
 static const char *const entity[256] = {
 	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
@@ -237,5 +329,30 @@ html_raw_trusted(struct html *h, struct str s)
 void
 html__raw(struct html *h, const char *s, size_t n)
 {
+	track(h, s, n);
 	buf_put(h->b, s, n);
+}
+
+/*
+ * Returns what the writer wrote since offset from of its buffer, copied
+ * into the buffer's arena, to be written again with html_piece (a form
+ * field a page repeats, say).
+ */
+struct html_piece
+html_piece_keep(struct html *h, size_t from)
+{
+	size_t n = h->b->len - from;
+	char *p = arena_alloc(h->b->a, n + 1);
+
+	memcpy(p, h->b->p + from, n);
+	p[n] = '\0';
+	return (struct html_piece){ { p, n } };
+}
+
+/* Writes a piece html_piece_keep kept. */
+void
+html_piece(struct html *h, struct html_piece p)
+{
+	track(h, p.s.p, p.s.len);
+	buf_put(h->b, p.s.p, p.s.len);
 }

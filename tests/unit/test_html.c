@@ -374,6 +374,57 @@ test_json_depth(void **state)
 	buf_reset(&o.b);
 }
 
+/* One call a field: the same bytes as json_key and the value. */
+static void
+test_json_kv(void **state)
+{
+	struct out o;
+
+	out_init(&o);
+	json_obj_open(&o.j);
+	json_kv_int(&o.j, "i", -3);
+	json_kv_str(&o.j, "s", STR_LIT("a<b"));
+	json_kv_str_c(&o.j, "n", NULL);
+	json_kv_bool(&o.j, "b", true);
+	json_kv_null(&o.j, "z");
+	json_kv_time(&o.j, "t", 86400);
+	json_kv_opt_int(&o.j, "oi", 0);
+	json_kv_opt_int(&o.j, "oj", 7);
+	json_kv_opt_time(&o.j, "ot", 0);
+	json_kv_opt_time(&o.j, "ou", 86400);
+	json_obj_close(&o.j);
+	ASSERT_OUT(&o, "{\"i\":-3,\"s\":\"a\\u003cb\",\"n\":null,\"b\":true,"
+	    "\"z\":null,\"t\":\"1970-01-02T00:00:00Z\",\"oi\":null,\"oj\":7,"
+	    "\"ot\":null,\"ou\":\"1970-01-02T00:00:00Z\"}");
+	buf_reset(&o.b);
+}
+
+/* A kept piece is the writer's bytes, written again as they were. */
+static void
+test_piece(void **state)
+{
+	struct arena *a = arena_new(1024);
+	struct buf b;
+	struct html h;
+	struct html_piece p;
+	size_t from;
+
+	buf_init(&b, a, 16);
+	html_init(&h, &b);
+	html_raw_literal(&h, "<p>");
+	from = b.len;
+	html_raw_literal(&h, "<input");
+	html_attr_c(&h, "value", "a\"b");
+	html_raw_literal(&h, ">");
+	p = html_piece_keep(&h, from);
+	html_piece(&h, p);
+	html_raw_literal(&h, "</p>");
+	assert_string_equal(b.p, "<p><input value=\"a&quot;b\">"
+	    "<input value=\"a&quot;b\"></p>");
+	assert_true(html_balanced(&h));
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -389,6 +440,8 @@ main(void)
 		cmocka_unit_test(test_json_strings),
 		cmocka_unit_test(test_json_numbers),
 		cmocka_unit_test(test_json_depth),
+		cmocka_unit_test(test_json_kv),
+		cmocka_unit_test(test_piece),
 	};
 
 	return cmocka_run_group_tests_name("html", tests, NULL, NULL);
