@@ -22,11 +22,29 @@
 #define PASSWORD_MIN 8
 #define PASSWORD_MAX 1024
 #define TITLE_MAX 300
-#define POST_BODY_MAX 40000
-#define COMMENT_BODY_MAX 10000
 #define URL_MAX 2000
 #define COMMUNITY_TITLE_MAX 100
-#define DESCRIPTION_MAX 10000
+/* Limits in thousands: a message prints them as people read them
+ * ("10,000", APP_THOUSANDS) and a maxlength as a browser does ("10000",
+ * APP_STR_K), both from the one number the check uses. */
+#define POST_BODY_MAX_K 40
+#define COMMENT_BODY_MAX_K 10
+#define DESCRIPTION_MAX_K 10
+#define FILTERS_MAX_K 10        /* an admin's filter list */
+#define POST_BODY_MAX (POST_BODY_MAX_K * 1000)
+#define COMMENT_BODY_MAX (COMMENT_BODY_MAX_K * 1000)
+#define DESCRIPTION_MAX (DESCRIPTION_MAX_K * 1000)
+#define FILTERS_MAX (FILTERS_MAX_K * 1000)
+#define REASON_MAX 500          /* a moderator's or reporter's reason */
+#define DURATION_MAX 20         /* a ban's duration, like 30d */
+#define EMAIL_MAX 254
+
+/* A limit above as a string literal, for a maxlength attribute or a
+ * message that states the limit the code checks. */
+#define APP_STR(n) APP_STR_(n)
+#define APP_STR_(n) #n
+#define APP_STR_K(k) APP_STR(k) "000"
+#define APP_THOUSANDS(k) APP_STR(k) ",000"
 
 /* Process-wide state, set up once by app_serve before any request. */
 struct app {
@@ -311,6 +329,27 @@ bool app_archived(const struct post *p, int64_t now);
 void app_post_path(struct buf *b, const struct post *p);
 const char *app_post_href(struct ctx *c, const struct post *p);
 const char *app_render_md(struct ctx *c, struct str src);
+
+/* ---- what the moderation pages share (app_mod.c) ---------------------- */
+
+/* The post or comment a report or an action is about. */
+struct mod_item {
+	int kind;                /* VOTE_POST or VOTE_COMMENT */
+	struct post post;        /* the post, or the comment's post */
+	struct comment comment;  /* when kind is VOTE_COMMENT */
+	int64_t author_id;
+};
+
+int app_mod_item_load(struct ctx *c, struct mod_item *it);
+int64_t app_mod_item_id(const struct mod_item *it);
+const char *app_mod_item_href(struct ctx *c, const struct mod_item *it);
+void app_mod_item_show(struct ctx *c, struct html *h, int kind, int64_t id);
+int app_mod_reason(struct ctx *c, const char **out);
+int app_mod_log(struct ctx *c, const char *action, int kind, int64_t target,
+    int64_t community_id, int64_t target_user, const char *reason,
+    int64_t expires);
+int app_mod_tx_end(struct ctx *c, int rc);
+void app_mod_done(struct ctx *c, const char *fallback);
 
 /* From page_comment.c: refuses comments and votes on a closed post. */
 int app_post_open(struct ctx *c, const struct post *p);

@@ -31,13 +31,14 @@ app_post_open(struct ctx *c, const struct post *p)
 	return 0;
 }
 
-/* Reads the body field: 1 to 10,000 characters. */
+/* Reads the body field: 1 to COMMENT_BODY_MAX characters. */
 static int
 comment_body(struct ctx *c, struct str *body, const char **html)
 {
 	*body = app_form_text(c, "body");
 	if (body->len == 0 || !app_valid_text(*body, COMMENT_BODY_MAX)) {
-		app_error(c, 400, "bad_body", "A comment is 1 to 10,000 characters.");
+		app_error(c, 400, "bad_body", "A comment is 1 to "
+		    APP_THOUSANDS(COMMENT_BODY_MAX_K) " characters.");
 		return -1;
 	}
 	*html = app_render_md(c, *body);
@@ -199,7 +200,7 @@ page_comment_edit_form(struct ctx *c)
 	html_raw_literal(&h, ">");
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"body\">text (markdown)</label>"
-	    "<textarea id=\"body\" name=\"body\" required maxlength=\"10000\">");
+	    "<textarea id=\"body\" name=\"body\" required maxlength=\"" APP_STR_K(COMMENT_BODY_MAX_K) "\">");
 	html_text_c(&h, cm.body ? cm.body : "");
 	html_raw_literal(&h, "</textarea><p><button>save</button></p></form></div>");
 	page_end(c, &h);

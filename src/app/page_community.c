@@ -104,18 +104,18 @@ create_page(struct ctx *c, const char *msg)
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"name\">name (3 to 24 letters, digits "
 	    "or _; shown as s/name)</label><input type=\"text\" id=\"name\" "
-	    "name=\"name\" required maxlength=\"24\"");
+	    "name=\"name\" required maxlength=\"" APP_STR(NAME_MAX) "\"");
 	html_attr(&h, "value", name.p ? name : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"title\">title</label><input "
-	    "type=\"text\" id=\"title\" name=\"title\" required maxlength=\"100\"");
+	    "type=\"text\" id=\"title\" name=\"title\" required maxlength=\"" APP_STR(COMMUNITY_TITLE_MAX) "\"");
 	html_attr(&h, "value", title.p ? title : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"description\">description "
 	    "(markdown)</label><textarea id=\"description\" name=\"description\" "
-	    "maxlength=\"10000\">");
+	    "maxlength=\"" APP_STR_K(DESCRIPTION_MAX_K) "\">");
 	if (desc.p)
 		html_text(&h, desc);
 	html_raw_literal(&h, "</textarea><label for=\"rules\">rules (markdown)"
-	    "</label><textarea id=\"rules\" name=\"rules\" maxlength=\"10000\">");
+	    "</label><textarea id=\"rules\" name=\"rules\" maxlength=\"" APP_STR_K(DESCRIPTION_MAX_K) "\">");
 	if (rules.p)
 		html_text(&h, rules);
 	html_raw_literal(&h, "</textarea><p><button>create</button></p></form></div>");
@@ -160,14 +160,14 @@ page_create(struct ctx *c)
 	}
 	if (title.len == 0 || !app_valid_text(title, COMMUNITY_TITLE_MAX) ||
 	    str_has_ctl(title, false)) {
-		create_error(c, 400, "bad_title", "A title is 1 to 100 characters "
-		    "on one line.");
+		create_error(c, 400, "bad_title", "A title is 1 to "
+		    APP_STR(COMMUNITY_TITLE_MAX) " characters on one line.");
 		return;
 	}
 	if (!app_valid_text(desc, DESCRIPTION_MAX) ||
 	    !app_valid_text(rules, DESCRIPTION_MAX)) {
 		create_error(c, 400, "too_long", "A description or rules are at "
-		    "most 10,000 characters.");
+		    "most " APP_THOUSANDS(DESCRIPTION_MAX_K) " characters.");
 		return;
 	}
 	cm.name = str_dup(c->a, name);

@@ -28,17 +28,17 @@ submit_page(struct ctx *c, const struct post_form *f, const char *msg)
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"community\">community</label>"
 	    "<input type=\"text\" id=\"community\" name=\"community\" required "
-	    "maxlength=\"24\"");
+	    "maxlength=\"" APP_STR(NAME_MAX) "\"");
 	html_attr(&h, "value", f->community.p ? f->community : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"title\">title</label>"
-	    "<input type=\"text\" id=\"title\" name=\"title\" required maxlength=\"300\"");
+	    "<input type=\"text\" id=\"title\" name=\"title\" required maxlength=\"" APP_STR(TITLE_MAX) "\"");
 	html_attr(&h, "value", f->title.p ? f->title : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"url\">link (http or https), or leave "
 	    "empty for a text post</label>"
-	    "<input type=\"url\" id=\"url\" name=\"url\" maxlength=\"2000\"");
+	    "<input type=\"url\" id=\"url\" name=\"url\" maxlength=\"" APP_STR(URL_MAX) "\"");
 	html_attr(&h, "value", f->url.p ? f->url : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"body\">text (markdown)</label>"
-	    "<textarea id=\"body\" name=\"body\" maxlength=\"40000\">");
+	    "<textarea id=\"body\" name=\"body\" maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
 	if (f->body.p)
 		html_text(&h, f->body);
 	html_raw_literal(&h, "</textarea><p><button>submit</button></p></form>"
@@ -116,8 +116,8 @@ page_submit(struct ctx *c)
 		return;
 	}
 	if (!valid_title(f.title)) {
-		submit_error(c, &f, 400, "bad_title", "A title is 1 to 300 "
-		    "characters on one line.");
+		submit_error(c, &f, 400, "bad_title", "A title is 1 to "
+		    APP_STR(TITLE_MAX) " characters on one line.");
 		return;
 	}
 	if (f.url.len > 0 && f.body.len > 0) {
@@ -127,12 +127,12 @@ page_submit(struct ctx *c)
 	}
 	if (f.url.len > 0 && !valid_link(f.url)) {
 		submit_error(c, &f, 400, "bad_url", "A link is an http or https "
-		    "address of at most 2000 characters.");
+		    "address of at most " APP_STR(URL_MAX) " characters.");
 		return;
 	}
 	if (!app_valid_text(f.body, POST_BODY_MAX)) {
-		submit_error(c, &f, 400, "body_too_long", "A text is at most 40,000 "
-		    "characters.");
+		submit_error(c, &f, 400, "body_too_long", "A text is at most "
+		    APP_THOUSANDS(POST_BODY_MAX_K) " characters.");
 		return;
 	}
 	rc = store_community_by_name(c->s, c->a, str_dup(c->a, f.community), &cm);
@@ -214,12 +214,12 @@ page_post_edit_form(struct ctx *c)
 	html_raw_literal(&h, ">");
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"title\">title</label>"
-	    "<input type=\"text\" id=\"title\" name=\"title\" required maxlength=\"300\"");
+	    "<input type=\"text\" id=\"title\" name=\"title\" required maxlength=\"" APP_STR(TITLE_MAX) "\"");
 	html_attr_c(&h, "value", p.title);
 	html_raw_literal(&h, ">");
 	if (p.url == NULL) {
 		html_raw_literal(&h, "<label for=\"body\">text (markdown)</label>"
-		    "<textarea id=\"body\" name=\"body\" maxlength=\"40000\">");
+		    "<textarea id=\"body\" name=\"body\" maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
 		html_text_c(&h, p.body ? p.body : "");
 		html_raw_literal(&h, "</textarea>");
 	}
@@ -240,8 +240,8 @@ page_post_edit(struct ctx *c)
 	if (own_post(c, &p, false) != 0)
 		return;
 	if (title.p != NULL && !valid_title(title)) {
-		app_error(c, 400, "bad_title", "A title is 1 to 300 characters on "
-		    "one line.");
+		app_error(c, 400, "bad_title", "A title is 1 to " APP_STR(TITLE_MAX)
+		    " characters on one line.");
 		return;
 	}
 	if (p.url != NULL && body.len > 0) {
@@ -249,8 +249,8 @@ page_post_edit(struct ctx *c)
 		return;
 	}
 	if (!app_valid_text(body, POST_BODY_MAX)) {
-		app_error(c, 400, "body_too_long", "A text is at most 40,000 "
-		    "characters.");
+		app_error(c, 400, "body_too_long", "A text is at most "
+		    APP_THOUSANDS(POST_BODY_MAX_K) " characters.");
 		return;
 	}
 	if (p.url == NULL) {

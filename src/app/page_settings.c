@@ -103,7 +103,7 @@ settings_page(struct ctx *c, const char *msg)
 	password_input(&h, "current", "current", "current password",
 	    "current-password");
 	password_input(&h, "password", "password",
-	    "new password (8 characters or more)", "new-password");
+	    "new password (" APP_STR(PASSWORD_MIN) " characters or more)", "new-password");
 	html_raw_literal(&h, "<p><button>change password</button></p></form>");
 
 	html_raw_literal(&h, "<h2>Export</h2><p><a href=\"/settings/export.json\">"
