@@ -5,11 +5,8 @@
  */
 #include "app_int.h"
 
-static const struct layout_link footer_links[] = {
-	{ "/welcome", "welcome" }, { "/guide", "guide" }, { "/tos", "terms" },
-	{ "/privacy", "privacy" }, { "/canary", "warrant canary" },
-	{ "/donate", "donate" }, { "/bugs", "bugs" }, { "/license", "licence" },
-};
+#define FOOTER_LINK(id, slug, label, title) { "/" slug, label },
+static const struct layout_link footer_links[] = { SITE_PAGES(FOOTER_LINK) };
 
 static struct layout
 layout_for(struct ctx *c, const char *title)

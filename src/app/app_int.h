@@ -406,13 +406,29 @@ void page_admin_page(struct ctx *c);
 void page_admin_settings(struct ctx *c);
 void page_admin_filters(struct ctx *c);
 
-/* The eight footer pages, in footer order (page_site.c). */
+/*
+ * The site pages of every footer, in footer order: X(ID, slug, footer
+ * label, title). The routes (app_routes.c), the footer (app_frame.c), the
+ * admin page and the first texts (page_site.c) all come from this list.
+ */
+#define SITE_PAGES(X) \
+	X(WELCOME, "welcome", "welcome", "Welcome") \
+	X(GUIDE, "guide", "guide", "Guide") \
+	X(TOS, "tos", "terms", "Terms of service") \
+	X(PRIVACY, "privacy", "privacy", "Privacy") \
+	X(CANARY, "canary", "warrant canary", "Warrant canary") \
+	X(DONATE, "donate", "donate", "Donate") \
+	X(BUGS, "bugs", "bugs", "Report a bug") \
+	X(LICENSE, "license", "licence", "Licence")
+
+#define SITE_PAGE_ID(id, slug, label, title) SITE_##id,
+enum site_page_id { SITE_PAGES(SITE_PAGE_ID) SITE_PAGES_N };
+
 struct site_page {
 	const char *slug;
-	const char *title;
-	const char *body;      /* markdown seeded on first start */
+	const char *title;     /* until an admin changes it */
 };
-extern const struct site_page site_pages[8];
+extern const struct site_page site_pages[SITE_PAGES_N];
 int site_pages_seed(struct store *s, struct arena *a);
 
 #endif

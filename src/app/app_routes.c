@@ -15,6 +15,9 @@
 
 struct app app_g;
 
+#define SITE_ROUTE(id, slug, label, title) \
+	{ HTTP_GET, "/" slug, page_site, ROUTE_JSON },
+
 static const struct route routes[] = {
 	{ HTTP_GET, "/", page_front, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_GET, "/style.css", page_style, 0 },
@@ -66,14 +69,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/page", page_admin_page, ROUTE_USER },
 	{ HTTP_POST, "/admin/settings", page_admin_settings, ROUTE_USER },
 	{ HTTP_POST, "/admin/filters", page_admin_filters, ROUTE_USER },
-	{ HTTP_GET, "/welcome", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/guide", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/tos", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/privacy", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/canary", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/donate", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/bugs", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/license", page_site, ROUTE_JSON },
+	SITE_PAGES(SITE_ROUTE)
 };
 
 /* ---- per-thread store ------------------------------------------------ */
