@@ -210,11 +210,11 @@ security_headers(struct req *r)
 }
 
 /*
- * The handler libmicrohttpd calls for every complete request. Chooses the
- * route, refuses what no route should see, and calls the route's handler.
+ * Chooses the route, refuses what no route should see, and calls the
+ * route's handler.
  */
-void
-app_handle(struct req *r, void *data)
+static void
+handle(struct req *r)
 {
 	struct ctx c = { .r = r, .a = r->arena, .now = base_now() };
 	struct str path = r->path;
@@ -333,4 +333,16 @@ app_handle(struct req *r, void *data)
 	hit->fn(&c);
 	if (m == HTTP_POST)
 		app_cache_written();
+}
+
+/*
+ * The handler libmicrohttpd calls for every complete request. Log lines
+ * written while it runs, here or in the store, carry the request's id.
+ */
+void
+app_handle(struct req *r, void *data)
+{
+	log_request(r->id);
+	handle(r);
+	log_request(0);
 }

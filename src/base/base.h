@@ -119,6 +119,7 @@ double rank_wilson(int64_t ups, int64_t downs);
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERR };
 
 void log_set_level(enum log_level level);
+void log_request(uint64_t id);
 void log_msg(enum log_level level, const char *module, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
