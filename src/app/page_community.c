@@ -4,55 +4,35 @@
  */
 #include "app_int.h"
 
-/* GET /communities[?sort=subscribers|name] */
-void
-page_communities(struct ctx *c)
+static void
+communities_json(struct ctx *c, const struct community *cms, size_t n)
 {
-	struct str sort = http_query(c->r, "sort");
-	enum community_order order = COMMUNITIES_BY_SUBSCRIBERS;
-	struct community *cms;
-	size_t n;
-	struct html h;
-	int rc;
+	struct json j;
 
-	if (sort.p != NULL && str_eq_lit(sort, "name"))
-		order = COMMUNITIES_BY_NAME;
-	else if (sort.p != NULL && !str_eq_lit(sort, "subscribers")) {
-		app_error(c, 400, "bad_sort", "Sort communities by subscribers or name.");
-		return;
-	}
-	rc = store_community_list(c->s, c->a, order, 500, &cms, &n);
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
-	if (c->json) {
-		struct json j;
-
-		app_json_begin(c, &j);
+	app_json_begin(c, &j);
+	json_obj_open(&j);
+	json_key(&j, "communities");
+	json_arr_open(&j);
+	for (size_t i = 0; i < n; i++) {
 		json_obj_open(&j);
-		json_key(&j, "communities");
-		json_arr_open(&j);
-		for (size_t i = 0; i < n; i++) {
-			json_obj_open(&j);
-			json_key(&j, "name");
-			json_str_c(&j, cms[i].name);
-			json_key(&j, "title");
-			json_str_c(&j, cms[i].title);
-			json_key(&j, "description");
-			json_str_c(&j, cms[i].description);
-			json_key(&j, "subscribers");
-			json_int(&j, cms[i].subscribers);
-			json_key(&j, "posts");
-			json_int(&j, cms[i].post_count);
-			json_key(&j, "created");
-			json_time(&j, cms[i].created);
-			json_obj_close(&j);
-		}
-		json_arr_close(&j);
+		json_kv_str_c(&j, "name", cms[i].name);
+		json_kv_str_c(&j, "title", cms[i].title);
+		json_kv_str_c(&j, "description", cms[i].description);
+		json_kv_int(&j, "subscribers", cms[i].subscribers);
+		json_kv_int(&j, "posts", cms[i].post_count);
+		json_kv_time(&j, "created", cms[i].created);
 		json_obj_close(&j);
-		return;
 	}
+	json_arr_close(&j);
+	json_obj_close(&j);
+}
+
+static void
+communities_html(struct ctx *c, enum community_order order,
+    const struct community *cms, size_t n)
+{
+	struct html h;
+
 	page_begin(c, &h, "Communities");
 	html_raw_literal(&h, "<div class=\"content\"><h1>Communities</h1>"
 	    "<nav class=\"sorts\">sort: <a href=\"/communities?sort=subscribers\"");
@@ -82,6 +62,33 @@ page_communities(struct ctx *c)
 		html_raw_literal(&h, "<p>No communities yet.</p>");
 	html_raw_literal(&h, "<p><a href=\"/create\">Create a community</a></p></div>");
 	page_end(c, &h);
+}
+
+/* GET /communities[?sort=subscribers|name] */
+void
+page_communities(struct ctx *c)
+{
+	struct str sort = http_query(c->r, "sort");
+	enum community_order order = COMMUNITIES_BY_SUBSCRIBERS;
+	struct community *cms;
+	size_t n;
+	int rc;
+
+	if (sort.p != NULL && str_eq_lit(sort, "name"))
+		order = COMMUNITIES_BY_NAME;
+	else if (sort.p != NULL && !str_eq_lit(sort, "subscribers")) {
+		app_error(c, 400, "bad_sort", "Sort communities by subscribers or name.");
+		return;
+	}
+	rc = store_community_list(c->s, c->a, order, 500, &cms, &n);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	if (c->json)
+		communities_json(c, cms, n);
+	else
+		communities_html(c, order, cms, n);
 }
 
 static void

@@ -214,12 +214,7 @@ listing_json(struct ctx *c, struct post *sticky, size_t nsticky,
 	for (size_t i = 0; i < n; i++)
 		app_json_post(c, &j, &posts[i]);
 	json_arr_close(&j);
-	json_key(&j, "after");
-	if (more)
-		json_str_c(&j, arena_printf(c->a, "%lld",
-		    (long long)posts[n - 1].id));
-	else
-		json_null(&j);
+	app_json_after(c, &j, more, more ? posts[n - 1].id : 0);
 	json_obj_close(&j);
 }
 

@@ -102,12 +102,46 @@ site_pages_seed(struct store *s, struct arena *a)
 	return 0;
 }
 
+static void
+site_page_json(struct ctx *c, const struct page *p)
+{
+	struct json j;
+
+	app_json_begin(c, &j);
+	json_obj_open(&j);
+	json_kv_str_c(&j, "slug", p->slug);
+	json_kv_str_c(&j, "title", p->title);
+	json_kv_str_c(&j, "body", p->body);
+	json_kv_str_c(&j, "html", p->body_html);
+	json_kv_time(&j, "updated", p->updated);
+	json_obj_close(&j);
+}
+
+static void
+site_page_html(struct ctx *c, const struct page *p)
+{
+	struct html h;
+
+	page_begin(c, &h, p->title);
+	html_raw_literal(&h, "<div class=\"content\"><h1>");
+	html_text_c(&h, p->title);
+	html_raw_literal(&h, "</h1><div class=\"body\">");
+	html_raw_trusted(&h, str_c(p->body_html));
+	html_raw_literal(&h, "</div><p class=\"meta\">last changed ");
+	html_time(&h, p->updated, c->now);
+	if (p->editor != NULL) {
+		html_raw_literal(&h, " by ");
+		html_text_c(&h, p->editor);
+	}
+	html_raw_literal(&h, "</p></div>");
+	page_end(c, &h);
+}
+
 /* GET /welcome, /guide, ...: one site page, HTML or JSON. */
 void
 page_site(struct ctx *c)
 {
 	struct page p;
-	struct html h;
 	struct str path = c->r->path;
 	char slug[16];
 	size_t n;
@@ -128,37 +162,10 @@ page_site(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	if (c->json) {
-		struct json j;
-
-		app_json_begin(c, &j);
-		json_obj_open(&j);
-		json_key(&j, "slug");
-		json_str_c(&j, p.slug);
-		json_key(&j, "title");
-		json_str_c(&j, p.title);
-		json_key(&j, "body");
-		json_str_c(&j, p.body);
-		json_key(&j, "html");
-		json_str_c(&j, p.body_html);
-		json_key(&j, "updated");
-		json_time(&j, p.updated);
-		json_obj_close(&j);
-		return;
-	}
-	page_begin(c, &h, p.title);
-	html_raw_literal(&h, "<div class=\"content\"><h1>");
-	html_text_c(&h, p.title);
-	html_raw_literal(&h, "</h1><div class=\"body\">");
-	html_raw_trusted(&h, str_c(p.body_html));
-	html_raw_literal(&h, "</div><p class=\"meta\">last changed ");
-	html_time(&h, p.updated, c->now);
-	if (p.editor != NULL) {
-		html_raw_literal(&h, " by ");
-		html_text_c(&h, p.editor);
-	}
-	html_raw_literal(&h, "</p></div>");
-	page_end(c, &h);
+	if (c->json)
+		site_page_json(c, &p);
+	else
+		site_page_html(c, &p);
 }
 
 /* GET /style.css: the one stylesheet, cacheable for a day. */

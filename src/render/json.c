@@ -159,13 +159,6 @@ json_time(struct json *j, int64_t t)
 
 /* ---- key-value pairs: one call a field -------------------------------- */
 
-void
-json_kv_str(struct json *j, const char *key, struct str s)
-{
-	json_key(j, key);
-	json_str(j, s);
-}
-
 /* Writes "key":"s", or "key":null when s is NULL. */
 void
 json_kv_str_c(struct json *j, const char *key, const char *s)
@@ -186,13 +179,6 @@ json_kv_bool(struct json *j, const char *key, bool v)
 {
 	json_key(j, key);
 	json_bool(j, v);
-}
-
-void
-json_kv_null(struct json *j, const char *key)
-{
-	json_key(j, key);
-	json_null(j);
 }
 
 void
