@@ -13,8 +13,6 @@
 #define PATH_MAX_LEN 1024
 #define FIELDS_MAX 64 /* query arguments or form fields in one request */
 
-struct app app_g;
-
 #define SITE_ROUTE(id, slug, label, title) \
 	{ HTTP_GET, "/" slug, page_site, ROUTE_JSON },
 
