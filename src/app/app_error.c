@@ -83,6 +83,22 @@ app_store_error(struct ctx *c, int rc)
 	}
 }
 
+/*
+ * Answers a refused form: for a browser, the form's page again with msg
+ * (again writes it), under status; for JSON, the error page.
+ */
+void
+app_form_refused(struct ctx *c, int status, const char *code,
+    const char *msg, void (*again)(struct ctx *c, const char *msg))
+{
+	if (c->json) {
+		app_error(c, status, code, msg);
+		return;
+	}
+	again(c, msg);
+	c->r->status = status;
+}
+
 /* Answers 303 See Other to location (a site path, arena or literal). */
 void
 app_redirect(struct ctx *c, const char *location)

@@ -296,12 +296,15 @@ void page_end(struct ctx *c, struct html *h);
 void app_error(struct ctx *c, int status, const char *code, const char *msg);
 void app_store_error(struct ctx *c, int rc);
 void app_redirect(struct ctx *c, const char *location);
+void app_form_refused(struct ctx *c, int status, const char *code,
+    const char *msg, void (*again)(struct ctx *c, const char *msg));
 
 /* ---- JSON shapes (app_json.c) ------------------------------------------ */
 
 void app_json_begin(struct ctx *c, struct json *j);
 void app_json_post(struct ctx *c, struct json *j, const struct post *p);
 void app_json_comment(struct ctx *c, struct json *j, const struct comment *cm);
+void app_json_list_begin(struct ctx *c, struct json *j, const char *key);
 void app_json_ok(struct ctx *c);
 void app_json_after(struct ctx *c, struct json *j, bool more, int64_t last);
 
@@ -351,8 +354,11 @@ int app_mod_log(struct ctx *c, const char *action, int kind, int64_t target,
 int app_mod_tx_end(struct ctx *c, int rc);
 void app_mod_done(struct ctx *c, const char *fallback);
 
-/* From page_comment.c: refuses comments and votes on a closed post. */
+/* From page_comment.c: refuses comments and votes on a closed post; may
+ * the viewer edit or delete their post or comment. */
 int app_post_open(struct ctx *c, const struct post *p);
+int app_own_item(struct ctx *c, const struct post *p, int64_t author_id,
+    const char *gone, bool closed_ok);
 
 /* From page_listing.c: one post row of a listing, shared with profiles. */
 void listing_row(struct ctx *c, struct html *h, const struct post *p,

@@ -68,6 +68,17 @@ app_json_comment(struct ctx *c, struct json *j, const struct comment *cm)
 	json_obj_close(j);
 }
 
+/* Starts a JSON answer that is an object whose first member, key, is a
+ * list: {"key":[ ; the caller writes the items and closes both. */
+void
+app_json_list_begin(struct ctx *c, struct json *j, const char *key)
+{
+	app_json_begin(c, j);
+	json_obj_open(j);
+	json_key(j, key);
+	json_arr_open(j);
+}
+
 /* Answers {"ok":true}: an action done, for a JSON client. */
 void
 app_json_ok(struct ctx *c)

@@ -210,12 +210,7 @@ admin_page(struct ctx *c, const char *msg)
 static void
 admin_error(struct ctx *c, int status, const char *code, const char *msg)
 {
-	if (c->json) {
-		app_error(c, status, code, msg);
-		return;
-	}
-	admin_page(c, msg);
-	c->r->status = status;
+	app_form_refused(c, status, code, msg, admin_page);
 }
 
 /* GET /admin */

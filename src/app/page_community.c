@@ -9,10 +9,7 @@ communities_json(struct ctx *c, const struct community *cms, size_t n)
 {
 	struct json j;
 
-	app_json_begin(c, &j);
-	json_obj_open(&j);
-	json_key(&j, "communities");
-	json_arr_open(&j);
+	app_json_list_begin(c, &j, "communities");
 	for (size_t i = 0; i < n; i++) {
 		json_obj_open(&j);
 		json_kv_str_c(&j, "name", cms[i].name);

@@ -205,10 +205,7 @@ listing_json(struct ctx *c, struct post *sticky, size_t nsticky,
 {
 	struct json j;
 
-	app_json_begin(c, &j);
-	json_obj_open(&j);
-	json_key(&j, "posts");
-	json_arr_open(&j);
+	app_json_list_begin(c, &j, "posts");
 	for (size_t i = 0; i < nsticky; i++)
 		app_json_post(c, &j, &sticky[i]);
 	for (size_t i = 0; i < n; i++)

@@ -70,10 +70,7 @@ modlog_json(struct ctx *c, const struct modlog *l)
 {
 	struct json j;
 
-	app_json_begin(c, &j);
-	json_obj_open(&j);
-	json_key(&j, "actions");
-	json_arr_open(&j);
+	app_json_list_begin(c, &j, "actions");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct mod_action *m = &l->m[i];
 

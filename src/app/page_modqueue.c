@@ -52,10 +52,7 @@ queue_json(struct ctx *c, const struct queue *k)
 {
 	struct json j;
 
-	app_json_begin(c, &j);
-	json_obj_open(&j);
-	json_key(&j, "reports");
-	json_arr_open(&j);
+	app_json_list_begin(c, &j, "reports");
 	for (size_t i = 0; i < k->nrep; i++) {
 		const struct report *r = &k->reps[i];
 

@@ -13,10 +13,7 @@ notifications_json(struct ctx *c, const struct notification *ns, size_t n)
 {
 	struct json j;
 
-	app_json_begin(c, &j);
-	json_obj_open(&j);
-	json_key(&j, "notifications");
-	json_arr_open(&j);
+	app_json_list_begin(c, &j, "notifications");
 	for (size_t i = 0; i < n; i++) {
 		json_obj_open(&j);
 		json_kv_int(&j, "id", ns[i].id);

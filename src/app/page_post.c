@@ -181,21 +181,8 @@ own_post(struct ctx *c, struct post *p, bool closed_ok)
 {
 	if (app_get_post(c, 0, 1, p) != 0)
 		return -1;
-	if (authz(c, closed_ok ? AZ_DELETE_OWN : AZ_EDIT_OWN,
-	    &(struct authz_target){ .community_id = p->community_id,
-	    .author_id = p->author_id }) != 0)
-		return -1;
-	if (p->deleted) {
-		app_error(c, 403, "deleted", "This post is deleted.");
-		return -1;
-	}
-	if (!closed_ok && (p->locked || app_archived(p, c->now))) {
-		app_error(c, 403, p->locked ? "locked" : "archived", p->locked ?
-		    "This post is locked (post is locked)." :
-		    "This post is archived (post is archived): it cannot change.");
-		return -1;
-	}
-	return 0;
+	return app_own_item(c, p, p->author_id, p->deleted ?
+	    "This post is deleted." : NULL, closed_ok);
 }
 
 void

@@ -130,12 +130,7 @@ settings_page(struct ctx *c, const char *msg)
 static void
 settings_error(struct ctx *c, int status, const char *code, const char *msg)
 {
-	if (c->json) {
-		app_error(c, status, code, msg);
-		return;
-	}
-	settings_page(c, msg);
-	c->r->status = status;
+	app_form_refused(c, status, code, msg, settings_page);
 }
 
 /* GET /settings */
