@@ -61,16 +61,19 @@ app_csrf_field(struct ctx *c, struct html *h)
 void
 app_vote_arrow(struct html *h, int dir, bool on)
 {
-	html_raw_literal(h, "<input type=\"hidden\" name=\"dir\"");
-	html_attr_i64(h, "value", on ? 0 : dir);
-	html_raw_literal(h, "><button");
-	if (dir > 0) {
-		html_attr_c(h, "class", on ? "up on" : "up");
-		html_raw_literal(h, " title=\"upvote\">▲</button>");
-	} else {
-		html_attr_c(h, "class", on ? "down on" : "down");
-		html_raw_literal(h, " title=\"downvote\">▼</button>");
-	}
+	/* four fixed variants: one literal each, as fast as a copy */
+	if (dir > 0 && !on)
+		html_raw_literal(h, "<input type=\"hidden\" name=\"dir\" value=\"1\">"
+		    "<button class=\"up\" title=\"upvote\">▲</button>");
+	else if (dir > 0)
+		html_raw_literal(h, "<input type=\"hidden\" name=\"dir\" value=\"0\">"
+		    "<button class=\"up on\" title=\"upvote\">▲</button>");
+	else if (!on)
+		html_raw_literal(h, "<input type=\"hidden\" name=\"dir\" "
+		    "value=\"-1\"><button class=\"down\" title=\"downvote\">▼</button>");
+	else
+		html_raw_literal(h, "<input type=\"hidden\" name=\"dir\" value=\"0\">"
+		    "<button class=\"down on\" title=\"downvote\">▼</button>");
 }
 
 /* The signed-in viewer's subscribe or unsubscribe button; in a template,

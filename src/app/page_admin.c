@@ -71,7 +71,8 @@ static void
 pages_section(struct ctx *c, struct html *h)
 {
 	html_raw_literal(h, "<h2 id=\"pages\">Site pages</h2><p>The pages "
-	    "linked from every footer. Markdown, at most 64 KiB.</p>");
+	    "linked from every footer. Markdown, at most "
+	    APP_STR(MD_MAX_INPUT_KIB) " KiB.</p>");
 	for (size_t i = 0; i < ARRAY_LEN(site_pages); i++) {
 		struct page p;
 		const char *slug = site_pages[i].slug;
@@ -263,7 +264,8 @@ page_admin_page(struct ctx *c)
 	if (body.p == NULL)
 		body = STR_LIT("");
 	if (body.len > MD_MAX_INPUT) {
-		admin_error(c, 400, "too_long", "A page is at most 64 KiB.");
+		admin_error(c, 400, "too_long", "A page is at most "
+		    APP_STR(MD_MAX_INPUT_KIB) " KiB.");
 		return;
 	}
 	html = app_render_md(c, body);

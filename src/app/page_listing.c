@@ -355,57 +355,57 @@ community_side(struct ctx *c, struct html *h, const struct community *cm)
 	html_raw_literal(h, "</p></div></aside>");
 }
 
+/* A community's page, loaded. */
+struct community_page {
+	struct community cm;
+	struct listing_args la;
+	struct post *posts, *sticky;
+	size_t n, nsticky;
+	bool more;
+};
+
+static void
+community_html(struct ctx *c, struct community_page *k)
+{
+	const char *base = arena_printf(c->a, "/s/%s", k->cm.name);
+	struct html h;
+
+	page_begin(c, &h, k->cm.title);
+	html_raw_literal(&h, "<div class=\"content\"><h1><a");
+	html_attr_c(&h, "href", base);
+	html_raw_literal(&h, ">");
+	html_text_c(&h, k->cm.title);
+	html_raw_literal(&h, "</a></h1>");
+	sort_tabs(c, &h, base, &k->la);
+	html_raw_literal(&h, "<ol class=\"posts\">");
+	for (size_t i = 0; i < k->nsticky; i++)
+		listing_row(c, &h, &k->sticky[i], false);
+	for (size_t i = 0; i < k->n; i++)
+		listing_row(c, &h, &k->posts[i], false);
+	html_raw_literal(&h, "</ol>");
+	if (k->n + k->nsticky == 0)
+		html_raw_literal(&h, "<p>No posts here yet.</p>");
+	if (k->more)
+		pager(c, &h, base, &k->la, &k->posts[k->n - 1]);
+	html_raw_literal(&h, "</div>");
+	community_side(c, &h, &k->cm);
+	page_end(c, &h);
+}
+
 /* GET /s/NAME and /s/NAME.json: one community's posts and its side panel. */
 void
 page_community(struct ctx *c)
 {
-	struct community cm;
-	struct listing_args la;
-	struct post *posts, *sticky = NULL;
-	size_t n, nsticky = 0;
-	bool more;
-	struct html h;
-	const char *base;
-	int rc;
+	struct community_page k = { .sticky = NULL, .nsticky = 0 };
 
-	rc = store_community_by_name(c->s, c->a, str_dup(c->a, c->param[0]), &cm);
-	if (rc == STORE_NOTFOUND) {
-		app_error(c, 404, "not_found", "There is no such community.");
+	if (app_route_community(c, &k.cm) != 0 || listing_args(c, &k.la) != 0 ||
+	    load(c, &k.la, k.cm.id, &k.posts, &k.n, &k.more) != 0)
 		return;
-	}
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
-	if (listing_args(c, &la) != 0 ||
-	    load(c, &la, cm.id, &posts, &n, &more) != 0)
-		return;
-	if (la.after == 0 && store_post_stickied(c->s, c->a, cm.id,
-	    c->user ? c->user->id : 0, &sticky, &nsticky) != STORE_OK)
-		nsticky = 0;
-	if (c->json) {
-		listing_json(c, sticky, nsticky, posts, n, more);
-		return;
-	}
-	base = arena_printf(c->a, "/s/%s", cm.name);
-	page_begin(c, &h, cm.title);
-	html_raw_literal(&h, "<div class=\"content\"><h1><a");
-	html_attr_c(&h, "href", base);
-	html_raw_literal(&h, ">");
-	html_text_c(&h, cm.title);
-	html_raw_literal(&h, "</a></h1>");
-	sort_tabs(c, &h, base, &la);
-	html_raw_literal(&h, "<ol class=\"posts\">");
-	for (size_t i = 0; i < nsticky; i++)
-		listing_row(c, &h, &sticky[i], false);
-	for (size_t i = 0; i < n; i++)
-		listing_row(c, &h, &posts[i], false);
-	html_raw_literal(&h, "</ol>");
-	if (n + nsticky == 0)
-		html_raw_literal(&h, "<p>No posts here yet.</p>");
-	if (more)
-		pager(c, &h, base, &la, &posts[n - 1]);
-	html_raw_literal(&h, "</div>");
-	community_side(c, &h, &cm);
-	page_end(c, &h);
+	if (k.la.after == 0 && store_post_stickied(c->s, c->a, k.cm.id,
+	    c->user ? c->user->id : 0, &k.sticky, &k.nsticky) != STORE_OK)
+		k.nsticky = 0;
+	if (c->json)
+		listing_json(c, k.sticky, k.nsticky, k.posts, k.n, k.more);
+	else
+		community_html(c, &k);
 }

@@ -134,7 +134,8 @@ extern const size_t layout_css_len;
 
 /* ---- markdown -------------------------------------------------------- */
 
-#define MD_MAX_INPUT (64 * 1024)
+#define MD_MAX_INPUT_KIB 64     /* markdown source, at most */
+#define MD_MAX_INPUT (MD_MAX_INPUT_KIB * 1024)
 
 int md_render(struct buf *out, struct str src);
 
