@@ -23,9 +23,13 @@ vote_form(struct ctx *c, struct html *h, int kind, int64_t id, int dir,
 {
 	html_raw_literal(h, "<form method=\"post\" action=\"/vote\">");
 	app_csrf_field(c, h);
-	html_raw_literal(h, "<input type=\"hidden\" name=\"kind\"");
-	html_attr_c(h, "value", kind == VOTE_POST ? "post" : "comment");
-	html_raw_literal(h, "><input type=\"hidden\" name=\"id\"");
+	/* one literal a kind: the arrows are on every item of a page */
+	if (kind == VOTE_POST)
+		html_raw_literal(h, "<input type=\"hidden\" name=\"kind\" "
+		    "value=\"post\"><input type=\"hidden\" name=\"id\"");
+	else
+		html_raw_literal(h, "<input type=\"hidden\" name=\"kind\" "
+		    "value=\"comment\"><input type=\"hidden\" name=\"id\"");
 	html_attr_i64(h, "value", id);
 	html_raw_literal(h, ">");
 	if (c->tmpl)
