@@ -57,6 +57,7 @@ app_mod_item_load(struct ctx *c, struct mod_item *it)
 }
 
 /* The id of the post or comment. */
+/* The id of the post or comment. */
 int64_t
 app_mod_item_id(const struct mod_item *it)
 {

@@ -153,7 +153,8 @@ account_form(struct ctx *c, bool reg, const char *msg, struct str name)
 	if (reg)
 		html_raw_literal(&h, " minlength=\"8\" autocomplete=\"new-password\">"
 		    "<label for=\"email\">email (optional, for password resets)</label>"
-		    "<input type=\"email\" id=\"email\" name=\"email\" maxlength=\"" APP_STR(EMAIL_MAX) "\">"
+		    "<input type=\"email\" id=\"email\" name=\"email\" "
+		    "maxlength=\"" APP_STR(EMAIL_MAX) "\">"
 		    "<p><button>register</button></p></form>"
 		    "<p>Already have an account? <a href=\"/login\">Log in</a>.</p>");
 	else

@@ -101,7 +101,8 @@ pages_section(struct ctx *c, struct html *h)
 		html_raw_literal(h, "<input type=\"hidden\" name=\"slug\"");
 		html_attr_c(h, "value", slug);
 		html_raw_literal(h, "><label>title<input type=\"text\" "
-		    "name=\"title\" required maxlength=\"" APP_STR(TITLE_MAX) "\"");
+		    "name=\"title\" required "
+		    "maxlength=\"" APP_STR(TITLE_MAX) "\"");
 		html_attr_c(h, "value", p.title);
 		/* a browser drops one newline after <textarea>: give it one */
 		html_raw_literal(h, "></label><label>text (markdown)<textarea "
@@ -170,9 +171,11 @@ ban_form(struct ctx *c, struct html *h, bool ban)
 	    "required maxlength=\"" APP_STR(NAME_MAX) "\"></label>");
 	if (ban)
 		html_raw_literal(h, "<label>reason (shown to the user)<input "
-		    "type=\"text\" name=\"reason\" maxlength=\"" APP_STR(REASON_MAX) "\"></label>"
+		    "type=\"text\" name=\"reason\" "
+		    "maxlength=\"" APP_STR(REASON_MAX) "\"></label>"
 		    "<label>for how long (30d, 12h; empty: for good)<input "
-		    "type=\"text\" name=\"duration\" maxlength=\"" APP_STR(DURATION_MAX) "\"></label>"
+		    "type=\"text\" name=\"duration\" "
+		    "maxlength=\"" APP_STR(DURATION_MAX) "\"></label>"
 		    "<p><button>ban from the site</button></p></form>");
 	else
 		html_raw_literal(h, "<input type=\"hidden\" name=\"reason\" "

@@ -214,7 +214,8 @@ page_comment_edit_form(struct ctx *c)
 	html_raw_literal(&h, ">");
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"body\">text (markdown)</label>"
-	    "<textarea id=\"body\" name=\"body\" required maxlength=\"" APP_STR_K(COMMENT_BODY_MAX_K) "\">");
+	    "<textarea id=\"body\" name=\"body\" required "
+	    "maxlength=\"" APP_STR_K(COMMENT_BODY_MAX_K) "\">");
 	html_text_c(&h, cm.body ? cm.body : "");
 	html_raw_literal(&h, "</textarea><p><button>save</button></p></form></div>");
 	page_end(c, &h);

@@ -111,7 +111,8 @@ create_page(struct ctx *c, const char *msg)
 	    "name=\"name\" required maxlength=\"" APP_STR(NAME_MAX) "\"");
 	html_attr(&h, "value", name.p ? name : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"title\">title</label><input "
-	    "type=\"text\" id=\"title\" name=\"title\" required maxlength=\"" APP_STR(COMMUNITY_TITLE_MAX) "\"");
+	    "type=\"text\" id=\"title\" name=\"title\" required "
+	    "maxlength=\"" APP_STR(COMMUNITY_TITLE_MAX) "\"");
 	html_attr(&h, "value", title.p ? title : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"description\">description "
 	    "(markdown)</label><textarea id=\"description\" name=\"description\" "
@@ -119,7 +120,8 @@ create_page(struct ctx *c, const char *msg)
 	if (desc.p)
 		html_text(&h, desc);
 	html_raw_literal(&h, "</textarea><label for=\"rules\">rules (markdown)"
-	    "</label><textarea id=\"rules\" name=\"rules\" maxlength=\"" APP_STR_K(DESCRIPTION_MAX_K) "\">");
+	    "</label><textarea id=\"rules\" name=\"rules\" "
+	    "maxlength=\"" APP_STR_K(DESCRIPTION_MAX_K) "\">");
 	if (rules.p)
 		html_text(&h, rules);
 	html_raw_literal(&h, "</textarea><p><button>create</button></p></form></div>");

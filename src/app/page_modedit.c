@@ -25,14 +25,16 @@ page_community_edit_form(struct ctx *c)
 	html_raw_literal(&h, ">");
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"title\">title</label><input "
-	    "type=\"text\" id=\"title\" name=\"title\" required maxlength=\"" APP_STR(COMMUNITY_TITLE_MAX) "\"");
+	    "type=\"text\" id=\"title\" name=\"title\" required "
+	    "maxlength=\"" APP_STR(COMMUNITY_TITLE_MAX) "\"");
 	html_attr_c(&h, "value", cm.title);
 	html_raw_literal(&h, "><label for=\"description\">description "
 	    "(markdown)</label><textarea id=\"description\" name=\"description\" "
 	    "maxlength=\"" APP_STR_K(DESCRIPTION_MAX_K) "\">");
 	html_text_c(&h, cm.description ? cm.description : "");
 	html_raw_literal(&h, "</textarea><label for=\"rules\">rules (markdown)"
-	    "</label><textarea id=\"rules\" name=\"rules\" maxlength=\"" APP_STR_K(DESCRIPTION_MAX_K) "\">");
+	    "</label><textarea id=\"rules\" name=\"rules\" "
+	    "maxlength=\"" APP_STR_K(DESCRIPTION_MAX_K) "\">");
 	html_text_c(&h, cm.rules ? cm.rules : "");
 	html_raw_literal(&h, "</textarea><p><button>save</button></p></form>"
 	    "<h2>Moderators</h2><form class=\"edit\" method=\"post\" "
@@ -41,7 +43,8 @@ page_community_edit_form(struct ctx *c)
 	html_raw_literal(&h, "<input type=\"hidden\" name=\"community\"");
 	html_attr_c(&h, "value", cm.name);
 	html_raw_literal(&h, "><label for=\"mu\">user</label><input type=\"text\" "
-	    "id=\"mu\" name=\"user\" required maxlength=\"" APP_STR(NAME_MAX) "\"><p>"
+	    "id=\"mu\" name=\"user\" required "
+	    "maxlength=\"" APP_STR(NAME_MAX) "\"><p>"
 	    "<button name=\"action\" value=\"appoint\">appoint</button> "
 	    "<button name=\"action\" value=\"unappoint\">remove</button></p></form>"
 	    "<h2>Ban a user</h2><form class=\"edit\" method=\"post\" action=\"/mod\">");
@@ -49,9 +52,11 @@ page_community_edit_form(struct ctx *c)
 	html_raw_literal(&h, "<input type=\"hidden\" name=\"community\"");
 	html_attr_c(&h, "value", cm.name);
 	html_raw_literal(&h, "><label for=\"bu\">user</label><input type=\"text\" "
-	    "id=\"bu\" name=\"user\" required maxlength=\"" APP_STR(NAME_MAX) "\">"
+	    "id=\"bu\" name=\"user\" required "
+	    "maxlength=\"" APP_STR(NAME_MAX) "\">"
 	    "<label for=\"bd\">duration (like 7d; empty = for good)</label>"
-	    "<input type=\"text\" id=\"bd\" name=\"duration\" maxlength=\"" APP_STR(DURATION_MAX) "\">"
+	    "<input type=\"text\" id=\"bd\" name=\"duration\" "
+	    "maxlength=\"" APP_STR(DURATION_MAX) "\">"
 	    "<label for=\"br\">reason</label><input type=\"text\" id=\"br\" "
 	    "name=\"reason\" maxlength=\"" APP_STR(REASON_MAX) "\"><p>"
 	    "<button name=\"action\" value=\"ban\">ban</button> "

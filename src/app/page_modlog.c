@@ -147,7 +147,8 @@ modlog_html(struct ctx *c, const struct modlog *l)
 	    "maxlength=\"" APP_STR(NAME_MAX) "\"");
 	html_attr(&h, "value", l->mod.p ? l->mod : STR_LIT(""));
 	html_raw_literal(&h, "><input type=\"text\" name=\"action\" "
-	    "placeholder=\"action\" maxlength=\"" APP_STR(ACTION_FILTER_MAX) "\"");
+	    "placeholder=\"action\" "
+	    "maxlength=\"" APP_STR(ACTION_FILTER_MAX) "\"");
 	html_attr(&h, "value", l->action.p ? l->action : STR_LIT(""));
 	html_raw_literal(&h, "><button>filter</button></form><table class=\"log\">"
 	    "<tr><th>when</th><th>moderator</th><th>action</th><th>on</th>"

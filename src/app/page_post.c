@@ -31,14 +31,17 @@ submit_page(struct ctx *c, const struct post_form *f, const char *msg)
 	    "maxlength=\"" APP_STR(NAME_MAX) "\"");
 	html_attr(&h, "value", f->community.p ? f->community : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"title\">title</label>"
-	    "<input type=\"text\" id=\"title\" name=\"title\" required maxlength=\"" APP_STR(TITLE_MAX) "\"");
+	    "<input type=\"text\" id=\"title\" name=\"title\" required "
+	    "maxlength=\"" APP_STR(TITLE_MAX) "\"");
 	html_attr(&h, "value", f->title.p ? f->title : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"url\">link (http or https), or leave "
 	    "empty for a text post</label>"
-	    "<input type=\"url\" id=\"url\" name=\"url\" maxlength=\"" APP_STR(URL_MAX) "\"");
+	    "<input type=\"url\" id=\"url\" name=\"url\" "
+	    "maxlength=\"" APP_STR(URL_MAX) "\"");
 	html_attr(&h, "value", f->url.p ? f->url : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"body\">text (markdown)</label>"
-	    "<textarea id=\"body\" name=\"body\" maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
+	    "<textarea id=\"body\" name=\"body\" "
+	    "maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
 	if (f->body.p)
 		html_text(&h, f->body);
 	html_raw_literal(&h, "</textarea><p><button>submit</button></p></form>"
@@ -201,12 +204,14 @@ page_post_edit_form(struct ctx *c)
 	html_raw_literal(&h, ">");
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"title\">title</label>"
-	    "<input type=\"text\" id=\"title\" name=\"title\" required maxlength=\"" APP_STR(TITLE_MAX) "\"");
+	    "<input type=\"text\" id=\"title\" name=\"title\" required "
+	    "maxlength=\"" APP_STR(TITLE_MAX) "\"");
 	html_attr_c(&h, "value", p.title);
 	html_raw_literal(&h, ">");
 	if (p.url == NULL) {
 		html_raw_literal(&h, "<label for=\"body\">text (markdown)</label>"
-		    "<textarea id=\"body\" name=\"body\" maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
+		    "<textarea id=\"body\" name=\"body\" "
+		    "maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
 		html_text_c(&h, p.body ? p.body : "");
 		html_raw_literal(&h, "</textarea>");
 	}

@@ -24,8 +24,8 @@ page_report(struct ctx *c)
 		    APP_STR(REASON_MAX) " characters.");
 		return;
 	}
-	rc = store_report_add(c->s, it.kind, app_mod_item_id(&it), it.post.community_id,
-	    c->user->id, str_dup(c->a, reason), c->now);
+	rc = store_report_add(c->s, it.kind, app_mod_item_id(&it),
+	    it.post.community_id, c->user->id, str_dup(c->a, reason), c->now);
 	if (rc == STORE_CONFLICT) {
 		app_error(c, 409, "already_reported", "You have already reported "
 		    "this; the moderators will look at it.");
@@ -62,7 +62,9 @@ page_report_form(struct ctx *c)
 	html_attr_i64(&h, "value", id);
 	html_raw_literal(&h, "><label for=\"reason\">why should the moderators "
 	    "look at this?</label><input type=\"text\" id=\"reason\" name=\"reason\" "
-	    "required maxlength=\"" APP_STR(REASON_MAX) "\"><p><button>report</button></p></form>"
+	    "required "
+	    "maxlength=\"" APP_STR(REASON_MAX) "\">"
+	    "<p><button>report</button></p></form>"
 	    "<p class=\"meta\">Moderators see the reason, never who reported.</p>"
 	    "</div>");
 	page_end(c, &h);

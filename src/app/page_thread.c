@@ -463,7 +463,8 @@ reply_form(struct ctx *c, struct html *h, const char *action,
 	html_attr_c(h, "action", action);
 	html_raw_literal(h, ">");
 	app_csrf_field(c, h);
-	html_raw_literal(h, "<textarea name=\"body\" required maxlength=\"" APP_STR_K(COMMENT_BODY_MAX_K) "\""
+	html_raw_literal(h, "<textarea name=\"body\" required "
+	    "maxlength=\"" APP_STR_K(COMMENT_BODY_MAX_K) "\""
 	    " aria-label=\"comment\"></textarea><br><button>");
 	html_text_c(h, label);
 	html_raw_literal(h, "</button></form>");
