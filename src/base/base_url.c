@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * base_url.c: URL references parsed by liburiparser (RFC 3986), and the one
+ * check that decides which of them may become a link, a domain label or a
+ * redirect (docs/decisions/008-url-parser.md).
+ *
+ * Design notes:
+ * - The grammar is uriparser's; nothing here splits a URL by hand beyond
+ *   finding where the authority ends, which only decides whether a raw
+ *   "[" is an IPv6 bracket or a byte to escape.
+ * - Browsers follow the WHATWG URL standard, which reads some inputs
+ *   differently from RFC 3986: "\" counts as "/", tabs and newlines are
+ *   dropped, "https:evil.example" has a host, percent escapes and numbers
+ *   like 0x7f.1 in a host are decoded. A URL where the two readings could
+ *   differ is refused, never guessed at.
+ * - Writers (html_url) percent-encode spaces, quotes, non-ASCII and the
+ *   like, so those bytes are accepted in the path, query and fragment: the
+ *   check parses an escaped copy. In the scheme or authority they refuse
+ *   the URL, so every part before the path is a slice of the caller's text.
+ */
+#include "base.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <strings.h>
+#include <uriparser/Uri.h>
+
+/* ---- parsing ----------------------------------------------------------- */
+
+static bool
+isalnum_ascii(char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static bool
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+/* Whether byte i of s is one RFC 3986 does not allow there but a writer
+ * percent-encodes. seen_hash: a "#" came before i (a second one is data). */
+static bool
+needs_escape(struct str s, size_t i, bool in_authority, bool seen_hash)
+{
+	unsigned char c = (unsigned char)s.p[i];
+
+	switch (c) {
+	case ' ': case '"': case '<': case '>': case '`': case '{': case '}':
+	case '|': case '^':
+		return true;
+	case '[': case ']':
+		return !in_authority;
+	case '#':
+		return seen_hash;
+	case '%':
+		return i + 2 >= s.len || !is_hex(s.p[i + 1]) ||
+		    !is_hex(s.p[i + 2]);
+	default:
+		return c >= 0x80;
+	}
+}
+
+static struct str
+range(struct str s, const char *base, UriTextRangeA r)
+{
+	if (r.first == NULL)
+		return STR_NULL;
+	return (struct str){ s.p + (r.first - base),
+	    (size_t)(r.afterLast - r.first) };
+}
+
+/*
+ * Parses the URI reference s into *u, whose parts are slices of s (valid
+ * as long as s is). Bytes a writer would percent-encode (space, quotes,
+ * non-ASCII, a stray "%") are accepted in the path, query and fragment.
+ * Returns -1 for anything else RFC 3986 refuses, and for control bytes,
+ * backslashes, and bytes that would need escaping in the scheme, user info
+ * or host, since browsers read those differently.
+ */
+int
+url_parse(struct str s, struct url *u)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, auth_start = 0, auth_end = 0, rest, q;
+	bool seen_hash = false, escape = false;
+	struct buf copy = { 0 };
+	const char *text = s.p, *err;
+	UriUriA uu;
+	int rc = -1;
+
+	memset(u, 0, sizeof(*u));
+	for (i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			return -1;
+	}
+	/* Where the authority is, if any: after "scheme://" or a leading "//". */
+	i = 0;
+	if (s.len > 0 && isalnum_ascii(s.p[0]) && !(s.p[0] >= '0' && s.p[0] <= '9')) {
+		for (i = 1; i < s.len && (isalnum_ascii(s.p[i]) || s.p[i] == '+' ||
+		    s.p[i] == '-' || s.p[i] == '.'); i++)
+			;
+		if (i < s.len && s.p[i] == ':') {
+			u->scheme = (struct str){ s.p, i };
+			i++;
+		} else {
+			i = 0;
+		}
+	}
+	if (s.len - i >= 2 && s.p[i] == '/' && s.p[i + 1] == '/') {
+		u->has_authority = true;
+		auth_start = i + 2;
+		for (auth_end = auth_start; auth_end < s.len &&
+		    s.p[auth_end] != '/' && s.p[auth_end] != '?' &&
+		    s.p[auth_end] != '#'; auth_end++)
+			;
+	}
+	rest = u->has_authority ? auth_end : i;
+	for (i = 0; i < s.len; i++) {
+		if (needs_escape(s, i, i >= auth_start && i < auth_end, seen_hash)) {
+			if (i < rest)
+				return -1;
+			escape = true;
+		}
+		if (s.p[i] == '#')
+			seen_hash = true;
+	}
+	if (escape) {
+		buf_init(&copy, NULL, s.len * 3 + 1);
+		seen_hash = false;
+		for (i = 0; i < s.len; i++) {
+			unsigned char c = (unsigned char)s.p[i];
+
+			if (needs_escape(s, i, i >= auth_start && i < auth_end,
+			    seen_hash)) {
+				buf_putc(&copy, '%');
+				buf_putc(&copy, hex[c >> 4]);
+				buf_putc(&copy, hex[c & 15]);
+			} else {
+				buf_putc(&copy, (char)c);
+			}
+			if (c == '#')
+				seen_hash = true;
+		}
+		text = copy.p;
+	}
+	if (uriParseSingleUriExA(&uu, text, text + (escape ? copy.len : s.len),
+	    &err) != URI_SUCCESS)
+		goto out;
+	/* Scheme, user info, host and port lie before the first escaped byte,
+	 * so their offsets in the copy are their offsets in s. */
+	if ((uu.scheme.first != NULL) != (u->scheme.p != NULL)) {
+		uriFreeUriMembersA(&uu);
+		goto out;
+	}
+	u->userinfo = range(s, text, uu.userInfo);
+	u->host = range(s, text, uu.hostText);
+	u->port = range(s, text, uu.portText);
+	u->ip6 = uu.hostData.ip6 != NULL;
+	u->ipfuture = uu.hostData.ipFuture.first != NULL;
+	if (u->has_authority) {
+		size_t hp = auth_start;
+
+		if (u->userinfo.p != NULL)
+			hp = (size_t)(u->userinfo.p - s.p) + u->userinfo.len + 1;
+		u->hostport = (struct str){ s.p + hp, auth_end - hp };
+	}
+	uriFreeUriMembersA(&uu);
+	/* The path, query and fragment, from the caller's text, escapes and all. */
+	for (q = rest; q < s.len && s.p[q] != '?' && s.p[q] != '#'; q++)
+		;
+	u->path = (struct str){ s.p + rest, q - rest };
+	if (q < s.len && s.p[q] == '?') {
+		size_t f = q + 1;
+
+		while (f < s.len && s.p[f] != '#')
+			f++;
+		u->query = (struct str){ s.p + q + 1, f - q - 1 };
+		q = f;
+	}
+	if (q < s.len)
+		u->fragment = (struct str){ s.p + q + 1, s.len - q - 1 };
+	rc = 0;
+out:
+	buf_reset(&copy);
+	return rc;
+}
+
+/* ---- the link check ---------------------------------------------------- */
+
+/*
+ * Whether host h (a registered name) ends in a number, which browsers read
+ * as an IPv4 address: all digits, or "0x" and hex digits, as its last label.
+ */
+static bool
+ends_in_number(struct str h)
+{
+	size_t end = h.len, start;
+
+	if (end > 0 && h.p[end - 1] == '.')
+		end--;
+	for (start = end; start > 0 && h.p[start - 1] != '.'; start--)
+		;
+	if (start == end)
+		return false;
+	if (end - start >= 2 && h.p[start] == '0' && (h.p[start + 1] | 0x20) == 'x') {
+		for (size_t i = start + 2; i < end; i++)
+			if (!is_hex(h.p[i]))
+				return false;
+		return true;
+	}
+	for (size_t i = start; i < end; i++)
+		if (h.p[i] < '0' || h.p[i] > '9')
+			return false;
+	return true;
+}
+
+/* An IPv4 address written as four decimal numbers, the only way shown. */
+static bool
+canonical_ip4(struct str h)
+{
+	char tmp[16];
+	struct in_addr a;
+
+	if (h.len >= sizeof(tmp))
+		return false;
+	memcpy(tmp, h.p, h.len);
+	tmp[h.len] = '\0';
+	return inet_pton(AF_INET, tmp, &a) == 1;
+}
+
+static enum url_fault
+check_host(const struct url *u)
+{
+	if (u->host.len == 0)
+		return URL_NOHOST;
+	if (u->ipfuture)
+		return URL_HOST;
+	if (u->ip6)
+		return URL_OK;
+	for (size_t i = 0; i < u->host.len; i++) {
+		char c = u->host.p[i];
+
+		if (!isalnum_ascii(c) && c != '-' && c != '.' && c != '_')
+			return URL_HOST;
+	}
+	if (ends_in_number(u->host) && !canonical_ip4(u->host))
+		return URL_HOST;
+	return URL_OK;
+}
+
+/*
+ * Checks that s may be written as a link target: an absolute http or https
+ * URL with a plain host, a mailto URL, or (without URL_WEB in flags) a
+ * relative reference that does not start with "//". With URL_WEB only
+ * absolute http and https URLs pass. Fills *u as url_parse does (its
+ * contents are unspecified unless the result is URL_OK). Returns URL_OK or
+ * the first fault found.
+ */
+enum url_fault
+url_check(struct str s, struct url *u, unsigned flags)
+{
+	bool http;
+
+	if (s.len == 0 || url_parse(s, u) != 0)
+		return URL_SYNTAX;
+	if (u->scheme.p == NULL) {
+		if (u->has_authority)
+			return URL_NOHOST;
+		return (flags & URL_WEB) ? URL_SCHEME : URL_OK;
+	}
+	http = str_case_eq(u->scheme, STR_LIT("http")) ||
+	    str_case_eq(u->scheme, STR_LIT("https"));
+	if (!http) {
+		if ((flags & URL_WEB) || !str_case_eq(u->scheme, STR_LIT("mailto")))
+			return URL_SCHEME;
+		return u->has_authority ? URL_SYNTAX : URL_OK;
+	}
+	if (!u->has_authority)
+		return URL_NOHOST;
+	if (u->userinfo.p != NULL)
+		return URL_USERINFO;
+	if (check_host(u) != URL_OK)
+		return check_host(u);
+	if (u->port.len > 0) {
+		int64_t port;
+
+		if (u->port.len > 5 || !str_to_i64(u->port, &port) || port < 1 ||
+		    port > 65535)
+			return URL_PORT;
+	}
+	return URL_OK;
+}
+
+/*
+ * The host of a URL that passed url_check, as a domain label: lowercased,
+ * without a leading "www.", an IPv6 literal in brackets, a punycode
+ * ("xn--") name as written. Allocated in a; NULL when u has no host.
+ */
+char *
+url_host_label(struct arena *a, const struct url *u)
+{
+	struct str h = u->host;
+	char *out, *p;
+
+	if (h.len == 0)
+		return NULL;
+	if (!u->ip6 && h.len > 4 && strncasecmp(h.p, "www.", 4) == 0) {
+		h.p += 4;
+		h.len -= 4;
+	}
+	out = p = arena_alloc(a, h.len + 3);
+	if (u->ip6)
+		*p++ = '[';
+	for (size_t i = 0; i < h.len; i++) {
+		char c = h.p[i];
+
+		*p++ = (c >= 'A' && c <= 'Z') ? (char)(c | 0x20) : c;
+	}
+	if (u->ip6)
+		*p++ = ']';
+	*p = '\0';
+	return out;
+}
