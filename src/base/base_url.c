@@ -297,6 +297,30 @@ url_check(struct str s, struct url *u, unsigned flags)
 }
 
 /*
+ * Whether p is a path that stays on this site when sent as a redirect: one
+ * "/" and then printable ASCII, with no "/" or "\" after the first one,
+ * written or escaped ("//host", "/\host", "/%2F%2Fhost" and "/%5Chost"
+ * would leave or be decoded into leaving), and no backslash anywhere.
+ */
+bool
+url_is_local_path(struct str p)
+{
+	if (p.len == 0 || p.p[0] != '/')
+		return false;
+	if (p.len >= 2 && (p.p[1] == '/' || p.p[1] == '\\'))
+		return false;
+	if (p.len >= 4 && p.p[1] == '%' && (str_case_eq((struct str){ p.p + 1, 3 },
+	    STR_LIT("%2f")) || str_case_eq((struct str){ p.p + 1, 3 },
+	    STR_LIT("%5c"))))
+		return false;
+	for (size_t i = 0; i < p.len; i++)
+		if ((unsigned char)p.p[i] <= ' ' || (unsigned char)p.p[i] >= 0x7f ||
+		    p.p[i] == '\\')
+			return false;
+	return true;
+}
+
+/*
  * The host of a URL that passed url_check, as a domain label: lowercased,
  * without a leading "www.", an IPv6 literal in brackets, a punycode
  * ("xn--") name as written. Allocated in a; NULL when u has no host.

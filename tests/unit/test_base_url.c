@@ -3,7 +3,8 @@
  * test_base_url.c: unit tests for src/base/base_url.c: url_parse's parts,
  * url_check's verdict on the hostile class behind the domain-label spoof
  * (user info, IDN, IPv6 literals, backslashes, escaped dots, missing
- * slashes, control bytes, long URLs, ports) and url_host_label.
+ * slashes, control bytes, long URLs, ports), url_host_label and
+ * url_is_local_path (redirects back to a Referer).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -242,6 +243,37 @@ test_host_label(void **state)
 	arena_free(a);
 }
 
+/* ---- url_is_local_path -------------------------------------------------- */
+
+static void
+test_local_path(void **state)
+{
+	static const char *const ok[] = {
+		"/", "/s/x?sort=new", "/s/x/p/1/slug#c2", "/%41", "/a//b", "/a/%2F",
+		"/~user",
+	};
+	static const struct { const char *s; size_t n; } bad[] = {
+#define B(lit) { lit, sizeof(lit) - 1 }
+		B(""), B("s/x"), B("//evil.example"), B("/\\evil.example"),
+		B("/%2F%2Fevil.example"), B("/%2fevil.example"), B("/%5Cevil"),
+		B("/%5cevil"), B("/a\\b"), B("/a b"), B("/\xc3\xa9"), B("/a\tb"),
+		B("/a\0b"), B("/a\x7f"), B("https://evil.example/"),
+		B("javascript:alert(1)"),
+#undef B
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(ok); i++)
+		if (!url_is_local_path(str_c(ok[i]))) {
+			print_error("refused: %s\n", ok[i]);
+			fail();
+		}
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++)
+		if (url_is_local_path((struct str){ bad[i].s, bad[i].n })) {
+			print_error("accepted: %s\n", bad[i].s);
+			fail();
+		}
+}
+
 int
 main(void)
 {
@@ -251,6 +283,7 @@ main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_check_long),
 		cmocka_unit_test(test_host_label),
+		cmocka_unit_test(test_local_path),
 	};
 
 	return cmocka_run_group_tests_name("base_url", tests, NULL, NULL);
