@@ -177,42 +177,49 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 
 /*
  * Returns a copy of a database URL for messages, with a password (after
- * "user:" in the authority, or a password= parameter) replaced by "***".
- * The copy lives as long as the process.
+ * "user:" in the user info, or each password= parameter) replaced by
+ * "***". A URL with "://" that does not parse shows only its scheme, since
+ * where its password ends cannot be known. The copy lives as long as the
+ * process.
  */
 static const char *
 url_shown(const char *url)
 {
-	const char *auth = strstr(url, "://"), *end, *at, *colon, *pw;
-	char *out = xmalloc(strlen(url) + 8);
-	size_t n = 0;
+	struct str s = str_c(url);
+	struct buf b;
+	struct url u;
+	const char *auth = strstr(url, "://"), *colon, *p;
 
-	if (auth == NULL) {
-		strcpy(out, url);
-		return out;
+	buf_init(&b, NULL, s.len + 8);
+	if (url_parse(s, &u) != 0) {
+		if (auth != NULL) {
+			buf_put(&b, url, (size_t)(auth + 3 - url));
+			buf_puts(&b, "***");
+			return b.p;
+		}
+		buf_puts(&b, url);
+	} else if (u.userinfo.p != NULL &&
+	    (colon = memchr(u.userinfo.p, ':', u.userinfo.len)) != NULL) {
+		buf_put(&b, url, (size_t)(colon + 1 - url));
+		buf_puts(&b, "***");
+		buf_puts(&b, u.userinfo.p + u.userinfo.len);
+	} else {
+		buf_puts(&b, url);
 	}
-	auth += 3;
-	end = auth + strcspn(auth, "/?");
-	at = memrchr(auth, '@', (size_t)(end - auth));
-	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (colon != NULL) {
-		memcpy(out, url, (size_t)(colon + 1 - url));
-		n = (size_t)(colon + 1 - url);
-		memcpy(out + n, "***", 3);
-		n += 3;
-		url = at;
+	/* Each password= parameter's value, up to the next "&". */
+	for (p = b.p; (p = strstr(p, "password=")) != NULL; ) {
+		size_t at = (size_t)(p - b.p) + 9, end = at + strcspn(b.p + at, "&#");
+		struct buf t;
+
+		buf_init(&t, NULL, b.len + 4);
+		buf_put(&t, b.p, at);
+		buf_puts(&t, "***");
+		buf_puts(&t, b.p + end);
+		buf_reset(&b);
+		b = t;
+		p = b.p + at + 3;
 	}
-	pw = strstr(url, "password=");
-	if (pw != NULL) {
-		pw += 9;
-		memcpy(out + n, url, (size_t)(pw - url));
-		n += (size_t)(pw - url);
-		memcpy(out + n, "***", 3);
-		n += 3;
-		url = pw + strcspn(pw, "&");
-	}
-	strcpy(out + n, url);
-	return out;
+	return b.p;
 }
 
 static char *
