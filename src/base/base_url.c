@@ -63,11 +63,16 @@ needs_escape(struct str s, size_t i, bool in_authority, bool seen_hash)
 	}
 }
 
+/* The slice of s at uriparser's range r over text base..base+n. An empty
+ * range may point at a static "" of uriparser's (an empty host does), so
+ * it becomes an empty slice at the start of s. */
 static struct str
-range(struct str s, const char *base, UriTextRangeA r)
+range(struct str s, const char *base, size_t n, UriTextRangeA r)
 {
 	if (r.first == NULL)
 		return STR_NULL;
+	if (r.first == r.afterLast || r.first < base || r.afterLast > base + n)
+		return (struct str){ s.p, 0 };
 	return (struct str){ s.p + (r.first - base),
 	    (size_t)(r.afterLast - r.first) };
 }
@@ -84,7 +89,7 @@ int
 url_parse(struct str s, struct url *u)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t i, auth_start = 0, auth_end = 0, rest, q;
+	size_t i, auth_start = 0, auth_end = 0, rest, q, n;
 	bool seen_hash = false, escape = false;
 	struct buf copy = { 0 };
 	const char *text = s.p, *err;
@@ -148,8 +153,8 @@ url_parse(struct str s, struct url *u)
 		}
 		text = copy.p;
 	}
-	if (uriParseSingleUriExA(&uu, text, text + (escape ? copy.len : s.len),
-	    &err) != URI_SUCCESS)
+	n = escape ? copy.len : s.len;
+	if (uriParseSingleUriExA(&uu, text, text + n, &err) != URI_SUCCESS)
 		goto out;
 	/* Scheme, user info, host and port lie before the first escaped byte,
 	 * so their offsets in the copy are their offsets in s. */
@@ -157,9 +162,9 @@ url_parse(struct str s, struct url *u)
 		uriFreeUriMembersA(&uu);
 		goto out;
 	}
-	u->userinfo = range(s, text, uu.userInfo);
-	u->host = range(s, text, uu.hostText);
-	u->port = range(s, text, uu.portText);
+	u->userinfo = range(s, text, n, uu.userInfo);
+	u->host = range(s, text, n, uu.hostText);
+	u->port = range(s, text, n, uu.portText);
 	u->ip6 = uu.hostData.ip6 != NULL;
 	u->ipfuture = uu.hostData.ipFuture.first != NULL;
 	if (u->has_authority) {
