@@ -178,8 +178,8 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 /*
  * Returns a copy of a database URL for messages, with a password (after
  * "user:" in the user info, or each password= parameter) replaced by
- * "***". A URL with "://" that does not parse shows only its scheme, since
- * where its password ends cannot be known. The copy lives as long as the
+ * "***". Text with "://" that is not a URL with an authority right there
+ * shows only its scheme, since where a password ends cannot be known. The copy lives as long as the
  * process.
  */
 static const char *
@@ -188,17 +188,36 @@ url_shown(const char *url)
 	struct str s = str_c(url);
 	struct buf b;
 	struct url u;
-	const char *auth = strstr(url, "://"), *colon, *p;
+	const char *auth = strstr(url, "://"), *at = NULL, *at_last = NULL;
+	const char *colon, *p;
+	bool parsed;
 
 	buf_init(&b, NULL, s.len + 8);
-	if (url_parse(s, &u) != 0) {
-		if (auth != NULL) {
-			buf_put(&b, url, (size_t)(auth + 3 - url));
-			buf_puts(&b, "***");
-			return b.p;
-		}
-		buf_puts(&b, url);
-	} else if (u.userinfo.p != NULL &&
+	parsed = url_parse(s, &u) == 0;
+	if (auth != NULL) {
+		/* libpq reads user info up to an "@" before the first "/", even
+		 * past a "?" or "#" (RFC 3986 would end the authority there). */
+		size_t n = strcspn(auth + 3, "/");
+
+		at = memchr(auth + 3, '@', n);
+		at_last = memrchr(auth + 3, '@', n);
+	}
+	if (auth != NULL && (!parsed || !u.has_authority || u.scheme.p == NULL ||
+	    u.scheme.p + u.scheme.len != auth || (at != NULL &&
+	    (u.userinfo.p == NULL || at != u.userinfo.p + u.userinfo.len ||
+	    at_last != at)))) {
+		/* "://" but no URL whose authority starts there, or an "@"
+		 * that libpq and RFC 3986 read differently: where a password
+		 * would end cannot be known, so only a scheme shows. */
+		size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+		if (url + n == auth)
+			buf_put(&b, url, n + 3);
+		buf_puts(&b, "***");
+		return b.p;
+	}
+	if (parsed && u.userinfo.p != NULL &&
 	    (colon = memchr(u.userinfo.p, ':', u.userinfo.len)) != NULL) {
 		buf_put(&b, url, (size_t)(colon + 1 - url));
 		buf_puts(&b, "***");
@@ -208,16 +227,16 @@ url_shown(const char *url)
 	}
 	/* Each password= parameter's value, up to the next "&". */
 	for (p = b.p; (p = strstr(p, "password=")) != NULL; ) {
-		size_t at = (size_t)(p - b.p) + 9, end = at + strcspn(b.p + at, "&#");
+		size_t v = (size_t)(p - b.p) + 9, end = v + strcspn(b.p + v, "&#");
 		struct buf t;
 
 		buf_init(&t, NULL, b.len + 4);
-		buf_put(&t, b.p, at);
+		buf_put(&t, b.p, v);
 		buf_puts(&t, "***");
 		buf_puts(&t, b.p + end);
 		buf_reset(&b);
 		b = t;
-		p = b.p + at + 3;
+		p = b.p + v + 3;
 	}
 	return b.p;
 }

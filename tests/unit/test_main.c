@@ -36,6 +36,15 @@ test_url_shown(void **state)
 		{ "postgres://u:p@ss@h/p", "postgres://***" },
 		{ "postgres://u:p\\w@h/p", "postgres://***" },
 		{ "postgres://u:p w@h/p", "postgres://***" },
+		/* "://" later on, in what is a path to the parser (fuzz_config's
+		 * regress-password-twice) */
+		{ "postgres:/x:pw@h= postgres://u:pw@h/p", "***" },
+		{ "postgres:x://u:pw@h/p", "***" },
+		/* libpq takes "u#:pw" as user info; RFC 3986 a fragment */
+		{ "postgres://u#:pw@h/p", "postgres://***" },
+		{ "postgres://h?x=u:pw@h/p", "postgres://***" },
+		{ "postgres://h/p?x=a@b", "postgres://h/p?x=a@b" },
+		{ "postgres://u@h#:pw@h/p", "postgres://***" },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
