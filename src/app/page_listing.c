@@ -121,9 +121,8 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	 * it names the host the browser will go to (url_check refuses user
 	 * info and hosts a browser would rewrite). */
 	linked = p->url != NULL && !p->deleted && !hidden &&
-	    url_check(str_c(p->url), &u, URL_WEB) == URL_OK;
+	    html_attr_url_parsed(h, "href", str_c(p->url), URL_WEB, &u) == 0;
 	if (linked) {
-		html_attr_url(h, "href", str_c(p->url));
 		html_raw_literal(h, " rel=\"nofollow ugc noopener\">");
 	} else {
 		html_attr_c(h, "href", href);

@@ -21,6 +21,8 @@
 #include "base.h"
 
 #include <arpa/inet.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <uriparser/Uri.h>
@@ -40,27 +42,127 @@ is_hex(char c)
 	    (c >= 'A' && c <= 'F');
 }
 
-/* Whether byte i of s is one RFC 3986 does not allow there but a writer
- * percent-encodes. seen_hash: a "#" came before i (a second one is data). */
-static bool
-needs_escape(struct str s, size_t i, bool in_authority, bool seen_hash)
-{
-	unsigned char c = (unsigned char)s.p[i];
+/* What the scan before parsing makes of a byte (0: nothing to do). */
+enum {
+	B_BAD = 1,  /* refuses the URL: control bytes and "\\" */
+	B_ESC,      /* not allowed by RFC 3986 anywhere; a writer escapes it */
+	B_BRACKET,  /* "[" and "]": allowed only around an IPv6 host */
+	B_HASH,     /* the first "#" starts the fragment; another is data */
+	B_PCT,      /* "%": an escape when two hex digits follow */
+};
 
-	switch (c) {
-	case ' ': case '"': case '<': case '>': case '`': case '{': case '}':
-	case '|': case '^':
-		return true;
-	case '[': case ']':
-		return !in_authority;
-	case '#':
-		return seen_hash;
-	case '%':
+static const unsigned char byte_class[256] = {
+	[0x00 ... 0x1f] = B_BAD, [0x7f] = B_BAD, ['\\'] = B_BAD,
+	[' '] = B_ESC, ['"'] = B_ESC, ['<'] = B_ESC, ['>'] = B_ESC,
+	['`'] = B_ESC, ['{'] = B_ESC, ['}'] = B_ESC, ['|'] = B_ESC,
+	['^'] = B_ESC, [0x80 ... 0xff] = B_ESC,
+	['['] = B_BRACKET, [']'] = B_BRACKET, ['#'] = B_HASH, ['%'] = B_PCT,
+};
+
+/*
+ * Whether byte i of s, of class k (not 0 or B_BAD), is one RFC 3986 does
+ * not allow there but a writer percent-encodes. The authority is
+ * [auth_start, auth_end); *seen_hash tells whether a "#" came before.
+ */
+static bool
+needs_escape(struct str s, size_t i, unsigned k, size_t auth_start,
+    size_t auth_end, bool *seen_hash)
+{
+	switch (k) {
+	case B_BRACKET:
+		return i < auth_start || i >= auth_end;
+	case B_HASH:
+		if (*seen_hash)
+			return true;
+		*seen_hash = true;
+		return false;
+	case B_PCT:
 		return i + 2 >= s.len || !is_hex(s.p[i + 1]) ||
 		    !is_hex(s.p[i + 2]);
 	default:
-		return c >= 0x80;
+		return true;
 	}
+}
+
+/*
+ * uriparser's allocations during one parse (path segments, IP address
+ * bytes), carved from a block on url_parse's stack and freed with it; a
+ * URL with more segments than fit falls back to malloc. Each block starts
+ * with its size, for realloc.
+ */
+struct pool {
+	size_t used;                              /* bytes of mem handed out */
+	_Alignas(max_align_t) unsigned char mem[2048];
+};
+
+#define POOL_HDR ((sizeof(size_t) + _Alignof(max_align_t) - 1) & \
+    ~(_Alignof(max_align_t) - 1))
+
+static bool
+in_pool(const struct pool *p, const void *ptr)
+{
+	const unsigned char *c = ptr;
+
+	return c >= p->mem && c < p->mem + sizeof(p->mem);
+}
+
+static void *
+pool_malloc(UriMemoryManager *m, size_t n)
+{
+	struct pool *p = m->userData;
+	size_t need = POOL_HDR + ((n + _Alignof(max_align_t) - 1) &
+	    ~(_Alignof(max_align_t) - 1));
+	unsigned char *r;
+
+	if (n > sizeof(p->mem) || need > sizeof(p->mem) - p->used)
+		return malloc(n);
+	r = p->mem + p->used;
+	p->used += need;
+	memcpy(r, &n, sizeof(n));
+	return r + POOL_HDR;
+}
+
+static void *
+pool_calloc(UriMemoryManager *m, size_t k, size_t n)
+{
+	void *r;
+
+	if (n != 0 && k > SIZE_MAX / n)
+		return NULL;
+	r = pool_malloc(m, k * n);
+	if (r != NULL)
+		memset(r, 0, k * n);
+	return r;
+}
+
+static void *
+pool_realloc(UriMemoryManager *m, void *ptr, size_t n)
+{
+	size_t old;
+	void *r;
+
+	if (ptr == NULL || !in_pool(m->userData, ptr))
+		return realloc(ptr, n);
+	memcpy(&old, (unsigned char *)ptr - POOL_HDR, sizeof(old));
+	r = pool_malloc(m, n);
+	if (r != NULL)
+		memcpy(r, ptr, old < n ? old : n);
+	return r;
+}
+
+static void *
+pool_reallocarray(UriMemoryManager *m, void *ptr, size_t k, size_t n)
+{
+	if (n != 0 && k > SIZE_MAX / n)
+		return NULL;
+	return pool_realloc(m, ptr, k * n);
+}
+
+static void
+pool_free(UriMemoryManager *m, void *ptr)
+{
+	if (!in_pool(m->userData, ptr))
+		free(ptr);
 }
 
 /* The slice of s at uriparser's range r over text base..base+n. An empty
@@ -89,20 +191,17 @@ int
 url_parse(struct str s, struct url *u)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t i, auth_start = 0, auth_end = 0, rest, q, n;
+	size_t i, auth_start = 0, auth_end = 0, rest, n;
 	bool seen_hash = false, escape = false;
-	struct buf copy = { 0 };
+	char small[768], *copy = NULL;
 	const char *text = s.p, *err;
+	struct pool pool;
+	UriMemoryManager mm = { pool_malloc, pool_calloc, pool_realloc,
+	    pool_reallocarray, pool_free, &pool };
 	UriUriA uu;
 	int rc = -1;
 
 	memset(u, 0, sizeof(*u));
-	for (i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-
-		if (c < 0x20 || c == 0x7f || c == '\\')
-			return -1;
-	}
 	/* Where the authority is, if any: after "scheme://" or a leading "//". */
 	i = 0;
 	if (s.len > 0 && isalnum_ascii(s.p[0]) && !(s.p[0] >= '0' && s.p[0] <= '9')) {
@@ -126,40 +225,45 @@ url_parse(struct str s, struct url *u)
 	}
 	rest = u->has_authority ? auth_end : i;
 	for (i = 0; i < s.len; i++) {
-		if (needs_escape(s, i, i >= auth_start && i < auth_end, seen_hash)) {
+		unsigned k = byte_class[(unsigned char)s.p[i]];
+
+		if (k == 0)
+			continue;
+		if (k == B_BAD)
+			return -1;
+		if (needs_escape(s, i, k, auth_start, auth_end, &seen_hash)) {
 			if (i < rest)
 				return -1;
 			escape = true;
 		}
-		if (s.p[i] == '#')
-			seen_hash = true;
 	}
+	n = s.len;
 	if (escape) {
-		buf_init(&copy, NULL, s.len * 3 + 1);
+		/* Short URLs are escaped on the stack: no malloc per request. */
+		copy = s.len <= sizeof(small) / 3 ? small : xmalloc(s.len * 3);
 		seen_hash = false;
-		for (i = 0; i < s.len; i++) {
+		for (i = 0, n = 0; i < s.len; i++) {
 			unsigned char c = (unsigned char)s.p[i];
+			unsigned k = byte_class[c];
 
-			if (needs_escape(s, i, i >= auth_start && i < auth_end,
-			    seen_hash)) {
-				buf_putc(&copy, '%');
-				buf_putc(&copy, hex[c >> 4]);
-				buf_putc(&copy, hex[c & 15]);
+			if (k != 0 && needs_escape(s, i, k, auth_start, auth_end,
+			    &seen_hash)) {
+				copy[n++] = '%';
+				copy[n++] = hex[c >> 4];
+				copy[n++] = hex[c & 15];
 			} else {
-				buf_putc(&copy, (char)c);
+				copy[n++] = (char)c;
 			}
-			if (c == '#')
-				seen_hash = true;
 		}
-		text = copy.p;
+		text = copy;
 	}
-	n = escape ? copy.len : s.len;
-	if (uriParseSingleUriExA(&uu, text, text + n, &err) != URI_SUCCESS)
+	pool.used = 0;
+	if (uriParseSingleUriExMmA(&uu, text, text + n, &err, &mm) != URI_SUCCESS)
 		goto out;
 	/* Scheme, user info, host and port lie before the first escaped byte,
 	 * so their offsets in the copy are their offsets in s. */
 	if ((uu.scheme.first != NULL) != (u->scheme.p != NULL)) {
-		uriFreeUriMembersA(&uu);
+		uriFreeUriMembersMmA(&uu, &mm);
 		goto out;
 	}
 	u->userinfo = range(s, text, n, uu.userInfo);
@@ -174,24 +278,27 @@ url_parse(struct str s, struct url *u)
 			hp = (size_t)(u->userinfo.p - s.p) + u->userinfo.len + 1;
 		u->hostport = (struct str){ s.p + hp, auth_end - hp };
 	}
-	uriFreeUriMembersA(&uu);
+	uriFreeUriMembersMmA(&uu, &mm);
 	/* The path, query and fragment, from the caller's text, escapes and all. */
-	for (q = rest; q < s.len && s.p[q] != '?' && s.p[q] != '#'; q++)
-		;
-	u->path = (struct str){ s.p + rest, q - rest };
-	if (q < s.len && s.p[q] == '?') {
-		size_t f = q + 1;
+	{
+		const char *end = s.p + s.len, *hash, *qm;
 
-		while (f < s.len && s.p[f] != '#')
-			f++;
-		u->query = (struct str){ s.p + q + 1, f - q - 1 };
-		q = f;
+		hash = memchr(s.p + rest, '#', s.len - rest);
+		qm = memchr(s.p + rest, '?', (size_t)((hash ? hash : end) -
+		    (s.p + rest)));
+		u->path = (struct str){ s.p + rest, (size_t)((qm ? qm : hash ?
+		    hash : end) - (s.p + rest)) };
+		if (qm != NULL)
+			u->query = (struct str){ qm + 1, (size_t)((hash ? hash :
+			    end) - qm - 1) };
+		if (hash != NULL)
+			u->fragment = (struct str){ hash + 1, (size_t)(end - hash -
+			    1) };
 	}
-	if (q < s.len)
-		u->fragment = (struct str){ s.p + q + 1, s.len - q - 1 };
 	rc = 0;
 out:
-	buf_reset(&copy);
+	if (copy != small)
+		free(copy);
 	return rc;
 }
 

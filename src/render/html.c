@@ -144,11 +144,17 @@ html_url(struct html *h, struct str url)
 	return 0;
 }
 
-/* Writes ` name="url"`; returns -1 and writes nothing for a refused URL. */
+/*
+ * Writes ` name="url"` when url_check(url, u, flags) allows url, and leaves
+ * the URL's parts in *u for the caller (a link post's domain label comes
+ * from the same parse as its href). Returns -1 and writes nothing for a
+ * refused URL.
+ */
 int
-html_attr_url(struct html *h, const char *name, struct str url)
+html_attr_url_parsed(struct html *h, const char *name, struct str url,
+    unsigned flags, struct url *u)
 {
-	if (!html_url_allowed(url))
+	if (url_check(url, u, flags) != URL_OK)
 		return -1;
 	buf_putc(h->b, ' ');
 	buf_puts(h->b, name);
@@ -156,6 +162,15 @@ html_attr_url(struct html *h, const char *name, struct str url)
 	put_url(h, url);
 	buf_putc(h->b, '"');
 	return 0;
+}
+
+/* Writes ` name="url"`; returns -1 and writes nothing for a refused URL. */
+int
+html_attr_url(struct html *h, const char *name, struct str url)
+{
+	struct url u;
+
+	return html_attr_url_parsed(h, name, url, 0, &u);
 }
 
 void
