@@ -194,7 +194,7 @@ url_parse(struct str s, struct url *u)
 	size_t i, auth_start = 0, auth_end = 0, rest, n;
 	bool seen_hash = false, escape = false;
 	char small[768], *copy = NULL;
-	const char *text = s.p, *err;
+	const char *text, *err;
 	struct pool pool;
 	UriMemoryManager mm = { pool_malloc, pool_calloc, pool_realloc,
 	    pool_reallocarray, pool_free, &pool };
@@ -202,6 +202,8 @@ url_parse(struct str s, struct url *u)
 	int rc = -1;
 
 	memset(u, 0, sizeof(*u));
+	if (s.p == NULL)
+		s = STR_LIT("");
 	/* Where the authority is, if any: after "scheme://" or a leading "//". */
 	i = 0;
 	if (s.len > 0 && isalnum_ascii(s.p[0]) && !(s.p[0] >= '0' && s.p[0] <= '9')) {
@@ -237,6 +239,7 @@ url_parse(struct str s, struct url *u)
 			escape = true;
 		}
 	}
+	text = s.p;
 	n = s.len;
 	if (escape) {
 		/* Short URLs are escaped on the stack: no malloc per request. */

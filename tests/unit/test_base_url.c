@@ -66,6 +66,7 @@ test_parse_parts(void **state)
 		    "/a b/é", "x y", "f#g", false },
 		{ "https://h?a]#b", "https", NULL, "h", "h", NULL, "", "a]", "b",
 		    false },
+		{ "", NULL, NULL, NULL, NULL, NULL, "", NULL, NULL, false },
 		/* uriparser's empty host is a static "", not in the text
 		 * (found by fuzz_url): it becomes an empty slice of the input */
 		{ "https:///x", "https", NULL, "", "", NULL, "/x", NULL, NULL,
@@ -93,6 +94,17 @@ test_parse_parts(void **state)
 		assert_part(u.fragment, cases[i].fragment, "fragment", cases[i].in);
 		assert_int_equal(u.ip6, cases[i].ip6);
 	}
+}
+
+/* STR_NULL is the empty reference, and no link. */
+static void
+test_parse_null(void **state)
+{
+	struct url u;
+
+	assert_int_equal(url_parse(STR_NULL, &u), 0);
+	assert_int_equal(u.path.len, 0);
+	assert_int_equal(url_check(STR_NULL, &u, 0), URL_SYNTAX);
 }
 
 static void
@@ -286,6 +298,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_parts),
+		cmocka_unit_test(test_parse_null),
 		cmocka_unit_test(test_parse_refused),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_check_long),
