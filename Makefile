@@ -41,7 +41,8 @@ WARN    += -Wno-format-nonliteral # clang also flags vprintf-style wrappers
 endif
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
-LDFLAGS_ALL := $(LDFLAGS) $(SANFLAGS)
+# -rdynamic: the fatal-signal backtrace (base_crash.c) then names functions.
+LDFLAGS_ALL := $(LDFLAGS) $(SANFLAGS) -rdynamic
 LIBS    := $(PKG_LIBS) -lm -lpthread
 
 SRC     := $(wildcard src/base/*.c src/http/*.c src/store/*.c src/render/*.c src/app/*.c)

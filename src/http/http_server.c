@@ -345,6 +345,7 @@ watchdog(void *arg)
 
 	if (tick > 500)
 		tick = 500;
+	base_crash_thread_init();
 	pthread_mutex_lock(&srv->watch_lock);
 	while (!srv->stopping) {
 		int64_t now = now_ms(), wake = now + tick;
@@ -416,6 +417,7 @@ thread_spares(void)
 	pthread_once(&spares_once, spares_key_make);
 	sp = pthread_getspecific(spares_key);
 	if (sp == NULL) {
+		base_crash_thread_init(); /* a worker's first request */
 		sp = xcalloc(1, sizeof(*sp));
 		pthread_setspecific(spares_key, sp);
 	}
@@ -607,6 +609,19 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	watch_set(conn, deadline_waiting(srv));
 }
 
+/*
+ * libmicrohttpd's default panic handler aborts, printing the reason only
+ * when the library was built with messages. This one always says where
+ * and why, then aborts (the fatal-signal handler adds a backtrace).
+ */
+static void
+on_mhd_panic(void *cls, const char *file, unsigned line, const char *reason)
+{
+	log_msg(LOG_ERR, "http", "libmicrohttpd panic at %s:%u: %s",
+	    file ? file : "?", line, reason ? reason : "(no reason given)");
+	abort();
+}
+
 static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -702,6 +717,7 @@ http_start(const struct http_config *cfg, http_handler handler, void *data,
 		pthread_cond_init(&srv->watch_wake, &ca);
 		pthread_condattr_destroy(&ca);
 	}
+	MHD_set_panic_func(on_mhd_panic, NULL);
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
