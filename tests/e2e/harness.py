@@ -352,8 +352,10 @@ def has_score(page, n):
 class Browser:
     """A browser-like client: its own cookies and csrf token, no auto-redirects."""
 
-    def __init__(self, server, name=None):
+    def __init__(self, server, name=None, keep_alive=False):
         self.server = server
+        self.keep_alive = keep_alive    # reuse one connection for every request
+        self._conn = None               # that connection, when open
         self.cookies = {}               # name -> value
         self.csrf = None
         self.last = None
@@ -408,7 +410,11 @@ class Browser:
                 hdrs.pop(k, None)
             else:
                 hdrs[k] = v
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=REQUEST_TIMEOUT)
+        conn = self._conn
+        if conn is None:
+            conn = http.client.HTTPConnection("127.0.0.1", self.server.port,
+                                              timeout=REQUEST_TIMEOUT)
+        ok = False
         try:
             try:
                 conn.request(method, path, body=body, headers=hdrs)
@@ -422,8 +428,13 @@ class Browser:
                 r.begin()
             data = r.read()
             resp = Response(r.status, r.reason, r.getheaders(), data, method, path)
+            ok = not r.will_close
         finally:
-            conn.close()
+            if self.keep_alive and ok:
+                self._conn = conn
+            else:
+                conn.close()
+                self._conn = None
         self._store_cookies(resp)
         if resp.content_type == "text/html":
             tok = find_csrf(resp.text)
