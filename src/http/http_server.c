@@ -599,8 +599,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	p->req.body = buf_str(&p->body);
 	decode_form(p, conn);
 	srv->handler(&p->req, srv->data);
-	/* While draining, a kept-alive client is told to go elsewhere. */
-	if (atomic_load(&srv->draining))
+	/* While draining, a kept-alive client is told to go elsewhere; only
+	 * a hint, so never at the cost of the fatal header overflow. */
+	if (atomic_load(&srv->draining) &&
+	    p->req.nheaders < HTTP_MAX_OUT_HEADERS)
 		http_add_header(&p->req, "Connection", "close");
 	return send_response(conn, &p->req);
 }
