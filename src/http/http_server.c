@@ -12,6 +12,14 @@
  * request completed; then the arena is freed. In-flight requests are
  * counted so that http_stop can drain them before the daemon stops.
  *
+ * Stopping does not use MHD_quiesce_daemon. With a pool of epoll workers
+ * (libmicrohttpd 0.9.75) it removes the listening socket from each
+ * worker's epoll set from the calling thread, while the worker may be
+ * removing it too, unlocked; the loser's epoll_ctl fails with ENOENT and
+ * libmicrohttpd panics, which aborts the process (issue 12). Instead an
+ * accept policy turns new connections away once draining starts, and the
+ * listening socket is closed by MHD_stop_daemon after the workers ended.
+ *
  * libmicrohttpd's connection timeout only measures silence, so a client
  * that trickles a byte every few seconds could hold a connection for
  * ever. Parley adds a deadline: every connection is registered when
@@ -56,6 +64,7 @@ struct http_server {
 	bool trust_proxy;
 	atomic_uint_fast64_t next_id;
 	atomic_int inflight;       /* requests begun and not yet completed */
+	atomic_bool draining;      /* http_stop began: refuse new connections */
 	unsigned port;
 	unsigned idle_timeout;     /* seconds of silence; 0 = none */
 	unsigned request_timeout;  /* seconds to send a whole request; 0 = none */
@@ -345,6 +354,7 @@ watchdog(void *arg)
 
 	if (tick > 500)
 		tick = 500;
+	base_crash_thread_init();
 	pthread_mutex_lock(&srv->watch_lock);
 	while (!srv->stopping) {
 		int64_t now = now_ms(), wake = now + tick;
@@ -416,6 +426,7 @@ thread_spares(void)
 	pthread_once(&spares_once, spares_key_make);
 	sp = pthread_getspecific(spares_key);
 	if (sp == NULL) {
+		base_crash_thread_init(); /* a worker's first request */
 		sp = xcalloc(1, sizeof(*sp));
 		pthread_setspecific(spares_key, sp);
 	}
@@ -588,6 +599,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	p->req.body = buf_str(&p->body);
 	decode_form(p, conn);
 	srv->handler(&p->req, srv->data);
+	/* While draining, a kept-alive client is told to go elsewhere; only
+	 * a hint, so never at the cost of the fatal header overflow. */
+	if (atomic_load(&srv->draining) &&
+	    p->req.nheaders < HTTP_MAX_OUT_HEADERS)
+		http_add_header(&p->req, "Connection", "close");
 	return send_response(conn, &p->req);
 }
 
@@ -605,6 +621,28 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	atomic_fetch_sub(&srv->inflight, 1);
 	/* A kept-alive connection now waits for its next request. */
 	watch_set(conn, deadline_waiting(srv));
+}
+
+/*
+ * libmicrohttpd's default panic handler aborts, printing the reason only
+ * when the library was built with messages. This one always says where
+ * and why, then aborts (the fatal-signal handler adds a backtrace).
+ */
+static void
+on_mhd_panic(void *cls, const char *file, unsigned line, const char *reason)
+{
+	log_msg(LOG_ERR, "http", "libmicrohttpd panic at %s:%u: %s",
+	    file ? file : "?", line, reason ? reason : "(no reason given)");
+	abort();
+}
+
+/* Accepts connections until http_stop begins to drain. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct http_server *srv = cls;
+
+	return atomic_load(&srv->draining) ? MHD_NO : MHD_YES;
 }
 
 static void
@@ -702,7 +740,8 @@ http_start(const struct http_config *cfg, http_handler handler, void *data,
 		pthread_cond_init(&srv->watch_wake, &ca);
 		pthread_condattr_destroy(&ca);
 	}
-	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+	MHD_set_panic_func(on_mhd_panic, NULL);
+	srv->daemon = MHD_start_daemon(flags, 0, on_accept, srv, on_request, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY_LIMIT,
@@ -742,20 +781,19 @@ http_port(const struct http_server *srv)
 /*
  * Stops accepting, waits up to drain_seconds for requests in flight to
  * finish and their responses to be sent, then stops the workers and frees
- * the server. Idle keep-alive connections are closed.
+ * the server. Idle keep-alive connections are closed. New connections
+ * during the drain are accepted and closed at once (on_accept), not
+ * refused by the kernel: see the file comment on MHD_quiesce_daemon.
  */
 void
 http_stop(struct http_server *srv, unsigned drain_seconds)
 {
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
 	unsigned waited_ms = 0;
-	MHD_socket fd;
 
 	if (srv == NULL)
 		return;
-	fd = MHD_quiesce_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	atomic_store(&srv->draining, true);
 	while (atomic_load(&srv->inflight) > 0 &&
 	    waited_ms < drain_seconds * 1000) {
 		nanosleep(&tick, NULL);
