@@ -21,12 +21,17 @@ The classes, as docs/SECURITY.md lists them:
    then the connection closes.
 """
 
+import os
 import re
+import shutil
 import socket
+import tempfile
 import threading
 import time
+import unittest
 
 from harness import ParleyTestCase
+from test_many_servers import NGINX, Proxy
 
 # The pipelined request that must never be answered.  Its path would
 # answer 200 if it were read as a request.
@@ -287,3 +292,50 @@ class FramingTest(ParleyTestCase):
                 self.assertNotIn(b" 200 OK", buf)
                 self.assertTrue(closed)
         self.assertAlive()
+
+
+class BehindNginxTest(ParleyTestCase):
+    """The settings docs/DEPLOY.md recommends (nginx's defaults: HTTP/1.0
+    upstream, request buffering on) keep the proxy's framing and Parley's
+    in agreement: nginx refuses the ambiguous cases itself and turns a
+    chunked body into one with a Content-Length, so a client's chunked
+    upload works behind it although Parley alone answers it 411."""
+
+    @classmethod
+    def setUpServer(cls):
+        if not os.access(NGINX, os.X_OK):
+            raise unittest.SkipTest("nginx is not installed")
+        cls.tmp = tempfile.mkdtemp(prefix="parley-framing-nginx-")
+        cls.proxy = Proxy(cls.tmp, cls.server, cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        proxy = getattr(cls, "proxy", None)
+        if proxy is not None:
+            proxy.stop()
+        shutil.rmtree(getattr(cls, "tmp", "") or "/nonexistent", ignore_errors=True)
+        super().tearDownClass()
+
+    def send(self, data):
+        buf, _closed, _took = exchange(self.proxy.port, data, timeout=3.0)
+        return split_responses(buf)[0]
+
+    def test_chunked_body_reaches_parley_with_a_length(self):
+        host = b"Host: 127.0.0.1:%d\r\n" % self.proxy.port
+        responses = self.send(b"POST /login HTTP/1.1\r\n" + host +
+                              b"Content-Type: application/x-www-form-urlencoded\r\n"
+                              b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                              b"9\r\nusername=\r\n0\r\n\r\n")
+        self.assertEqual(len(responses), 1)
+        # Parley read the form (a POST without its csrf field: 403), not 411.
+        self.assertEqual(responses[0][0], 403, responses[0][1])
+
+    def test_nginx_refuses_content_length_with_chunked(self):
+        host = b"Host: 127.0.0.1:%d\r\n" % self.proxy.port
+        responses = self.send(b"POST /welcome HTTP/1.1\r\n" + host +
+                              b"Content-Length: 40\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              b"0\r\n\r\n" + VALID)
+        self.assertTrue(responses, "no answer")
+        self.assertEqual(responses[0][0], 400, responses[0][1])
+        self.assertIn(b"nginx", responses[0][2])  # nginx's own page
+        self.assertEqual(len(responses), 1)
