@@ -7,10 +7,11 @@
  * A backend knows how to open a connection, run one statement by its enum
  * with bound values, and hand each result row to a callback. It knows
  * nothing of posts or votes: the domain layer decides which statement to
- * run, with which values, and how to read the columns back. Each backend
- * keeps its own SQL table indexed by enum store_stmt (SQLite's ?NNN forms
- * in store_sqlite.c, PostgreSQL's $n forms in store_pg.c) and its own list
- * of migrations, so adding a backend never touches the domain layer.
+ * run, with which values, and how to read the columns back. The SQL of
+ * every statement sits in one table indexed by enum store_stmt
+ * (store_sql.c, in ?N form, with PostgreSQL's own text beside it where
+ * the dialects differ); each backend has its own list of migrations
+ * (store_schema.c), so adding a backend never touches the domain layer.
  *
  * Column order is part of the contract: every statement that returns a
  * user, community, post or comment selects the columns in the order of
@@ -220,6 +221,28 @@ enum store_stmt {
 
 	STMT__COUNT
 };
+
+/*
+ * The SQL of one statement. Both texts number their placeholders ?1,
+ * ?2, ...; store_pg.c writes them $1, $2, ... (store__sql_dollars).
+ */
+struct store_sql {
+	const char *sql;         /* what both run; SQLite's alone when pg is
+	                            set */
+	const char *pg;          /* PostgreSQL's own text, or NULL */
+};
+
+extern const struct store_sql store__sql[STMT__COUNT];
+
+void store__sql_dollars(const char *sql, char *out);
+
+/* The text statement id runs on PostgreSQL, still in ?N form. */
+static inline const char *
+store__sql_pg(enum store_stmt id)
+{
+	return store__sql[id].pg != NULL ? store__sql[id].pg :
+	    store__sql[id].sql;
+}
 
 /* Column order of a user row. */
 enum user_col {
