@@ -193,4 +193,4 @@ bench-backends: deps bench-deps bench-build
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/fuzz/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/fuzz/*.d $(BUILD)/tests/*.d)
