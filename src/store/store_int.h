@@ -503,10 +503,10 @@ struct store_many {
 #define STORE_MANY_OF(a, type) \
 	((struct store_many){ (a), NULL, 0, 0, sizeof(type), NULL })
 
-/* Hands the rows gathered in m to the caller as *out and *n. */
-#define STORE_MANY_OUT(rc, m, type, out, n) do { \
+/* Hands the rows gathered in m to the caller as *out and *count. */
+#define STORE_MANY_OUT(rc, m, type, out, count) do { \
 	*(out) = (rc) == STORE_OK && (m).n ? (type *)(m).items : NULL; \
-	*(n) = (rc) == STORE_OK ? (m).n : 0; \
+	*(count) = (rc) == STORE_OK ? (m).n : 0; \
 } while (0)
 
 /* Up to five numeric columns of one row (store__numbers_cb). */

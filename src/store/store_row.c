@@ -173,7 +173,7 @@ const struct store_row store__comment_link_row = {
 
 /* ---- row callbacks ------------------------------------------------------ */
 
-/* Appends one zeroed element to m and returns it. */
+/* Makes room for one more element at the end of m and returns it. */
 void *
 store__many_push(struct store_many *m)
 {

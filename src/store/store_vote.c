@@ -6,7 +6,7 @@
  */
 #include "store_int.h"
 
-#define VOTES_PAGE_MAX 1000
+#define VOTES_PAGE_MAX 1000     /* a page of a user's votes at the most */
 
 /* ---- casting a vote ------------------------------------------------- */
 
