@@ -216,4 +216,4 @@ bench-backends: deps bench-deps bench-build
 clean:
 	rm -rf build build-san build-tsan build-fuzz
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/fuzz/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/fuzz/*.d $(BUILD)/tests/*.d)
