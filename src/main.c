@@ -459,6 +459,7 @@ main(int argc, char **argv)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *cmd;
 
+	base_crash_init();
 	st.cfg.threads = cores > 0 ? (unsigned)cores : 1;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {

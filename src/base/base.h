@@ -31,6 +31,11 @@ char *base__xstrdup(const char *s, const char *file, int line);
 _Noreturn void base_fatal(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ---- crash reports (base_crash.c) ------------------------------------ */
+
+void base_crash_init(void);
+void base_crash_thread_init(void);
+
 /* ---- arena ----------------------------------------------------------- */
 
 struct arena;

@@ -569,7 +569,8 @@ test_server_body_limit(void **state)
 	client_close(&c);
 	free(req);
 
-	/* A chunked body that grows past max_body: 413, handler not called. */
+	/* A chunked body is refused before it is read: 411, handler not
+	 * called, connection closed (see check_framing). */
 	atomic_store(&handler_calls, 0);
 	client_open(&c, http_port(srv));
 	SEND(&c, "POST /b HTTP/1.1\r\nHost: x\r\n"
@@ -578,17 +579,15 @@ test_server_body_limit(void **state)
 	{
 		char chunk[700];
 
-		for (int i = 0; i < 2; i++) {
-			n = (size_t)sprintf(chunk, "%x\r\n", 600);
-			memset(chunk + n, 'a', 600);
-			memcpy(chunk + n + 600, "\r\n", 2);
-			client_send(&c, chunk, n + 602);
-		}
+		n = (size_t)sprintf(chunk, "%x\r\n", 600);
+		memset(chunk + n, 'a', 600);
+		memcpy(chunk + n + 600, "\r\n", 2);
+		client_send(&c, chunk, n + 602);
 		SEND(&c, "0\r\n\r\n");
 	}
 	client_read(&c, &res);
-	assert_int_equal(res.status, 413);
-	assert_non_null(strstr(res.body, "413"));
+	assert_int_equal(res.status, 411);
+	assert_non_null(strstr(res.body, "411"));
 	assert_null(strstr(res.body, "method="));
 	assert_non_null(strcasestr(res.head, "\r\nConnection: close\r\n"));
 	assert_true(client_sees_close(&c));
@@ -685,6 +684,54 @@ test_server_bad_headers(void **state)
 	stop_server(srv);
 }
 
+/* Ambiguous framing: refused before any body, answer closes. */
+static void
+test_server_framing(void **state)
+{
+	static const struct {
+		const char *head;   /* after the request line and Host */
+		int status;
+	} cases[] = {
+		{ "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", 400 },
+		{ "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", 400 },
+		{ "Transfer-Encoding: gzip, chunked\r\n", 400 },
+		{ "Transfer-Encoding: identity\r\n", 400 },
+		{ "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+		    400 },
+		{ "Content-Length: 5\r\nContent-Length: 5\r\n", 400 },
+		{ "Content-Length : 5\r\n", 400 },
+		{ "Host: y\r\n", 400 },
+		{ "Transfer-Encoding: chunked\r\n", 411 },
+		{ "Transfer-Encoding: Chunked\r\n", 411 },
+	};
+	struct http_server *srv = start_server();
+	struct client c;
+	struct response res;
+	char req[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int n = snprintf(req, sizeof(req), "POST /b HTTP/1.1\r\nHost: x\r\n"
+		    "%s\r\n5\r\nhello\r\n0\r\n\r\n"
+		    "GET /second HTTP/1.1\r\nHost: x\r\n\r\n", cases[i].head);
+
+		atomic_store(&handler_calls, 0);
+		client_open(&c, http_port(srv));
+		client_send(&c, req, (size_t)n);
+		client_read(&c, &res);
+		if (res.status != cases[i].status) {
+			print_error("case %zu (%s): status %d\n", i, cases[i].head,
+			    res.status);
+			fail();
+		}
+		assert_non_null(strcasestr(res.head, "\r\nConnection: close\r\n"));
+		assert_true(client_sees_close(&c));
+		assert_int_equal(c.len, 0); /* no second answer */
+		assert_int_equal(atomic_load(&handler_calls), 0);
+		client_close(&c);
+	}
+	stop_server(srv);
+}
+
 int
 main(void)
 {
@@ -698,6 +745,7 @@ main(void)
 		cmocka_unit_test(test_server_body_limit),
 		cmocka_unit_test(test_server_keep_alive),
 		cmocka_unit_test(test_server_bad_headers),
+		cmocka_unit_test(test_server_framing),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
