@@ -72,36 +72,26 @@ app_render_md(struct ctx *c, struct str src)
 
 /*
  * The path of a same-site Referer (arena memory), or NULL: where to send
- * a browser back to after a form that has no page of its own.
+ * a browser back to after a form that has no page of its own. The Referer
+ * must pass url_check as an http(s) URL whose host and port are the Host
+ * header's, and what follows them must be a local path (url_is_local_path:
+ * browsers send it percent-encoded, so anything else is forged).
  */
 const char *
 app_back_path(struct ctx *c)
 {
 	struct str ref = http_header(c->r, "Referer");
 	struct str host = http_header(c->r, "Host");
-	const char *p, *path;
+	struct url u;
+	struct str path;
 
-	if (ref.p == NULL || host.p == NULL || str_has_ctl(ref, false))
+	if (ref.p == NULL || host.p == NULL ||
+	    url_check(ref, &u, URL_WEB) != URL_OK || !str_case_eq(u.hostport, host))
 		return NULL;
-	p = memmem(ref.p, ref.len, "://", 3);
-	if (p == NULL)
+	path = (struct str){ u.path.p, (size_t)(ref.p + ref.len - u.path.p) };
+	if (!url_is_local_path(path))
 		return NULL;
-	p += 3;
-	if ((size_t)(ref.p + ref.len - p) < host.len ||
-	    memcmp(p, host.p, host.len) != 0)
-		return NULL;
-	path = p + host.len;
-	if (path >= ref.p + ref.len || path[0] != '/' ||
-	    (path + 1 < ref.p + ref.len && path[1] == '/'))
-		return NULL;
-	/* Browsers send a Referer percent-encoded, so anything but printable
-	 * ASCII is forged; and they read "\" as "/", so "/\host" would leave
-	 * the site. */
-	for (const char *q = path; q < ref.p + ref.len; q++)
-		if ((unsigned char)*q <= ' ' || (unsigned char)*q >= 0x7f ||
-		    *q == '\\')
-			return NULL;
-	return arena_strndup(c->a, path, (size_t)(ref.p + ref.len - path));
+	return str_dup(c->a, path);
 }
 
 /* Writes a link to a user's profile; a deleted account's name is plain. */

@@ -92,25 +92,6 @@ sort_tabs(struct ctx *c, struct html *h, const char *base,
 	html_raw_literal(h, "</nav>");
 }
 
-/* The host of a link post's URL, for the "(example.org)" hint. */
-static struct str
-url_host(struct str url)
-{
-	const char *p = memmem(url.p, url.len, "://", 3);
-	size_t start, end;
-
-	if (p == NULL)
-		return STR_NULL;
-	start = (size_t)(p - url.p) + 3;
-	for (end = start; end < url.len; end++)
-		if (url.p[end] == '/' || url.p[end] == '?' || url.p[end] == '#' ||
-		    url.p[end] == ':')
-			break;
-	if (end - start > 4 && memcmp(url.p + start, "www.", 4) == 0)
-		start += 4;
-	return (struct str){ url.p + start, end - start };
-}
-
 /* One row of a listing; shared with profiles (page_user.c). */
 void
 listing_row(struct ctx *c, struct html *h, const struct post *p,
@@ -121,6 +102,8 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	bool blocked = app_blocks(c, p->author_id);
 	bool hidden = (p->removed || p->held) && !app_sees_hidden(c, p->author_id,
 	    p->community_id);
+	struct url u;
+	bool linked;
 
 	html_raw_literal(h, "<li class=\"post\"");
 	html_attr(h, "id", str_c(arena_printf(c->a, "p%lld", (long long)p->id)));
@@ -134,9 +117,12 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	app_vote_buttons(c, h, VOTE_POST, p->id, p->score, p->my_vote,
 	    archived || p->locked || p->deleted || p->removed);
 	html_raw_literal(h, "<div><a class=\"title\"");
-	if (p->url != NULL && !p->deleted && !hidden &&
-	    html_url_allowed(str_c(p->url))) {
-		html_attr_url(h, "href", str_c(p->url));
+	/* The domain label comes from the same parse that allows the link, so
+	 * it names the host the browser will go to (url_check refuses user
+	 * info and hosts a browser would rewrite). */
+	linked = p->url != NULL && !p->deleted && !hidden &&
+	    html_attr_url_parsed(h, "href", str_c(p->url), URL_WEB, &u) == 0;
+	if (linked) {
 		html_raw_literal(h, " rel=\"nofollow ugc noopener\">");
 	} else {
 		html_attr_c(h, "href", href);
@@ -151,14 +137,10 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	else
 		html_text_c(h, p->title);
 	html_raw_literal(h, "</a>");
-	if (p->url != NULL && !p->deleted && !hidden) {
-		struct str host = url_host(str_c(p->url));
-
-		if (host.len) {
-			html_raw_literal(h, " <span class=\"domain\">(");
-			html_text(h, host);
-			html_raw_literal(h, ")</span>");
-		}
+	if (linked) {
+		html_raw_literal(h, " <span class=\"domain\">(");
+		html_text_c(h, url_host_label(c->a, &u));
+		html_raw_literal(h, ")</span>");
 	}
 	if (p->stickied)
 		html_raw_literal(h, "<span class=\"flag\">stickied</span>");

@@ -79,23 +79,19 @@ valid_title(struct str t)
 	return n >= 1 && n <= TITLE_MAX && !str_has_ctl(t, false);
 }
 
-/* http or https, a host, at most URL_MAX bytes, no spaces. */
-static bool
+/*
+ * Checks a link post's URL: url_check's web rules (http or https, "//" and
+ * a plain host, no user info), at most URL_MAX bytes, no spaces. Returns
+ * URL_OK or what is wrong.
+ */
+static enum url_fault
 valid_link(struct str u)
 {
-	size_t skip;
+	struct url parts;
 
-	if (u.len > URL_MAX || str_has_ctl(u, false) ||
-	    memchr(u.p, ' ', u.len) != NULL)
-		return false;
-	if (u.len > 7 && strncasecmp(u.p, "http://", 7) == 0)
-		skip = 7;
-	else if (u.len > 8 && strncasecmp(u.p, "https://", 8) == 0)
-		skip = 8;
-	else
-		return false;
-	return u.p[skip] != '/' && u.p[skip] != '?' && u.p[skip] != '#' &&
-	    html_url_allowed(u);
+	if (u.len > URL_MAX || memchr(u.p, ' ', u.len) != NULL)
+		return URL_SYNTAX;
+	return url_check(u, &parts, URL_WEB);
 }
 
 /* POST /submit: community, title, url or body. */
@@ -110,6 +106,7 @@ page_submit(struct ctx *c)
 	};
 	struct community cm;
 	struct post p = { 0 };
+	enum url_fault bad;
 	int64_t id;
 	int rc;
 
@@ -128,9 +125,19 @@ page_submit(struct ctx *c)
 		    "or a text, not both.");
 		return;
 	}
-	if (f.url.len > 0 && !valid_link(f.url)) {
-		submit_error(c, &f, 400, "bad_url", "A link is an http or https "
-		    "address of at most " APP_STR(URL_MAX) " characters.");
+	if (f.url.len > 0 && (bad = valid_link(f.url)) != URL_OK) {
+		if (bad == URL_USERINFO)
+			submit_error(c, &f, 400, "url_userinfo", "A link cannot "
+			    "carry a user name or password (the part before "
+			    "\"@\"): it would show as another site.");
+		else if (bad == URL_HOST)
+			submit_error(c, &f, 400, "url_host", "A link's host is a "
+			    "plain name (an international one in its xn-- "
+			    "form) or IP address, without % escapes.");
+		else
+			submit_error(c, &f, 400, "bad_url", "A link is an http or "
+			    "https address of at most " APP_STR(URL_MAX)
+			    " characters.");
 		return;
 	}
 	if (!app_valid_text(f.body, POST_BODY_MAX)) {

@@ -185,61 +185,24 @@ html_attr_i64(struct html *h, const char *name, int64_t v)
 }
 
 /*
- * Returns true when url may become a link target: an absolute http, https
- * or mailto URL, or a relative reference ("/x", "x", "?q", "#f") that is
- * not protocol-relative. Control bytes anywhere refuse the URL, since
- * browsers drop some of them before reading the scheme.
+ * Returns true when url may become a link target: what url_check allows
+ * (an absolute http or https URL with a plain host and no user info, a
+ * mailto URL, or a relative reference that is not protocol-relative).
  */
 bool
 html_url_allowed(struct str url)
 {
-	static const char *schemes[] = { "http", "https", "mailto" };
-	size_t i, colon = 0;
-	bool has_scheme = false;
+	struct url u;
 
-	if (url.len == 0)
-		return false;
-	for (i = 0; i < url.len; i++) {
-		unsigned char c = (unsigned char)url.p[i];
-
-		if (c < 0x20 || c == 0x7f || c == '\\')
-			return false;
-	}
-	for (i = 0; i < url.len; i++) {
-		char c = url.p[i];
-
-		if (c == ':') {
-			colon = i;
-			has_scheme = true;
-			break;
-		}
-		if (c == '/' || c == '?' || c == '#')
-			break;
-	}
-	if (!has_scheme)
-		return !(url.len >= 2 && url.p[0] == '/' && url.p[1] == '/');
-	for (i = 0; i < ARRAY_LEN(schemes); i++) {
-		size_t n = strlen(schemes[i]);
-
-		if (colon == n && strncasecmp(url.p, schemes[i], n) == 0)
-			return true;
-	}
-	return false;
+	return url_check(url, &u, 0) == URL_OK;
 }
 
-/*
- * Writes url for use inside a double-quoted attribute: bytes that are not
- * safe in a URL are percent-encoded, existing %XX escapes are kept, and the
- * result is HTML-escaped. Returns -1 and writes nothing when the URL is not
- * allowed (see html_url_allowed).
- */
-int
-html_url(struct html *h, struct str url)
+/* Percent-encodes bytes not safe in a URL, keeps %XX, HTML-escapes. */
+static void
+put_url(struct html *h, struct str url)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
-	if (!html_url_allowed(url))
-		return -1;
 	for (size_t i = 0; i < url.len; i++) {
 		unsigned char c = (unsigned char)url.p[i];
 
@@ -256,6 +219,40 @@ html_url(struct html *h, struct str url)
 			buf_putc(h->b, (char)c);
 		}
 	}
+}
+
+/*
+ * Writes url for use inside a double-quoted attribute: bytes that are not
+ * safe in a URL are percent-encoded, existing %XX escapes are kept, and the
+ * result is HTML-escaped. Returns -1 and writes nothing when the URL is not
+ * allowed (see html_url_allowed).
+ */
+int
+html_url(struct html *h, struct str url)
+{
+	if (!html_url_allowed(url))
+		return -1;
+	put_url(h, url);
+	return 0;
+}
+
+/*
+ * Writes ` name="url"` when url_check(url, u, flags) allows url, and leaves
+ * the URL's parts in *u for the caller (a link post's domain label comes
+ * from the same parse as its href). Returns -1 and writes nothing for a
+ * refused URL.
+ */
+int
+html_attr_url_parsed(struct html *h, const char *name, struct str url,
+    unsigned flags, struct url *u)
+{
+	if (url_check(url, u, flags) != URL_OK)
+		return -1;
+	buf_putc(h->b, ' ');
+	buf_puts(h->b, name);
+	buf_put(h->b, "=\"", 2);
+	put_url(h, url);
+	buf_putc(h->b, '"');
 	return 0;
 }
 
@@ -263,14 +260,9 @@ html_url(struct html *h, struct str url)
 int
 html_attr_url(struct html *h, const char *name, struct str url)
 {
-	if (!html_url_allowed(url))
-		return -1;
-	buf_putc(h->b, ' ');
-	buf_puts(h->b, name);
-	buf_put(h->b, "=\"", 2);
-	html_url(h, url);
-	buf_putc(h->b, '"');
-	return 0;
+	struct url u;
+
+	return html_attr_url_parsed(h, name, url, 0, &u);
 }
 
 void

@@ -55,6 +55,8 @@ void html_attr_c(struct html *h, const char *name, const char *value);
 void html_attr_i64(struct html *h, const char *name, int64_t v);
 int html_url(struct html *h, struct str url);
 int html_attr_url(struct html *h, const char *name, struct str url);
+int html_attr_url_parsed(struct html *h, const char *name, struct str url,
+    unsigned flags, struct url *u);
 bool html_url_allowed(struct str url);
 void html_int(struct html *h, int64_t v);
 void html_time(struct html *h, int64_t t, int64_t now);

@@ -93,8 +93,7 @@ class JSONTest(ParleyTestCase):
         self.assertEqual(c2["parent"], self.c1)
         self.assertEqual(c1["body"], "top *comment*")
         self.assertEqual(c1["author"], self.author.name)
-        if "html" in c1:
-            self.assertIn("<em>comment</em>", c1["html"])
+        self.assertEqual(c1["html"], "<p>top <em>comment</em></p>\n")
 
     def test_link_post_shape(self):
         t = Browser(self.server).get_json("/s/%s/p/%d" % (self.comm, self.lid))

@@ -4,7 +4,7 @@
 import re
 import unittest
 
-from harness import FOOTER_PAGES, Browser, ParleyTestCase, link_paths, uniq, visible_text
+from harness import FOOTER_PAGES, RFC3339_UTC, Browser, ParleyTestCase, link_paths, uniq, visible_text
 
 
 class PagesTest(ParleyTestCase):
@@ -43,7 +43,14 @@ class PagesTest(ParleyTestCase):
                 r = Browser(self.server).request_json("/" + slug)
                 self.assertStatus(r, 200)
                 self.assertEqual(r.content_type, "application/json")
-                self.assertIsInstance(r.json(), dict)
+                d = r.json()
+                self.assertEqual(set(d), {"slug", "title", "body", "html", "updated"})
+                self.assertEqual(d["slug"], slug)
+                html = Browser(self.server).page("/" + slug).text
+                self.assertIn("<title>%s" % d["title"], html)
+                self.assertGreater(len(d["body"]), 50)
+                self.assertIn(d["html"], html, "the JSON's html is what the page shows")
+                self.assertRegex(d["updated"], RFC3339_UTC)
 
     def test_footer_on_every_page(self):
         c, p, cid = self.comm, self.pid, self.cid
@@ -81,7 +88,10 @@ class PagesTest(ParleyTestCase):
         for path in ("/nope", "/welcome/extra", "/s", "/s/", "/u/"):
             with self.subTest(path=path):
                 r = b.get(path)
-                self.assertIn(r.status, (404, 301, 308), r.describe())
+                self.assertStatus(r, 404)
+                self.assertEqual(r.content_type, "text/html")
+                self.assertIn("There is nothing here.", visible_text(r.text))
+                self.assertFooter(r)
         self.assertJSONError(b.request_json("/nope"), 404)
 
     def test_pages_work_without_javascript(self):
@@ -90,9 +100,12 @@ class PagesTest(ParleyTestCase):
         self.assertIn("[\u2013]", visible_text(r.text))
 
     def test_head_request(self):
+        get = Browser(self.server).get("/welcome")
         r = Browser(self.server).request("HEAD", "/welcome")
         self.assertStatus(r, 200)
         self.assertEqual(r.body, b"")
+        self.assertEqual(r.content_type, "text/html")
+        self.assertEqual(r.header("Content-Length"), str(len(get.body)))
 
 
 if __name__ == "__main__":

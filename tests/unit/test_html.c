@@ -169,6 +169,8 @@ test_url_allowed(void **state)
 		 * link to a harmless odd path. */
 		"javascript&colon;alert(1)",
 		"javascript%3Aalert(1)",
+		"https://[::1]:8080/x", "https://xn--bcher-kva.example/",
+		"https://example.com/a b/\xc3\xa9?q=\"<>`#f#g",
 	};
 	static const struct { const char *s; size_t n; } bad[] = {
 #define B(lit) { lit, sizeof(lit) - 1 }
@@ -195,6 +197,14 @@ test_url_allowed(void **state)
 		B("/\\evil.example"),
 		B("http:\\\\evil.example"),
 		B("https:/\\evil.example"),
+		/* the domain-label spoof and its class (base_url.c) */
+		B("https://paypal.com:x@evil.example/login"),
+		B("https://user@example.com/"),
+		B("https:evil.example"),
+		B("https:/evil.example"),
+		B("https://evil%2Eexample/"),
+		B("https://0x7f.1/"),
+		B("https://example.com:0/"),
 #undef B
 	};
 
