@@ -56,7 +56,9 @@ static const char usage_serve[] =
 "  --max-conns N       connections at once (default 4096, PARLEY_MAX_CONNS)\n"
 "  --max-conns-per-ip N  connections from one address (default 0 = no limit,\n"
 "                      PARLEY_MAX_CONNS_PER_IP)\n"
-"Other settings: site_name (PARLEY_SITE_NAME), archive_after (PARLEY_ARCHIVE_AFTER,\n"
+"Other settings: site_name (PARLEY_SITE_NAME), site_url (PARLEY_SITE_URL, the\n"
+"public address that feeds link to; default http:// and the listen address),\n"
+"archive_after (PARLEY_ARCHIVE_AFTER,\n"
 "a duration such as 180d, 12h, 30s; 0 = never), page_cache (PARLEY_PAGE_CACHE,\n"
 "MiB of pages kept for signed-out visitors on SQLite, default 16; 0 = off).\n"
 "Timeouts of 0 mean none.\n";
@@ -104,6 +106,53 @@ static const char usage_admin[] =
 "  set-limit KEY N             set a site limit, e.g. limit_registrations 20\n"
 "  appoint COMMUNITY NAME      make a user a moderator of a community\n";
 
+/* The site's address when site_url is unset: http:// and the listen
+ * address. Lives as long as the process. */
+static const char *
+listen_url(const char *listen)
+{
+	char *out = xmalloc(strlen(listen) + 8);
+
+	strcpy(out, "http://");
+	strcat(out, listen);
+	return out;
+}
+
+/*
+ * Keeps val, without trailing slashes, as the site's public address: the
+ * scheme, the host and an optional path prefix that feeds and other
+ * absolute links start with. Returns -1 when it is not such an address.
+ */
+static int
+site_url_set(struct app_config *c, const char *val)
+{
+	size_t n = strlen(val), skip;
+	char *copy;
+
+	if (strncmp(val, "https://", 8) == 0)
+		skip = 8;
+	else if (strncmp(val, "http://", 7) == 0)
+		skip = 7;
+	else
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)val[i];
+
+		if (ch <= 0x20 || ch == 0x7f || ch == '?' || ch == '#' ||
+		    ch == '@' || ch == '\\' || ch == '"' || ch == '<' || ch == '>')
+			return -1;
+	}
+	while (n > skip && val[n - 1] == '/')
+		n--;
+	if (n == skip || val[skip] == '/')
+		return -1;
+	copy = xmalloc(n + 1);
+	memcpy(copy, val, n);
+	copy[n] = '\0';
+	c->site_url = copy;
+	return 0;
+}
+
 static int
 set(struct settings *st, const char *key, const char *val, const char *from)
 {
@@ -115,6 +164,13 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 		c->db = val;
 	} else if (strcmp(key, "site_name") == 0) {
 		c->site_name = val;
+	} else if (strcmp(key, "site_url") == 0) {
+		if (site_url_set(c, val) != 0) {
+			fprintf(stderr, "parley: %s: site_url: '%s' is not an "
+			    "http:// or https:// address with a host and no query\n",
+			    from, val);
+			return -1;
+		}
 	} else if (strcmp(key, "archive_after") == 0) {
 		if (base_parse_duration(val, &c->archive_after) != 0) {
 			fprintf(stderr, "parley: %s: archive_after: '%s' is not a "
@@ -299,6 +355,7 @@ load_env(struct settings *st)
 	static const char *keys[][2] = {
 		{ "PARLEY_LISTEN", "listen" }, { "PARLEY_DB", "db" },
 		{ "PARLEY_SITE_NAME", "site_name" },
+		{ "PARLEY_SITE_URL", "site_url" },
 		{ "PARLEY_ARCHIVE_AFTER", "archive_after" },
 		{ "PARLEY_THREADS", "threads" },
 		{ "PARLEY_TRUST_PROXY", "trust_proxy" },
@@ -429,6 +486,8 @@ parse(struct settings *st, int argc, char **argv, const char *usage)
 			return -1;
 		}
 	}
+	if (st->cfg.site_url == NULL)
+		st->cfg.site_url = listen_url(st->cfg.listen);
 	st->cfg.db_shown = url_shown(st->cfg.db);
 	if (st->mig.from != NULL)
 		st->mig.from_shown = url_shown(st->mig.from);

@@ -411,6 +411,9 @@ void page_admin(struct ctx *c);
 void page_admin_page(struct ctx *c);
 void page_admin_settings(struct ctx *c);
 void page_admin_filters(struct ctx *c);
+void page_feed_front(struct ctx *c);
+void page_feed_community(struct ctx *c);
+void page_feed_user(struct ctx *c);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * render.h: the public header of src/render: the escaping HTML writer, the
- * JSON writer and the markdown renderer.
+ * JSON and Atom writers and the markdown renderer.
  *
  * Every byte of a page goes through one of these writers. Escaping is the
  * default: the only raw paths are html_raw_literal, which accepts string
@@ -106,6 +106,33 @@ void json_kv_bool(struct json *j, const char *key, bool v);
 void json_kv_time(struct json *j, const char *key, int64_t t);
 void json_kv_opt_int(struct json *j, const char *key, int64_t v);
 void json_kv_opt_time(struct json *j, const char *key, int64_t t);
+
+/* ---- Atom feeds (atom.c) ---------------------------------------------- */
+
+/* A feed's own elements; every string is escaped when written. */
+struct atom_feed {
+	const char *id;           /* absolute IRI: the feed's address */
+	const char *title;
+	const char *self;         /* absolute URL of the feed */
+	const char *alternate;    /* absolute URL of the HTML page */
+	int64_t updated;          /* newest entry's updated time */
+};
+
+struct atom_entry {
+	const char *id;           /* absolute IRI, the same for every sort */
+	const char *title;
+	const char *link;         /* absolute URL of the entry's page */
+	const char *author;
+	const char *author_uri;   /* absolute URL of the author's profile, or
+	                             NULL */
+	const char *category;     /* community name, or NULL */
+	int64_t published, updated;
+	struct str content_html;  /* escaped into a type="html" content */
+};
+
+void atom_begin(struct buf *b, const struct atom_feed *f);
+void atom_entry(struct buf *b, const struct atom_entry *e);
+void atom_end(struct buf *b);
 
 /* ---- page layout (layout.c) ----------------------------------------- */
 
