@@ -166,6 +166,21 @@ extern const size_t layout_css_len;
 #define MD_MAX_INPUT_KIB 64     /* markdown source, at most */
 #define MD_MAX_INPUT (MD_MAX_INPUT_KIB * 1024)
 
+#define MENTION_NAME_MIN 3   /* a user name's length, as SPEC.md says */
+#define MENTION_NAME_MAX 24
+#define MENTION_MAX 10       /* distinct names linked (and notified) an item */
+
+/* Mentions of users in a text: what md_render_mentions asks and reports. */
+struct md_mentions {
+	/* True when name is a user; *canonical is then their name as stored
+	 * (owned by the caller, valid while the rendering's names are used). */
+	bool (*exists)(void *data, struct str name, const char **canonical);
+	void *data;                     /* passed to exists */
+	struct str names[MENTION_MAX];  /* distinct users linked, in order */
+	size_t n;
+};
+
 int md_render(struct buf *out, struct str src);
+int md_render_mentions(struct buf *out, struct str src, struct md_mentions *m);
 
 #endif
