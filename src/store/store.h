@@ -355,6 +355,35 @@ int store_rate_count(struct store *s, const char *key, int64_t since,
     int64_t *count);
 int store_rate_purge(struct store *s, int64_t before);
 
+/* ---- search queries (store_search.c) ----------------------------------- */
+
+#define SEARCH_QUERY_MAX 256   /* bytes of a query as typed */
+#define SEARCH_TERMS_MAX 16    /* words in a query, phrases' words included */
+
+/* One thing the reader asked for: a word, a phrase or a prefix. */
+struct search_term {
+	struct str words[SEARCH_TERMS_MAX]; /* borrowed from the query text */
+	size_t nwords;           /* 1 for a word or prefix, more for a phrase */
+	bool prefix;             /* word* */
+};
+
+struct search_query {
+	struct search_term terms[SEARCH_TERMS_MAX];
+	size_t nterms;
+	size_t nwords;           /* over all terms */
+};
+
+enum search_parse {
+	SEARCH_PARSED,           /* q holds at least one term */
+	SEARCH_EMPTY,            /* no word to search for */
+	SEARCH_TOO_LONG,         /* over SEARCH_QUERY_MAX bytes */
+	SEARCH_TOO_MANY,         /* over SEARCH_TERMS_MAX words */
+};
+
+enum search_parse store_search_parse(struct str text, struct search_query *q);
+char *store_search_fts5(const struct search_query *q, struct arena *a);
+char *store_search_tsquery(const struct search_query *q, struct arena *a);
+
 /* ---- moving a site and backing it up (store_copy.c) ------------------- */
 
 enum store_copy_flag {
