@@ -218,6 +218,17 @@ int password_hash(const char *pw, size_t len, char out[128]);
 bool password_verify(const char *hash, const char *pw, size_t len);
 void password_burn(const char *pw, size_t len);
 
+/* ---- two-factor codes (app_totp.c) ------------------------------------ */
+
+#define TOTP_SECRET_LEN 20   /* bytes: 160 bits, as RFC 4226 recommends */
+
+void totp_secret_new(unsigned char secret[TOTP_SECRET_LEN]);
+char *totp_base32(struct arena *a, const unsigned char *secret, size_t n);
+void totp_code(const unsigned char *secret, size_t n, int64_t now,
+    char out[7]);
+bool totp_check(const unsigned char *secret, size_t n, struct str code,
+    int64_t now, int64_t last_step, int64_t *step);
+
 /* ---- authorization (app_authz.c) -------------------------------------- */
 
 enum authz_act {

@@ -134,6 +134,10 @@ void atom_begin(struct buf *b, const struct atom_feed *f);
 void atom_entry(struct buf *b, const struct atom_entry *e);
 void atom_end(struct buf *b);
 
+/* ---- QR codes (qr.c) -------------------------------------------------- */
+
+int qr_svg(struct buf *b, const char *text);
+
 /* ---- page layout (layout.c) ----------------------------------------- */
 
 struct layout_link {
