@@ -119,33 +119,23 @@ listen_url(const char *listen)
 }
 
 /*
- * Keeps val, without trailing slashes, as the site's public address: the
- * scheme, the host and an optional path prefix that feeds and other
- * absolute links start with. Returns -1 when it is not such an address.
+ * Keeps val, without trailing slashes, as the site's public address: an
+ * http or https URL (url_check's rules for links) with a host, an
+ * optional path prefix, and no query or fragment; feeds and other
+ * absolute links start with it. Returns -1 when it is not such an address.
  */
 static int
 site_url_set(struct app_config *c, const char *val)
 {
-	size_t n = strlen(val), skip;
+	struct url u;
+	size_t n = strlen(val);
 	char *copy;
 
-	if (strncmp(val, "https://", 8) == 0)
-		skip = 8;
-	else if (strncmp(val, "http://", 7) == 0)
-		skip = 7;
-	else
+	if (url_check((struct str){ val, n }, &u, URL_WEB) != URL_OK ||
+	    u.query.p != NULL || u.fragment.p != NULL)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)val[i];
-
-		if (ch <= 0x20 || ch == 0x7f || ch == '?' || ch == '#' ||
-		    ch == '@' || ch == '\\' || ch == '"' || ch == '<' || ch == '>')
-			return -1;
-	}
-	while (n > skip && val[n - 1] == '/')
+	while (n > 0 && val[n - 1] == '/')
 		n--;
-	if (n == skip || val[skip] == '/')
-		return -1;
 	copy = xmalloc(n + 1);
 	memcpy(copy, val, n);
 	copy[n] = '\0';

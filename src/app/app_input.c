@@ -93,6 +93,58 @@ app_route_community(struct ctx *c, struct community *cm)
 	return 0;
 }
 
+/*
+ * Loads the user named by the first route capture into u. Returns 0, or
+ * -1 after answering 404 (no such user, or a deleted account) or a store
+ * error.
+ */
+int
+app_route_user(struct ctx *c, struct user *u)
+{
+	int rc = store_user_by_name(c->s, c->a, str_dup(c->a, c->param[0]), u,
+	    NULL);
+
+	if (rc == STORE_NOTFOUND || (rc == STORE_OK && u->deleted)) {
+		app_error(c, 404, "not_found", "There is no such user.");
+		return -1;
+	}
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* The periods of a top listing, in the order its tabs show them. */
+const struct top_period top_periods[TOP_PERIODS] = {
+	{ "hour", 3600 }, { "day", 86400 }, { "week", 7 * 86400 },
+	{ "month", 30 * 86400 }, { "year", 365 * 86400 }, { "all", 0 },
+};
+
+/*
+ * Reads the period t of a top listing (no t is a day): its name (a
+ * literal) and the earliest time it takes in, 0 for all time. Returns 0,
+ * or -1 after answering 400.
+ */
+int
+app_top_period(struct ctx *c, const char **name, int64_t *since)
+{
+	struct str t = http_query(c->r, "t");
+
+	if (t.p == NULL)
+		t = STR_LIT("day");
+	for (size_t i = 0; i < TOP_PERIODS; i++) {
+		if (str_eq_lit(t, top_periods[i].name)) {
+			*name = top_periods[i].name;
+			*since = top_periods[i].secs ? c->now - top_periods[i].secs : 0;
+			return 0;
+		}
+	}
+	app_error(c, 400, "bad_period", "The period t is one of hour, day, week, "
+	    "month, year or all.");
+	return -1;
+}
+
 /* Reads a post sort by name; no name is hot. False for an unknown one. */
 bool
 app_sort_post(struct str s, enum post_sort *out)

@@ -333,6 +333,15 @@ struct str app_form_text(struct ctx *c, const char *name);
 bool app_valid_text(struct str t, size_t max);
 int app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p);
 int app_route_community(struct ctx *c, struct community *cm);
+int app_route_user(struct ctx *c, struct user *u);
+
+struct top_period {
+	const char *name;      /* the t= value */
+	int64_t secs;          /* how far back; 0 = all time */
+};
+#define TOP_PERIODS 6
+extern const struct top_period top_periods[TOP_PERIODS];
+int app_top_period(struct ctx *c, const char **name, int64_t *since);
 bool app_sort_post(struct str s, enum post_sort *out);
 
 /* ---- posts, links and markdown (app_util.c) ---------------------------- */

@@ -27,12 +27,8 @@
 static int
 feed_query(struct ctx *c, struct post_query *q, const char **suffix)
 {
-	static const struct { const char *name; int64_t secs; } periods[] = {
-		{ "hour", 3600 }, { "day", 86400 }, { "week", 7 * 86400 },
-		{ "month", 30 * 86400 }, { "year", 365 * 86400 }, { "all", 0 },
-	};
 	struct str sort = http_query(c->r, "sort");
-	struct str t = http_query(c->r, "t");
+	const char *period;
 
 	memset(q, 0, sizeof(*q));
 	*suffix = "";
@@ -52,19 +48,10 @@ feed_query(struct ctx *c, struct post_query *q, const char **suffix)
 		*suffix = "?sort=hot";
 	if (q->sort != SORT_TOP)
 		return 0;
-	if (t.p == NULL)
-		t = STR_LIT("day");
-	for (size_t i = 0; i < ARRAY_LEN(periods); i++) {
-		if (str_eq_lit(t, periods[i].name)) {
-			q->since = periods[i].secs ? c->now - periods[i].secs : 0;
-			*suffix = arena_printf(c->a, "?sort=top&t=%s",
-			    periods[i].name);
-			return 0;
-		}
-	}
-	app_error(c, 400, "bad_period", "The period t is one of hour, day, "
-	    "week, month, year or all.");
-	return -1;
+	if (app_top_period(c, &period, &q->since) != 0)
+		return -1;
+	*suffix = arena_printf(c->a, "?sort=top&t=%s", period);
+	return 0;
 }
 
 /* The HTML an entry carries: a text post's body, or a link post's link. */
@@ -254,17 +241,9 @@ page_feed_community(struct ctx *c)
 	struct post *posts;
 	const char *suffix;
 	size_t n;
-	int rc;
 
-	rc = store_community_by_name(c->s, c->a, str_dup(c->a, c->param[0]), &cm);
-	if (rc == STORE_NOTFOUND) {
-		app_error(c, 404, "not_found", "There is no such community.");
+	if (app_route_community(c, &cm) != 0)
 		return;
-	}
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
 	if (feed_query(c, &q, &suffix) != 0)
 		return;
 	q.community_id = cm.id;
@@ -284,17 +263,9 @@ page_feed_user(struct ctx *c)
 	struct post *posts;
 	const char *suffix;
 	size_t n;
-	int rc;
 
-	rc = store_user_by_name(c->s, c->a, str_dup(c->a, c->param[0]), &u, NULL);
-	if (rc == STORE_NOTFOUND || (rc == STORE_OK && u.deleted)) {
-		app_error(c, 404, "not_found", "There is no such user.");
+	if (app_route_user(c, &u) != 0)
 		return;
-	}
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
 	if (feed_query(c, &q, &suffix) != 0)
 		return;
 	q.author_id = u.id;

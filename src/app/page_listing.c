@@ -7,11 +7,6 @@
 
 #include <string.h>
 
-static const struct { const char *name; int64_t secs; } periods[] = {
-	{ "hour", 3600 }, { "day", 86400 }, { "week", 7 * 86400 },
-	{ "month", 30 * 86400 }, { "year", 365 * 86400 }, { "all", 0 },
-};
-
 static const char *sort_names[] = { "hot", "new", "top", "active",
 	"controversial" };
 
@@ -27,7 +22,6 @@ struct listing_args {
 static int
 listing_args(struct ctx *c, struct listing_args *la)
 {
-	struct str t = http_query(c->r, "t");
 	struct str after = http_query(c->r, "after");
 
 	memset(la, 0, sizeof(*la));
@@ -38,22 +32,8 @@ listing_args(struct ctx *c, struct listing_args *la)
 	}
 	la->t = "day";
 	la->since = 0;
-	if (la->sort == SORT_TOP) {
-		size_t i;
-
-		if (t.p == NULL)
-			t = STR_LIT("day");
-		for (i = 0; i < ARRAY_LEN(periods); i++)
-			if (str_eq_lit(t, periods[i].name))
-				break;
-		if (i == ARRAY_LEN(periods)) {
-			app_error(c, 400, "bad_period", "The period t is one of hour, "
-			    "day, week, month, year or all.");
-			return -1;
-		}
-		la->t = periods[i].name;
-		la->since = periods[i].secs ? c->now - periods[i].secs : 0;
-	}
+	if (la->sort == SORT_TOP && app_top_period(c, &la->t, &la->since) != 0)
+		return -1;
 	if (after.p != NULL && (!str_to_i64(after, &la->after) || la->after <= 0)) {
 		app_error(c, 400, "bad_cursor", "The after cursor is a post id.");
 		return -1;
@@ -78,14 +58,14 @@ sort_tabs(struct ctx *c, struct html *h, const char *base,
 	}
 	if (la->sort == SORT_TOP) {
 		html_raw_literal(h, " · ");
-		for (size_t i = 0; i < ARRAY_LEN(periods); i++) {
+		for (size_t i = 0; i < TOP_PERIODS; i++) {
 			html_raw_literal(h, "<a");
 			html_attr(h, "href", str_c(arena_printf(c->a,
-			    "%s?sort=top&t=%s", base, periods[i].name)));
-			if (strcmp(la->t, periods[i].name) == 0)
+			    "%s?sort=top&t=%s", base, top_periods[i].name)));
+			if (strcmp(la->t, top_periods[i].name) == 0)
 				html_raw_literal(h, " class=\"on\"");
 			html_raw_literal(h, ">");
-			html_text_c(h, periods[i].name);
+			html_text_c(h, top_periods[i].name);
 			html_raw_literal(h, "</a> ");
 		}
 	}

@@ -40,16 +40,8 @@ profile_load(struct ctx *c, struct profile *pr)
 		.include_stickied = true };
 	int rc;
 
-	rc = store_user_by_name(c->s, c->a, str_dup(c->a, c->param[0]), &pr->u,
-	    NULL);
-	if (rc == STORE_NOTFOUND || (rc == STORE_OK && pr->u.deleted)) {
-		app_error(c, 404, "not_found", "There is no such user.");
+	if (app_route_user(c, &pr->u) != 0)
 		return -1;
-	}
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return -1;
-	}
 	q.author_id = pr->u.id;
 	q.viewer_id = c->user ? c->user->id : 0;
 	rc = store_post_list(c->s, c->a, &q, &pr->posts, &pr->np);
