@@ -56,7 +56,9 @@ static const char usage_serve[] =
 "  --max-conns N       connections at once (default 4096, PARLEY_MAX_CONNS)\n"
 "  --max-conns-per-ip N  connections from one address (default 0 = no limit,\n"
 "                      PARLEY_MAX_CONNS_PER_IP)\n"
-"Other settings: site_name (PARLEY_SITE_NAME), archive_after (PARLEY_ARCHIVE_AFTER,\n"
+"Other settings: site_name (PARLEY_SITE_NAME), site_url (PARLEY_SITE_URL, the\n"
+"public address that feeds link to; default http:// and the listen address),\n"
+"archive_after (PARLEY_ARCHIVE_AFTER,\n"
 "a duration such as 180d, 12h, 30s; 0 = never), page_cache (PARLEY_PAGE_CACHE,\n"
 "MiB of pages kept for signed-out visitors on SQLite, default 16; 0 = off).\n"
 "Timeouts of 0 mean none.\n";
@@ -104,6 +106,43 @@ static const char usage_admin[] =
 "  set-limit KEY N             set a site limit, e.g. limit_registrations 20\n"
 "  appoint COMMUNITY NAME      make a user a moderator of a community\n";
 
+/* The site's address when site_url is unset: http:// and the listen
+ * address. Lives as long as the process. */
+static const char *
+listen_url(const char *listen)
+{
+	char *out = xmalloc(strlen(listen) + 8);
+
+	strcpy(out, "http://");
+	strcat(out, listen);
+	return out;
+}
+
+/*
+ * Keeps val, without trailing slashes, as the site's public address: an
+ * http or https URL (url_check's rules for links) with a host, an
+ * optional path prefix, and no query or fragment; feeds and other
+ * absolute links start with it. Returns -1 when it is not such an address.
+ */
+static int
+site_url_set(struct app_config *c, const char *val)
+{
+	struct url u;
+	size_t n = strlen(val);
+	char *copy;
+
+	if (url_check((struct str){ val, n }, &u, URL_WEB) != URL_OK ||
+	    u.query.p != NULL || u.fragment.p != NULL)
+		return -1;
+	while (n > 0 && val[n - 1] == '/')
+		n--;
+	copy = xmalloc(n + 1);
+	memcpy(copy, val, n);
+	copy[n] = '\0';
+	c->site_url = copy;
+	return 0;
+}
+
 static int
 set(struct settings *st, const char *key, const char *val, const char *from)
 {
@@ -115,6 +154,13 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 		c->db = val;
 	} else if (strcmp(key, "site_name") == 0) {
 		c->site_name = val;
+	} else if (strcmp(key, "site_url") == 0) {
+		if (site_url_set(c, val) != 0) {
+			fprintf(stderr, "parley: %s: site_url: '%s' is not an "
+			    "http:// or https:// address with a host and no query\n",
+			    from, val);
+			return -1;
+		}
 	} else if (strcmp(key, "archive_after") == 0) {
 		if (base_parse_duration(val, &c->archive_after) != 0) {
 			fprintf(stderr, "parley: %s: archive_after: '%s' is not a "
@@ -177,42 +223,68 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 
 /*
  * Returns a copy of a database URL for messages, with a password (after
- * "user:" in the authority, or a password= parameter) replaced by "***".
- * The copy lives as long as the process.
+ * "user:" in the user info, or each password= parameter) replaced by
+ * "***". Text with "://" that is not a URL with an authority right there
+ * shows only its scheme, since where a password ends cannot be known. The copy lives as long as the
+ * process.
  */
 static const char *
 url_shown(const char *url)
 {
-	const char *auth = strstr(url, "://"), *end, *at, *colon, *pw;
-	char *out = xmalloc(strlen(url) + 8);
-	size_t n = 0;
+	struct str s = str_c(url);
+	struct buf b;
+	struct url u;
+	const char *auth = strstr(url, "://"), *at = NULL, *at_last = NULL;
+	const char *colon, *p;
+	bool parsed;
 
-	if (auth == NULL) {
-		strcpy(out, url);
-		return out;
+	buf_init(&b, NULL, s.len + 8);
+	parsed = url_parse(s, &u) == 0;
+	if (auth != NULL) {
+		/* libpq reads user info up to an "@" before the first "/", even
+		 * past a "?" or "#" (RFC 3986 would end the authority there). */
+		size_t n = strcspn(auth + 3, "/");
+
+		at = memchr(auth + 3, '@', n);
+		at_last = memrchr(auth + 3, '@', n);
 	}
-	auth += 3;
-	end = auth + strcspn(auth, "/?");
-	at = memrchr(auth, '@', (size_t)(end - auth));
-	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (colon != NULL) {
-		memcpy(out, url, (size_t)(colon + 1 - url));
-		n = (size_t)(colon + 1 - url);
-		memcpy(out + n, "***", 3);
-		n += 3;
-		url = at;
+	if (auth != NULL && (!parsed || !u.has_authority || u.scheme.p == NULL ||
+	    u.scheme.p + u.scheme.len != auth || (at != NULL &&
+	    (u.userinfo.p == NULL || at != u.userinfo.p + u.userinfo.len ||
+	    at_last != at)))) {
+		/* "://" but no URL whose authority starts there, or an "@"
+		 * that libpq and RFC 3986 read differently: where a password
+		 * would end cannot be known, so only a scheme shows. */
+		size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+		if (url + n == auth)
+			buf_put(&b, url, n + 3);
+		buf_puts(&b, "***");
+		return b.p;
 	}
-	pw = strstr(url, "password=");
-	if (pw != NULL) {
-		pw += 9;
-		memcpy(out + n, url, (size_t)(pw - url));
-		n += (size_t)(pw - url);
-		memcpy(out + n, "***", 3);
-		n += 3;
-		url = pw + strcspn(pw, "&");
+	if (parsed && u.userinfo.p != NULL &&
+	    (colon = memchr(u.userinfo.p, ':', u.userinfo.len)) != NULL) {
+		buf_put(&b, url, (size_t)(colon + 1 - url));
+		buf_puts(&b, "***");
+		buf_puts(&b, u.userinfo.p + u.userinfo.len);
+	} else {
+		buf_puts(&b, url);
 	}
-	strcpy(out + n, url);
-	return out;
+	/* Each password= parameter's value, up to the next "&". */
+	for (p = b.p; (p = strstr(p, "password=")) != NULL; ) {
+		size_t v = (size_t)(p - b.p) + 9, end = v + strcspn(b.p + v, "&#");
+		struct buf t;
+
+		buf_init(&t, NULL, b.len + 4);
+		buf_put(&t, b.p, v);
+		buf_puts(&t, "***");
+		buf_puts(&t, b.p + end);
+		buf_reset(&b);
+		b = t;
+		p = b.p + v + 3;
+	}
+	return b.p;
 }
 
 static char *
@@ -273,6 +345,7 @@ load_env(struct settings *st)
 	static const char *keys[][2] = {
 		{ "PARLEY_LISTEN", "listen" }, { "PARLEY_DB", "db" },
 		{ "PARLEY_SITE_NAME", "site_name" },
+		{ "PARLEY_SITE_URL", "site_url" },
 		{ "PARLEY_ARCHIVE_AFTER", "archive_after" },
 		{ "PARLEY_THREADS", "threads" },
 		{ "PARLEY_TRUST_PROXY", "trust_proxy" },
@@ -403,6 +476,8 @@ parse(struct settings *st, int argc, char **argv, const char *usage)
 			return -1;
 		}
 	}
+	if (st->cfg.site_url == NULL)
+		st->cfg.site_url = listen_url(st->cfg.listen);
 	st->cfg.db_shown = url_shown(st->cfg.db);
 	if (st->mig.from != NULL)
 		st->mig.from_shown = url_shown(st->mig.from);
@@ -433,6 +508,7 @@ main(int argc, char **argv)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *cmd;
 
+	base_crash_init();
 	st.cfg.threads = cores > 0 ? (unsigned)cores : 1;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {

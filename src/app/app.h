@@ -13,6 +13,8 @@ struct app_config {
 	const char *db;         /* "sqlite:PATH" or "postgres://..." */
 	const char *db_shown;   /* db with any password masked: for messages */
 	const char *site_name;
+	const char *site_url;   /* "https://example.org": absolute addresses
+	                           (feeds); no trailing slash */
 	int64_t archive_after;  /* seconds; 0 = never */
 	unsigned threads;       /* worker threads */
 	bool trust_proxy;       /* believe X-Forwarded-Proto from loopback */

@@ -13,7 +13,8 @@
 #define PATH_MAX_LEN 1024
 #define FIELDS_MAX 64 /* query arguments or form fields in one request */
 
-struct app app_g;
+#define SITE_ROUTE(id, slug, label, title) \
+	{ HTTP_GET, "/" slug, page_site, ROUTE_JSON },
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/", page_front, ROUTE_JSON | ROUTE_MEMBER },
@@ -29,6 +30,9 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/s/*/mod/queue", page_mod_queue, ROUTE_JSON | ROUTE_USER },
 	{ HTTP_GET, "/s/*/mod/edit", page_community_edit_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/mod/edit", page_community_edit, ROUTE_USER },
+	{ HTTP_GET, "/feed.atom", page_feed_front, 0 },
+	{ HTTP_GET, "/s/*/feed.atom", page_feed_community, 0 },
+	{ HTTP_GET, "/u/*/feed.atom", page_feed_user, 0 },
 	{ HTTP_GET, "/s/*/p/#", page_thread, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_GET, "/s/*/p/#/edit", page_post_edit_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/edit", page_post_edit, ROUTE_USER },
@@ -69,14 +73,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/page", page_admin_page, ROUTE_USER },
 	{ HTTP_POST, "/admin/settings", page_admin_settings, ROUTE_USER },
 	{ HTTP_POST, "/admin/filters", page_admin_filters, ROUTE_USER },
-	{ HTTP_GET, "/welcome", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/guide", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/tos", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/privacy", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/canary", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/donate", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/bugs", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/license", page_site, ROUTE_JSON },
+	SITE_PAGES(SITE_ROUTE)
 };
 
 /* ---- per-thread store ------------------------------------------------ */
@@ -218,11 +215,11 @@ security_headers(struct req *r)
 }
 
 /*
- * The handler libmicrohttpd calls for every complete request. Chooses the
- * route, refuses what no route should see, and calls the route's handler.
+ * Chooses the route, refuses what no route should see, and calls the
+ * route's handler.
  */
-void
-app_handle(struct req *r, void *data)
+static void
+handle(struct req *r)
 {
 	struct ctx c = { .r = r, .a = r->arena, .now = base_now() };
 	struct str path = r->path;
@@ -341,4 +338,16 @@ app_handle(struct req *r, void *data)
 	hit->fn(&c);
 	if (m == HTTP_POST)
 		app_cache_written();
+}
+
+/*
+ * The handler libmicrohttpd calls for every complete request. Log lines
+ * written while it runs, here or in the store, carry the request's id.
+ */
+void
+app_handle(struct req *r, void *data)
+{
+	log_request(r->id);
+	handle(r);
+	log_request(0);
 }

@@ -12,6 +12,14 @@
  * request completed; then the arena is freed. In-flight requests are
  * counted so that http_stop can drain them before the daemon stops.
  *
+ * Stopping does not use MHD_quiesce_daemon. With a pool of epoll workers
+ * (libmicrohttpd 0.9.75) it removes the listening socket from each
+ * worker's epoll set from the calling thread, while the worker may be
+ * removing it too, unlocked; the loser's epoll_ctl fails with ENOENT and
+ * libmicrohttpd panics, which aborts the process (issue 12). Instead an
+ * accept policy turns new connections away once draining starts, and the
+ * listening socket is closed by MHD_stop_daemon after the workers ended.
+ *
  * libmicrohttpd's connection timeout only measures silence, so a client
  * that trickles a byte every few seconds could hold a connection for
  * ever. Parley adds a deadline: every connection is registered when
@@ -28,6 +36,21 @@
  * The socket is only ever shut down under the lock that the close
  * notification also takes, so it cannot have been closed and its number
  * reused in between.
+ *
+ * Request framing (docs/decisions/007-http-framing.md): libmicrohttpd
+ * 0.9.75 frames a body by Transfer-Encoding before Content-Length, takes
+ * the first of several Content-Lengths, and reads chunk lines leniently
+ * (a bare LF ends one; an extension too long for the connection's pool
+ * gets a 500). A front proxy may frame such a request otherwise, and the
+ * bytes one of them takes for a body the other takes for a request. So
+ * the first callback checks the framing headers before any body is read
+ * (check_framing) and refuses every request whose framing is not plain:
+ * a Transfer-Encoding of any kind (chunked gets 411, anything else 400),
+ * more than one Content-Length, one that is not a number, two Host
+ * fields, a header name that is not a token. Every answer the server
+ * gives on its own carries "Connection: close": libmicrohttpd then reads
+ * nothing more from the connection, so nothing after a refused request
+ * is taken as a request.
  */
 #include "http.h"
 
@@ -56,6 +79,7 @@ struct http_server {
 	bool trust_proxy;
 	atomic_uint_fast64_t next_id;
 	atomic_int inflight;       /* requests begun and not yet completed */
+	atomic_bool draining;      /* http_stop began: refuse new connections */
 	unsigned port;
 	unsigned idle_timeout;     /* seconds of silence; 0 = none */
 	unsigned request_timeout;  /* seconds to send a whole request; 0 = none */
@@ -345,6 +369,7 @@ watchdog(void *arg)
 
 	if (tick > 500)
 		tick = 500;
+	base_crash_thread_init();
 	pthread_mutex_lock(&srv->watch_lock);
 	while (!srv->stopping) {
 		int64_t now = now_ms(), wake = now + tick;
@@ -416,6 +441,7 @@ thread_spares(void)
 	pthread_once(&spares_once, spares_key_make);
 	sp = pthread_getspecific(spares_key);
 	if (sp == NULL) {
+		base_crash_thread_init(); /* a worker's first request */
 		sp = xcalloc(1, sizeof(*sp));
 		pthread_setspecific(spares_key, sp);
 	}
@@ -441,6 +467,94 @@ arena_give_back(struct arena *a)
 	}
 	arena_reset(a);
 	sp->a[sp->n++] = a;
+}
+
+/* ---- request framing ---------------------------------------------------- */
+
+/* What check_framing found; each refusal names its status. */
+enum framing {
+	FRAMING_OK,        /* no body, or one Content-Length of digits */
+	FRAMING_BAD,       /* ambiguous or malformed: 400 */
+	FRAMING_CHUNKED,   /* Transfer-Encoding: chunked alone: 411 */
+};
+
+/* The framing headers of one request, as header_iter_framing saw them. */
+struct framing_scan {
+	unsigned ncl;          /* Content-Length fields */
+	unsigned nte;          /* Transfer-Encoding fields */
+	unsigned nhost;        /* Host fields */
+	struct str cl;         /* the last Content-Length; borrowed from MHD */
+	struct str te;         /* the last Transfer-Encoding; likewise */
+	bool bad_name;         /* a field name that is not an RFC 9110 token */
+};
+
+/* True when c may appear in a field name (RFC 9110 tchar). */
+static bool
+is_tchar(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || (c != '\0' &&
+	    strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+static enum MHD_Result
+header_iter_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	struct framing_scan *fs = cls;
+	struct str k = { key, key_size }, v = { value, value_size };
+
+	if (key_size == 0)
+		fs->bad_name = true;
+	for (size_t i = 0; i < key_size; i++)
+		if (!is_tchar((unsigned char)key[i]))
+			fs->bad_name = true;
+	if (str_case_eq(k, str_c("Content-Length"))) {
+		fs->ncl++;
+		fs->cl = v;
+	} else if (str_case_eq(k, str_c("Transfer-Encoding"))) {
+		fs->nte++;
+		fs->te = v;
+	} else if (str_case_eq(k, str_c("Host"))) {
+		fs->nhost++;
+	}
+	return MHD_YES;
+}
+
+/*
+ * Decides whether a request's body is framed so that no reader can take
+ * it otherwise (RFC 9112 6.1 and 6.3): at most one Content-Length, of
+ * digits only, and no Transfer-Encoding at all. Two Host fields are
+ * refused too (RFC 9112 3.2), so that a proxy and Parley cannot pick
+ * different ones. Chunked bodies are refused rather than decoded because
+ * libmicrohttpd's chunk parser cannot be made strict: browsers never
+ * send them, and a proxy that buffers the request (nginx's default)
+ * sends a Content-Length instead. libmicrohttpd refuses a Content-Length
+ * that is not a number, or does not fit in 64 bits, before the first
+ * callback; it is checked again here so that nothing depends on that.
+ * Reports only what it found: the caller answers.
+ */
+static enum framing
+check_framing(struct MHD_Connection *conn)
+{
+	struct framing_scan fs = { 0 };
+
+	MHD_get_connection_values_n(conn, MHD_HEADER_KIND, header_iter_framing,
+	    &fs);
+	if (fs.bad_name || fs.ncl > 1 || fs.nte > 1 || (fs.ncl && fs.nte) ||
+	    fs.nhost > 1)
+		return FRAMING_BAD;
+	if (fs.nte == 1)
+		return str_case_eq(fs.te, str_c("chunked")) ? FRAMING_CHUNKED :
+		    FRAMING_BAD;
+	if (fs.ncl == 1) {
+		if (fs.cl.len == 0 || fs.cl.len > 19)
+			return FRAMING_BAD;
+		for (size_t i = 0; i < fs.cl.len; i++)
+			if (fs.cl.p[i] < '0' || fs.cl.p[i] > '9')
+				return FRAMING_BAD;
+	}
+	return FRAMING_OK;
 }
 
 /* ---- the libmicrohttpd callbacks -------------------------------------- */
@@ -547,6 +661,22 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		p = pending_new(srv, conn, url, method);
 		*con_cls = p;
 		atomic_fetch_add(&srv->inflight, 1);
+		/* An answer now is queued before any body is read:
+		 * libmicrohttpd then discards the body and, with the
+		 * "Connection: close" of send_limit, the connection. */
+		switch (check_framing(conn)) {
+		case FRAMING_OK:
+			break;
+		case FRAMING_CHUNKED:
+			watch_set(conn, WATCH_NONE);
+			return send_limit(conn, &p->req, 411, "411 Length Required: "
+			    "send the body with a Content-Length, not chunked.\n");
+		case FRAMING_BAD:
+			watch_set(conn, WATCH_NONE);
+			return send_limit(conn, &p->req, 400, "400 Bad Request: the "
+			    "request's framing is ambiguous (Content-Length, "
+			    "Transfer-Encoding, Host or a header name).\n");
+		}
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > srv->max_body) {
@@ -588,6 +718,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	p->req.body = buf_str(&p->body);
 	decode_form(p, conn);
 	srv->handler(&p->req, srv->data);
+	/* While draining, a kept-alive client is told to go elsewhere; only
+	 * a hint, so never at the cost of the fatal header overflow. */
+	if (atomic_load(&srv->draining) &&
+	    p->req.nheaders < HTTP_MAX_OUT_HEADERS)
+		http_add_header(&p->req, "Connection", "close");
 	return send_response(conn, &p->req);
 }
 
@@ -607,6 +742,28 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	watch_set(conn, deadline_waiting(srv));
 }
 
+/*
+ * libmicrohttpd's default panic handler aborts, printing the reason only
+ * when the library was built with messages. This one always says where
+ * and why, then aborts (the fatal-signal handler adds a backtrace).
+ */
+static void
+on_mhd_panic(void *cls, const char *file, unsigned line, const char *reason)
+{
+	log_msg(LOG_ERR, "http", "libmicrohttpd panic at %s:%u: %s",
+	    file ? file : "?", line, reason ? reason : "(no reason given)");
+	abort();
+}
+
+/* Accepts connections until http_stop begins to drain. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct http_server *srv = cls;
+
+	return atomic_load(&srv->draining) ? MHD_NO : MHD_YES;
+}
+
 static void
 on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -619,35 +776,38 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop --------------------------------------------------- */
 
+/*
+ * Parses ADDR:PORT (IPv4, empty for any address, or an IPv6 literal in
+ * brackets, "[::1]:8080") into *ss and *len. The URL parser splits it as
+ * the authority of "//ADDR:PORT"; the address must then be numeric.
+ * Returns 0, or -1 for anything else.
+ */
 static int
 parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
 {
-	char host[256];
-	const char *colon = strrchr(listen, ':');
-	char *end;
-	long port;
+	char text[300], host[INET6_ADDRSTRLEN];
+	struct url u;
+	int64_t port;
+	int n;
 
-	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+	n = snprintf(text, sizeof(text), "//%s", listen);
+	if (n < 0 || (size_t)n >= sizeof(text) ||
+	    url_parse((struct str){ text, (size_t)n }, &u) != 0 ||
+	    u.userinfo.p != NULL || u.path.len > 0 || u.query.p != NULL ||
+	    u.fragment.p != NULL || u.ipfuture || u.host.len >= sizeof(host))
 		return -1;
-	if (strlen(colon + 1) < 1 || strlen(colon + 1) > 5 ||
-	    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+	if (u.port.len == 0 || u.port.len > 5 || !str_to_i64(u.port, &port) ||
+	    port < 0 || port > 65535)
 		return -1;
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || port < 0 || port > 65535 || colon[1] == '\0')
-		return -1;
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
+	memcpy(host, u.host.p, u.host.len);
+	host[u.host.len] = '\0';
 	memset(ss, 0, sizeof(*ss));
-	if (host[0] == '[') {
+	if (u.ip6) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		size_t n = strlen(host);
 
-		if (n < 2 || host[n - 1] != ']')
-			return -1;
-		host[n - 1] = '\0';
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+		if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
 			return -1;
 		*len = sizeof(*s6);
 	} else {
@@ -702,7 +862,8 @@ http_start(const struct http_config *cfg, http_handler handler, void *data,
 		pthread_cond_init(&srv->watch_wake, &ca);
 		pthread_condattr_destroy(&ca);
 	}
-	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+	MHD_set_panic_func(on_mhd_panic, NULL);
+	srv->daemon = MHD_start_daemon(flags, 0, on_accept, srv, on_request, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 1),
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY_LIMIT,
@@ -742,20 +903,19 @@ http_port(const struct http_server *srv)
 /*
  * Stops accepting, waits up to drain_seconds for requests in flight to
  * finish and their responses to be sent, then stops the workers and frees
- * the server. Idle keep-alive connections are closed.
+ * the server. Idle keep-alive connections are closed. New connections
+ * during the drain are accepted and closed at once (on_accept), not
+ * refused by the kernel: see the file comment on MHD_quiesce_daemon.
  */
 void
 http_stop(struct http_server *srv, unsigned drain_seconds)
 {
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
 	unsigned waited_ms = 0;
-	MHD_socket fd;
 
 	if (srv == NULL)
 		return;
-	fd = MHD_quiesce_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	atomic_store(&srv->draining, true);
 	while (atomic_load(&srv->inflight) > 0 &&
 	    waited_ms < drain_seconds * 1000) {
 		nanosleep(&tick, NULL);

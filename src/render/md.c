@@ -13,8 +13,10 @@
  *   reason). Every text goes through html_escape (by way of put_text,
  *   which also turns NUL and other control bytes into U+FFFD). Link and
  *   image targets are decoded to a plain URL (entities, NUL) and then go
- *   through html_url_allowed/html_url, so one allow-list decides for the
- *   whole site. A refused target leaves its content as plain text.
+ *   through html_url_allowed/html_url, that is url_check (base_url.c), so
+ *   one parser and one allow-list decide for the whole site. A refused
+ *   target (a bad scheme, user info, a host a browser would rewrite)
+ *   leaves its content as plain text.
  * - Images are never inline: an image becomes a link whose text is the alt
  *   text (or the URL when the alt text is empty). Inside an image every
  *   nested span is reduced to its text.
@@ -86,6 +88,9 @@ struct md_ctx {
 	unsigned images;        /* open images; inside one only text is written */
 	bool anchor_open;       /* an <a> is open (links never nest) */
 	bool after_nullchar;    /* the last text callback was MD_TEXT_NULLCHAR */
+	unsigned links;         /* open link spans, allowed or not */
+	unsigned lookups;       /* calls to mentions->exists so far */
+	struct md_mentions *mentions; /* NULL: u/NAME and @NAME stay text */
 };
 
 /* ---- entities and attributes ------------------------------------------ */
@@ -275,6 +280,8 @@ push(struct md_ctx *c, bool is_block, int type)
 		c->styles++;
 	else if (!is_block && type == MD_SPAN_IMG)
 		c->images++;
+	else if (!is_block && type == MD_SPAN_A)
+		c->links++;
 	return o;
 }
 
@@ -348,6 +355,8 @@ pop(struct md_ctx *c)
 		c->styles--;
 	else if (!o->is_block && o->type == MD_SPAN_IMG)
 		c->images--;
+	else if (!o->is_block && o->type == MD_SPAN_A)
+		c->links--;
 }
 
 /* Closes the spans still open: spans never cross a block boundary. */
@@ -569,6 +578,116 @@ leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 	return 0;
 }
 
+/* ---- mentions ---------------------------------------------------------- */
+
+/* Names looked up an item at most, known or not: a text of a thousand
+ * unknown @names costs this many lookups, not a thousand. */
+#define MENTION_LOOKUPS (2 * MENTION_MAX)
+
+static bool
+name_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+}
+
+/* A byte after which a mention may start: not part of a word, a path or
+ * an address (so "a/u/bob", "x@bob" and "u/u/bob" mention no one). */
+static bool
+mention_boundary(char ch)
+{
+	return !name_char(ch) && ch != '/' && ch != '@' && ch != '.' &&
+	    ch != '&' && ch != ';';
+}
+
+/*
+ * At s[i], the length of a mention's marker ("u/" or "@") followed by a
+ * name of MENTION_NAME_MIN to MENTION_NAME_MAX name bytes that ends at a
+ * byte that is no name byte; 0 when there is no mention there. The name
+ * is returned in *name.
+ */
+static size_t
+mention_at(const char *s, size_t n, size_t i, struct str *name)
+{
+	size_t start, end;
+
+	if (s[i] == '@')
+		start = i + 1;
+	else if ((s[i] == 'u' || s[i] == 'U') && i + 1 < n && s[i + 1] == '/')
+		start = i + 2;
+	else
+		return 0;
+	for (end = start; end < n && name_char(s[end]); end++)
+		if (end - start > MENTION_NAME_MAX)
+			return 0;
+	if (end - start < MENTION_NAME_MIN || end - start > MENTION_NAME_MAX)
+		return 0;
+	/* "@bob.example" is an address, "u/bob/x" a path: not mentions. */
+	if (end < n && (s[end] == '/' || s[end] == '@' ||
+	    (s[end] == '.' && end + 1 < n && name_char(s[end + 1]))))
+		return 0;
+	*name = (struct str){ s + start, end - start };
+	return end - i;
+}
+
+/* The canonical name when m already holds name (case-insensitively),
+ * else NULL. */
+static const char *
+mention_seen(const struct md_mentions *m, struct str name)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (str_case_eq(m->names[i], name))
+			return m->names[i].p;
+	return NULL;
+}
+
+/*
+ * Writes normal text, with each mention of an existing user (as
+ * m->exists decides, for at most MENTION_MAX distinct names an item and
+ * MENTION_LOOKUPS calls of exists) as a link to their profile. The last byte already written decides whether a
+ * mention may start at the first byte.
+ */
+static void
+put_text_mentions(struct md_ctx *c, const char *s, size_t n)
+{
+	struct md_mentions *m = c->mentions;
+	struct buf *b = c->h.b;
+	size_t start = 0;
+	char before = b->len > 0 ? b->p[b->len - 1] : ' ';
+
+	for (size_t i = 0; i < n; i++) {
+		struct str name;
+		const char *canonical;
+		size_t len;
+
+		if (!mention_boundary(i > 0 ? s[i - 1] : before))
+			continue;
+		len = mention_at(s, n, i, &name);
+		if (len == 0)
+			continue;
+		canonical = mention_seen(m, name);
+		if (canonical == NULL) {
+			if (m->n == MENTION_MAX || c->lookups == MENTION_LOOKUPS)
+				continue;
+			c->lookups++;
+			if (!m->exists(m->data, name, &canonical) ||
+			    canonical == NULL)
+				continue;
+			if (mention_seen(m, str_c(canonical)) == NULL)
+				m->names[m->n++] = str_c(canonical);
+		}
+		put_text(b, s + start, i - start);
+		html_raw_literal(&c->h, "<a href=\"/u/");
+		put_text(b, canonical, strlen(canonical));
+		html_raw_literal(&c->h, "\" rel=\"nofollow ugc noopener\">");
+		put_text(b, s + i, len);
+		html_raw_literal(&c->h, "</a>");
+		i += len - 1;
+		start = i + 1;
+	}
+	put_text(b, s + start, n - start);
+}
+
 /* ---- text -------------------------------------------------------------- */
 
 static int
@@ -611,9 +730,15 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *userdata)
 		}
 		put_text(h->b, s, n);
 		break;
+	case MD_TEXT_NORMAL:
+		if (c->mentions != NULL && c->links == 0 && c->images == 0) {
+			put_text_mentions(c, s, n);
+			break;
+		}
+		put_text(h->b, s, n);
+		break;
 	default:
-		/* Normal text, and raw HTML, which NOHTML keeps out anyway:
-		 * all of it is escaped. */
+		/* Raw HTML, which NOHTML keeps out anyway: escaped. */
 		put_text(h->b, s, n);
 		break;
 	}
@@ -635,6 +760,19 @@ text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *userdata)
  */
 int
 md_render(struct buf *out, struct str src)
+{
+	return md_render_mentions(out, src, NULL);
+}
+
+/*
+ * md_render that also links mentions: u/NAME and @NAME in text (not in
+ * code, links or images) where m->exists knows the name become links to
+ * /u/NAME, for at most MENTION_MAX distinct names; m->names holds those
+ * names on return (the canonical spelling exists gave, in the order they
+ * first appear; the strings are exists' to own). m may be NULL.
+ */
+int
+md_render_mentions(struct buf *out, struct str src, struct md_mentions *m)
 {
 	static const MD_PARSER parser = {
 		.abi_version = 0,
@@ -661,6 +799,9 @@ md_render(struct buf *out, struct str src)
 	memset(copy + src.len, '\n', MD_GUARD);
 	c.src = copy;
 	c.src_len = src.len;
+	c.mentions = m;
+	if (m != NULL)
+		m->n = 0;
 	html_init(&c.h, out);
 	buf_init(&c.url, out->a, 256);
 	buf_init(&c.img_url, out->a, 256);

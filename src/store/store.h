@@ -180,7 +180,7 @@ struct post_query {
 
 struct store;
 
-/* ---- connection and schema ------------------------------------------ */
+/* ---- connection and schema (store.c, store_schema.c) ----------------- */
 
 struct store *store_open(const char *url);
 void store_close(struct store *s);
@@ -192,14 +192,14 @@ int store_begin(struct store *s);
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
 
-/* ---- site settings --------------------------------------------------- */
+/* ---- site settings (store_site.c) ------------------------------------ */
 
 int store_setting_get(struct store *s, struct arena *a, const char *key,
     const char **value);
 int store_setting_set(struct store *s, const char *key, const char *value);
 int store_setting_add(struct store *s, const char *key, const char *value);
 
-/* ---- users and sessions ---------------------------------------------- */
+/* ---- users and sessions (store_user.c) -------------------------------- */
 
 int store_user_create(struct store *s, const char *name, const char *pwhash,
     const char *email, int role, int64_t now, int64_t *id);
@@ -217,7 +217,7 @@ int store_session_user(struct store *s, struct arena *a,
     struct viewer *v);
 int store_session_delete(struct store *s, const unsigned char key[32]);
 
-/* ---- communities ----------------------------------------------------- */
+/* ---- communities (store_community.c) --------------------------------- */
 
 int store_community_create(struct store *s, const struct community *c,
     int64_t *id);
@@ -231,12 +231,10 @@ int store_moderator_add(struct store *s, int64_t community_id,
     int64_t user_id, int64_t now);
 int store_subscription_set(struct store *s, int64_t user_id,
     int64_t community_id, bool on, int64_t now);
-int store_votes_on(struct store *s, int64_t user_id, int kind, int64_t post_id,
-    const int64_t *ids, size_t n, int *dirs);
 int store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
     bool *out);
 
-/* ---- posts ----------------------------------------------------------- */
+/* ---- posts (store_post.c) --------------------------------------------- */
 
 int store_post_create(struct store *s, const struct post *p, int64_t *id);
 int store_post_get(struct store *s, struct arena *a, int64_t id,
@@ -247,7 +245,7 @@ int store_post_edit(struct store *s, int64_t id, const char *title,
     const char *body, const char *body_html, int64_t now);
 int store_post_delete(struct store *s, int64_t id, int64_t now);
 
-/* ---- comments -------------------------------------------------------- */
+/* ---- comments (store_post.c) ------------------------------------------ */
 
 int store_comment_create(struct store *s, const struct comment *c,
     int64_t *id);
@@ -262,19 +260,21 @@ int store_comment_edit(struct store *s, int64_t id, const char *body,
     const char *body_html, int64_t now);
 int store_comment_delete(struct store *s, int64_t id, int64_t now);
 
-/* ---- votes ----------------------------------------------------------- */
+/* ---- votes (store_vote.c) --------------------------------------------- */
 
 int store_vote_set(struct store *s, int64_t user_id, int kind,
     int64_t target_id, int dir, int64_t now, int64_t *score);
+int store_votes_on(struct store *s, int64_t user_id, int kind, int64_t post_id,
+    const int64_t *ids, size_t n, int *dirs);
 
-/* ---- site pages ------------------------------------------------------ */
+/* ---- site pages (store_site.c) ---------------------------------------- */
 
 int store_page_get(struct store *s, struct arena *a, const char *slug,
     struct page *out);
 int store_page_set(struct store *s, const char *slug, const char *title,
     const char *body, const char *body_html, int64_t editor_id, int64_t now);
 
-/* ---- moderation ------------------------------------------------------- */
+/* ---- moderation (store_community.c, store_mod.c) ---------------------- */
 
 int store_is_moderator(struct store *s, int64_t community_id, int64_t user_id,
     bool *out);
@@ -320,7 +320,7 @@ int store_modlog_add(struct store *s, const struct mod_action *m,
 int store_modlog_list(struct store *s, struct arena *a,
     const struct modlog_query *q, struct mod_action **out, size_t *n);
 
-/* ---- users protecting themselves -------------------------------------- */
+/* ---- users protecting themselves (store_user.c, store_vote.c) --------- */
 
 int store_block_set(struct store *s, int64_t user_id, int64_t blocked_id,
     bool on, int64_t now);
@@ -338,12 +338,13 @@ int store_notifications_seen(struct store *s, int64_t user_id);
 int store_sessions_end_others(struct store *s, int64_t user_id,
     const unsigned char keep[32]);
 int store_user_delete(struct store *s, int64_t user_id, bool erase);
-/* after and *next are vote times (see store.c); *next is 0 on the last page */
+/* after and *next are vote times (see store_vote.c); *next is 0 on the
+ * last page */
 int store_votes_by_user(struct store *s, struct arena *a, int64_t user_id,
     int64_t after, int limit, int **kinds, int64_t **targets, int **dirs,
     size_t *n, int64_t *next);
 
-/* ---- abuse limits ------------------------------------------------------ */
+/* ---- abuse limits (store_site.c) -------------------------------------- */
 
 enum rate_kind { RATE_POST, RATE_COMMENT, RATE_VOTE };
 
@@ -353,6 +354,35 @@ int store_rate_hit(struct store *s, const char *key, int64_t now);
 int store_rate_count(struct store *s, const char *key, int64_t since,
     int64_t *count);
 int store_rate_purge(struct store *s, int64_t before);
+
+/* ---- search queries (store_search.c) ----------------------------------- */
+
+#define SEARCH_QUERY_MAX 256   /* bytes of a query as typed */
+#define SEARCH_TERMS_MAX 16    /* words in a query, phrases' words included */
+
+/* One thing the reader asked for: a word, a phrase or a prefix. */
+struct search_term {
+	struct str words[SEARCH_TERMS_MAX]; /* borrowed from the query text */
+	size_t nwords;           /* 1 for a word or prefix, more for a phrase */
+	bool prefix;             /* word* */
+};
+
+struct search_query {
+	struct search_term terms[SEARCH_TERMS_MAX];
+	size_t nterms;
+	size_t nwords;           /* over all terms */
+};
+
+enum search_parse {
+	SEARCH_PARSED,           /* q holds at least one term */
+	SEARCH_EMPTY,            /* no word to search for */
+	SEARCH_TOO_LONG,         /* over SEARCH_QUERY_MAX bytes */
+	SEARCH_TOO_MANY,         /* over SEARCH_TERMS_MAX words */
+};
+
+enum search_parse store_search_parse(struct str text, struct search_query *q);
+char *store_search_fts5(const struct search_query *q, struct arena *a);
+char *store_search_tsquery(const struct search_query *q, struct arena *a);
 
 /* ---- moving a site and backing it up (store_copy.c) ------------------- */
 

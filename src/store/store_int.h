@@ -1,20 +1,25 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * store_int.h: the private interface between the store's domain layer
- * (store.c, store_schema.c) and its database backends (store_sqlite.c and
- * store_pg.c). Nothing outside src/store includes it.
+ * (store.c and the domain files store_user.c, store_community.c,
+ * store_post.c, store_vote.c, store_mod.c, store_site.c; store_schema.c,
+ * store_copy.c) and its database backends (store_sqlite.c and
+ * store_pg.c), and the helpers the domain files share (store.c,
+ * store_row.c). Nothing outside src/store includes it.
  *
  * A backend knows how to open a connection, run one statement by its enum
  * with bound values, and hand each result row to a callback. It knows
  * nothing of posts or votes: the domain layer decides which statement to
- * run, with which values, and how to read the columns back. Each backend
- * keeps its own SQL table indexed by enum store_stmt (SQLite's ?NNN forms
- * in store_sqlite.c, PostgreSQL's $n forms in store_pg.c) and its own list
- * of migrations, so adding a backend never touches the domain layer.
+ * run, with which values, and how to read the columns back. The SQL of
+ * every statement sits in one table indexed by enum store_stmt
+ * (store_sql.c, in ?N form, with PostgreSQL's own text beside it where
+ * the dialects differ); each backend has its own list of migrations
+ * (store_schema.c), so adding a backend never touches the domain layer.
  *
  * Column order is part of the contract: every statement that returns a
  * user, community, post or comment selects the columns in the order of
- * the matching *_COL enum below, so one reader in store.c serves them all.
+ * the matching *_COL enum below, so one reader in store_row.c serves them
+ * all.
  */
 #ifndef PARLEY_STORE_INT_H
 #define PARLEY_STORE_INT_H
@@ -221,6 +226,28 @@ enum store_stmt {
 	STMT__COUNT
 };
 
+/*
+ * The SQL of one statement. Both texts number their placeholders ?1,
+ * ?2, ...; store_pg.c writes them $1, $2, ... (store__sql_dollars).
+ */
+struct store_sql {
+	const char *sql;         /* what both run; SQLite's alone when pg is
+	                            set */
+	const char *pg;          /* PostgreSQL's own text, or NULL */
+};
+
+extern const struct store_sql store__sql[STMT__COUNT];
+
+void store__sql_dollars(const char *sql, char *out);
+
+/* The text statement id runs on PostgreSQL, still in ?N form. */
+static inline const char *
+store__sql_pg(enum store_stmt id)
+{
+	return store__sql[id].pg != NULL ? store__sql[id].pg :
+	    store__sql[id].sql;
+}
+
 /* Column order of a user row. */
 enum user_col {
 	USER_COL_ID, USER_COL_NAME, USER_COL_EMAIL, USER_COL_CREATED,
@@ -388,5 +415,125 @@ store_v_blob(const void *p, size_t len)
 	((const struct store_val[]){ __VA_ARGS__ }), \
 	(sizeof((const struct store_val[]){ __VA_ARGS__ }) / \
 	    sizeof(struct store_val))
+
+/* ---- the domain layer's helpers (store.c, store_row.c) ----------------- */
+
+#define STORE_PAGE_DEFAULT 25    /* rows of a page asked for with <= 0 */
+#define STORE_PAGE_MAX 100       /* rows of a listing page at the most */
+#define STORE_QUEUE_MAX 100      /* reports, held items, notifications */
+
+/* Runs statement st: exec on s's backend and connection. */
+static inline int
+store__run(struct store *s, enum store_stmt st,
+    const struct store_val *params, size_t nparams, store_row_fn cb,
+    void *data)
+{
+	return s->be->exec(s->conn, st, params, nparams, cb, data);
+}
+
+int store__run_one(struct store *s, enum store_stmt st,
+    const struct store_val *params, size_t nparams);
+int store__run_guarded(struct store *s, enum store_stmt st,
+    const struct store_val *params, size_t nparams);
+int store__run_count(struct store *s, enum store_stmt st,
+    const struct store_val *params, size_t nparams, int64_t *out);
+int store__run_exists(struct store *s, enum store_stmt st,
+    const struct store_val *params, size_t nparams, bool *out);
+int store__tx_end(struct store *s, int rc);
+
+/* limit <= 0 means the default page of 25; above max means max. */
+static inline int
+store__clamp_limit(int limit, int max)
+{
+	if (limit <= 0)
+		return STORE_PAGE_DEFAULT < max ? STORE_PAGE_DEFAULT : max;
+	return limit > max ? max : limit;
+}
+
+/* An optional reference: 0 is NULL (a site-wide scope, no moderator). */
+static inline struct store_val
+store__ref_val(int64_t id)
+{
+	return id != 0 ? store_v_int(id) : store_v_null();
+}
+
+/* ---- reading rows (store_row.c) ------------------------------------------ */
+
+/*
+ * How one kind of result row is read: the columns it needs at least and
+ * the struct it fills, strings copied into the arena.
+ */
+struct store_row {
+	size_t ncols;
+	size_t size;             /* bytes of the struct read fills */
+	void (*read)(struct arena *a, const struct store_val *row, void *out);
+};
+
+extern const struct store_row store__user_row;      /* USER_COL */
+extern const struct store_row store__community_row; /* COMMUNITY_COL */
+extern const struct store_row store__post_row;      /* POST_COL */
+extern const struct store_row store__comment_row;   /* COMMENT_COL */
+extern const struct store_row store__comment_link_row; /* COMMENT_COL, post
+                                                   title, community name */
+
+/* Where a single-row read puts its result (store__one_cb). */
+struct store_one {
+	struct arena *a;
+	const struct store_row *kind;
+	void *out;               /* the struct to fill */
+	const char **extra;      /* the text column after kind's, or NULL */
+	bool found;              /* set by the callback */
+};
+
+/* A growing array of result structs in the caller's arena. */
+struct store_many {
+	struct arena *a;
+	char *items;             /* arena array of cap elements */
+	size_t n, cap;
+	size_t size;             /* bytes per element */
+	const struct store_row *kind; /* for store__many_cb; NULL for a
+	                                 callback of one's own */
+};
+
+/* A store_many of kind's rows in a. */
+#define STORE_MANY(a, kind) \
+	((struct store_many){ (a), NULL, 0, 0, (kind)->size, (kind) })
+
+/* A store_many of structs of type, for a row callback of one's own. */
+#define STORE_MANY_OF(a, type) \
+	((struct store_many){ (a), NULL, 0, 0, sizeof(type), NULL })
+
+/* Hands the rows gathered in m to the caller as *out and *count. */
+#define STORE_MANY_OUT(rc, m, type, out, count) do { \
+	*(out) = (rc) == STORE_OK && (m).n ? (type *)(m).items : NULL; \
+	*(count) = (rc) == STORE_OK ? (m).n : 0; \
+} while (0)
+
+/* Up to five numeric columns of one row (store__numbers_cb). */
+struct store_numbers {
+	struct store_val vals[5]; /* numbers only: no borrowed pointers */
+	size_t n;
+	bool found;
+};
+
+/* One text column of one row, copied into a (store__text_cb). */
+struct store_text {
+	struct arena *a;
+	const char **out;
+	bool found;
+};
+
+char *store__lower_dup(const char *s);
+int store__bad_row(size_t ncols, size_t want);
+int64_t store__col_i64(const struct store_val *v);
+const char *store__col_text(struct arena *a, const struct store_val *v);
+void *store__many_push(struct store_many *m);
+int store__one_cb(void *data, const struct store_val *row, size_t ncols);
+int store__many_cb(void *data, const struct store_val *row, size_t ncols);
+int store__numbers_cb(void *data, const struct store_val *row, size_t ncols);
+int store__text_cb(void *data, const struct store_val *row, size_t ncols);
+int store__get(struct store *s, enum store_stmt st,
+    const struct store_val *params, size_t nparams,
+    const struct store_row *kind, struct arena *a, void *out);
 
 #endif

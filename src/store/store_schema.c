@@ -7,9 +7,12 @@
  * with the row that records it in schema_version, so a crash leaves the
  * database at a whole version. A table rather than PRAGMA user_version
  * keeps the bookkeeping identical on PostgreSQL, whose migrations sit in
- * a parallel array with the same numbering. Migrations are append-only:
- * once released, a script is never edited; a change is a new number, in
- * both arrays (test_store_pg.c checks they stay the same length).
+ * a parallel array with the same numbering. Each migration is written
+ * once, as a SCHEMA_Vn macro over the few words in which the databases
+ * differ, and spelled in each one's words for its array. Migrations are
+ * append-only: once released, a script is never edited (neither its
+ * macro nor a word it uses); a change is a new number, in both arrays
+ * (test_store_pg.c checks they stay the same length).
  *
  * Several servers may start at once on one PostgreSQL database: each
  * step runs under STMT_SCHEMA_LOCK (an advisory lock there; SQLite's
@@ -18,7 +21,7 @@
  *
  * Listings must be index walks, never a sort of the whole table and never
  * OFFSET: every post sort has an index on (key DESC, id DESC), alone and
- * behind community_id, which the row-value cursors of store_sqlite.c use.
+ * behind community_id, which the row-value cursors of store_sql.c use.
  */
 #include "store_int.h"
 
@@ -28,193 +31,216 @@ static const char schema_bootstrap[] =
 	" version INTEGER PRIMARY KEY,"
 	" applied BIGINT NOT NULL)";
 
-/* ---- SQLite migrations ------------------------------------------------ */
+/* ---- migrations -------------------------------------------------------- */
 
-static const char sqlite_v1[] =
-	/* name_lc holds the ASCII-lowercased name for case-insensitive
-	 * uniqueness and lookup; name keeps the spelling as registered. */
-	"CREATE TABLE users ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL,"
-	" name_lc TEXT NOT NULL UNIQUE,"
-	" pass TEXT NOT NULL,"
-	" email TEXT,"
-	" created INTEGER NOT NULL,"
-	" role INTEGER NOT NULL DEFAULT 0,"
-	" points INTEGER NOT NULL DEFAULT 0,"
-	" deleted INTEGER NOT NULL DEFAULT 0);\n"
+/*
+ * Each migration is written once, as a macro over the words in which the
+ * two databases' schemas differ, and spelled out for each below. On
+ * PostgreSQL: BIGSERIAL ids, BIGINT times, counters and references
+ * (INTEGER flags stay INTEGER, read back as numbers like SQLite's),
+ * DOUBLE PRECISION ranks, BYTEA session keys; name_lc sorts in the "C"
+ * collation, byte by byte as on SQLite, whatever the database's locale;
+ * SQLite keeps the tables that have a natural key WITHOUT ROWID; and an
+ * index that must deliver rows in id order names id on PostgreSQL, where
+ * SQLite keeps the rowid in every index anyway. A word that begins with
+ * a space stands after one without. The words, in the order SCHEMA_Vn
+ * takes them: SERIAL (the type of a generated id), I64, F64, BYTES,
+ * BYTEWISE (after TEXT), KEYED (after a table keyed by its primary key),
+ * INDEX_ID (at the end of such an index's columns).
+ */
+#define SQLITE_WORDS \
+	"INTEGER", "INTEGER", "REAL", "BLOB", "", " WITHOUT ROWID", ""
+#define PG_WORDS \
+	"BIGSERIAL", "BIGINT", "DOUBLE PRECISION", "BYTEA", " COLLATE \"C\"", \
+	"", ", id"
+/* Spells migration m (SCHEMA_Vn) in one database's words. */
+#define SPELL(m, ...) m(__VA_ARGS__)
 
-	/* key is a hash of the cookie token, never the token itself. */
-	"CREATE TABLE sessions ("
-	" key BLOB PRIMARY KEY,"
-	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" created INTEGER NOT NULL,"
-	" expires INTEGER NOT NULL) WITHOUT ROWID;\n"
-	"CREATE INDEX sessions_expires ON sessions(expires);\n"
-	"CREATE INDEX sessions_user ON sessions(user_id);\n"
-
-	"CREATE TABLE settings ("
-	" key TEXT PRIMARY KEY,"
-	" value TEXT NOT NULL) WITHOUT ROWID;\n"
-
-	"CREATE TABLE communities ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL,"
-	" name_lc TEXT NOT NULL UNIQUE,"
-	" title TEXT NOT NULL,"
-	" description TEXT,"
-	" description_html TEXT,"
-	" rules TEXT,"
-	" rules_html TEXT,"
-	" creator_id INTEGER REFERENCES users(id),"
-	" created INTEGER NOT NULL,"
-	" subscribers INTEGER NOT NULL DEFAULT 0,"
-	" post_count INTEGER NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX communities_subscribers"
-	" ON communities(subscribers DESC, name_lc);\n"
-
-	"CREATE TABLE moderators ("
-	" community_id INTEGER NOT NULL REFERENCES communities(id)"
-	"  ON DELETE CASCADE,"
-	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" position INTEGER NOT NULL,"
-	" created INTEGER NOT NULL,"
-	" PRIMARY KEY (community_id, user_id)) WITHOUT ROWID;\n"
-	"CREATE INDEX moderators_user ON moderators(user_id);\n"
-
-	"CREATE TABLE subscriptions ("
-	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" community_id INTEGER NOT NULL REFERENCES communities(id)"
-	"  ON DELETE CASCADE,"
-	" created INTEGER NOT NULL DEFAULT 0,"
-	" PRIMARY KEY (user_id, community_id)) WITHOUT ROWID;\n"
-	"CREATE INDEX subscriptions_community ON subscriptions(community_id);\n"
-
-	"CREATE TABLE posts ("
-	" id INTEGER PRIMARY KEY,"
-	" community_id INTEGER NOT NULL REFERENCES communities(id),"
-	" author_id INTEGER NOT NULL REFERENCES users(id),"
-	" title TEXT NOT NULL,"
-	" url TEXT,"
-	" body TEXT,"
-	" body_html TEXT,"
-	" created INTEGER NOT NULL,"
-	" edited INTEGER NOT NULL DEFAULT 0,"
-	" ups INTEGER NOT NULL DEFAULT 0,"
-	" downs INTEGER NOT NULL DEFAULT 0,"
-	" score INTEGER NOT NULL DEFAULT 0,"
-	" hot REAL NOT NULL DEFAULT 0,"
-	" controversy REAL NOT NULL DEFAULT 0,"
-	" comment_count INTEGER NOT NULL DEFAULT 0,"
-	" last_comment INTEGER NOT NULL DEFAULT 0,"
-	" locked INTEGER NOT NULL DEFAULT 0,"
-	" stickied INTEGER NOT NULL DEFAULT 0,"
-	" nsfw INTEGER NOT NULL DEFAULT 0,"
-	" removed INTEGER NOT NULL DEFAULT 0,"
-	" removed_reason TEXT,"
-	" deleted INTEGER NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX posts_hot ON posts(hot DESC, id DESC);\n"
-	"CREATE INDEX posts_c_hot ON posts(community_id, hot DESC, id DESC);\n"
-	"CREATE INDEX posts_new ON posts(created DESC, id DESC);\n"
-	"CREATE INDEX posts_c_new"
-	" ON posts(community_id, created DESC, id DESC);\n"
-	"CREATE INDEX posts_top ON posts(score DESC, id DESC);\n"
-	"CREATE INDEX posts_c_top ON posts(community_id, score DESC, id DESC);\n"
-	"CREATE INDEX posts_active ON posts(last_comment DESC, id DESC);\n"
-	"CREATE INDEX posts_c_active"
-	" ON posts(community_id, last_comment DESC, id DESC);\n"
-	"CREATE INDEX posts_controversial ON posts(controversy DESC, id DESC);\n"
-	"CREATE INDEX posts_c_controversial"
-	" ON posts(community_id, controversy DESC, id DESC);\n"
-	"CREATE INDEX posts_author ON posts(author_id, created DESC, id DESC);\n"
-
-	/* parent_id is NULL at the top level, so the foreign key holds. */
-	"CREATE TABLE comments ("
-	" id INTEGER PRIMARY KEY,"
-	" post_id INTEGER NOT NULL REFERENCES posts(id),"
-	" parent_id INTEGER REFERENCES comments(id),"
-	" author_id INTEGER NOT NULL REFERENCES users(id),"
-	" body TEXT,"
-	" body_html TEXT,"
-	" created INTEGER NOT NULL,"
-	" edited INTEGER NOT NULL DEFAULT 0,"
-	" ups INTEGER NOT NULL DEFAULT 0,"
-	" downs INTEGER NOT NULL DEFAULT 0,"
-	" score INTEGER NOT NULL DEFAULT 0,"
-	" depth INTEGER NOT NULL DEFAULT 0,"
-	" removed INTEGER NOT NULL DEFAULT 0,"
-	" removed_reason TEXT,"
-	" deleted INTEGER NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX comments_post ON comments(post_id);\n"
-	"CREATE INDEX comments_author"
-	" ON comments(author_id, created DESC, id DESC);\n"
-	"CREATE INDEX comments_parent ON comments(parent_id);\n"
-
-	/* kind is enum vote_kind; target_id is a post or comment id. Only
-	 * +1 and -1 are stored: withdrawing a vote deletes its row. */
-	"CREATE TABLE votes ("
-	" user_id INTEGER NOT NULL REFERENCES users(id),"
-	" kind INTEGER NOT NULL,"
-	" target_id INTEGER NOT NULL,"
-	" dir INTEGER NOT NULL CHECK (dir IN (-1, 1)),"
-	" created INTEGER NOT NULL,"
-	" PRIMARY KEY (user_id, kind, target_id)) WITHOUT ROWID;\n"
-
-	/* editor_id is NULL for the pages seeded at first start. */
-	"CREATE TABLE pages ("
-	" slug TEXT PRIMARY KEY,"
-	" title TEXT NOT NULL,"
-	" body TEXT NOT NULL,"
-	" body_html TEXT NOT NULL,"
-	" editor_id INTEGER REFERENCES users(id),"
-	" updated INTEGER NOT NULL) WITHOUT ROWID;\n"
-
-	/* Moderation; later migrations extend these. */
-	"CREATE TABLE reports ("
-	" id INTEGER PRIMARY KEY,"
-	" kind INTEGER NOT NULL,"
-	" target_id INTEGER NOT NULL,"
-	" community_id INTEGER NOT NULL REFERENCES communities(id),"
-	" reporter_id INTEGER NOT NULL REFERENCES users(id),"
-	" reason TEXT NOT NULL,"
-	" created INTEGER NOT NULL,"
-	" resolved INTEGER NOT NULL DEFAULT 0,"
-	" resolver_id INTEGER REFERENCES users(id),"
-	" resolved_at INTEGER NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX reports_queue ON reports(community_id, resolved, id);\n"
-	"CREATE INDEX reports_target ON reports(kind, target_id);\n"
-
-	/* community_id NULL: a site-wide ban. expires 0: permanent. */
-	"CREATE TABLE bans ("
-	" id INTEGER PRIMARY KEY,"
-	" community_id INTEGER REFERENCES communities(id),"
-	" user_id INTEGER NOT NULL REFERENCES users(id),"
-	" mod_id INTEGER REFERENCES users(id),"
-	" reason TEXT,"
-	" created INTEGER NOT NULL,"
-	" expires INTEGER NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX bans_user ON bans(user_id, community_id);\n"
-
-	/* action is a word such as "remove" or "ban"; kind and target_id
-	 * name a post or comment, target_user_id a user. */
-	"CREATE TABLE mod_actions ("
-	" id INTEGER PRIMARY KEY,"
-	" community_id INTEGER REFERENCES communities(id),"
-	" mod_id INTEGER NOT NULL REFERENCES users(id),"
-	" action TEXT NOT NULL,"
-	" kind INTEGER,"
-	" target_id INTEGER,"
-	" target_user_id INTEGER REFERENCES users(id),"
-	" reason TEXT,"
-	" created INTEGER NOT NULL,"
-	" expires INTEGER NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX mod_actions_community ON mod_actions(community_id, id);\n"
-
-	"CREATE TABLE blocks ("
-	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" blocked_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" created INTEGER NOT NULL,"
-	" PRIMARY KEY (user_id, blocked_id)) WITHOUT ROWID;\n";
+#define SCHEMA_V1(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	/* name_lc holds the ASCII-lowercased name for case-insensitive \
+	 * uniqueness and lookup; name keeps the spelling as registered. */ \
+	"CREATE TABLE users (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" name TEXT NOT NULL," \
+	" name_lc TEXT" BYTEWISE " NOT NULL UNIQUE," \
+	" pass TEXT NOT NULL," \
+	" email TEXT," \
+	" created " I64 " NOT NULL," \
+	" role INTEGER NOT NULL DEFAULT 0," \
+	" points " I64 " NOT NULL DEFAULT 0," \
+	" deleted INTEGER NOT NULL DEFAULT 0);\n" \
+	\
+	/* key is a hash of the cookie token, never the token itself. */ \
+	"CREATE TABLE sessions (" \
+	" key " BYTES " PRIMARY KEY," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" created " I64 " NOT NULL," \
+	" expires " I64 " NOT NULL)" KEYED ";\n" \
+	"CREATE INDEX sessions_expires ON sessions(expires);\n" \
+	"CREATE INDEX sessions_user ON sessions(user_id);\n" \
+	\
+	"CREATE TABLE settings (" \
+	" key TEXT PRIMARY KEY," \
+	" value TEXT NOT NULL)" KEYED ";\n" \
+	\
+	"CREATE TABLE communities (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" name TEXT NOT NULL," \
+	" name_lc TEXT" BYTEWISE " NOT NULL UNIQUE," \
+	" title TEXT NOT NULL," \
+	" description TEXT," \
+	" description_html TEXT," \
+	" rules TEXT," \
+	" rules_html TEXT," \
+	" creator_id " I64 " REFERENCES users(id)," \
+	" created " I64 " NOT NULL," \
+	" subscribers " I64 " NOT NULL DEFAULT 0," \
+	" post_count " I64 " NOT NULL DEFAULT 0);\n" \
+	"CREATE INDEX communities_subscribers" \
+	" ON communities(subscribers DESC, name_lc);\n" \
+	\
+	"CREATE TABLE moderators (" \
+	" community_id " I64 " NOT NULL REFERENCES communities(id)" \
+	"  ON DELETE CASCADE," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" position INTEGER NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" PRIMARY KEY (community_id, user_id))" KEYED ";\n" \
+	"CREATE INDEX moderators_user ON moderators(user_id);\n" \
+	\
+	"CREATE TABLE subscriptions (" \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" community_id " I64 " NOT NULL REFERENCES communities(id)" \
+	"  ON DELETE CASCADE," \
+	" created " I64 " NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (user_id, community_id))" KEYED ";\n" \
+	"CREATE INDEX subscriptions_community ON subscriptions(community_id);\n" \
+	\
+	"CREATE TABLE posts (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" community_id " I64 " NOT NULL REFERENCES communities(id)," \
+	" author_id " I64 " NOT NULL REFERENCES users(id)," \
+	" title TEXT NOT NULL," \
+	" url TEXT," \
+	" body TEXT," \
+	" body_html TEXT," \
+	" created " I64 " NOT NULL," \
+	" edited " I64 " NOT NULL DEFAULT 0," \
+	" ups " I64 " NOT NULL DEFAULT 0," \
+	" downs " I64 " NOT NULL DEFAULT 0," \
+	" score " I64 " NOT NULL DEFAULT 0," \
+	" hot " F64 " NOT NULL DEFAULT 0," \
+	" controversy " F64 " NOT NULL DEFAULT 0," \
+	" comment_count " I64 " NOT NULL DEFAULT 0," \
+	" last_comment " I64 " NOT NULL DEFAULT 0," \
+	" locked INTEGER NOT NULL DEFAULT 0," \
+	" stickied INTEGER NOT NULL DEFAULT 0," \
+	" nsfw INTEGER NOT NULL DEFAULT 0," \
+	" removed INTEGER NOT NULL DEFAULT 0," \
+	" removed_reason TEXT," \
+	" deleted INTEGER NOT NULL DEFAULT 0);\n" \
+	"CREATE INDEX posts_hot ON posts(hot DESC, id DESC);\n" \
+	"CREATE INDEX posts_c_hot ON posts(community_id, hot DESC, id DESC);\n" \
+	"CREATE INDEX posts_new ON posts(created DESC, id DESC);\n" \
+	"CREATE INDEX posts_c_new" \
+	" ON posts(community_id, created DESC, id DESC);\n" \
+	"CREATE INDEX posts_top ON posts(score DESC, id DESC);\n" \
+	"CREATE INDEX posts_c_top ON posts(community_id, score DESC, id DESC);\n" \
+	"CREATE INDEX posts_active ON posts(last_comment DESC, id DESC);\n" \
+	"CREATE INDEX posts_c_active" \
+	" ON posts(community_id, last_comment DESC, id DESC);\n" \
+	"CREATE INDEX posts_controversial ON posts(controversy DESC, id DESC);\n" \
+	"CREATE INDEX posts_c_controversial" \
+	" ON posts(community_id, controversy DESC, id DESC);\n" \
+	"CREATE INDEX posts_author ON posts(author_id, created DESC, id DESC);\n" \
+	\
+	/* parent_id is NULL at the top level, so the foreign key holds. */ \
+	"CREATE TABLE comments (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" post_id " I64 " NOT NULL REFERENCES posts(id)," \
+	" parent_id " I64 " REFERENCES comments(id)," \
+	" author_id " I64 " NOT NULL REFERENCES users(id)," \
+	" body TEXT," \
+	" body_html TEXT," \
+	" created " I64 " NOT NULL," \
+	" edited " I64 " NOT NULL DEFAULT 0," \
+	" ups " I64 " NOT NULL DEFAULT 0," \
+	" downs " I64 " NOT NULL DEFAULT 0," \
+	" score " I64 " NOT NULL DEFAULT 0," \
+	" depth INTEGER NOT NULL DEFAULT 0," \
+	" removed INTEGER NOT NULL DEFAULT 0," \
+	" removed_reason TEXT," \
+	" deleted INTEGER NOT NULL DEFAULT 0);\n" \
+	"CREATE INDEX comments_post ON comments(post_id" INDEX_ID ");\n" \
+	"CREATE INDEX comments_author" \
+	" ON comments(author_id, created DESC, id DESC);\n" \
+	"CREATE INDEX comments_parent ON comments(parent_id);\n" \
+	\
+	/* kind is enum vote_kind; target_id is a post or comment id. Only \
+	 * +1 and -1 are stored: withdrawing a vote deletes its row. */ \
+	"CREATE TABLE votes (" \
+	" user_id " I64 " NOT NULL REFERENCES users(id)," \
+	" kind INTEGER NOT NULL," \
+	" target_id " I64 " NOT NULL," \
+	" dir INTEGER NOT NULL CHECK (dir IN (-1, 1))," \
+	" created " I64 " NOT NULL," \
+	" PRIMARY KEY (user_id, kind, target_id))" KEYED ";\n" \
+	\
+	/* editor_id is NULL for the pages seeded at first start. */ \
+	"CREATE TABLE pages (" \
+	" slug TEXT PRIMARY KEY," \
+	" title TEXT NOT NULL," \
+	" body TEXT NOT NULL," \
+	" body_html TEXT NOT NULL," \
+	" editor_id " I64 " REFERENCES users(id)," \
+	" updated " I64 " NOT NULL)" KEYED ";\n" \
+	\
+	/* Moderation; later migrations extend these. */ \
+	"CREATE TABLE reports (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" kind INTEGER NOT NULL," \
+	" target_id " I64 " NOT NULL," \
+	" community_id " I64 " NOT NULL REFERENCES communities(id)," \
+	" reporter_id " I64 " NOT NULL REFERENCES users(id)," \
+	" reason TEXT NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" resolved INTEGER NOT NULL DEFAULT 0," \
+	" resolver_id " I64 " REFERENCES users(id)," \
+	" resolved_at " I64 " NOT NULL DEFAULT 0);\n" \
+	"CREATE INDEX reports_queue ON reports(community_id, resolved, id);\n" \
+	"CREATE INDEX reports_target ON reports(kind, target_id);\n" \
+	\
+	/* community_id NULL: a site-wide ban. expires 0: permanent. */ \
+	"CREATE TABLE bans (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" community_id " I64 " REFERENCES communities(id)," \
+	" user_id " I64 " NOT NULL REFERENCES users(id)," \
+	" mod_id " I64 " REFERENCES users(id)," \
+	" reason TEXT," \
+	" created " I64 " NOT NULL," \
+	" expires " I64 " NOT NULL DEFAULT 0);\n" \
+	"CREATE INDEX bans_user ON bans(user_id, community_id);\n" \
+	\
+	/* action is a word such as "remove" or "ban"; kind and target_id \
+	 * name a post or comment, target_user_id a user. */ \
+	"CREATE TABLE mod_actions (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" community_id " I64 " REFERENCES communities(id)," \
+	" mod_id " I64 " NOT NULL REFERENCES users(id)," \
+	" action TEXT NOT NULL," \
+	" kind INTEGER," \
+	" target_id " I64 "," \
+	" target_user_id " I64 " REFERENCES users(id)," \
+	" reason TEXT," \
+	" created " I64 " NOT NULL," \
+	" expires " I64 " NOT NULL DEFAULT 0);\n" \
+	"CREATE INDEX mod_actions_community ON mod_actions(community_id, id);\n" \
+	\
+	"CREATE TABLE blocks (" \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" blocked_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" created " I64 " NOT NULL," \
+	" PRIMARY KEY (user_id, blocked_id))" KEYED ";\n"
 
 /*
  * v2: moderation. held marks a submission the word/URL filter sent to the
@@ -223,269 +249,51 @@ static const char sqlite_v1[] =
  * community's posts, and reports_open makes a second open report by the
  * same user on the same item a unique-constraint conflict.
  */
-static const char sqlite_v2[] =
-	"ALTER TABLE posts ADD COLUMN held INTEGER NOT NULL DEFAULT 0;\n"
-	"ALTER TABLE comments ADD COLUMN held INTEGER NOT NULL DEFAULT 0;\n"
-	"CREATE INDEX posts_sticky ON posts(community_id, created DESC, id DESC)"
-	" WHERE stickied = 1;\n"
-	"CREATE INDEX posts_held ON posts(community_id, id) WHERE held = 1;\n"
-	"CREATE INDEX comments_held ON comments(id) WHERE held = 1;\n"
-
-	"CREATE UNIQUE INDEX reports_open"
-	" ON reports(kind, target_id, reporter_id) WHERE resolved = 0;\n"
-	"CREATE INDEX bans_community ON bans(community_id);\n"
-	"CREATE INDEX mod_actions_mod ON mod_actions(mod_id, id);\n"
-
-	"CREATE TABLE notifications ("
-	" id INTEGER PRIMARY KEY,"
-	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" text TEXT NOT NULL,"
-	" link TEXT,"
-	" created INTEGER NOT NULL,"
-	" seen INTEGER NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX notifications_user ON notifications(user_id, id);\n"
-	"CREATE INDEX notifications_unseen ON notifications(user_id)"
-	" WHERE seen = 0;\n"
-
-	/* key names a limit and its subject, e.g. "login:203.0.113.7". */
-	"CREATE TABLE rate_events ("
-	" key TEXT NOT NULL,"
-	" at INTEGER NOT NULL);\n"
-	"CREATE INDEX rate_events_key ON rate_events(key, at);\n"
-	"CREATE INDEX rate_events_at ON rate_events(at);\n"
-
-	/* A user's votes by time: activity limits and the votes page. */
-	"CREATE INDEX votes_user ON votes(user_id, created);\n";
+#define SCHEMA_V2(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"ALTER TABLE posts ADD COLUMN held INTEGER NOT NULL DEFAULT 0;\n" \
+	"ALTER TABLE comments ADD COLUMN held INTEGER NOT NULL DEFAULT 0;\n" \
+	"CREATE INDEX posts_sticky ON posts(community_id, created DESC, id DESC)" \
+	" WHERE stickied = 1;\n" \
+	"CREATE INDEX posts_held ON posts(community_id, id) WHERE held = 1;\n" \
+	"CREATE INDEX comments_held ON comments(id) WHERE held = 1;\n" \
+	\
+	"CREATE UNIQUE INDEX reports_open" \
+	" ON reports(kind, target_id, reporter_id) WHERE resolved = 0;\n" \
+	"CREATE INDEX bans_community ON bans(community_id);\n" \
+	"CREATE INDEX mod_actions_mod ON mod_actions(mod_id, id);\n" \
+	\
+	"CREATE TABLE notifications (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" text TEXT NOT NULL," \
+	" link TEXT," \
+	" created " I64 " NOT NULL," \
+	" seen INTEGER NOT NULL DEFAULT 0);\n" \
+	"CREATE INDEX notifications_user ON notifications(user_id, id);\n" \
+	"CREATE INDEX notifications_unseen ON notifications(user_id)" \
+	" WHERE seen = 0;\n" \
+	\
+	/* key names a limit and its subject, e.g. "login:203.0.113.7". */ \
+	"CREATE TABLE rate_events (" \
+	" key TEXT NOT NULL," \
+	" at " I64 " NOT NULL);\n" \
+	"CREATE INDEX rate_events_key ON rate_events(key, at);\n" \
+	"CREATE INDEX rate_events_at ON rate_events(at);\n" \
+	\
+	/* A user's votes by time: activity limits and the votes page. */ \
+	"CREATE INDEX votes_user ON votes(user_id, created);\n"
 
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
-	sqlite_v1,
-	sqlite_v2,
+	SPELL(SCHEMA_V1, SQLITE_WORDS),
+	SPELL(SCHEMA_V2, SQLITE_WORDS),
 	NULL
 };
 
-/* ---- PostgreSQL migrations -------------------------------------------- */
-
-/*
- * The same tables, columns and indexes as sqlite_v1, in PostgreSQL's
- * types: BIGSERIAL ids, BIGINT times and counters, INTEGER flags (read
- * back as numbers, like SQLite's), DOUBLE PRECISION ranks, BYTEA session
- * keys. name_lc sorts in the "C" collation, byte by byte as on SQLite,
- * whatever the database's locale. comments_post carries id, which SQLite
- * keeps in every index as the rowid, so a thread loads in id order.
- */
-static const char pg_v1[] =
-	"CREATE TABLE users ("
-	" id BIGSERIAL PRIMARY KEY,"
-	" name TEXT NOT NULL,"
-	" name_lc TEXT COLLATE \"C\" NOT NULL UNIQUE,"
-	" pass TEXT NOT NULL,"
-	" email TEXT,"
-	" created BIGINT NOT NULL,"
-	" role INTEGER NOT NULL DEFAULT 0,"
-	" points BIGINT NOT NULL DEFAULT 0,"
-	" deleted INTEGER NOT NULL DEFAULT 0);\n"
-
-	"CREATE TABLE sessions ("
-	" key BYTEA PRIMARY KEY,"
-	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" created BIGINT NOT NULL,"
-	" expires BIGINT NOT NULL);\n"
-	"CREATE INDEX sessions_expires ON sessions(expires);\n"
-	"CREATE INDEX sessions_user ON sessions(user_id);\n"
-
-	"CREATE TABLE settings ("
-	" key TEXT PRIMARY KEY,"
-	" value TEXT NOT NULL);\n"
-
-	"CREATE TABLE communities ("
-	" id BIGSERIAL PRIMARY KEY,"
-	" name TEXT NOT NULL,"
-	" name_lc TEXT COLLATE \"C\" NOT NULL UNIQUE,"
-	" title TEXT NOT NULL,"
-	" description TEXT,"
-	" description_html TEXT,"
-	" rules TEXT,"
-	" rules_html TEXT,"
-	" creator_id BIGINT REFERENCES users(id),"
-	" created BIGINT NOT NULL,"
-	" subscribers BIGINT NOT NULL DEFAULT 0,"
-	" post_count BIGINT NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX communities_subscribers"
-	" ON communities(subscribers DESC, name_lc);\n"
-
-	"CREATE TABLE moderators ("
-	" community_id BIGINT NOT NULL REFERENCES communities(id)"
-	"  ON DELETE CASCADE,"
-	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" position INTEGER NOT NULL,"
-	" created BIGINT NOT NULL,"
-	" PRIMARY KEY (community_id, user_id));\n"
-	"CREATE INDEX moderators_user ON moderators(user_id);\n"
-
-	"CREATE TABLE subscriptions ("
-	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" community_id BIGINT NOT NULL REFERENCES communities(id)"
-	"  ON DELETE CASCADE,"
-	" created BIGINT NOT NULL DEFAULT 0,"
-	" PRIMARY KEY (user_id, community_id));\n"
-	"CREATE INDEX subscriptions_community ON subscriptions(community_id);\n"
-
-	"CREATE TABLE posts ("
-	" id BIGSERIAL PRIMARY KEY,"
-	" community_id BIGINT NOT NULL REFERENCES communities(id),"
-	" author_id BIGINT NOT NULL REFERENCES users(id),"
-	" title TEXT NOT NULL,"
-	" url TEXT,"
-	" body TEXT,"
-	" body_html TEXT,"
-	" created BIGINT NOT NULL,"
-	" edited BIGINT NOT NULL DEFAULT 0,"
-	" ups BIGINT NOT NULL DEFAULT 0,"
-	" downs BIGINT NOT NULL DEFAULT 0,"
-	" score BIGINT NOT NULL DEFAULT 0,"
-	" hot DOUBLE PRECISION NOT NULL DEFAULT 0,"
-	" controversy DOUBLE PRECISION NOT NULL DEFAULT 0,"
-	" comment_count BIGINT NOT NULL DEFAULT 0,"
-	" last_comment BIGINT NOT NULL DEFAULT 0,"
-	" locked INTEGER NOT NULL DEFAULT 0,"
-	" stickied INTEGER NOT NULL DEFAULT 0,"
-	" nsfw INTEGER NOT NULL DEFAULT 0,"
-	" removed INTEGER NOT NULL DEFAULT 0,"
-	" removed_reason TEXT,"
-	" deleted INTEGER NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX posts_hot ON posts(hot DESC, id DESC);\n"
-	"CREATE INDEX posts_c_hot ON posts(community_id, hot DESC, id DESC);\n"
-	"CREATE INDEX posts_new ON posts(created DESC, id DESC);\n"
-	"CREATE INDEX posts_c_new"
-	" ON posts(community_id, created DESC, id DESC);\n"
-	"CREATE INDEX posts_top ON posts(score DESC, id DESC);\n"
-	"CREATE INDEX posts_c_top ON posts(community_id, score DESC, id DESC);\n"
-	"CREATE INDEX posts_active ON posts(last_comment DESC, id DESC);\n"
-	"CREATE INDEX posts_c_active"
-	" ON posts(community_id, last_comment DESC, id DESC);\n"
-	"CREATE INDEX posts_controversial ON posts(controversy DESC, id DESC);\n"
-	"CREATE INDEX posts_c_controversial"
-	" ON posts(community_id, controversy DESC, id DESC);\n"
-	"CREATE INDEX posts_author ON posts(author_id, created DESC, id DESC);\n"
-
-	"CREATE TABLE comments ("
-	" id BIGSERIAL PRIMARY KEY,"
-	" post_id BIGINT NOT NULL REFERENCES posts(id),"
-	" parent_id BIGINT REFERENCES comments(id),"
-	" author_id BIGINT NOT NULL REFERENCES users(id),"
-	" body TEXT,"
-	" body_html TEXT,"
-	" created BIGINT NOT NULL,"
-	" edited BIGINT NOT NULL DEFAULT 0,"
-	" ups BIGINT NOT NULL DEFAULT 0,"
-	" downs BIGINT NOT NULL DEFAULT 0,"
-	" score BIGINT NOT NULL DEFAULT 0,"
-	" depth INTEGER NOT NULL DEFAULT 0,"
-	" removed INTEGER NOT NULL DEFAULT 0,"
-	" removed_reason TEXT,"
-	" deleted INTEGER NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX comments_post ON comments(post_id, id);\n"
-	"CREATE INDEX comments_author"
-	" ON comments(author_id, created DESC, id DESC);\n"
-	"CREATE INDEX comments_parent ON comments(parent_id);\n"
-
-	"CREATE TABLE votes ("
-	" user_id BIGINT NOT NULL REFERENCES users(id),"
-	" kind INTEGER NOT NULL,"
-	" target_id BIGINT NOT NULL,"
-	" dir INTEGER NOT NULL CHECK (dir IN (-1, 1)),"
-	" created BIGINT NOT NULL,"
-	" PRIMARY KEY (user_id, kind, target_id));\n"
-
-	"CREATE TABLE pages ("
-	" slug TEXT PRIMARY KEY,"
-	" title TEXT NOT NULL,"
-	" body TEXT NOT NULL,"
-	" body_html TEXT NOT NULL,"
-	" editor_id BIGINT REFERENCES users(id),"
-	" updated BIGINT NOT NULL);\n"
-
-	"CREATE TABLE reports ("
-	" id BIGSERIAL PRIMARY KEY,"
-	" kind INTEGER NOT NULL,"
-	" target_id BIGINT NOT NULL,"
-	" community_id BIGINT NOT NULL REFERENCES communities(id),"
-	" reporter_id BIGINT NOT NULL REFERENCES users(id),"
-	" reason TEXT NOT NULL,"
-	" created BIGINT NOT NULL,"
-	" resolved INTEGER NOT NULL DEFAULT 0,"
-	" resolver_id BIGINT REFERENCES users(id),"
-	" resolved_at BIGINT NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX reports_queue ON reports(community_id, resolved, id);\n"
-	"CREATE INDEX reports_target ON reports(kind, target_id);\n"
-
-	"CREATE TABLE bans ("
-	" id BIGSERIAL PRIMARY KEY,"
-	" community_id BIGINT REFERENCES communities(id),"
-	" user_id BIGINT NOT NULL REFERENCES users(id),"
-	" mod_id BIGINT REFERENCES users(id),"
-	" reason TEXT,"
-	" created BIGINT NOT NULL,"
-	" expires BIGINT NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX bans_user ON bans(user_id, community_id);\n"
-
-	"CREATE TABLE mod_actions ("
-	" id BIGSERIAL PRIMARY KEY,"
-	" community_id BIGINT REFERENCES communities(id),"
-	" mod_id BIGINT NOT NULL REFERENCES users(id),"
-	" action TEXT NOT NULL,"
-	" kind INTEGER,"
-	" target_id BIGINT,"
-	" target_user_id BIGINT REFERENCES users(id),"
-	" reason TEXT,"
-	" created BIGINT NOT NULL,"
-	" expires BIGINT NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX mod_actions_community ON mod_actions(community_id, id);\n"
-
-	"CREATE TABLE blocks ("
-	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" blocked_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" created BIGINT NOT NULL,"
-	" PRIMARY KEY (user_id, blocked_id));\n";
-
-/* sqlite_v2 in PostgreSQL's types. */
-static const char pg_v2[] =
-	"ALTER TABLE posts ADD COLUMN held INTEGER NOT NULL DEFAULT 0;\n"
-	"ALTER TABLE comments ADD COLUMN held INTEGER NOT NULL DEFAULT 0;\n"
-	"CREATE INDEX posts_sticky ON posts(community_id, created DESC, id DESC)"
-	" WHERE stickied = 1;\n"
-	"CREATE INDEX posts_held ON posts(community_id, id) WHERE held = 1;\n"
-	"CREATE INDEX comments_held ON comments(id) WHERE held = 1;\n"
-
-	"CREATE UNIQUE INDEX reports_open"
-	" ON reports(kind, target_id, reporter_id) WHERE resolved = 0;\n"
-	"CREATE INDEX bans_community ON bans(community_id);\n"
-	"CREATE INDEX mod_actions_mod ON mod_actions(mod_id, id);\n"
-
-	"CREATE TABLE notifications ("
-	" id BIGSERIAL PRIMARY KEY,"
-	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" text TEXT NOT NULL,"
-	" link TEXT,"
-	" created BIGINT NOT NULL,"
-	" seen INTEGER NOT NULL DEFAULT 0);\n"
-	"CREATE INDEX notifications_user ON notifications(user_id, id);\n"
-	"CREATE INDEX notifications_unseen ON notifications(user_id)"
-	" WHERE seen = 0;\n"
-
-	"CREATE TABLE rate_events ("
-	" key TEXT NOT NULL,"
-	" at BIGINT NOT NULL);\n"
-	"CREATE INDEX rate_events_key ON rate_events(key, at);\n"
-	"CREATE INDEX rate_events_at ON rate_events(at);\n"
-
-	"CREATE INDEX votes_user ON votes(user_id, created);\n";
-
 /* Migration N is element N-1, with the same N as on SQLite. Append only. */
 const char *const store_pg_migrations[] = {
-	pg_v1,
-	pg_v2,
+	SPELL(SCHEMA_V1, PG_WORDS),
+	SPELL(SCHEMA_V2, PG_WORDS),
 	NULL
 };
 

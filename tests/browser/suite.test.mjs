@@ -144,7 +144,10 @@ async function check(page, seen, p, { js }) {
   return problems.map((s) => `${p.path}: ${s}`);
 }
 
-// Every page kind there is today, with who may see it.
+// Every page kind there is today, with who may see it. The other GET
+// routes are not HTML pages and are left out: /style.css, /favicon.svg,
+// /favicon.ico, /parley.js, /settings/export (JSON), and the Atom feeds
+// /feed.atom, /s/NAME/feed.atom and /u/NAME/feed.atom.
 function pages(role) {
   const all = [
     { path: '/' },

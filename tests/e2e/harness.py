@@ -108,6 +108,7 @@ class Server:
         # for a private mount); the wrapper must exec the server in place.
         self.wrap = []
         self.stderr_path = os.path.join(self.tmpdir, "stderr-%d.log" % next(_counter))
+        self.stderr_shown = False       # stop() printed it already
         self.stdout_path = self.stderr_path.replace("stderr-", "stdout-")
 
     @property
@@ -146,7 +147,9 @@ class Server:
         return self.proc is not None and self.proc.poll() is None
 
     def stop(self, timeout=STOP_TIMEOUT):
-        """SIGTERM, then wait; returns the exit code (None if it had to be killed)."""
+        """SIGTERM, then wait; returns the exit code (None if it had to be killed).
+        Any exit but 0 prints the server's whole stderr (a crash's backtrace
+        is at its end, so a cut log could hide it)."""
         if self.proc is None:
             return 0
         if self.proc.poll() is None:
@@ -157,6 +160,10 @@ class Server:
             self.kill()
             rc = None
         self._close_files()
+        if rc != 0:
+            self.stderr_shown = True
+            sys.stderr.write("\n---- parley stderr, whole (exit %s on SIGTERM, port %s) ----"
+                             "\n%s\n----\n" % (rc, self.port, self.log_text(limit=None)))
         return rc
 
     def kill(self):
@@ -171,13 +178,14 @@ class Server:
                 f.close()
 
     def log_text(self, limit=20000):
+        """The server's stderr; its last `limit` characters (None: all)."""
         try:
             with open(self.stderr_path, "rb") as f:
                 data = f.read()
         except OSError:
             return "(no stderr log)"
         text = data.decode("utf-8", "replace")
-        if len(text) > limit:
+        if limit is not None and len(text) > limit:
             text = "...(cut)...\n" + text[-limit:]
         return text
 
@@ -344,8 +352,10 @@ def has_score(page, n):
 class Browser:
     """A browser-like client: its own cookies and csrf token, no auto-redirects."""
 
-    def __init__(self, server, name=None):
+    def __init__(self, server, name=None, keep_alive=False):
         self.server = server
+        self.keep_alive = keep_alive    # reuse one connection for every request
+        self._conn = None               # that connection, when open
         self.cookies = {}               # name -> value
         self.csrf = None
         self.last = None
@@ -400,7 +410,11 @@ class Browser:
                 hdrs.pop(k, None)
             else:
                 hdrs[k] = v
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=REQUEST_TIMEOUT)
+        conn = self._conn
+        if conn is None:
+            conn = http.client.HTTPConnection("127.0.0.1", self.server.port,
+                                              timeout=REQUEST_TIMEOUT)
+        ok = False
         try:
             try:
                 conn.request(method, path, body=body, headers=hdrs)
@@ -414,8 +428,13 @@ class Browser:
                 r.begin()
             data = r.read()
             resp = Response(r.status, r.reason, r.getheaders(), data, method, path)
+            ok = not r.will_close
         finally:
-            conn.close()
+            if self.keep_alive and ok:
+                self._conn = conn
+            else:
+                conn.close()
+                self._conn = None
         self._store_cookies(resp)
         if resp.content_type == "text/html":
             tok = find_csrf(resp.text)
@@ -735,7 +754,8 @@ class ParleyTestCase(unittest.TestCase):
         was_alive = srv.alive()
         rc = srv.stop()
         try:
-            if cls._had_failure or rc != 0 or not was_alive or os.environ.get("PARLEY_E2E_VERBOSE"):
+            if (cls._had_failure or rc != 0 or not was_alive
+                    or os.environ.get("PARLEY_E2E_VERBOSE")) and not srv.stderr_shown:
                 sys.stderr.write("\n---- parley stderr (%s) ----\n%s\n----\n"
                                  % (cls.__name__, srv.log_text()))
             if not was_alive:

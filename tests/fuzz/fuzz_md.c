@@ -16,6 +16,9 @@
  *   html_escape writes; no NUL byte anywhere;
  * - valid UTF-8 in gives valid UTF-8 out, and the same input renders the
  *   same way twice.
+ * - with mentions on (md_render_mentions, where every name starting with a
+ *   vowel exists), the output obeys the same rules, at most MENTION_MAX
+ *   names are linked, each a valid user name, and the lookups are bounded.
  * The checker is written from those rules, not from md.c.
  */
 #include "fuzz.h"
@@ -318,6 +321,37 @@ check_html(const char *s, size_t n)
 	free(k);
 }
 
+/* Pretends that every name starting with a vowel is a user. */
+static bool
+vowel_exists(void *data, struct str name, const char **canonical)
+{
+	int *calls = data;
+
+	(*calls)++;
+	if (strchr("aeiouAEIOU", name.p[0]) == NULL)
+		return false;
+	*canonical = "a_user";
+	return true;
+}
+
+static void
+check_mentions(struct str src)
+{
+	struct md_mentions m = { .exists = vowel_exists };
+	struct buf out;
+	int calls = 0;
+
+	m.data = &calls;
+	buf_init(&out, NULL, 0);
+	FUZZ_CHECK(md_render_mentions(&out, src, &m) == 0,
+	    "md_render_mentions failed");
+	check_html(out.p, out.len);
+	FUZZ_CHECK(m.n <= MENTION_MAX, "%zu names linked", m.n);
+	FUZZ_CHECK(m.n <= 1, "one user behind every name, %zu recorded", m.n);
+	FUZZ_CHECK(calls <= 2 * MENTION_MAX, "%d lookups", calls);
+	buf_reset(&out);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -342,5 +376,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "the same input rendered two ways");
 	buf_reset(&again);
 	buf_reset(&out);
+	check_mentions(src);
 	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * test_base.c: unit tests for src/base: the arena (base_mem.c), slices,
- * buffers and UTF-8 checks (base_str.c), and durations and dates
- * (base_misc.c).
+ * buffers and UTF-8 checks (base_str.c), durations and dates
+ * (base_misc.c), and the fatal-signal backtrace (base_crash.c).
  *
  * Arena tests fill every byte they are handed and read it back afterwards,
  * so overlapping allocations fail here and overruns fail under ASan.
@@ -13,9 +13,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "base/base.h"
 
@@ -679,10 +682,106 @@ test_rfc3339(void **state)
 	assert_string_equal(out, "0000-01-01T00:00:00Z");
 }
 
+/* ---- logging ----------------------------------------------------------- */
+
+/* Returns what log_msg wrote to stderr for one line (static buffer). */
+static const char *
+logged(const char *module, const char *msg)
+{
+	static char line[1200];
+	FILE *f = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	assert_non_null(f);
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	log_msg(LOG_WARN, module, "%s", msg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(line, 1, sizeof(line) - 1, f);
+	line[n] = '\0';
+	fclose(f);
+	return line;
+}
+
+/* A line written while a request is served carries its id. */
+static void
+test_log_request(void **state)
+{
+	const char *l;
+
+	l = logged("store", "busy");
+	assert_non_null(strstr(l, " warn store: busy\n"));
+	log_request(42);
+	l = logged("store", "busy");
+	assert_non_null(strstr(l, " warn store req 42: busy\n"));
+	log_request(0);
+	l = logged("app", "done");
+	assert_non_null(strstr(l, " warn app: done\n"));
+}
+
+/* ---- crash reports ----------------------------------------------------- */
+
+/*
+ * A child installs the handler and dies of sig; its stderr must name the
+ * signal and hold a backtrace that reaches main, and it must still die of
+ * that signal (the exit status the e2e harness and a supervisor see).
+ */
+static void
+crash_child(int sig)
+{
+	char out[8192];
+	size_t len = 0;
+	int fds[2], status;
+	pid_t pid;
+	ssize_t n;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[0]);
+		base_crash_init();
+		if (sig == SIGABRT)
+			abort();
+		raise(sig);
+		_exit(0);
+	}
+	close(fds[1]);
+	while (len < sizeof(out) - 1 &&
+	    (n = read(fds[0], out + len, sizeof(out) - 1 - len)) > 0)
+		len += (size_t)n;
+	out[len] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), sig);
+	assert_non_null(strstr(out, "parley: fatal signal SIG"));
+	assert_non_null(strstr(out, "backtrace"));
+	assert_non_null(strstr(out, "(main+")); /* -rdynamic names it */
+}
+
+static void
+test_crash_abort(void **state)
+{
+	crash_child(SIGABRT);
+}
+
+static void
+test_crash_ill(void **state)
+{
+	crash_child(SIGILL);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_log_request),
 		cmocka_unit_test(test_arena_alignment),
 		cmocka_unit_test(test_arena_large),
 		cmocka_unit_test(test_arena_grow),
@@ -701,6 +800,8 @@ main(void)
 		cmocka_unit_test(test_buf_put_i64),
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_rfc3339),
+		cmocka_unit_test(test_crash_abort),
+		cmocka_unit_test(test_crash_ill),
 	};
 
 	return cmocka_run_group_tests_name("base", tests, NULL, NULL);

@@ -163,6 +163,8 @@ test_parse_listen(void **state)
 	listen_ok6("[::1]:9000", "::1", 9000);
 	listen_ok6("[::]:80", "::", 80);
 	listen_ok6("[fe80::1:2]:443", "fe80::1:2", 443);
+	listen_ok6("[::FFFF:127.0.0.1]:8080", "::ffff:127.0.0.1", 8080);
+	listen_ok4("127.0.0.1:00080", "127.0.0.1", 80);
 
 	listen_bad("127.0.0.1");
 	listen_bad("");
@@ -182,6 +184,15 @@ test_parse_listen(void **state)
 	listen_bad("127.0.0.1:80x");
 	listen_bad("127.0.0.1:0x50");
 	listen_bad("256.0.0.1:80");
+	listen_bad("127.0.0.1:80/x");
+	listen_bad("127.0.0.1:80?x");
+	listen_bad("user@127.0.0.1:80");
+	listen_bad("[v1.x]:80");
+	listen_bad("[fe80::1%25eth0]:80");
+	listen_bad("127.0.0.1 :80");
+	listen_bad("127.0.0.1:\t80");
+	listen_bad("127.0.0.1\\:80");
+	listen_bad("0x7f.1:80");
 	memset(longhost, '1', sizeof(longhost));
 	strcpy(longhost + 300, ":80");
 	listen_bad(longhost);
@@ -558,26 +569,26 @@ test_server_body_limit(void **state)
 	client_close(&c);
 	free(req);
 
-	/* A chunked body that grows past max_body: 413, handler not called. */
+	/* A chunked body is refused before it is read: 411, handler not
+	 * called, connection closed (see check_framing). */
 	atomic_store(&handler_calls, 0);
 	client_open(&c, http_port(srv));
-	SEND(&c, "POST /b HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Type: application/x-www-form-urlencoded\r\n"
-	    "Transfer-Encoding: chunked\r\n\r\n");
 	{
-		char chunk[700];
+		/* One send: the server answers on the headers and closes, so a
+		 * second send could meet a closed socket (EPIPE). */
+		char whole[1024];
 
-		for (int i = 0; i < 2; i++) {
-			n = (size_t)sprintf(chunk, "%x\r\n", 600);
-			memset(chunk + n, 'a', 600);
-			memcpy(chunk + n + 600, "\r\n", 2);
-			client_send(&c, chunk, n + 602);
-		}
-		SEND(&c, "0\r\n\r\n");
+		n = (size_t)sprintf(whole, "POST /b HTTP/1.1\r\nHost: x\r\n"
+		    "Content-Type: application/x-www-form-urlencoded\r\n"
+		    "Transfer-Encoding: chunked\r\n\r\n%x\r\n", 600);
+		memset(whole + n, 'a', 600);
+		n += 600;
+		memcpy(whole + n, "\r\n0\r\n\r\n", 7);
+		client_send(&c, whole, n + 7);
 	}
 	client_read(&c, &res);
-	assert_int_equal(res.status, 413);
-	assert_non_null(strstr(res.body, "413"));
+	assert_int_equal(res.status, 411);
+	assert_non_null(strstr(res.body, "411"));
 	assert_null(strstr(res.body, "method="));
 	assert_non_null(strcasestr(res.head, "\r\nConnection: close\r\n"));
 	assert_true(client_sees_close(&c));
@@ -674,6 +685,54 @@ test_server_bad_headers(void **state)
 	stop_server(srv);
 }
 
+/* Ambiguous framing: refused before any body, answer closes. */
+static void
+test_server_framing(void **state)
+{
+	static const struct {
+		const char *head;   /* after the request line and Host */
+		int status;
+	} cases[] = {
+		{ "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", 400 },
+		{ "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", 400 },
+		{ "Transfer-Encoding: gzip, chunked\r\n", 400 },
+		{ "Transfer-Encoding: identity\r\n", 400 },
+		{ "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+		    400 },
+		{ "Content-Length: 5\r\nContent-Length: 5\r\n", 400 },
+		{ "Content-Length : 5\r\n", 400 },
+		{ "Host: y\r\n", 400 },
+		{ "Transfer-Encoding: chunked\r\n", 411 },
+		{ "Transfer-Encoding: Chunked\r\n", 411 },
+	};
+	struct http_server *srv = start_server();
+	struct client c;
+	struct response res;
+	char req[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int n = snprintf(req, sizeof(req), "POST /b HTTP/1.1\r\nHost: x\r\n"
+		    "%s\r\n5\r\nhello\r\n0\r\n\r\n"
+		    "GET /second HTTP/1.1\r\nHost: x\r\n\r\n", cases[i].head);
+
+		atomic_store(&handler_calls, 0);
+		client_open(&c, http_port(srv));
+		client_send(&c, req, (size_t)n);
+		client_read(&c, &res);
+		if (res.status != cases[i].status) {
+			print_error("case %zu (%s): status %d\n", i, cases[i].head,
+			    res.status);
+			fail();
+		}
+		assert_non_null(strcasestr(res.head, "\r\nConnection: close\r\n"));
+		assert_true(client_sees_close(&c));
+		assert_int_equal(c.len, 0); /* no second answer */
+		assert_int_equal(atomic_load(&handler_calls), 0);
+		client_close(&c);
+	}
+	stop_server(srv);
+}
+
 int
 main(void)
 {
@@ -687,6 +746,7 @@ main(void)
 		cmocka_unit_test(test_server_body_limit),
 		cmocka_unit_test(test_server_keep_alive),
 		cmocka_unit_test(test_server_bad_headers),
+		cmocka_unit_test(test_server_framing),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);

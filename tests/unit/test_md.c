@@ -801,10 +801,136 @@ test_checker(void **state)
 	}
 }
 
+/* ---- mentions ----------------------------------------------------------- */
+
+/* Users for the mention tests: every name of the form "user" followed by
+ * digits, and alice and bob, compared case-insensitively. */
+static bool
+fake_exists(void *data, struct str name, const char **canonical)
+{
+	static const char *const known[] = { "alice", "bob", "dash-er_1" };
+	int *calls = data;
+
+	(*calls)++;
+	for (size_t i = 0; i < ARRAY_LEN(known); i++) {
+		if (str_case_eq(name, str_c(known[i]))) {
+			*canonical = known[i];
+			return true;
+		}
+	}
+	if (name.len > 4 && strncasecmp(name.p, "user", 4) == 0 &&
+	    strspn(name.p + 4, "0123456789") == name.len - 4) {
+		char *s = test_malloc(name.len + 1);
+
+		memcpy(s, name.p, name.len);
+		s[name.len] = '\0';
+		*canonical = s;
+		return true;
+	}
+	return false;
+}
+
+#define A_OPEN(n) "<a href=\"/u/" n "\" rel=\"nofollow ugc noopener\">"
+
+static void
+test_mentions(void **state)
+{
+	static const struct { const char *in, *want; size_t names; } cases[] = {
+		{ "hi @alice and u/Bob!", "<p>hi " A_OPEN("alice") "@alice</a> and "
+		  A_OPEN("bob") "u/Bob</a>!</p>\n", 2 },
+		{ "@ALICE @alice U/alice", "<p>" A_OPEN("alice") "@ALICE</a> "
+		  A_OPEN("alice") "@alice</a> " A_OPEN("alice") "U/alice</a></p>\n", 1 },
+		{ "**@alice**, @dash-er_1.", "<p><strong>" A_OPEN("alice")
+		  "@alice</a></strong>, " A_OPEN("dash-er_1") "@dash-er_1</a>.</p>\n", 2 },
+		{ "@alice's", "<p>" A_OPEN("alice") "@alice</a>&#39;s</p>\n", 1 },
+		/* not in code, links or images */
+		{ "`@alice` and\n\n    u/bob", "<p><code>@alice</code> and</p>\n"
+		  "<pre><code>u/bob\n</code></pre>\n", 0 },
+		{ "[@alice](https://x.example/) ![u/bob](https://x.example/i)",
+		  "<p><a href=\"https://x.example/\" rel=\"nofollow ugc noopener\">"
+		  "@alice</a> <a href=\"https://x.example/i\" rel=\"nofollow ugc "
+		  "noopener\">u/bob</a></p>\n", 0 },
+		{ "[@alice](javascript:x)", "<p>@alice</p>\n", 0 },
+		/* words, paths and addresses are not mentions */
+		{ "x@alice a/u/bob u/u/bob @alice/x @alice.example ~@bob",
+		  "<p>x@alice a/u/bob u/u/bob @alice/x @alice.example ~" A_OPEN("bob")
+		  "@bob</a></p>\n", 1 },
+		/* unknown, too short, too long */
+		{ "@carol @al @aaaaaaaaaaaaaaaaaaaaaaaaa", "<p>@carol @al "
+		  "@aaaaaaaaaaaaaaaaaaaaaaaaa</p>\n", 0 },
+		{ "u/ @ u/- @-", "<p>u/ @ u/- @-</p>\n", 0 },
+		/* markup cannot ride in on a mention */
+		{ "@alice<b>", "<p>" A_OPEN("alice") "@alice</a>&lt;b&gt;</p>\n", 1 },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct md_mentions m = { .exists = fake_exists };
+		struct buf out;
+		int calls = 0;
+		size_t where;
+		const char *err;
+
+		m.data = &calls;
+		buf_init(&out, NULL, 0);
+		assert_int_equal(md_render_mentions(&out, str_c(cases[i].in), &m), 0);
+		if (strcmp(out.p, cases[i].want) != 0) {
+			print_error("case %zu: %s\nwant %s\n got %s\n", i, cases[i].in,
+			    cases[i].want, out.p);
+			fail();
+		}
+		err = check_html(out.p, out.len, &where);
+		if (err != NULL) {
+			print_error("case %zu: %s at %zu\n", i, err, where);
+			fail();
+		}
+		assert_int_equal(m.n, cases[i].names);
+		buf_reset(&out);
+	}
+}
+
+/* At most MENTION_MAX distinct names become links, and a text full of
+ * unknown names costs a bounded number of lookups. */
+static void
+test_mention_caps(void **state)
+{
+	struct md_mentions m = { .exists = fake_exists };
+	struct buf src, out;
+	int calls = 0;
+
+	m.data = &calls;
+	buf_init(&src, NULL, 0);
+	for (int i = 0; i < 500; i++)
+		buf_printf(&src, "@user%d ", i);
+	buf_init(&out, NULL, 0);
+	assert_int_equal(md_render_mentions(&out, buf_str(&src), &m), 0);
+	assert_int_equal(m.n, MENTION_MAX);
+	assert_int_equal(calls, MENTION_MAX);
+	assert_string_equal(m.names[0].p, "user0");
+	assert_string_equal(m.names[MENTION_MAX - 1].p, "user9");
+	assert_non_null(strstr(out.p, A_OPEN("user9") "@user9</a> @user10 "));
+	for (size_t i = 0; i < m.n; i++)
+		test_free((void *)m.names[i].p);
+	buf_reset(&out);
+
+	src.len = 0;
+	calls = 0;
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&src, "@nobody%d ", i);
+	buf_puts(&src, "@alice");
+	buf_init(&out, NULL, 0);
+	assert_int_equal(md_render_mentions(&out, buf_str(&src), &m), 0);
+	assert_int_equal(calls, 2 * MENTION_MAX);
+	assert_int_equal(m.n, 0);
+	buf_reset(&out);
+	buf_reset(&src);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mentions),
+		cmocka_unit_test(test_mention_caps),
 		cmocka_unit_test(test_checker),
 		cmocka_unit_test(test_basics),
 		cmocka_unit_test(test_append_and_limit),

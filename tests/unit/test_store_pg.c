@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * test_store_pg.c: unit tests of the PostgreSQL backend's internals,
- * against a real server. It includes store_pg.c to reach its SQL table and
- * statics. The database comes from PARLEY_TEST_PG_URL, which make test
+ * against a real server. It includes store_pg.c to reach its statics. The database comes from PARLEY_TEST_PG_URL, which make test
  * sets (tests/e2e/pgcluster.py starts a throw-away cluster); without it
  * the tests that need a server are skipped, and say so.
  *
@@ -86,11 +85,11 @@ test_every_statement_prepares(void **state)
 	struct fixture *f = *state;
 
 	for (int i = 0; i < STMT__COUNT; i++) {
-		if (sql_text[i] == NULL)
-			fail_msg("statement %d has no PostgreSQL SQL", i);
+		if (store__sql[i].sql == NULL)
+			fail_msg("statement %d has no SQL", i);
 		if (prepare(conn_of(f), (enum store_stmt)i) != STORE_OK)
 			fail_msg("statement %d does not prepare: %s", i,
-			    sql_text[i]);
+			    store__sql_pg((enum store_stmt)i));
 	}
 }
 
@@ -131,15 +130,15 @@ test_inserts_return_ids(void **state)
 	PQclear(res);
 	assert_non_null(strstr(serial, " posts "));
 	for (int i = 0; i < STMT__COUNT; i++) {
+		const char *text = store__sql_pg((enum store_stmt)i);
 		char table[64], key[80];
 
-		if (sscanf(sql_text[i], "INSERT INTO %63[a-z_]", table) != 1)
+		if (sscanf(text, "INSERT INTO %63[a-z_]", table) != 1)
 			continue;
 		snprintf(key, sizeof(key), " %s ", table);
-		if (strstr(serial, key) && !strstr(sql_text[i],
-		    "RETURNING id"))
+		if (strstr(serial, key) && !strstr(text, "RETURNING id"))
 			fail_msg("statement %d inserts into %s without "
-			    "RETURNING id: %s", i, table, sql_text[i]);
+			    "RETURNING id: %s", i, table, text);
 	}
 }
 
@@ -227,7 +226,7 @@ test_listing_plans(void **state)
 			for (int r = 0; r < PQntuples(res); r++)
 				print_message("%s\n", PQgetvalue(res, r, 0));
 			fail_msg("listing %d does not walk an index: %s", (int)id,
-			    sql_text[id]);
+			    store__sql_pg(id));
 		}
 		PQclear(res);
 	}

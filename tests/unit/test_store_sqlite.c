@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * test_store_sqlite.c: unit tests of the SQLite backend's internals. It
- * includes store_sqlite.c to reach its SQL table and statics, and checks
+ * includes store_sqlite.c to reach its statics, and checks
  * that every statement prepares against the migrated schema, that no
  * listing sorts or scans a table (each is an index walk), the connection
  * settings, the error mapping, and that a locked database gives
@@ -77,10 +77,10 @@ test_every_statement_prepares(void **state)
 	sqlite3_stmt *st;
 
 	for (int i = 0; i < STMT__COUNT; i++) {
-		assert_non_null(sql_text[i]);
+		assert_non_null(store__sql[i].sql);
 		if (prepare(c, (enum store_stmt)i, &st) != STORE_OK)
 			fail_msg("statement %d does not prepare: %s", i,
-			    sql_text[i]);
+			    store__sql[i].sql);
 	}
 }
 
@@ -114,7 +114,7 @@ test_query_plans(void **state)
 	struct fixture *f = *state;
 
 	for (int i = 0; i < STMT__COUNT; i++) {
-		char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql_text[i]);
+		char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", store__sql[i].sql);
 		bool post_index = false;
 		sqlite3_stmt *st;
 
@@ -129,12 +129,12 @@ test_query_plans(void **state)
 
 			if (strstr(d, "TEMP B-TREE") && i != STMT_COMMUNITY_MODS)
 				fail_msg("statement %d sorts: %s (%s)", i, d,
-				    sql_text[i]);
+				    store__sql[i].sql);
 			/* A constant row (SELECT 1) reads no table. */
 			if (strncmp(d, "SCAN ", 5) == 0 && !strstr(d, "USING") &&
 			    strcmp(d, "SCAN CONSTANT ROW") != 0)
 				fail_msg("statement %d scans: %s (%s)", i, d,
-				    sql_text[i]);
+				    store__sql[i].sql);
 			if (strstr(d, "USING INDEX posts_") ||
 			    strstr(d, "USING INDEX comments_") ||
 			    strstr(d, "USING INDEX communities_") ||
@@ -144,7 +144,7 @@ test_query_plans(void **state)
 		sqlite3_finalize(st);
 		sqlite3_free(q);
 		if (is_listing(i) && !post_index)
-			fail_msg("listing %d uses no index: %s", i, sql_text[i]);
+			fail_msg("listing %d uses no index: %s", i, store__sql[i].sql);
 	}
 }
 

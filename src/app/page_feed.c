@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * page_feed.c: Atom feeds of the front page, a community and a user
+ * (GET /feed.atom, /s/NAME/feed.atom, /u/NAME/feed.atom).
+ *
+ * A feed is what a signed-out visitor's listing shows, whoever asks: feed
+ * readers carry no cookies, and one answer for everyone lets the page
+ * cache keep it. Removed, held and deleted posts are never in it (the
+ * store's listings leave them out). Addresses in a feed must be absolute,
+ * so they start with the site_url setting. The answer carries an ETag (a
+ * hash of its bytes) and a Last-Modified (its newest entry), and a
+ * conditional GET that matches either gets 304 with no body.
+ */
+#include "app_int.h"
+
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#define FEED_SIZE 25
+
+/*
+ * Reads sort (new by default: a feed is of new posts) and t for top into
+ * q, and the query string that names this feed among its sorts into
+ * *suffix ("" for the default). Answers 400 and returns -1 on bad values.
+ */
+static int
+feed_query(struct ctx *c, struct post_query *q, const char **suffix)
+{
+	struct str sort = http_query(c->r, "sort");
+	const char *period;
+
+	memset(q, 0, sizeof(*q));
+	*suffix = "";
+	q->limit = FEED_SIZE;
+	q->include_stickied = true;
+	if (sort.p == NULL || str_eq_lit(sort, "new"))
+		q->sort = SORT_NEW;
+	else if (str_eq_lit(sort, "hot"))
+		q->sort = SORT_HOT;
+	else if (str_eq_lit(sort, "top"))
+		q->sort = SORT_TOP;
+	else {
+		app_error(c, 400, "bad_sort", "A feed sorts by new, hot or top.");
+		return -1;
+	}
+	if (q->sort == SORT_HOT)
+		*suffix = "?sort=hot";
+	if (q->sort != SORT_TOP)
+		return 0;
+	if (app_top_period(c, &period, &q->since) != 0)
+		return -1;
+	*suffix = arena_printf(c->a, "?sort=top&t=%s", period);
+	return 0;
+}
+
+/* The HTML an entry carries: a text post's body, or a link post's link. */
+static struct str
+entry_html(struct ctx *c, const struct post *p)
+{
+	struct buf b;
+	struct html h;
+
+	if (p->url == NULL)
+		return str_c(p->body_html ? p->body_html : "");
+	buf_init(&b, c->a, 256);
+	html_init(&h, &b);
+	html_raw_literal(&h, "<p><a");
+	if (html_attr_url(&h, "href", str_c(p->url)) != 0)
+		return str_c("");
+	html_raw_literal(&h, " rel=\"nofollow ugc noopener\">");
+	html_text_c(&h, p->url);
+	html_raw_literal(&h, "</a></p>");
+	return (struct str){ b.p, b.len };
+}
+
+/* An HTTP date (RFC 9110 IMF-fixdate) in the arena. */
+static const char *
+http_date(struct ctx *c, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char *out = arena_alloc(c->a, 32);
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	return out;
+}
+
+/* True when If-None-Match lists etag (weak comparison) or is "*". */
+static bool
+etag_matches(struct str inm, const char *etag)
+{
+	struct str want = str_c(etag);
+	size_t i = 0;
+
+	while (i < inm.len) {
+		size_t start, end;
+		struct str tag;
+
+		while (i < inm.len && (inm.p[i] == ' ' || inm.p[i] == ',' ||
+		    inm.p[i] == '\t'))
+			i++;
+		start = i;
+		while (i < inm.len && inm.p[i] != ',')
+			i++;
+		end = i;
+		tag = str_trim((struct str){ inm.p + start, end - start });
+		if (str_eq_lit(tag, "*"))
+			return true;
+		if (tag.len > 2 && tag.p[0] == 'W' && tag.p[1] == '/') {
+			tag.p += 2;
+			tag.len -= 2;
+		}
+		if (str_eq(tag, want))
+			return true;
+	}
+	return false;
+}
+
+/* True when If-Modified-Since is an HTTP date at or after updated. */
+static bool
+not_modified_since(struct ctx *c, struct str ims, int64_t updated)
+{
+	struct tm tm;
+	char *s, *end;
+
+	if (ims.p == NULL || ims.len > 64)
+		return false;
+	s = str_dup(c->a, ims);
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (end == NULL || *end != '\0')
+		return false;
+	return (int64_t)timegm(&tm) >= updated;
+}
+
+/*
+ * Writes the feed of posts[0..n) with the given title and addresses (site
+ * paths), sets ETag and Last-Modified, and answers 304 instead when the
+ * request's validators match.
+ */
+static void
+feed_answer(struct ctx *c, const char *title, const char *self_path,
+    const char *suffix, const char *page_path, const struct post *posts,
+    size_t n)
+{
+	const char *base = app_g.cfg->site_url ? app_g.cfg->site_url : "";
+	struct buf *b = &c->r->out;
+	struct atom_feed f = {
+		.title = title,
+		.self = arena_printf(c->a, "%s%s%s", base, self_path, suffix),
+		.alternate = arena_printf(c->a, "%s%s%s", base, page_path, suffix),
+	};
+	unsigned char digest[16];
+	char hex[sizeof(digest) * 2 + 1];
+	const char *etag;
+	struct str inm;
+
+	f.id = f.self;
+	for (size_t i = 0; i < n; i++) {
+		int64_t u = posts[i].edited > posts[i].created ? posts[i].edited :
+		    posts[i].created;
+
+		if (u > f.updated)
+			f.updated = u;
+	}
+	b->len = 0;
+	atom_begin(b, &f);
+	for (size_t i = 0; i < n; i++) {
+		const struct post *p = &posts[i];
+		struct atom_entry e = {
+			.id = arena_printf(c->a, "%s/s/%s/p/%lld", base,
+			    p->community, (long long)p->id),
+			.title = p->title,
+			.link = arena_printf(c->a, "%s%s", base,
+			    app_post_href(c, p)),
+			.author = p->author,
+			.author_uri = arena_printf(c->a, "%s/u/%s", base, p->author),
+			.category = p->community,
+			.published = p->created,
+			.updated = p->edited > p->created ? p->edited : p->created,
+			.content_html = entry_html(c, p),
+		};
+
+		atom_entry(b, &e);
+	}
+	atom_end(b);
+	c->r->content_type = "application/atom+xml; charset=utf-8";
+
+	crypto_generichash(digest, sizeof(digest), (const unsigned char *)b->p,
+	    b->len, NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+	etag = arena_printf(c->a, "\"%s\"", hex);
+	http_add_header(c->r, "ETag", etag);
+	http_add_header(c->r, "Last-Modified", http_date(c, f.updated));
+	inm = http_header(c->r, "If-None-Match");
+	if (inm.p != NULL ? etag_matches(inm, etag) :
+	    not_modified_since(c, http_header(c->r, "If-Modified-Since"),
+	    f.updated)) {
+		c->r->status = 304;
+		b->len = 0;
+	}
+}
+
+static int
+feed_load(struct ctx *c, struct post_query *q, struct post **posts,
+    size_t *n)
+{
+	int rc = store_post_list(c->s, c->a, q, posts, n);
+
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* GET /feed.atom: every community's posts. */
+void
+page_feed_front(struct ctx *c)
+{
+	struct post_query q;
+	struct post *posts;
+	const char *suffix;
+	size_t n;
+
+	if (feed_query(c, &q, &suffix) != 0 ||
+	    feed_load(c, &q, &posts, &n) != 0)
+		return;
+	feed_answer(c, app_g.cfg->site_name, "/feed.atom", suffix, "/", posts,
+	    n);
+}
+
+/* GET /s/NAME/feed.atom: one community's posts. */
+void
+page_feed_community(struct ctx *c)
+{
+	struct community cm;
+	struct post_query q;
+	struct post *posts;
+	const char *suffix;
+	size_t n;
+
+	if (app_route_community(c, &cm) != 0)
+		return;
+	if (feed_query(c, &q, &suffix) != 0)
+		return;
+	q.community_id = cm.id;
+	if (feed_load(c, &q, &posts, &n) != 0)
+		return;
+	feed_answer(c, arena_printf(c->a, "%s: %s", app_g.cfg->site_name,
+	    cm.title), arena_printf(c->a, "/s/%s/feed.atom", cm.name), suffix,
+	    arena_printf(c->a, "/s/%s", cm.name), posts, n);
+}
+
+/* GET /u/NAME/feed.atom: one user's posts. */
+void
+page_feed_user(struct ctx *c)
+{
+	struct user u;
+	struct post_query q;
+	struct post *posts;
+	const char *suffix;
+	size_t n;
+
+	if (app_route_user(c, &u) != 0)
+		return;
+	if (feed_query(c, &q, &suffix) != 0)
+		return;
+	q.author_id = u.id;
+	if (feed_load(c, &q, &posts, &n) != 0)
+		return;
+	feed_answer(c, arena_printf(c->a, "%s: posts by %s",
+	    app_g.cfg->site_name, u.name), arena_printf(c->a, "/u/%s/feed.atom",
+	    u.name), suffix, arena_printf(c->a, "/u/%s", u.name), posts, n);
+}
