@@ -75,6 +75,9 @@ struct ctx {
 	struct html_piece csrf_field; /* its hidden input, as the writer made it */
 	unsigned char csrf_msg[33];/* what csrf was computed from */
 	bool personal;             /* the answer holds this visitor's token */
+	const char *feed;          /* site path of the page's Atom feed */
+	const char *etag;          /* the answer's validators, when it has */
+	int64_t last_modified;     /* them (app_validators.c); kept in the cache */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
 };
 
@@ -334,6 +337,8 @@ bool app_valid_text(struct str t, size_t max);
 int app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p);
 int app_route_community(struct ctx *c, struct community *cm);
 int app_route_user(struct ctx *c, struct user *u);
+bool app_validators(struct ctx *c, int64_t updated);
+bool app_validators_replay(struct ctx *c, const char *etag, int64_t updated);
 
 struct top_period {
 	const char *name;      /* the t= value */

@@ -80,7 +80,14 @@ layout_begin(struct html *h, const struct layout *l)
 	html_raw_literal(h, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-	    "<link rel=\"stylesheet\" href=\"/style.css\"><title>");
+	    "<link rel=\"stylesheet\" href=\"/style.css\">");
+	if (l->feed != NULL) {
+		html_raw_literal(h, "<link rel=\"alternate\" "
+		    "type=\"application/atom+xml\" title=\"Atom feed\"");
+		html_attr_c(h, "href", l->feed);
+		html_raw_literal(h, ">");
+	}
+	html_raw_literal(h, "<title>");
 	if (l->title != NULL) {
 		html_text_c(h, l->title);
 		html_raw_literal(h, " · ");
