@@ -520,6 +520,8 @@ def page_paths(port, meta):
         jp = ("/.json" if u.path == "/" else u.path + ".json") + \
             ("?" + u.query if u.query else "")
         out.append((label + " .json", jp, False))
+    # The front page's feed (the same hot listing as Atom), signed out.
+    out.append(("feed", "/feed.atom?sort=hot", False))
     only = [s.strip() for s in os.environ.get("BENCH_PAGES", "").split(",") if s.strip()]
     if only:
         out = [o for o in out if o[0] in only]
@@ -853,6 +855,11 @@ def render_run(r):
     check(["front (in)", "community (in)"], 0.5, "front and community, signed in")
     check([t3], 0.5, "300-comment thread")
     check([tb], 0.3, "3,000-comment thread")
+    if "feed" in by and "front" in by:
+        f, h = by["feed"]["parley"]["rps"], by["front"]["parley"]["rps"]
+        L.append(target_line(f * 1.1 >= h, "feed within 1.1x of the front page's "
+                             "throughput (issue 13): %s vs %s req/s" % (
+                                 fmt_int(f), fmt_int(h))))
     wr = r["writes"]
     min_w = min(w["acked_per_s"] for w in wr.values())
     errs = sum(w["errors_total"] for w in wr.values())
