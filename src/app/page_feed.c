@@ -125,33 +125,40 @@ feed_answer(struct ctx *c, const char *title, const char *self_path,
 	app_validators(c, f.updated);
 }
 
-static int
-feed_load(struct ctx *c, struct post_query *q, struct post **posts,
-    size_t *n)
+/*
+ * Answers the feed of the HTML page at page_path ("/", "/s/NAME" or
+ * "/u/NAME"): the posts of community_id and author_id (0 = any), in the
+ * sort the query asks for.
+ */
+static void
+feed(struct ctx *c, const char *title, const char *page_path,
+    int64_t community_id, int64_t author_id)
 {
-	int rc = store_post_list(c->s, c->a, q, posts, n);
+	struct post_query q;
+	struct post *posts;
+	const char *suffix;
+	size_t n;
+	int rc;
 
+	if (feed_query(c, &q, &suffix) != 0)
+		return;
+	q.community_id = community_id;
+	q.author_id = author_id;
+	rc = store_post_list(c->s, c->a, &q, &posts, &n);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return -1;
+		return;
 	}
-	return 0;
+	feed_answer(c, title, arena_printf(c->a, "%s/feed.atom",
+	    strcmp(page_path, "/") == 0 ? "" : page_path), suffix, page_path,
+	    posts, n);
 }
 
 /* GET /feed.atom: every community's posts. */
 void
 page_feed_front(struct ctx *c)
 {
-	struct post_query q;
-	struct post *posts;
-	const char *suffix;
-	size_t n;
-
-	if (feed_query(c, &q, &suffix) != 0 ||
-	    feed_load(c, &q, &posts, &n) != 0)
-		return;
-	feed_answer(c, app_g.cfg->site_name, "/feed.atom", suffix, "/", posts,
-	    n);
+	feed(c, app_g.cfg->site_name, "/", 0, 0);
 }
 
 /* GET /s/NAME/feed.atom: one community's posts. */
@@ -159,21 +166,10 @@ void
 page_feed_community(struct ctx *c)
 {
 	struct community cm;
-	struct post_query q;
-	struct post *posts;
-	const char *suffix;
-	size_t n;
 
-	if (app_route_community(c, &cm) != 0)
-		return;
-	if (feed_query(c, &q, &suffix) != 0)
-		return;
-	q.community_id = cm.id;
-	if (feed_load(c, &q, &posts, &n) != 0)
-		return;
-	feed_answer(c, arena_printf(c->a, "%s: %s", app_g.cfg->site_name,
-	    cm.title), arena_printf(c->a, "/s/%s/feed.atom", cm.name), suffix,
-	    arena_printf(c->a, "/s/%s", cm.name), posts, n);
+	if (app_route_community(c, &cm) == 0)
+		feed(c, arena_printf(c->a, "%s: %s", app_g.cfg->site_name,
+		    cm.title), arena_printf(c->a, "/s/%s", cm.name), cm.id, 0);
 }
 
 /* GET /u/NAME/feed.atom: one user's posts. */
@@ -181,19 +177,9 @@ void
 page_feed_user(struct ctx *c)
 {
 	struct user u;
-	struct post_query q;
-	struct post *posts;
-	const char *suffix;
-	size_t n;
 
-	if (app_route_user(c, &u) != 0)
-		return;
-	if (feed_query(c, &q, &suffix) != 0)
-		return;
-	q.author_id = u.id;
-	if (feed_load(c, &q, &posts, &n) != 0)
-		return;
-	feed_answer(c, arena_printf(c->a, "%s: posts by %s",
-	    app_g.cfg->site_name, u.name), arena_printf(c->a, "/u/%s/feed.atom",
-	    u.name), suffix, arena_printf(c->a, "/u/%s", u.name), posts, n);
+	if (app_route_user(c, &u) == 0)
+		feed(c, arena_printf(c->a, "%s: posts by %s",
+		    app_g.cfg->site_name, u.name),
+		    arena_printf(c->a, "/u/%s", u.name), 0, u.id);
 }

@@ -360,6 +360,15 @@ struct store_backend {
 	                                    NULL after the last */
 };
 
+/* The operations every backend defines under its own prefix, as Redis's
+ * ae_*.c backends share function names: PREFIX_open, PREFIX_close... */
+#define STORE_BACKEND_OPS(prefix) \
+	.open = prefix##_open, .close = prefix##_close, \
+	.begin = prefix##_begin, .commit = prefix##_commit, \
+	.rollback = prefix##_rollback, .exec = prefix##_exec, \
+	.sql = prefix##_sql, .script = prefix##_script, \
+	.changes = prefix##_changes, .last_id = prefix##_last_id
+
 #define VOTES_ON_IDS 32 /* target ids STMT_VOTES_ON takes at once */
 
 /* One open database: a backend, its connection and the transaction depth. */
