@@ -107,6 +107,26 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_put_i64(struct buf *b, int64_t v);
 struct str buf_str(const struct buf *b);
 
+/* ---- canonical JSON (base_canon.c) ----------------------------------- */
+
+enum canon_type { CANON_NULL, CANON_INT, CANON_STR, CANON_RAW };
+
+/* One member of an object written by canon_object. */
+struct canon_field {
+	const char *key;         /* borrowed for the call */
+	enum canon_type type;
+	int64_t i;               /* CANON_INT */
+	const char *s;           /* CANON_STR (NULL writes null), CANON_RAW:
+	                            borrowed, NUL-terminated */
+};
+
+#define CANON_I(k, v) ((struct canon_field){ (k), CANON_INT, (v), NULL })
+#define CANON_S(k, v) ((struct canon_field){ (k), CANON_STR, 0, (v) })
+#define CANON_NUL(k) ((struct canon_field){ (k), CANON_NULL, 0, NULL })
+
+void canon_str(struct buf *b, const char *s, size_t len);
+void canon_object(struct buf *b, struct canon_field *f, size_t n);
+
 /* ---- time ------------------------------------------------------------ */
 
 int64_t base_now(void);
