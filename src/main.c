@@ -102,7 +102,9 @@ static const char usage_admin[] =
 "  set-role NAME admin|user    make a user a site admin, or not\n"
 "  set-page SLUG [TITLE]       replace a site page's markdown with stdin\n"
 "  set-limit KEY N             set a site limit, e.g. limit_registrations 20\n"
-"  appoint COMMUNITY NAME      make a user a moderator of a community\n";
+"  appoint COMMUNITY NAME      make a user a moderator of a community\n"
+"  rotate-key                  make a new site key; the old one signs a statement\n"
+"                              naming it (see /.well-known/parley.json)\n";
 
 static int
 set(struct settings *st, const char *key, const char *val, const char *from)
