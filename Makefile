@@ -13,7 +13,7 @@
 #   make bench          the benchmark against nginx (bench/bench.py; never in make test)
 #   make bench-backends the same pages on SQLite and PostgreSQL (bench/backends.py)
 
-PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq
+PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq libcurl jansson
 CC      ?= cc
 SANITIZE ?=
 FUZZ    ?=
@@ -51,7 +51,7 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS)
 LDFLAGS_ALL := $(LDFLAGS) $(SANFLAGS) -rdynamic
 LIBS    := $(PKG_LIBS) -lm -lpthread
 
-SRC     := $(wildcard src/base/*.c src/http/*.c src/store/*.c src/render/*.c src/app/*.c)
+SRC     := $(wildcard src/base/*.c src/http/*.c src/store/*.c src/render/*.c src/app/*.c src/verify/*.c)
 OBJ     := $(patsubst %.c,$(BUILD)/obj/%.o,$(notdir $(SRC)))
 vpath %.c $(sort $(dir $(SRC))) src tests/unit
 
