@@ -60,7 +60,8 @@ static const char usage_serve[] =
 "                      PARLEY_MAX_CONNS_PER_IP)\n"
 "Other settings: site_name (PARLEY_SITE_NAME), archive_after (PARLEY_ARCHIVE_AFTER,\n"
 "a duration such as 180d, 12h, 30s; 0 = never), page_cache (PARLEY_PAGE_CACHE,\n"
-"MiB of pages kept for signed-out visitors on SQLite, default 16; 0 = off).\n"
+"MiB of pages kept for signed-out visitors on SQLite, default 16; 0 = off),\n"
+"canary_max_age (PARLEY_CANARY_MAX_AGE, when /canary warns \"stale\", default 30d).\n"
 "Timeouts of 0 mean none.\n";
 
 static const char usage_init[] =
@@ -168,6 +169,13 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 		c->db = val;
 	} else if (strcmp(key, "site_name") == 0) {
 		c->site_name = val;
+	} else if (strcmp(key, "canary_max_age") == 0) {
+		if (base_parse_duration(val, &c->canary_max_age) != 0 ||
+		    c->canary_max_age <= 0) {
+			fprintf(stderr, "parley: %s: canary_max_age: '%s' is not a "
+			    "duration (30d, 12h)\n", from, val);
+			return -1;
+		}
 	} else if (strcmp(key, "archive_after") == 0) {
 		if (base_parse_duration(val, &c->archive_after) != 0) {
 			fprintf(stderr, "parley: %s: archive_after: '%s' is not a "
@@ -327,6 +335,7 @@ load_env(struct settings *st)
 		{ "PARLEY_LISTEN", "listen" }, { "PARLEY_DB", "db" },
 		{ "PARLEY_SITE_NAME", "site_name" },
 		{ "PARLEY_ARCHIVE_AFTER", "archive_after" },
+		{ "PARLEY_CANARY_MAX_AGE", "canary_max_age" },
 		{ "PARLEY_THREADS", "threads" },
 		{ "PARLEY_TRUST_PROXY", "trust_proxy" },
 		{ "PARLEY_IDLE_TIMEOUT", "idle_timeout" },
@@ -475,6 +484,7 @@ main(int argc, char **argv)
 			.db = "sqlite:./data/parley.db",
 			.site_name = "Parley",
 			.archive_after = 180 * 86400,
+			.canary_max_age = 30 * 86400,
 			.idle_timeout = 30,
 			.request_timeout = 30,
 			.max_conns = 4096,

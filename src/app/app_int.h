@@ -305,6 +305,10 @@ void page_admin(struct ctx *c);
 void page_admin_page(struct ctx *c);
 void page_admin_settings(struct ctx *c);
 void page_admin_filters(struct ctx *c);
+void page_wellknown(struct ctx *c);
+void page_canary(struct ctx *c);
+void page_canary_txt(struct ctx *c);
+void page_admin_canary(struct ctx *c);
 
 /* The eight footer pages, in footer order (page_site.c). */
 struct site_page {

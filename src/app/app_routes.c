@@ -70,10 +70,13 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/guide", page_site, ROUTE_JSON },
 	{ HTTP_GET, "/tos", page_site, ROUTE_JSON },
 	{ HTTP_GET, "/privacy", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/canary", page_site, ROUTE_JSON },
+	{ HTTP_GET, "/canary", page_canary, ROUTE_JSON },
 	{ HTTP_GET, "/donate", page_site, ROUTE_JSON },
 	{ HTTP_GET, "/bugs", page_site, ROUTE_JSON },
 	{ HTTP_GET, "/license", page_site, ROUTE_JSON },
+	{ HTTP_GET, "/.well-known/parley", page_wellknown, ROUTE_JSON },
+	{ HTTP_GET, "/canary.txt", page_canary_txt, 0 },
+	{ HTTP_POST, "/admin/canary", page_admin_canary, ROUTE_USER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */
