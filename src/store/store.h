@@ -383,6 +383,7 @@ struct site_key {
 
 /* The current warrant canary. */
 struct canary {
+	int64_t id;
 	const char *text;
 	int64_t date;            /* signed as RFC 3339 */
 	const char *signature;   /* hex, over store_canary_canonical */

@@ -232,7 +232,8 @@ enum store_stmt {
 	                            oldest first */
 	STMT_CANARY_INSERT,      /* text, date, signature, public_key,
 	                            admin_id (NULL) */
-	STMT_CANARY_CURRENT,     /* -> text, date, signature, public_key */
+	STMT_CANARY_CURRENT,     /* -> text, date, signature, public_key, id */
+	STMT_CANARY_RESIGN,      /* id, signature, public_key */
 
 	/* copying a whole database (store_copy.c) */
 	STMT_TABLES,             /* -> name of every table, by name */

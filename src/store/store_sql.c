@@ -507,8 +507,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "INSERT INTO canaries(text, date, signature, public_key, "
 	    "admin_id) VALUES (?1, ?2, ?3, ?4, ?5)"),
 	[STMT_CANARY_CURRENT] = {
-	    "SELECT text, date, signature, public_key FROM canaries "
+	    "SELECT text, date, signature, public_key, id FROM canaries "
 	    "WHERE id = (SELECT max(id) FROM canaries)" },
+	[STMT_CANARY_RESIGN] = {
+	    "UPDATE canaries SET signature = ?2, public_key = ?3 WHERE id = ?1" },
 
 	[STMT_TABLES] = {
 	    "SELECT name FROM sqlite_schema WHERE type = 'table' "

@@ -459,10 +459,34 @@ out_free:
 
 /* ---- rotating the key --------------------------------------------------- */
 
+static int canary_cb(void *data, const struct store_val *row, size_t ncols);
+
+/*
+ * Signs the current canary (its text and date unchanged) with key k, so
+ * that what the site publishes verifies under its current key.
+ */
+static int
+canary_resign(struct store *s, struct arena *a, const struct key *k)
+{
+	struct canary cn;
+	char sig[STORE_SIG_HEX];
+	int rc = store_canary_get(s, a, &cn);
+
+	if (rc == STORE_NOTFOUND)
+		return STORE_OK;
+	if (rc != STORE_OK)
+		return rc;
+	sign_hex(k, store_canary_canonical(a, cn.text, cn.date), sig);
+	return store__run(s, STMT_CANARY_RESIGN, STORE_PARAMS(
+	    store_v_int(cn.id), store_v_text(sig), store_v_text(k->public_key)),
+	    NULL, NULL);
+}
+
 /*
  * Makes a new site key, has the current one sign the statement naming it
  * (store_key_statement), retires the old one and signs the mod log's head
- * anew with the new key, in one transaction. Sets *old_key and *new_key
+ * and the current canary (same text and date) anew with the new key, in
+ * one transaction. Sets *old_key and *new_key
  * (hex, in a). STORE_NOTFOUND when the site has no key yet.
  */
 int
@@ -492,6 +516,8 @@ store_key_rotate(struct store *s, struct arena *a, int64_t now,
 	    store_v_text(new.public_key), store_v_text(sig)));
 	if (rc == STORE_OK)
 		rc = head_write(s, a, &new, &h);
+	if (rc == STORE_OK)
+		rc = canary_resign(s, a, &new);
 	if (rc == STORE_OK) {
 		*old_key = arena_strndup(a, old.public_key, strlen(old.public_key));
 		*new_key = arena_strndup(a, new.public_key, strlen(new.public_key));
@@ -564,15 +590,16 @@ out:
 	return store__tx_end(s, rc);
 }
 
-/* text, date, signature, public_key. */
+/* text, date, signature, public_key, id. */
 static int
 canary_cb(void *data, const struct store_val *row, size_t ncols)
 {
 	struct store_one *o = data;
 	struct canary *c = o->out;
 
-	if (ncols < 4)
-		return store__bad_row(ncols, 4);
+	if (ncols < 5)
+		return store__bad_row(ncols, 5);
+	c->id = store__col_i64(&row[4]);
 	c->text = store__col_text(o->a, &row[0]);
 	c->date = store__col_i64(&row[1]);
 	c->signature = store__col_text(o->a, &row[2]);

@@ -220,6 +220,27 @@ test_rotate(void **state)
 	assert_int_equal(check_chain(f), 2);
 }
 
+/* Rotating re-signs the current canary, text and date unchanged. */
+static void
+test_rotate_resigns_canary(void **state)
+{
+	struct fixture *f = *state;
+	int64_t ann = mk_user(f->s, "ann");
+	const char *old, *new;
+	struct canary c;
+
+	assert_int_equal(store_canary_set(f->s, f->a, "None.", T0, ann),
+	    STORE_OK);
+	assert_int_equal(store_key_rotate(f->s, f->a, T0 + 10, &old, &new),
+	    STORE_OK);
+	assert_int_equal(store_canary_get(f->s, f->a, &c), STORE_OK);
+	assert_string_equal(c.public_key, new);
+	assert_string_equal(c.text, "None.");
+	assert_int_equal(c.date, T0);
+	assert_signed(new, c.signature, store_canary_canonical(f->a, c.text,
+	    c.date));
+}
+
 /* The canary is signed over {"date", "text"} and logged. */
 static void
 test_canary(void **state)
@@ -256,6 +277,7 @@ main(void)
 		T(test_failed_append),
 		T(test_chain_earlier_lines),
 		T(test_rotate),
+		T(test_rotate_resigns_canary),
 		T(test_canary),
 	};
 
