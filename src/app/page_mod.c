@@ -495,6 +495,13 @@ modlog_page(struct ctx *c, const struct community *cm)
 				json_time(&j, m[i].expires);
 			else
 				json_null(&j);
+			/* The chain (docs/VERIFY.md): every field above is hashed. */
+			json_key(&j, "seq");
+			json_int(&j, m[i].seq);
+			json_key(&j, "prev");
+			json_str_c(&j, m[i].prev);
+			json_key(&j, "hash");
+			json_str_c(&j, m[i].hash);
 			json_obj_close(&j);
 		}
 		json_arr_close(&j);
