@@ -128,7 +128,7 @@ stale(const struct ctx *c, const struct canary *cn)
  * GET /canary[.json]: the site page, then the signed statement. JSON
  * {"text", "date", "signature", "public_key", "fingerprint", "stale",
  * "max_age"} (text, date and signature null before the first), with the
- * page's own "title", "body", "html" and "updated".
+ * page's own "slug", "title", "body", "html" and "updated".
  */
 void
 page_canary(struct ctx *c)
@@ -168,6 +168,8 @@ page_canary(struct ctx *c)
 		json_bool(&j, !have || stale(c, &cn));
 		json_key(&j, "max_age");
 		json_int(&j, app_g.cfg->canary_max_age);
+		json_key(&j, "slug");
+		json_str_c(&j, p.slug);
 		json_key(&j, "title");
 		json_str_c(&j, p.title);
 		json_key(&j, "body");
@@ -184,7 +186,13 @@ page_canary(struct ctx *c)
 	html_text_c(&h, p.title);
 	html_raw_literal(&h, "</h1><div class=\"body\">");
 	html_raw_trusted(&h, str_c(p.body_html));
-	html_raw_literal(&h, "</div><h2>Signed statement</h2>");
+	html_raw_literal(&h, "</div><p class=\"meta\">last changed ");
+	html_time(&h, p.updated, c->now);
+	if (p.editor != NULL) {
+		html_raw_literal(&h, " by ");
+		html_text_c(&h, p.editor);
+	}
+	html_raw_literal(&h, "</p><h2>Signed statement</h2>");
 	if (!have) {
 		html_raw_literal(&h, "<p class=\"stale\"><strong>No signed canary "
 		    "has been published yet.</strong></p>");
