@@ -345,7 +345,15 @@ class TamperTest(TrustMixin, unittest.TestCase):
         self.sql("UPDATE modlog_head SET seq = 2, hash = (SELECT hash FROM mod_actions "
                  "WHERE seq = 2);")
         self.expect_failure("the head's signature does not verify",
-                            "does not name the newest entry")
+                            "the head does not name the newest entry")
+
+    def test_drop_newest_entries(self):
+        """Dropping the newest entries and moving the head back: the old
+        signature no longer covers the head."""
+        self.sql("DELETE FROM mod_actions WHERE seq >= 4;"
+                 "UPDATE modlog_head SET seq = 3, hash = (SELECT hash FROM mod_actions "
+                 "WHERE seq = 3);")
+        self.expect_failure("the head's signature does not verify")
 
     def test_rollback_and_fork_with_state(self):
         """The operator holds the key: a restored backup verifies on its own,
