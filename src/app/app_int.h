@@ -58,6 +58,8 @@ struct ctx {
 	unsigned char csrf_msg[33];/* what csrf was computed from */
 	bool personal;             /* the answer holds this visitor's token */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
+	const struct post *archive_post; /* set by page_thread when it shows an
+	                              archived thread whole (app_archive.c) */
 };
 
 /* ---- routes (app_routes.c) ------------------------------------------- */
@@ -306,6 +308,15 @@ void page_admin_page(struct ctx *c);
 void page_admin_settings(struct ctx *c);
 void page_admin_filters(struct ctx *c);
 void page_wellknown(struct ctx *c);
+
+/* ---- archived threads as files (app_archive.c) ------------------------- */
+
+void app_archive_init(const struct app_config *cfg);
+bool app_archive_serve(struct ctx *c, void (*fn)(struct ctx *));
+void app_archive_keep(struct ctx *c, void (*fn)(struct ctx *));
+void app_archive_drop(const char *community, int64_t id);
+void app_archive_drop_all(void);
+
 void page_canary(struct ctx *c);
 void page_canary_txt(struct ctx *c);
 void page_admin_canary(struct ctx *c);

@@ -304,6 +304,8 @@ app_handle(struct req *r, void *data)
 		app_error(&c, 403, "login_required", "Sign in to do that.");
 		return;
 	}
+	if (m == HTTP_GET && app_archive_serve(&c, hit->fn))
+		return;
 	if (m == HTTP_GET && !(hit->flags & ROUTE_USER) &&
 	    app_cache_allowed(&c)) {
 		struct cache_ticket t;
@@ -311,6 +313,7 @@ app_handle(struct req *r, void *data)
 		if (app_cache_serve(&c, &t))
 			return;
 		hit->fn(&c);
+		app_archive_keep(&c, hit->fn);
 		app_cache_keep(&c, &t);
 		return;
 	}

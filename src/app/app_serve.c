@@ -60,6 +60,7 @@ prepare(const struct app_config *cfg)
 		return NULL;
 	}
 	app_g.cfg = cfg;
+	app_archive_init(cfg);
 	s = app_store();
 	if (s == NULL) {
 		fprintf(stderr, "parley: cannot open database %s\n",

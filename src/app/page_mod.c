@@ -247,6 +247,7 @@ item_action(struct ctx *c, struct str action)
 		app_store_error(c, rc);
 		return;
 	}
+	app_archive_drop(it.post.community, it.post.id);
 	done(c, item_href(c, &it));
 }
 

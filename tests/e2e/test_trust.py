@@ -437,6 +437,71 @@ class PythonVerifierTest(TrustMixin, ParleyTestCase):
                 self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
 
 
+@unittest.skipUnless(DB_URL_TEMPLATE.startswith("sqlite:"),
+                     "the archive folder sits beside the SQLite file")
+class ArchiveFilesTest(TrustMixin, ParleyTestCase):
+    """Archived threads as files: written once for signed-out visitors,
+    served from the file without the database, deleted by moderation and
+    by an account's erasure, never shown to members."""
+
+    server_env = {"PARLEY_ARCHIVE_AFTER": "2s"}
+    site_limits = dict(ParleyTestCase.site_limits,
+                       limit_posts=BIG, limit_posts_new=BIG, limit_comments=BIG,
+                       limit_comments_new=BIG)
+
+    def files(self, community, post):
+        base = os.path.join(os.path.dirname(self.server.db_url[len("sqlite:"):]),
+                            "archive", "s", community.lower(), str(post))
+        return base + ".html", base + ".json"
+
+    def test_archive(self):
+        admin = self.login_new("aadm", admin=True)
+        member = self.login_new("amem")
+        community = uniq("Ta")
+        admin.create_community(community)
+        post = member.submit_text(community, "Old news", "the body")
+        cid = member.comment(community, post, "a comment that stays")
+        time.sleep(2.5)
+        path = "/s/%s/p/%d" % (community, post)
+        html_file, json_file = self.files(community, post)
+        anon = Browser(self.server)
+        first = anon.get(path)
+        self.assertEqual(first.status, 200)
+        self.assertIn("(post is archived)", first.text)
+        self.assertIsNone(first.header("X-Archive"))
+        self.assertTrue(os.path.exists(html_file), "the file is written once")
+        second = Browser(self.server).get(path)
+        self.assertEqual(second.header("X-Archive"), "file")
+        self.assertEqual(second.text, first.text)
+        anon.get_json(path)
+        self.assertTrue(os.path.exists(json_file))
+        self.assertEqual(Browser(self.server).get(path + ".json").header("X-Archive"), "file")
+        # Served without the database: a change behind its back is not seen
+        # by signed-out visitors, while members get the page rendered.
+        db = sqlite3.connect(self.server.db_url[len("sqlite:"):])
+        db.execute("UPDATE posts SET title = 'Changed behind its back' WHERE id = ?", (post,))
+        db.commit()
+        db.close()
+        self.assertIn("Old news", Browser(self.server).get(path).text)
+        mine = member.get(path)
+        self.assertIsNone(mine.header("X-Archive"))
+        self.assertIn("Changed behind its back", mine.text)
+        # A moderation action deletes the files; the next view writes them anew.
+        self.act(admin, "remove", kind="comment", id=cid, reason="off topic")
+        self.assertFalse(os.path.exists(html_file))
+        self.assertFalse(os.path.exists(json_file))
+        again = Browser(self.server).get(path)
+        self.assertIn("[removed]", again.text)
+        self.assertIn("Changed behind its back", again.text)
+        self.assertTrue(os.path.exists(html_file))
+        # Erasing an account deletes every file.
+        r = member.post("/settings/delete", {"password": PW, "erase": "1"})
+        self.assertEqual(r.status, 303, r.describe())
+        self.assertFalse(os.path.exists(html_file))
+        # A query (another sort) is always rendered.
+        self.assertIsNone(Browser(self.server).get(path + "?sort=new").header("X-Archive"))
+
+
 class ConcurrentModeratorsTest(TrustMixin, unittest.TestCase):
     """Moderators acting at once through two servers on one database (one
     PostgreSQL database in make e2e-pg, one SQLite file otherwise): the
