@@ -9,8 +9,9 @@
  * serve the same folder itself (docs/DEPLOY.md).
  *
  * Files live at DATA/archive/s/NAME/ID.html and ID.json, NAME the
- * community's name in lower case (names are [A-Za-z0-9_], checked again
- * here before they become a path). They are written lazily, by the
+ * community's name as registered, the spelling of the site's own links
+ * (names are [A-Za-z0-9_], checked again here before they become a
+ * path); a request spelling it otherwise is rendered, not served a file. They are written lazily, by the
  * first signed-out render of an archived thread, to a temporary name
  * and renamed into place. A moderation action on the thread or one of
  * its comments deletes them (the next signed-out view writes them anew,
@@ -57,19 +58,20 @@ app_archive_init(const struct app_config *cfg)
 		archive_dir[0] = '\0';
 }
 
-/* The community part of a path: lower case, or false for a bad name. */
+/*
+ * The community part of a path: the name as spelled, checked to be a
+ * community name ([A-Za-z0-9_], 3 to 24), or false.
+ */
 static bool
-name_lc(struct str name, char out[32])
+name_ok(struct str name, char out[32])
 {
 	if (name.len < 3 || name.len > 24)
 		return false;
 	for (size_t i = 0; i < name.len; i++) {
 		char ch = name.p[i];
 
-		if (ch >= 'A' && ch <= 'Z')
-			ch = (char)(ch - 'A' + 'a');
-		else if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-		    ch == '_'))
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_'))
 			return false;
 		out[i] = ch;
 	}
@@ -80,10 +82,10 @@ name_lc(struct str name, char out[32])
 static bool
 file_path(char *out, size_t n, struct str community, int64_t id, bool json)
 {
-	char lc[32];
+	char name[32];
 
-	return archive_dir[0] != '\0' && name_lc(community, lc) && id > 0 &&
-	    (size_t)snprintf(out, n, "%s/s/%s/%lld.%s", archive_dir, lc,
+	return archive_dir[0] != '\0' && name_ok(community, name) && id > 0 &&
+	    (size_t)snprintf(out, n, "%s/s/%s/%lld.%s", archive_dir, name,
 	    (long long)id, json ? "json" : "html") < n;
 }
 

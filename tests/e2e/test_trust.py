@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import socket as socketlib
 import sqlite3
 import subprocess
 import tempfile
@@ -451,7 +452,7 @@ class ArchiveFilesTest(TrustMixin, ParleyTestCase):
 
     def files(self, community, post):
         base = os.path.join(os.path.dirname(self.server.db_url[len("sqlite:"):]),
-                            "archive", "s", community.lower(), str(post))
+                            "archive", "s", community, str(post))
         return base + ".html", base + ".json"
 
     def test_archive(self):
@@ -500,6 +501,104 @@ class ArchiveFilesTest(TrustMixin, ParleyTestCase):
         self.assertFalse(os.path.exists(html_file))
         # A query (another sort) is always rendered.
         self.assertIsNone(Browser(self.server).get(path + "?sort=new").header("X-Archive"))
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@unittest.skipUnless(DB_URL_TEMPLATE.startswith("sqlite:") and os.access(NGINX, os.X_OK),
+                     "needs SQLite and nginx")
+class ArchiveNginxTest(TrustMixin, ParleyTestCase):
+    """docs/DEPLOY.md's nginx configuration, taken from the document, serves
+    an archived thread's file itself to signed-out visitors and passes
+    members and queries to Parley."""
+
+    server_env = {"PARLEY_ARCHIVE_AFTER": "2s"}
+
+    def nginx(self, tmp):
+        with open(os.path.join(REPO_ROOT, "docs", "DEPLOY.md"), encoding="utf-8") as f:
+            doc = f.read()
+        section = doc[doc.index("### Archived threads straight from disk"):]
+        blocks = re.findall(r"```nginx\n(.*?)```", section, re.S)
+        block, headers = blocks[0], blocks[1]
+        with open(os.path.join(tmp, "parley-headers.conf"), "w") as f:
+            f.write(headers)
+        port = harness.free_port()
+        data = os.path.dirname(self.server.db_url[len("sqlite:"):])
+        block = (block.replace("# ... as above ...", "listen 127.0.0.1:%d;" % port)
+                 .replace("/var/lib/parley;", data + ";")
+                 .replace("127.0.0.1:8080", "127.0.0.1:%d" % self.server.port)
+                 .replace("/etc/nginx/parley-headers.conf", os.path.join(tmp, "parley-headers.conf")))
+        for d in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            os.makedirs(os.path.join(tmp, d), exist_ok=True)
+            os.chmod(os.path.join(tmp, d), 0o777)
+        for d in (tmp, self.server.tmpdir, data):
+            os.chmod(d, 0o755)
+        conf = os.path.join(tmp, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write("worker_processes 1; daemon off; pid %s/nginx.pid;\n"
+                    "error_log %s/error.log warn; events { worker_connections 64; }\n"
+                    "http { access_log off; client_body_temp_path %s/body;"
+                    " proxy_temp_path %s/proxy; fastcgi_temp_path %s/fastcgi;"
+                    " uwsgi_temp_path %s/uwsgi; scgi_temp_path %s/scgi;\n%s}\n"
+                    % ((tmp,) * 7 + (block,)))
+        proc = subprocess.Popen([NGINX, "-p", tmp, "-e", os.path.join(tmp, "error.log"),
+                                 "-c", conf], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError("nginx: %s" % proc.stderr.read().decode())
+            try:
+                with socketlib.create_connection(("127.0.0.1", port), timeout=0.5):
+                    return proc, port
+            except OSError:
+                if time.monotonic() > deadline:
+                    proc.kill()
+                    raise AssertionError("nginx did not listen")
+                time.sleep(0.05)
+
+    def test_nginx_serves_the_file(self):
+        admin = self.login_new("nadm", admin=True)
+        community = uniq("Tn")
+        admin.create_community(community)
+        post = admin.submit_text(community, "Served by nginx", "body")
+        time.sleep(2.5)
+        path = "/s/%s/p/%d" % (community, post)
+        parley_view = Browser(self.server).get(path).text      # writes the file
+        Browser(self.server).get(path + ".json")                # and the JSON one
+        tmp = tempfile.mkdtemp(prefix="parley-nginx-")
+        proc, port = self.nginx(tmp)
+        try:
+            front = harness.Browser(Endpoint(port))
+            r = front.get(path)
+            self.assertEqual(r.status, 200, r.describe())
+            self.assertIsNone(r.header("X-Archive"), "nginx, not Parley, answered")
+            self.assertIn("default-src 'none'", r.header("Content-Security-Policy"))
+            self.assertEqual(r.text, parley_view)
+            j = front.get(path + ".json")
+            self.assertIsNone(j.header("X-Archive"))
+            self.assertEqual(j.content_type, "application/json")
+            self.assertEqual(j.json()["post"]["title"], "Served by nginx")
+            self.assertEqual(front.get(path + "/served-by-nginx").text, parley_view)
+            member = harness.Browser(Endpoint(port))
+            member.cookies = dict(admin.cookies)
+            self.assertIn("Served by nginx", member.get(path).text)
+            self.assertIsNone(front.get(path + "?sort=new").header("X-Archive"))
+        finally:
+            proc.terminate()
+            proc.wait(10)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+class Endpoint:
+    """What Browser needs to talk to a port that is not a Server."""
+
+    def __init__(self, port):
+        self.port = port
+
+    @property
+    def origin(self):
+        return "http://127.0.0.1:%d" % self.port
 
 
 class ConcurrentModeratorsTest(TrustMixin, unittest.TestCase):
