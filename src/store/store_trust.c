@@ -571,13 +571,18 @@ store_canary_set(struct store *s, struct arena *a, const char *text,
 {
 	struct mod_action m = { .action = "canary", .reason = text,
 		.created = now };
+	struct modlog_head h;
 	char sig[STORE_SIG_HEX];
 	struct key k;
 	int rc;
 
+	memset(&k, 0, sizeof(k));
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	if ((rc = key_current(s, &k)) != STORE_OK)
+	/* The head's lock first: a key rotation cannot slip in between
+	 * reading the key and signing with it. */
+	if ((rc = head_lock(s, &h)) != STORE_OK ||
+	    (rc = key_current(s, &k)) != STORE_OK)
 		goto out;
 	sign_hex(&k, store_canary_canonical(a, text, now), sig);
 	rc = store__run_guarded(s, STMT_CANARY_INSERT, STORE_PARAMS(
