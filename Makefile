@@ -13,15 +13,18 @@
 #   make bench          the benchmark against nginx (bench/bench.py; never in make test)
 #   make bench-backends the same pages on SQLite and PostgreSQL (bench/backends.py)
 
-PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq libcurl jansson
+PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq liburiparser libcurl jansson
 CC      ?= cc
 SANITIZE ?=
 FUZZ    ?=
 FUZZ_CC ?= clang-14
+DEBUGFLAGS :=
 ifeq ($(SANITIZE),1)
 BUILD   := build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 OPT     := -O1
+# the HTML writer checks that every element a page opens is closed
+DEBUGFLAGS := -DPARLEY_DEBUG_HTML
 else ifeq ($(SANITIZE),thread)
 BUILD   := build-tsan
 SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
@@ -46,7 +49,7 @@ ifeq ($(FUZZ),1)
 WARN    += -Wno-format-nonliteral # clang also flags vprintf-style wrappers
 endif
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(DEBUGFLAGS) $(PKG_CFLAGS) -MMD -MP
 # -rdynamic: the fatal-signal backtrace (base_crash.c) then names functions.
 LDFLAGS_ALL := $(LDFLAGS) $(SANFLAGS) -rdynamic
 LIBS    := $(PKG_LIBS) -lm -lpthread

@@ -238,42 +238,68 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 
 /*
  * Returns a copy of a database URL for messages, with a password (after
- * "user:" in the authority, or a password= parameter) replaced by "***".
- * The copy lives as long as the process.
+ * "user:" in the user info, or each password= parameter) replaced by
+ * "***". Text with "://" that is not a URL with an authority right there
+ * shows only its scheme, since where a password ends cannot be known. The copy lives as long as the
+ * process.
  */
 static const char *
 url_shown(const char *url)
 {
-	const char *auth = strstr(url, "://"), *end, *at, *colon, *pw;
-	char *out = xmalloc(strlen(url) + 8);
-	size_t n = 0;
+	struct str s = str_c(url);
+	struct buf b;
+	struct url u;
+	const char *auth = strstr(url, "://"), *at = NULL, *at_last = NULL;
+	const char *colon, *p;
+	bool parsed;
 
-	if (auth == NULL) {
-		strcpy(out, url);
-		return out;
+	buf_init(&b, NULL, s.len + 8);
+	parsed = url_parse(s, &u) == 0;
+	if (auth != NULL) {
+		/* libpq reads user info up to an "@" before the first "/", even
+		 * past a "?" or "#" (RFC 3986 would end the authority there). */
+		size_t n = strcspn(auth + 3, "/");
+
+		at = memchr(auth + 3, '@', n);
+		at_last = memrchr(auth + 3, '@', n);
 	}
-	auth += 3;
-	end = auth + strcspn(auth, "/?");
-	at = memrchr(auth, '@', (size_t)(end - auth));
-	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-	if (colon != NULL) {
-		memcpy(out, url, (size_t)(colon + 1 - url));
-		n = (size_t)(colon + 1 - url);
-		memcpy(out + n, "***", 3);
-		n += 3;
-		url = at;
+	if (auth != NULL && (!parsed || !u.has_authority || u.scheme.p == NULL ||
+	    u.scheme.p + u.scheme.len != auth || (at != NULL &&
+	    (u.userinfo.p == NULL || at != u.userinfo.p + u.userinfo.len ||
+	    at_last != at)))) {
+		/* "://" but no URL whose authority starts there, or an "@"
+		 * that libpq and RFC 3986 read differently: where a password
+		 * would end cannot be known, so only a scheme shows. */
+		size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+		if (url + n == auth)
+			buf_put(&b, url, n + 3);
+		buf_puts(&b, "***");
+		return b.p;
 	}
-	pw = strstr(url, "password=");
-	if (pw != NULL) {
-		pw += 9;
-		memcpy(out + n, url, (size_t)(pw - url));
-		n += (size_t)(pw - url);
-		memcpy(out + n, "***", 3);
-		n += 3;
-		url = pw + strcspn(pw, "&");
+	if (parsed && u.userinfo.p != NULL &&
+	    (colon = memchr(u.userinfo.p, ':', u.userinfo.len)) != NULL) {
+		buf_put(&b, url, (size_t)(colon + 1 - url));
+		buf_puts(&b, "***");
+		buf_puts(&b, u.userinfo.p + u.userinfo.len);
+	} else {
+		buf_puts(&b, url);
 	}
-	strcpy(out + n, url);
-	return out;
+	/* Each password= parameter's value, up to the next "&". */
+	for (p = b.p; (p = strstr(p, "password=")) != NULL; ) {
+		size_t v = (size_t)(p - b.p) + 9, end = v + strcspn(b.p + v, "&#");
+		struct buf t;
+
+		buf_init(&t, NULL, b.len + 4);
+		buf_put(&t, b.p, v);
+		buf_puts(&t, "***");
+		buf_puts(&t, b.p + end);
+		buf_reset(&b);
+		b = t;
+		p = b.p + v + 3;
+	}
+	return b.p;
 }
 
 static char *

@@ -302,30 +302,6 @@ app_cache_keep(struct ctx *c, const struct cache_ticket *t)
 
 /* ---- member templates ------------------------------------------------- */
 
-/* Notes a hole of the template being rendered (c->tmpl). */
-void
-tmpl_add(struct ctx *c, struct hole hole)
-{
-	struct tmpl *tm = c->tmpl;
-
-	tm->holes = arena_grow(c->a, tm->holes, tm->nholes, &tm->cap, 64,
-	    sizeof(*tm->holes));
-	tm->holes[tm->nholes++] = hole;
-}
-
-/* Notes a user who would see an item of the template otherwise. */
-void
-tmpl_author(struct ctx *c, int64_t author_id)
-{
-	struct tmpl *tm = c->tmpl;
-
-	if (tm->nauthors > 0 && tm->authors[tm->nauthors - 1] == author_id)
-		return;
-	tm->authors = arena_grow(c->a, tm->authors, tm->nauthors, &tm->acap, 16,
-	    sizeof(*tm->authors));
-	tm->authors[tm->nauthors++] = author_id;
-}
-
 /* True when the signed-in viewer's page may come from a template. */
 bool
 app_member_allowed(struct ctx *c)
@@ -335,19 +311,13 @@ app_member_allowed(struct ctx *c)
 }
 
 /*
- * The viewer's votes on the items of a template's vote holes, by kind:
- * ascending ids and their directions (post_id: the thread's post, whose
- * comments the store may read in one query).
+ * Reads the viewer's votes on the items of a template's vote holes into
+ * v (post_id: the thread's post, whose comments the store may read in
+ * one query).
  */
-struct votes {
-	int64_t *ids[2];
-	int *dirs[2];
-	size_t n[2];
-};
-
 static int
 load_votes(struct ctx *c, const struct hole *holes, size_t n,
-    int64_t post_id, struct votes *v)
+    int64_t post_id, struct hole_votes *v)
 {
 	int rc = STORE_OK;
 
@@ -379,22 +349,8 @@ holes_size(const struct hole *holes, size_t n)
 {
 	size_t size = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		switch (holes[i].kind) {
-		case HOLE_ME:
-			size += 512;
-			break;
-		case HOLE_CSRF:
-			size += 128;
-			break;
-		case HOLE_VOTE:
-			size += 32;
-			break;
-		case HOLE_SUB:
-			size += 256 + holes[i].name.len;
-			break;
-		}
-	}
+	for (size_t i = 0; i < n; i++)
+		size += hole_kinds[holes[i].kind].reserve + holes[i].name.len;
 	return size;
 }
 
@@ -408,7 +364,7 @@ fill(struct ctx *c, struct str body, const struct hole *holes, size_t n,
     int64_t post_id)
 {
 	size_t from = 0;
-	struct votes v;
+	struct hole_votes v;
 	struct html h;
 	int rc = load_votes(c, holes, n, post_id, &v);
 
@@ -420,30 +376,14 @@ fill(struct ctx *c, struct str body, const struct hole *holes, size_t n,
 	buf_reserve(&c->r->out, body.len + holes_size(holes, n));
 	html_init(&h, &c->r->out);
 	for (size_t i = 0; i < n; i++) {
-		const struct hole *o = &holes[i];
-		int k = o->vote_kind == VOTE_COMMENT;
-		size_t at;
-
-		buf_put(&c->r->out, body.p + from, o->off - from);
-		from = o->off;
-		switch (o->kind) {
-		case HOLE_ME:
-			app_header_me(c, &h);
-			break;
-		case HOLE_CSRF:
-			app_csrf_field(c, &h);
-			break;
-		case HOLE_VOTE:
-			at = ids_find(v.ids[k], v.n[k], o->id);
-			app_vote_state(&h, o->dir, at < v.n[k] &&
-			    v.dirs[k][at] == o->dir);
-			break;
-		case HOLE_SUB:
-			app_subscribe_form(c, &h, o->id, o->name);
-			break;
-		}
+		buf_put(&c->r->out, body.p + from, holes[i].off - from);
+		from = holes[i].off;
+		hole_kinds[holes[i].kind].render(c, &h, &holes[i], &v);
 	}
 	buf_put(&c->r->out, body.p + from, body.len - from);
+	/* each hole holds whole elements (debug builds check) */
+	if (!html_balanced(&h))
+		base_fatal(__FILE__, __LINE__, "unbalanced HTML in a hole");
 	return true;
 }
 

@@ -22,11 +22,29 @@
 #define PASSWORD_MIN 8
 #define PASSWORD_MAX 1024
 #define TITLE_MAX 300
-#define POST_BODY_MAX 40000
-#define COMMENT_BODY_MAX 10000
 #define URL_MAX 2000
 #define COMMUNITY_TITLE_MAX 100
-#define DESCRIPTION_MAX 10000
+/* Limits in thousands: a message prints them as people read them
+ * ("10,000", APP_THOUSANDS) and a maxlength as a browser does ("10000",
+ * APP_STR_K), both from the one number the check uses. */
+#define POST_BODY_MAX_K 40
+#define COMMENT_BODY_MAX_K 10
+#define DESCRIPTION_MAX_K 10
+#define FILTERS_MAX_K 10        /* an admin's filter list */
+#define POST_BODY_MAX (POST_BODY_MAX_K * 1000)
+#define COMMENT_BODY_MAX (COMMENT_BODY_MAX_K * 1000)
+#define DESCRIPTION_MAX (DESCRIPTION_MAX_K * 1000)
+#define FILTERS_MAX (FILTERS_MAX_K * 1000)
+#define REASON_MAX 500          /* a moderator's or reporter's reason */
+#define DURATION_MAX 20         /* a ban's duration, like 30d */
+#define EMAIL_MAX 254
+
+/* A limit above as a string literal, for a maxlength attribute or a
+ * message that states the limit the code checks. */
+#define APP_STR(n) APP_STR_(n)
+#define APP_STR_(n) #n
+#define APP_STR_K(k) APP_STR(k) "000"
+#define APP_THOUSANDS(k) APP_STR(k) ",000"
 
 /* Process-wide state, set up once by app_serve before any request. */
 struct app {
@@ -54,7 +72,7 @@ struct ctx {
 	bool blocked_loaded;
 	const char *csrf;          /* expected CSRF token, once computed */
 	const char *csrf_field_of; /* the token csrf_field holds */
-	struct str csrf_field;     /* its hidden input, escaped */
+	struct html_piece csrf_field; /* its hidden input, as the writer made it */
 	unsigned char csrf_msg[33];/* what csrf was computed from */
 	bool personal;             /* the answer holds this visitor's token */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
@@ -98,13 +116,15 @@ struct cache_ticket {
 /*
  * A member template is a page rendered for any plain member (see
  * struct viewer) with holes where one member's page differs from
- * another's; serving it renders only the holes for the viewer.
+ * another's; serving it renders only the holes for the viewer, each
+ * kind by its renderer in hole_kinds[] (app_hole.c).
  */
 enum hole_kind {
 	HOLE_ME,                   /* the header's signed-in part */
 	HOLE_CSRF,                 /* a form's csrf field */
-	HOLE_VOTE,                 /* an arrow's state (app_vote_state) */
+	HOLE_VOTE,                 /* an arrow's state (app_vote_arrow) */
 	HOLE_SUB,                  /* a community's subscribe form */
+	HOLE_KINDS
 };
 
 struct hole {
@@ -125,6 +145,47 @@ struct tmpl {
 	                              read in one query */
 };
 
+/* The viewer's votes on a template's items, by kind (0 posts, 1
+ * comments): ascending ids and their directions. */
+struct hole_votes {
+	int64_t *ids[2];
+	int *dirs[2];
+	size_t n[2];
+};
+
+/* How to fill one kind of hole. */
+struct hole_kind_ops {
+	size_t reserve;            /* about the bytes it adds (plus name.len) */
+	void (*render)(struct ctx *c, struct html *h, const struct hole *o,
+	    const struct hole_votes *v);
+};
+
+extern const struct hole_kind_ops hole_kinds[HOLE_KINDS];
+
+/* Notes a hole of the template being rendered (c->tmpl). */
+static inline void
+tmpl_add(struct ctx *c, struct hole hole)
+{
+	struct tmpl *tm = c->tmpl;
+
+	tm->holes = arena_grow(c->a, tm->holes, tm->nholes, &tm->cap, 64,
+	    sizeof(*tm->holes));
+	tm->holes[tm->nholes++] = hole;
+}
+
+/* Notes a user who would see an item of the template otherwise. */
+static inline void
+tmpl_author(struct ctx *c, int64_t author_id)
+{
+	struct tmpl *tm = c->tmpl;
+
+	if (tm->nauthors > 0 && tm->authors[tm->nauthors - 1] == author_id)
+		return;
+	tm->authors = arena_grow(c->a, tm->authors, tm->nauthors, &tm->acap, 16,
+	    sizeof(*tm->authors));
+	tm->authors[tm->nauthors++] = author_id;
+}
+
 enum member_answer {
 	MEMBER_SERVED,             /* answered from a template */
 	MEMBER_RENDER,             /* render a template (app_member_keep) */
@@ -140,8 +201,13 @@ bool app_member_allowed(struct ctx *c);
 enum member_answer app_member_serve(struct ctx *c, struct cache_ticket *t);
 bool app_member_keep(struct ctx *c, const struct cache_ticket *t,
     struct tmpl *tm);
-void tmpl_add(struct ctx *c, struct hole hole);
-void tmpl_author(struct ctx *c, int64_t author_id);
+
+/* ---- the holes' renderers (app_hole.c) -------------------------------- */
+
+void app_csrf_field(struct ctx *c, struct html *h);
+void app_vote_arrow(struct html *h, int dir, bool on);
+void app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
+    struct str name);
 
 /* ---- sessions and CSRF (app_session.c) -------------------------------- */
 
@@ -222,41 +288,81 @@ bool site_limit_parse(struct str s, int64_t *out);
 bool app_login_throttled(struct ctx *c, struct str name);
 void app_login_failed(struct ctx *c, struct str name);
 
-/* ---- shared page helpers (app_util.c) -------------------------------- */
+/* ---- the page frame (app_frame.c) ------------------------------------ */
 
 void page_begin(struct ctx *c, struct html *h, const char *title);
-void app_header_me(struct ctx *c, struct html *h);
 void page_end(struct ctx *c, struct html *h);
+
+/* ---- answers that end a request (app_error.c) -------------------------- */
+
 void app_error(struct ctx *c, int status, const char *code, const char *msg);
-void app_redirect(struct ctx *c, const char *location);
-const char *app_back_path(struct ctx *c);
-void app_user_link(struct ctx *c, struct html *h, const char *name);
-void app_json_begin(struct ctx *c, struct json *j);
 void app_store_error(struct ctx *c, int rc);
-bool app_need_user(struct ctx *c);
-bool app_archived(const struct post *p, int64_t now);
-void app_score(struct html *h, int64_t score);
-void app_post_path(struct buf *b, const struct post *p);
-const char *app_post_href(struct ctx *c, const struct post *p);
-void app_csrf_field(struct ctx *c, struct html *h);
-void app_vote_state(struct html *h, int dir, bool on);
-void app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
-    int64_t score, int my_vote, bool closed);
+void app_redirect(struct ctx *c, const char *location);
+void app_form_refused(struct ctx *c, int status, const char *code,
+    const char *msg, void (*again)(struct ctx *c, const char *msg));
+
+/* ---- JSON shapes (app_json.c) ------------------------------------------ */
+
+void app_json_begin(struct ctx *c, struct json *j);
 void app_json_post(struct ctx *c, struct json *j, const struct post *p);
 void app_json_comment(struct ctx *c, struct json *j, const struct comment *cm);
+void app_json_list_begin(struct ctx *c, struct json *j, const char *key);
+void app_json_ok(struct ctx *c);
+void app_json_after(struct ctx *c, struct json *j, bool more, int64_t last);
+
+/* ---- vote arrows and scores (app_vote.c) ------------------------------- */
+
+void app_score(struct html *h, int64_t score);
+void app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
+    int64_t score, int my_vote, bool closed);
+
+/* ---- reading the request (app_input.c) --------------------------------- */
+
 bool app_param_id(struct ctx *c, size_t i, int64_t *id);
 bool app_valid_name(struct str s, bool allow_dash);
 struct str app_form_text(struct ctx *c, const char *name);
 bool app_valid_text(struct str t, size_t max);
-const char *app_render_md(struct ctx *c, struct str src);
 int app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p);
+int app_route_community(struct ctx *c, struct community *cm);
 bool app_sort_post(struct str s, enum post_sort *out);
-int app_post_open(struct ctx *c, const struct post *p);
 
-/* From page_listing.c: a community's subscribe form, and one post row of
- * a listing, shared with profiles. */
-void app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
-    struct str name);
+/* ---- posts, links and markdown (app_util.c) ---------------------------- */
+
+const char *app_back_path(struct ctx *c);
+void app_user_link(struct ctx *c, struct html *h, const char *name);
+bool app_archived(const struct post *p, int64_t now);
+void app_post_path(struct buf *b, const struct post *p);
+const char *app_post_href(struct ctx *c, const struct post *p);
+const char *app_render_md(struct ctx *c, struct str src);
+
+/* ---- what the moderation pages share (app_mod.c) ---------------------- */
+
+/* The post or comment a report or an action is about. */
+struct mod_item {
+	int kind;                /* VOTE_POST or VOTE_COMMENT */
+	struct post post;        /* the post, or the comment's post */
+	struct comment comment;  /* when kind is VOTE_COMMENT */
+	int64_t author_id;
+};
+
+int app_mod_item_load(struct ctx *c, struct mod_item *it);
+int64_t app_mod_item_id(const struct mod_item *it);
+const char *app_mod_item_href(struct ctx *c, const struct mod_item *it);
+void app_mod_item_show(struct ctx *c, struct html *h, int kind, int64_t id);
+int app_mod_reason(struct ctx *c, const char **out);
+int app_mod_log(struct ctx *c, const char *action, int kind, int64_t target,
+    int64_t community_id, int64_t target_user, const char *reason,
+    int64_t expires);
+int app_mod_tx_end(struct ctx *c, int rc);
+void app_mod_done(struct ctx *c, const char *fallback);
+
+/* From page_comment.c: refuses comments and votes on a closed post; may
+ * the viewer edit or delete their post or comment. */
+int app_post_open(struct ctx *c, const struct post *p);
+int app_own_item(struct ctx *c, const struct post *p, int64_t author_id,
+    const char *gone, bool closed_ok);
+
+/* From page_listing.c: one post row of a listing, shared with profiles. */
 void listing_row(struct ctx *c, struct html *h, const struct post *p,
     bool show_community);
 
@@ -321,13 +427,29 @@ void page_canary(struct ctx *c);
 void page_canary_txt(struct ctx *c);
 void page_admin_canary(struct ctx *c);
 
-/* The eight footer pages, in footer order (page_site.c). */
+/*
+ * The site pages of every footer, in footer order: X(ID, slug, footer
+ * label, title). The routes (app_routes.c), the footer (app_frame.c), the
+ * admin page and the first texts (page_site.c) all come from this list.
+ */
+#define SITE_PAGES(X) \
+	X(WELCOME, "welcome", "welcome", "Welcome") \
+	X(GUIDE, "guide", "guide", "Guide") \
+	X(TOS, "tos", "terms", "Terms of service") \
+	X(PRIVACY, "privacy", "privacy", "Privacy") \
+	X(CANARY, "canary", "warrant canary", "Warrant canary") \
+	X(DONATE, "donate", "donate", "Donate") \
+	X(BUGS, "bugs", "bugs", "Report a bug") \
+	X(LICENSE, "license", "licence", "Licence")
+
+#define SITE_PAGE_ID(id, slug, label, title) SITE_##id,
+enum site_page_id { SITE_PAGES(SITE_PAGE_ID) SITE_PAGES_N };
+
 struct site_page {
 	const char *slug;
-	const char *title;
-	const char *body;      /* markdown seeded on first start */
+	const char *title;     /* until an admin changes it */
 };
-extern const struct site_page site_pages[8];
+extern const struct site_page site_pages[SITE_PAGES_N];
 int site_pages_seed(struct store *s, struct arena *a);
 
 #endif

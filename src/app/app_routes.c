@@ -13,7 +13,8 @@
 #define PATH_MAX_LEN 1024
 #define FIELDS_MAX 64 /* query arguments or form fields in one request */
 
-struct app app_g;
+#define SITE_ROUTE(id, slug, label, title) \
+	{ HTTP_GET, "/" slug, page_site, ROUTE_JSON },
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/", page_front, ROUTE_JSON | ROUTE_MEMBER },
@@ -66,14 +67,11 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/page", page_admin_page, ROUTE_USER },
 	{ HTTP_POST, "/admin/settings", page_admin_settings, ROUTE_USER },
 	{ HTTP_POST, "/admin/filters", page_admin_filters, ROUTE_USER },
-	{ HTTP_GET, "/welcome", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/guide", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/tos", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/privacy", page_site, ROUTE_JSON },
+	/* The canary is a site page whose handler adds the signed
+	 * statement: the first match wins, so this row shadows its
+	 * SITE_PAGES row. */
 	{ HTTP_GET, "/canary", page_canary, ROUTE_JSON },
-	{ HTTP_GET, "/donate", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/bugs", page_site, ROUTE_JSON },
-	{ HTTP_GET, "/license", page_site, ROUTE_JSON },
+	SITE_PAGES(SITE_ROUTE)
 	{ HTTP_GET, "/.well-known/parley", page_wellknown, ROUTE_JSON },
 	{ HTTP_GET, "/canary.txt", page_canary_txt, 0 },
 	{ HTTP_POST, "/admin/canary", page_admin_canary, ROUTE_USER },
@@ -217,11 +215,11 @@ security_headers(struct req *r)
 }
 
 /*
- * The handler libmicrohttpd calls for every complete request. Chooses the
- * route, refuses what no route should see, and calls the route's handler.
+ * Chooses the route, refuses what no route should see, and calls the
+ * route's handler.
  */
-void
-app_handle(struct req *r, void *data)
+static void
+handle(struct req *r)
 {
 	struct ctx c = { .r = r, .a = r->arena, .now = base_now() };
 	struct str path = r->path;
@@ -343,4 +341,16 @@ app_handle(struct req *r, void *data)
 	hit->fn(&c);
 	if (m == HTTP_POST)
 		app_cache_written();
+}
+
+/*
+ * The handler libmicrohttpd calls for every complete request. Log lines
+ * written while it runs, here or in the store, carry the request's id.
+ */
+void
+app_handle(struct req *r, void *data)
+{
+	log_request(r->id);
+	handle(r);
+	log_request(0);
 }

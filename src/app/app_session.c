@@ -17,6 +17,11 @@
 #define PW_OPSLIMIT 2                   /* argon2id t=2 */
 #define PW_MEMLIMIT (19u * 1024 * 1024) /* m=19 MiB, OWASP's minimum */
 
+/* The process-wide state (app_int.h): the configuration and the secret
+ * that signs CSRF tokens. It lives here, at the bottom of src/app, so
+ * that reading it ties no file to the route table above. */
+struct app app_g;
+
 static bool
 hex_token(struct str s, unsigned char out[32])
 {

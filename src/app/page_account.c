@@ -146,14 +146,15 @@ account_form(struct ctx *c, bool reg, const char *msg, struct str name)
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"username\">user name</label>"
 	    "<input type=\"text\" id=\"username\" name=\"username\" required "
-	    "autocomplete=\"username\" maxlength=\"24\"");
+	    "autocomplete=\"username\" maxlength=\"" APP_STR(NAME_MAX) "\"");
 	html_attr(&h, "value", name.p ? name : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"password\">password</label>"
 	    "<input type=\"password\" id=\"password\" name=\"password\" required");
 	if (reg)
 		html_raw_literal(&h, " minlength=\"8\" autocomplete=\"new-password\">"
 		    "<label for=\"email\">email (optional, for password resets)</label>"
-		    "<input type=\"email\" id=\"email\" name=\"email\" maxlength=\"254\">"
+		    "<input type=\"email\" id=\"email\" name=\"email\" "
+		    "maxlength=\"" APP_STR(EMAIL_MAX) "\">"
 		    "<p><button>register</button></p></form>"
 		    "<p>Already have an account? <a href=\"/login\">Log in</a>.</p>");
 	else
@@ -196,7 +197,7 @@ valid_email(struct str e)
 
 	if (e.len == 0)
 		return true;
-	if (e.len > 254 || str_has_ctl(e, false))
+	if (e.len > EMAIL_MAX || str_has_ctl(e, false))
 		return false;
 	at = memchr(e.p, '@', e.len);
 	return at != NULL && at != e.p && at != e.p + e.len - 1 &&

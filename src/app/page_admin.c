@@ -12,8 +12,6 @@
 
 #include <string.h>
 
-#define FILTERS_MAX 10000   /* characters in the whole filter list */
-
 /*
  * The limits an admin can set, with their defaults. app_authz.c reads the
  * first six, page_account.c the last two; both use the same defaults.
@@ -73,7 +71,8 @@ static void
 pages_section(struct ctx *c, struct html *h)
 {
 	html_raw_literal(h, "<h2 id=\"pages\">Site pages</h2><p>The pages "
-	    "linked from every footer. Markdown, at most 64 KiB.</p>");
+	    "linked from every footer. Markdown, at most "
+	    APP_STR(MD_MAX_INPUT_KIB) " KiB.</p>");
 	for (size_t i = 0; i < ARRAY_LEN(site_pages); i++) {
 		struct page p;
 		const char *slug = site_pages[i].slug;
@@ -102,7 +101,8 @@ pages_section(struct ctx *c, struct html *h)
 		html_raw_literal(h, "<input type=\"hidden\" name=\"slug\"");
 		html_attr_c(h, "value", slug);
 		html_raw_literal(h, "><label>title<input type=\"text\" "
-		    "name=\"title\" required maxlength=\"300\"");
+		    "name=\"title\" required "
+		    "maxlength=\"" APP_STR(TITLE_MAX) "\"");
 		html_attr_c(h, "value", p.title);
 		/* a browser drops one newline after <textarea>: give it one */
 		html_raw_literal(h, "></label><label>text (markdown)<textarea "
@@ -119,7 +119,7 @@ static void
 limits_section(struct ctx *c, struct html *h)
 {
 	html_raw_literal(h, "<h2 id=\"limits\">Limits</h2><p>Whole numbers from "
-	    "0 to 100000. Over a limit, the site answers “too many requests” "
+	    "0 to " APP_STR(LIMIT_MAX) ". Over a limit, the site answers “too many requests” "
 	    "with the time to wait. Site admins are exempt from the limits on "
 	    "posts, comments and votes.</p><form class=\"edit\" method=\"post\" "
 	    "action=\"/admin/settings\">");
@@ -130,7 +130,7 @@ limits_section(struct ctx *c, struct html *h)
 		html_raw_literal(h, "<label>");
 		html_text_c(h, l->label);
 		html_raw_literal(h, " <input type=\"number\" min=\"0\" "
-		    "max=\"100000\" required");
+		    "max=\"" APP_STR(LIMIT_MAX) "\" required");
 		html_attr_c(h, "name", l->key);
 		html_attr_i64(h, "value", app_setting_int(c, l->key, l->def));
 		html_raw_literal(h, "></label>");
@@ -152,7 +152,7 @@ filters_section(struct ctx *c, struct html *h)
 	    "action=\"/admin/filters\">");
 	app_csrf_field(c, h);
 	html_raw_literal(h, "<textarea name=\"filters\" rows=\"10\" "
-	    "maxlength=\"10000\">\n");
+	    "maxlength=\"" APP_STR_K(FILTERS_MAX_K) "\">\n");
 	html_text_c(h, list);
 	html_raw_literal(h, "</textarea><p><button>save filters</button></p>"
 	    "</form>");
@@ -168,12 +168,14 @@ ban_form(struct ctx *c, struct html *h, bool ban)
 	    "<input type=\"hidden\" name=\"action\"");
 	html_attr_c(h, "value", ban ? "ban" : "unban");
 	html_raw_literal(h, "><label>user name<input type=\"text\" name=\"user\" "
-	    "required maxlength=\"24\"></label>");
+	    "required maxlength=\"" APP_STR(NAME_MAX) "\"></label>");
 	if (ban)
 		html_raw_literal(h, "<label>reason (shown to the user)<input "
-		    "type=\"text\" name=\"reason\" maxlength=\"500\"></label>"
+		    "type=\"text\" name=\"reason\" "
+		    "maxlength=\"" APP_STR(REASON_MAX) "\"></label>"
 		    "<label>for how long (30d, 12h; empty: for good)<input "
-		    "type=\"text\" name=\"duration\" maxlength=\"16\"></label>"
+		    "type=\"text\" name=\"duration\" "
+		    "maxlength=\"" APP_STR(DURATION_MAX) "\"></label>"
 		    "<p><button>ban from the site</button></p></form>");
 	else
 		html_raw_literal(h, "<input type=\"hidden\" name=\"reason\" "
@@ -220,12 +222,7 @@ admin_page(struct ctx *c, const char *msg)
 static void
 admin_error(struct ctx *c, int status, const char *code, const char *msg)
 {
-	if (c->json) {
-		app_error(c, status, code, msg);
-		return;
-	}
-	admin_page(c, msg);
-	c->r->status = status;
+	app_form_refused(c, status, code, msg, admin_page);
 }
 
 /* GET /admin */
@@ -271,14 +268,15 @@ page_admin_page(struct ctx *c)
 	}
 	if (title.len == 0 || !app_valid_text(title, TITLE_MAX) ||
 	    str_has_ctl(title, false)) {
-		admin_error(c, 400, "bad_title", "A title is 1 to 300 characters "
-		    "on one line.");
+		admin_error(c, 400, "bad_title", "A title is 1 to " APP_STR(TITLE_MAX)
+		    " characters on one line.");
 		return;
 	}
 	if (body.p == NULL)
 		body = STR_LIT("");
 	if (body.len > MD_MAX_INPUT) {
-		admin_error(c, 400, "too_long", "A page is at most 64 KiB.");
+		admin_error(c, 400, "too_long", "A page is at most "
+		    APP_STR(MD_MAX_INPUT_KIB) " KiB.");
 		return;
 	}
 	html = app_render_md(c, body);
@@ -329,7 +327,7 @@ page_admin_settings(struct ctx *c)
 			continue;
 		if (!site_limit_parse(v, &val[i])) {
 			admin_error(c, 400, "bad_number", arena_printf(c->a,
-			    "%s is a whole number from 0 to 100000.",
+			    "%s is a whole number from 0 to " APP_STR(LIMIT_MAX) ".",
 			    site_limits[i].key));
 			return;
 		}
@@ -357,8 +355,8 @@ page_admin_settings(struct ctx *c)
 }
 
 /*
- * POST /admin/filters: filters, one word or URL a line, at most 10,000
- * characters. Stored trimmed, one entry a line, without empty lines.
+ * POST /admin/filters: filters, one word or URL a line, at most
+ * FILTERS_MAX characters. Stored trimmed, one entry a line, without empty lines.
  */
 void
 page_admin_filters(struct ctx *c)
@@ -373,8 +371,8 @@ page_admin_filters(struct ctx *c)
 	if (in.p == NULL)
 		in = STR_LIT("");
 	if (!app_valid_text(in, FILTERS_MAX)) {
-		admin_error(c, 400, "too_long", "The filter list is at most 10,000 "
-		    "characters.");
+		admin_error(c, 400, "too_long", "The filter list is at most "
+		    APP_THOUSANDS(FILTERS_MAX_K) " characters.");
 		return;
 	}
 	buf_init(&list, c->a, in.len + 1);

@@ -43,10 +43,8 @@ page_block(struct ctx *c)
 
 		app_json_begin(c, &j);
 		json_obj_open(&j);
-		json_key(&j, "user");
-		json_str_c(&j, u.name);
-		json_key(&j, "blocked");
-		json_bool(&j, on);
+		json_kv_str_c(&j, "user", u.name);
+		json_kv_bool(&j, "blocked", on);
 		json_obj_close(&j);
 		return;
 	}

@@ -31,13 +31,41 @@ app_post_open(struct ctx *c, const struct post *p)
 	return 0;
 }
 
-/* Reads the body field: 1 to 10,000 characters. */
+/*
+ * Whether the viewer may edit (or, with closed_ok, delete) their item on
+ * post p, by author_id: authz, the item not deleted (gone: the message
+ * for 403), and for an edit the post not locked or archived. Returns 0,
+ * or -1 after answering. Shared with page_post.c.
+ */
+int
+app_own_item(struct ctx *c, const struct post *p, int64_t author_id,
+    const char *gone, bool closed_ok)
+{
+	if (authz(c, closed_ok ? AZ_DELETE_OWN : AZ_EDIT_OWN,
+	    &(struct authz_target){ .community_id = p->community_id,
+	    .author_id = author_id }) != 0)
+		return -1;
+	if (gone != NULL) {
+		app_error(c, 403, "deleted", gone);
+		return -1;
+	}
+	if (!closed_ok && (p->locked || app_archived(p, c->now))) {
+		app_error(c, 403, p->locked ? "locked" : "archived", p->locked ?
+		    "This post is locked (post is locked)." :
+		    "This post is archived (post is archived): it cannot change.");
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the body field: 1 to COMMENT_BODY_MAX characters. */
 static int
 comment_body(struct ctx *c, struct str *body, const char **html)
 {
 	*body = app_form_text(c, "body");
 	if (body->len == 0 || !app_valid_text(*body, COMMENT_BODY_MAX)) {
-		app_error(c, 400, "bad_body", "A comment is 1 to 10,000 characters.");
+		app_error(c, 400, "bad_body", "A comment is 1 to "
+		    APP_THOUSANDS(COMMENT_BODY_MAX_K) " characters.");
 		return -1;
 	}
 	*html = app_render_md(c, *body);
@@ -164,21 +192,8 @@ own_comment(struct ctx *c, struct post *p, struct comment *cm, bool closed_ok)
 		app_store_error(c, rc);
 		return -1;
 	}
-	if (authz(c, closed_ok ? AZ_DELETE_OWN : AZ_EDIT_OWN,
-	    &(struct authz_target){ .community_id = p->community_id,
-	    .author_id = cm->author_id }) != 0)
-		return -1;
-	if (cm->deleted) {
-		app_error(c, 403, "deleted", "This comment is deleted.");
-		return -1;
-	}
-	if (!closed_ok && (p->locked || app_archived(p, c->now))) {
-		app_error(c, 403, p->locked ? "locked" : "archived", p->locked ?
-		    "This post is locked (post is locked)." :
-		    "This post is archived (post is archived): it cannot change.");
-		return -1;
-	}
-	return 0;
+	return app_own_item(c, p, cm->author_id, cm->deleted ?
+	    "This comment is deleted." : NULL, closed_ok);
 }
 
 void
@@ -199,7 +214,8 @@ page_comment_edit_form(struct ctx *c)
 	html_raw_literal(&h, ">");
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"body\">text (markdown)</label>"
-	    "<textarea id=\"body\" name=\"body\" required maxlength=\"10000\">");
+	    "<textarea id=\"body\" name=\"body\" required "
+	    "maxlength=\"" APP_STR_K(COMMENT_BODY_MAX_K) "\">");
 	html_text_c(&h, cm.body ? cm.body : "");
 	html_raw_literal(&h, "</textarea><p><button>save</button></p></form></div>");
 	page_end(c, &h);

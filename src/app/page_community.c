@@ -4,55 +4,32 @@
  */
 #include "app_int.h"
 
-/* GET /communities[?sort=subscribers|name] */
-void
-page_communities(struct ctx *c)
+static void
+communities_json(struct ctx *c, const struct community *cms, size_t n)
 {
-	struct str sort = http_query(c->r, "sort");
-	enum community_order order = COMMUNITIES_BY_SUBSCRIBERS;
-	struct community *cms;
-	size_t n;
-	struct html h;
-	int rc;
+	struct json j;
 
-	if (sort.p != NULL && str_eq_lit(sort, "name"))
-		order = COMMUNITIES_BY_NAME;
-	else if (sort.p != NULL && !str_eq_lit(sort, "subscribers")) {
-		app_error(c, 400, "bad_sort", "Sort communities by subscribers or name.");
-		return;
-	}
-	rc = store_community_list(c->s, c->a, order, 500, &cms, &n);
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
-	if (c->json) {
-		struct json j;
-
-		app_json_begin(c, &j);
+	app_json_list_begin(c, &j, "communities");
+	for (size_t i = 0; i < n; i++) {
 		json_obj_open(&j);
-		json_key(&j, "communities");
-		json_arr_open(&j);
-		for (size_t i = 0; i < n; i++) {
-			json_obj_open(&j);
-			json_key(&j, "name");
-			json_str_c(&j, cms[i].name);
-			json_key(&j, "title");
-			json_str_c(&j, cms[i].title);
-			json_key(&j, "description");
-			json_str_c(&j, cms[i].description);
-			json_key(&j, "subscribers");
-			json_int(&j, cms[i].subscribers);
-			json_key(&j, "posts");
-			json_int(&j, cms[i].post_count);
-			json_key(&j, "created");
-			json_time(&j, cms[i].created);
-			json_obj_close(&j);
-		}
-		json_arr_close(&j);
+		json_kv_str_c(&j, "name", cms[i].name);
+		json_kv_str_c(&j, "title", cms[i].title);
+		json_kv_str_c(&j, "description", cms[i].description);
+		json_kv_int(&j, "subscribers", cms[i].subscribers);
+		json_kv_int(&j, "posts", cms[i].post_count);
+		json_kv_time(&j, "created", cms[i].created);
 		json_obj_close(&j);
-		return;
 	}
+	json_arr_close(&j);
+	json_obj_close(&j);
+}
+
+static void
+communities_html(struct ctx *c, enum community_order order,
+    const struct community *cms, size_t n)
+{
+	struct html h;
+
 	page_begin(c, &h, "Communities");
 	html_raw_literal(&h, "<div class=\"content\"><h1>Communities</h1>"
 	    "<nav class=\"sorts\">sort: <a href=\"/communities?sort=subscribers\"");
@@ -84,6 +61,33 @@ page_communities(struct ctx *c)
 	page_end(c, &h);
 }
 
+/* GET /communities[?sort=subscribers|name] */
+void
+page_communities(struct ctx *c)
+{
+	struct str sort = http_query(c->r, "sort");
+	enum community_order order = COMMUNITIES_BY_SUBSCRIBERS;
+	struct community *cms;
+	size_t n;
+	int rc;
+
+	if (sort.p != NULL && str_eq_lit(sort, "name"))
+		order = COMMUNITIES_BY_NAME;
+	else if (sort.p != NULL && !str_eq_lit(sort, "subscribers")) {
+		app_error(c, 400, "bad_sort", "Sort communities by subscribers or name.");
+		return;
+	}
+	rc = store_community_list(c->s, c->a, order, 500, &cms, &n);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	if (c->json)
+		communities_json(c, cms, n);
+	else
+		communities_html(c, order, cms, n);
+}
+
 static void
 create_page(struct ctx *c, const char *msg)
 {
@@ -104,18 +108,20 @@ create_page(struct ctx *c, const char *msg)
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"name\">name (3 to 24 letters, digits "
 	    "or _; shown as s/name)</label><input type=\"text\" id=\"name\" "
-	    "name=\"name\" required maxlength=\"24\"");
+	    "name=\"name\" required maxlength=\"" APP_STR(NAME_MAX) "\"");
 	html_attr(&h, "value", name.p ? name : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"title\">title</label><input "
-	    "type=\"text\" id=\"title\" name=\"title\" required maxlength=\"100\"");
+	    "type=\"text\" id=\"title\" name=\"title\" required "
+	    "maxlength=\"" APP_STR(COMMUNITY_TITLE_MAX) "\"");
 	html_attr(&h, "value", title.p ? title : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"description\">description "
 	    "(markdown)</label><textarea id=\"description\" name=\"description\" "
-	    "maxlength=\"10000\">");
+	    "maxlength=\"" APP_STR_K(DESCRIPTION_MAX_K) "\">");
 	if (desc.p)
 		html_text(&h, desc);
 	html_raw_literal(&h, "</textarea><label for=\"rules\">rules (markdown)"
-	    "</label><textarea id=\"rules\" name=\"rules\" maxlength=\"10000\">");
+	    "</label><textarea id=\"rules\" name=\"rules\" "
+	    "maxlength=\"" APP_STR_K(DESCRIPTION_MAX_K) "\">");
 	if (rules.p)
 		html_text(&h, rules);
 	html_raw_literal(&h, "</textarea><p><button>create</button></p></form></div>");
@@ -160,14 +166,14 @@ page_create(struct ctx *c)
 	}
 	if (title.len == 0 || !app_valid_text(title, COMMUNITY_TITLE_MAX) ||
 	    str_has_ctl(title, false)) {
-		create_error(c, 400, "bad_title", "A title is 1 to 100 characters "
-		    "on one line.");
+		create_error(c, 400, "bad_title", "A title is 1 to "
+		    APP_STR(COMMUNITY_TITLE_MAX) " characters on one line.");
 		return;
 	}
 	if (!app_valid_text(desc, DESCRIPTION_MAX) ||
 	    !app_valid_text(rules, DESCRIPTION_MAX)) {
 		create_error(c, 400, "too_long", "A description or rules are at "
-		    "most 10,000 characters.");
+		    "most " APP_THOUSANDS(DESCRIPTION_MAX_K) " characters.");
 		return;
 	}
 	cm.name = str_dup(c->a, name);

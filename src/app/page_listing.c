@@ -92,25 +92,6 @@ sort_tabs(struct ctx *c, struct html *h, const char *base,
 	html_raw_literal(h, "</nav>");
 }
 
-/* The host of a link post's URL, for the "(example.org)" hint. */
-static struct str
-url_host(struct str url)
-{
-	const char *p = memmem(url.p, url.len, "://", 3);
-	size_t start, end;
-
-	if (p == NULL)
-		return STR_NULL;
-	start = (size_t)(p - url.p) + 3;
-	for (end = start; end < url.len; end++)
-		if (url.p[end] == '/' || url.p[end] == '?' || url.p[end] == '#' ||
-		    url.p[end] == ':')
-			break;
-	if (end - start > 4 && memcmp(url.p + start, "www.", 4) == 0)
-		start += 4;
-	return (struct str){ url.p + start, end - start };
-}
-
 /* One row of a listing; shared with profiles (page_user.c). */
 void
 listing_row(struct ctx *c, struct html *h, const struct post *p,
@@ -121,6 +102,8 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	bool blocked = app_blocks(c, p->author_id);
 	bool hidden = (p->removed || p->held) && !app_sees_hidden(c, p->author_id,
 	    p->community_id);
+	struct url u;
+	bool linked;
 
 	html_raw_literal(h, "<li class=\"post\"");
 	html_attr(h, "id", str_c(arena_printf(c->a, "p%lld", (long long)p->id)));
@@ -134,9 +117,12 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	app_vote_buttons(c, h, VOTE_POST, p->id, p->score, p->my_vote,
 	    archived || p->locked || p->deleted || p->removed);
 	html_raw_literal(h, "<div><a class=\"title\"");
-	if (p->url != NULL && !p->deleted && !hidden &&
-	    html_url_allowed(str_c(p->url))) {
-		html_attr_url(h, "href", str_c(p->url));
+	/* The domain label comes from the same parse that allows the link, so
+	 * it names the host the browser will go to (url_check refuses user
+	 * info and hosts a browser would rewrite). */
+	linked = p->url != NULL && !p->deleted && !hidden &&
+	    html_attr_url_parsed(h, "href", str_c(p->url), URL_WEB, &u) == 0;
+	if (linked) {
 		html_raw_literal(h, " rel=\"nofollow ugc noopener\">");
 	} else {
 		html_attr_c(h, "href", href);
@@ -151,14 +137,10 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	else
 		html_text_c(h, p->title);
 	html_raw_literal(h, "</a>");
-	if (p->url != NULL && !p->deleted && !hidden) {
-		struct str host = url_host(str_c(p->url));
-
-		if (host.len) {
-			html_raw_literal(h, " <span class=\"domain\">(");
-			html_text(h, host);
-			html_raw_literal(h, ")</span>");
-		}
+	if (linked) {
+		html_raw_literal(h, " <span class=\"domain\">(");
+		html_text_c(h, url_host_label(c->a, &u));
+		html_raw_literal(h, ")</span>");
 	}
 	if (p->stickied)
 		html_raw_literal(h, "<span class=\"flag\">stickied</span>");
@@ -205,21 +187,13 @@ listing_json(struct ctx *c, struct post *sticky, size_t nsticky,
 {
 	struct json j;
 
-	app_json_begin(c, &j);
-	json_obj_open(&j);
-	json_key(&j, "posts");
-	json_arr_open(&j);
+	app_json_list_begin(c, &j, "posts");
 	for (size_t i = 0; i < nsticky; i++)
 		app_json_post(c, &j, &sticky[i]);
 	for (size_t i = 0; i < n; i++)
 		app_json_post(c, &j, &posts[i]);
 	json_arr_close(&j);
-	json_key(&j, "after");
-	if (more)
-		json_str_c(&j, arena_printf(c->a, "%lld",
-		    (long long)posts[n - 1].id));
-	else
-		json_null(&j);
+	app_json_after(c, &j, more, more ? posts[n - 1].id : 0);
 	json_obj_close(&j);
 }
 
@@ -304,31 +278,6 @@ page_front(struct ctx *c)
 	page_end(c, &h);
 }
 
-/* The signed-in viewer's subscribe or unsubscribe button (a template's
- * hole). */
-void
-app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
-    struct str name)
-{
-	bool sub = false;
-
-	if (c->tmpl) {
-		tmpl_add(c, (struct hole){ .off = h->b->len, .kind = HOLE_SUB,
-		    .id = community_id, .name = name });
-		return;
-	}
-	store_subscribed(c->s, c->user->id, community_id, &sub);
-	html_raw_literal(h, "<form method=\"post\"");
-	html_attr(h, "action", str_c(arena_printf(c->a, sub ?
-	    "/s/%.*s/unsubscribe" : "/s/%.*s/subscribe", (int)name.len, name.p)));
-	html_raw_literal(h, ">");
-	app_csrf_field(c, h);
-	if (sub)
-		html_raw_literal(h, "<button>unsubscribe</button></form>");
-	else
-		html_raw_literal(h, "<button>subscribe</button></form>");
-}
-
 static void
 community_side(struct ctx *c, struct html *h, const struct community *cm)
 {
@@ -388,57 +337,57 @@ community_side(struct ctx *c, struct html *h, const struct community *cm)
 	html_raw_literal(h, "</p></div></aside>");
 }
 
+/* A community's page, loaded. */
+struct community_page {
+	struct community cm;
+	struct listing_args la;
+	struct post *posts, *sticky;
+	size_t n, nsticky;
+	bool more;
+};
+
+static void
+community_html(struct ctx *c, struct community_page *k)
+{
+	const char *base = arena_printf(c->a, "/s/%s", k->cm.name);
+	struct html h;
+
+	page_begin(c, &h, k->cm.title);
+	html_raw_literal(&h, "<div class=\"content\"><h1><a");
+	html_attr_c(&h, "href", base);
+	html_raw_literal(&h, ">");
+	html_text_c(&h, k->cm.title);
+	html_raw_literal(&h, "</a></h1>");
+	sort_tabs(c, &h, base, &k->la);
+	html_raw_literal(&h, "<ol class=\"posts\">");
+	for (size_t i = 0; i < k->nsticky; i++)
+		listing_row(c, &h, &k->sticky[i], false);
+	for (size_t i = 0; i < k->n; i++)
+		listing_row(c, &h, &k->posts[i], false);
+	html_raw_literal(&h, "</ol>");
+	if (k->n + k->nsticky == 0)
+		html_raw_literal(&h, "<p>No posts here yet.</p>");
+	if (k->more)
+		pager(c, &h, base, &k->la, &k->posts[k->n - 1]);
+	html_raw_literal(&h, "</div>");
+	community_side(c, &h, &k->cm);
+	page_end(c, &h);
+}
+
 /* GET /s/NAME and /s/NAME.json: one community's posts and its side panel. */
 void
 page_community(struct ctx *c)
 {
-	struct community cm;
-	struct listing_args la;
-	struct post *posts, *sticky = NULL;
-	size_t n, nsticky = 0;
-	bool more;
-	struct html h;
-	const char *base;
-	int rc;
+	struct community_page k = { .sticky = NULL, .nsticky = 0 };
 
-	rc = store_community_by_name(c->s, c->a, str_dup(c->a, c->param[0]), &cm);
-	if (rc == STORE_NOTFOUND) {
-		app_error(c, 404, "not_found", "There is no such community.");
+	if (app_route_community(c, &k.cm) != 0 || listing_args(c, &k.la) != 0 ||
+	    load(c, &k.la, k.cm.id, &k.posts, &k.n, &k.more) != 0)
 		return;
-	}
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
-	if (listing_args(c, &la) != 0 ||
-	    load(c, &la, cm.id, &posts, &n, &more) != 0)
-		return;
-	if (la.after == 0 && store_post_stickied(c->s, c->a, cm.id,
-	    c->user ? c->user->id : 0, &sticky, &nsticky) != STORE_OK)
-		nsticky = 0;
-	if (c->json) {
-		listing_json(c, sticky, nsticky, posts, n, more);
-		return;
-	}
-	base = arena_printf(c->a, "/s/%s", cm.name);
-	page_begin(c, &h, cm.title);
-	html_raw_literal(&h, "<div class=\"content\"><h1><a");
-	html_attr_c(&h, "href", base);
-	html_raw_literal(&h, ">");
-	html_text_c(&h, cm.title);
-	html_raw_literal(&h, "</a></h1>");
-	sort_tabs(c, &h, base, &la);
-	html_raw_literal(&h, "<ol class=\"posts\">");
-	for (size_t i = 0; i < nsticky; i++)
-		listing_row(c, &h, &sticky[i], false);
-	for (size_t i = 0; i < n; i++)
-		listing_row(c, &h, &posts[i], false);
-	html_raw_literal(&h, "</ol>");
-	if (n + nsticky == 0)
-		html_raw_literal(&h, "<p>No posts here yet.</p>");
-	if (more)
-		pager(c, &h, base, &la, &posts[n - 1]);
-	html_raw_literal(&h, "</div>");
-	community_side(c, &h, &cm);
-	page_end(c, &h);
+	if (k.la.after == 0 && store_post_stickied(c->s, c->a, k.cm.id,
+	    c->user ? c->user->id : 0, &k.sticky, &k.nsticky) != STORE_OK)
+		k.nsticky = 0;
+	if (c->json)
+		listing_json(c, k.sticky, k.nsticky, k.posts, k.n, k.more);
+	else
+		community_html(c, &k);
 }

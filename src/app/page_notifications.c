@@ -8,51 +8,30 @@
 
 #define NOTIFICATIONS_SHOWN 100
 
-/* GET /notifications and /notifications.json */
-void
-page_notifications(struct ctx *c)
+static void
+notifications_json(struct ctx *c, const struct notification *ns, size_t n)
 {
-	struct notification *ns;
-	size_t n;
-	struct html h;
-	int rc;
+	struct json j;
 
-	if (authz(c, AZ_SETTINGS, NULL) != 0)
-		return;
-	rc = store_notifications(c->s, c->a, c->user->id, NOTIFICATIONS_SHOWN,
-	    &ns, &n);
-	if (rc == STORE_OK)
-		rc = store_notifications_seen(c->s, c->user->id);
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
-	c->viewer.unseen = 0;
-	if (c->json) {
-		struct json j;
-
-		app_json_begin(c, &j);
+	app_json_list_begin(c, &j, "notifications");
+	for (size_t i = 0; i < n; i++) {
 		json_obj_open(&j);
-		json_key(&j, "notifications");
-		json_arr_open(&j);
-		for (size_t i = 0; i < n; i++) {
-			json_obj_open(&j);
-			json_key(&j, "id");
-			json_int(&j, ns[i].id);
-			json_key(&j, "text");
-			json_str_c(&j, ns[i].text);
-			json_key(&j, "link");
-			json_str_c(&j, ns[i].link);
-			json_key(&j, "created");
-			json_time(&j, ns[i].created);
-			json_key(&j, "seen");
-			json_bool(&j, ns[i].seen);
-			json_obj_close(&j);
-		}
-		json_arr_close(&j);
+		json_kv_int(&j, "id", ns[i].id);
+		json_kv_str_c(&j, "text", ns[i].text);
+		json_kv_str_c(&j, "link", ns[i].link);
+		json_kv_time(&j, "created", ns[i].created);
+		json_kv_bool(&j, "seen", ns[i].seen);
 		json_obj_close(&j);
-		return;
 	}
+	json_arr_close(&j);
+	json_obj_close(&j);
+}
+
+static void
+notifications_html(struct ctx *c, const struct notification *ns, size_t n)
+{
+	struct html h;
+
 	page_begin(c, &h, "Messages");
 	html_raw_literal(&h, "<div class=\"content\"><h1>Messages</h1>"
 	    "<ol class=\"posts\">");
@@ -80,4 +59,29 @@ page_notifications(struct ctx *c)
 		html_raw_literal(&h, "<p>No messages.</p>");
 	html_raw_literal(&h, "</div>");
 	page_end(c, &h);
+}
+
+/* GET /notifications and /notifications.json */
+void
+page_notifications(struct ctx *c)
+{
+	struct notification *ns;
+	size_t n;
+	int rc;
+
+	if (authz(c, AZ_SETTINGS, NULL) != 0)
+		return;
+	rc = store_notifications(c->s, c->a, c->user->id, NOTIFICATIONS_SHOWN,
+	    &ns, &n);
+	if (rc == STORE_OK)
+		rc = store_notifications_seen(c->s, c->user->id);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
+	c->viewer.unseen = 0;
+	if (c->json)
+		notifications_json(c, ns, n);
+	else
+		notifications_html(c, ns, n);
 }

@@ -28,17 +28,20 @@ submit_page(struct ctx *c, const struct post_form *f, const char *msg)
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"community\">community</label>"
 	    "<input type=\"text\" id=\"community\" name=\"community\" required "
-	    "maxlength=\"24\"");
+	    "maxlength=\"" APP_STR(NAME_MAX) "\"");
 	html_attr(&h, "value", f->community.p ? f->community : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"title\">title</label>"
-	    "<input type=\"text\" id=\"title\" name=\"title\" required maxlength=\"300\"");
+	    "<input type=\"text\" id=\"title\" name=\"title\" required "
+	    "maxlength=\"" APP_STR(TITLE_MAX) "\"");
 	html_attr(&h, "value", f->title.p ? f->title : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"url\">link (http or https), or leave "
 	    "empty for a text post</label>"
-	    "<input type=\"url\" id=\"url\" name=\"url\" maxlength=\"2000\"");
+	    "<input type=\"url\" id=\"url\" name=\"url\" "
+	    "maxlength=\"" APP_STR(URL_MAX) "\"");
 	html_attr(&h, "value", f->url.p ? f->url : STR_LIT(""));
 	html_raw_literal(&h, "><label for=\"body\">text (markdown)</label>"
-	    "<textarea id=\"body\" name=\"body\" maxlength=\"40000\">");
+	    "<textarea id=\"body\" name=\"body\" "
+	    "maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
 	if (f->body.p)
 		html_text(&h, f->body);
 	html_raw_literal(&h, "</textarea><p><button>submit</button></p></form>"
@@ -76,23 +79,19 @@ valid_title(struct str t)
 	return n >= 1 && n <= TITLE_MAX && !str_has_ctl(t, false);
 }
 
-/* http or https, a host, at most URL_MAX bytes, no spaces. */
-static bool
+/*
+ * Checks a link post's URL: url_check's web rules (http or https, "//" and
+ * a plain host, no user info), at most URL_MAX bytes, no spaces. Returns
+ * URL_OK or what is wrong.
+ */
+static enum url_fault
 valid_link(struct str u)
 {
-	size_t skip;
+	struct url parts;
 
-	if (u.len > URL_MAX || str_has_ctl(u, false) ||
-	    memchr(u.p, ' ', u.len) != NULL)
-		return false;
-	if (u.len > 7 && strncasecmp(u.p, "http://", 7) == 0)
-		skip = 7;
-	else if (u.len > 8 && strncasecmp(u.p, "https://", 8) == 0)
-		skip = 8;
-	else
-		return false;
-	return u.p[skip] != '/' && u.p[skip] != '?' && u.p[skip] != '#' &&
-	    html_url_allowed(u);
+	if (u.len > URL_MAX || memchr(u.p, ' ', u.len) != NULL)
+		return URL_SYNTAX;
+	return url_check(u, &parts, URL_WEB);
 }
 
 /* POST /submit: community, title, url or body. */
@@ -107,6 +106,7 @@ page_submit(struct ctx *c)
 	};
 	struct community cm;
 	struct post p = { 0 };
+	enum url_fault bad;
 	int64_t id;
 	int rc;
 
@@ -116,8 +116,8 @@ page_submit(struct ctx *c)
 		return;
 	}
 	if (!valid_title(f.title)) {
-		submit_error(c, &f, 400, "bad_title", "A title is 1 to 300 "
-		    "characters on one line.");
+		submit_error(c, &f, 400, "bad_title", "A title is 1 to "
+		    APP_STR(TITLE_MAX) " characters on one line.");
 		return;
 	}
 	if (f.url.len > 0 && f.body.len > 0) {
@@ -125,14 +125,24 @@ page_submit(struct ctx *c)
 		    "or a text, not both.");
 		return;
 	}
-	if (f.url.len > 0 && !valid_link(f.url)) {
-		submit_error(c, &f, 400, "bad_url", "A link is an http or https "
-		    "address of at most 2000 characters.");
+	if (f.url.len > 0 && (bad = valid_link(f.url)) != URL_OK) {
+		if (bad == URL_USERINFO)
+			submit_error(c, &f, 400, "url_userinfo", "A link cannot "
+			    "carry a user name or password (the part before "
+			    "\"@\"): it would show as another site.");
+		else if (bad == URL_HOST)
+			submit_error(c, &f, 400, "url_host", "A link's host is a "
+			    "plain name (an international one in its xn-- "
+			    "form) or IP address, without % escapes.");
+		else
+			submit_error(c, &f, 400, "bad_url", "A link is an http or "
+			    "https address of at most " APP_STR(URL_MAX)
+			    " characters.");
 		return;
 	}
 	if (!app_valid_text(f.body, POST_BODY_MAX)) {
-		submit_error(c, &f, 400, "body_too_long", "A text is at most 40,000 "
-		    "characters.");
+		submit_error(c, &f, 400, "body_too_long", "A text is at most "
+		    APP_THOUSANDS(POST_BODY_MAX_K) " characters.");
 		return;
 	}
 	rc = store_community_by_name(c->s, c->a, str_dup(c->a, f.community), &cm);
@@ -181,21 +191,8 @@ own_post(struct ctx *c, struct post *p, bool closed_ok)
 {
 	if (app_get_post(c, 0, 1, p) != 0)
 		return -1;
-	if (authz(c, closed_ok ? AZ_DELETE_OWN : AZ_EDIT_OWN,
-	    &(struct authz_target){ .community_id = p->community_id,
-	    .author_id = p->author_id }) != 0)
-		return -1;
-	if (p->deleted) {
-		app_error(c, 403, "deleted", "This post is deleted.");
-		return -1;
-	}
-	if (!closed_ok && (p->locked || app_archived(p, c->now))) {
-		app_error(c, 403, p->locked ? "locked" : "archived", p->locked ?
-		    "This post is locked (post is locked)." :
-		    "This post is archived (post is archived): it cannot change.");
-		return -1;
-	}
-	return 0;
+	return app_own_item(c, p, p->author_id, p->deleted ?
+	    "This post is deleted." : NULL, closed_ok);
 }
 
 void
@@ -214,12 +211,14 @@ page_post_edit_form(struct ctx *c)
 	html_raw_literal(&h, ">");
 	app_csrf_field(c, &h);
 	html_raw_literal(&h, "<label for=\"title\">title</label>"
-	    "<input type=\"text\" id=\"title\" name=\"title\" required maxlength=\"300\"");
+	    "<input type=\"text\" id=\"title\" name=\"title\" required "
+	    "maxlength=\"" APP_STR(TITLE_MAX) "\"");
 	html_attr_c(&h, "value", p.title);
 	html_raw_literal(&h, ">");
 	if (p.url == NULL) {
 		html_raw_literal(&h, "<label for=\"body\">text (markdown)</label>"
-		    "<textarea id=\"body\" name=\"body\" maxlength=\"40000\">");
+		    "<textarea id=\"body\" name=\"body\" "
+		    "maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
 		html_text_c(&h, p.body ? p.body : "");
 		html_raw_literal(&h, "</textarea>");
 	}
@@ -240,8 +239,8 @@ page_post_edit(struct ctx *c)
 	if (own_post(c, &p, false) != 0)
 		return;
 	if (title.p != NULL && !valid_title(title)) {
-		app_error(c, 400, "bad_title", "A title is 1 to 300 characters on "
-		    "one line.");
+		app_error(c, 400, "bad_title", "A title is 1 to " APP_STR(TITLE_MAX)
+		    " characters on one line.");
 		return;
 	}
 	if (p.url != NULL && body.len > 0) {
@@ -249,8 +248,8 @@ page_post_edit(struct ctx *c)
 		return;
 	}
 	if (!app_valid_text(body, POST_BODY_MAX)) {
-		app_error(c, 400, "body_too_long", "A text is at most 40,000 "
-		    "characters.");
+		app_error(c, 400, "body_too_long", "A text is at most "
+		    APP_THOUSANDS(POST_BODY_MAX_K) " characters.");
 		return;
 	}
 	if (p.url == NULL) {

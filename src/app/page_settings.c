@@ -103,7 +103,7 @@ settings_page(struct ctx *c, const char *msg)
 	password_input(&h, "current", "current", "current password",
 	    "current-password");
 	password_input(&h, "password", "password",
-	    "new password (8 characters or more)", "new-password");
+	    "new password (" APP_STR(PASSWORD_MIN) " characters or more)", "new-password");
 	html_raw_literal(&h, "<p><button>change password</button></p></form>");
 
 	html_raw_literal(&h, "<h2>Export</h2><p><a href=\"/settings/export.json\">"
@@ -130,12 +130,7 @@ settings_page(struct ctx *c, const char *msg)
 static void
 settings_error(struct ctx *c, int status, const char *code, const char *msg)
 {
-	if (c->json) {
-		app_error(c, status, code, msg);
-		return;
-	}
-	settings_page(c, msg);
-	c->r->status = status;
+	app_form_refused(c, status, code, msg, settings_page);
 }
 
 /* GET /settings */
@@ -295,12 +290,9 @@ export_votes(struct ctx *c, struct json *j)
 			return rc;
 		for (size_t i = 0; i < n; i++) {
 			json_obj_open(j);
-			json_key(j, "kind");
-			json_str_c(j, kinds[i] == VOTE_POST ? "post" : "comment");
-			json_key(j, "id");
-			json_int(j, targets[i]);
-			json_key(j, "dir");
-			json_int(j, dirs[i]);
+			json_kv_str_c(j, "kind", kinds[i] == VOTE_POST ? "post" : "comment");
+			json_kv_int(j, "id", targets[i]);
+			json_kv_int(j, "dir", dirs[i]);
 			json_obj_close(j);
 		}
 	} while (after != 0);
@@ -344,16 +336,11 @@ page_settings_export(struct ctx *c)
 		return;
 	app_json_begin(c, &j);
 	json_obj_open(&j);
-	json_key(&j, "name");
-	json_str_c(&j, c->user->name);
-	json_key(&j, "email");
-	json_str_c(&j, c->user->email);
-	json_key(&j, "created");
-	json_time(&j, c->user->created);
-	json_key(&j, "points");
-	json_int(&j, c->user->points);
-	json_key(&j, "admin");
-	json_bool(&j, app_is_admin(c));
+	json_kv_str_c(&j, "name", c->user->name);
+	json_kv_str_c(&j, "email", c->user->email);
+	json_kv_time(&j, "created", c->user->created);
+	json_kv_int(&j, "points", c->user->points);
+	json_kv_bool(&j, "admin", app_is_admin(c));
 	json_key(&j, "posts");
 	rc = export_posts(c, &j);
 	if (rc == STORE_OK) {

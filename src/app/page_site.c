@@ -1,22 +1,27 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * page_site.c: the eight site pages of every footer. Their first text is
+ * page_site.c: the site pages of every footer (SITE_PAGES). Their first text is
  * seeded on the first start; admins replace it (parley admin set-page).
  */
 #include "app_int.h"
 
 #include <string.h>
 
-const struct site_page site_pages[8] = {
-	{ "welcome", "Welcome",
+/* The table of SITE_PAGES, in footer order. */
+#define SITE_PAGE_ROW(id, slug, label, title) [SITE_##id] = { slug, title },
+const struct site_page site_pages[SITE_PAGES_N] = { SITE_PAGES(SITE_PAGE_ROW) };
+
+/* Each page's first text (markdown). */
+static const char *const first_text[SITE_PAGES_N] = {
+	[SITE_WELCOME] =
 	  "Welcome to this Parley site: a place for communities to share links "
 	  "and talk about them.\n\n"
 	  "- Browse the **front page** for what is popular across every "
 	  "community, or pick one from the [list of communities](/communities).\n"
 	  "- [Register](/register) to post, comment and vote.\n"
 	  "- Read the [guide](/guide) for how points, ranking and moderation "
-	  "work here.\n" },
-	{ "guide", "Guide",
+	  "work here.\n",
+	[SITE_GUIDE] =
 	  "## Posting\n\nA post is either a link or a text. Text posts, comments "
 	  "and descriptions use Markdown: `*emphasis*`, `**strong**`, "
 	  "`[links](https://example.org)`, `> quotes`, lists, code and tables.\n\n"
@@ -28,8 +33,8 @@ const struct site_page site_pages[8] = {
 	  "and *controversial* has many votes both ways. Comments are sorted by "
 	  "*best* unless you choose otherwise.\n\n"
 	  "## Archiving\n\nOld posts are archived: they stay readable, but take "
-	  "no new comments or votes.\n" },
-	{ "tos", "Terms of service",
+	  "no new comments or votes.\n",
+	[SITE_TOS] =
 	  "By using this site you agree to these terms.\n\n"
 	  "1. You are responsible for what you post. Post only what you have "
 	  "the right to share.\n"
@@ -38,8 +43,8 @@ const struct site_page site_pages[8] = {
 	  "community's rules.\n"
 	  "3. The site is provided as it is, without warranty.\n"
 	  "4. The administrators may change these terms; the date of the last "
-	  "change is shown on this page.\n" },
-	{ "privacy", "Privacy",
+	  "change is shown on this page.\n",
+	[SITE_PRIVACY] =
 	  "This site keeps what it needs to work and nothing else.\n\n"
 	  "- **Account:** your user name, a hash of your password (never the "
 	  "password itself) and, if you gave one, your email address.\n"
@@ -48,28 +53,28 @@ const struct site_page site_pages[8] = {
 	  "- **Cookies:** one session cookie while you are signed in, and one "
 	  "to protect forms. No tracking or advertising cookies.\n"
 	  "- **Logs:** the server may log requests for a short time to keep the "
-	  "site running.\n" },
-	{ "canary", "Warrant canary",
+	  "site running.\n",
+	[SITE_CANARY] =
 	  "As of the date of the last edit of this page, the operators of this "
 	  "site have not received any secret court order, national security "
 	  "letter or gag order, and have not been asked to add a backdoor.\n\n"
-	  "If this page is not updated regularly, draw your own conclusions.\n" },
-	{ "donate", "Donate",
+	  "If this page is not updated regularly, draw your own conclusions.\n",
+	[SITE_DONATE] =
 	  "This site is run by volunteers. If you would like to help pay for "
 	  "the server, ask the administrators how; this page will list the ways "
-	  "once they exist.\n" },
-	{ "bugs", "Report a bug",
+	  "once they exist.\n",
+	[SITE_BUGS] =
 	  "Found something broken? Describe what you did, what you expected and "
 	  "what happened instead, and send it to the site's administrators.\n\n"
 	  "Security problems should be reported privately to the "
 	  "administrators, not in a public post. A flaw in Parley itself goes "
 	  "to its developers, as docs/SECURITY.md in Parley's source code "
-	  "explains.\n" },
-	{ "license", "Licence",
+	  "explains.\n",
+	[SITE_LICENSE] =
 	  "Parley is free software, licensed under the GNU Affero General Public "
 	  "License, version 3 or later. Anyone who uses a Parley site may get "
 	  "its source code.\n\n"
-	  "Posts and comments belong to their authors.\n" },
+	  "Posts and comments belong to their authors.\n",
 };
 
 /*
@@ -89,12 +94,47 @@ site_pages_seed(struct store *s, struct arena *a)
 		if (rc != STORE_NOTFOUND)
 			return -1;
 		buf_init(&html, a, 2048);
-		if (md_render(&html, str_c(site_pages[i].body)) != 0 ||
+		if (md_render(&html, str_c(first_text[i])) != 0 ||
 		    store_page_set(s, site_pages[i].slug, site_pages[i].title,
-		    site_pages[i].body, html.p, 0, base_now()) != STORE_OK)
+		    first_text[i], html.p, 0, base_now()) != STORE_OK)
 			return -1;
 	}
 	return 0;
+}
+
+static void
+site_page_json(struct ctx *c, const struct page *p)
+{
+	struct json j;
+
+	app_json_begin(c, &j);
+	json_obj_open(&j);
+	json_kv_str_c(&j, "slug", p->slug);
+	json_kv_str_c(&j, "title", p->title);
+	json_kv_str_c(&j, "body", p->body);
+	json_kv_str_c(&j, "html", p->body_html);
+	json_kv_time(&j, "updated", p->updated);
+	json_obj_close(&j);
+}
+
+static void
+site_page_html(struct ctx *c, const struct page *p)
+{
+	struct html h;
+
+	page_begin(c, &h, p->title);
+	html_raw_literal(&h, "<div class=\"content\"><h1>");
+	html_text_c(&h, p->title);
+	html_raw_literal(&h, "</h1><div class=\"body\">");
+	html_raw_trusted(&h, str_c(p->body_html));
+	html_raw_literal(&h, "</div><p class=\"meta\">last changed ");
+	html_time(&h, p->updated, c->now);
+	if (p->editor != NULL) {
+		html_raw_literal(&h, " by ");
+		html_text_c(&h, p->editor);
+	}
+	html_raw_literal(&h, "</p></div>");
+	page_end(c, &h);
 }
 
 /* GET /welcome, /guide, ...: one site page, HTML or JSON. */
@@ -102,13 +142,12 @@ void
 page_site(struct ctx *c)
 {
 	struct page p;
-	struct html h;
 	struct str path = c->r->path;
 	char slug[16];
 	size_t n;
 	int rc;
 
-	/* the route table only sends the eight fixed paths here */
+	/* the route table only sends the SITE_PAGES paths here */
 	path.p++;
 	path.len--;
 	n = path.len;
@@ -123,37 +162,10 @@ page_site(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	if (c->json) {
-		struct json j;
-
-		app_json_begin(c, &j);
-		json_obj_open(&j);
-		json_key(&j, "slug");
-		json_str_c(&j, p.slug);
-		json_key(&j, "title");
-		json_str_c(&j, p.title);
-		json_key(&j, "body");
-		json_str_c(&j, p.body);
-		json_key(&j, "html");
-		json_str_c(&j, p.body_html);
-		json_key(&j, "updated");
-		json_time(&j, p.updated);
-		json_obj_close(&j);
-		return;
-	}
-	page_begin(c, &h, p.title);
-	html_raw_literal(&h, "<div class=\"content\"><h1>");
-	html_text_c(&h, p.title);
-	html_raw_literal(&h, "</h1><div class=\"body\">");
-	html_raw_trusted(&h, str_c(p.body_html));
-	html_raw_literal(&h, "</div><p class=\"meta\">last changed ");
-	html_time(&h, p.updated, c->now);
-	if (p.editor != NULL) {
-		html_raw_literal(&h, " by ");
-		html_text_c(&h, p.editor);
-	}
-	html_raw_literal(&h, "</p></div>");
-	page_end(c, &h);
+	if (c->json)
+		site_page_json(c, &p);
+	else
+		site_page_html(c, &p);
 }
 
 /* GET /style.css: the one stylesheet, cacheable for a day. */

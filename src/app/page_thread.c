@@ -463,7 +463,8 @@ reply_form(struct ctx *c, struct html *h, const char *action,
 	html_attr_c(h, "action", action);
 	html_raw_literal(h, ">");
 	app_csrf_field(c, h);
-	html_raw_literal(h, "<textarea name=\"body\" required maxlength=\"10000\""
+	html_raw_literal(h, "<textarea name=\"body\" required "
+	    "maxlength=\"" APP_STR_K(COMMENT_BODY_MAX_K) "\""
 	    " aria-label=\"comment\"></textarea><br><button>");
 	html_text_c(h, label);
 	html_raw_literal(h, "</button></form>");
@@ -536,24 +537,14 @@ thread_title(struct ctx *c, const struct view *v)
 	return p->title;
 }
 
-/* GET /s/NAME/p/ID[/slug]: the post and its comments. */
-void
-page_thread(struct ctx *c)
+/* The thread's page, from the root after the ?after cursor on. */
+static void
+thread_html(struct ctx *c, struct view *v, const struct tree *t)
 {
-	struct view v;
-	struct tree t;
 	struct html h;
 	struct str after = http_query(c->r, "after");
 	size_t start = 0, i;
 
-	if (load_thread(c, &v, &t) != 0)
-		return;
-	if (app_archived(v.post, c->now))
-		c->archive_post = v.post;
-	if (c->json) {
-		thread_json(c, &v, t.roots, t.nroots, NULL, 0, t.n);
-		return;
-	}
 	if (after.p != NULL) {
 		int64_t id;
 
@@ -561,41 +552,58 @@ page_thread(struct ctx *c)
 			app_error(c, 400, "bad_cursor", "The after cursor is a comment id.");
 			return;
 		}
-		for (i = 0; i < t.nroots; i++)
-			if (t.roots[i]->cm->id == id)
+		for (i = 0; i < t->nroots; i++)
+			if (t->roots[i]->cm->id == id)
 				start = i + 1;
 	}
-	page_begin(c, &h, thread_title(c, &v));
+	page_begin(c, &h, thread_title(c, v));
 	html_raw_literal(&h, "<div class=\"content\">");
-	post_head(c, &h, &v);
+	post_head(c, &h, v);
 	html_raw_literal(&h, "<section class=\"comments\"><h2>");
-	html_int(&h, v.post->comment_count);
-	if (v.post->comment_count == 1)
+	html_int(&h, v->post->comment_count);
+	if (v->post->comment_count == 1)
 		html_raw_literal(&h, " comment");
 	else
 		html_raw_literal(&h, " comments");
 	html_raw_literal(&h, "</h2>");
-	comment_sorts(c, &h, &v);
-	if (!v.closed && c->user != NULL) {
+	comment_sorts(c, &h, v);
+	if (!v->closed && c->user != NULL) {
 		reply_form(c, &h, arena_printf(c->a, "/s/%s/p/%lld/comment",
-		    v.post->community, (long long)v.post->id), "comment");
-	} else if (!v.closed) {
+		    v->post->community, (long long)v->post->id), "comment");
+	} else if (!v->closed) {
 		html_raw_literal(&h, "<p><a href=\"/login\">Log in</a> or <a "
 		    "href=\"/register\">register</a> to comment.</p>");
 	}
-	for (i = start; i < t.nroots && v.shown < THREAD_MAX_SHOWN; i++)
-		comment_html(c, &h, &v, t.roots[i], 0);
-	if (i < t.nroots) {
+	for (i = start; i < t->nroots && v->shown < THREAD_MAX_SHOWN; i++)
+		comment_html(c, &h, v, t->roots[i], 0);
+	if (i < t->nroots) {
 		html_raw_literal(&h, "<p class=\"more\"><a");
 		html_attr(&h, "href", str_c(arena_printf(c->a, "%s?sort=%s&after=%lld",
-		    v.post_href, csort_names[v.sort],
-		    (long long)t.roots[i - 1]->cm->id)));
+		    v->post_href, csort_names[v->sort],
+		    (long long)t->roots[i - 1]->cm->id)));
 		html_raw_literal(&h, ">load more comments (");
-		html_int(&h, (int64_t)(t.nroots - i));
+		html_int(&h, (int64_t)(t->nroots - i));
 		html_raw_literal(&h, " more threads)</a></p>");
 	}
 	html_raw_literal(&h, "</section></div>");
 	page_end(c, &h);
+}
+
+/* GET /s/NAME/p/ID[/slug]: the post and its comments. */
+void
+page_thread(struct ctx *c)
+{
+	struct view v;
+	struct tree t;
+
+	if (load_thread(c, &v, &t) != 0)
+		return;
+	if (app_archived(v.post, c->now))
+		c->archive_post = v.post;  /* app_archive_keep may keep it */
+	if (c->json)
+		thread_json(c, &v, t.roots, t.nroots, NULL, 0, t.n);
+	else
+		thread_html(c, &v, &t);
 }
 
 /* A parent shown above a subtree: its head and text, no replies. */
@@ -610,13 +618,36 @@ context_html(struct ctx *c, struct html *h, struct view *v,
 	html_raw_literal(h, "</details>");
 }
 
+/* A comment's subtree under its parents (context, outermost first). */
+static void
+subtree_html(struct ctx *c, struct view *v, struct node *nd,
+    struct comment *const *context, size_t ncontext)
+{
+	struct html h;
+
+	page_begin(c, &h, thread_title(c, v));
+	html_raw_literal(&h, "<div class=\"content\">");
+	post_head(c, &h, v);
+	html_raw_literal(&h, "<section class=\"comments\"><p class=\"more\">"
+	    "single comment thread · <a");
+	html_attr_c(&h, "href", v->post_href);
+	html_raw_literal(&h, ">view all comments</a></p>");
+	for (size_t i = 0; i < ncontext; i++)
+		context_html(c, &h, v, context[i]);
+	comment_html(c, &h, v, nd, 0);
+	if (!v->closed && c->user != NULL && !nd->cm->deleted && !nd->cm->removed)
+		reply_form(c, &h, arena_printf(c->a, "%s/reply",
+		    comment_href(c, v, nd->cm)), "reply");
+	html_raw_literal(&h, "</section></div>");
+	page_end(c, &h);
+}
+
 /* GET /s/NAME/p/ID/c/CID[?context=N]: one comment's subtree. */
 void
 page_comment_subtree(struct ctx *c)
 {
 	struct view v;
 	struct tree t;
-	struct html h;
 	struct node *nd;
 	struct comment *context[CONTEXT_MAX];
 	size_t ncontext = 0;
@@ -652,23 +683,8 @@ page_comment_subtree(struct ctx *c)
 		context[i] = context[ncontext - 1 - i];
 		context[ncontext - 1 - i] = tmp;
 	}
-	if (c->json) {
+	if (c->json)
 		thread_json(c, &v, &nd, 1, context, ncontext, t.n);
-		return;
-	}
-	page_begin(c, &h, thread_title(c, &v));
-	html_raw_literal(&h, "<div class=\"content\">");
-	post_head(c, &h, &v);
-	html_raw_literal(&h, "<section class=\"comments\"><p class=\"more\">"
-	    "single comment thread · <a");
-	html_attr_c(&h, "href", v.post_href);
-	html_raw_literal(&h, ">view all comments</a></p>");
-	for (size_t i = 0; i < ncontext; i++)
-		context_html(c, &h, &v, context[i]);
-	comment_html(c, &h, &v, nd, 0);
-	if (!v.closed && c->user != NULL && !nd->cm->deleted && !nd->cm->removed)
-		reply_form(c, &h, arena_printf(c->a, "%s/reply",
-		    comment_href(c, &v, nd->cm)), "reply");
-	html_raw_literal(&h, "</section></div>");
-	page_end(c, &h);
+	else
+		subtree_html(c, &v, nd, context, ncontext);
 }

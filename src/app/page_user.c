@@ -23,111 +23,141 @@ block_button(struct ctx *c, struct html *h, const struct user *u)
 		html_raw_literal(h, "><button>block</button></form>");
 }
 
-/* GET /u/NAME and /u/NAME.json. */
-void
-page_user(struct ctx *c)
-{
+/* A profile, loaded. */
+struct profile {
 	struct user u;
 	struct post *posts;
 	struct comment *cms;
 	size_t np, nc;
-	struct html h;
+};
+
+/* Loads the route's user and their newest posts and comments. Returns 0,
+ * or -1 after answering. */
+static int
+profile_load(struct ctx *c, struct profile *pr)
+{
 	struct post_query q = { .sort = SORT_NEW, .limit = PAGE_SIZE,
 		.include_stickied = true };
 	int rc;
 
-	rc = store_user_by_name(c->s, c->a, str_dup(c->a, c->param[0]), &u, NULL);
-	if (rc == STORE_NOTFOUND || (rc == STORE_OK && u.deleted)) {
+	rc = store_user_by_name(c->s, c->a, str_dup(c->a, c->param[0]), &pr->u,
+	    NULL);
+	if (rc == STORE_NOTFOUND || (rc == STORE_OK && pr->u.deleted)) {
 		app_error(c, 404, "not_found", "There is no such user.");
-		return;
+		return -1;
 	}
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
-	q.author_id = u.id;
+	q.author_id = pr->u.id;
 	q.viewer_id = c->user ? c->user->id : 0;
-	rc = store_post_list(c->s, c->a, &q, &posts, &np);
+	rc = store_post_list(c->s, c->a, &q, &pr->posts, &pr->np);
 	if (rc == STORE_OK)
-		rc = store_comments_by_author(c->s, c->a, u.id, 0, PAGE_SIZE, &cms,
-		    &nc);
+		rc = store_comments_by_author(c->s, c->a, pr->u.id, 0, PAGE_SIZE,
+		    &pr->cms, &pr->nc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
-	if (c->json) {
-		struct json j;
+	return 0;
+}
 
-		app_json_begin(c, &j);
-		json_obj_open(&j);
-		json_key(&j, "name");
-		json_str_c(&j, u.name);
-		json_key(&j, "created");
-		json_time(&j, u.created);
-		json_key(&j, "points");
-		json_int(&j, u.points);
-		json_key(&j, "admin");
-		json_bool(&j, u.role == ROLE_ADMIN);
-		json_key(&j, "posts");
-		json_arr_open(&j);
-		for (size_t i = 0; i < np; i++)
-			app_json_post(c, &j, &posts[i]);
-		json_arr_close(&j);
-		json_key(&j, "comments");
-		json_arr_open(&j);
-		for (size_t i = 0; i < nc; i++)
-			app_json_comment(c, &j, &cms[i]);
-		json_arr_close(&j);
-		json_obj_close(&j);
-		return;
-	}
-	page_begin(c, &h, u.name);
+static void
+profile_json(struct ctx *c, const struct profile *pr)
+{
+	struct json j;
+
+	app_json_begin(c, &j);
+	json_obj_open(&j);
+	json_kv_str_c(&j, "name", pr->u.name);
+	json_kv_time(&j, "created", pr->u.created);
+	json_kv_int(&j, "points", pr->u.points);
+	json_kv_bool(&j, "admin", pr->u.role == ROLE_ADMIN);
+	json_key(&j, "posts");
+	json_arr_open(&j);
+	for (size_t i = 0; i < pr->np; i++)
+		app_json_post(c, &j, &pr->posts[i]);
+	json_arr_close(&j);
+	json_key(&j, "comments");
+	json_arr_open(&j);
+	for (size_t i = 0; i < pr->nc; i++)
+		app_json_comment(c, &j, &pr->cms[i]);
+	json_arr_close(&j);
+	json_obj_close(&j);
+}
+
+/* One of the user's comments, with where it was written. */
+static void
+profile_comment(struct ctx *c, struct html *h, const struct comment *cm)
+{
+	html_raw_literal(h, "<div class=\"c\"><p class=\"meta\">");
+	app_score(h, cm->score);
+	html_raw_literal(h, " · ");
+	html_time(h, cm->created, c->now);
+	html_raw_literal(h, " on <a");
+	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/p/%lld/c/%lld",
+	    cm->community, (long long)cm->post_id, (long long)cm->id)));
+	html_raw_literal(h, ">");
+	html_text_c(h, cm->post_title ? cm->post_title : "a post");
+	html_raw_literal(h, "</a> in ");
+	html_text_c(h, cm->community ? cm->community : "");
+	html_raw_literal(h, "</p><div class=\"body\">");
+	if (cm->deleted)
+		html_raw_literal(h, "<p>[deleted]</p>");
+	else if (cm->removed)
+		html_raw_literal(h, "<p>[removed]</p>");
+	else
+		html_raw_trusted(h, str_c(cm->body_html));
+	html_raw_literal(h, "</div></div>");
+}
+
+static void
+profile_html(struct ctx *c, const struct profile *pr)
+{
+	const struct user *u = &pr->u;
+	struct html h;
+
+	page_begin(c, &h, u->name);
 	html_raw_literal(&h, "<div class=\"content\"><h1>");
-	html_text_c(&h, u.name);
+	html_text_c(&h, u->name);
 	html_raw_literal(&h, "</h1><p class=\"meta\">");
-	html_int(&h, u.points);
-	if (u.points == 1 || u.points == -1)
+	html_int(&h, u->points);
+	if (u->points == 1 || u->points == -1)
 		html_raw_literal(&h, " point");
 	else
 		html_raw_literal(&h, " points");
 	html_raw_literal(&h, " · joined ");
-	html_time(&h, u.created, c->now);
-	if (u.role == ROLE_ADMIN)
+	html_time(&h, u->created, c->now);
+	if (u->role == ROLE_ADMIN)
 		html_raw_literal(&h, " · site admin");
-	if (c->user != NULL && !app_viewer_is(c, u.id))
-		block_button(c, &h, &u);
+	if (c->user != NULL && !app_viewer_is(c, u->id))
+		block_button(c, &h, u);
 	html_raw_literal(&h, "</p><h2>Posts</h2><ol class=\"posts\">");
-	for (size_t i = 0; i < np; i++)
-		listing_row(c, &h, &posts[i], true);
+	for (size_t i = 0; i < pr->np; i++)
+		listing_row(c, &h, &pr->posts[i], true);
 	html_raw_literal(&h, "</ol>");
-	if (np == 0)
+	if (pr->np == 0)
 		html_raw_literal(&h, "<p>No posts yet.</p>");
 	html_raw_literal(&h, "<h2>Comments</h2>");
-	for (size_t i = 0; i < nc; i++) {
-		const struct comment *cm = &cms[i];
-
-		html_raw_literal(&h, "<div class=\"c\"><p class=\"meta\">");
-		app_score(&h, cm->score);
-		html_raw_literal(&h, " · ");
-		html_time(&h, cm->created, c->now);
-		html_raw_literal(&h, " on <a");
-		html_attr(&h, "href", str_c(arena_printf(c->a, "/s/%s/p/%lld/c/%lld",
-		    cm->community, (long long)cm->post_id, (long long)cm->id)));
-		html_raw_literal(&h, ">");
-		html_text_c(&h, cm->post_title ? cm->post_title : "a post");
-		html_raw_literal(&h, "</a> in ");
-		html_text_c(&h, cm->community ? cm->community : "");
-		html_raw_literal(&h, "</p><div class=\"body\">");
-		if (cm->deleted)
-			html_raw_literal(&h, "<p>[deleted]</p>");
-		else if (cm->removed)
-			html_raw_literal(&h, "<p>[removed]</p>");
-		else
-			html_raw_trusted(&h, str_c(cm->body_html));
-		html_raw_literal(&h, "</div></div>");
-	}
-	if (nc == 0)
+	for (size_t i = 0; i < pr->nc; i++)
+		profile_comment(c, &h, &pr->cms[i]);
+	if (pr->nc == 0)
 		html_raw_literal(&h, "<p>No comments yet.</p>");
 	html_raw_literal(&h, "</div>");
 	page_end(c, &h);
+}
+
+/* GET /u/NAME and /u/NAME.json. */
+void
+page_user(struct ctx *c)
+{
+	struct profile pr;
+
+	if (profile_load(c, &pr) != 0)
+		return;
+	if (c->json)
+		profile_json(c, &pr);
+	else
+		profile_html(c, &pr);
 }

@@ -73,10 +73,8 @@ page_vote(struct ctx *c)
 
 		app_json_begin(c, &j);
 		json_obj_open(&j);
-		json_key(&j, "score");
-		json_int(&j, score);
-		json_key(&j, "dir");
-		json_int(&j, dir);
+		json_kv_int(&j, "score", score);
+		json_kv_int(&j, "dir", dir);
 		json_obj_close(&j);
 		return;
 	}

@@ -107,6 +107,46 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_put_i64(struct buf *b, int64_t v);
 struct str buf_str(const struct buf *b);
 
+/* ---- URLs (base_url.c) ---------------------------------------------- */
+
+/* The parts of a URI reference; each a slice of the parsed text, STR_NULL
+ * (p == NULL) when absent, so "https://@h" has an empty but present user
+ * info and "h:" an empty port. */
+struct url {
+	struct str scheme;    /* without the ":" */
+	struct str userinfo;  /* before "@" */
+	struct str host;      /* a name, an IPv4 address or an IPv6 literal
+	                       * without its brackets */
+	struct str hostport;  /* the authority after any "@": host as written,
+	                       * brackets kept, and ":port" */
+	struct str port;      /* the digits after ":" */
+	struct str path;      /* as written, escapes and raw bytes kept */
+	struct str query;     /* after "?" */
+	struct str fragment;  /* after "#" */
+	bool has_authority;   /* "//" after the scheme, or at the start */
+	bool ip6;             /* host is an IPv6 literal */
+	bool ipfuture;        /* host is an "[vN.x]" literal */
+};
+
+/* What url_check found wrong with a link. */
+enum url_fault {
+	URL_OK,        /* may be a link */
+	URL_SYNTAX,    /* not a URL, or holds a control byte or backslash */
+	URL_SCHEME,    /* a scheme that is not allowed here */
+	URL_NOHOST,    /* http(s) without "//host", or "//host" without a scheme */
+	URL_USERINFO,  /* a user name or password before the host */
+	URL_HOST,      /* a host with escapes or odd bytes, or a number that
+	                * is not a plain dotted IPv4 address */
+	URL_PORT,      /* a port outside 1..65535 */
+};
+
+#define URL_WEB 1u /* url_check flag: absolute http and https URLs only */
+
+int url_parse(struct str s, struct url *u);
+enum url_fault url_check(struct str s, struct url *u, unsigned flags);
+char *url_host_label(struct arena *a, const struct url *u);
+bool url_is_local_path(struct str p);
+
 /* ---- canonical JSON (base_canon.c) ----------------------------------- */
 
 enum canon_type { CANON_NULL, CANON_INT, CANON_STR, CANON_RAW };
@@ -144,6 +184,7 @@ double rank_wilson(int64_t ups, int64_t downs);
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERR };
 
 void log_set_level(enum log_level level);
+void log_request(uint64_t id);
 void log_msg(enum log_level level, const char *module, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 static enum log_level min_level = LOG_INFO;
+static _Thread_local uint64_t log_req; /* the request this thread serves */
 
 /* Returns the current Unix time in seconds. */
 int64_t
@@ -109,7 +110,19 @@ log_set_level(enum log_level level)
 	min_level = level;
 }
 
-/* Writes one line to stderr: time, level, module, message. */
+/*
+ * Names the request this thread is serving from now on (0: none), so
+ * that every log line written meanwhile, in whichever module, carries
+ * its id.
+ */
+void
+log_request(uint64_t id)
+{
+	log_req = id;
+}
+
+/* Writes one line to stderr: time, level, module, the request's id while
+ * one is being served, message. */
 void
 log_msg(enum log_level level, const char *module, const char *fmt, ...)
 {
@@ -121,7 +134,12 @@ log_msg(enum log_level level, const char *module, const char *fmt, ...)
 	if (level < min_level)
 		return;
 	base_rfc3339(base_now(), when);
-	n = snprintf(line, sizeof(line), "%s %s %s: ", when, names[level], module);
+	if (log_req)
+		n = snprintf(line, sizeof(line), "%s %s %s req %llu: ", when,
+		    names[level], module, (unsigned long long)log_req);
+	else
+		n = snprintf(line, sizeof(line), "%s %s %s: ", when, names[level],
+		    module);
 	va_start(ap, fmt);
 	if (n > 0 && (size_t)n < sizeof(line))
 		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);

@@ -776,35 +776,38 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop --------------------------------------------------- */
 
+/*
+ * Parses ADDR:PORT (IPv4, empty for any address, or an IPv6 literal in
+ * brackets, "[::1]:8080") into *ss and *len. The URL parser splits it as
+ * the authority of "//ADDR:PORT"; the address must then be numeric.
+ * Returns 0, or -1 for anything else.
+ */
 static int
 parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len)
 {
-	char host[256];
-	const char *colon = strrchr(listen, ':');
-	char *end;
-	long port;
+	char text[300], host[INET6_ADDRSTRLEN];
+	struct url u;
+	int64_t port;
+	int n;
 
-	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host))
+	n = snprintf(text, sizeof(text), "//%s", listen);
+	if (n < 0 || (size_t)n >= sizeof(text) ||
+	    url_parse((struct str){ text, (size_t)n }, &u) != 0 ||
+	    u.userinfo.p != NULL || u.path.len > 0 || u.query.p != NULL ||
+	    u.fragment.p != NULL || u.ipfuture || u.host.len >= sizeof(host))
 		return -1;
-	if (strlen(colon + 1) < 1 || strlen(colon + 1) > 5 ||
-	    strspn(colon + 1, "0123456789") != strlen(colon + 1))
+	if (u.port.len == 0 || u.port.len > 5 || !str_to_i64(u.port, &port) ||
+	    port < 0 || port > 65535)
 		return -1;
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || port < 0 || port > 65535 || colon[1] == '\0')
-		return -1;
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
+	memcpy(host, u.host.p, u.host.len);
+	host[u.host.len] = '\0';
 	memset(ss, 0, sizeof(*ss));
-	if (host[0] == '[') {
+	if (u.ip6) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		size_t n = strlen(host);
 
-		if (n < 2 || host[n - 1] != ']')
-			return -1;
-		host[n - 1] = '\0';
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+		if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
 			return -1;
 		*len = sizeof(*s6);
 	} else {

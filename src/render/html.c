@@ -13,7 +13,99 @@ void
 html_init(struct html *h, struct buf *b)
 {
 	h->b = b;
+#ifdef PARLEY_DEBUG_HTML
+	h->nopen = 0;
+	h->tag = 0;
+	h->name = 0;
+	h->prev = 0;
+	h->pushed = false;
+	h->bad = false;
+#endif
 }
+
+/* ---- the debug build's element stack ----------------------------------- */
+
+#ifdef PARLEY_DEBUG_HTML
+static bool
+is_void(const char *name)
+{
+	static const char *const v[] = { "area", "base", "br", "col", "embed",
+		"hr", "img", "input", "link", "meta", "source", "track", "wbr" };
+
+	for (size_t i = 0; i < ARRAY_LEN(v); i++)
+		if (strcmp(name, v[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The tag's name is complete: push or pop it. */
+static void
+name_end(struct html *h)
+{
+	char *name = h->name_buf;
+
+	name[h->name < HTML_DEBUG_NAME ? h->name : HTML_DEBUG_NAME - 1] = '\0';
+	h->pushed = false;
+	if (h->tag == 1 && !is_void(name)) {
+		if (h->nopen == HTML_DEBUG_DEPTH)
+			h->bad = true;
+		else
+			memcpy(h->open[h->nopen++], name, HTML_DEBUG_NAME);
+		h->pushed = !h->bad;
+	} else if (h->tag == 2) {
+		if (h->nopen == 0 || strcmp(h->open[h->nopen - 1], name) != 0)
+			h->bad = true;
+		else
+			h->nopen--;
+	}
+	h->name = HTML_DEBUG_NAME + 1; /* the name is done */
+}
+
+/*
+ * Follows the tags in markup that is written raw: literals and kept
+ * pieces. A literal may end inside a tag (the attributes follow from
+ * html_attr), so the state carries over from one call to the next.
+ */
+static void
+track(struct html *h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (h->tag == 0) {
+			if (ch == '<' && i + 1 < n) {
+				h->tag = s[i + 1] == '/' ? 2 : s[i + 1] == '!' ? 3 : 1;
+				h->name = 0;
+				if (h->tag != 1)
+					i++;
+			}
+			continue;
+		}
+		if (h->name < HTML_DEBUG_NAME && h->tag != 3 &&
+		    ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))) {
+			h->name_buf[h->name++] = ch;
+		} else if (h->name <= HTML_DEBUG_NAME && h->tag != 3) {
+			name_end(h);
+		}
+		if (ch == '>') {
+			/* <x ... /> closes itself */
+			if (h->tag == 1 && h->prev == '/' && h->pushed)
+				h->nopen--;
+			h->tag = 0;
+		}
+		h->prev = ch;
+	}
+}
+
+/* True when every element the page opened was closed, in order. */
+bool
+html_balanced(const struct html *h)
+{
+	return !h->bad && h->nopen == 0 && h->tag == 0;
+}
+#else
+#define track(h, s, n) ((void)0)
+#endif
 
 static const char *const entity[256] = {
 	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
@@ -93,61 +185,24 @@ html_attr_i64(struct html *h, const char *name, int64_t v)
 }
 
 /*
- * Returns true when url may become a link target: an absolute http, https
- * or mailto URL, or a relative reference ("/x", "x", "?q", "#f") that is
- * not protocol-relative. Control bytes anywhere refuse the URL, since
- * browsers drop some of them before reading the scheme.
+ * Returns true when url may become a link target: what url_check allows
+ * (an absolute http or https URL with a plain host and no user info, a
+ * mailto URL, or a relative reference that is not protocol-relative).
  */
 bool
 html_url_allowed(struct str url)
 {
-	static const char *schemes[] = { "http", "https", "mailto" };
-	size_t i, colon = 0;
-	bool has_scheme = false;
+	struct url u;
 
-	if (url.len == 0)
-		return false;
-	for (i = 0; i < url.len; i++) {
-		unsigned char c = (unsigned char)url.p[i];
-
-		if (c < 0x20 || c == 0x7f || c == '\\')
-			return false;
-	}
-	for (i = 0; i < url.len; i++) {
-		char c = url.p[i];
-
-		if (c == ':') {
-			colon = i;
-			has_scheme = true;
-			break;
-		}
-		if (c == '/' || c == '?' || c == '#')
-			break;
-	}
-	if (!has_scheme)
-		return !(url.len >= 2 && url.p[0] == '/' && url.p[1] == '/');
-	for (i = 0; i < ARRAY_LEN(schemes); i++) {
-		size_t n = strlen(schemes[i]);
-
-		if (colon == n && strncasecmp(url.p, schemes[i], n) == 0)
-			return true;
-	}
-	return false;
+	return url_check(url, &u, 0) == URL_OK;
 }
 
-/*
- * Writes url for use inside a double-quoted attribute: bytes that are not
- * safe in a URL are percent-encoded, existing %XX escapes are kept, and the
- * result is HTML-escaped. Returns -1 and writes nothing when the URL is not
- * allowed (see html_url_allowed).
- */
-int
-html_url(struct html *h, struct str url)
+/* Percent-encodes bytes not safe in a URL, keeps %XX, HTML-escapes. */
+static void
+put_url(struct html *h, struct str url)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
-	if (!html_url_allowed(url))
-		return -1;
 	for (size_t i = 0; i < url.len; i++) {
 		unsigned char c = (unsigned char)url.p[i];
 
@@ -164,6 +219,40 @@ html_url(struct html *h, struct str url)
 			buf_putc(h->b, (char)c);
 		}
 	}
+}
+
+/*
+ * Writes url for use inside a double-quoted attribute: bytes that are not
+ * safe in a URL are percent-encoded, existing %XX escapes are kept, and the
+ * result is HTML-escaped. Returns -1 and writes nothing when the URL is not
+ * allowed (see html_url_allowed).
+ */
+int
+html_url(struct html *h, struct str url)
+{
+	if (!html_url_allowed(url))
+		return -1;
+	put_url(h, url);
+	return 0;
+}
+
+/*
+ * Writes ` name="url"` when url_check(url, u, flags) allows url, and leaves
+ * the URL's parts in *u for the caller (a link post's domain label comes
+ * from the same parse as its href). Returns -1 and writes nothing for a
+ * refused URL.
+ */
+int
+html_attr_url_parsed(struct html *h, const char *name, struct str url,
+    unsigned flags, struct url *u)
+{
+	if (url_check(url, u, flags) != URL_OK)
+		return -1;
+	buf_putc(h->b, ' ');
+	buf_puts(h->b, name);
+	buf_put(h->b, "=\"", 2);
+	put_url(h, url);
+	buf_putc(h->b, '"');
 	return 0;
 }
 
@@ -171,14 +260,9 @@ html_url(struct html *h, struct str url)
 int
 html_attr_url(struct html *h, const char *name, struct str url)
 {
-	if (!html_url_allowed(url))
-		return -1;
-	buf_putc(h->b, ' ');
-	buf_puts(h->b, name);
-	buf_put(h->b, "=\"", 2);
-	html_url(h, url);
-	buf_putc(h->b, '"');
-	return 0;
+	struct url u;
+
+	return html_attr_url_parsed(h, name, url, 0, &u);
 }
 
 void
@@ -237,5 +321,30 @@ html_raw_trusted(struct html *h, struct str s)
 void
 html__raw(struct html *h, const char *s, size_t n)
 {
+	track(h, s, n);
 	buf_put(h->b, s, n);
+}
+
+/*
+ * Returns what the writer wrote since offset from of its buffer, copied
+ * into the buffer's arena, to be written again with html_piece (a form
+ * field a page repeats, say).
+ */
+struct html_piece
+html_piece_keep(struct html *h, size_t from)
+{
+	size_t n = h->b->len - from;
+	char *p = arena_alloc(h->b->a, n + 1);
+
+	memcpy(p, h->b->p + from, n);
+	p[n] = '\0';
+	return (struct html_piece){ { p, n } };
+}
+
+/* Writes a piece html_piece_keep kept. */
+void
+html_piece(struct html *h, struct html_piece p)
+{
+	track(h, p.s.p, p.s.len);
+	buf_put(h->b, p.s.p, p.s.len);
 }

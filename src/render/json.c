@@ -156,3 +156,56 @@ json_time(struct json *j, int64_t t)
 	base_rfc3339(t, iso);
 	json_str_c(j, iso);
 }
+
+/* ---- key-value pairs: one call a field -------------------------------- */
+
+/* Writes "key":"s", or "key":null when s is NULL. */
+void
+json_kv_str_c(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	json_str_c(j, s);
+}
+
+void
+json_kv_int(struct json *j, const char *key, int64_t v)
+{
+	json_key(j, key);
+	json_int(j, v);
+}
+
+void
+json_kv_bool(struct json *j, const char *key, bool v)
+{
+	json_key(j, key);
+	json_bool(j, v);
+}
+
+void
+json_kv_time(struct json *j, const char *key, int64_t t)
+{
+	json_key(j, key);
+	json_time(j, t);
+}
+
+/* Writes "key":v, or "key":null when v is 0 (no such item). */
+void
+json_kv_opt_int(struct json *j, const char *key, int64_t v)
+{
+	json_key(j, key);
+	if (v)
+		json_int(j, v);
+	else
+		json_null(j);
+}
+
+/* Writes "key":"TIME", or "key":null when t is 0 (never). */
+void
+json_kv_opt_time(struct json *j, const char *key, int64_t t)
+{
+	json_key(j, key);
+	if (t)
+		json_time(j, t);
+	else
+		json_null(j);
+}

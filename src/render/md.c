@@ -13,8 +13,10 @@
  *   reason). Every text goes through html_escape (by way of put_text,
  *   which also turns NUL and other control bytes into U+FFFD). Link and
  *   image targets are decoded to a plain URL (entities, NUL) and then go
- *   through html_url_allowed/html_url, so one allow-list decides for the
- *   whole site. A refused target leaves its content as plain text.
+ *   through html_url_allowed/html_url, that is url_check (base_url.c), so
+ *   one parser and one allow-list decide for the whole site. A refused
+ *   target (a bad scheme, user info, a host a browser would rewrite)
+ *   leaves its content as plain text.
  * - Images are never inline: an image becomes a link whose text is the alt
  *   text (or the URL when the alt text is empty). Inside an image every
  *   nested span is reduced to its text.

@@ -16,8 +16,33 @@
 
 /* ---- HTML ------------------------------------------------------------ */
 
+#define HTML_DEBUG_DEPTH 64
+#define HTML_DEBUG_NAME 12
+
+/*
+ * In a debug build (PARLEY_DEBUG_HTML: make SANITIZE=1) the writer keeps
+ * the elements that its literals opened and not yet closed, and
+ * html_balanced says whether every one was closed in order. The release
+ * build has none of it.
+ */
 struct html {
 	struct buf *b; /* the response body; borrowed from the request */
+#ifdef PARLEY_DEBUG_HTML
+	char open[HTML_DEBUG_DEPTH][HTML_DEBUG_NAME]; /* innermost last */
+	int nopen;
+	int tag;       /* 0 outside a tag, 1 in an opening tag, 2 in a
+	                  closing one, 3 in <!...> */
+	size_t name;   /* bytes of the tag's name read so far */
+	char name_buf[HTML_DEBUG_NAME];
+	char prev;     /* the byte before, inside a tag */
+	bool pushed;   /* this opening tag went on the stack */
+	bool bad;      /* a close did not match, or too deep */
+#endif
+};
+
+/* Markup the writer made, kept to be written again (html_piece_keep). */
+struct html_piece {
+	struct str s;  /* arena memory of the request */
 };
 
 void html_init(struct html *h, struct buf *b);
@@ -30,6 +55,8 @@ void html_attr_c(struct html *h, const char *name, const char *value);
 void html_attr_i64(struct html *h, const char *name, int64_t v);
 int html_url(struct html *h, struct str url);
 int html_attr_url(struct html *h, const char *name, struct str url);
+int html_attr_url_parsed(struct html *h, const char *name, struct str url,
+    unsigned flags, struct url *u);
 bool html_url_allowed(struct str url);
 void html_int(struct html *h, int64_t v);
 void html_time(struct html *h, int64_t t, int64_t now);
@@ -37,6 +64,15 @@ void html_raw_trusted(struct html *h, struct str s);
 void html__raw(struct html *h, const char *s, size_t n);
 
 #define html_raw_literal(h, lit) html__raw((h), "" lit "", sizeof(lit) - 1)
+
+struct html_piece html_piece_keep(struct html *h, size_t from);
+void html_piece(struct html *h, struct html_piece p);
+
+#ifdef PARLEY_DEBUG_HTML
+bool html_balanced(const struct html *h);
+#else
+static inline bool html_balanced(const struct html *h) { (void)h; return true; }
+#endif
 
 void html_escape(struct buf *b, const char *s, size_t n);
 
@@ -64,6 +100,12 @@ void json_double(struct json *j, double v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 void json_time(struct json *j, int64_t t);
+void json_kv_str_c(struct json *j, const char *key, const char *s);
+void json_kv_int(struct json *j, const char *key, int64_t v);
+void json_kv_bool(struct json *j, const char *key, bool v);
+void json_kv_time(struct json *j, const char *key, int64_t t);
+void json_kv_opt_int(struct json *j, const char *key, int64_t v);
+void json_kv_opt_time(struct json *j, const char *key, int64_t t);
 
 /* ---- page layout (layout.c) ----------------------------------------- */
 
@@ -94,7 +136,8 @@ extern const size_t layout_css_len;
 
 /* ---- markdown -------------------------------------------------------- */
 
-#define MD_MAX_INPUT (64 * 1024)
+#define MD_MAX_INPUT_KIB 64     /* markdown source, at most */
+#define MD_MAX_INPUT (MD_MAX_INPUT_KIB * 1024)
 
 int md_render(struct buf *out, struct str src);
 

@@ -682,6 +682,47 @@ test_rfc3339(void **state)
 	assert_string_equal(out, "0000-01-01T00:00:00Z");
 }
 
+/* ---- logging ----------------------------------------------------------- */
+
+/* Returns what log_msg wrote to stderr for one line (static buffer). */
+static const char *
+logged(const char *module, const char *msg)
+{
+	static char line[1200];
+	FILE *f = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	assert_non_null(f);
+	fflush(stderr);
+	dup2(fileno(f), 2);
+	log_msg(LOG_WARN, module, "%s", msg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(line, 1, sizeof(line) - 1, f);
+	line[n] = '\0';
+	fclose(f);
+	return line;
+}
+
+/* A line written while a request is served carries its id. */
+static void
+test_log_request(void **state)
+{
+	const char *l;
+
+	l = logged("store", "busy");
+	assert_non_null(strstr(l, " warn store: busy\n"));
+	log_request(42);
+	l = logged("store", "busy");
+	assert_non_null(strstr(l, " warn store req 42: busy\n"));
+	log_request(0);
+	l = logged("app", "done");
+	assert_non_null(strstr(l, " warn app: done\n"));
+}
+
 /* ---- crash reports ----------------------------------------------------- */
 
 /*
@@ -740,6 +781,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_log_request),
 		cmocka_unit_test(test_arena_alignment),
 		cmocka_unit_test(test_arena_large),
 		cmocka_unit_test(test_arena_grow),

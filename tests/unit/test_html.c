@@ -169,6 +169,8 @@ test_url_allowed(void **state)
 		 * link to a harmless odd path. */
 		"javascript&colon;alert(1)",
 		"javascript%3Aalert(1)",
+		"https://[::1]:8080/x", "https://xn--bcher-kva.example/",
+		"https://example.com/a b/\xc3\xa9?q=\"<>`#f#g",
 	};
 	static const struct { const char *s; size_t n; } bad[] = {
 #define B(lit) { lit, sizeof(lit) - 1 }
@@ -195,6 +197,14 @@ test_url_allowed(void **state)
 		B("/\\evil.example"),
 		B("http:\\\\evil.example"),
 		B("https:/\\evil.example"),
+		/* the domain-label spoof and its class (base_url.c) */
+		B("https://paypal.com:x@evil.example/login"),
+		B("https://user@example.com/"),
+		B("https:evil.example"),
+		B("https:/evil.example"),
+		B("https://evil%2Eexample/"),
+		B("https://0x7f.1/"),
+		B("https://example.com:0/"),
 #undef B
 	};
 
@@ -374,6 +384,56 @@ test_json_depth(void **state)
 	buf_reset(&o.b);
 }
 
+/* One call a field: the same bytes as json_key and the value. */
+static void
+test_json_kv(void **state)
+{
+	struct out o;
+
+	out_init(&o);
+	json_obj_open(&o.j);
+	json_kv_int(&o.j, "i", -3);
+	json_kv_str_c(&o.j, "s", "a<b");
+	json_kv_str_c(&o.j, "n", NULL);
+	json_kv_bool(&o.j, "b", true);
+	json_kv_time(&o.j, "t", 86400);
+	json_kv_opt_int(&o.j, "oi", 0);
+	json_kv_opt_int(&o.j, "oj", 7);
+	json_kv_opt_time(&o.j, "ot", 0);
+	json_kv_opt_time(&o.j, "ou", 86400);
+	json_obj_close(&o.j);
+	ASSERT_OUT(&o, "{\"i\":-3,\"s\":\"a\\u003cb\",\"n\":null,\"b\":true,"
+	    "\"t\":\"1970-01-02T00:00:00Z\",\"oi\":null,\"oj\":7,"
+	    "\"ot\":null,\"ou\":\"1970-01-02T00:00:00Z\"}");
+	buf_reset(&o.b);
+}
+
+/* A kept piece is the writer's bytes, written again as they were. */
+static void
+test_piece(void **state)
+{
+	struct arena *a = arena_new(1024);
+	struct buf b;
+	struct html h;
+	struct html_piece p;
+	size_t from;
+
+	buf_init(&b, a, 16);
+	html_init(&h, &b);
+	html_raw_literal(&h, "<p>");
+	from = b.len;
+	html_raw_literal(&h, "<input");
+	html_attr_c(&h, "value", "a\"b");
+	html_raw_literal(&h, ">");
+	p = html_piece_keep(&h, from);
+	html_piece(&h, p);
+	html_raw_literal(&h, "</p>");
+	assert_string_equal(b.p, "<p><input value=\"a&quot;b\">"
+	    "<input value=\"a&quot;b\"></p>");
+	assert_true(html_balanced(&h));
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -389,6 +449,8 @@ main(void)
 		cmocka_unit_test(test_json_strings),
 		cmocka_unit_test(test_json_numbers),
 		cmocka_unit_test(test_json_depth),
+		cmocka_unit_test(test_json_kv),
+		cmocka_unit_test(test_piece),
 	};
 
 	return cmocka_run_group_tests_name("html", tests, NULL, NULL);

@@ -163,6 +163,8 @@ test_parse_listen(void **state)
 	listen_ok6("[::1]:9000", "::1", 9000);
 	listen_ok6("[::]:80", "::", 80);
 	listen_ok6("[fe80::1:2]:443", "fe80::1:2", 443);
+	listen_ok6("[::FFFF:127.0.0.1]:8080", "::ffff:127.0.0.1", 8080);
+	listen_ok4("127.0.0.1:00080", "127.0.0.1", 80);
 
 	listen_bad("127.0.0.1");
 	listen_bad("");
@@ -182,6 +184,15 @@ test_parse_listen(void **state)
 	listen_bad("127.0.0.1:80x");
 	listen_bad("127.0.0.1:0x50");
 	listen_bad("256.0.0.1:80");
+	listen_bad("127.0.0.1:80/x");
+	listen_bad("127.0.0.1:80?x");
+	listen_bad("user@127.0.0.1:80");
+	listen_bad("[v1.x]:80");
+	listen_bad("[fe80::1%25eth0]:80");
+	listen_bad("127.0.0.1 :80");
+	listen_bad("127.0.0.1:\t80");
+	listen_bad("127.0.0.1\\:80");
+	listen_bad("0x7f.1:80");
 	memset(longhost, '1', sizeof(longhost));
 	strcpy(longhost + 300, ":80");
 	listen_bad(longhost);
