@@ -42,35 +42,24 @@ page_wellknown(struct ctx *c)
 	}
 	app_json_begin(c, &j);
 	json_obj_open(&j);
-	json_key(&j, "site_name");
-	json_str_c(&j, app_g.cfg->site_name);
-	json_key(&j, "public_key");
-	json_str_c(&j, key);
+	json_kv_str_c(&j, "site_name", app_g.cfg->site_name);
+	json_kv_str_c(&j, "public_key", key);
 	json_key(&j, "modlog_head");
 	json_obj_open(&j);
-	json_key(&j, "seq");
-	json_int(&j, h.seq);
-	json_key(&j, "hash");
-	json_str_c(&j, h.hash);
-	json_key(&j, "time");
-	json_time(&j, h.time);
-	json_key(&j, "signature");
-	json_str_c(&j, h.signature);
+	json_kv_int(&j, "seq", h.seq);
+	json_kv_str_c(&j, "hash", h.hash);
+	json_kv_time(&j, "time", h.time);
+	json_kv_str_c(&j, "signature", h.signature);
 	json_obj_close(&j);
 	json_key(&j, "keys");
 	json_arr_open(&j);
 	for (size_t i = 0; i < n; i++) {
 		json_obj_open(&j);
-		json_key(&j, "public_key");
-		json_str_c(&j, k[i].public_key);
-		json_key(&j, "created");
-		json_time(&j, k[i].created);
-		json_key(&j, "retired");
-		json_time(&j, k[i].retired);
-		json_key(&j, "next_key");
-		json_str_c(&j, k[i].successor);
-		json_key(&j, "signature");
-		json_str_c(&j, k[i].signature);
+		json_kv_str_c(&j, "public_key", k[i].public_key);
+		json_kv_time(&j, "created", k[i].created);
+		json_kv_time(&j, "retired", k[i].retired);
+		json_kv_str_c(&j, "next_key", k[i].successor);
+		json_kv_str_c(&j, "signature", k[i].signature);
 		json_obj_close(&j);
 	}
 	json_arr_close(&j);
@@ -124,6 +113,84 @@ stale(const struct ctx *c, const struct canary *cn)
 	return c->now - cn->date > app_g.cfg->canary_max_age;
 }
 
+/* The JSON view of /canary; cn NULL before the first canary. */
+static void
+canary_json(struct ctx *c, const struct page *p, const struct canary *cn)
+{
+	struct json j;
+
+	app_json_begin(c, &j);
+	json_obj_open(&j);
+	json_kv_str_c(&j, "text", cn ? cn->text : NULL);
+	if (cn)
+		json_kv_time(&j, "date", cn->date);
+	else
+		json_kv_str_c(&j, "date", NULL);
+	json_kv_str_c(&j, "signature", cn ? cn->signature : NULL);
+	json_kv_str_c(&j, "public_key", cn ? cn->public_key : NULL);
+	json_kv_str_c(&j, "fingerprint", cn ? fingerprint(c->a, cn->public_key) :
+	    NULL);
+	json_kv_bool(&j, "stale", cn == NULL || stale(c, cn));
+	json_kv_int(&j, "max_age", app_g.cfg->canary_max_age);
+	json_kv_str_c(&j, "slug", p->slug);
+	json_kv_str_c(&j, "title", p->title);
+	json_kv_str_c(&j, "body", p->body);
+	json_kv_str_c(&j, "html", p->body_html);
+	json_kv_time(&j, "updated", p->updated);
+	json_obj_close(&j);
+}
+
+/* The HTML view of /canary: the site page, then the signed statement. */
+static void
+canary_html(struct ctx *c, const struct page *p, const struct canary *cn)
+{
+	struct html h;
+	char iso[32];
+
+	page_begin(c, &h, p->title);
+	html_raw_literal(&h, "<div class=\"content\"><h1>");
+	html_text_c(&h, p->title);
+	html_raw_literal(&h, "</h1><div class=\"body\">");
+	html_raw_trusted(&h, str_c(p->body_html));
+	html_raw_literal(&h, "</div><p class=\"meta\">last changed ");
+	html_time(&h, p->updated, c->now);
+	if (p->editor != NULL) {
+		html_raw_literal(&h, " by ");
+		html_text_c(&h, p->editor);
+	}
+	html_raw_literal(&h, "</p><h2>Signed statement</h2>");
+	if (cn == NULL) {
+		html_raw_literal(&h, "<p class=\"stale\"><strong>No signed canary "
+		    "has been published yet.</strong></p>");
+	} else {
+		if (stale(c, cn))
+			html_raw_literal(&h, "<p class=\"stale\"><strong>Warning: "
+			    "this canary is stale.</strong> It has not been renewed "
+			    "within the time the site promises; draw your own "
+			    "conclusions.</p>");
+		html_raw_literal(&h, "<blockquote class=\"canary\">");
+		html_text_c(&h, cn->text);
+		html_raw_literal(&h, "</blockquote><dl class=\"canary\"><dt>date"
+		    "</dt><dd>");
+		base_rfc3339(cn->date, iso);
+		html_text_c(&h, iso);
+		html_raw_literal(&h, "</dd><dt>signature</dt><dd><code>");
+		html_text_c(&h, cn->signature);
+		html_raw_literal(&h, "</code></dd><dt>key fingerprint</dt><dd>"
+		    "<code>");
+		html_text_c(&h, fingerprint(c->a, cn->public_key));
+		html_raw_literal(&h, "</code></dd><dt>public key</dt><dd><code>");
+		html_text_c(&h, cn->public_key);
+		html_raw_literal(&h, "</code></dd></dl><p>The signature is over "
+		    "the canonical JSON of {\"text\", \"date\"}: see <a href=\""
+		    "/canary.txt\">canary.txt</a>, <a href=\"/.well-known/"
+		    "parley.json\">the site key</a>, and check it with "
+		    "<code>parley verify</code>.</p>");
+	}
+	html_raw_literal(&h, "</div>");
+	page_end(c, &h);
+}
+
 /*
  * GET /canary[.json]: the site page, then the signed statement. JSON
  * {"text", "date", "signature", "public_key", "fingerprint", "stale",
@@ -135,8 +202,6 @@ page_canary(struct ctx *c)
 {
 	struct canary cn;
 	struct page p;
-	struct html h;
-	char iso[32];
 	bool have;
 	int rc;
 
@@ -147,82 +212,10 @@ page_canary(struct ctx *c)
 	if (load_canary(c, &cn, &have) != 0)
 		return;
 	if (c->json) {
-		struct json j;
-
-		app_json_begin(c, &j);
-		json_obj_open(&j);
-		json_key(&j, "text");
-		json_str_c(&j, have ? cn.text : NULL);
-		json_key(&j, "date");
-		if (have)
-			json_time(&j, cn.date);
-		else
-			json_null(&j);
-		json_key(&j, "signature");
-		json_str_c(&j, have ? cn.signature : NULL);
-		json_key(&j, "public_key");
-		json_str_c(&j, have ? cn.public_key : NULL);
-		json_key(&j, "fingerprint");
-		json_str_c(&j, have ? fingerprint(c->a, cn.public_key) : NULL);
-		json_key(&j, "stale");
-		json_bool(&j, !have || stale(c, &cn));
-		json_key(&j, "max_age");
-		json_int(&j, app_g.cfg->canary_max_age);
-		json_key(&j, "slug");
-		json_str_c(&j, p.slug);
-		json_key(&j, "title");
-		json_str_c(&j, p.title);
-		json_key(&j, "body");
-		json_str_c(&j, p.body);
-		json_key(&j, "html");
-		json_str_c(&j, p.body_html);
-		json_key(&j, "updated");
-		json_time(&j, p.updated);
-		json_obj_close(&j);
+		canary_json(c, &p, have ? &cn : NULL);
 		return;
 	}
-	page_begin(c, &h, p.title);
-	html_raw_literal(&h, "<div class=\"content\"><h1>");
-	html_text_c(&h, p.title);
-	html_raw_literal(&h, "</h1><div class=\"body\">");
-	html_raw_trusted(&h, str_c(p.body_html));
-	html_raw_literal(&h, "</div><p class=\"meta\">last changed ");
-	html_time(&h, p.updated, c->now);
-	if (p.editor != NULL) {
-		html_raw_literal(&h, " by ");
-		html_text_c(&h, p.editor);
-	}
-	html_raw_literal(&h, "</p><h2>Signed statement</h2>");
-	if (!have) {
-		html_raw_literal(&h, "<p class=\"stale\"><strong>No signed canary "
-		    "has been published yet.</strong></p>");
-	} else {
-		if (stale(c, &cn))
-			html_raw_literal(&h, "<p class=\"stale\"><strong>Warning: "
-			    "this canary is stale.</strong> It has not been renewed "
-			    "within the time the site promises; draw your own "
-			    "conclusions.</p>");
-		html_raw_literal(&h, "<blockquote class=\"canary\">");
-		html_text_c(&h, cn.text);
-		html_raw_literal(&h, "</blockquote><dl class=\"canary\"><dt>date"
-		    "</dt><dd>");
-		base_rfc3339(cn.date, iso);
-		html_text_c(&h, iso);
-		html_raw_literal(&h, "</dd><dt>signature</dt><dd><code>");
-		html_text_c(&h, cn.signature);
-		html_raw_literal(&h, "</code></dd><dt>key fingerprint</dt><dd>"
-		    "<code>");
-		html_text_c(&h, fingerprint(c->a, cn.public_key));
-		html_raw_literal(&h, "</code></dd><dt>public key</dt><dd><code>");
-		html_text_c(&h, cn.public_key);
-		html_raw_literal(&h, "</code></dd></dl><p>The signature is over "
-		    "the canonical JSON of {\"text\", \"date\"}: see <a href=\""
-		    "/canary.txt\">canary.txt</a>, <a href=\"/.well-known/"
-		    "parley.json\">the site key</a>, and check it with "
-		    "<code>parley verify</code>.</p>");
-	}
-	html_raw_literal(&h, "</div>");
-	page_end(c, &h);
+	canary_html(c, &p, have ? &cn : NULL);
 }
 
 /* GET /canary.txt: the signed statement as plain text. */
