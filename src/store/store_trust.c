@@ -257,10 +257,11 @@ head_cb(void *data, const struct store_val *row, size_t ncols)
 static int
 head_lock(struct store *s, struct modlog_head *h)
 {
+	int rc;
+
 	memset(h, 0, sizeof(*h));
 	h->seq = -1;
-	int rc = store__run(s, STMT_MODLOG_HEAD_LOCK, NULL, 0, head_cb, h);
-
+	rc = store__run(s, STMT_MODLOG_HEAD_LOCK, NULL, 0, head_cb, h);
 	if (rc == STORE_OK && h->seq < 0) {
 		log_msg(LOG_ERR, "store", "the mod log has no head row");
 		rc = STORE_ERR;
@@ -289,12 +290,6 @@ store_modlog_head(struct store *s, struct modlog_head *out)
 
 /* ---- the chain --------------------------------------------------------- */
 
-static int
-entry_cb(void *data, const struct store_val *row, size_t ncols)
-{
-	return store__many_cb_modlog(data, row, ncols);
-}
-
 /*
  * Gives line id the place after head h: seq, prev and hash, and moves h
  * to it (unsigned: the caller signs once after the last).
@@ -310,7 +305,7 @@ chain_one(struct store *s, struct arena *a, int64_t id, struct modlog_head *h,
 	int rc;
 
 	rc = store__run(s, STMT_MODLOG_ENTRY, STORE_PARAMS(store_v_int(id)),
-	    entry_cb, &m);
+	    store__many_cb_modlog, &m);
 	if (rc != STORE_OK)
 		return rc;
 	if (m.n != 1)
