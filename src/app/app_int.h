@@ -424,6 +424,7 @@ void app_archive_drop(const char *community, int64_t id);
 void app_archive_drop_all(void);
 
 void page_canary(struct ctx *c);
+void app_site_page_body(struct ctx *c, struct html *h, const struct page *p);
 void page_canary_txt(struct ctx *c);
 void page_admin_canary(struct ctx *c);
 

@@ -148,17 +148,9 @@ canary_html(struct ctx *c, const struct page *p, const struct canary *cn)
 	char iso[32];
 
 	page_begin(c, &h, p->title);
-	html_raw_literal(&h, "<div class=\"content\"><h1>");
-	html_text_c(&h, p->title);
-	html_raw_literal(&h, "</h1><div class=\"body\">");
-	html_raw_trusted(&h, str_c(p->body_html));
-	html_raw_literal(&h, "</div><p class=\"meta\">last changed ");
-	html_time(&h, p->updated, c->now);
-	if (p->editor != NULL) {
-		html_raw_literal(&h, " by ");
-		html_text_c(&h, p->editor);
-	}
-	html_raw_literal(&h, "</p><h2>Signed statement</h2>");
+	html_raw_literal(&h, "<div class=\"content\">");
+	app_site_page_body(c, &h, p);
+	html_raw_literal(&h, "<h2>Signed statement</h2>");
 	if (cn == NULL) {
 		html_raw_literal(&h, "<p class=\"stale\"><strong>No signed canary "
 		    "has been published yet.</strong></p>");

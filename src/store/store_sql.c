@@ -118,24 +118,18 @@
  * picks the index to walk (the primary key, community or moderator).
  * PostgreSQL needs the casts to type ?3 and ?4 where they first appear.
  */
-#define MODLOG_LIST_SQL(where, mod, action) \
+#define MODLOG_SELECT \
 	"SELECT m.id, c.name, mu.name, m.action, m.kind, m.target_id, " \
 	"tu.name, m.reason, m.created, m.expires, m.seq, m.prev, m.hash " \
 	"FROM mod_actions m " \
 	"JOIN users mu ON mu.id = m.mod_id " \
 	"LEFT JOIN communities c ON c.id = m.community_id " \
-	"LEFT JOIN users tu ON tu.id = m.target_user_id " \
+	"LEFT JOIN users tu ON tu.id = m.target_user_id "
+#define MODLOG_LIST_SQL(where, mod, action) \
+	MODLOG_SELECT \
 	"WHERE " where "m.id < ?1 AND (" mod " = 0 OR m.mod_id = ?3) " \
 	"AND (" action " IS NULL OR m.action = ?4) " \
 	"ORDER BY m.id DESC LIMIT ?2"
-#define MODLOG_ENTRY_SQL \
-	"SELECT m.id, c.name, mu.name, m.action, m.kind, m.target_id, " \
-	"tu.name, m.reason, m.created, m.expires, m.seq, m.prev, m.hash " \
-	"FROM mod_actions m " \
-	"JOIN users mu ON mu.id = m.mod_id " \
-	"LEFT JOIN communities c ON c.id = m.community_id " \
-	"LEFT JOIN users tu ON tu.id = m.target_user_id " \
-	"WHERE m.id = ?1"
 #define MODLOG_LIST(where) { \
 	MODLOG_LIST_SQL(where, "?3", "?4"), \
 	MODLOG_LIST_SQL(where, "?3::bigint", "?4::text") }
@@ -485,7 +479,7 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_MODLOG_HEAD_SET] = {
 	    "UPDATE modlog_head SET seq = ?1, hash = ?2, time = ?3, "
 	    "signature = ?4 WHERE id = 1" },
-	[STMT_MODLOG_ENTRY] = { MODLOG_ENTRY_SQL },
+	[STMT_MODLOG_ENTRY] = { MODLOG_SELECT "WHERE m.id = ?1" },
 	[STMT_MODLOG_SET_CHAIN] = {
 	    "UPDATE mod_actions SET seq = ?2, prev = ?3, hash = ?4 "
 	    "WHERE id = ?1" },

@@ -34,6 +34,17 @@
 
 /* ---- canonical forms --------------------------------------------------- */
 
+/* The canonical JSON of the n fields f (sorted in place), in a. */
+static const char *
+canon(struct arena *a, struct canon_field *f, size_t n, size_t cap)
+{
+	struct buf b;
+
+	buf_init(&b, a, cap);
+	canon_object(&b, f, n);
+	return b.p;
+}
+
 static const char *
 rfc3339(struct arena *a, int64_t t)
 {
@@ -69,11 +80,8 @@ store_modlog_canonical(struct arena *a, const struct mod_action *m)
 		    CANON_NUL("target"),
 		CANON_S("user", m->target_user),
 	};
-	struct buf b;
 
-	buf_init(&b, a, 256);
-	canon_object(&b, f, ARRAY_LEN(f));
-	return b.p;
+	return canon(a, f, ARRAY_LEN(f), 256);
 }
 
 /* The canonical JSON of the head without its signature: what is signed. */
@@ -85,11 +93,8 @@ store_head_canonical(struct arena *a, int64_t seq, const char *hash,
 		CANON_S("hash", hash), CANON_I("seq", seq),
 		CANON_S("time", rfc3339(a, time)),
 	};
-	struct buf b;
 
-	buf_init(&b, a, 128);
-	canon_object(&b, f, ARRAY_LEN(f));
-	return b.p;
+	return canon(a, f, ARRAY_LEN(f), 128);
 }
 
 /*
@@ -104,11 +109,8 @@ store_key_statement(struct arena *a, const char *old_key, const char *new_key,
 		CANON_S("new_key", new_key), CANON_S("old_key", old_key),
 		CANON_S("time", rfc3339(a, time)),
 	};
-	struct buf b;
 
-	buf_init(&b, a, 192);
-	canon_object(&b, f, ARRAY_LEN(f));
-	return b.p;
+	return canon(a, f, ARRAY_LEN(f), 192);
 }
 
 /* The canary's signed form: {"date", "text"}. */
@@ -118,11 +120,8 @@ store_canary_canonical(struct arena *a, const char *text, int64_t date)
 	struct canon_field f[] = {
 		CANON_S("date", rfc3339(a, date)), CANON_S("text", text),
 	};
-	struct buf b;
 
-	buf_init(&b, a, 128 + strlen(text));
-	canon_object(&b, f, ARRAY_LEN(f));
-	return b.p;
+	return canon(a, f, ARRAY_LEN(f), 128 + strlen(text));
 }
 
 static void

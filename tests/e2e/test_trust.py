@@ -26,6 +26,7 @@ import time
 import unittest
 
 import harness
+from test_many_servers import Endpoint
 from harness import (DB_URL_TEMPLATE, PARLEY_BIN, REPO_ROOT, Browser, ParleyTestCase,
                      Server, db_url_for, is_postgres, uniq)
 
@@ -588,17 +589,6 @@ class ArchiveNginxTest(TrustMixin, ParleyTestCase):
             proc.terminate()
             proc.wait(10)
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-class Endpoint:
-    """What Browser needs to talk to a port that is not a Server."""
-
-    def __init__(self, port):
-        self.port = port
-
-    @property
-    def origin(self):
-        return "http://127.0.0.1:%d" % self.port
 
 
 class ConcurrentModeratorsTest(TrustMixin, unittest.TestCase):
