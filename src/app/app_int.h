@@ -79,6 +79,8 @@ struct ctx {
 	const char *etag;          /* the answer's validators, when it has */
 	int64_t last_modified;     /* them (app_validators.c); kept in the cache */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
+	const struct post *archive_post; /* set by page_thread when it shows an
+	                              archived thread whole (app_archive.c) */
 };
 
 /* ---- routes (app_routes.c) ------------------------------------------- */
@@ -439,6 +441,20 @@ void page_admin_filters(struct ctx *c);
 void page_feed_front(struct ctx *c);
 void page_feed_community(struct ctx *c);
 void page_feed_user(struct ctx *c);
+void page_wellknown(struct ctx *c);
+
+/* ---- archived threads as files (app_archive.c) ------------------------- */
+
+void app_archive_init(const struct app_config *cfg);
+bool app_archive_serve(struct ctx *c, void (*fn)(struct ctx *));
+void app_archive_keep(struct ctx *c, void (*fn)(struct ctx *));
+void app_archive_drop(const char *community, int64_t id);
+void app_archive_drop_all(void);
+
+void page_canary(struct ctx *c);
+void app_site_page_body(struct ctx *c, struct html *h, const struct page *p);
+void page_canary_txt(struct ctx *c);
+void page_admin_canary(struct ctx *c);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer
