@@ -15,7 +15,8 @@
 #   make bench          the benchmark against nginx (bench/bench.py; never in make test)
 #   make bench-backends the same pages on SQLite and PostgreSQL (bench/backends.py)
 
-PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq liburiparser liboath libqrencode
+PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq liburiparser liboath libqrencode \
+           libcurl jansson
 CC      ?= cc
 SANITIZE ?=
 FUZZ    ?=
@@ -56,7 +57,7 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(DEBUGFLAGS)
 LDFLAGS_ALL := $(LDFLAGS) $(SANFLAGS) -rdynamic
 LIBS    := $(PKG_LIBS) -lm -lpthread
 
-SRC     := $(wildcard src/base/*.c src/http/*.c src/store/*.c src/render/*.c src/app/*.c)
+SRC     := $(wildcard src/base/*.c src/http/*.c src/store/*.c src/render/*.c src/app/*.c src/verify/*.c)
 OBJ     := $(patsubst %.c,$(BUILD)/obj/%.o,$(notdir $(SRC)))
 vpath %.c $(sort $(dir $(SRC))) src tests/unit
 

@@ -73,7 +73,14 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/page", page_admin_page, ROUTE_USER },
 	{ HTTP_POST, "/admin/settings", page_admin_settings, ROUTE_USER },
 	{ HTTP_POST, "/admin/filters", page_admin_filters, ROUTE_USER },
+	/* The canary is a site page whose handler adds the signed
+	 * statement: the first match wins, so this row shadows its
+	 * SITE_PAGES row. */
+	{ HTTP_GET, "/canary", page_canary, ROUTE_JSON },
 	SITE_PAGES(SITE_ROUTE)
+	{ HTTP_GET, "/.well-known/parley", page_wellknown, ROUTE_JSON },
+	{ HTTP_GET, "/canary.txt", page_canary_txt, 0 },
+	{ HTTP_POST, "/admin/canary", page_admin_canary, ROUTE_USER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */
@@ -302,6 +309,8 @@ handle(struct req *r)
 		app_error(&c, 403, "login_required", "Sign in to do that.");
 		return;
 	}
+	if (m == HTTP_GET && app_archive_serve(&c, hit->fn))
+		return;
 	if (m == HTTP_GET && !(hit->flags & ROUTE_USER) &&
 	    app_cache_allowed(&c)) {
 		struct cache_ticket t;
@@ -309,6 +318,7 @@ handle(struct req *r)
 		if (app_cache_serve(&c, &t))
 			return;
 		hit->fn(&c);
+		app_archive_keep(&c, hit->fn);
 		app_cache_keep(&c, &t);
 		return;
 	}

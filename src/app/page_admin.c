@@ -202,6 +202,14 @@ admin_page(struct ctx *c, const char *msg)
 	pages_section(c, &h);
 	limits_section(c, &h);
 	filters_section(c, &h);
+	html_raw_literal(&h, "<h2 id=\"canary\">Warrant canary</h2><p>Renew "
+	    "the signed statement shown at <a href=\"/canary\">/canary</a>; it "
+	    "is dated now, signed with the site key and written to the mod "
+	    "log.</p><form method=\"post\" action=\"/admin/canary\">");
+	app_csrf_field(c, &h);
+	html_raw_literal(&h, "<textarea name=\"text\" rows=\"4\" "
+	    "aria-labelledby=\"canary\" maxlength=\"4000\" required></textarea><button>sign and "
+	    "publish</button></form>");
 	html_raw_literal(&h, "<h2 id=\"bans\">Site bans</h2><p>A site ban stops "
 	    "a user from posting, commenting, voting and reporting anywhere. "
 	    "It is written to the mod log with its reason.</p>");

@@ -238,6 +238,7 @@ page_front(struct ctx *c)
 		listing_json(c, NULL, 0, posts, n, more);
 		return;
 	}
+	c->feed = "/feed.atom";
 	page_begin(c, &h, NULL);
 	html_raw_literal(&h, "<div class=\"content\">");
 	sort_tabs(c, &h, "/", &la);
@@ -332,6 +333,7 @@ community_html(struct ctx *c, struct community_page *k)
 	const char *base = arena_printf(c->a, "/s/%s", k->cm.name);
 	struct html h;
 
+	c->feed = arena_printf(c->a, "%s/feed.atom", base);
 	page_begin(c, &h, k->cm.title);
 	html_raw_literal(&h, "<div class=\"content\"><h1><a");
 	html_attr_c(&h, "href", base);

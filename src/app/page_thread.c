@@ -622,6 +622,8 @@ page_thread(struct ctx *c)
 
 	if (load_thread(c, &v, &t) != 0)
 		return;
+	if (app_archived(v.post, c->now))
+		c->archive_post = v.post;  /* app_archive_keep may keep it */
 	if (c->json)
 		thread_json(c, &v, t.roots, t.nroots, NULL, 0, t.n);
 	else

@@ -182,7 +182,14 @@ layout_begin(struct html *h, const struct layout *l)
 	    "<meta name=\"color-scheme\" content=\"light dark\">"
 	    "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">"
 	    "<link rel=\"stylesheet\" href=\"/style.css\">"
-	    "<script src=\"/parley.js\" defer></script><title>");
+	    "<script src=\"/parley.js\" defer></script>");
+	if (l->feed != NULL) {
+		html_raw_literal(h, "<link rel=\"alternate\" "
+		    "type=\"application/atom+xml\" title=\"Atom feed\"");
+		html_attr_c(h, "href", l->feed);
+		html_raw_literal(h, ">");
+	}
+	html_raw_literal(h, "<title>");
 	if (l->title != NULL) {
 		html_text_c(h, l->title);
 		html_raw_literal(h, " · ");

@@ -154,6 +154,7 @@ struct layout {
 	const char *csrf;         /* token for the sign-out form */
 	int64_t unseen;           /* the user's unseen notifications */
 	const char *community;    /* community in view, for the submit link */
+	const char *feed;         /* site path of the page's Atom feed, or NULL */
 	bool me_later;            /* leave the visitor's part out (layout_me) */
 	const struct layout_link *footer;
 	size_t nfooter;

@@ -146,8 +146,9 @@ async function check(page, seen, p, { js }) {
 
 // Every page kind there is today, with who may see it. The other GET
 // routes are not HTML pages and are left out: /style.css, /favicon.svg,
-// /favicon.ico, /parley.js, /settings/export (JSON), and the Atom feeds
-// /feed.atom, /s/NAME/feed.atom and /u/NAME/feed.atom.
+// /favicon.ico, /parley.js, /settings/export and /.well-known/parley
+// (JSON), /canary.txt, and the Atom feeds /feed.atom, /s/NAME/feed.atom
+// and /u/NAME/feed.atom.
 function pages(role) {
   const all = [
     { path: '/' },
