@@ -435,6 +435,18 @@ void page_feed_front(struct ctx *c);
 void page_feed_community(struct ctx *c);
 void page_feed_user(struct ctx *c);
 
+/* saved and hidden (page_saved.c): handlers, buttons, found items */
+void page_save(struct ctx *c);
+void page_saved(struct ctx *c);
+void page_hide(struct ctx *c);
+void page_hidden(struct ctx *c);
+void app_save_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
+    bool saved, bool hidden);
+void app_found_json(struct ctx *c, const char *key,
+    const struct found_item *items, size_t n, bool more);
+void app_found_html(struct ctx *c, struct html *h,
+    const struct found_item *items, size_t n);
+
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer
  * label, title). The routes (app_routes.c), the footer (app_frame.c), the

@@ -71,6 +71,13 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/settings", page_admin_settings, ROUTE_USER },
 	{ HTTP_POST, "/admin/filters", page_admin_filters, ROUTE_USER },
 	SITE_PAGES(SITE_ROUTE)
+	/* saved and hidden (page_saved.c) */
+	{ HTTP_POST, "/save", page_save, ROUTE_USER },
+	{ HTTP_POST, "/unsave", page_save, ROUTE_USER },
+	{ HTTP_GET, "/saved", page_saved, ROUTE_USER | ROUTE_JSON },
+	{ HTTP_POST, "/hide", page_hide, ROUTE_USER },
+	{ HTTP_POST, "/unhide", page_hide, ROUTE_USER },
+	{ HTTP_GET, "/hidden", page_hidden, ROUTE_USER | ROUTE_JSON },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

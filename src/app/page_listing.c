@@ -154,7 +154,10 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_raw_literal(h, " comment");
 	else
 		html_raw_literal(h, " comments");
-	html_raw_literal(h, "</a></div></div>");
+	html_raw_literal(h, "</a>");
+	if (!p->deleted)
+		app_save_buttons(c, h, VOTE_POST, p->id, p->saved, p->hidden);
+	html_raw_literal(h, "</div></div>");
 	if (blocked)
 		html_raw_literal(h, "</details>");
 	html_raw_literal(h, "</li>");

@@ -49,7 +49,8 @@ struct user {
 
 /* What the session query tells besides the user (store_session_user). */
 struct viewer {
-	bool plain;           /* moderates no community and blocks nobody */
+	bool plain;           /* moderates no community, blocks nobody and
+	                         has saved and hidden nothing */
 	int64_t unseen;       /* notifications not yet seen */
 };
 
@@ -86,6 +87,7 @@ struct post {
 	bool held;               /* waiting in the queue (filter match) */
 	const char *removed_reason; /* NULL unless removed */
 	int my_vote;             /* the viewer's vote: -1, 0, 1 */
+	bool saved, hidden;      /* by the viewer */
 };
 
 struct comment {
@@ -104,6 +106,7 @@ struct comment {
 	bool held;               /* waiting in the queue (filter match) */
 	const char *removed_reason;
 	int my_vote;
+	bool saved;              /* by the viewer */
 	/* filled only by store_comments_by_author, for links on profiles: */
 	const char *post_title;
 	const char *community;
@@ -383,6 +386,25 @@ enum search_parse {
 enum search_parse store_search_parse(struct str text, struct search_query *q);
 char *store_search_fts5(const struct search_query *q, struct arena *a);
 char *store_search_tsquery(const struct search_query *q, struct arena *a);
+
+/* ---- saved and hidden (store_saved.c) ------------------------------- */
+
+/* A post, or a comment with its post: one saved item or search result. */
+struct found_item {
+	int kind;                /* VOTE_POST or VOTE_COMMENT */
+	int64_t cursor;          /* where the next page starts after it */
+	struct post post;        /* the post, or the comment's post */
+	struct comment comment;  /* VOTE_COMMENT only */
+};
+
+int store_save_set(struct store *s, int64_t user_id, int kind,
+    int64_t target_id, bool on, int64_t now);
+int store_saved(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, struct found_item **out, size_t *n);
+int store_hide_set(struct store *s, int64_t user_id, int64_t post_id,
+    bool on, int64_t now);
+int store_hidden(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, struct found_item **out, size_t *n);
 
 /* ---- moving a site and backing it up (store_copy.c) ------------------- */
 

@@ -57,6 +57,9 @@ static const struct {
 	{ "blocks", 0 },
 	{ "notifications", 0 },
 	{ "rate_events", 0 },
+	/* saved and hidden (schema v5) */
+	{ "saves", 0 },
+	{ "hides", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

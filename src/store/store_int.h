@@ -223,6 +223,20 @@ enum store_stmt {
 	                            follows it (PostgreSQL; SQLite does so
 	                            by itself) */
 
+	/* saved and hidden (schema v5) */
+	STMT_SAVE_INSERT,        /* user_id, kind, target_id, created; no-op
+	                            when saved already */
+	STMT_SAVE_DELETE,        /* user_id, kind, target_id */
+	STMT_SAVED_POSTS,        /* user_id, save id cursor, limit ->
+	                            POST_COL, save id; newest save first */
+	STMT_SAVED_COMMENTS,     /* user_id, save id cursor, limit ->
+	                            COMMENT_COL, POST_COL, save id */
+	STMT_HIDE_INSERT,        /* user_id, post_id, created; no-op when
+	                            hidden already */
+	STMT_HIDE_DELETE,        /* user_id, post_id */
+	STMT_HIDDEN_POSTS,       /* user_id, hide id cursor, limit ->
+	                            POST_COL, hide id; newest first */
+
 	STMT__COUNT
 };
 
@@ -275,6 +289,7 @@ enum post_col {
 	POST_COL_NSFW, POST_COL_REMOVED, POST_COL_DELETED,
 	POST_COL_REMOVED_REASON, POST_COL_MY_VOTE,
 	POST_COL_HELD,
+	POST_COL_SAVED, POST_COL_HIDDEN, /* by the viewer (schema v5) */
 	POST_COL__COUNT
 };
 
@@ -287,6 +302,7 @@ enum comment_col {
 	COMMENT_COL_DEPTH, COMMENT_COL_REMOVED, COMMENT_COL_DELETED,
 	COMMENT_COL_REMOVED_REASON, COMMENT_COL_MY_VOTE,
 	COMMENT_COL_HELD,
+	COMMENT_COL_SAVED,       /* by the viewer (schema v5) */
 	COMMENT_COL__COUNT
 };
 
@@ -475,6 +491,10 @@ extern const struct store_row store__post_row;      /* POST_COL */
 extern const struct store_row store__comment_row;   /* COMMENT_COL */
 extern const struct store_row store__comment_link_row; /* COMMENT_COL, post
                                                    title, community name */
+extern const struct store_row store__comment_post_row; /* COMMENT_COL,
+                                                   POST_COL: a comment and
+                                                   its post, as a
+                                                   found_item */
 
 /* Where a single-row read puts its result (store__one_cb). */
 struct store_one {

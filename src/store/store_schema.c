@@ -283,10 +283,35 @@ static const char schema_bootstrap[] =
 	/* A user's votes by time: activity limits and the votes page. */ \
 	"CREATE INDEX votes_user ON votes(user_id, created);\n"
 
+/*
+ * v5: saved and hidden. A member's saved posts and comments and hidden
+ * posts, each with an id that orders /saved and /hidden newest first
+ * (saves_user, hides_user) and a unique key the listings' probes use
+ * (saves_item; hides' (user_id, post_id)).
+ */
+#define SCHEMA_V5(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE saves (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" kind INTEGER NOT NULL," \
+	" target_id " I64 " NOT NULL," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE UNIQUE INDEX saves_item ON saves(user_id, kind, target_id);\n" \
+	"CREATE INDEX saves_user ON saves(user_id" INDEX_ID ");\n" \
+	\
+	"CREATE TABLE hides (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" post_id " I64 " NOT NULL REFERENCES posts(id)," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE UNIQUE INDEX hides_item ON hides(user_id, post_id);\n" \
+	"CREATE INDEX hides_user ON hides(user_id" INDEX_ID ");\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
 	SPELL(SCHEMA_V2, SQLITE_WORDS),
+	SPELL(SCHEMA_V5, SQLITE_WORDS), /* saved and hidden; renumbered at merge */
 	NULL
 };
 
@@ -294,6 +319,7 @@ const char *const store_sqlite_migrations[] = {
 const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V1, PG_WORDS),
 	SPELL(SCHEMA_V2, PG_WORDS),
+	SPELL(SCHEMA_V5, PG_WORDS),
 	NULL
 };
 

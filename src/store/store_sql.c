@@ -41,33 +41,53 @@
 	"c.rules, c.rules_html, c.creator_id, c.created, c.subscribers, " \
 	"c.post_count"
 
-/* An author's name, or [deleted] once the account is deleted. */
-#define AUTHOR_NAME "CASE WHEN u.deleted <> 0 THEN '[deleted]' ELSE u.name END"
+/* An author's name (users alias a), or [deleted] once the account is
+ * deleted. */
+#define AUTHOR_NAME_OF(a) \
+	"CASE WHEN " a ".deleted <> 0 THEN '[deleted]' ELSE " a ".name END"
+#define AUTHOR_NAME AUTHOR_NAME_OF("u")
 
-/* POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. */
-#define POST_SELECT \
-	"SELECT p.id, p.community_id, c.name, p.author_id, " AUTHOR_NAME \
+/*
+ * POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. The
+ * viewer's saved and hidden marks are index probes inside the one query
+ * (saves_item, hides primary key), never a query per row.
+ */
+#define POST_COLS \
+	"p.id, p.community_id, c.name, p.author_id, " AUTHOR_NAME \
 	", p.title, " \
 	"p.url, p.body, p.body_html, p.created, p.edited, p.score, p.ups, " \
 	"p.downs, p.comment_count, p.last_comment, p.locked, p.stickied, " \
 	"p.nsfw, p.removed, p.deleted, p.removed_reason, " \
-	"coalesce(v.dir, 0), p.held " \
-	"FROM posts p " \
+	"coalesce(v.dir, 0), p.held, " \
+	"EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = ?1 " \
+	"AND sv.kind = 0 AND sv.target_id = p.id), " \
+	"EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = ?1 " \
+	"AND hd.post_id = p.id)"
+/* The joins POST_COLS reads from, after "FROM posts p". */
+#define POST_JOINS \
 	"JOIN communities c ON c.id = p.community_id " \
 	"JOIN users u ON u.id = p.author_id " \
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 0 " \
 	"AND v.target_id = p.id "
+#define POST_SELECT "SELECT " POST_COLS " FROM posts p " POST_JOINS
 
-/* COMMENT_COL order without the viewer's vote. */
-#define COMMENT_COLS \
-	"cm.id, cm.post_id, cm.parent_id, cm.author_id, " AUTHOR_NAME \
+/* COMMENT_COL order without the viewer's vote; a is the author's alias. */
+#define COMMENT_COLS_OF(a) \
+	"cm.id, cm.post_id, cm.parent_id, cm.author_id, " AUTHOR_NAME_OF(a) \
 	", cm.body, " \
 	"cm.body_html, cm.created, cm.edited, cm.score, cm.ups, cm.downs, " \
 	"cm.depth, cm.removed, cm.deleted, cm.removed_reason"
+#define COMMENT_COLS COMMENT_COLS_OF("u")
+
+/* The viewer ?1 saved comment cm: 1 or 0. */
+#define COMMENT_SAVED \
+	"EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = ?1 " \
+	"AND sv.kind = 1 AND sv.target_id = cm.id)"
 
 /* COMMENT_COL order; ?1 is the viewer. Vote kind 1 is VOTE_COMMENT. */
 #define COMMENT_SELECT \
-	"SELECT " COMMENT_COLS ", coalesce(v.dir, 0), cm.held " \
+	"SELECT " COMMENT_COLS ", coalesce(v.dir, 0), cm.held, " \
+	COMMENT_SAVED " " \
 	"FROM comments cm " \
 	"JOIN users u ON u.id = cm.author_id " \
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 1 " \
@@ -75,7 +95,7 @@
 
 /* A profile or queue comment: COMMENT_COL, post title, community name. */
 #define COMMENT_LINK_SELECT \
-	"SELECT " COMMENT_COLS ", 0, cm.held, p.title, c.name " \
+	"SELECT " COMMENT_COLS ", 0, cm.held, 0, p.title, c.name " \
 	"FROM comments cm "
 
 /* An insert into a table whose id a sequence feeds on PostgreSQL. */
@@ -100,13 +120,15 @@
 /*
  * One listing: the posts strictly after the cursor (?2, ?3) in the order
  * of key, then id, both descending; where narrows it further. Removed,
- * deleted and held posts are never listed. ?4 (include stickied) is an
+ * deleted and held posts are never listed, nor those viewer ?1 hid. ?4 (include stickied) is an
  * integer, which PostgreSQL will not take as a boolean.
  */
 #define POST_LIST_SQL(key, where, stickied) \
 	POST_SELECT "WHERE " where "(p." key ", p.id) < (?2, ?3) " \
 	"AND (" stickied " OR p.stickied = 0) " \
 	"AND p.removed = 0 AND p.deleted = 0 AND p.held = 0 " \
+	"AND NOT EXISTS (SELECT 1 FROM hides hx WHERE hx.user_id = ?1 " \
+	"AND hx.post_id = p.id) " \
 	"ORDER BY p." key " DESC, p.id DESC LIMIT ?5"
 #define POST_LIST(key, where) { \
 	POST_LIST_SQL(key, where, "?4"), \
@@ -131,6 +153,18 @@
 #define MODLOG_LIST(where) { \
 	MODLOG_LIST_SQL(where, "?3", "?4"), \
 	MODLOG_LIST_SQL(where, "?3::bigint", "?4::text") }
+
+/*
+ * Saved and hidden: a comment with its post, COMMENT_COL then POST_COL
+ * then extra, ?1 the viewer; the comment's author is cu.
+ */
+#define COMMENT_POST_SELECT(extra) \
+	"SELECT " COMMENT_COLS_OF("cu") ", coalesce(cv.dir, 0), cm.held, " \
+	COMMENT_SAVED ", " POST_COLS extra " FROM comments cm " \
+	"JOIN users cu ON cu.id = cm.author_id " \
+	"LEFT JOIN votes cv ON cv.user_id = ?1 AND cv.kind = 1 " \
+	"AND cv.target_id = cm.id " \
+	"JOIN posts p ON p.id = cm.post_id " POST_JOINS
 
 /* ---- the table -------------------------------------------------------- */
 
@@ -181,6 +215,8 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT " USER_COLS ", "
 	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
 	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) "
 	    "THEN 0 ELSE 1 END, "
 	    "(SELECT count(*) FROM notifications n "
 	    "WHERE n.user_id = u.id AND n.seen = 0) "
@@ -488,6 +524,38 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_SEQUENCE_SET] = { "SELECT ?1, ?2",
 	    "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2::bigint) "
 	    "WHERE pg_get_serial_sequence(?1, 'id') IS NOT NULL" },
+
+	/* saved and hidden (schema v5): pages walk saves_user and
+	 * hides_user by id, newest first */
+	[STMT_SAVE_INSERT] = {
+	    "INSERT INTO saves(user_id, kind, target_id, created) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING" },
+	[STMT_SAVE_DELETE] = {
+	    "DELETE FROM saves "
+	    "WHERE user_id = ?1 AND kind = ?2 AND target_id = ?3" },
+	[STMT_SAVED_POSTS] = {
+	    "SELECT " POST_COLS ", s.id FROM saves s "
+	    "JOIN posts p ON p.id = s.target_id " POST_JOINS
+	    "WHERE s.user_id = ?1 AND s.kind = 0 AND s.id < ?2 "
+	    "AND p.removed = 0 AND p.deleted = 0 AND p.held = 0 "
+	    "ORDER BY s.id DESC LIMIT ?3" },
+	[STMT_SAVED_COMMENTS] = {
+	    COMMENT_POST_SELECT(", s.id")
+	    "JOIN saves s ON s.kind = 1 AND s.target_id = cm.id "
+	    "AND s.user_id = ?1 "
+	    "WHERE s.id < ?2 AND cm.removed = 0 AND cm.deleted = 0 "
+	    "AND cm.held = 0 AND p.removed = 0 AND p.held = 0 "
+	    "ORDER BY s.id DESC LIMIT ?3" },
+	[STMT_HIDE_INSERT] = {
+	    "INSERT INTO hides(user_id, post_id, created) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING" },
+	[STMT_HIDE_DELETE] = {
+	    "DELETE FROM hides WHERE user_id = ?1 AND post_id = ?2" },
+	[STMT_HIDDEN_POSTS] = {
+	    "SELECT " POST_COLS ", h.id FROM hides h "
+	    "JOIN posts p ON p.id = h.post_id " POST_JOINS
+	    "WHERE h.user_id = ?1 AND h.id < ?2 "
+	    "ORDER BY h.id DESC LIMIT ?3" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * store_saved.c: a member's saved posts and comments and hidden posts.
+ *
+ * Design notes:
+ * - Each save and hide has an id; /saved and /hidden page by it, newest
+ *   first, walking saves_user and hides_user. Saved posts and saved
+ *   comments come from two statements (a comment row carries its post),
+ *   each a page long, merged here by save id: two queries a page.
+ * - Hidden posts leave listings through a NOT EXISTS probe in the listing
+ *   statements themselves (store_sql.c), so hiding costs a listing one
+ *   index lookup per row inside its one query, never a query per row.
+ * - Saved items that are removed, deleted or held are left out of
+ *   /saved (they reappear if restored); hidden ones stay in /hidden so
+ *   they can be unhidden, shown as their flags say.
+ */
+#include "store_int.h"
+
+/* Saves (on) or unsaves an item; doing what is done already is STORE_OK. */
+int
+store_save_set(struct store *s, int64_t user_id, int kind,
+    int64_t target_id, bool on, int64_t now)
+{
+	if (on)
+		return store__run(s, STMT_SAVE_INSERT, STORE_PARAMS(
+		    store_v_int(user_id), store_v_int(kind),
+		    store_v_int(target_id), store_v_int(now)), NULL, NULL);
+	return store__run(s, STMT_SAVE_DELETE, STORE_PARAMS(
+	    store_v_int(user_id), store_v_int(kind), store_v_int(target_id)),
+	    NULL, NULL);
+}
+
+/* Hides (on) or unhides a post for user_id; idempotent like saving. */
+int
+store_hide_set(struct store *s, int64_t user_id, int64_t post_id, bool on,
+    int64_t now)
+{
+	if (on)
+		return store__run(s, STMT_HIDE_INSERT, STORE_PARAMS(
+		    store_v_int(user_id), store_v_int(post_id),
+		    store_v_int(now)), NULL, NULL);
+	return store__run(s, STMT_HIDE_DELETE, STORE_PARAMS(
+	    store_v_int(user_id), store_v_int(post_id)), NULL, NULL);
+}
+
+/* A row of POST_COL and then the item's cursor: a found_item post. */
+static int
+post_item_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct store_many *m = data;
+	struct found_item *it;
+
+	if (ncols < POST_COL__COUNT + 1)
+		return store__bad_row(ncols, POST_COL__COUNT + 1);
+	it = store__many_push(m);
+	memset(it, 0, sizeof(*it));
+	it->kind = VOTE_POST;
+	store__post_row.read(m->a, row, &it->post);
+	it->cursor = store__col_i64(&row[POST_COL__COUNT]);
+	return STORE_OK;
+}
+
+/* A row of COMMENT_COL, POST_COL and the cursor: a found_item comment. */
+static int
+comment_item_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct store_many *m = data;
+	size_t want = store__comment_post_row.ncols + 1;
+	struct found_item *it;
+
+	if (ncols < want)
+		return store__bad_row(ncols, want);
+	it = store__many_push(m);
+	memset(it, 0, sizeof(*it));
+	store__comment_post_row.read(m->a, row, it);
+	it->cursor = store__col_i64(&row[store__comment_post_row.ncols]);
+	return STORE_OK;
+}
+
+/* One page of statement st (user, cursor, limit) into m. */
+static int
+page(struct store *s, enum store_stmt st, store_row_fn cb, int64_t user_id,
+    int64_t after, int limit, struct store_many *m)
+{
+	return store__run(s, st, STORE_PARAMS(store_v_int(user_id),
+	    store_v_int(after > 0 ? after : INT64_MAX), store_v_int(limit)),
+	    cb, m);
+}
+
+/*
+ * Lists one page of user_id's saved posts and comments, newest saved
+ * first, before the save id after (0: the first page). Each item's cursor
+ * is its save id. limit as in store_post_list. *out is an array of *n in
+ * a; a comment comes with its post. my_vote and saved are user_id's.
+ */
+int
+store_saved(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, struct found_item **out, size_t *n)
+{
+	struct store_many mp = STORE_MANY_OF(a, struct found_item);
+	struct store_many mc = STORE_MANY_OF(a, struct found_item);
+	struct found_item *items;
+	size_t i = 0, k = 0, w = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	limit = store__clamp_limit(limit, STORE_PAGE_MAX);
+	rc = page(s, STMT_SAVED_POSTS, post_item_cb, user_id, after, limit, &mp);
+	if (rc == STORE_OK)
+		rc = page(s, STMT_SAVED_COMMENTS, comment_item_cb, user_id,
+		    after, limit, &mc);
+	if (rc != STORE_OK)
+		return rc;
+	items = arena_zalloc(a, ((size_t)limit + 1) * sizeof(*items));
+	const struct found_item *ps = (const void *)mp.items;
+	const struct found_item *cs = (const void *)mc.items;
+	while (w < (size_t)limit && (i < mp.n || k < mc.n)) {
+		if (k >= mc.n || (i < mp.n && ps[i].cursor > cs[k].cursor))
+			items[w++] = ps[i++];
+		else
+			items[w++] = cs[k++];
+	}
+	*out = w ? items : NULL;
+	*n = w;
+	return STORE_OK;
+}
+
+/*
+ * Lists one page of the posts user_id hid, newest hidden first, before
+ * the hide id after (0: first page); each item's cursor is its hide id.
+ */
+int
+store_hidden(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, struct found_item **out, size_t *n)
+{
+	struct store_many m = STORE_MANY_OF(a, struct found_item);
+	int rc;
+
+	limit = store__clamp_limit(limit, STORE_PAGE_MAX);
+	rc = page(s, STMT_HIDDEN_POSTS, post_item_cb, user_id, after, limit, &m);
+	STORE_MANY_OUT(rc, m, struct found_item, out, n);
+	return rc;
+}
