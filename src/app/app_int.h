@@ -446,6 +446,11 @@ void app_found_json(struct ctx *c, const char *key,
     const struct found_item *items, size_t n, bool more);
 void app_found_html(struct ctx *c, struct html *h,
     const struct found_item *items, size_t n);
+void app_found_items_json(struct ctx *c, struct json *j,
+    const struct found_item *items, size_t n);
+
+/* search (page_search.c) */
+void page_search(struct ctx *c);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer

@@ -78,6 +78,8 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/hide", page_hide, ROUTE_USER },
 	{ HTTP_POST, "/unhide", page_hide, ROUTE_USER },
 	{ HTTP_GET, "/hidden", page_hidden, ROUTE_USER | ROUTE_JSON },
+	/* search (page_search.c) */
+	{ HTTP_GET, "/search", page_search, ROUTE_JSON },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

@@ -84,6 +84,15 @@ found_json(struct ctx *c, struct json *j, const struct found_item *it)
 	json_obj_close(j);
 }
 
+/* Writes the n found items into an open JSON list. */
+void
+app_found_items_json(struct ctx *c, struct json *j,
+    const struct found_item *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		found_json(c, j, &items[i]);
+}
+
 /*
  * Answers {key: [found item...], "after": cursor or null}; more says
  * whether a page follows the n items.
@@ -95,8 +104,7 @@ app_found_json(struct ctx *c, const char *key, const struct found_item *items,
 	struct json j;
 
 	app_json_list_begin(c, &j, key);
-	for (size_t i = 0; i < n; i++)
-		found_json(c, &j, &items[i]);
+	app_found_items_json(c, &j, items, n);
 	json_arr_close(&j);
 	app_json_after(c, &j, more, more ? items[n - 1].cursor : 0);
 	json_obj_close(&j);

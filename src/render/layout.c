@@ -21,6 +21,7 @@ const char layout_css[] =
 "padding:.4rem .8rem;border-bottom:1px solid var(--line);background:var(--box)}\n"
 "header.top .site{font-weight:700;font-size:1.1rem;color:var(--fg)}\n"
 "header.top .me{margin-left:auto;display:flex;gap:.6rem;align-items:center}\n"
+"header.top form.search{display:flex;gap:.2rem;margin:0}\n"
 "main{display:flex;flex-wrap:wrap;gap:1rem;max-width:72rem;margin:0 auto;padding:.6rem .8rem}\n"
 "main>.content{flex:1 1 36rem;min-width:0}main>aside{flex:0 1 18rem}\n"
 "aside .box{border:1px solid var(--line);background:var(--box);padding:.6rem;margin-bottom:.8rem}\n"
@@ -98,6 +99,11 @@ layout_begin(struct html *h, const struct layout *l)
 	} else {
 		html_raw_literal(h, "<a href=\"/submit\">submit</a>");
 	}
+	/* search: the same box on every page, so no hole in templates */
+	html_raw_literal(h, "<form class=\"search\" method=\"get\" "
+	    "action=\"/search\" role=\"search\"><input type=\"search\" "
+	    "name=\"q\" placeholder=\"search\" aria-label=\"search\" "
+	    "maxlength=\"256\"><button>search</button></form>");
 	html_raw_literal(h, "<span class=\"me\">");
 	me = h->b->len;
 	if (!l->me_later)
@@ -125,7 +131,8 @@ layout_me(struct html *h, const struct layout *l)
 			html_int(h, l->unseen);
 			html_raw_literal(h, ")</a>");
 		}
-		html_raw_literal(h, "<a href=\"/settings\">settings</a>"
+		html_raw_literal(h, "<a href=\"/saved\">saved</a>"
+		    "<a href=\"/settings\">settings</a>"
 		    "<form method=\"post\" action=\"/logout\">"
 		    "<input type=\"hidden\" name=\"csrf\"");
 		html_attr_c(h, "value", l->csrf ? l->csrf : "");

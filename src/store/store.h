@@ -392,7 +392,9 @@ char *store_search_tsquery(const struct search_query *q, struct arena *a);
 /* A post, or a comment with its post: one saved item or search result. */
 struct found_item {
 	int kind;                /* VOTE_POST or VOTE_COMMENT */
-	int64_t cursor;          /* where the next page starts after it */
+	int64_t cursor;          /* where the next page starts after it:
+	                            a save's id; search: the item's id */
+	double key;              /* search: the sort key of the cursor */
 	struct post post;        /* the post, or the comment's post */
 	struct comment comment;  /* VOTE_COMMENT only */
 };
@@ -405,6 +407,34 @@ int store_hide_set(struct store *s, int64_t user_id, int64_t post_id,
     bool on, int64_t now);
 int store_hidden(struct store *s, struct arena *a, int64_t user_id,
     int64_t after, int limit, struct found_item **out, size_t *n);
+
+/* ---- running a search (store_find.c) ------------------------------- */
+
+enum search_sort { SEARCH_RELEVANCE, SEARCH_NEW, SEARCH_TOP };
+
+enum search_kinds {
+	SEARCH_POSTS = 1 << 0,
+	SEARCH_COMMENTS = 1 << 1,
+};
+
+/* One search: what to match, which items, in which order, from where. */
+struct search_args {
+	const struct search_query *q; /* parsed (store_search_parse) */
+	int64_t viewer_id;       /* blocks apply, marks are theirs; 0: none */
+	int64_t community_id;    /* 0: every community */
+	int64_t author_id;       /* 0: any author */
+	int64_t since;           /* created >= since; 0: all time */
+	unsigned kinds;          /* enum search_kinds; 0 means both */
+	enum search_sort sort;
+	bool after;              /* continue after the cursor below */
+	double after_key;        /* the last item's key, kind and id */
+	int after_kind;          /* VOTE_POST or VOTE_COMMENT */
+	int64_t after_id;
+	int limit;
+};
+
+int store_search(struct store *s, struct arena *a,
+    const struct search_args *sa, struct found_item **out, size_t *n);
 
 /* ---- moving a site and backing it up (store_copy.c) ------------------- */
 

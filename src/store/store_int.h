@@ -237,6 +237,15 @@ enum store_stmt {
 	STMT_HIDDEN_POSTS,       /* user_id, hide id cursor, limit ->
 	                            POST_COL, hide id; newest first */
 
+	/* search (schema v5): parameters in store_sql.c (SEARCH_POSTS);
+	 * posts -> POST_COL, key; comments -> COMMENT_COL, POST_COL, key */
+	STMT_SEARCH_POSTS_RELEVANCE,
+	STMT_SEARCH_POSTS_NEW,
+	STMT_SEARCH_POSTS_TOP,
+	STMT_SEARCH_COMMENTS_RELEVANCE,
+	STMT_SEARCH_COMMENTS_NEW,
+	STMT_SEARCH_COMMENTS_TOP,
+
 	STMT__COUNT
 };
 

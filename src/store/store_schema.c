@@ -307,11 +307,63 @@ static const char schema_bootstrap[] =
 	"CREATE UNIQUE INDEX hides_item ON hides(user_id, post_id);\n" \
 	"CREATE INDEX hides_user ON hides(user_id" INDEX_ID ");\n"
 
+/*
+ * v5, search: SQLite keeps an FTS5 index of posts (title, body) and
+ * comments (body) as external-content tables, so the text is stored
+ * once, kept in step by triggers on insert, delete and an update of the
+ * text itself (a vote touches neither column, so it costs the index
+ * nothing); the unicode61 tokenizer keeps diacritics, as PostgreSQL's
+ * 'simple' configuration does. PostgreSQL has GIN indexes over the same
+ * to_tsvector('simple', ...) expressions that the search statements
+ * use (store_sql.c: POST_TSV, COMMENT_TSV), with no stored column, so
+ * parley migrate and backup copy the same columns on both databases.
+ * 'rebuild' indexes what is there already.
+ */
+#define SEARCH_V5_SQLITE \
+	"CREATE VIRTUAL TABLE posts_fts USING fts5(title, body," \
+	" content='posts', content_rowid='id'," \
+	" tokenize='unicode61 remove_diacritics 0');\n" \
+	"CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN" \
+	" INSERT INTO posts_fts(rowid, title, body)" \
+	" VALUES (new.id, new.title, new.body); END;\n" \
+	"CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN" \
+	" INSERT INTO posts_fts(posts_fts, rowid, title, body)" \
+	" VALUES ('delete', old.id, old.title, old.body); END;\n" \
+	"CREATE TRIGGER posts_fts_update AFTER UPDATE OF title, body ON posts" \
+	" BEGIN" \
+	" INSERT INTO posts_fts(posts_fts, rowid, title, body)" \
+	" VALUES ('delete', old.id, old.title, old.body);" \
+	" INSERT INTO posts_fts(rowid, title, body)" \
+	" VALUES (new.id, new.title, new.body); END;\n" \
+	"INSERT INTO posts_fts(posts_fts) VALUES ('rebuild');\n" \
+	"CREATE VIRTUAL TABLE comments_fts USING fts5(body," \
+	" content='comments', content_rowid='id'," \
+	" tokenize='unicode61 remove_diacritics 0');\n" \
+	"CREATE TRIGGER comments_fts_insert AFTER INSERT ON comments BEGIN" \
+	" INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);" \
+	" END;\n" \
+	"CREATE TRIGGER comments_fts_delete AFTER DELETE ON comments BEGIN" \
+	" INSERT INTO comments_fts(comments_fts, rowid, body)" \
+	" VALUES ('delete', old.id, old.body); END;\n" \
+	"CREATE TRIGGER comments_fts_update AFTER UPDATE OF body ON comments" \
+	" BEGIN" \
+	" INSERT INTO comments_fts(comments_fts, rowid, body)" \
+	" VALUES ('delete', old.id, old.body);" \
+	" INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);" \
+	" END;\n" \
+	"INSERT INTO comments_fts(comments_fts) VALUES ('rebuild');\n"
+#define SEARCH_V5_PG \
+	"CREATE INDEX posts_search ON posts USING gin (to_tsvector('simple'," \
+	" coalesce(title, '') || ' ' || coalesce(body, '')));\n" \
+	"CREATE INDEX comments_search ON comments USING gin" \
+	" (to_tsvector('simple', coalesce(body, '')));\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
 	SPELL(SCHEMA_V2, SQLITE_WORDS),
-	SPELL(SCHEMA_V5, SQLITE_WORDS), /* saved and hidden; renumbered at merge */
+	/* saved, hidden and search; renumbered at merge */
+	SPELL(SCHEMA_V5, SQLITE_WORDS) SEARCH_V5_SQLITE,
 	NULL
 };
 
@@ -319,7 +371,7 @@ const char *const store_sqlite_migrations[] = {
 const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V1, PG_WORDS),
 	SPELL(SCHEMA_V2, PG_WORDS),
-	SPELL(SCHEMA_V5, PG_WORDS),
+	SPELL(SCHEMA_V5, PG_WORDS) SEARCH_V5_PG,
 	NULL
 };
 

@@ -155,16 +155,85 @@
 	MODLOG_LIST_SQL(where, "?3::bigint", "?4::text") }
 
 /*
- * Saved and hidden: a comment with its post, COMMENT_COL then POST_COL
- * then extra, ?1 the viewer; the comment's author is cu.
+ * Saved, hidden and search: a comment with its post, COMMENT_COL then
+ * POST_COL then extra, ?1 the viewer; the comment's author is cu.
  */
-#define COMMENT_POST_SELECT(extra) \
-	"SELECT " COMMENT_COLS_OF("cu") ", coalesce(cv.dir, 0), cm.held, " \
-	COMMENT_SAVED ", " POST_COLS extra " FROM comments cm " \
+#define COMMENT_POST_COLS(extra) \
+	COMMENT_COLS_OF("cu") ", coalesce(cv.dir, 0), cm.held, " \
+	COMMENT_SAVED ", " POST_COLS extra
+/* The joins COMMENT_POST_COLS reads from, after comments cm. */
+#define COMMENT_POST_JOINS \
 	"JOIN users cu ON cu.id = cm.author_id " \
 	"LEFT JOIN votes cv ON cv.user_id = ?1 AND cv.kind = 1 " \
 	"AND cv.target_id = cm.id " \
 	"JOIN posts p ON p.id = cm.post_id " POST_JOINS
+#define COMMENT_POST_SELECT(extra) \
+	"SELECT " COMMENT_POST_COLS(extra) " FROM comments cm " \
+	COMMENT_POST_JOINS
+
+/*
+ * Search (schema v5). Parameters: ?1 viewer, ?2 the backend's query text
+ * (store_search_fts5 or store_search_tsquery), ?3 community_id (0: any),
+ * ?4 author_id (0: any), ?5 created since, ?6 ?7 ?8 the cursor (key,
+ * kind, id: results come by key, then posts before comments, then id,
+ * all descending but kind), ?9 limit. Each row is the item's columns,
+ * then its key. Removed, deleted and held items, comments on removed or
+ * held posts, and authors the viewer blocks never appear.
+ *
+ * SQLite walks the FTS5 match first (CROSS JOIN keeps it the outer
+ * loop); relevance is bm25 with titles weighing four times a body, its
+ * sign turned so that every sort runs key DESC. PostgreSQL matches the
+ * GIN-indexed expressions POST_TSV and COMMENT_TSV (the very text of
+ * the indexes in store_schema.c) and ranks with ts_rank.
+ */
+#define POST_TSV \
+	"to_tsvector('simple', coalesce(p.title, '') || ' ' || " \
+	"coalesce(p.body, ''))"
+#define COMMENT_TSV "to_tsvector('simple', coalesce(cm.body, ''))"
+#define SEARCH_FILTER(item, post_cursor) \
+	"AND (?3 = 0 OR p.community_id = ?3) " \
+	"AND (?4 = 0 OR " item ".author_id = ?4) " \
+	"AND " item ".created >= ?5 " \
+	"AND " item ".removed = 0 AND " item ".deleted = 0 " \
+	"AND " item ".held = 0 AND p.removed = 0 AND p.held = 0 " \
+	"AND NOT EXISTS (SELECT 1 FROM blocks bk WHERE bk.user_id = ?1 " \
+	"AND bk.blocked_id = " item ".author_id) "
+#define SEARCH_ORDER(key, item) \
+	"ORDER BY " key " DESC, " item ".id DESC LIMIT ?9"
+/* A post is after cursor (k, kind, id) when its key is lower, or the
+ * same and the cursor is a post with a higher id; a comment when its key
+ * is lower, or the same and the cursor is a post or a comment with a
+ * higher id. */
+#define SEARCH_AFTER_POST(key) \
+	"AND (" key " < ?6 OR (" key " = ?6 AND ?7 = 0 AND p.id < ?8)) "
+#define SEARCH_AFTER_COMMENT(key) \
+	"AND (" key " < ?6 OR (" key " = ?6 AND (?7 = 0 OR cm.id < ?8))) "
+#define SEARCH_POSTS(key, pgkey) { \
+	"SELECT " POST_COLS ", " key " FROM posts_fts " \
+	"CROSS JOIN posts p ON p.id = posts_fts.rowid " POST_JOINS \
+	"WHERE posts_fts MATCH ?2 " SEARCH_FILTER("p", 1) \
+	SEARCH_AFTER_POST(key) SEARCH_ORDER(key, "p"), \
+	"SELECT " POST_COLS ", " pgkey " FROM posts p " POST_JOINS \
+	"WHERE " POST_TSV " @@ to_tsquery('simple', ?2::text) " \
+	"AND ?3::bigint IS NOT NULL AND ?4::bigint IS NOT NULL " \
+	"AND ?5::bigint IS NOT NULL AND ?6::float8 IS NOT NULL " \
+	"AND ?7::int IS NOT NULL AND ?8::bigint IS NOT NULL " \
+	SEARCH_FILTER("p", 1) SEARCH_AFTER_POST(pgkey) \
+	SEARCH_ORDER(pgkey, "p") }
+#define SEARCH_COMMENTS(key, pgkey) { \
+	"SELECT " COMMENT_POST_COLS(", " key) " FROM comments_fts " \
+	"CROSS JOIN comments cm ON cm.id = comments_fts.rowid " \
+	COMMENT_POST_JOINS \
+	"WHERE comments_fts MATCH ?2 " SEARCH_FILTER("cm", 0) \
+	SEARCH_AFTER_COMMENT(key) SEARCH_ORDER(key, "cm"), \
+	"SELECT " COMMENT_POST_COLS(", " pgkey) " FROM comments cm " \
+	COMMENT_POST_JOINS \
+	"WHERE " COMMENT_TSV " @@ to_tsquery('simple', ?2::text) " \
+	"AND ?3::bigint IS NOT NULL AND ?4::bigint IS NOT NULL " \
+	"AND ?5::bigint IS NOT NULL AND ?6::float8 IS NOT NULL " \
+	"AND ?7::int IS NOT NULL AND ?8::bigint IS NOT NULL " \
+	SEARCH_FILTER("cm", 0) SEARCH_AFTER_COMMENT(pgkey) \
+	SEARCH_ORDER(pgkey, "cm") }
 
 /* ---- the table -------------------------------------------------------- */
 
@@ -509,7 +578,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	/* copying a whole database */
 	[STMT_TABLES] = {
 	    "SELECT name FROM sqlite_schema WHERE type = 'table' "
-	    "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+	    "AND name NOT LIKE 'sqlite_%' "
+	    /* the search index is derived: its triggers fill it anew */
+	    "AND name NOT GLOB '*_fts' AND name NOT GLOB '*_fts_*' "
+	    "ORDER BY name",
 	    "SELECT table_name::text FROM information_schema.tables "
 	    "WHERE table_schema = current_schema() "
 	    "AND table_type = 'BASE TABLE' ORDER BY 1" },
@@ -527,9 +599,9 @@ const struct store_sql store__sql[STMT__COUNT] = {
 
 	/* saved and hidden (schema v5): pages walk saves_user and
 	 * hides_user by id, newest first */
-	[STMT_SAVE_INSERT] = {
+	[STMT_SAVE_INSERT] = RETURNING_ID(
 	    "INSERT INTO saves(user_id, kind, target_id, created) "
-	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING" },
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"),
 	[STMT_SAVE_DELETE] = {
 	    "DELETE FROM saves "
 	    "WHERE user_id = ?1 AND kind = ?2 AND target_id = ?3" },
@@ -546,9 +618,9 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "WHERE s.id < ?2 AND cm.removed = 0 AND cm.deleted = 0 "
 	    "AND cm.held = 0 AND p.removed = 0 AND p.held = 0 "
 	    "ORDER BY s.id DESC LIMIT ?3" },
-	[STMT_HIDE_INSERT] = {
+	[STMT_HIDE_INSERT] = RETURNING_ID(
 	    "INSERT INTO hides(user_id, post_id, created) "
-	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING" },
+	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"),
 	[STMT_HIDE_DELETE] = {
 	    "DELETE FROM hides WHERE user_id = ?1 AND post_id = ?2" },
 	[STMT_HIDDEN_POSTS] = {
@@ -556,6 +628,19 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "JOIN posts p ON p.id = h.post_id " POST_JOINS
 	    "WHERE h.user_id = ?1 AND h.id < ?2 "
 	    "ORDER BY h.id DESC LIMIT ?3" },
+
+	/* search (schema v5) */
+	[STMT_SEARCH_POSTS_RELEVANCE] = SEARCH_POSTS(
+	    "-bm25(posts_fts, 4.0, 1.0)",
+	    "ts_rank(" POST_TSV ", to_tsquery('simple', ?2::text))::float8"),
+	[STMT_SEARCH_POSTS_NEW] = SEARCH_POSTS("p.created", "p.created"),
+	[STMT_SEARCH_POSTS_TOP] = SEARCH_POSTS("p.score", "p.score"),
+	[STMT_SEARCH_COMMENTS_RELEVANCE] = SEARCH_COMMENTS(
+	    "-bm25(comments_fts)",
+	    "ts_rank(" COMMENT_TSV ", to_tsquery('simple', ?2::text))::float8"),
+	[STMT_SEARCH_COMMENTS_NEW] = SEARCH_COMMENTS("cm.created",
+	    "cm.created"),
+	[STMT_SEARCH_COMMENTS_TOP] = SEARCH_COMMENTS("cm.score", "cm.score"),
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */
