@@ -452,6 +452,9 @@ void app_found_items_json(struct ctx *c, struct json *j,
 /* search (page_search.c) */
 void page_search(struct ctx *c);
 
+/* Home and all (page_listing.c) */
+void page_all(struct ctx *c);
+
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer
  * label, title). The routes (app_routes.c), the footer (app_frame.c), the

@@ -17,7 +17,8 @@
 	{ HTTP_GET, "/" slug, page_site, ROUTE_JSON },
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/", page_front, ROUTE_JSON | ROUTE_MEMBER },
+	/* Home depends on the member's subscriptions: no member template */
+	{ HTTP_GET, "/", page_front, ROUTE_JSON },
 	{ HTTP_GET, "/style.css", page_style, 0 },
 	{ HTTP_GET, "/communities", page_communities, ROUTE_JSON },
 	{ HTTP_GET, "/s/*", page_community, ROUTE_JSON | ROUTE_MEMBER },
@@ -80,6 +81,8 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/hidden", page_hidden, ROUTE_USER | ROUTE_JSON },
 	/* search (page_search.c) */
 	{ HTTP_GET, "/search", page_search, ROUTE_JSON },
+	/* Home and all (page_listing.c) */
+	{ HTTP_GET, "/all", page_all, ROUTE_JSON | ROUTE_MEMBER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

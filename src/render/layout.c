@@ -90,7 +90,8 @@ layout_begin(struct html *h, const struct layout *l)
 	html_raw_literal(h, "</title></head><body><header class=\"top\">"
 	    "<a class=\"site\" href=\"/\">");
 	html_text_c(h, l->site_name);
-	html_raw_literal(h, "</a><a href=\"/communities\">communities</a>");
+	html_raw_literal(h, "</a><a href=\"/\">home</a><a href=\"/all\">all</a>"
+	    "<a href=\"/communities\">communities</a>");
 	if (l->community != NULL) {
 		html_raw_literal(h, "<a");
 		html_attr(h, "href", str_c(arena_printf(h->b->a,

@@ -178,6 +178,7 @@ struct post_query {
 	int limit;              /* rows wanted */
 	int64_t viewer_id;      /* fills my_vote; 0 = signed out */
 	bool include_stickied;  /* false: skip stickied posts (shown apart) */
+	bool home;              /* only communities viewer_id subscribes to */
 };
 /* Listings never show removed, deleted or held posts. */
 
@@ -236,6 +237,7 @@ int store_subscription_set(struct store *s, int64_t user_id,
     int64_t community_id, bool on, int64_t now);
 int store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
     bool *out);
+int store_subscribes_any(struct store *s, int64_t user_id, bool *out);
 
 /* ---- posts (store_post.c) --------------------------------------------- */
 

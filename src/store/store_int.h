@@ -246,6 +246,15 @@ enum store_stmt {
 	STMT_SEARCH_COMMENTS_NEW,
 	STMT_SEARCH_COMMENTS_TOP,
 
+	/* Home: listings as STMT_POST_LIST_* (?1 the member), narrowed to
+	 * the communities ?1 subscribes to; TOP adds ?6 since */
+	STMT_POST_LIST_HOT_HOME,
+	STMT_POST_LIST_NEW_HOME,
+	STMT_POST_LIST_TOP_HOME,
+	STMT_POST_LIST_ACTIVE_HOME,
+	STMT_POST_LIST_CONTROVERSIAL_HOME,
+	STMT_SUBSCRIBES_ANY,     /* user_id -> 1 when subscribed to any */
+
 	STMT__COUNT
 };
 

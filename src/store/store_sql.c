@@ -235,6 +235,11 @@
 	SEARCH_FILTER("cm", 0) SEARCH_AFTER_COMMENT(pgkey) \
 	SEARCH_ORDER(pgkey, "cm") }
 
+/* Home: the post's community is one the member ?1 subscribes to. */
+#define HOME_WHERE \
+	"EXISTS (SELECT 1 FROM subscriptions sb WHERE sb.user_id = ?1 " \
+	"AND sb.community_id = p.community_id) AND "
+
 /* ---- the table -------------------------------------------------------- */
 
 const struct store_sql store__sql[STMT__COUNT] = {
@@ -641,6 +646,19 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_SEARCH_COMMENTS_NEW] = SEARCH_COMMENTS("cm.created",
 	    "cm.created"),
 	[STMT_SEARCH_COMMENTS_TOP] = SEARCH_COMMENTS("cm.score", "cm.score"),
+
+	/* Home: the global index walk, each row kept when the member
+	 * subscribes to its community (a probe of the subscriptions key),
+	 * so a page costs what /all's does over the rows it skips. */
+	[STMT_POST_LIST_HOT_HOME] = POST_LIST("hot", HOME_WHERE),
+	[STMT_POST_LIST_NEW_HOME] = POST_LIST("created", HOME_WHERE),
+	[STMT_POST_LIST_TOP_HOME] =
+	    POST_LIST("score", HOME_WHERE "p.created >= ?6 AND "),
+	[STMT_POST_LIST_ACTIVE_HOME] = POST_LIST("last_comment", HOME_WHERE),
+	[STMT_POST_LIST_CONTROVERSIAL_HOME] =
+	    POST_LIST("controversy", HOME_WHERE),
+	[STMT_SUBSCRIBES_ANY] = {
+	    "SELECT 1 FROM subscriptions WHERE user_id = ?1 LIMIT 1" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

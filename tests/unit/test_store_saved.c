@@ -155,6 +155,39 @@ test_plain_flag(void **state)
 	assert_false(v.plain);
 }
 
+/* Home: the listings narrowed to the member's subscriptions. */
+static void
+test_home_listing(void **state)
+{
+	struct fixture *f = *state;
+	int64_t ann = mk_user(f->s, "ann"), bob = mk_user(f->s, "bob");
+	int64_t cats = mk_community(f->s, "cats", ann);
+	int64_t dogs = mk_community(f->s, "dogs", ann);
+	int64_t pc = mk_post(f->s, cats, ann, T0);
+	struct post_query q = { .viewer_id = bob, .home = true };
+	struct post *posts;
+	size_t n;
+	bool any = true;
+
+	mk_post(f->s, dogs, ann, T0 + 1);
+	assert_int_equal(store_subscribes_any(f->s, bob, &any), STORE_OK);
+	assert_false(any);
+	assert_int_equal(store_subscription_set(f->s, bob, cats, true, T0),
+	    STORE_OK);
+	assert_int_equal(store_subscribes_any(f->s, bob, &any), STORE_OK);
+	assert_true(any);
+	for (int sort = SORT_HOT; sort <= SORT_CONTROVERSIAL; sort++) {
+		q.sort = sort;
+		assert_int_equal(store_post_list(f->s, f->a, &q, &posts, &n),
+		    STORE_OK);
+		assert_int_equal(n, 1);
+		assert_int_equal(posts[0].id, pc);
+	}
+	q.home = false;
+	assert_int_equal(store_post_list(f->s, f->a, &q, &posts, &n), STORE_OK);
+	assert_int_equal(n, 2);
+}
+
 int
 main(void)
 {
@@ -162,6 +195,7 @@ main(void)
 		T(test_saved_order_and_cursor),
 		T(test_hidden_leave_listings),
 		T(test_plain_flag),
+		T(test_home_listing),
 	};
 
 	return FIXTURE_MAIN("store_saved", tests);
