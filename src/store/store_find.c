@@ -93,6 +93,7 @@ store_search(struct store *s, struct arena *a, const struct search_args *sa,
 	    STORE_MANY_OF(a, struct found_item) };
 	unsigned kinds = sa->kinds ? sa->kinds : SEARCH_POSTS | SEARCH_COMMENTS;
 	const char *text;
+	const struct found_item *ps, *cs;
 	struct found_item *items;
 	size_t i = 0, k = 0, w = 0;
 	int limit, rc = STORE_OK;
@@ -119,8 +120,8 @@ store_search(struct store *s, struct arena *a, const struct search_args *sa,
 	if (rc != STORE_OK)
 		return rc;
 	items = arena_zalloc(a, ((size_t)limit + 1) * sizeof(*items));
-	const struct found_item *ps = (const void *)m[0].items;
-	const struct found_item *cs = (const void *)m[1].items;
+	ps = (const void *)m[0].items;
+	cs = (const void *)m[1].items;
 	while (w < (size_t)limit && (i < m[0].n || k < m[1].n)) {
 		if (k >= m[1].n || (i < m[0].n && before(&ps[i], &cs[k])))
 			items[w++] = ps[i++];

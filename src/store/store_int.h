@@ -254,6 +254,8 @@ enum store_stmt {
 	STMT_POST_LIST_ACTIVE_HOME,
 	STMT_POST_LIST_CONTROVERSIAL_HOME,
 	STMT_SUBSCRIBES_ANY,     /* user_id -> 1 when subscribed to any */
+	STMT_SEARCH_TRIGGERS,    /* -> count of the SQLite search triggers
+	                            (store__fts_heal) */
 
 	STMT__COUNT
 };
@@ -474,6 +476,11 @@ int store__run_count(struct store *s, enum store_stmt st,
 int store__run_exists(struct store *s, enum store_stmt st,
     const struct store_val *params, size_t nparams, bool *out);
 int store__tx_end(struct store *s, int rc);
+
+/* The search index around a bulk load (store_schema.c). */
+extern const char store__fts_drop[];
+extern const char store__fts_restore[];
+int store__fts_heal(struct store *s);
 
 /* limit <= 0 means the default page of 25; above max means max. */
 static inline int

@@ -99,6 +99,7 @@ store_saved(struct store *s, struct arena *a, int64_t user_id,
 {
 	struct store_many mp = STORE_MANY_OF(a, struct found_item);
 	struct store_many mc = STORE_MANY_OF(a, struct found_item);
+	const struct found_item *ps, *cs;
 	struct found_item *items;
 	size_t i = 0, k = 0, w = 0;
 	int rc;
@@ -113,8 +114,8 @@ store_saved(struct store *s, struct arena *a, int64_t user_id,
 	if (rc != STORE_OK)
 		return rc;
 	items = arena_zalloc(a, ((size_t)limit + 1) * sizeof(*items));
-	const struct found_item *ps = (const void *)mp.items;
-	const struct found_item *cs = (const void *)mc.items;
+	ps = (const void *)mp.items;
+	cs = (const void *)mc.items;
 	while (w < (size_t)limit && (i < mp.n || k < mc.n)) {
 		if (k >= mc.n || (i < mp.n && ps[i].cursor > cs[k].cursor))
 			items[w++] = ps[i++];

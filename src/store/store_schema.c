@@ -319,39 +319,46 @@ static const char schema_bootstrap[] =
  * parley migrate and backup copy the same columns on both databases.
  * 'rebuild' indexes what is there already.
  */
-#define SEARCH_V5_SQLITE \
-	"CREATE VIRTUAL TABLE posts_fts USING fts5(title, body," \
-	" content='posts', content_rowid='id'," \
-	" tokenize='unicode61 remove_diacritics 0');\n" \
-	"CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN" \
+/* The FTS triggers; IFNE is "" or "IF NOT EXISTS " (store__fts_restore). */
+#define SEARCH_FTS_TRIGGERS(IFNE) \
+	"CREATE TRIGGER " IFNE "posts_fts_insert AFTER INSERT ON posts BEGIN" \
 	" INSERT INTO posts_fts(rowid, title, body)" \
 	" VALUES (new.id, new.title, new.body); END;\n" \
-	"CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN" \
+	"CREATE TRIGGER " IFNE "posts_fts_delete AFTER DELETE ON posts BEGIN" \
 	" INSERT INTO posts_fts(posts_fts, rowid, title, body)" \
 	" VALUES ('delete', old.id, old.title, old.body); END;\n" \
-	"CREATE TRIGGER posts_fts_update AFTER UPDATE OF title, body ON posts" \
-	" BEGIN" \
+	"CREATE TRIGGER " IFNE "posts_fts_update AFTER UPDATE OF title, body" \
+	" ON posts BEGIN" \
 	" INSERT INTO posts_fts(posts_fts, rowid, title, body)" \
 	" VALUES ('delete', old.id, old.title, old.body);" \
 	" INSERT INTO posts_fts(rowid, title, body)" \
 	" VALUES (new.id, new.title, new.body); END;\n" \
-	"INSERT INTO posts_fts(posts_fts) VALUES ('rebuild');\n" \
-	"CREATE VIRTUAL TABLE comments_fts USING fts5(body," \
-	" content='comments', content_rowid='id'," \
-	" tokenize='unicode61 remove_diacritics 0');\n" \
-	"CREATE TRIGGER comments_fts_insert AFTER INSERT ON comments BEGIN" \
+	"CREATE TRIGGER " IFNE "comments_fts_insert AFTER INSERT ON comments" \
+	" BEGIN" \
 	" INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);" \
 	" END;\n" \
-	"CREATE TRIGGER comments_fts_delete AFTER DELETE ON comments BEGIN" \
+	"CREATE TRIGGER " IFNE "comments_fts_delete AFTER DELETE ON comments" \
+	" BEGIN" \
 	" INSERT INTO comments_fts(comments_fts, rowid, body)" \
 	" VALUES ('delete', old.id, old.body); END;\n" \
-	"CREATE TRIGGER comments_fts_update AFTER UPDATE OF body ON comments" \
-	" BEGIN" \
+	"CREATE TRIGGER " IFNE "comments_fts_update AFTER UPDATE OF body" \
+	" ON comments BEGIN" \
 	" INSERT INTO comments_fts(comments_fts, rowid, body)" \
 	" VALUES ('delete', old.id, old.body);" \
 	" INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);" \
-	" END;\n" \
+	" END;\n"
+#define SEARCH_FTS_TRIGGER_COUNT 6
+#define SEARCH_FTS_REBUILD \
+	"INSERT INTO posts_fts(posts_fts) VALUES ('rebuild');\n" \
 	"INSERT INTO comments_fts(comments_fts) VALUES ('rebuild');\n"
+#define SEARCH_V5_SQLITE \
+	"CREATE VIRTUAL TABLE posts_fts USING fts5(title, body," \
+	" content='posts', content_rowid='id'," \
+	" tokenize='unicode61 remove_diacritics 0');\n" \
+	"CREATE VIRTUAL TABLE comments_fts USING fts5(body," \
+	" content='comments', content_rowid='id'," \
+	" tokenize='unicode61 remove_diacritics 0');\n" \
+	SEARCH_FTS_TRIGGERS("") SEARCH_FTS_REBUILD
 #define SEARCH_V5_PG \
 	"CREATE INDEX posts_search ON posts USING gin (to_tsvector('simple'," \
 	" coalesce(title, '') || ' ' || coalesce(body, '')));\n" \
@@ -374,6 +381,43 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V5, PG_WORDS) SEARCH_V5_PG,
 	NULL
 };
+
+/*
+ * A bulk load (parley demo, store_bulk) drops the SQLite search triggers
+ * and store_bulk_end puts them back and rebuilds the index: filling it
+ * once costs a small part of what a trigger per row does. store_migrate
+ * restores them too, should a load have died between the two.
+ */
+const char store__fts_drop[] =
+	"DROP TRIGGER IF EXISTS posts_fts_insert;"
+	"DROP TRIGGER IF EXISTS posts_fts_delete;"
+	"DROP TRIGGER IF EXISTS posts_fts_update;"
+	"DROP TRIGGER IF EXISTS comments_fts_insert;"
+	"DROP TRIGGER IF EXISTS comments_fts_delete;"
+	"DROP TRIGGER IF EXISTS comments_fts_update;";
+const char store__fts_restore[] =
+	SEARCH_FTS_TRIGGERS("IF NOT EXISTS ") SEARCH_FTS_REBUILD;
+
+/*
+ * Restores the SQLite search triggers and rebuilds the index when a bulk
+ * load left them out; PostgreSQL has nothing to restore.
+ */
+int
+store__fts_heal(struct store *s)
+{
+	int64_t have = SEARCH_FTS_TRIGGER_COUNT;
+	int rc;
+
+	if (s->be != &store_sqlite_backend)
+		return STORE_OK;
+	rc = store__run_count(s, STMT_SEARCH_TRIGGERS, NULL, 0, &have);
+	if (rc != STORE_OK || have >= SEARCH_FTS_TRIGGER_COUNT)
+		return rc;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = s->be->script(s->conn, store__fts_restore);
+	return store__tx_end(s, rc);
+}
 
 /* ---- applying migrations --------------------------------------------- */
 
@@ -469,5 +513,5 @@ store_migrate(struct store *s)
 			return rc;
 		}
 	}
-	return STORE_OK;
+	return store__fts_heal(s);
 }

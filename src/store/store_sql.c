@@ -659,6 +659,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    POST_LIST("controversy", HOME_WHERE),
 	[STMT_SUBSCRIBES_ANY] = {
 	    "SELECT 1 FROM subscriptions WHERE user_id = ?1 LIMIT 1" },
+	/* PostgreSQL's GIN indexes need no trigger: always all six */
+	[STMT_SEARCH_TRIGGERS] = {
+	    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
+	    "AND name GLOB '*_fts_*'", "SELECT 6" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

@@ -173,12 +173,36 @@ test_search_filters_sorts_cursor(void **state)
 	    .viewer_id = ann }, &it), 3);
 }
 
+/* A bulk load fills the index at its end, or the next migrate does. */
+static void
+test_search_after_bulk(void **state)
+{
+	struct fixture *f = *state;
+	int64_t ann = mk_user(f->s, "ann");
+	int64_t cats = mk_community(f->s, "cats", ann);
+	struct found_item *it;
+
+	assert_int_equal(store_bulk(f->s), STORE_OK);
+	post_titled(f->s, cats, ann, "loaded quokka", "x", T0);
+	assert_int_equal(store_bulk_end(f->s), STORE_OK);
+	assert_int_equal(find(f, "quokka", (struct search_args){ 0 }, &it), 1);
+
+	/* a load that died before its end: migrate restores the index */
+	assert_int_equal(store_bulk(f->s), STORE_OK);
+	post_titled(f->s, cats, ann, "lost quokka", "x", T0);
+	assert_int_equal(store_migrate(f->s), STORE_OK);
+	assert_int_equal(find(f, "quokka", (struct search_args){ 0 }, &it), 2);
+	post_titled(f->s, cats, ann, "later quokka", "x", T0);
+	assert_int_equal(find(f, "quokka", (struct search_args){ 0 }, &it), 3);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_search_kept_in_step),
 		T(test_search_filters_sorts_cursor),
+		T(test_search_after_bulk),
 	};
 
 	return FIXTURE_MAIN("store_find", tests);

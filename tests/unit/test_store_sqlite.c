@@ -99,7 +99,8 @@ is_listing(int i)
 static bool
 is_catalogue(int i)
 {
-	return i == STMT_TABLES || i == STMT_TABLE_COLUMNS;
+	return i == STMT_TABLES || i == STMT_TABLE_COLUMNS ||
+	    i == STMT_SEARCH_TRIGGERS;
 }
 
 /*
