@@ -200,9 +200,24 @@ items_page(struct ctx *c, const char *title, const char *base,
 	page_end(c, &h);
 }
 
-/* GET /saved: the member's saved posts and comments, newest saved first. */
-void
-page_saved(struct ctx *c)
+/* What /saved and /hidden each are: a store reader and their words. */
+struct kept_list {
+	int (*load)(struct store *s, struct arena *a, int64_t user_id,
+	    int64_t after, int limit, struct found_item **out, size_t *n);
+	const char *title, *base, *empty;
+	bool posts_only;         /* JSON {"posts"} as a listing, not {"items"} */
+};
+
+static const struct kept_list saved_list = { store_saved, "Saved", "/saved",
+	"Nothing saved yet: the save button under a post or comment keeps "
+	"it here.", false };
+static const struct kept_list hidden_list = { store_hidden, "Hidden",
+	"/hidden", "No hidden posts: the hide button under a post takes it "
+	"out of your listings.", true };
+
+/* One page of a member's saved or hidden items, HTML or JSON. */
+static void
+kept_page(struct ctx *c, const struct kept_list *l)
 {
 	struct found_item *items;
 	size_t n;
@@ -212,8 +227,7 @@ page_saved(struct ctx *c)
 
 	if (cursor_arg(c, &after) != 0)
 		return;
-	rc = store_saved(c->s, c->a, c->user->id, after, PAGE_SIZE + 1, &items,
-	    &n);
+	rc = l->load(c->s, c->a, c->user->id, after, PAGE_SIZE + 1, &items, &n);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;
@@ -221,36 +235,7 @@ page_saved(struct ctx *c)
 	more = n > PAGE_SIZE;
 	if (more)
 		n = PAGE_SIZE;
-	if (c->json)
-		app_found_json(c, "items", items, n, more);
-	else
-		items_page(c, "Saved", "/saved", items, n, more,
-		    "Nothing saved yet: the save button under a post or "
-		    "comment keeps it here.");
-}
-
-/* GET /hidden: the posts the member hid, newest first. */
-void
-page_hidden(struct ctx *c)
-{
-	struct found_item *items;
-	size_t n;
-	int64_t after;
-	bool more;
-	int rc;
-
-	if (cursor_arg(c, &after) != 0)
-		return;
-	rc = store_hidden(c->s, c->a, c->user->id, after, PAGE_SIZE + 1, &items,
-	    &n);
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
-	more = n > PAGE_SIZE;
-	if (more)
-		n = PAGE_SIZE;
-	if (c->json) {
+	if (c->json && l->posts_only) {
 		struct json j;
 
 		app_json_list_begin(c, &j, "posts");
@@ -259,11 +244,25 @@ page_hidden(struct ctx *c)
 		json_arr_close(&j);
 		app_json_after(c, &j, more, more ? items[n - 1].cursor : 0);
 		json_obj_close(&j);
-		return;
+	} else if (c->json) {
+		app_found_json(c, "items", items, n, more);
+	} else {
+		items_page(c, l->title, l->base, items, n, more, l->empty);
 	}
-	items_page(c, "Hidden", "/hidden", items, n, more,
-	    "No hidden posts: the hide button under a post takes it out of "
-	    "your listings.");
+}
+
+/* GET /saved: the member's saved posts and comments, newest saved first. */
+void
+page_saved(struct ctx *c)
+{
+	kept_page(c, &saved_list);
+}
+
+/* GET /hidden: the posts the member hid, newest hidden first. */
+void
+page_hidden(struct ctx *c)
+{
+	kept_page(c, &hidden_list);
 }
 
 /*

@@ -33,8 +33,13 @@ col_real(const struct store_val *v)
 	return (double)store__col_i64(v);
 }
 
-static int
-post_cb(void *data, const struct store_val *row, size_t ncols)
+/*
+ * Row callbacks of found items (search, saved, hidden): POST_COL, or
+ * COMMENT_COL and POST_COL, then one more column, the key. The cursor is
+ * the item's id; store_saved.c makes it the key (a save's id).
+ */
+int
+store__found_post_cb(void *data, const struct store_val *row, size_t ncols)
 {
 	struct store_many *m = data;
 	struct found_item *it;
@@ -50,8 +55,9 @@ post_cb(void *data, const struct store_val *row, size_t ncols)
 	return STORE_OK;
 }
 
-static int
-comment_cb(void *data, const struct store_val *row, size_t ncols)
+int
+store__found_comment_cb(void *data, const struct store_val *row,
+    size_t ncols)
 {
 	struct store_many *m = data;
 	size_t want = store__comment_post_row.ncols + 1;
@@ -67,7 +73,8 @@ comment_cb(void *data, const struct store_val *row, size_t ncols)
 	return STORE_OK;
 }
 
-/* True when x comes before y in the results' order. */
+/* True when x comes before y: key, then posts first, then cursor, all
+ * descending. */
 static bool
 before(const struct found_item *x, const struct found_item *y)
 {
@@ -93,9 +100,6 @@ store_search(struct store *s, struct arena *a, const struct search_args *sa,
 	    STORE_MANY_OF(a, struct found_item) };
 	unsigned kinds = sa->kinds ? sa->kinds : SEARCH_POSTS | SEARCH_COMMENTS;
 	const char *text;
-	const struct found_item *ps, *cs;
-	struct found_item *items;
-	size_t i = 0, k = 0, w = 0;
 	int limit, rc = STORE_OK;
 
 	*out = NULL;
@@ -115,13 +119,28 @@ store_search(struct store *s, struct arena *a, const struct search_args *sa,
 		    store_v_real(sa->after ? sa->after_key : HUGE_VAL),
 		    store_v_int(sa->after ? sa->after_kind : 0),
 		    store_v_int(sa->after ? sa->after_id : INT64_MAX),
-		    store_v_int(limit)), kind ? comment_cb : post_cb, &m[kind]);
+		    store_v_int(limit)), kind ? store__found_comment_cb :
+		    store__found_post_cb, &m[kind]);
 	}
-	if (rc != STORE_OK)
-		return rc;
+	if (rc == STORE_OK)
+		store__found_merge(a, m, limit, out, n);
+	return rc;
+}
+
+/*
+ * Merges the posts in m[0] and the comments in m[1], each in the order
+ * of before, into *out: at most limit items, in a.
+ */
+void
+store__found_merge(struct arena *a, const struct store_many m[2], int limit,
+    struct found_item **out, size_t *n)
+{
+	const struct found_item *ps = (const void *)m[0].items;
+	const struct found_item *cs = (const void *)m[1].items;
+	struct found_item *items;
+	size_t i = 0, k = 0, w = 0;
+
 	items = arena_zalloc(a, ((size_t)limit + 1) * sizeof(*items));
-	ps = (const void *)m[0].items;
-	cs = (const void *)m[1].items;
 	while (w < (size_t)limit && (i < m[0].n || k < m[1].n)) {
 		if (k >= m[1].n || (i < m[0].n && before(&ps[i], &cs[k])))
 			items[w++] = ps[i++];
@@ -130,5 +149,4 @@ store_search(struct store *s, struct arena *a, const struct search_args *sa,
 	}
 	*out = w ? items : NULL;
 	*n = w;
-	return STORE_OK;
 }

@@ -581,4 +581,12 @@ int store__get(struct store *s, enum store_stmt st,
     const struct store_val *params, size_t nparams,
     const struct store_row *kind, struct arena *a, void *out);
 
+/* Found items (store_find.c): search, saved and hidden. */
+int store__found_post_cb(void *data, const struct store_val *row,
+    size_t ncols);
+int store__found_comment_cb(void *data, const struct store_val *row,
+    size_t ncols);
+void store__found_merge(struct arena *a, const struct store_many m[2],
+    int limit, struct found_item **out, size_t *n);
+
 #endif

@@ -6,7 +6,8 @@
  * - Each save and hide has an id; /saved and /hidden page by it, newest
  *   first, walking saves_user and hides_user. Saved posts and saved
  *   comments come from two statements (a comment row carries its post),
- *   each a page long, merged here by save id: two queries a page.
+ *   each a page long, merged by save id (store__found_merge, which search
+ *   shares): two queries a page.
  * - Hidden posts leave listings through a NOT EXISTS probe in the listing
  *   statements themselves (store_sql.c), so hiding costs a listing one
  *   index lookup per row inside its one query, never a query per row.
@@ -43,40 +44,6 @@ store_hide_set(struct store *s, int64_t user_id, int64_t post_id, bool on,
 	    store_v_int(user_id), store_v_int(post_id)), NULL, NULL);
 }
 
-/* A row of POST_COL and then the item's cursor: a found_item post. */
-static int
-post_item_cb(void *data, const struct store_val *row, size_t ncols)
-{
-	struct store_many *m = data;
-	struct found_item *it;
-
-	if (ncols < POST_COL__COUNT + 1)
-		return store__bad_row(ncols, POST_COL__COUNT + 1);
-	it = store__many_push(m);
-	memset(it, 0, sizeof(*it));
-	it->kind = VOTE_POST;
-	store__post_row.read(m->a, row, &it->post);
-	it->cursor = store__col_i64(&row[POST_COL__COUNT]);
-	return STORE_OK;
-}
-
-/* A row of COMMENT_COL, POST_COL and the cursor: a found_item comment. */
-static int
-comment_item_cb(void *data, const struct store_val *row, size_t ncols)
-{
-	struct store_many *m = data;
-	size_t want = store__comment_post_row.ncols + 1;
-	struct found_item *it;
-
-	if (ncols < want)
-		return store__bad_row(ncols, want);
-	it = store__many_push(m);
-	memset(it, 0, sizeof(*it));
-	store__comment_post_row.read(m->a, row, it);
-	it->cursor = store__col_i64(&row[store__comment_post_row.ncols]);
-	return STORE_OK;
-}
-
 /* One page of statement st (user, cursor, limit) into m. */
 static int
 page(struct store *s, enum store_stmt st, store_row_fn cb, int64_t user_id,
@@ -97,33 +64,24 @@ int
 store_saved(struct store *s, struct arena *a, int64_t user_id,
     int64_t after, int limit, struct found_item **out, size_t *n)
 {
-	struct store_many mp = STORE_MANY_OF(a, struct found_item);
-	struct store_many mc = STORE_MANY_OF(a, struct found_item);
-	const struct found_item *ps, *cs;
-	struct found_item *items;
-	size_t i = 0, k = 0, w = 0;
+	struct store_many m[2] = { STORE_MANY_OF(a, struct found_item),
+	    STORE_MANY_OF(a, struct found_item) };
 	int rc;
 
 	*out = NULL;
 	*n = 0;
 	limit = store__clamp_limit(limit, STORE_PAGE_MAX);
-	rc = page(s, STMT_SAVED_POSTS, post_item_cb, user_id, after, limit, &mp);
+	rc = page(s, STMT_SAVED_POSTS, store__found_post_cb, user_id, after,
+	    limit, &m[0]);
 	if (rc == STORE_OK)
-		rc = page(s, STMT_SAVED_COMMENTS, comment_item_cb, user_id,
-		    after, limit, &mc);
+		rc = page(s, STMT_SAVED_COMMENTS, store__found_comment_cb,
+		    user_id, after, limit, &m[1]);
 	if (rc != STORE_OK)
 		return rc;
-	items = arena_zalloc(a, ((size_t)limit + 1) * sizeof(*items));
-	ps = (const void *)mp.items;
-	cs = (const void *)mc.items;
-	while (w < (size_t)limit && (i < mp.n || k < mc.n)) {
-		if (k >= mc.n || (i < mp.n && ps[i].cursor > cs[k].cursor))
-			items[w++] = ps[i++];
-		else
-			items[w++] = cs[k++];
-	}
-	*out = w ? items : NULL;
-	*n = w;
+	/* save ids are unique over both kinds: the key alone orders them */
+	store__found_merge(a, m, limit, out, n);
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i].cursor = (int64_t)(*out)[i].key;
 	return STORE_OK;
 }
 
@@ -139,7 +97,10 @@ store_hidden(struct store *s, struct arena *a, int64_t user_id,
 	int rc;
 
 	limit = store__clamp_limit(limit, STORE_PAGE_MAX);
-	rc = page(s, STMT_HIDDEN_POSTS, post_item_cb, user_id, after, limit, &m);
+	rc = page(s, STMT_HIDDEN_POSTS, store__found_post_cb, user_id, after,
+	    limit, &m);
 	STORE_MANY_OUT(rc, m, struct found_item, out, n);
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i].cursor = (int64_t)(*out)[i].key;
 	return rc;
 }
