@@ -28,6 +28,8 @@ const char layout_css[] =
 "h1{font-size:1.3rem;margin:.2rem 0 .6rem}h2{font-size:1.1rem}\n"
 ".sorts{margin:.2rem 0 .6rem;color:var(--muted)}.sorts a.on{font-weight:700;color:var(--fg)}\n"
 "ol.posts{list-style:none;margin:0;padding:0}\n"
+"ol.found li.comment{padding:.35rem 0 .35rem 3.5rem;"
+"border-bottom:1px solid var(--line)}\n"
 ".post{display:flex;gap:.5rem;padding:.35rem 0;border-bottom:1px solid var(--line)}\n"
 ".vote{display:flex;flex-direction:column;align-items:center;flex:none;width:3rem}\n"
 ".vote form{margin:0}.vote button{background:none;border:0;cursor:pointer;"
