@@ -458,6 +458,26 @@ void app_site_page_body(struct ctx *c, struct html *h, const struct page *p);
 void page_canary_txt(struct ctx *c);
 void page_admin_canary(struct ctx *c);
 
+/* saved and hidden (page_saved.c): handlers, buttons, found items */
+void page_save(struct ctx *c);
+void page_saved(struct ctx *c);
+void page_hide(struct ctx *c);
+void page_hidden(struct ctx *c);
+void app_save_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
+    bool saved, bool hidden);
+void app_found_json(struct ctx *c, const char *key,
+    const struct found_item *items, size_t n, bool more);
+void app_found_html(struct ctx *c, struct html *h,
+    const struct found_item *items, size_t n);
+void app_found_items_json(struct ctx *c, struct json *j,
+    const struct found_item *items, size_t n);
+
+/* search (page_search.c) */
+void page_search(struct ctx *c);
+
+/* Home and all (page_listing.c) */
+void page_all(struct ctx *c);
+
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer
  * label, title). The routes (app_routes.c), the footer (app_frame.c), the

@@ -17,7 +17,8 @@
 	{ HTTP_GET, "/" slug, page_site, ROUTE_JSON },
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/", page_front, ROUTE_JSON | ROUTE_MEMBER },
+	/* Home depends on the member's subscriptions: no member template */
+	{ HTTP_GET, "/", page_front, ROUTE_JSON },
 	{ HTTP_GET, "/style.css", page_style, 0 },
 	{ HTTP_GET, "/favicon.svg", page_favicon, 0 },
 	{ HTTP_GET, "/favicon.ico", page_favicon, 0 },
@@ -81,6 +82,17 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/.well-known/parley", page_wellknown, ROUTE_JSON },
 	{ HTTP_GET, "/canary.txt", page_canary_txt, 0 },
 	{ HTTP_POST, "/admin/canary", page_admin_canary, ROUTE_USER },
+	/* saved and hidden (page_saved.c) */
+	{ HTTP_POST, "/save", page_save, ROUTE_USER },
+	{ HTTP_POST, "/unsave", page_save, ROUTE_USER },
+	{ HTTP_GET, "/saved", page_saved, ROUTE_USER | ROUTE_JSON },
+	{ HTTP_POST, "/hide", page_hide, ROUTE_USER },
+	{ HTTP_POST, "/unhide", page_hide, ROUTE_USER },
+	{ HTTP_GET, "/hidden", page_hidden, ROUTE_USER | ROUTE_JSON },
+	/* search (page_search.c) */
+	{ HTTP_GET, "/search", page_search, ROUTE_JSON },
+	/* Home and all (page_listing.c) */
+	{ HTTP_GET, "/all", page_all, ROUTE_JSON | ROUTE_MEMBER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

@@ -154,7 +154,10 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_raw_literal(h, " comment");
 	else
 		html_raw_literal(h, " comments");
-	html_raw_literal(h, "</a></div></div>");
+	html_raw_literal(h, "</a>");
+	if (!p->deleted)
+		app_save_buttons(c, h, VOTE_POST, p->id, p->saved, p->hidden);
+	html_raw_literal(h, "</div></div>");
 	if (blocked)
 		html_raw_literal(h, "</details>");
 	html_raw_literal(h, "</li>");
@@ -197,11 +200,25 @@ pager(struct ctx *c, struct html *h, const char *base,
  * Loads a page of posts for community_id (0 = all). Returns the count
  * shown; *more says whether a next page exists. -1 after an error answer.
  */
+static int load_home(struct ctx *c, const struct listing_args *la,
+    int64_t community_id, bool home, struct post **posts, size_t *n,
+    bool *more);
+
 static int
 load(struct ctx *c, const struct listing_args *la, int64_t community_id,
     struct post **posts, size_t *n, bool *more)
 {
+	return load_home(c, la, community_id, false, posts, n, more);
+}
+
+/* As load; home narrows an all-communities page to the member's
+ * subscriptions. */
+static int
+load_home(struct ctx *c, const struct listing_args *la, int64_t community_id,
+    bool home, struct post **posts, size_t *n, bool *more)
+{
 	struct post_query q = {
+		.home = home,
 		.community_id = community_id,
 		.sort = la->sort,
 		.since = la->since,
@@ -222,9 +239,12 @@ load(struct ctx *c, const struct listing_args *la, int64_t community_id,
 	return 0;
 }
 
-/* GET / and /.json: every community's posts. */
-void
-page_front(struct ctx *c)
+/*
+ * GET / (Home) and GET /all, and their .json: every community's posts,
+ * or with home the communities the member subscribes to.
+ */
+static void
+front(struct ctx *c, const char *base, bool home)
 {
 	struct listing_args la;
 	struct post *posts;
@@ -232,7 +252,8 @@ page_front(struct ctx *c)
 	bool more;
 	struct html h;
 
-	if (listing_args(c, &la) != 0 || load(c, &la, 0, &posts, &n, &more) != 0)
+	if (listing_args(c, &la) != 0 ||
+	    load_home(c, &la, 0, home, &posts, &n, &more) != 0)
 		return;
 	if (c->json) {
 		listing_json(c, NULL, 0, posts, n, more);
@@ -241,7 +262,10 @@ page_front(struct ctx *c)
 	c->feed = "/feed.atom";
 	page_begin(c, &h, NULL);
 	html_raw_literal(&h, "<div class=\"content\">");
-	sort_tabs(c, &h, "/", &la);
+	if (home)
+		html_raw_literal(&h, "<p class=\"meta\">Home: the communities "
+		    "you subscribe to · <a href=\"/all\">all</a></p>");
+	sort_tabs(c, &h, base, &la);
 	html_raw_literal(&h, "<ol class=\"posts\">");
 	for (size_t i = 0; i < n; i++)
 		listing_row(c, &h, &posts[i], true);
@@ -250,13 +274,42 @@ page_front(struct ctx *c)
 		html_raw_literal(&h, "<p>Nothing here yet. <a href=\"/submit\">"
 		    "Submit the first post</a>.</p>");
 	if (more)
-		pager(c, &h, "/", &la, &posts[n - 1]);
+		pager(c, &h, base, &la, &posts[n - 1]);
 	html_raw_literal(&h, "</div><aside><div class=\"box\">");
 	html_raw_literal(&h, "<p><a href=\"/submit\">Submit a post</a></p>"
 	    "<p><a href=\"/create\">Create a community</a></p>"
 	    "<p><a href=\"/communities\">All communities</a></p>"
 	    "</div></aside>");
 	page_end(c, &h);
+}
+
+/*
+ * GET /: Home. A member who subscribes to any community sees those
+ * communities' posts; everybody else every community's, as on /all. The
+ * page depends on the member's subscriptions, so "/" is no member
+ * template (app_routes.c); /all is.
+ */
+void
+page_front(struct ctx *c)
+{
+	bool home = false;
+	int rc;
+
+	if (c->user != NULL) {
+		rc = store_subscribes_any(c->s, c->user->id, &home);
+		if (rc != STORE_OK) {
+			app_store_error(c, rc);
+			return;
+		}
+	}
+	front(c, "/", home);
+}
+
+/* GET /all: every community's posts, for everyone. */
+void
+page_all(struct ctx *c)
+{
+	front(c, "/all", false);
 }
 
 static void

@@ -336,6 +336,8 @@ comment_actions(struct ctx *c, struct html *h, struct view *v,
 		app_csrf_field(c, h);
 		html_raw_literal(h, "<button>delete</button></form>");
 	}
+	if (!cm->deleted && !cm->removed)
+		app_save_buttons(c, h, VOTE_COMMENT, cm->id, cm->saved, false);
 	if (!cm->deleted)
 		report_link(c, h, VOTE_COMMENT, cm->id, cm->author_id, true);
 	if (v->mod && !cm->deleted) {
@@ -446,6 +448,11 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 	if (p->edited && !p->deleted) {
 		html_raw_literal(h, "<p class=\"meta\">edited ");
 		html_time(h, p->edited, c->now);
+		html_raw_literal(h, "</p>");
+	}
+	if (!p->deleted && c->user != NULL) {
+		html_raw_literal(h, "<p class=\"meta\">keep");
+		app_save_buttons(c, h, VOTE_POST, p->id, p->saved, p->hidden);
 		html_raw_literal(h, "</p>");
 	}
 	if (!p->deleted && (v->mod || (c->user && !mine))) {

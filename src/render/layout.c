@@ -37,12 +37,15 @@ const char layout_css[] =
 "header.top .site{font-weight:700;font-size:1.1rem;color:var(--fg)}\n"
 "header.top .me{margin-left:auto;display:flex;flex-wrap:wrap;gap:.6rem;align-items:center}\n"
 "header.top form{display:inline;margin:0}\n"
+"header.top form.search{display:flex;gap:.2rem;margin:0}\n"
 "main{display:flex;flex-wrap:wrap;gap:1rem;max-width:72rem;margin:0 auto;padding:.6rem .8rem}\n"
 "main>.content{flex:1 1 36rem;min-width:0}main>aside{flex:0 1 18rem;min-width:0}\n"
 "aside .box{border:1px solid var(--line);background:var(--box);padding:.6rem;margin-bottom:.8rem}\n"
 "h1{font-size:1.3rem;margin:.2rem 0 .6rem}h2{font-size:1.1rem}\n"
 ".sorts{margin:.2rem 0 .6rem;color:var(--muted)}.sorts a.on{font-weight:700;color:var(--fg)}\n"
 "ol.posts{list-style:none;margin:0;padding:0}\n"
+"ol.found li.comment{padding:.35rem 0 .35rem 3.5rem;"
+"border-bottom:1px solid var(--line)}\n"
 ".post{display:flex;gap:.4rem;padding:.35rem 0;border-bottom:1px solid var(--line)}\n"
 ".vote{display:flex;flex-direction:column;align-items:center;flex:none;width:2.6rem}\n"
 ".vote form{margin:0}.vote button,.vote a{background:none;border:0;border-radius:2px;"
@@ -198,7 +201,8 @@ layout_begin(struct html *h, const struct layout *l)
 	html_raw_literal(h, "</title></head><body><header class=\"top\">"
 	    "<a class=\"site\" href=\"/\">");
 	html_text_c(h, l->site_name);
-	html_raw_literal(h, "</a><a href=\"/communities\">communities</a>");
+	html_raw_literal(h, "</a><a href=\"/\">home</a><a href=\"/all\">all</a>"
+	    "<a href=\"/communities\">communities</a>");
 	if (l->community != NULL) {
 		html_raw_literal(h, "<a");
 		html_attr(h, "href", str_c(arena_printf(h->b->a,
@@ -207,6 +211,11 @@ layout_begin(struct html *h, const struct layout *l)
 	} else {
 		html_raw_literal(h, "<a href=\"/submit\">submit</a>");
 	}
+	/* search: the same box on every page, so no hole in templates */
+	html_raw_literal(h, "<form class=\"search\" method=\"get\" "
+	    "action=\"/search\" role=\"search\"><input type=\"search\" "
+	    "name=\"q\" placeholder=\"search\" aria-label=\"search\" "
+	    "maxlength=\"256\"><button>search</button></form>");
 	html_raw_literal(h, "<span class=\"me\">");
 	me = h->b->len;
 	if (!l->me_later)
@@ -234,7 +243,8 @@ layout_me(struct html *h, const struct layout *l)
 			html_int(h, l->unseen);
 			html_raw_literal(h, ")</a>");
 		}
-		html_raw_literal(h, "<a href=\"/settings\">settings</a>"
+		html_raw_literal(h, "<a href=\"/saved\">saved</a>"
+		    "<a href=\"/settings\">settings</a>"
 		    "<form method=\"post\" action=\"/logout\">"
 		    "<input type=\"hidden\" name=\"csrf\"");
 		html_attr_c(h, "value", l->csrf ? l->csrf : "");

@@ -49,7 +49,8 @@ struct user {
 
 /* What the session query tells besides the user (store_session_user). */
 struct viewer {
-	bool plain;           /* moderates no community and blocks nobody */
+	bool plain;           /* moderates no community, blocks nobody and
+	                         has saved and hidden nothing */
 	int64_t unseen;       /* notifications not yet seen */
 };
 
@@ -86,6 +87,7 @@ struct post {
 	bool held;               /* waiting in the queue (filter match) */
 	const char *removed_reason; /* NULL unless removed */
 	int my_vote;             /* the viewer's vote: -1, 0, 1 */
+	bool saved, hidden;      /* by the viewer */
 };
 
 struct comment {
@@ -104,6 +106,7 @@ struct comment {
 	bool held;               /* waiting in the queue (filter match) */
 	const char *removed_reason;
 	int my_vote;
+	bool saved;              /* by the viewer */
 	/* filled only by store_comments_by_author, for links on profiles: */
 	const char *post_title;
 	const char *community;
@@ -179,6 +182,7 @@ struct post_query {
 	int limit;              /* rows wanted */
 	int64_t viewer_id;      /* fills my_vote; 0 = signed out */
 	bool include_stickied;  /* false: skip stickied posts (shown apart) */
+	bool home;              /* only communities viewer_id subscribes to */
 };
 /* Listings never show removed, deleted or held posts. */
 
@@ -189,6 +193,7 @@ struct store;
 struct store *store_open(const char *url);
 void store_close(struct store *s);
 int store_bulk(struct store *s);
+int store_bulk_end(struct store *s);
 bool store_watches(const struct store *s);
 int store_changed_elsewhere(struct store *s, bool *changed);
 int store_migrate(struct store *s);
@@ -237,6 +242,7 @@ int store_subscription_set(struct store *s, int64_t user_id,
     int64_t community_id, bool on, int64_t now);
 int store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
     bool *out);
+int store_subscribes_any(struct store *s, int64_t user_id, bool *out);
 
 /* ---- posts (store_post.c) --------------------------------------------- */
 
@@ -436,6 +442,55 @@ const char *store_canary_canonical(struct arena *a, const char *text,
 int store_canary_set(struct store *s, struct arena *a, const char *text,
     int64_t now, int64_t admin_id);
 int store_canary_get(struct store *s, struct arena *a, struct canary *out);
+
+/* ---- saved and hidden (store_saved.c) ------------------------------- */
+
+/* A post, or a comment with its post: one saved item or search result. */
+struct found_item {
+	int kind;                /* VOTE_POST or VOTE_COMMENT */
+	int64_t cursor;          /* where the next page starts after it:
+	                            a save's id; search: the item's id */
+	double key;              /* search: the sort key of the cursor */
+	struct post post;        /* the post, or the comment's post */
+	struct comment comment;  /* VOTE_COMMENT only */
+};
+
+int store_save_set(struct store *s, int64_t user_id, int kind,
+    int64_t target_id, bool on, int64_t now);
+int store_saved(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, struct found_item **out, size_t *n);
+int store_hide_set(struct store *s, int64_t user_id, int64_t post_id,
+    bool on, int64_t now);
+int store_hidden(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, struct found_item **out, size_t *n);
+
+/* ---- running a search (store_find.c) ------------------------------- */
+
+enum search_sort { SEARCH_RELEVANCE, SEARCH_NEW, SEARCH_TOP };
+
+enum search_kinds {
+	SEARCH_POSTS = 1 << 0,
+	SEARCH_COMMENTS = 1 << 1,
+};
+
+/* One search: what to match, which items, in which order, from where. */
+struct search_args {
+	const struct search_query *q; /* parsed (store_search_parse) */
+	int64_t viewer_id;       /* blocks apply, marks are theirs; 0: none */
+	int64_t community_id;    /* 0: every community */
+	int64_t author_id;       /* 0: any author */
+	int64_t since;           /* created >= since; 0: all time */
+	unsigned kinds;          /* enum search_kinds; 0 means both */
+	enum search_sort sort;
+	bool after;              /* continue after the cursor below */
+	double after_key;        /* the last item's key, kind and id */
+	int after_kind;          /* VOTE_POST or VOTE_COMMENT */
+	int64_t after_id;
+	int limit;
+};
+
+int store_search(struct store *s, struct arena *a,
+    const struct search_args *sa, struct found_item **out, size_t *n);
 
 /* ---- moving a site and backing it up (store_copy.c) ------------------- */
 

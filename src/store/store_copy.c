@@ -60,6 +60,9 @@ static const struct {
 	{ "modlog_head", TABLE_SEEDED },
 	{ "site_keys", TABLE_SEEDED },
 	{ "canaries", 0 },
+	/* saved and hidden (schema v4) */
+	{ "saves", 0 },
+	{ "hides", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

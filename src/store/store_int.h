@@ -242,6 +242,40 @@ enum store_stmt {
 	                            follows it (PostgreSQL; SQLite does so
 	                            by itself) */
 
+	/* saved and hidden (schema v4) */
+	STMT_SAVE_INSERT,        /* user_id, kind, target_id, created; no-op
+	                            when saved already */
+	STMT_SAVE_DELETE,        /* user_id, kind, target_id */
+	STMT_SAVED_POSTS,        /* user_id, save id cursor, limit ->
+	                            POST_COL, save id; newest save first */
+	STMT_SAVED_COMMENTS,     /* user_id, save id cursor, limit ->
+	                            COMMENT_COL, POST_COL, save id */
+	STMT_HIDE_INSERT,        /* user_id, post_id, created; no-op when
+	                            hidden already */
+	STMT_HIDE_DELETE,        /* user_id, post_id */
+	STMT_HIDDEN_POSTS,       /* user_id, hide id cursor, limit ->
+	                            POST_COL, hide id; newest first */
+
+	/* search (schema v4): parameters in store_sql.c (SEARCH_POSTS);
+	 * posts -> POST_COL, key; comments -> COMMENT_COL, POST_COL, key */
+	STMT_SEARCH_POSTS_RELEVANCE,
+	STMT_SEARCH_POSTS_NEW,
+	STMT_SEARCH_POSTS_TOP,
+	STMT_SEARCH_COMMENTS_RELEVANCE,
+	STMT_SEARCH_COMMENTS_NEW,
+	STMT_SEARCH_COMMENTS_TOP,
+
+	/* Home: listings as STMT_POST_LIST_* (?1 the member), narrowed to
+	 * the communities ?1 subscribes to; TOP adds ?6 since */
+	STMT_POST_LIST_HOT_HOME,
+	STMT_POST_LIST_NEW_HOME,
+	STMT_POST_LIST_TOP_HOME,
+	STMT_POST_LIST_ACTIVE_HOME,
+	STMT_POST_LIST_CONTROVERSIAL_HOME,
+	STMT_SUBSCRIBES_ANY,     /* user_id -> 1 when subscribed to any */
+	STMT_SEARCH_TRIGGERS,    /* -> count of the SQLite search triggers
+	                            (store__fts_heal) */
+
 	STMT__COUNT
 };
 
@@ -294,6 +328,7 @@ enum post_col {
 	POST_COL_NSFW, POST_COL_REMOVED, POST_COL_DELETED,
 	POST_COL_REMOVED_REASON, POST_COL_MY_VOTE,
 	POST_COL_HELD,
+	POST_COL_SAVED, POST_COL_HIDDEN, /* by the viewer (schema v4) */
 	POST_COL__COUNT
 };
 
@@ -306,6 +341,7 @@ enum comment_col {
 	COMMENT_COL_DEPTH, COMMENT_COL_REMOVED, COMMENT_COL_DELETED,
 	COMMENT_COL_REMOVED_REASON, COMMENT_COL_MY_VOTE,
 	COMMENT_COL_HELD,
+	COMMENT_COL_SAVED,       /* by the viewer (schema v4) */
 	COMMENT_COL__COUNT
 };
 
@@ -469,6 +505,11 @@ int store__run_exists(struct store *s, enum store_stmt st,
     const struct store_val *params, size_t nparams, bool *out);
 int store__tx_end(struct store *s, int rc);
 
+/* The search index around a bulk load (store_schema.c). */
+extern const char store__fts_drop[];
+extern const char store__fts_restore[];
+int store__fts_heal(struct store *s);
+
 /* limit <= 0 means the default page of 25; above max means max. */
 static inline int
 store__clamp_limit(int limit, int max)
@@ -503,6 +544,10 @@ extern const struct store_row store__post_row;      /* POST_COL */
 extern const struct store_row store__comment_row;   /* COMMENT_COL */
 extern const struct store_row store__comment_link_row; /* COMMENT_COL, post
                                                    title, community name */
+extern const struct store_row store__comment_post_row; /* COMMENT_COL,
+                                                   POST_COL: a comment and
+                                                   its post, as a
+                                                   found_item */
 
 /* Where a single-row read puts its result (store__one_cb). */
 struct store_one {
@@ -567,5 +612,13 @@ int store__modlog_append(struct store *s, const struct mod_action *m,
 int store__get(struct store *s, enum store_stmt st,
     const struct store_val *params, size_t nparams,
     const struct store_row *kind, struct arena *a, void *out);
+
+/* Found items (store_find.c): search, saved and hidden. */
+int store__found_post_cb(void *data, const struct store_val *row,
+    size_t ncols);
+int store__found_comment_cb(void *data, const struct store_val *row,
+    size_t ncols);
+void store__found_merge(struct arena *a, const struct store_many m[2],
+    int limit, struct found_item **out, size_t *n);
 
 #endif

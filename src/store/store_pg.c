@@ -49,7 +49,7 @@
 
 #include <libpq-fe.h>
 
-#define MAX_COLS 40    /* widest result row */
+#define MAX_COLS 64    /* widest result row: a comment with its post */
 #define MAX_PARAMS 64  /* most values one statement binds */
 #define NUM_LEN 32     /* room for an int64 or a %.17g double as text */
 

@@ -66,13 +66,17 @@ store_post_get(struct store *s, struct arena *a, int64_t id,
 }
 
 /* Listing statements by sort, for every community and for one. */
-static const enum store_stmt list_stmt[][2] = {
-	[SORT_HOT] = { STMT_POST_LIST_HOT, STMT_POST_LIST_HOT_C },
-	[SORT_NEW] = { STMT_POST_LIST_NEW, STMT_POST_LIST_NEW_C },
-	[SORT_TOP] = { STMT_POST_LIST_TOP, STMT_POST_LIST_TOP_C },
-	[SORT_ACTIVE] = { STMT_POST_LIST_ACTIVE, STMT_POST_LIST_ACTIVE_C },
+static const enum store_stmt list_stmt[][3] = {
+	[SORT_HOT] = { STMT_POST_LIST_HOT, STMT_POST_LIST_HOT_C,
+	    STMT_POST_LIST_HOT_HOME },
+	[SORT_NEW] = { STMT_POST_LIST_NEW, STMT_POST_LIST_NEW_C,
+	    STMT_POST_LIST_NEW_HOME },
+	[SORT_TOP] = { STMT_POST_LIST_TOP, STMT_POST_LIST_TOP_C,
+	    STMT_POST_LIST_TOP_HOME },
+	[SORT_ACTIVE] = { STMT_POST_LIST_ACTIVE, STMT_POST_LIST_ACTIVE_C,
+	    STMT_POST_LIST_ACTIVE_HOME },
 	[SORT_CONTROVERSIAL] = { STMT_POST_LIST_CONTROVERSIAL,
-	    STMT_POST_LIST_CONTROVERSIAL_C },
+	    STMT_POST_LIST_CONTROVERSIAL_C, STMT_POST_LIST_CONTROVERSIAL_HOME },
 };
 
 /* Column of STMT_POST_CURSOR holding each sort's key. */
@@ -87,7 +91,8 @@ static const int cursor_col[] = {
 /*
  * Lists one page of posts for q into *out, an array of *n in a. With
  * author_id set, that author's posts newest first whatever the sort
- * (profiles); otherwise by q->sort, narrowed to community_id when set and
+ * (profiles); otherwise by q->sort, narrowed to community_id when set, or
+ * with home to the communities viewer_id subscribes to, and
  * for SORT_TOP to created >= since. Ties on the sort key go to the higher
  * id. q->after continues after that post (a post that does not exist
  * gives an empty page). limit is capped at 100; <= 0 means 25. Stickied
@@ -143,6 +148,12 @@ store_post_list(struct store *s, struct arena *a,
 	if (q->author_id != 0) {
 		st = STMT_POST_LIST_AUTHOR;
 		params[np++] = store_v_int(q->author_id);
+	} else if (q->home && q->community_id == 0) {
+		/* Home: the member's subscriptions (store_subscribes_any
+		 * tells the caller whether there are any) */
+		st = list_stmt[sort][2];
+		if (sort == SORT_TOP)
+			params[np++] = store_v_int(q->since);
 	} else {
 		st = list_stmt[sort][q->community_id != 0];
 		if (q->community_id != 0)

@@ -331,11 +331,95 @@ static const char schema_bootstrap[] =
 	" public_key TEXT NOT NULL," \
 	" admin_id " I64 " REFERENCES users(id));\n"
 
+/*
+ * v4: saved and hidden. A member's saved posts and comments and hidden
+ * posts, each with an id that orders /saved and /hidden newest first
+ * (saves_user, hides_user) and a unique key the listings' probes use
+ * (saves_item; hides' (user_id, post_id)).
+ */
+#define SCHEMA_V4(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE saves (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" kind INTEGER NOT NULL," \
+	" target_id " I64 " NOT NULL," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE UNIQUE INDEX saves_item ON saves(user_id, kind, target_id);\n" \
+	"CREATE INDEX saves_user ON saves(user_id" INDEX_ID ");\n" \
+	\
+	"CREATE TABLE hides (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" post_id " I64 " NOT NULL REFERENCES posts(id)," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE UNIQUE INDEX hides_item ON hides(user_id, post_id);\n" \
+	"CREATE INDEX hides_user ON hides(user_id" INDEX_ID ");\n"
+
+/*
+ * v4, search: SQLite keeps an FTS5 index of posts (title, body) and
+ * comments (body) as external-content tables, so the text is stored
+ * once, kept in step by triggers on insert, delete and an update of the
+ * text itself (a vote touches neither column, so it costs the index
+ * nothing); the unicode61 tokenizer keeps diacritics, as PostgreSQL's
+ * 'simple' configuration does. PostgreSQL has GIN indexes over the same
+ * to_tsvector('simple', ...) expressions that the search statements
+ * use (store_sql.c: POST_TSV, COMMENT_TSV), with no stored column, so
+ * parley migrate and backup copy the same columns on both databases.
+ * 'rebuild' indexes what is there already.
+ */
+/* The FTS triggers; IFNE is "" or "IF NOT EXISTS " (store__fts_restore). */
+#define SEARCH_FTS_TRIGGERS(IFNE) \
+	"CREATE TRIGGER " IFNE "posts_fts_insert AFTER INSERT ON posts BEGIN" \
+	" INSERT INTO posts_fts(rowid, title, body)" \
+	" VALUES (new.id, new.title, new.body); END;\n" \
+	"CREATE TRIGGER " IFNE "posts_fts_delete AFTER DELETE ON posts BEGIN" \
+	" INSERT INTO posts_fts(posts_fts, rowid, title, body)" \
+	" VALUES ('delete', old.id, old.title, old.body); END;\n" \
+	"CREATE TRIGGER " IFNE "posts_fts_update AFTER UPDATE OF title, body" \
+	" ON posts BEGIN" \
+	" INSERT INTO posts_fts(posts_fts, rowid, title, body)" \
+	" VALUES ('delete', old.id, old.title, old.body);" \
+	" INSERT INTO posts_fts(rowid, title, body)" \
+	" VALUES (new.id, new.title, new.body); END;\n" \
+	"CREATE TRIGGER " IFNE "comments_fts_insert AFTER INSERT ON comments" \
+	" BEGIN" \
+	" INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);" \
+	" END;\n" \
+	"CREATE TRIGGER " IFNE "comments_fts_delete AFTER DELETE ON comments" \
+	" BEGIN" \
+	" INSERT INTO comments_fts(comments_fts, rowid, body)" \
+	" VALUES ('delete', old.id, old.body); END;\n" \
+	"CREATE TRIGGER " IFNE "comments_fts_update AFTER UPDATE OF body" \
+	" ON comments BEGIN" \
+	" INSERT INTO comments_fts(comments_fts, rowid, body)" \
+	" VALUES ('delete', old.id, old.body);" \
+	" INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);" \
+	" END;\n"
+#define SEARCH_FTS_TRIGGER_COUNT 6
+#define SEARCH_FTS_REBUILD \
+	"INSERT INTO posts_fts(posts_fts) VALUES ('rebuild');\n" \
+	"INSERT INTO comments_fts(comments_fts) VALUES ('rebuild');\n"
+#define SEARCH_V4_SQLITE \
+	"CREATE VIRTUAL TABLE posts_fts USING fts5(title, body," \
+	" content='posts', content_rowid='id'," \
+	" tokenize='unicode61 remove_diacritics 0');\n" \
+	"CREATE VIRTUAL TABLE comments_fts USING fts5(body," \
+	" content='comments', content_rowid='id'," \
+	" tokenize='unicode61 remove_diacritics 0');\n" \
+	SEARCH_FTS_TRIGGERS("") SEARCH_FTS_REBUILD
+#define SEARCH_V4_PG \
+	"CREATE INDEX posts_search ON posts USING gin (to_tsvector('simple'," \
+	" coalesce(title, '') || ' ' || coalesce(body, '')));\n" \
+	"CREATE INDEX comments_search ON comments USING gin" \
+	" (to_tsvector('simple', coalesce(body, '')));\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
 	SPELL(SCHEMA_V2, SQLITE_WORDS),
 	SPELL(SCHEMA_V3, SQLITE_WORDS),
+	/* saved, hidden and search */
+	SPELL(SCHEMA_V4, SQLITE_WORDS) SEARCH_V4_SQLITE,
 	NULL
 };
 
@@ -344,8 +428,46 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V1, PG_WORDS),
 	SPELL(SCHEMA_V2, PG_WORDS),
 	SPELL(SCHEMA_V3, PG_WORDS),
+	SPELL(SCHEMA_V4, PG_WORDS) SEARCH_V4_PG,
 	NULL
 };
+
+/*
+ * A bulk load (parley demo, store_bulk) drops the SQLite search triggers
+ * and store_bulk_end puts them back and rebuilds the index: filling it
+ * once costs a small part of what a trigger per row does. store_migrate
+ * restores them too, should a load have died between the two.
+ */
+const char store__fts_drop[] =
+	"DROP TRIGGER IF EXISTS posts_fts_insert;"
+	"DROP TRIGGER IF EXISTS posts_fts_delete;"
+	"DROP TRIGGER IF EXISTS posts_fts_update;"
+	"DROP TRIGGER IF EXISTS comments_fts_insert;"
+	"DROP TRIGGER IF EXISTS comments_fts_delete;"
+	"DROP TRIGGER IF EXISTS comments_fts_update;";
+const char store__fts_restore[] =
+	SEARCH_FTS_TRIGGERS("IF NOT EXISTS ") SEARCH_FTS_REBUILD;
+
+/*
+ * Restores the SQLite search triggers and rebuilds the index when a bulk
+ * load left them out; PostgreSQL has nothing to restore.
+ */
+int
+store__fts_heal(struct store *s)
+{
+	int64_t have = SEARCH_FTS_TRIGGER_COUNT;
+	int rc;
+
+	if (s->be != &store_sqlite_backend)
+		return STORE_OK;
+	rc = store__run_count(s, STMT_SEARCH_TRIGGERS, NULL, 0, &have);
+	if (rc != STORE_OK || have >= SEARCH_FTS_TRIGGER_COUNT)
+		return rc;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = s->be->script(s->conn, store__fts_restore);
+	return store__tx_end(s, rc);
+}
 
 /* ---- applying migrations --------------------------------------------- */
 
@@ -443,6 +565,10 @@ store_migrate(struct store *s)
 			return rc;
 		}
 	}
-	/* Not SQL: the site key and the chaining of earlier log lines. */
-	return store_trust_init(s, base_now());
+	/* Not SQL: the site key and the chaining of earlier log lines,
+	 * then the search index after an interrupted bulk load. */
+	rc = store_trust_init(s, base_now());
+	if (rc != STORE_OK)
+		return rc;
+	return store__fts_heal(s);
 }

@@ -41,33 +41,53 @@
 	"c.rules, c.rules_html, c.creator_id, c.created, c.subscribers, " \
 	"c.post_count"
 
-/* An author's name, or [deleted] once the account is deleted. */
-#define AUTHOR_NAME "CASE WHEN u.deleted <> 0 THEN '[deleted]' ELSE u.name END"
+/* An author's name (users alias a), or [deleted] once the account is
+ * deleted. */
+#define AUTHOR_NAME_OF(a) \
+	"CASE WHEN " a ".deleted <> 0 THEN '[deleted]' ELSE " a ".name END"
+#define AUTHOR_NAME AUTHOR_NAME_OF("u")
 
-/* POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. */
-#define POST_SELECT \
-	"SELECT p.id, p.community_id, c.name, p.author_id, " AUTHOR_NAME \
+/*
+ * POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. The
+ * viewer's saved and hidden marks are index probes inside the one query
+ * (saves_item, hides primary key), never a query per row.
+ */
+#define POST_COLS \
+	"p.id, p.community_id, c.name, p.author_id, " AUTHOR_NAME \
 	", p.title, " \
 	"p.url, p.body, p.body_html, p.created, p.edited, p.score, p.ups, " \
 	"p.downs, p.comment_count, p.last_comment, p.locked, p.stickied, " \
 	"p.nsfw, p.removed, p.deleted, p.removed_reason, " \
-	"coalesce(v.dir, 0), p.held " \
-	"FROM posts p " \
+	"coalesce(v.dir, 0), p.held, " \
+	"EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = ?1 " \
+	"AND sv.kind = 0 AND sv.target_id = p.id), " \
+	"EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = ?1 " \
+	"AND hd.post_id = p.id)"
+/* The joins POST_COLS reads from, after "FROM posts p". */
+#define POST_JOINS \
 	"JOIN communities c ON c.id = p.community_id " \
 	"JOIN users u ON u.id = p.author_id " \
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 0 " \
 	"AND v.target_id = p.id "
+#define POST_SELECT "SELECT " POST_COLS " FROM posts p " POST_JOINS
 
-/* COMMENT_COL order without the viewer's vote. */
-#define COMMENT_COLS \
-	"cm.id, cm.post_id, cm.parent_id, cm.author_id, " AUTHOR_NAME \
+/* COMMENT_COL order without the viewer's vote; a is the author's alias. */
+#define COMMENT_COLS_OF(a) \
+	"cm.id, cm.post_id, cm.parent_id, cm.author_id, " AUTHOR_NAME_OF(a) \
 	", cm.body, " \
 	"cm.body_html, cm.created, cm.edited, cm.score, cm.ups, cm.downs, " \
 	"cm.depth, cm.removed, cm.deleted, cm.removed_reason"
+#define COMMENT_COLS COMMENT_COLS_OF("u")
+
+/* The viewer ?1 saved comment cm: 1 or 0. */
+#define COMMENT_SAVED \
+	"EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = ?1 " \
+	"AND sv.kind = 1 AND sv.target_id = cm.id)"
 
 /* COMMENT_COL order; ?1 is the viewer. Vote kind 1 is VOTE_COMMENT. */
 #define COMMENT_SELECT \
-	"SELECT " COMMENT_COLS ", coalesce(v.dir, 0), cm.held " \
+	"SELECT " COMMENT_COLS ", coalesce(v.dir, 0), cm.held, " \
+	COMMENT_SAVED " " \
 	"FROM comments cm " \
 	"JOIN users u ON u.id = cm.author_id " \
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 1 " \
@@ -75,7 +95,7 @@
 
 /* A profile or queue comment: COMMENT_COL, post title, community name. */
 #define COMMENT_LINK_SELECT \
-	"SELECT " COMMENT_COLS ", 0, cm.held, p.title, c.name " \
+	"SELECT " COMMENT_COLS ", 0, cm.held, 0, p.title, c.name " \
 	"FROM comments cm "
 
 /* An insert into a table whose id a sequence feeds on PostgreSQL. */
@@ -100,13 +120,15 @@
 /*
  * One listing: the posts strictly after the cursor (?2, ?3) in the order
  * of key, then id, both descending; where narrows it further. Removed,
- * deleted and held posts are never listed. ?4 (include stickied) is an
+ * deleted and held posts are never listed, nor those viewer ?1 hid. ?4 (include stickied) is an
  * integer, which PostgreSQL will not take as a boolean.
  */
 #define POST_LIST_SQL(key, where, stickied) \
 	POST_SELECT "WHERE " where "(p." key ", p.id) < (?2, ?3) " \
 	"AND (" stickied " OR p.stickied = 0) " \
 	"AND p.removed = 0 AND p.deleted = 0 AND p.held = 0 " \
+	"AND NOT EXISTS (SELECT 1 FROM hides hx WHERE hx.user_id = ?1 " \
+	"AND hx.post_id = p.id) " \
 	"ORDER BY p." key " DESC, p.id DESC LIMIT ?5"
 #define POST_LIST(key, where) { \
 	POST_LIST_SQL(key, where, "?4"), \
@@ -133,6 +155,92 @@
 #define MODLOG_LIST(where) { \
 	MODLOG_LIST_SQL(where, "?3", "?4"), \
 	MODLOG_LIST_SQL(where, "?3::bigint", "?4::text") }
+
+/*
+ * Saved, hidden and search: a comment with its post, COMMENT_COL then
+ * POST_COL then extra, ?1 the viewer; the comment's author is cu.
+ */
+#define COMMENT_POST_COLS(extra) \
+	COMMENT_COLS_OF("cu") ", coalesce(cv.dir, 0), cm.held, " \
+	COMMENT_SAVED ", " POST_COLS extra
+/* The joins COMMENT_POST_COLS reads from, after comments cm. */
+#define COMMENT_POST_JOINS \
+	"JOIN users cu ON cu.id = cm.author_id " \
+	"LEFT JOIN votes cv ON cv.user_id = ?1 AND cv.kind = 1 " \
+	"AND cv.target_id = cm.id " \
+	"JOIN posts p ON p.id = cm.post_id " POST_JOINS
+#define COMMENT_POST_SELECT(extra) \
+	"SELECT " COMMENT_POST_COLS(extra) " FROM comments cm " \
+	COMMENT_POST_JOINS
+
+/*
+ * Search (schema v4). Parameters: ?1 viewer, ?2 the backend's query text
+ * (store_search_fts5 or store_search_tsquery), ?3 community_id (0: any),
+ * ?4 author_id (0: any), ?5 created since, ?6 ?7 ?8 the cursor (key,
+ * kind, id: results come by key, then posts before comments, then id,
+ * all descending but kind), ?9 limit. Each row is the item's columns,
+ * then its key. Removed, deleted and held items, comments on removed or
+ * held posts, and authors the viewer blocks never appear.
+ *
+ * SQLite walks the FTS5 match first (CROSS JOIN keeps it the outer
+ * loop); relevance is bm25 with titles weighing four times a body, its
+ * sign turned so that every sort runs key DESC. PostgreSQL matches the
+ * GIN-indexed expressions POST_TSV and COMMENT_TSV (the very text of
+ * the indexes in store_schema.c) and ranks with ts_rank.
+ */
+#define POST_TSV \
+	"to_tsvector('simple', coalesce(p.title, '') || ' ' || " \
+	"coalesce(p.body, ''))"
+#define COMMENT_TSV "to_tsvector('simple', coalesce(cm.body, ''))"
+#define SEARCH_FILTER(item, post_cursor) \
+	"AND (?3 = 0 OR p.community_id = ?3) " \
+	"AND (?4 = 0 OR " item ".author_id = ?4) " \
+	"AND " item ".created >= ?5 " \
+	"AND " item ".removed = 0 AND " item ".deleted = 0 " \
+	"AND " item ".held = 0 AND p.removed = 0 AND p.held = 0 " \
+	"AND NOT EXISTS (SELECT 1 FROM blocks bk WHERE bk.user_id = ?1 " \
+	"AND bk.blocked_id = " item ".author_id) "
+#define SEARCH_ORDER(key, item) \
+	"ORDER BY " key " DESC, " item ".id DESC LIMIT ?9"
+/* A post is after cursor (k, kind, id) when its key is lower, or the
+ * same and the cursor is a post with a higher id; a comment when its key
+ * is lower, or the same and the cursor is a post or a comment with a
+ * higher id. */
+#define SEARCH_AFTER_POST(key) \
+	"AND (" key " < ?6 OR (" key " = ?6 AND ?7 = 0 AND p.id < ?8)) "
+#define SEARCH_AFTER_COMMENT(key) \
+	"AND (" key " < ?6 OR (" key " = ?6 AND (?7 = 0 OR cm.id < ?8))) "
+#define SEARCH_POSTS(key, pgkey) { \
+	"SELECT " POST_COLS ", " key " FROM posts_fts " \
+	"CROSS JOIN posts p ON p.id = posts_fts.rowid " POST_JOINS \
+	"WHERE posts_fts MATCH ?2 " SEARCH_FILTER("p", 1) \
+	SEARCH_AFTER_POST(key) SEARCH_ORDER(key, "p"), \
+	"SELECT " POST_COLS ", " pgkey " FROM posts p " POST_JOINS \
+	"WHERE " POST_TSV " @@ to_tsquery('simple', ?2::text) " \
+	"AND ?3::bigint IS NOT NULL AND ?4::bigint IS NOT NULL " \
+	"AND ?5::bigint IS NOT NULL AND ?6::float8 IS NOT NULL " \
+	"AND ?7::int IS NOT NULL AND ?8::bigint IS NOT NULL " \
+	SEARCH_FILTER("p", 1) SEARCH_AFTER_POST(pgkey) \
+	SEARCH_ORDER(pgkey, "p") }
+#define SEARCH_COMMENTS(key, pgkey) { \
+	"SELECT " COMMENT_POST_COLS(", " key) " FROM comments_fts " \
+	"CROSS JOIN comments cm ON cm.id = comments_fts.rowid " \
+	COMMENT_POST_JOINS \
+	"WHERE comments_fts MATCH ?2 " SEARCH_FILTER("cm", 0) \
+	SEARCH_AFTER_COMMENT(key) SEARCH_ORDER(key, "cm"), \
+	"SELECT " COMMENT_POST_COLS(", " pgkey) " FROM comments cm " \
+	COMMENT_POST_JOINS \
+	"WHERE " COMMENT_TSV " @@ to_tsquery('simple', ?2::text) " \
+	"AND ?3::bigint IS NOT NULL AND ?4::bigint IS NOT NULL " \
+	"AND ?5::bigint IS NOT NULL AND ?6::float8 IS NOT NULL " \
+	"AND ?7::int IS NOT NULL AND ?8::bigint IS NOT NULL " \
+	SEARCH_FILTER("cm", 0) SEARCH_AFTER_COMMENT(pgkey) \
+	SEARCH_ORDER(pgkey, "cm") }
+
+/* Home: the post's community is one the member ?1 subscribes to. */
+#define HOME_WHERE \
+	"EXISTS (SELECT 1 FROM subscriptions sb WHERE sb.user_id = ?1 " \
+	"AND sb.community_id = p.community_id) AND "
 
 /* ---- the table -------------------------------------------------------- */
 
@@ -183,6 +291,8 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT " USER_COLS ", "
 	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
 	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) "
 	    "THEN 0 ELSE 1 END, "
 	    "(SELECT count(*) FROM notifications n "
 	    "WHERE n.user_id = u.id AND n.seen = 0) "
@@ -508,7 +618,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 
 	[STMT_TABLES] = {
 	    "SELECT name FROM sqlite_schema WHERE type = 'table' "
-	    "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+	    "AND name NOT LIKE 'sqlite_%' "
+	    /* the search index is derived: its triggers fill it anew */
+	    "AND name NOT GLOB '*_fts' AND name NOT GLOB '*_fts_*' "
+	    "ORDER BY name",
 	    "SELECT table_name::text FROM information_schema.tables "
 	    "WHERE table_schema = current_schema() "
 	    "AND table_type = 'BASE TABLE' ORDER BY 1" },
@@ -523,6 +636,68 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_SEQUENCE_SET] = { "SELECT ?1, ?2",
 	    "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2::bigint) "
 	    "WHERE pg_get_serial_sequence(?1, 'id') IS NOT NULL" },
+
+	/* saved and hidden (schema v4): pages walk saves_user and
+	 * hides_user by id, newest first */
+	[STMT_SAVE_INSERT] = RETURNING_ID(
+	    "INSERT INTO saves(user_id, kind, target_id, created) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"),
+	[STMT_SAVE_DELETE] = {
+	    "DELETE FROM saves "
+	    "WHERE user_id = ?1 AND kind = ?2 AND target_id = ?3" },
+	[STMT_SAVED_POSTS] = {
+	    "SELECT " POST_COLS ", s.id FROM saves s "
+	    "JOIN posts p ON p.id = s.target_id " POST_JOINS
+	    "WHERE s.user_id = ?1 AND s.kind = 0 AND s.id < ?2 "
+	    "AND p.removed = 0 AND p.deleted = 0 AND p.held = 0 "
+	    "ORDER BY s.id DESC LIMIT ?3" },
+	[STMT_SAVED_COMMENTS] = {
+	    COMMENT_POST_SELECT(", s.id")
+	    "JOIN saves s ON s.kind = 1 AND s.target_id = cm.id "
+	    "AND s.user_id = ?1 "
+	    "WHERE s.id < ?2 AND cm.removed = 0 AND cm.deleted = 0 "
+	    "AND cm.held = 0 AND p.removed = 0 AND p.held = 0 "
+	    "ORDER BY s.id DESC LIMIT ?3" },
+	[STMT_HIDE_INSERT] = RETURNING_ID(
+	    "INSERT INTO hides(user_id, post_id, created) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"),
+	[STMT_HIDE_DELETE] = {
+	    "DELETE FROM hides WHERE user_id = ?1 AND post_id = ?2" },
+	[STMT_HIDDEN_POSTS] = {
+	    "SELECT " POST_COLS ", h.id FROM hides h "
+	    "JOIN posts p ON p.id = h.post_id " POST_JOINS
+	    "WHERE h.user_id = ?1 AND h.id < ?2 "
+	    "ORDER BY h.id DESC LIMIT ?3" },
+
+	/* search (schema v4) */
+	[STMT_SEARCH_POSTS_RELEVANCE] = SEARCH_POSTS(
+	    "-bm25(posts_fts, 4.0, 1.0)",
+	    "ts_rank(" POST_TSV ", to_tsquery('simple', ?2::text))::float8"),
+	[STMT_SEARCH_POSTS_NEW] = SEARCH_POSTS("p.created", "p.created"),
+	[STMT_SEARCH_POSTS_TOP] = SEARCH_POSTS("p.score", "p.score"),
+	[STMT_SEARCH_COMMENTS_RELEVANCE] = SEARCH_COMMENTS(
+	    "-bm25(comments_fts)",
+	    "ts_rank(" COMMENT_TSV ", to_tsquery('simple', ?2::text))::float8"),
+	[STMT_SEARCH_COMMENTS_NEW] = SEARCH_COMMENTS("cm.created",
+	    "cm.created"),
+	[STMT_SEARCH_COMMENTS_TOP] = SEARCH_COMMENTS("cm.score", "cm.score"),
+
+	/* Home: the global index walk, each row kept when the member
+	 * subscribes to its community (a probe of the subscriptions key),
+	 * so a page costs what /all's does over the rows it skips. */
+	[STMT_POST_LIST_HOT_HOME] = POST_LIST("hot", HOME_WHERE),
+	[STMT_POST_LIST_NEW_HOME] = POST_LIST("created", HOME_WHERE),
+	[STMT_POST_LIST_TOP_HOME] =
+	    POST_LIST("score", HOME_WHERE "p.created >= ?6 AND "),
+	[STMT_POST_LIST_ACTIVE_HOME] = POST_LIST("last_comment", HOME_WHERE),
+	[STMT_POST_LIST_CONTROVERSIAL_HOME] =
+	    POST_LIST("controversy", HOME_WHERE),
+	[STMT_SUBSCRIBES_ANY] = {
+	    "SELECT 1 FROM subscriptions WHERE user_id = ?1 LIMIT 1" },
+	/* PostgreSQL's GIN indexes need no trigger: always all six */
+	[STMT_SEARCH_TRIGGERS] = {
+	    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
+	    "AND name GLOB '*_fts_*'", "SELECT 6" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

@@ -24,7 +24,8 @@
 
 #include <sqlite3.h>
 
-#define MAX_COLS 40 /* widest result row; checked at run time */
+#define MAX_COLS 64 /* widest result row (a comment with its post);
+                       checked at run time */
 
 struct sqlite_conn {
 	sqlite3 *db;
