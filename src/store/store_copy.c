@@ -57,6 +57,12 @@ static const struct {
 	{ "blocks", 0 },
 	{ "notifications", 0 },
 	{ "rate_events", 0 },
+	/* inbox and private messages (schema v4) */
+	{ "mentions", 0 },
+	{ "conversations", 0 },
+	{ "conversation_sides", 0 },
+	{ "messages", 0 },
+	{ "message_reports", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

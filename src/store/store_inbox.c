@@ -150,6 +150,14 @@ store_message_send(struct store *s, int64_t conversation_id,
 		    NULL, NULL);
 		if (rc == STORE_OK)
 			conversation_id = s->be->last_id(s->conn);
+		if (rc == STORE_OK)
+			rc = store__run(s, STMT_CONVERSATION_SIDE_ADD, STORE_PARAMS(
+			    store_v_int(from_id), store_v_int(conversation_id)),
+			    NULL, NULL);
+		if (rc == STORE_OK)
+			rc = store__run(s, STMT_CONVERSATION_SIDE_ADD, STORE_PARAMS(
+			    store_v_int(to_id), store_v_int(conversation_id)),
+			    NULL, NULL);
 	}
 	if (rc == STORE_OK)
 		rc = store__run(s, STMT_MESSAGE_INSERT, STORE_PARAMS(
@@ -162,6 +170,9 @@ store_message_send(struct store *s, int64_t conversation_id,
 		    store_v_int(conversation_id), store_v_int(msg),
 		    store_v_int(now)));
 	}
+	if (rc == STORE_OK)
+		rc = store__run(s, STMT_CONVERSATION_SIDES_BUMP, STORE_PARAMS(
+		    store_v_int(conversation_id), store_v_int(msg)), NULL, NULL);
 	rc = store__tx_end(s, rc);
 	if (rc == STORE_OK) {
 		if (conv_out != NULL)

@@ -256,6 +256,8 @@ enum store_stmt {
 	                            messages has an open report */
 	STMT_MESSAGE_REPORT_RESOLVE, /* conversation_id: closes the open
 	                            reports on its messages */
+	STMT_CONVERSATION_SIDE_ADD, /* user_id, conversation_id */
+	STMT_CONVERSATION_SIDES_BUMP, /* conversation_id, last message id */
 
 	STMT__COUNT
 };

@@ -290,7 +290,7 @@ static const char schema_bootstrap[] =
  * what it is about. mentions remembers who an item has notified, so an
  * edit that keeps a mention does not notify again. A conversation is
  * between two members; each side's *_cleared is the last message id it
- * deleted for itself. Reports of messages go to the site admins, apart
+ * deleted for itself, and each has a conversation_sides row for its list. Reports of messages go to the site admins, apart
  * from the communities' reports.
  */
 #define SCHEMA_V4(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
@@ -317,8 +317,17 @@ static const char schema_bootstrap[] =
 	" last_message " I64 " NOT NULL DEFAULT 0," \
 	" a_cleared " I64 " NOT NULL DEFAULT 0," \
 	" b_cleared " I64 " NOT NULL DEFAULT 0);\n" \
-	"CREATE INDEX conversations_a ON conversations(a_id, last_message);\n" \
-	"CREATE INDEX conversations_b ON conversations(b_id, last_message);\n" \
+	/* One row per member, so that a member's list is one index walk \
+	 * by the latest message. */ \
+	"CREATE TABLE conversation_sides (" \
+	" user_id " I64 " NOT NULL REFERENCES users(id)," \
+	" conversation_id " I64 " NOT NULL REFERENCES conversations(id)," \
+	" last_message " I64 " NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (user_id, conversation_id))" KEYED ";\n" \
+	"CREATE INDEX conversation_sides_list" \
+	" ON conversation_sides(user_id, last_message);\n" \
+	"CREATE INDEX conversation_sides_conversation" \
+	" ON conversation_sides(conversation_id);\n" \
 	\
 	"CREATE TABLE messages (" \
 	" id " SERIAL " PRIMARY KEY," \

@@ -530,12 +530,17 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "WHERE id = ?1" },
 	[STMT_CONVERSATION_GET] = {
 	    CONVERSATION_SELECT "WHERE v.id = ?1" },
-	/* Two index walks, one per side, merged by the OR. */
+	/* Walks conversation_sides_list; the rows the member deleted are
+	 * skipped (a page later goes on past them). */
 	[STMT_CONVERSATIONS] = {
-	    CONVERSATION_SELECT
-	    "WHERE (v.a_id = ?1 AND v.last_message > v.a_cleared) "
-	    "OR (v.b_id = ?1 AND v.last_message > v.b_cleared) "
-	    "ORDER BY v.last_message DESC LIMIT ?2" },
+	    "SELECT v.id, v.a_id, ua.name, v.b_id, ub.name, v.subject, "
+	    "v.created, v.updated, v.last_message, v.a_cleared, v.b_cleared "
+	    "FROM conversation_sides s "
+	    "JOIN conversations v ON v.id = s.conversation_id "
+	    "JOIN users ua ON ua.id = v.a_id JOIN users ub ON ub.id = v.b_id "
+	    "WHERE s.user_id = ?1 AND s.last_message > CASE WHEN v.a_id = ?1 "
+	    "THEN v.a_cleared ELSE v.b_cleared END "
+	    "ORDER BY s.last_message DESC LIMIT ?2" },
 	[STMT_MESSAGES_OF] = {
 	    MESSAGE_SELECT "WHERE m.conversation_id = ?1 AND m.id > ?2 "
 	    "ORDER BY m.id" },
@@ -561,6 +566,12 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT 1 FROM message_reports r "
 	    "JOIN messages m ON m.id = r.message_id "
 	    "WHERE m.conversation_id = ?1 AND r.resolved = 0 LIMIT 1" },
+	[STMT_CONVERSATION_SIDE_ADD] = {
+	    "INSERT INTO conversation_sides(user_id, conversation_id) "
+	    "VALUES (?1, ?2)" },
+	[STMT_CONVERSATION_SIDES_BUMP] = {
+	    "UPDATE conversation_sides SET last_message = ?2 "
+	    "WHERE conversation_id = ?1" },
 	[STMT_MESSAGE_REPORT_RESOLVE] = {
 	    "UPDATE message_reports SET resolved = 1 WHERE resolved = 0 "
 	    "AND message_id IN (SELECT id FROM messages "
