@@ -122,7 +122,23 @@ create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 	cm.author_id = c->user->id;
 	cm.body = str_dup(c->a, body);
 	cm.created = c->now;
-	rc = store_comment_create(c->s, &cm, &id);
+	/* The comment and whom it tells commit together: one write. */
+	if ((rc = store_begin(c->s)) == STORE_OK) {
+		rc = store_comment_create(c->s, &cm, &id);
+		link = arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
+		    (long long)id);
+		/* a held comment tells nobody until it is shown */
+		if (rc == STORE_OK && !cm.held) {
+			app_inbox_add(c, parent_id ? parent_author : p.author_id,
+			    INBOX_REPLY, cm.body, link, p.id, id);
+			app_mentions_notify(c, &am, VOTE_COMMENT, id, p.id, link,
+			    cm.body);
+		}
+		if (rc == STORE_OK)
+			rc = store_commit(c->s);
+		else
+			store_rollback(c->s);
+	}
 	if (rc == STORE_NOTFOUND || rc == STORE_CONFLICT) {
 		app_error(c, 404, "not_found", "There is no such comment to reply to.");
 		return;
@@ -130,15 +146,6 @@ create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;
-	}
-	link = arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
-	    (long long)id);
-	/* a held comment tells nobody until it is shown */
-	if (!cm.held) {
-		app_inbox_add(c, parent_id ? parent_author : p.author_id,
-		    INBOX_REPLY, cm.body, link, p.id, id);
-		app_mentions_notify(c, &am, VOTE_COMMENT, id, p.id, link,
-		    cm.body);
 	}
 	app_redirect(c, link);
 }
