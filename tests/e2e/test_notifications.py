@@ -76,6 +76,8 @@ class NotificationsTest(ParleyTestCase):
         self.assertEqual(doc["unread"], 2)
         self.assertIn("reason two", ns[0]["body"])
         self.assertIn("reason one", ns[1]["body"])
+        self.assertEqual([(n["post"], n["comment"]) for n in ns], [(p2, None), (p1, None)],
+                         "a notice names the removed item")
         for n in ns:
             self.assertIsInstance(n["id"], int)
             self.assertEqual(n["kind"], "notice")
