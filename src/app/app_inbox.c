@@ -68,12 +68,15 @@ snippet(struct ctx *c, const char *text)
 /*
  * Leaves each user the item kind (VOTE_POST or VOTE_COMMENT) item_id
  * mentions a notice, unless the item mentioned them before or they are
- * its author (or block the author: the store drops it). Failures are
- * logged, never shown: the item itself is saved.
+ * its author (or block the author: the store drops it). told, when not
+ * 0, already has this item in their inbox as a reply: the mention is
+ * remembered but not told twice. Failures are logged, never shown: the
+ * item itself is saved.
  */
 void
 app_mentions_notify(struct ctx *c, const struct app_mentions *am, int kind,
-    int64_t item_id, int64_t post_id, const char *link, const char *text)
+    int64_t item_id, int64_t post_id, const char *link, const char *text,
+    int64_t told)
 {
 	for (size_t i = 0; i < am->m.n; i++) {
 		int64_t uid = 0;
@@ -90,7 +93,7 @@ app_mentions_notify(struct ctx *c, const struct app_mentions *am, int kind,
 			    (long long)uid);
 			continue;
 		}
-		if (!fresh)
+		if (!fresh || uid == told)
 			continue;
 		app_inbox_add(c, uid, INBOX_MENTION, snippet(c, text), link,
 		    post_id, kind == VOTE_COMMENT ? item_id : 0);

@@ -132,7 +132,7 @@ create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 			app_inbox_add(c, parent_id ? parent_author : p.author_id,
 			    INBOX_REPLY, cm.body, link, p.id, id);
 			app_mentions_notify(c, &am, VOTE_COMMENT, id, p.id, link,
-			    cm.body);
+			    cm.body, parent_id ? parent_author : p.author_id);
 		}
 		if (rc == STORE_OK)
 			rc = store_commit(c->s);
@@ -264,7 +264,7 @@ page_comment_edit(struct ctx *c)
 	/* only names the comment did not mention before are told */
 	if (!cm.held)
 		app_mentions_notify(c, &am, VOTE_COMMENT, cm.id, p.id, link,
-		    str_dup(c->a, body));
+		    str_dup(c->a, body), 0);
 	app_redirect(c, link);
 }
 

@@ -183,7 +183,7 @@ page_submit(struct ctx *c)
 	/* a held post tells nobody until it is shown */
 	if (!p.held && p.body != NULL)
 		app_mentions_notify(c, &am, VOTE_POST, id, id,
-		    app_post_href(c, &p), p.body);
+		    app_post_href(c, &p), p.body, 0);
 	app_redirect(c, app_post_href(c, &p));
 }
 
@@ -277,7 +277,7 @@ page_post_edit(struct ctx *c)
 	/* only names the post did not mention before are told */
 	if (p.url == NULL && !p.held)
 		app_mentions_notify(c, &am, VOTE_POST, p.id, p.id,
-		    app_post_href(c, &p), str_dup(c->a, body));
+		    app_post_href(c, &p), str_dup(c->a, body), 0);
 	app_redirect(c, app_post_href(c, &p));
 }
 

@@ -54,6 +54,9 @@ class InboxTest(ParleyTestCase):
         # one's own comment on one's own post tells nobody
         a.comment(self.comm, pid, "ann talks to herself")
         self.assertEqual(len(self.items(a, "reply")), 1)
+        # a reply that also names its addressee is one item, not two
+        b.comment(self.comm, pid, "and @%s, once more" % ann)
+        self.assertEqual([i["kind"] for i in self.items(a)], ["reply", "reply"])
 
     # -- the JSON shape and the header ----------------------------------------
 
@@ -61,18 +64,20 @@ class InboxTest(ParleyTestCase):
         ann, a = self.user()
         bob, b = self.user()
         pid = a.submit_text(self.comm, "Shape", "")
-        b.comment(self.comm, pid, "hello @%s" % ann)
+        cat, c = self.user()
+        bcid = b.comment(self.comm, pid, "bob's reply")
+        c.reply(self.comm, pid, bcid, "answering bob, telling @%s" % ann)
         doc = a.get_json("/inbox")
         self.assertEqual(set(doc), {"items", "unread", "after"})
         self.assertEqual(doc["unread"], 2)
         self.assertIsNone(doc["after"])
-        self.assertEqual([i["kind"] for i in doc["items"]], ["mention", "reply"])
+        self.assertEqual([(i["kind"], i["from"]) for i in doc["items"]],
+                         [("mention", cat), ("reply", bob)])
         for i in doc["items"]:
             self.assertEqual(set(i), ITEM_KEYS)
             self.assertIsInstance(i["id"], int)
             self.assertIs(i["read"], False)
             self.assertRegex(i["created"], r"Z$")
-            self.assertEqual(i["from"], bob)
             self.assertEqual(i["post"], pid)
             self.assertIsInstance(i["comment"], int)
         self.assertGreater(doc["items"][0]["id"], doc["items"][1]["id"], "newest first")
