@@ -205,6 +205,16 @@ page_conversation(struct ctx *c)
 	if (route_load(c, false, &v, &floor, &admin) != 0)
 		return;
 	rc = store_messages(c->s, c->a, v.id, floor, &ms, &n);
+	/* reading it reads its messages in the inbox, and the header's
+	 * count, from the session query, follows */
+	if (rc == STORE_OK && !admin) {
+		int64_t read = 0;
+
+		rc = store_inbox_read_link(c->s, c->user->id, INBOX_MESSAGE,
+		    arena_printf(c->a, "/messages/%lld", (long long)v.id), &read);
+		c->viewer.unseen -= read < c->viewer.unseen ? read :
+		    c->viewer.unseen;
+	}
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;

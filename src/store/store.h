@@ -462,6 +462,8 @@ int store_inbox_add(struct store *s, const struct inbox_item *it,
 int store_inbox_list(struct store *s, struct arena *a, int64_t user_id,
     int64_t after, int limit, struct inbox_item **out, size_t *n);
 int store_inbox_read(struct store *s, int64_t user_id, int64_t id);
+int store_inbox_read_link(struct store *s, int64_t user_id, int kind,
+    const char *link, int64_t *n);
 int store_mention_new(struct store *s, int kind, int64_t item_id,
     int64_t user_id, bool *fresh);
 int store_message_send(struct store *s, int64_t conversation_id,

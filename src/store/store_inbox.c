@@ -107,6 +107,22 @@ store_inbox_read(struct store *s, int64_t user_id, int64_t id)
 }
 
 /*
+ * Marks read the unread items of kind in user_id's inbox that link to
+ * link (a conversation's messages, once it is read); *n is how many.
+ */
+int
+store_inbox_read_link(struct store *s, int64_t user_id, int kind,
+    const char *link, int64_t *n)
+{
+	int rc = store__run(s, STMT_INBOX_READ_LINK, STORE_PARAMS(
+	    store_v_int(user_id), store_v_int(kind), store_v_text(link)),
+	    NULL, NULL);
+
+	*n = rc == STORE_OK ? s->be->changes(s->conn) : 0;
+	return rc;
+}
+
+/*
  * Remembers that item item_id of kind (enum vote_kind) mentioned user_id,
  * and sets *fresh to whether it had not before: only a fresh mention is
  * notified, so an edit that keeps a name does not notify again.

@@ -258,6 +258,8 @@ enum store_stmt {
 	                            reports on its messages */
 	STMT_CONVERSATION_SIDE_ADD, /* user_id, conversation_id */
 	STMT_CONVERSATION_SIDES_BUMP, /* conversation_id, last message id */
+	STMT_INBOX_READ_LINK,    /* user_id, kind, link: the unread items of
+	                            that kind that link there */
 
 	STMT__COUNT
 };

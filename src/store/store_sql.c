@@ -572,6 +572,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_CONVERSATION_SIDES_BUMP] = {
 	    "UPDATE conversation_sides SET last_message = ?2 "
 	    "WHERE conversation_id = ?1" },
+	/* seen = 0 selects the partial index notifications_unseen. */
+	[STMT_INBOX_READ_LINK] = {
+	    "UPDATE notifications SET seen = 1 WHERE user_id = ?1 AND seen = 0 "
+	    "AND kind = ?2 AND link = ?3" },
 	[STMT_MESSAGE_REPORT_RESOLVE] = {
 	    "UPDATE message_reports SET resolved = 1 WHERE resolved = 0 "
 	    "AND message_id IN (SELECT id FROM messages "

@@ -46,15 +46,18 @@ class MessagesTest(ParleyTestCase):
         page = b.page("/messages").text
         self.assertIn("/messages/%d" % cid, hrefs(page))
         self.assertIn("Lunch?", visible_text(page))
-        convo = b.page("/messages/%d" % cid).text
-        self.assertIn("<em>today</em>", convo, "markdown is rendered")
-        self.assertIn("/messages/%d" % cid, form_actions(convo), "a reply form")
         # the recipient's inbox has it, with the header count
         items = b.get_json("/inbox")["items"]
         self.assertEqual([(i["kind"], i["from"]) for i in items], [("message", ann)])
         self.assertIn("today", items[0]["body"])
         self.assertIn("inbox (1)", visible_text(b.page("/").text))
         self.assertEqual(a.get_json("/inbox")["items"], [], "the sender is not told")
+        # reading the conversation reads its message in the inbox
+        convo = b.page("/messages/%d" % cid).text
+        self.assertIn("<em>today</em>", convo, "markdown is rendered")
+        self.assertIn("/messages/%d" % cid, form_actions(convo), "a reply form")
+        self.assertNotIn("inbox (", visible_text(convo))
+        self.assertTrue(b.get_json("/inbox")["items"][0]["read"])
         # reply
         r = b.post("/messages/%d" % cid, {"body": "Yes, at noon."})
         self.assertStatus(r, 303)

@@ -84,6 +84,25 @@ test_inbox(void **state)
 		assert_int_equal(v.unseen, 0);
 	}
 
+	/* reading a conversation reads its messages */
+	{
+		int64_t n_read = -1;
+
+		assert_int_equal(store_inbox_add(f->s, &(struct inbox_item){
+		    .user_id = ann, .from_id = bob, .kind = INBOX_MESSAGE,
+		    .text = "m", .link = "/messages/7", .created = T0 + 2 },
+		    NULL), STORE_OK);
+		assert_int_equal(store_inbox_read_link(f->s, ann, INBOX_REPLY,
+		    "/messages/7", &n_read), STORE_OK);
+		assert_int_equal(n_read, 0);
+		assert_int_equal(store_inbox_read_link(f->s, ann,
+		    INBOX_MESSAGE, "/messages/7", &n_read), STORE_OK);
+		assert_int_equal(n_read, 1);
+		assert_int_equal(store_inbox_read_link(f->s, ann,
+		    INBOX_MESSAGE, "/messages/7", &n_read), STORE_OK);
+		assert_int_equal(n_read, 0);
+	}
+
 	/* nothing arrives from a user one blocks */
 	assert_int_equal(store_block_set(f->s, ann, bob, true, T0), STORE_OK);
 	assert_int_equal(store_inbox_add(f->s, &(struct inbox_item){
@@ -92,7 +111,7 @@ test_inbox(void **state)
 	assert_false(added);
 	assert_int_equal(store_inbox_list(f->s, f->a, ann, 0, 10, &it, &n),
 	    STORE_OK);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 }
 
 static void
