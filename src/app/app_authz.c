@@ -16,8 +16,13 @@
  *                        community; nobody bans an admin or themself
  *   creator or admin     appointing and removing moderators
  *   admin                site bans, site pages, settings and filters
- *   within limits        posts, comments and votes per hour (stricter
- *                        for accounts younger than a day); admins exempt
+ *   within limits        posts, comments, votes and private messages per
+ *                        hour (stricter for accounts younger than a
+ *                        day); admins exempt
+ *
+ * Who may read a private conversation, and whether a recipient blocks
+ * the sender, page_messages.c decides: they are about one conversation,
+ * not about roles.
  *
  * A refusal answers 403 with the reason (a ban's reason and end), or 429
  * with Retry-After for a limit, and the handler returns without writing.

@@ -105,8 +105,8 @@ create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 	struct comment cm = { 0 };
 	struct app_mentions am;
 	struct str body;
-	const char *link;
-	int64_t id;
+	const char *link = NULL;
+	int64_t id = 0;
 	int rc;
 
 	if (app_get_post(c, 0, 1, &p) != 0 || app_post_open(c, &p) != 0)
@@ -125,8 +125,9 @@ create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 	/* The comment and whom it tells commit together: one write. */
 	if ((rc = store_begin(c->s)) == STORE_OK) {
 		rc = store_comment_create(c->s, &cm, &id);
-		link = arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
-		    (long long)id);
+		if (rc == STORE_OK)
+			link = arena_printf(c->a, "%s#c%lld",
+			    app_post_href(c, &p), (long long)id);
 		/* a held comment tells nobody until it is shown */
 		if (rc == STORE_OK && !cm.held) {
 			app_inbox_add(c, parent_id ? parent_author : p.author_id,
