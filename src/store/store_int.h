@@ -225,7 +225,8 @@ enum store_stmt {
 
 	/* inbox, mentions and private messages (schema v4) */
 	STMT_INBOX_ADD,          /* user_id, kind, from_id (NULL), text, link,
-	                            post_id (NULL), comment_id (NULL), created */
+	                            post_id (NULL), comment_id (NULL), created;
+	                            no row when user_id blocks from_id */
 	STMT_INBOX_LIST,         /* user_id, id cursor (id < ?2), limit -> id,
 	                            kind, seen, created, from name (NULL),
 	                            text, link, post_id, comment_id; newest

@@ -505,10 +505,20 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "WHERE pg_get_serial_sequence(?1, 'id') IS NOT NULL" },
 
 	/* inbox, mentions and private messages */
-	[STMT_INBOX_ADD] = RETURNING_ID(
+	/* Nothing arrives from a user the recipient blocks: the check is
+	 * part of the insert, not a query of its own. PostgreSQL gives the
+	 * parameters of a SELECT list no type. */
+	[STMT_INBOX_ADD] = {
 	    "INSERT INTO notifications(user_id, kind, from_id, text, link, "
 	    "post_id, comment_id, created) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+	    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS ("
+	    "SELECT 1 FROM blocks WHERE user_id = ?1 AND blocked_id = ?3)",
+	    "INSERT INTO notifications(user_id, kind, from_id, text, link, "
+	    "post_id, comment_id, created) "
+	    "SELECT ?1::bigint, ?2::integer, ?3::bigint, ?4::text, ?5::text, "
+	    "?6::bigint, ?7::bigint, ?8::bigint WHERE NOT EXISTS ("
+	    "SELECT 1 FROM blocks WHERE user_id = ?1 AND blocked_id = ?3) "
+	    "RETURNING id" },
 	[STMT_INBOX_LIST] = {
 	    "SELECT n.id, n.kind, n.seen, n.created, u.name, n.text, n.link, "
 	    "n.post_id, n.comment_id FROM notifications n "
