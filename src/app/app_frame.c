@@ -16,6 +16,7 @@ layout_for(struct ctx *c, const char *title)
 		.title = title,
 		.footer = footer_links,
 		.nfooter = ARRAY_LEN(footer_links),
+		.feed = c->feed,
 	};
 
 	if (c->user != NULL) {

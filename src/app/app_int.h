@@ -75,7 +75,12 @@ struct ctx {
 	struct html_piece csrf_field; /* its hidden input, as the writer made it */
 	unsigned char csrf_msg[33];/* what csrf was computed from */
 	bool personal;             /* the answer holds this visitor's token */
+	const char *feed;          /* site path of the page's Atom feed */
+	const char *etag;          /* the answer's validators, when it has */
+	int64_t last_modified;     /* them (app_validators.c); kept in the cache */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
+	const struct post *archive_post; /* set by page_thread when it shows an
+	                              archived thread whole (app_archive.c) */
 };
 
 /* ---- routes (app_routes.c) ------------------------------------------- */
@@ -324,7 +329,7 @@ void app_json_after(struct ctx *c, struct json *j, bool more, int64_t last);
 
 void app_score(struct html *h, int64_t score);
 void app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
-    int64_t score, int my_vote, bool closed);
+    const int64_t *score, int my_vote, bool closed);
 
 /* ---- reading the request (app_input.c) --------------------------------- */
 
@@ -335,6 +340,8 @@ bool app_valid_text(struct str t, size_t max);
 int app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p);
 int app_route_community(struct ctx *c, struct community *cm);
 int app_route_user(struct ctx *c, struct user *u);
+bool app_validators(struct ctx *c, int64_t updated);
+bool app_validators_replay(struct ctx *c, const char *etag, int64_t updated);
 
 struct top_period {
 	const char *name;      /* the t= value */
@@ -422,6 +429,8 @@ void page_login(struct ctx *c);
 void page_logout(struct ctx *c);
 void page_site(struct ctx *c);
 void page_style(struct ctx *c);
+void page_favicon(struct ctx *c);
+void page_script(struct ctx *c);
 void page_settings(struct ctx *c);
 void page_settings_password(struct ctx *c);
 void page_settings_delete(struct ctx *c);
@@ -435,6 +444,20 @@ void page_admin_filters(struct ctx *c);
 void page_feed_front(struct ctx *c);
 void page_feed_community(struct ctx *c);
 void page_feed_user(struct ctx *c);
+void page_wellknown(struct ctx *c);
+
+/* ---- archived threads as files (app_archive.c) ------------------------- */
+
+void app_archive_init(const struct app_config *cfg);
+bool app_archive_serve(struct ctx *c, void (*fn)(struct ctx *));
+void app_archive_keep(struct ctx *c, void (*fn)(struct ctx *));
+void app_archive_drop(const char *community, int64_t id);
+void app_archive_drop_all(void);
+
+void page_canary(struct ctx *c);
+void app_site_page_body(struct ctx *c, struct html *h, const struct page *p);
+void page_canary_txt(struct ctx *c);
+void page_admin_canary(struct ctx *c);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer

@@ -19,6 +19,9 @@
 static const struct route routes[] = {
 	{ HTTP_GET, "/", page_front, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_GET, "/style.css", page_style, 0 },
+	{ HTTP_GET, "/favicon.svg", page_favicon, 0 },
+	{ HTTP_GET, "/favicon.ico", page_favicon, 0 },
+	{ HTTP_GET, "/parley.js", page_script, 0 },
 	{ HTTP_GET, "/communities", page_communities, ROUTE_JSON },
 	{ HTTP_GET, "/s/*", page_community, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_POST, "/s/*/subscribe", page_subscribe, ROUTE_USER },
@@ -69,7 +72,14 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/page", page_admin_page, ROUTE_USER },
 	{ HTTP_POST, "/admin/settings", page_admin_settings, ROUTE_USER },
 	{ HTTP_POST, "/admin/filters", page_admin_filters, ROUTE_USER },
+	/* The canary is a site page whose handler adds the signed
+	 * statement: the first match wins, so this row shadows its
+	 * SITE_PAGES row. */
+	{ HTTP_GET, "/canary", page_canary, ROUTE_JSON },
 	SITE_PAGES(SITE_ROUTE)
+	{ HTTP_GET, "/.well-known/parley", page_wellknown, ROUTE_JSON },
+	{ HTTP_GET, "/canary.txt", page_canary_txt, 0 },
+	{ HTTP_POST, "/admin/canary", page_admin_canary, ROUTE_USER },
 	/* inbox and private messages (page_inbox.c, page_messages.c) */
 	{ HTTP_GET, "/inbox", page_inbox, ROUTE_USER | ROUTE_JSON },
 	{ HTTP_POST, "/inbox/read", page_inbox_read, ROUTE_USER },
@@ -214,8 +224,9 @@ static void
 security_headers(struct req *r)
 {
 	http_add_header(r, "Content-Security-Policy",
-	    "default-src 'none'; style-src 'self'; img-src 'self'; "
-	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	    "default-src 'none'; script-src 'self'; connect-src 'self'; "
+	    "style-src 'self'; img-src 'self'; form-action 'self'; "
+	    "frame-ancestors 'none'; base-uri 'none'");
 	http_add_header(r, "X-Content-Type-Options", "nosniff");
 	http_add_header(r, "Referrer-Policy", "same-origin");
 	http_add_header(r, "X-Frame-Options", "DENY");
@@ -309,6 +320,8 @@ handle(struct req *r)
 		app_error(&c, 403, "login_required", "Sign in to do that.");
 		return;
 	}
+	if (m == HTTP_GET && app_archive_serve(&c, hit->fn))
+		return;
 	if (m == HTTP_GET && !(hit->flags & ROUTE_USER) &&
 	    app_cache_allowed(&c)) {
 		struct cache_ticket t;
@@ -316,6 +329,7 @@ handle(struct req *r)
 		if (app_cache_serve(&c, &t))
 			return;
 		hit->fn(&c);
+		app_archive_keep(&c, hit->fn);
 		app_cache_keep(&c, &t);
 		return;
 	}

@@ -94,7 +94,7 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_text_c(h, p->author);
 		html_raw_literal(h, "</summary>");
 	}
-	app_vote_buttons(c, h, VOTE_POST, p->id, p->score, p->my_vote,
+	app_vote_buttons(c, h, VOTE_POST, p->id, &p->score, p->my_vote,
 	    archived || p->locked || p->deleted || p->removed);
 	html_raw_literal(h, "<div><a class=\"title\"");
 	/* The domain label comes from the same parse that allows the link, so
@@ -238,6 +238,7 @@ page_front(struct ctx *c)
 		listing_json(c, NULL, 0, posts, n, more);
 		return;
 	}
+	c->feed = "/feed.atom";
 	page_begin(c, &h, NULL);
 	html_raw_literal(&h, "<div class=\"content\">");
 	sort_tabs(c, &h, "/", &la);
@@ -332,6 +333,7 @@ community_html(struct ctx *c, struct community_page *k)
 	const char *base = arena_printf(c->a, "/s/%s", k->cm.name);
 	struct html h;
 
+	c->feed = arena_printf(c->a, "%s/feed.atom", base);
 	page_begin(c, &h, k->cm.title);
 	html_raw_literal(&h, "<div class=\"content\"><h1><a");
 	html_attr_c(&h, "href", base);

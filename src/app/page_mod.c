@@ -137,6 +137,7 @@ item_action(struct ctx *c, const struct mod_act *a)
 		app_store_error(c, rc);
 		return;
 	}
+	app_archive_drop(it.post.community, it.post.id);
 	app_mod_done(c, app_mod_item_href(c, &it));
 }
 

@@ -37,7 +37,12 @@ page_report(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	app_mod_done(c, app_mod_item_href(c, &it));
+	/* To the item, not back: back is the report form, and landing on it
+	 * again looked as if the report had not gone. */
+	if (c->json)
+		app_json_ok(c);
+	else
+		app_redirect(c, app_mod_item_href(c, &it));
 }
 
 /* GET /report?kind=post|comment&id=N: the form that says why. */

@@ -216,6 +216,8 @@ page_settings_delete(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
+	if (erase)
+		app_archive_drop_all();
 	session_end(c);
 	app_redirect(c, "/");
 }

@@ -146,6 +146,10 @@ struct mod_action {
 	const char *reason;      /* may be NULL */
 	int64_t created;
 	int64_t expires;         /* bans: 0 = permanent */
+	int64_t seq;             /* place in the hash chain, 1, 2, ...; 0 for a
+	                            line not chained yet (logged before v3) */
+	const char *prev;        /* the previous entry's hash, 64 hex digits */
+	const char *hash;        /* SHA-256 of store_modlog_canonical, hex */
 };
 
 /* Which lines of the log to list. Zero/NULL fields do not filter. */
@@ -384,6 +388,55 @@ enum search_parse {
 enum search_parse store_search_parse(struct str text, struct search_query *q);
 char *store_search_fts5(const struct search_query *q, struct arena *a);
 char *store_search_tsquery(const struct search_query *q, struct arena *a);
+/* ---- trust that anyone can check (store_trust.c) ---------------------- */
+
+#define STORE_HASH_HEX 65        /* 64 hex digits of a SHA-256 and a NUL */
+#define STORE_KEY_HEX 65         /* 64 hex digits of an Ed25519 public key */
+#define STORE_SIG_HEX 129        /* 128 hex digits of a signature */
+
+/* The signed head of the mod log. */
+struct modlog_head {
+	int64_t seq;             /* the last entry's seq; 0 for an empty log */
+	char hash[STORE_HASH_HEX]; /* its hash; 64 zeros for an empty log */
+	int64_t time;            /* when it was appended (signed as RFC 3339) */
+	char signature[STORE_SIG_HEX]; /* over store_head_canonical */
+};
+
+/* A retired site key and the statement it signed naming its successor. */
+struct site_key {
+	const char *public_key;  /* hex */
+	int64_t created, retired;
+	const char *successor;   /* the next key, hex */
+	const char *signature;   /* by public_key over store_key_statement */
+};
+
+/* The current warrant canary. */
+struct canary {
+	int64_t id;
+	const char *text;
+	int64_t date;            /* signed as RFC 3339 */
+	const char *signature;   /* hex, over store_canary_canonical */
+	const char *public_key;  /* the key that signed it, hex */
+};
+
+int store_trust_init(struct store *s, int64_t now);
+int store_site_key(struct store *s, struct arena *a, const char **public_key,
+    int64_t *created);
+int store_key_rotate(struct store *s, struct arena *a, int64_t now,
+    const char **old_key, const char **new_key);
+int store_key_history(struct store *s, struct arena *a, struct site_key **out,
+    size_t *n);
+int store_modlog_head(struct store *s, struct modlog_head *out);
+const char *store_modlog_canonical(struct arena *a, const struct mod_action *m);
+const char *store_head_canonical(struct arena *a, int64_t seq,
+    const char *hash, int64_t time);
+const char *store_key_statement(struct arena *a, const char *old_key,
+    const char *new_key, int64_t time);
+const char *store_canary_canonical(struct arena *a, const char *text,
+    int64_t date);
+int store_canary_set(struct store *s, struct arena *a, const char *text,
+    int64_t now, int64_t admin_id);
+int store_canary_get(struct store *s, struct arena *a, struct canary *out);
 
 /* ---- moving a site and backing it up (store_copy.c) ------------------- */
 

@@ -57,6 +57,9 @@ static const struct {
 	{ "blocks", 0 },
 	{ "notifications", 0 },
 	{ "rate_events", 0 },
+	{ "modlog_head", TABLE_SEEDED },
+	{ "site_keys", TABLE_SEEDED },
+	{ "canaries", 0 },
 	/* inbox and private messages (schema v4) */
 	{ "mentions", 0 },
 	{ "conversations", 0 },

@@ -182,7 +182,8 @@ enum store_stmt {
 	 * mod_id (0 = any), ?4 action (NULL = any); _C adds ?5 community_id.
 	 * _MOD requires ?3 and walks the moderator's index. They return id,
 	 * community name (NULL), mod name, action, kind, target_id, target
-	 * user name (NULL), reason, created, expires, by id descending.
+	 * user name (NULL), reason, created, expires, seq, prev, hash, by id
+ * descending.
 	 */
 	STMT_MODLOG_LIST,
 	STMT_MODLOG_LIST_C,
@@ -215,6 +216,24 @@ enum store_stmt {
 	STMT_RATE_HIT,           /* key, at */
 	STMT_RATE_COUNT,         /* key, since -> count of at >= since */
 	STMT_RATE_PURGE,         /* before: drops at < before */
+
+	/* trust: the chained mod log, site keys, canaries (schema v3) */
+	STMT_MODLOG_HEAD_LOCK,   /* -> seq, hash, time, signature of the head;
+	                            PostgreSQL locks the row: appends queue */
+	STMT_MODLOG_HEAD_SET,    /* seq, hash, time, signature */
+	STMT_MODLOG_ENTRY,       /* id -> the columns of MODLOG_LIST */
+	STMT_MODLOG_SET_CHAIN,   /* id, seq, prev, hash */
+	STMT_MODLOG_UNCHAINED,   /* limit -> id of lines with seq 0, by id */
+	STMT_KEY_INSERT,         /* public_key, secret_key, created */
+	STMT_KEY_CURRENT,        /* -> id, public_key, secret_key, created */
+	STMT_KEY_RETIRE,         /* id, retired, successor, statement_sig */
+	STMT_KEY_HISTORY,        /* -> public_key, created, retired,
+	                            successor, statement_sig of retired keys,
+	                            oldest first */
+	STMT_CANARY_INSERT,      /* text, date, signature, public_key,
+	                            admin_id (NULL) */
+	STMT_CANARY_CURRENT,     /* -> text, date, signature, public_key, id */
+	STMT_CANARY_RESIGN,      /* id, signature, public_key */
 
 	/* copying a whole database (store_copy.c) */
 	STMT_TABLES,             /* -> name of every table, by name */
@@ -399,6 +418,15 @@ struct store_backend {
 	                                    NULL after the last */
 };
 
+/* The operations every backend defines under its own prefix, as Redis's
+ * ae_*.c backends share function names: PREFIX_open, PREFIX_close... */
+#define STORE_BACKEND_OPS(prefix) \
+	.open = prefix##_open, .close = prefix##_close, \
+	.begin = prefix##_begin, .commit = prefix##_commit, \
+	.rollback = prefix##_rollback, .exec = prefix##_exec, \
+	.sql = prefix##_sql, .script = prefix##_script, \
+	.changes = prefix##_changes, .last_id = prefix##_last_id
+
 #define VOTES_ON_IDS 32 /* target ids STMT_VOTES_ON takes at once */
 
 /* One open database: a backend, its connection and the transaction depth. */
@@ -571,6 +599,10 @@ int store__one_cb(void *data, const struct store_val *row, size_t ncols);
 int store__many_cb(void *data, const struct store_val *row, size_t ncols);
 int store__numbers_cb(void *data, const struct store_val *row, size_t ncols);
 int store__text_cb(void *data, const struct store_val *row, size_t ncols);
+int store__many_cb_modlog(void *data, const struct store_val *row,
+    size_t ncols);
+int store__modlog_append(struct store *s, const struct mod_action *m,
+    int64_t community_id, int64_t mod_id, int64_t target_user_id);
 int store__get(struct store *s, enum store_stmt st,
     const struct store_val *params, size_t nparams,
     const struct store_row *kind, struct arena *a, void *out);

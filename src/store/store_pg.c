@@ -698,15 +698,6 @@ pg_close(void *conn)
 
 const struct store_backend store_pg_backend = {
 	.name = "postgres",
-	.open = pg_open,
-	.close = pg_close,
-	.begin = pg_begin,
-	.commit = pg_commit,
-	.rollback = pg_rollback,
-	.exec = pg_exec,
-	.sql = pg_sql,
-	.script = pg_script,
-	.changes = pg_changes,
-	.last_id = pg_last_id,
+	STORE_BACKEND_OPS(pg),
 	.migrations = store_pg_migrations,
 };

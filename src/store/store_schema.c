@@ -284,6 +284,54 @@ static const char schema_bootstrap[] =
 	"CREATE INDEX votes_user ON votes(user_id, created);\n"
 
 /*
+ * v3: trust that anyone can check (issue 18; docs/VERIFY.md). The mod log
+ * becomes a hash chain: seq 1, 2, ... without gaps, prev the previous
+ * entry's hash, hash the SHA-256 of the entry's canonical JSON; entries
+ * logged before v3 keep seq 0 until the first start chains them in id
+ * order (store_trust_init: SQL alone cannot hash). modlog_head is one
+ * row, the signed head, and the row every append locks, so appends
+ * queue on PostgreSQL as they do under SQLite's write lock. site_keys
+ * holds the site's Ed25519 keys, the newest unretired one current; a
+ * retired key keeps the statement it signed naming its successor.
+ * canaries keeps every signed canary, the newest current.
+ */
+#define SCHEMA_V3(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"ALTER TABLE mod_actions ADD COLUMN seq " I64 " NOT NULL DEFAULT 0;\n" \
+	"ALTER TABLE mod_actions ADD COLUMN prev TEXT;\n" \
+	"ALTER TABLE mod_actions ADD COLUMN hash TEXT;\n" \
+	"CREATE UNIQUE INDEX mod_actions_seq ON mod_actions(seq)" \
+	" WHERE seq > 0;\n" \
+	"CREATE INDEX mod_actions_unchained ON mod_actions(id) WHERE seq = 0;\n" \
+	\
+	"CREATE TABLE modlog_head (" \
+	" id INTEGER PRIMARY KEY CHECK (id = 1)," \
+	" seq " I64 " NOT NULL," \
+	" hash TEXT NOT NULL," \
+	" time " I64 " NOT NULL," \
+	" signature TEXT NOT NULL);\n" \
+	"INSERT INTO modlog_head(id, seq, hash, time, signature) VALUES (1, 0," \
+	" '0000000000000000000000000000000000000000000000000000000000000000'," \
+	" 0, '');\n" \
+	\
+	"CREATE TABLE site_keys (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" public_key TEXT NOT NULL UNIQUE," \
+	" secret_key " BYTES " NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" retired " I64 " NOT NULL DEFAULT 0," \
+	" successor TEXT," \
+	" statement_sig TEXT);\n" \
+	"CREATE INDEX site_keys_retired ON site_keys(retired, id);\n" \
+	\
+	"CREATE TABLE canaries (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" text TEXT NOT NULL," \
+	" date " I64 " NOT NULL," \
+	" signature TEXT NOT NULL," \
+	" public_key TEXT NOT NULL," \
+	" admin_id " I64 " REFERENCES users(id));\n"
+
+/*
  * v4: the inbox, mentions and private messages. The inbox is the
  * notifications table grown a kind (0 reply, 1 mention, 2 message, 3
  * notice: every older row is a moderator's notice), who it is from and
@@ -354,7 +402,8 @@ static const char schema_bootstrap[] =
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
 	SPELL(SCHEMA_V2, SQLITE_WORDS),
-	SPELL(SCHEMA_V4, SQLITE_WORDS), /* inbox: the lead renumbers at merge */
+	SPELL(SCHEMA_V3, SQLITE_WORDS),
+	SPELL(SCHEMA_V4, SQLITE_WORDS),
 	NULL
 };
 
@@ -362,7 +411,8 @@ const char *const store_sqlite_migrations[] = {
 const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V1, PG_WORDS),
 	SPELL(SCHEMA_V2, PG_WORDS),
-	SPELL(SCHEMA_V4, PG_WORDS), /* inbox: the lead renumbers at merge */
+	SPELL(SCHEMA_V3, PG_WORDS),
+	SPELL(SCHEMA_V4, PG_WORDS),
 	NULL
 };
 
@@ -414,8 +464,10 @@ out:
 
 /*
  * Brings the schema up to the newest version this build knows, applying
- * each missing migration in its own transaction. Running it on an
- * up-to-date database changes nothing. Returns STORE_OK, STORE_BUSY when
+ * each missing migration in its own transaction, then makes the site key
+ * on a first start and chains mod log lines older than schema v3
+ * (store_trust_init). Running it on an up-to-date database changes
+ * nothing. Returns STORE_OK, STORE_BUSY when
  * another writer held the database too long, or STORE_ERR (logged), also
  * when the database was written by a newer build. Must not be called
  * inside a transaction.
@@ -460,5 +512,6 @@ store_migrate(struct store *s)
 			return rc;
 		}
 	}
-	return STORE_OK;
+	/* Not SQL: the site key and the chaining of earlier log lines. */
+	return store_trust_init(s, base_now());
 }

@@ -118,13 +118,15 @@
  * picks the index to walk (the primary key, community or moderator).
  * PostgreSQL needs the casts to type ?3 and ?4 where they first appear.
  */
-#define MODLOG_LIST_SQL(where, mod, action) \
+#define MODLOG_SELECT \
 	"SELECT m.id, c.name, mu.name, m.action, m.kind, m.target_id, " \
-	"tu.name, m.reason, m.created, m.expires " \
+	"tu.name, m.reason, m.created, m.expires, m.seq, m.prev, m.hash " \
 	"FROM mod_actions m " \
 	"JOIN users mu ON mu.id = m.mod_id " \
 	"LEFT JOIN communities c ON c.id = m.community_id " \
-	"LEFT JOIN users tu ON tu.id = m.target_user_id " \
+	"LEFT JOIN users tu ON tu.id = m.target_user_id "
+#define MODLOG_LIST_SQL(where, mod, action) \
+	MODLOG_SELECT \
 	"WHERE " where "m.id < ?1 AND (" mod " = 0 OR m.mod_id = ?3) " \
 	"AND (" action " IS NULL OR m.action = ?4) " \
 	"ORDER BY m.id DESC LIMIT ?2"
@@ -486,6 +488,39 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_RATE_PURGE] = { "DELETE FROM rate_events WHERE at < ?1" },
 
 	/* copying a whole database */
+	/* trust (schema v3) */
+	[STMT_MODLOG_HEAD_LOCK] = FOR_UPDATE(
+	    "SELECT seq, hash, time, signature FROM modlog_head WHERE id = 1"),
+	[STMT_MODLOG_HEAD_SET] = {
+	    "UPDATE modlog_head SET seq = ?1, hash = ?2, time = ?3, "
+	    "signature = ?4 WHERE id = 1" },
+	[STMT_MODLOG_ENTRY] = { MODLOG_SELECT "WHERE m.id = ?1" },
+	[STMT_MODLOG_SET_CHAIN] = {
+	    "UPDATE mod_actions SET seq = ?2, prev = ?3, hash = ?4 "
+	    "WHERE id = ?1" },
+	[STMT_MODLOG_UNCHAINED] = {
+	    "SELECT id FROM mod_actions WHERE seq = 0 ORDER BY id LIMIT ?1" },
+	[STMT_KEY_INSERT] = RETURNING_ID(
+	    "INSERT INTO site_keys(public_key, secret_key, created) "
+	    "VALUES (?1, ?2, ?3)"),
+	[STMT_KEY_CURRENT] = {
+	    "SELECT id, public_key, secret_key, created FROM site_keys "
+	    "WHERE retired = 0 ORDER BY id DESC LIMIT 1" },
+	[STMT_KEY_RETIRE] = {
+	    "UPDATE site_keys SET retired = ?2, successor = ?3, "
+	    "statement_sig = ?4 WHERE id = ?1" },
+	[STMT_KEY_HISTORY] = {
+	    "SELECT public_key, created, retired, successor, statement_sig "
+	    "FROM site_keys WHERE retired > 0 ORDER BY retired, id" },
+	[STMT_CANARY_INSERT] = RETURNING_ID(
+	    "INSERT INTO canaries(text, date, signature, public_key, "
+	    "admin_id) VALUES (?1, ?2, ?3, ?4, ?5)"),
+	[STMT_CANARY_CURRENT] = {
+	    "SELECT text, date, signature, public_key, id FROM canaries "
+	    "WHERE id = (SELECT max(id) FROM canaries)" },
+	[STMT_CANARY_RESIGN] = {
+	    "UPDATE canaries SET signature = ?2, public_key = ?3 WHERE id = ?1" },
+
 	[STMT_TABLES] = {
 	    "SELECT name FROM sqlite_schema WHERE type = 'table' "
 	    "AND name NOT LIKE 'sqlite_%' ORDER BY name",
