@@ -23,7 +23,7 @@ header_me(struct ctx *c, struct html *h)
 		l.user = c->user->name;
 		l.user_points = c->user->points;
 		l.csrf = session_csrf(c);
-		/* counted by the session query; page_notifications clears it */
+		/* counted by the session query; POST /inbox/read clears it */
 		l.unseen = c->viewer.unseen;
 	}
 	layout_me(h, &l);

@@ -253,6 +253,7 @@ enum authz_act {
 	AZ_ADMIN,            /* site pages, settings, filters */
 	AZ_BLOCK,            /* block or unblock a user */
 	AZ_SETTINGS,         /* one's own account */
+	AZ_MESSAGE,          /* send a private message (page_messages.c) */
 };
 
 /* What an action acts on; unused fields stay 0. */
@@ -286,7 +287,7 @@ bool app_filter_match(struct ctx *c, struct str a, struct str b, struct str d);
 #define LIMIT_LOGINS 20         /* failed logins in 15 minutes, per address */
 #define LIMIT_LOGINS_NAME 10    /* failed logins in 15 minutes, per name */
 #define LIMIT_MAX 100000        /* the most an admin may set */
-#define SITE_LIMITS 8
+#define SITE_LIMITS 10
 
 struct site_limit {
 	const char *key;       /* setting name */
@@ -502,5 +503,43 @@ struct site_page {
 };
 extern const struct site_page site_pages[SITE_PAGES_N];
 int site_pages_seed(struct store *s, struct arena *a);
+
+/* ---- inbox, mentions and private messages (app_inbox.c, page_inbox.c,
+ * page_messages.c) ---- */
+
+#define MESSAGE_SUBJECT_MAX 200
+#define MESSAGE_BODY_MAX_K 10
+#define MESSAGE_BODY_MAX (MESSAGE_BODY_MAX_K * 1000)
+#define LIMIT_MESSAGES 30       /* private messages an hour, per account */
+#define LIMIT_MESSAGES_NEW 5    /* the same for accounts younger than a day */
+
+/* Who a text mentions, as app_render_md_mentions found them. */
+struct app_mentions {
+	struct md_mentions m;      /* m.names: the canonical names linked */
+	struct ctx *c;
+	int64_t ids[2 * MENTION_MAX]; /* the users looked up and found */
+	const char *canon[2 * MENTION_MAX]; /* their names (arena memory) */
+	size_t nids;
+};
+
+const char *app_render_md_mentions(struct ctx *c, struct str src,
+    struct app_mentions *am);
+void app_mentions_notify(struct ctx *c, const struct app_mentions *am,
+    int kind, int64_t item_id, int64_t post_id, const char *link,
+    const char *text, int64_t told);
+void app_inbox_add(struct ctx *c, int64_t user_id, int kind,
+    const char *text, const char *link, int64_t post_id, int64_t comment_id);
+
+void page_inbox(struct ctx *c);
+void page_inbox_read(struct ctx *c);
+void page_messages(struct ctx *c);
+void page_messages_send(struct ctx *c);
+void page_conversation(struct ctx *c);
+void page_conversation_reply(struct ctx *c);
+void page_conversation_delete(struct ctx *c);
+void page_conversation_resolve(struct ctx *c);
+void page_message_reports(struct ctx *c);
+bool app_message_report(struct ctx *c);
+bool app_message_report_form(struct ctx *c);
 
 #endif

@@ -68,8 +68,7 @@ static const struct route routes[] = {
 	  ROUTE_USER | ROUTE_JSON },
 	{ HTTP_POST, "/block", page_block, ROUTE_USER },
 	{ HTTP_POST, "/unblock", page_block, ROUTE_USER },
-	{ HTTP_GET, "/notifications", page_notifications,
-	  ROUTE_USER | ROUTE_JSON },
+	{ HTTP_GET, "/notifications", page_notifications, ROUTE_JSON },
 	{ HTTP_GET, "/admin", page_admin, ROUTE_USER },
 	{ HTTP_POST, "/admin/page", page_admin_page, ROUTE_USER },
 	{ HTTP_POST, "/admin/settings", page_admin_settings, ROUTE_USER },
@@ -93,6 +92,18 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/search", page_search, ROUTE_JSON },
 	/* Home and all (page_listing.c) */
 	{ HTTP_GET, "/all", page_all, ROUTE_JSON | ROUTE_MEMBER },
+	/* inbox and private messages (page_inbox.c, page_messages.c) */
+	{ HTTP_GET, "/inbox", page_inbox, ROUTE_USER | ROUTE_JSON },
+	{ HTTP_POST, "/inbox/read", page_inbox_read, ROUTE_USER },
+	{ HTTP_GET, "/messages", page_messages, ROUTE_USER | ROUTE_JSON },
+	{ HTTP_POST, "/messages", page_messages_send, ROUTE_USER },
+	{ HTTP_GET, "/messages/#", page_conversation, ROUTE_USER | ROUTE_JSON },
+	{ HTTP_POST, "/messages/#", page_conversation_reply, ROUTE_USER },
+	{ HTTP_POST, "/messages/#/delete", page_conversation_delete, ROUTE_USER },
+	{ HTTP_POST, "/messages/#/resolve", page_conversation_resolve,
+	  ROUTE_USER },
+	{ HTTP_GET, "/admin/messages", page_message_reports,
+	  ROUTE_USER | ROUTE_JSON },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

@@ -30,6 +30,11 @@ const struct site_limit site_limits[SITE_LIMITS] = {
 	  "registrations an hour, per address" },
 	{ "limit_logins", LIMIT_LOGINS,
 	  "failed logins in 15 minutes, per address" },
+	/* private messages (app_authz.c) */
+	{ "limit_messages", LIMIT_MESSAGES, "private messages an hour, per "
+	  "account" },
+	{ "limit_messages_new", LIMIT_MESSAGES_NEW,
+	  "private messages an hour, accounts younger than a day" },
 };
 
 /* The limit of that key, or NULL when the key is not a limit. */

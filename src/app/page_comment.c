@@ -58,9 +58,11 @@ app_own_item(struct ctx *c, const struct post *p, int64_t author_id,
 	return 0;
 }
 
-/* Reads the body field: 1 to COMMENT_BODY_MAX characters. */
+/* Reads the body field: 1 to COMMENT_BODY_MAX characters; am names the
+ * users it mentions. */
 static int
-comment_body(struct ctx *c, struct str *body, const char **html)
+comment_body(struct ctx *c, struct str *body, const char **html,
+    struct app_mentions *am)
 {
 	*body = app_form_text(c, "body");
 	if (body->len == 0 || !app_valid_text(*body, COMMENT_BODY_MAX)) {
@@ -68,7 +70,7 @@ comment_body(struct ctx *c, struct str *body, const char **html)
 		    APP_THOUSANDS(COMMENT_BODY_MAX_K) " characters.");
 		return -1;
 	}
-	*html = app_render_md(c, *body);
+	*html = app_render_md_mentions(c, *body, am);
 	if (*html == NULL) {
 		app_error(c, 400, "bad_markdown", "That text cannot be rendered.");
 		return -1;
@@ -101,8 +103,10 @@ create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 {
 	struct post p;
 	struct comment cm = { 0 };
+	struct app_mentions am;
 	struct str body;
-	int64_t id;
+	const char *link = NULL;
+	int64_t id = 0;
 	int rc;
 
 	if (app_get_post(c, 0, 1, &p) != 0 || app_post_open(c, &p) != 0)
@@ -110,7 +114,7 @@ create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 	if (authz(c, AZ_COMMENT, &(struct authz_target){
 	    .community_id = p.community_id }) != 0 ||
 	    check_block(c, parent_id ? parent_author : p.author_id) != 0 ||
-	    comment_body(c, &body, &cm.body_html) != 0)
+	    comment_body(c, &body, &cm.body_html, &am) != 0)
 		return;
 	cm.held = app_filter_match(c, body, STR_NULL, STR_NULL);
 	cm.post_id = p.id;
@@ -118,7 +122,24 @@ create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 	cm.author_id = c->user->id;
 	cm.body = str_dup(c->a, body);
 	cm.created = c->now;
-	rc = store_comment_create(c->s, &cm, &id);
+	/* The comment and whom it tells commit together: one write. */
+	if ((rc = store_begin(c->s)) == STORE_OK) {
+		rc = store_comment_create(c->s, &cm, &id);
+		if (rc == STORE_OK)
+			link = arena_printf(c->a, "%s#c%lld",
+			    app_post_href(c, &p), (long long)id);
+		/* a held comment tells nobody until it is shown */
+		if (rc == STORE_OK && !cm.held) {
+			app_inbox_add(c, parent_id ? parent_author : p.author_id,
+			    INBOX_REPLY, cm.body, link, p.id, id);
+			app_mentions_notify(c, &am, VOTE_COMMENT, id, p.id, link,
+			    cm.body, parent_id ? parent_author : p.author_id);
+		}
+		if (rc == STORE_OK)
+			rc = store_commit(c->s);
+		else
+			store_rollback(c->s);
+	}
 	if (rc == STORE_NOTFOUND || rc == STORE_CONFLICT) {
 		app_error(c, 404, "not_found", "There is no such comment to reply to.");
 		return;
@@ -127,8 +148,7 @@ create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 		app_store_error(c, rc);
 		return;
 	}
-	app_redirect(c, arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
-	    (long long)id));
+	app_redirect(c, link);
 }
 
 /* POST /s/NAME/p/ID/comment: body. */
@@ -227,20 +247,26 @@ page_comment_edit(struct ctx *c)
 {
 	struct post p;
 	struct comment cm;
+	struct app_mentions am;
 	struct str body;
-	const char *html;
+	const char *html, *link;
 	int rc;
 
 	if (own_comment(c, &p, &cm, false) != 0 ||
-	    comment_body(c, &body, &html) != 0)
+	    comment_body(c, &body, &html, &am) != 0)
 		return;
 	rc = store_comment_edit(c->s, cm.id, str_dup(c->a, body), html, c->now);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;
 	}
-	app_redirect(c, arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
-	    (long long)cm.id));
+	link = arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
+	    (long long)cm.id);
+	/* only names the comment did not mention before are told */
+	if (!cm.held)
+		app_mentions_notify(c, &am, VOTE_COMMENT, cm.id, p.id, link,
+		    str_dup(c->a, body), 0);
+	app_redirect(c, link);
 }
 
 /* POST .../c/CID/delete: the comment stays in place as [deleted]. */

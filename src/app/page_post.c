@@ -104,6 +104,7 @@ page_submit(struct ctx *c)
 		.url = app_form_text(c, "url"),
 		.body = app_form_text(c, "body"),
 	};
+	struct app_mentions am = { .m.n = 0 };
 	struct community cm;
 	struct post p = { 0 };
 	enum url_fault bad;
@@ -165,7 +166,7 @@ page_submit(struct ctx *c)
 		p.url = str_dup(c->a, f.url);
 	} else {
 		p.body = str_dup(c->a, f.body);
-		p.body_html = app_render_md(c, f.body);
+		p.body_html = app_render_md_mentions(c, f.body, &am);
 		if (p.body_html == NULL) {
 			submit_error(c, &f, 400, "bad_markdown", "That text cannot be "
 			    "rendered.");
@@ -179,6 +180,10 @@ page_submit(struct ctx *c)
 		return;
 	}
 	p.id = id;
+	/* a held post tells nobody until it is shown */
+	if (!p.held && p.body != NULL)
+		app_mentions_notify(c, &am, VOTE_POST, id, id,
+		    app_post_href(c, &p), p.body, 0);
 	app_redirect(c, app_post_href(c, &p));
 }
 
@@ -233,6 +238,7 @@ page_post_edit(struct ctx *c)
 	struct post p;
 	struct str title = app_form_text(c, "title");
 	struct str body = app_form_text(c, "body");
+	struct app_mentions am = { .m.n = 0 };
 	const char *html = NULL;
 	int rc;
 
@@ -253,7 +259,8 @@ page_post_edit(struct ctx *c)
 		return;
 	}
 	if (p.url == NULL) {
-		html = app_render_md(c, body.p ? body : STR_LIT(""));
+		html = app_render_md_mentions(c, body.p ? body : STR_LIT(""),
+		    &am);
 		if (html == NULL) {
 			app_error(c, 400, "bad_markdown", "That text cannot be rendered.");
 			return;
@@ -267,6 +274,10 @@ page_post_edit(struct ctx *c)
 	}
 	if (title.p != NULL)
 		p.title = str_dup(c->a, title);
+	/* only names the post did not mention before are told */
+	if (p.url == NULL && !p.held)
+		app_mentions_notify(c, &am, VOTE_POST, p.id, p.id,
+		    app_post_href(c, &p), str_dup(c->a, body), 0);
 	app_redirect(c, app_post_href(c, &p));
 }
 

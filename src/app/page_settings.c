@@ -91,7 +91,7 @@ settings_page(struct ctx *c, const char *msg)
 		html_raw_literal(&h, " · ");
 		html_text_c(&h, c->user->email);
 	}
-	html_raw_literal(&h, " · <a href=\"/notifications\">messages</a>");
+	html_raw_literal(&h, " · <a href=\"/inbox\">inbox</a>");
 	if (app_is_admin(c))
 		html_raw_literal(&h, " · <a href=\"/admin\">site administration</a>");
 	html_raw_literal(&h, "</p>");

@@ -33,7 +33,18 @@ static const char *const first_text[SITE_PAGES_N] = {
 	  "and *controversial* has many votes both ways. Comments are sorted by "
 	  "*best* unless you choose otherwise.\n\n"
 	  "## Archiving\n\nOld posts are archived: they stay readable, but take "
-	  "no new comments or votes.\n",
+	  "no new comments or votes.\n\n"
+	  "## Inbox, mentions and messages\n\nYour [inbox](/inbox) holds "
+	  "replies to your posts and comments, mentions of you, private "
+	  "messages and notes from the moderators; the header shows how many "
+	  "are unread. Write `u/NAME` or `@NAME` in a post or comment to link "
+	  "a user and tell them, once per post or comment (an edit tells only "
+	  "names that are new). At most " APP_STR(MENTION_MAX) " people are "
+	  "linked and told per post or comment; further names stay plain text. "
+	  "Nobody hears from a user they block. [Private messages](/messages) "
+	  "are between two members; either can report one to the site admins, "
+	  "who can then read that conversation, and either can delete it for "
+	  "themselves.\n",
 	[SITE_TOS] =
 	  "By using this site you agree to these terms.\n\n"
 	  "1. You are responsible for what you post. Post only what you have "

@@ -237,12 +237,14 @@ layout_me(struct html *h, const struct layout *l)
 		html_raw_literal(h, "</a> (");
 		html_int(h, l->user_points);
 		html_raw_literal(h, ")");
+		/* the inbox, with its unread count beside it */
+		html_raw_literal(h, "<a class=\"msgs\" href=\"/inbox\">inbox");
 		if (l->unseen > 0) {
-			html_raw_literal(h, "<a class=\"msgs\" href=\"/notifications\">"
-			    "messages (");
+			html_raw_literal(h, " (");
 			html_int(h, l->unseen);
-			html_raw_literal(h, ")</a>");
+			html_raw_literal(h, ")");
 		}
+		html_raw_literal(h, "</a>");
 		html_raw_literal(h, "<a href=\"/saved\">saved</a>"
 		    "<a href=\"/settings\">settings</a>"
 		    "<form method=\"post\" action=\"/logout\">"

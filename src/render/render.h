@@ -152,7 +152,7 @@ struct layout {
 	const char *user;         /* signed-in user's name, or NULL */
 	int64_t user_points;
 	const char *csrf;         /* token for the sign-out form */
-	int64_t unseen;           /* the user's unseen notifications */
+	int64_t unseen;           /* the user's unread inbox items */
 	const char *community;    /* community in view, for the submit link */
 	const char *feed;         /* site path of the page's Atom feed, or NULL */
 	bool me_later;            /* leave the visitor's part out (layout_me) */

@@ -356,7 +356,8 @@ int store_votes_by_user(struct store *s, struct arena *a, int64_t user_id,
 
 /* ---- abuse limits (store_site.c) -------------------------------------- */
 
-enum rate_kind { RATE_POST, RATE_COMMENT, RATE_VOTE };
+enum rate_kind { RATE_POST, RATE_COMMENT, RATE_VOTE,
+	RATE_MESSAGE /* private messages (store_inbox.c) */ };
 
 int store_user_activity(struct store *s, int64_t user_id, int kind,
     int64_t since, int64_t *count);
@@ -510,5 +511,86 @@ struct store_copy_table {
 int store_copy(struct store *from, struct store *to, struct arena *a,
     unsigned flags, struct store_copy_table **out, size_t *n);
 int store_backup(struct store *s, const char *path);
+
+/* ---- inbox, mentions and private messages (store_inbox.c) -------------- */
+
+/* What an inbox item is; stored as these numbers (schema v5). */
+enum inbox_kind {
+	INBOX_REPLY = 0,         /* a reply to one's post or comment */
+	INBOX_MENTION = 1,       /* u/NAME or @NAME in a post or comment */
+	INBOX_MESSAGE = 2,       /* a private message */
+	INBOX_NOTICE = 3,        /* from the moderators: removals, bans */
+};
+
+struct inbox_item {
+	int64_t id;
+	int64_t user_id;         /* whose inbox (store_inbox_add) */
+	int64_t from_id;         /* who caused it, 0 = the site */
+	int kind;                /* enum inbox_kind */
+	bool read;
+	int64_t created;
+	const char *from;        /* from's name, NULL for the site */
+	const char *text;        /* what the inbox shows */
+	const char *link;        /* site path, may be NULL */
+	int64_t post_id;         /* 0 = none */
+	int64_t comment_id;      /* 0 = none */
+};
+
+struct conversation {
+	int64_t id;
+	int64_t a_id, b_id;      /* a started it */
+	const char *a, *b;       /* their names */
+	const char *subject;
+	int64_t created, updated;
+	int64_t last_message;    /* id of the newest message */
+	int64_t a_cleared, b_cleared; /* each side's deleted-up-to message id */
+};
+
+struct message {
+	int64_t id;
+	int64_t conversation_id;
+	int64_t sender_id;
+	const char *sender;
+	const char *body;        /* markdown */
+	const char *body_html;
+	int64_t created;
+};
+
+/* An open report of a private message, for the site admins. */
+struct message_report {
+	int64_t id;
+	int64_t message_id;
+	int64_t conversation_id;
+	const char *reason;
+	int64_t created;
+};
+
+int store_inbox_add(struct store *s, const struct inbox_item *it,
+    bool *added);
+int store_inbox_list(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, struct inbox_item **out, size_t *n);
+int store_inbox_read(struct store *s, int64_t user_id, int64_t id);
+int store_inbox_read_link(struct store *s, int64_t user_id, int kind,
+    const char *link, int64_t *n);
+int store_mention_new(struct store *s, int kind, int64_t item_id,
+    int64_t user_id, bool *fresh);
+int store_message_send(struct store *s, int64_t conversation_id,
+    int64_t from_id, int64_t to_id, const char *subject, const char *body,
+    const char *body_html, int64_t now, int64_t *conv_out, int64_t *msg_out);
+int store_conversation_get(struct store *s, struct arena *a, int64_t id,
+    struct conversation *out);
+int store_conversations(struct store *s, struct arena *a, int64_t user_id,
+    int limit, struct conversation **out, size_t *n);
+int store_messages(struct store *s, struct arena *a, int64_t conversation_id,
+    int64_t floor, struct message **out, size_t *n);
+int store_message_get(struct store *s, struct arena *a, int64_t id,
+    struct message *out);
+int store_conversation_clear(struct store *s, int64_t id, int64_t user_id);
+int store_message_report(struct store *s, int64_t message_id,
+    int64_t reporter_id, const char *reason, int64_t now);
+int store_message_reports(struct store *s, struct arena *a, int limit,
+    struct message_report **out, size_t *n);
+int store_conversation_reported(struct store *s, int64_t id, bool *out);
+int store_conversation_reports_resolve(struct store *s, int64_t id);
 
 #endif

@@ -63,6 +63,12 @@ static const struct {
 	/* saved and hidden (schema v4) */
 	{ "saves", 0 },
 	{ "hides", 0 },
+	/* inbox and private messages (schema v5) */
+	{ "mentions", 0 },
+	{ "conversations", 0 },
+	{ "conversation_sides", 0 },
+	{ "messages", 0 },
+	{ "message_reports", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

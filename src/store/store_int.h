@@ -275,6 +275,44 @@ enum store_stmt {
 	STMT_SUBSCRIBES_ANY,     /* user_id -> 1 when subscribed to any */
 	STMT_SEARCH_TRIGGERS,    /* -> count of the SQLite search triggers
 	                            (store__fts_heal) */
+	/* inbox, mentions and private messages (schema v5) */
+	STMT_INBOX_ADD,          /* user_id, kind, from_id (NULL), text, link,
+	                            post_id (NULL), comment_id (NULL), created;
+	                            no row when user_id blocks from_id */
+	STMT_INBOX_LIST,         /* user_id, id cursor (id < ?2), limit -> id,
+	                            kind, seen, created, from name (NULL),
+	                            text, link, post_id, comment_id; newest
+	                            first */
+	STMT_INBOX_READ,         /* user_id, id */
+	STMT_MENTION_ADD,        /* kind, item_id, user_id; no-op when that
+	                            user was already mentioned by the item */
+	STMT_CONVERSATION_INSERT, /* a_id, b_id, subject, created */
+	STMT_MESSAGE_INSERT,     /* conversation_id, sender_id, body,
+	                            body_html, created */
+	STMT_CONVERSATION_BUMP,  /* id, last message id, updated */
+	STMT_CONVERSATION_GET,   /* id -> CONVERSATION columns */
+	STMT_CONVERSATIONS,      /* user_id, limit -> CONVERSATION columns of
+	                            those with a message the user has not
+	                            deleted, latest message first */
+	STMT_MESSAGES_OF,        /* conversation_id, id floor (id > ?2) ->
+	                            MESSAGE columns, by id */
+	STMT_MESSAGE_GET,        /* id -> MESSAGE columns */
+	STMT_CONVERSATION_CLEAR, /* id, user_id: the user's side forgets the
+	                            messages up to the last one */
+	STMT_MESSAGE_COUNT_SINCE, /* sender_id, since -> count */
+	STMT_MESSAGE_REPORT_INSERT, /* message_id, reporter_id, reason,
+	                            created; unique while open */
+	STMT_MESSAGE_REPORT_QUEUE, /* limit -> id, message_id,
+	                            conversation_id, reason, created; open,
+	                            by id */
+	STMT_MESSAGE_REPORTED,   /* conversation_id -> 1 when one of its
+	                            messages has an open report */
+	STMT_MESSAGE_REPORT_RESOLVE, /* conversation_id: closes the open
+	                            reports on its messages */
+	STMT_CONVERSATION_SIDE_ADD, /* user_id, conversation_id */
+	STMT_CONVERSATION_SIDES_BUMP, /* conversation_id, last message id */
+	STMT_INBOX_READ_LINK,    /* user_id, kind, link: the unread items of
+	                            that kind that link there */
 
 	STMT__COUNT
 };

@@ -413,6 +413,73 @@ static const char schema_bootstrap[] =
 	"CREATE INDEX comments_search ON comments USING gin" \
 	" (to_tsvector('simple', coalesce(body, '')));\n"
 
+/*
+ * v5: the inbox, mentions and private messages. The inbox is the
+ * notifications table grown a kind (0 reply, 1 mention, 2 message, 3
+ * notice: every older row is a moderator's notice), who it is from and
+ * what it is about. mentions remembers who an item has notified, so an
+ * edit that keeps a mention does not notify again. A conversation is
+ * between two members; each side's *_cleared is the last message id it
+ * deleted for itself, and each has a conversation_sides row for its list. Reports of messages go to the site admins, apart
+ * from the communities' reports.
+ */
+#define SCHEMA_V5(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"ALTER TABLE notifications ADD COLUMN kind INTEGER NOT NULL" \
+	" DEFAULT 3;\n" \
+	"ALTER TABLE notifications ADD COLUMN from_id " I64 \
+	" REFERENCES users(id);\n" \
+	"ALTER TABLE notifications ADD COLUMN post_id " I64 ";\n" \
+	"ALTER TABLE notifications ADD COLUMN comment_id " I64 ";\n" \
+	\
+	"CREATE TABLE mentions (" \
+	" kind INTEGER NOT NULL," \
+	" item_id " I64 " NOT NULL," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" PRIMARY KEY (kind, item_id, user_id))" KEYED ";\n" \
+	\
+	"CREATE TABLE conversations (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" a_id " I64 " NOT NULL REFERENCES users(id)," \
+	" b_id " I64 " NOT NULL REFERENCES users(id)," \
+	" subject TEXT NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" updated " I64 " NOT NULL," \
+	" last_message " I64 " NOT NULL DEFAULT 0," \
+	" a_cleared " I64 " NOT NULL DEFAULT 0," \
+	" b_cleared " I64 " NOT NULL DEFAULT 0);\n" \
+	/* One row per member, so that a member's list is one index walk \
+	 * by the latest message. */ \
+	"CREATE TABLE conversation_sides (" \
+	" user_id " I64 " NOT NULL REFERENCES users(id)," \
+	" conversation_id " I64 " NOT NULL REFERENCES conversations(id)," \
+	" last_message " I64 " NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (user_id, conversation_id))" KEYED ";\n" \
+	"CREATE INDEX conversation_sides_list" \
+	" ON conversation_sides(user_id, last_message);\n" \
+	"CREATE INDEX conversation_sides_conversation" \
+	" ON conversation_sides(conversation_id);\n" \
+	\
+	"CREATE TABLE messages (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" conversation_id " I64 " NOT NULL REFERENCES conversations(id)," \
+	" sender_id " I64 " NOT NULL REFERENCES users(id)," \
+	" body TEXT NOT NULL," \
+	" body_html TEXT NOT NULL," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE INDEX messages_conversation ON messages(conversation_id, id);\n" \
+	"CREATE INDEX messages_sender ON messages(sender_id, created);\n" \
+	\
+	"CREATE TABLE message_reports (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" message_id " I64 " NOT NULL REFERENCES messages(id)," \
+	" reporter_id " I64 " NOT NULL REFERENCES users(id)," \
+	" reason TEXT NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" resolved INTEGER NOT NULL DEFAULT 0);\n" \
+	"CREATE UNIQUE INDEX message_reports_open" \
+	" ON message_reports(message_id, reporter_id) WHERE resolved = 0;\n" \
+	"CREATE INDEX message_reports_queue ON message_reports(resolved, id);\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -420,6 +487,8 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V3, SQLITE_WORDS),
 	/* saved, hidden and search */
 	SPELL(SCHEMA_V4, SQLITE_WORDS) SEARCH_V4_SQLITE,
+	/* the inbox, mentions and private messages */
+	SPELL(SCHEMA_V5, SQLITE_WORDS),
 	NULL
 };
 
@@ -429,6 +498,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V2, PG_WORDS),
 	SPELL(SCHEMA_V3, PG_WORDS),
 	SPELL(SCHEMA_V4, PG_WORDS) SEARCH_V4_PG,
+	SPELL(SCHEMA_V5, PG_WORDS),
 	NULL
 };
 

@@ -244,6 +244,21 @@
 
 /* ---- the table -------------------------------------------------------- */
 
+/* A conversation row: id, a_id, a name, b_id, b name, subject, created,
+ * updated, last_message, a_cleared, b_cleared. */
+#define CONVERSATION_SELECT \
+	"SELECT v.id, v.a_id, ua.name, v.b_id, ub.name, v.subject, " \
+	"v.created, v.updated, v.last_message, v.a_cleared, v.b_cleared " \
+	"FROM conversations v JOIN users ua ON ua.id = v.a_id " \
+	"JOIN users ub ON ub.id = v.b_id "
+
+/* A message row: id, conversation_id, sender_id, sender name, body,
+ * body_html, created. */
+#define MESSAGE_SELECT \
+	"SELECT m.id, m.conversation_id, m.sender_id, u.name, m.body, " \
+	"m.body_html, m.created FROM messages m " \
+	"JOIN users u ON u.id = m.sender_id "
+
 const struct store_sql store__sql[STMT__COUNT] = {
 	/* SQLite takes the write lock at once, not at the first write. */
 	[STMT_BEGIN] = { "BEGIN IMMEDIATE", "BEGIN" },
@@ -698,6 +713,92 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_SEARCH_TRIGGERS] = {
 	    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
 	    "AND name GLOB '*_fts_*'", "SELECT 6" },
+	/* inbox, mentions and private messages */
+	/* Nothing arrives from a user the recipient blocks: the check is
+	 * part of the insert, not a query of its own. PostgreSQL gives the
+	 * parameters of a SELECT list no type. */
+	[STMT_INBOX_ADD] = {
+	    "INSERT INTO notifications(user_id, kind, from_id, text, link, "
+	    "post_id, comment_id, created) "
+	    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS ("
+	    "SELECT 1 FROM blocks WHERE user_id = ?1 AND blocked_id = ?3)",
+	    "INSERT INTO notifications(user_id, kind, from_id, text, link, "
+	    "post_id, comment_id, created) "
+	    "SELECT ?1::bigint, ?2::integer, ?3::bigint, ?4::text, ?5::text, "
+	    "?6::bigint, ?7::bigint, ?8::bigint WHERE NOT EXISTS ("
+	    "SELECT 1 FROM blocks WHERE user_id = ?1 AND blocked_id = ?3) "
+	    "RETURNING id" },
+	[STMT_INBOX_LIST] = {
+	    "SELECT n.id, n.kind, n.seen, n.created, u.name, n.text, n.link, "
+	    "n.post_id, n.comment_id FROM notifications n "
+	    "LEFT JOIN users u ON u.id = n.from_id "
+	    "WHERE n.user_id = ?1 AND n.id < ?2 ORDER BY n.id DESC LIMIT ?3" },
+	[STMT_INBOX_READ] = {
+	    "UPDATE notifications SET seen = 1 WHERE user_id = ?1 AND id = ?2" },
+	[STMT_MENTION_ADD] = {
+	    "INSERT INTO mentions(kind, item_id, user_id) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT DO NOTHING" },
+	[STMT_CONVERSATION_INSERT] = RETURNING_ID(
+	    "INSERT INTO conversations(a_id, b_id, subject, created, updated) "
+	    "VALUES (?1, ?2, ?3, ?4, ?4)"),
+	[STMT_MESSAGE_INSERT] = RETURNING_ID(
+	    "INSERT INTO messages(conversation_id, sender_id, body, body_html, "
+	    "created) VALUES (?1, ?2, ?3, ?4, ?5)"),
+	[STMT_CONVERSATION_BUMP] = {
+	    "UPDATE conversations SET last_message = ?2, updated = ?3 "
+	    "WHERE id = ?1" },
+	[STMT_CONVERSATION_GET] = {
+	    CONVERSATION_SELECT "WHERE v.id = ?1" },
+	/* Walks conversation_sides_list; the rows the member deleted are
+	 * skipped (a page later goes on past them). */
+	[STMT_CONVERSATIONS] = {
+	    "SELECT v.id, v.a_id, ua.name, v.b_id, ub.name, v.subject, "
+	    "v.created, v.updated, v.last_message, v.a_cleared, v.b_cleared "
+	    "FROM conversation_sides s "
+	    "JOIN conversations v ON v.id = s.conversation_id "
+	    "JOIN users ua ON ua.id = v.a_id JOIN users ub ON ub.id = v.b_id "
+	    "WHERE s.user_id = ?1 AND s.last_message > CASE WHEN v.a_id = ?1 "
+	    "THEN v.a_cleared ELSE v.b_cleared END "
+	    "ORDER BY s.last_message DESC LIMIT ?2" },
+	[STMT_MESSAGES_OF] = {
+	    MESSAGE_SELECT "WHERE m.conversation_id = ?1 AND m.id > ?2 "
+	    "ORDER BY m.id" },
+	[STMT_MESSAGE_GET] = { MESSAGE_SELECT "WHERE m.id = ?1" },
+	[STMT_CONVERSATION_CLEAR] = {
+	    "UPDATE conversations SET "
+	    "a_cleared = CASE WHEN a_id = ?2 THEN last_message "
+	    "ELSE a_cleared END, "
+	    "b_cleared = CASE WHEN b_id = ?2 THEN last_message "
+	    "ELSE b_cleared END "
+	    "WHERE id = ?1 AND (a_id = ?2 OR b_id = ?2)" },
+	[STMT_MESSAGE_COUNT_SINCE] = {
+	    "SELECT count(*) FROM messages "
+	    "WHERE sender_id = ?1 AND created >= ?2" },
+	[STMT_MESSAGE_REPORT_INSERT] = RETURNING_ID(
+	    "INSERT INTO message_reports(message_id, reporter_id, reason, "
+	    "created) VALUES (?1, ?2, ?3, ?4)"),
+	[STMT_MESSAGE_REPORT_QUEUE] = {
+	    "SELECT r.id, r.message_id, m.conversation_id, r.reason, r.created "
+	    "FROM message_reports r JOIN messages m ON m.id = r.message_id "
+	    "WHERE r.resolved = 0 ORDER BY r.id LIMIT ?1" },
+	[STMT_MESSAGE_REPORTED] = {
+	    "SELECT 1 FROM message_reports r "
+	    "JOIN messages m ON m.id = r.message_id "
+	    "WHERE m.conversation_id = ?1 AND r.resolved = 0 LIMIT 1" },
+	[STMT_CONVERSATION_SIDE_ADD] = {
+	    "INSERT INTO conversation_sides(user_id, conversation_id) "
+	    "VALUES (?1, ?2)" },
+	[STMT_CONVERSATION_SIDES_BUMP] = {
+	    "UPDATE conversation_sides SET last_message = ?2 "
+	    "WHERE conversation_id = ?1" },
+	/* seen = 0 selects the partial index notifications_unseen. */
+	[STMT_INBOX_READ_LINK] = {
+	    "UPDATE notifications SET seen = 1 WHERE user_id = ?1 AND seen = 0 "
+	    "AND kind = ?2 AND link = ?3" },
+	[STMT_MESSAGE_REPORT_RESOLVE] = {
+	    "UPDATE message_reports SET resolved = 1 WHERE resolved = 0 "
+	    "AND message_id IN (SELECT id FROM messages "
+	    "WHERE conversation_id = ?1)" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */
