@@ -435,6 +435,11 @@ void page_feed_front(struct ctx *c);
 void page_feed_community(struct ctx *c);
 void page_feed_user(struct ctx *c);
 
+/* richer posts: edit history (page_history.c) */
+void page_post_history(struct ctx *c);
+void page_comment_history(struct ctx *c);
+void page_community_history(struct ctx *c);
+
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer
  * label, title). The routes (app_routes.c), the footer (app_frame.c), the

@@ -34,6 +34,9 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/s/*/p/#/edit", page_post_edit_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/edit", page_post_edit, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/delete", page_post_delete, ROUTE_USER },
+	/* richer posts: edit history; before the slug route below, which
+	 * would take "history" for a slug */
+	{ HTTP_GET, "/s/*/p/#/history", page_post_history, ROUTE_JSON },
 	{ HTTP_POST, "/s/*/p/#/comment", page_comment_new, ROUTE_USER },
 	{ HTTP_GET, "/s/*/p/#/c/#", page_comment_subtree,
 	  ROUTE_JSON | ROUTE_MEMBER },
@@ -71,6 +74,9 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/settings", page_admin_settings, ROUTE_USER },
 	{ HTTP_POST, "/admin/filters", page_admin_filters, ROUTE_USER },
 	SITE_PAGES(SITE_ROUTE)
+	/* richer posts: edit history */
+	{ HTTP_GET, "/s/*/p/#/c/#/history", page_comment_history, ROUTE_JSON },
+	{ HTTP_GET, "/s/*/history", page_community_history, ROUTE_JSON },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

@@ -96,8 +96,8 @@ page_community_edit(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	rc = store_community_edit(c->s, cm.id, str_dup(c->a, title),
-	    str_dup(c->a, desc), dh, str_dup(c->a, rules), rh);
+	rc = store_community_revise(c->s, cm.id, str_dup(c->a, title),
+	    str_dup(c->a, desc), dh, str_dup(c->a, rules), rh, c->now);
 	if (rc == STORE_OK)
 		rc = app_mod_log(c, "edit community", 0, 0, cm.id, 0, NULL, 0);
 	rc = app_mod_tx_end(c, rc);

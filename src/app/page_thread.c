@@ -281,8 +281,12 @@ comment_head(struct ctx *c, struct html *h, struct view *v,
 	app_score(h, cm->score);
 	html_raw_literal(h, " · ");
 	html_time(h, cm->created, c->now);
-	if (cm->edited)
-		html_raw_literal(h, " (edited)");
+	if (cm->edited && !cm->deleted) {
+		html_raw_literal(h, " <a class=\"edited\"");
+		html_attr(h, "href", str_c(arena_printf(c->a, "%s/history",
+		    comment_href(c, v, cm))));
+		html_raw_literal(h, ">(edited)</a>");
+	}
 	html_raw_literal(h, "</summary>");
 }
 
@@ -421,7 +425,10 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 		}
 	}
 	if (p->edited && !p->deleted) {
-		html_raw_literal(h, "<p class=\"meta\">edited ");
+		html_raw_literal(h, "<p class=\"meta\"><a class=\"edited\"");
+		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/p/%lld/history",
+		    p->community, (long long)p->id)));
+		html_raw_literal(h, ">(edited)</a> ");
 		html_time(h, p->edited, c->now);
 		html_raw_literal(h, "</p>");
 	}

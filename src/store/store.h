@@ -399,6 +399,30 @@ struct store_copy_table {
 	uint64_t sum_from, sum_to; /* sums of each row's 64-bit hash */
 };
 
+/* ---- richer posts: edit history (store_history.c) --------------------- */
+
+enum history_kind { HISTORY_POST = 0, HISTORY_COMMENT = 1,
+	HISTORY_COMMUNITY = 2 };
+
+/* One earlier version of a post, comment or community's texts. */
+struct revision {
+	int64_t id;
+	const char *title;       /* post or community title; NULL: comment */
+	const char *body;        /* markdown: post or comment body, community
+	                            description; NULL for a link post */
+	const char *extra;       /* community rules; NULL otherwise */
+	int64_t created;         /* when this version was written */
+};
+
+#define HISTORY_MAX 200          /* versions a history lists at the most */
+
+int store_history(struct store *s, struct arena *a, int kind,
+    int64_t target_id, struct revision **out, size_t *n);
+int store_community_revise(struct store *s, int64_t id, const char *title,
+    const char *description, const char *description_html, const char *rules,
+    const char *rules_html, int64_t now);
+int store_community_edited(struct store *s, int64_t id, int64_t *edited);
+
 int store_copy(struct store *from, struct store *to, struct arena *a,
     unsigned flags, struct store_copy_table **out, size_t *n);
 int store_backup(struct store *s, const char *path);

@@ -223,6 +223,18 @@ enum store_stmt {
 	                            follows it (PostgreSQL; SQLite does so
 	                            by itself) */
 
+	/* richer posts: edit history (schema v6, store_history.c) */
+	STMT_HISTORY_SAVE_POST,  /* id: keeps the post's title and body as
+	                            they are, dated edited or created */
+	STMT_HISTORY_SAVE_COMMENT, /* id: the same for a comment's body */
+	STMT_HISTORY_SAVE_COMMUNITY, /* id: title, description, rules */
+	STMT_COMMUNITY_SET_EDITED, /* id, edited */
+	STMT_COMMUNITY_EDITED,   /* id -> edited, created */
+	STMT_HISTORY_LIST,       /* kind, target_id -> id, title, body,
+	                            extra, created; newest first */
+	STMT_HISTORY_DELETE,     /* kind, target_id */
+	STMT_HISTORY_ERASE_AUTHOR, /* author_id: posts' and comments' */
+
 	STMT__COUNT
 };
 

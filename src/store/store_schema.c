@@ -283,10 +283,35 @@ static const char schema_bootstrap[] =
 	/* A user's votes by time: activity limits and the votes page. */ \
 	"CREATE INDEX votes_user ON votes(user_id, created);\n"
 
+/*
+ * v6 (richer posts: edit history): revisions keeps every version of a
+ * post, comment or community text that an edit replaced, one row each,
+ * written in the edit's own transaction. kind is enum history_kind;
+ * created is when that version was written (the item's created or its
+ * edit before). author_id names the item's author so that erasing an
+ * account erases its history with one index walk; communities.edited
+ * dates a community's current description and rules.
+ */
+#define SCHEMA_V6(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE revisions (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" kind INTEGER NOT NULL," \
+	" target_id " I64 " NOT NULL," \
+	" author_id " I64 " REFERENCES users(id)," \
+	" title TEXT," \
+	" body TEXT," \
+	" extra TEXT," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE INDEX revisions_target ON revisions(kind, target_id, id);\n" \
+	"CREATE INDEX revisions_author ON revisions(author_id);\n" \
+	"ALTER TABLE communities ADD COLUMN edited " I64 \
+	" NOT NULL DEFAULT 0;\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
 	SPELL(SCHEMA_V2, SQLITE_WORDS),
+	SPELL(SCHEMA_V6, SQLITE_WORDS), /* richer posts: edit history */
 	NULL
 };
 
@@ -294,6 +319,7 @@ const char *const store_sqlite_migrations[] = {
 const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V1, PG_WORDS),
 	SPELL(SCHEMA_V2, PG_WORDS),
+	SPELL(SCHEMA_V6, PG_WORDS), /* richer posts: edit history */
 	NULL
 };
 

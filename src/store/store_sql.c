@@ -488,6 +488,34 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_SEQUENCE_SET] = { "SELECT ?1, ?2",
 	    "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2::bigint) "
 	    "WHERE pg_get_serial_sequence(?1, 'id') IS NOT NULL" },
+
+	/* richer posts: edit history (schema v6, store_history.c) */
+	[STMT_HISTORY_SAVE_POST] = RETURNING_ID(
+	    "INSERT INTO revisions (kind, target_id, author_id, title, body, "
+	    "created) SELECT 0, id, author_id, title, body, "
+	    "CASE WHEN edited <> 0 THEN edited ELSE created END "
+	    "FROM posts WHERE id = ?1 AND deleted = 0"),
+	[STMT_HISTORY_SAVE_COMMENT] = RETURNING_ID(
+	    "INSERT INTO revisions (kind, target_id, author_id, body, created) "
+	    "SELECT 1, id, author_id, body, "
+	    "CASE WHEN edited <> 0 THEN edited ELSE created END "
+	    "FROM comments WHERE id = ?1 AND deleted = 0"),
+	[STMT_HISTORY_SAVE_COMMUNITY] = RETURNING_ID(
+	    "INSERT INTO revisions (kind, target_id, title, body, extra, "
+	    "created) SELECT 2, id, title, description, rules, "
+	    "CASE WHEN edited <> 0 THEN edited ELSE created END "
+	    "FROM communities WHERE id = ?1"),
+	[STMT_COMMUNITY_SET_EDITED] = {
+	    "UPDATE communities SET edited = ?2 WHERE id = ?1" },
+	[STMT_COMMUNITY_EDITED] = {
+	    "SELECT edited, created FROM communities WHERE id = ?1" },
+	[STMT_HISTORY_LIST] = {
+	    "SELECT id, title, body, extra, created FROM revisions "
+	    "WHERE kind = ?1 AND target_id = ?2 ORDER BY id DESC LIMIT 200" },
+	[STMT_HISTORY_DELETE] = {
+	    "DELETE FROM revisions WHERE kind = ?1 AND target_id = ?2" },
+	[STMT_HISTORY_ERASE_AUTHOR] = {
+	    "DELETE FROM revisions WHERE author_id = ?1 AND kind IN (0, 1)" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

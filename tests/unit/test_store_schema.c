@@ -29,13 +29,16 @@ static void
 test_migrate_twice(void **state)
 {
 	struct fixture *f = *state;
-	int64_t v = 0;
+	int64_t v = 0, known = 0;
 
+	while (f->s->be->migrations[known] != NULL)
+		known++;
 	assert_int_equal(store_migrate(f->s), STORE_OK);
 	assert_int_equal(store_migrate(f->s), STORE_OK);
 	assert_int_equal(f->s->be->exec(f->s->conn, STMT_SCHEMA_VERSION, NULL,
 	    0, version_cb, &v), STORE_OK);
-	assert_int_equal(v, 2);
+	/* every migration this build knows, whichever features it has */
+	assert_int_equal(v, known);
 	mk_user(f->s, "still_works");
 }
 
