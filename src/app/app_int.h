@@ -76,6 +76,8 @@ struct ctx {
 	unsigned char csrf_msg[33];/* what csrf was computed from */
 	bool personal;             /* the answer holds this visitor's token */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
+	bool nsfw_loaded;          /* richer posts: show_nsfw read (app_nsfw.c) */
+	bool show_nsfw;            /* the viewer sees NSFW posts */
 };
 
 /* ---- routes (app_routes.c) ------------------------------------------- */
@@ -434,6 +436,17 @@ void page_admin_filters(struct ctx *c);
 void page_feed_front(struct ctx *c);
 void page_feed_community(struct ctx *c);
 void page_feed_user(struct ctx *c);
+
+/* richer posts: nsfw and spoiler (app_nsfw.c, page_nsfw.c) */
+#define NSFW_LABEL "[NSFW]"   /* what stands for a hidden NSFW title */
+bool app_show_nsfw(struct ctx *c);
+bool app_nsfw_hidden(struct ctx *c, const struct post *p);
+bool app_form_flag(struct ctx *c, const char *name);
+void app_nsfw_checkboxes(struct html *h, bool nsfw, bool spoiler);
+void app_nsfw_flags(struct html *h, const struct post *p);
+void app_post_body(struct ctx *c, struct html *h, const struct post *p);
+void app_nsfw_settings_form(struct ctx *c, struct html *h);
+void page_settings_nsfw(struct ctx *c);
 
 /* richer posts: edit history (page_history.c) */
 void page_post_history(struct ctx *c);

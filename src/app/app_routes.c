@@ -77,6 +77,8 @@ static const struct route routes[] = {
 	/* richer posts: edit history */
 	{ HTTP_GET, "/s/*/p/#/c/#/history", page_comment_history, ROUTE_JSON },
 	{ HTTP_GET, "/s/*/history", page_community_history, ROUTE_JSON },
+	/* richer posts: nsfw and spoiler */
+	{ HTTP_POST, "/settings/nsfw", page_settings_nsfw, ROUTE_USER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

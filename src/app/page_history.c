@@ -191,6 +191,11 @@ page_post_history(struct ctx *c)
 	if (history_visible(c, p.removed || p.held, p.author_id,
 	    p.community_id) != 0)
 		return;
+	if (app_nsfw_hidden(c, &p)) {
+		app_error(c, 403, "nsfw", "This post is marked NSFW. Turn on "
+		    "show NSFW in your settings to see it.");
+		return;
+	}
 	hs.id = p.id;
 	hs.name = p.title;
 	hs.href = app_post_href(c, &p);

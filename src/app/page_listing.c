@@ -101,6 +101,7 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	 * it names the host the browser will go to (url_check refuses user
 	 * info and hosts a browser would rewrite). */
 	linked = p->url != NULL && !p->deleted && !hidden &&
+	    !app_nsfw_hidden(c, p) &&
 	    html_attr_url_parsed(h, "href", str_c(p->url), URL_WEB, &u) == 0;
 	if (linked) {
 		html_raw_literal(h, " rel=\"nofollow ugc noopener\">");
@@ -114,6 +115,8 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_raw_literal(h, "[removed]");
 	else if (hidden)
 		html_raw_literal(h, "[held for review]");
+	else if (app_nsfw_hidden(c, p))
+		html_raw_literal(h, NSFW_LABEL);
 	else
 		html_text_c(h, p->title);
 	html_raw_literal(h, "</a>");
@@ -122,6 +125,7 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_text_c(h, url_host_label(c->a, &u));
 		html_raw_literal(h, ")</span>");
 	}
+	app_nsfw_flags(h, p);
 	if (p->stickied)
 		html_raw_literal(h, "<span class=\"flag\">stickied</span>");
 	if (p->locked)

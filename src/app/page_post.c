@@ -10,6 +10,7 @@
 /* What a submit or edit form said, for showing it again after an error. */
 struct post_form {
 	struct str community, title, url, body;
+	bool nsfw, spoiler;      /* richer posts */
 };
 
 static void
@@ -44,7 +45,9 @@ submit_page(struct ctx *c, const struct post_form *f, const char *msg)
 	    "maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
 	if (f->body.p)
 		html_text(&h, f->body);
-	html_raw_literal(&h, "</textarea><p><button>submit</button></p></form>"
+	html_raw_literal(&h, "</textarea>");
+	app_nsfw_checkboxes(&h, f->nsfw, f->spoiler);
+	html_raw_literal(&h, "<p><button>submit</button></p></form>"
 	    "<p class=\"meta\">Read the <a href=\"/guide\">guide</a> for markdown "
 	    "and the community's rules before posting.</p></div>");
 	page_end(c, &h);
@@ -103,6 +106,8 @@ page_submit(struct ctx *c)
 		.title = app_form_text(c, "title"),
 		.url = app_form_text(c, "url"),
 		.body = app_form_text(c, "body"),
+		.nsfw = app_form_flag(c, "nsfw"),
+		.spoiler = app_form_flag(c, "spoiler"),
 	};
 	struct community cm;
 	struct post p = { 0 };
@@ -161,6 +166,8 @@ page_submit(struct ctx *c)
 	p.author_id = c->user->id;
 	p.title = str_dup(c->a, f.title);
 	p.created = c->now;
+	p.nsfw = f.nsfw;
+	p.spoiler = f.spoiler;
 	if (f.url.len > 0) {
 		p.url = str_dup(c->a, f.url);
 	} else {
@@ -222,6 +229,7 @@ page_post_edit_form(struct ctx *c)
 		html_text_c(&h, p.body ? p.body : "");
 		html_raw_literal(&h, "</textarea>");
 	}
+	app_nsfw_checkboxes(&h, p.nsfw, p.spoiler);
 	html_raw_literal(&h, "<p><button>save</button></p></form></div>");
 	page_end(c, &h);
 }
@@ -259,8 +267,18 @@ page_post_edit(struct ctx *c)
 			return;
 		}
 	}
+	/* The marks change with the text, in one transaction; the checkboxes
+	 * are sent unticked by leaving them out, so their absence is "off". */
+	if ((rc = store_begin(c->s)) != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
 	rc = store_post_edit(c->s, p.id, title.p ? str_dup(c->a, title) : NULL,
 	    p.url == NULL ? str_dup(c->a, body) : NULL, html, c->now);
+	if (rc == STORE_OK)
+		rc = store_post_set_marks(c->s, p.id, app_form_flag(c, "nsfw"),
+		    app_form_flag(c, "spoiler"));
+	rc = app_mod_tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;

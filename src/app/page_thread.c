@@ -418,11 +418,7 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 			html_raw_literal(h, "<p class=\"notice\">held for review by the "
 			    "moderators</p>");
 		}
-		if (p->body_html != NULL) {
-			html_raw_literal(h, "<div class=\"body\">");
-			html_raw_trusted(h, str_c(p->body_html));
-			html_raw_literal(h, "</div>");
-		}
+		app_post_body(c, h, p);
 	}
 	if (p->edited && !p->deleted) {
 		html_raw_literal(h, "<p class=\"meta\"><a class=\"edited\"");
@@ -541,6 +537,8 @@ thread_title(struct ctx *c, const struct view *v)
 	if ((p->removed || p->held) && !v->mod &&
 	    !app_viewer_is(c, p->author_id))
 		return p->removed ? "[removed]" : "[held for review]";
+	if (app_nsfw_hidden(c, p))
+		return NSFW_LABEL;
 	return p->title;
 }
 

@@ -86,6 +86,8 @@ struct post {
 	bool held;               /* waiting in the queue (filter match) */
 	const char *removed_reason; /* NULL unless removed */
 	int my_vote;             /* the viewer's vote: -1, 0, 1 */
+	bool spoiler;            /* richer posts: body behind a click; nsfw
+	                            is also set when the community is NSFW */
 };
 
 struct comment {
@@ -422,6 +424,15 @@ int store_community_revise(struct store *s, int64_t id, const char *title,
     const char *description, const char *description_html, const char *rules,
     const char *rules_html, int64_t now);
 int store_community_edited(struct store *s, int64_t id, int64_t *edited);
+
+/* ---- richer posts: nsfw and spoiler (store_nsfw.c) --- ----------------- */
+
+int store_post_set_marks(struct store *s, int64_t id, bool nsfw,
+    bool spoiler);
+int store_community_nsfw(struct store *s, int64_t id, bool *out);
+int store_community_set_nsfw(struct store *s, int64_t id, bool on);
+int store_user_show_nsfw(struct store *s, int64_t id, bool *out);
+int store_user_set_show_nsfw(struct store *s, int64_t id, bool on);
 
 int store_copy(struct store *from, struct store *to, struct arena *a,
     unsigned flags, struct store_copy_table **out, size_t *n);

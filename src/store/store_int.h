@@ -235,6 +235,13 @@ enum store_stmt {
 	STMT_HISTORY_DELETE,     /* kind, target_id */
 	STMT_HISTORY_ERASE_AUTHOR, /* author_id: posts' and comments' */
 
+	/* richer posts: nsfw and spoiler (schema v6) */
+	STMT_POST_SET_MARKS,     /* id, nsfw, spoiler */
+	STMT_COMMUNITY_NSFW,     /* id -> nsfw */
+	STMT_COMMUNITY_SET_NSFW, /* id, nsfw */
+	STMT_USER_SHOW_NSFW,     /* id -> show_nsfw */
+	STMT_USER_SET_SHOW_NSFW, /* id, show_nsfw */
+
 	STMT__COUNT
 };
 
@@ -287,6 +294,7 @@ enum post_col {
 	POST_COL_NSFW, POST_COL_REMOVED, POST_COL_DELETED,
 	POST_COL_REMOVED_REASON, POST_COL_MY_VOTE,
 	POST_COL_HELD,
+	POST_COL_SPOILER,        /* richer posts: nsfw and spoiler */
 	POST_COL__COUNT
 };
 

@@ -15,9 +15,9 @@
 
 /*
  * Creates post p (community_id, author_id, title, url or body with
- * body_html, created, and the locked, stickied, nsfw and held flags) with
- * its author's +1 vote: score 1, hot rank of a score of 1, no comments
- * yet. Counts it in the community. Sets *id. Returns STORE_NOTFOUND for an
+ * body_html, created, and the locked, stickied, nsfw, spoiler and held
+ * flags) with its author's +1 vote: score 1, hot rank of a score of 1,
+ * no comments yet. Counts it in the community. Sets *id. Returns STORE_NOTFOUND for an
  * unknown community or author.
  */
 int
@@ -42,6 +42,9 @@ store_post_create(struct store *s, const struct post *p, int64_t *id)
 		    store_v_int(pid), store_v_int(1), store_v_int(p->created)),
 		    NULL, NULL);
 	}
+	if (rc == STORE_OK && p->spoiler)
+		rc = store__run_one(s, STMT_POST_SET_MARKS, STORE_PARAMS(
+		    store_v_int(pid), store_v_int(p->nsfw), store_v_int(1)));
 	if (rc == STORE_OK)
 		rc = store__run_one(s, STMT_COMMUNITY_ADD_POST,
 		    STORE_PARAMS(store_v_int(p->community_id)));

@@ -114,6 +114,7 @@ read_post(struct arena *a, const struct store_val *r, void *out)
 	p->locked = store__col_i64(&r[POST_COL_LOCKED]) != 0;
 	p->stickied = store__col_i64(&r[POST_COL_STICKIED]) != 0;
 	p->nsfw = store__col_i64(&r[POST_COL_NSFW]) != 0;
+	p->spoiler = store__col_i64(&r[POST_COL_SPOILER]) != 0;
 	p->removed = store__col_i64(&r[POST_COL_REMOVED]) != 0;
 	p->deleted = store__col_i64(&r[POST_COL_DELETED]) != 0;
 	p->removed_reason = store__col_text(a, &r[POST_COL_REMOVED_REASON]);

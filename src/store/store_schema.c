@@ -290,7 +290,8 @@ static const char schema_bootstrap[] =
  * created is when that version was written (the item's created or its
  * edit before). author_id names the item's author so that erasing an
  * account erases its history with one index walk; communities.edited
- * dates a community's current description and rules.
+ * dates a community's current description and rules. Then NSFW and
+ * spoilers (richer posts too).
  */
 #define SCHEMA_V6(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
 	"CREATE TABLE revisions (" \
@@ -305,7 +306,13 @@ static const char schema_bootstrap[] =
 	"CREATE INDEX revisions_target ON revisions(kind, target_id, id);\n" \
 	"CREATE INDEX revisions_author ON revisions(author_id);\n" \
 	"ALTER TABLE communities ADD COLUMN edited " I64 \
-	" NOT NULL DEFAULT 0;\n"
+	" NOT NULL DEFAULT 0;\n" \
+	/* NSFW and spoilers: a post's own spoiler mark (its nsfw is in v1), \
+	 * a community-wide NSFW mark that covers all its posts, and a \
+	 * member's choice to see NSFW titles and bodies. */ \
+	"ALTER TABLE posts ADD COLUMN spoiler INTEGER NOT NULL DEFAULT 0;\n" \
+	"ALTER TABLE communities ADD COLUMN nsfw INTEGER NOT NULL DEFAULT 0;\n" \
+	"ALTER TABLE users ADD COLUMN show_nsfw INTEGER NOT NULL DEFAULT 0;\n"
 
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {

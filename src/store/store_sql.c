@@ -44,14 +44,17 @@
 /* An author's name, or [deleted] once the account is deleted. */
 #define AUTHOR_NAME "CASE WHEN u.deleted <> 0 THEN '[deleted]' ELSE u.name END"
 
+/* A post is NSFW when marked so or when its community is (richer posts). */
+#define NSFW_COL "CASE WHEN p.nsfw <> 0 OR c.nsfw <> 0 THEN 1 ELSE 0 END"
+
 /* POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. */
 #define POST_SELECT \
 	"SELECT p.id, p.community_id, c.name, p.author_id, " AUTHOR_NAME \
 	", p.title, " \
 	"p.url, p.body, p.body_html, p.created, p.edited, p.score, p.ups, " \
 	"p.downs, p.comment_count, p.last_comment, p.locked, p.stickied, " \
-	"p.nsfw, p.removed, p.deleted, p.removed_reason, " \
-	"coalesce(v.dir, 0), p.held " \
+	NSFW_COL ", p.removed, p.deleted, p.removed_reason, " \
+	"coalesce(v.dir, 0), p.held, p.spoiler " \
 	"FROM posts p " \
 	"JOIN communities c ON c.id = p.community_id " \
 	"JOIN users u ON u.id = p.author_id " \
@@ -516,6 +519,18 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "DELETE FROM revisions WHERE kind = ?1 AND target_id = ?2" },
 	[STMT_HISTORY_ERASE_AUTHOR] = {
 	    "DELETE FROM revisions WHERE author_id = ?1 AND kind IN (0, 1)" },
+
+	/* richer posts: nsfw and spoiler (schema v6) */
+	[STMT_POST_SET_MARKS] = {
+	    "UPDATE posts SET nsfw = ?2, spoiler = ?3 WHERE id = ?1" },
+	[STMT_COMMUNITY_NSFW] = {
+	    "SELECT nsfw FROM communities WHERE id = ?1" },
+	[STMT_COMMUNITY_SET_NSFW] = {
+	    "UPDATE communities SET nsfw = ?2 WHERE id = ?1" },
+	[STMT_USER_SHOW_NSFW] = {
+	    "SELECT show_nsfw FROM users WHERE id = ?1" },
+	[STMT_USER_SET_SHOW_NSFW] = {
+	    "UPDATE users SET show_nsfw = ?2 WHERE id = ?1" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

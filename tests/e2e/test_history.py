@@ -4,7 +4,7 @@
 import re
 import unittest
 
-from harness import Browser, ParleyTestCase, uniq, visible_text
+from harness import Browser, ParleyTestCase, uniq
 
 PW = "correct-horse-1"
 
@@ -156,7 +156,6 @@ class HistoryTest(ParleyTestCase):
         keep = self.member()
         kpid = keep.submit_text(self.comm, "Keep me", "keep v1 marker")
         self.edit_post(keep, kpid, "Keep me", "keep v2")
-        keep_name = None
         self.assertStatus(b.post("/settings/delete", {"password": PW, "erase": "1"}), 303)
         for path in (self.post_path(pid) + "/history",
                      "%s/c/%d/history" % (self.post_path(pid), cid)):
@@ -165,7 +164,6 @@ class HistoryTest(ParleyTestCase):
         # deleting with erase leaves other people's history alone
         h = Browser(self.server).get_json(self.post_path(kpid) + "/history")
         self.assertEqual(len(h["versions"]), 2)
-        del keep_name
 
     def test_delete_without_erase_keeps_history(self):
         b = self.member()
