@@ -448,6 +448,16 @@ void app_post_body(struct ctx *c, struct html *h, const struct post *p);
 void app_nsfw_settings_form(struct ctx *c, struct html *h);
 void page_settings_nsfw(struct ctx *c);
 
+/* richer posts: flair (page_flair.c) */
+#define FLAIR_MAX 32           /* characters of a flair's text */
+bool app_flair_valid(struct str s);
+void app_flair_label(struct ctx *c, struct html *h, const char *text,
+    const char *colour, bool user);
+const char *app_flair_query(struct ctx *c, const char *flair);
+int app_flair_field(struct ctx *c, int64_t community_id, const char **out);
+void page_flair(struct ctx *c);
+void page_flair_post(struct ctx *c);
+
 /* richer posts: edit history (page_history.c) */
 void page_post_history(struct ctx *c);
 void page_comment_history(struct ctx *c);

@@ -40,6 +40,8 @@ app_json_post(struct ctx *c, struct json *j, const struct post *p)
 	json_kv_bool(j, "stickied", p->stickied);
 	json_kv_bool(j, "nsfw", p->nsfw);
 	json_kv_bool(j, "spoiler", p->spoiler);
+	json_kv_str_c(j, "flair", p->flair);
+	json_kv_str_c(j, "author_flair", p->deleted ? NULL : p->author_flair);
 	json_kv_bool(j, "removed", p->removed);
 	json_kv_bool(j, "deleted", p->deleted);
 	json_kv_bool(j, "held", p->held);
@@ -58,6 +60,7 @@ app_json_comment(struct ctx *c, struct json *j, const struct comment *cm)
 	json_kv_opt_int(j, "parent", cm->parent_id);
 	json_kv_int(j, "post", cm->post_id);
 	json_kv_str_c(j, "author", cm->deleted ? "[deleted]" : cm->author);
+	json_kv_str_c(j, "author_flair", cm->deleted ? NULL : cm->author_flair);
 	json_kv_str_c(j, "body", hidden ? NULL : cm->body);
 	json_kv_str_c(j, "html", hidden ? NULL : cm->body_html);
 	json_kv_int(j, "score", cm->score);

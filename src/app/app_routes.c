@@ -79,6 +79,9 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/s/*/history", page_community_history, ROUTE_JSON },
 	/* richer posts: nsfw and spoiler */
 	{ HTTP_POST, "/settings/nsfw", page_settings_nsfw, ROUTE_USER },
+	/* richer posts: flair */
+	{ HTTP_GET, "/s/*/mod/flair", page_flair, ROUTE_JSON | ROUTE_USER },
+	{ HTTP_POST, "/s/*/mod/flair", page_flair_post, ROUTE_USER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

@@ -16,6 +16,7 @@ struct listing_args {
 	const char *t;         /* period name for top */
 	int64_t since;
 	int64_t after;
+	const char *flair;     /* richer posts: ?flair= on a community */
 };
 
 /* Reads sort, t and after; answers 400 and returns -1 on bad values. */
@@ -125,6 +126,7 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_text_c(h, url_host_label(c->a, &u));
 		html_raw_literal(h, ")</span>");
 	}
+	app_flair_label(c, h, p->flair, p->flair_colour, false);
 	app_nsfw_flags(h, p);
 	if (p->stickied)
 		html_raw_literal(h, "<span class=\"flag\">stickied</span>");
@@ -141,6 +143,7 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	if (!p->deleted) {
 		html_raw_literal(h, " by ");
 		app_user_link(c, h, p->author);
+		app_flair_label(c, h, p->author_flair, NULL, true);
 	}
 	if (show_community) {
 		html_raw_literal(h, " to <a");
@@ -192,8 +195,8 @@ pager(struct ctx *c, struct html *h, const char *base,
 		    (long long)last->id)));
 	else
 		html_attr(h, "href", str_c(arena_printf(c->a,
-		    "%s?sort=%s&after=%lld", base, sort_names[la->sort],
-		    (long long)last->id)));
+		    "%s?sort=%s&after=%lld%s", base, sort_names[la->sort],
+		    (long long)last->id, app_flair_query(c, la->flair))));
 	html_raw_literal(h, ">next page ›</a></p>");
 }
 
@@ -213,6 +216,7 @@ load(struct ctx *c, const struct listing_args *la, int64_t community_id,
 		.limit = PAGE_SIZE + 1,
 		.viewer_id = c->user ? c->user->id : 0,
 		.include_stickied = community_id == 0,
+		.flair = la->flair,
 	};
 	int rc = store_post_list(c->s, c->a, &q, posts, n);
 
@@ -364,10 +368,26 @@ page_community(struct ctx *c)
 {
 	struct community_page k = { .sticky = NULL, .nsticky = 0 };
 
-	if (app_route_community(c, &k.cm) != 0 || listing_args(c, &k.la) != 0 ||
-	    load(c, &k.la, k.cm.id, &k.posts, &k.n, &k.more) != 0)
+	struct str flair = http_query(c->r, "flair");
+
+	if (app_route_community(c, &k.cm) != 0 || listing_args(c, &k.la) != 0)
 		return;
-	if (k.la.after == 0 && store_post_stickied(c->s, c->a, k.cm.id,
+	/* richer posts: one flair's posts, walked on its own index */
+	if (flair.len > 0) {
+		if (!app_flair_valid(flair)) {
+			app_error(c, 400, "bad_flair", "That is not a flair.");
+			return;
+		}
+		if (k.la.sort != SORT_HOT && k.la.sort != SORT_NEW) {
+			app_error(c, 400, "bad_sort", "Posts of one flair sort by hot "
+			    "or new.");
+			return;
+		}
+		k.la.flair = str_dup(c->a, flair);
+	}
+	if (load(c, &k.la, k.cm.id, &k.posts, &k.n, &k.more) != 0)
+		return;
+	if (k.la.after == 0 && k.la.flair == NULL && store_post_stickied(c->s, c->a, k.cm.id,
 	    c->user ? c->user->id : 0, &k.sticky, &k.nsticky) != STORE_OK)
 		k.nsticky = 0;
 	if (c->json)

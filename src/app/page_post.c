@@ -45,7 +45,9 @@ submit_page(struct ctx *c, const struct post_form *f, const char *msg)
 	    "maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
 	if (f->body.p)
 		html_text(&h, f->body);
-	html_raw_literal(&h, "</textarea>");
+	html_raw_literal(&h, "</textarea><label for=\"flair\">flair (one of the "
+	    "community's, optional)</label><input type=\"text\" id=\"flair\" "
+	    "name=\"flair\" maxlength=\"" APP_STR(FLAIR_MAX) "\">");
 	app_nsfw_checkboxes(&h, f->nsfw, f->spoiler);
 	html_raw_literal(&h, "<p><button>submit</button></p></form>"
 	    "<p class=\"meta\">Read the <a href=\"/guide\">guide</a> for markdown "
@@ -168,6 +170,8 @@ page_submit(struct ctx *c)
 	p.created = c->now;
 	p.nsfw = f.nsfw;
 	p.spoiler = f.spoiler;
+	if (app_flair_field(c, cm.id, &p.flair) != 0)
+		return;
 	if (f.url.len > 0) {
 		p.url = str_dup(c->a, f.url);
 	} else {
@@ -202,6 +206,30 @@ own_post(struct ctx *c, struct post *p, bool closed_ok)
 	    "This post is deleted." : NULL, closed_ok);
 }
 
+/* The edit form's flair choice: the community's flairs, or none. */
+static void
+flair_select(struct ctx *c, struct html *h, const struct post *p)
+{
+	struct flair *fl = NULL;
+	size_t n = 0;
+
+	if (store_flairs(c->s, c->a, p->community_id, &fl, &n) != STORE_OK ||
+	    n == 0)
+		return;
+	html_raw_literal(h, "<label for=\"flair\">flair</label><select "
+	    "id=\"flair\" name=\"flair\"><option value=\"\">none</option>");
+	for (size_t i = 0; i < n; i++) {
+		html_raw_literal(h, "<option");
+		html_attr_c(h, "value", fl[i].text);
+		if (p->flair && strcmp(p->flair, fl[i].text) == 0)
+			html_raw_literal(h, " selected");
+		html_raw_literal(h, ">");
+		html_text_c(h, fl[i].text);
+		html_raw_literal(h, "</option>");
+	}
+	html_raw_literal(h, "</select>");
+}
+
 void
 page_post_edit_form(struct ctx *c)
 {
@@ -229,6 +257,7 @@ page_post_edit_form(struct ctx *c)
 		html_text_c(&h, p.body ? p.body : "");
 		html_raw_literal(&h, "</textarea>");
 	}
+	flair_select(c, &h, &p);
 	app_nsfw_checkboxes(&h, p.nsfw, p.spoiler);
 	html_raw_literal(&h, "<p><button>save</button></p></form></div>");
 	page_end(c, &h);
@@ -241,7 +270,7 @@ page_post_edit(struct ctx *c)
 	struct post p;
 	struct str title = app_form_text(c, "title");
 	struct str body = app_form_text(c, "body");
-	const char *html = NULL;
+	const char *html = NULL, *flair = NULL;
 	int rc;
 
 	if (own_post(c, &p, false) != 0)
@@ -269,6 +298,8 @@ page_post_edit(struct ctx *c)
 	}
 	/* The marks change with the text, in one transaction; the checkboxes
 	 * are sent unticked by leaving them out, so their absence is "off". */
+	if (app_flair_field(c, p.community_id, &flair) != 0)
+		return;
 	if ((rc = store_begin(c->s)) != STORE_OK) {
 		app_store_error(c, rc);
 		return;
@@ -278,6 +309,8 @@ page_post_edit(struct ctx *c)
 	if (rc == STORE_OK)
 		rc = store_post_set_marks(c->s, p.id, app_form_flag(c, "nsfw"),
 		    app_form_flag(c, "spoiler"));
+	if (rc == STORE_OK)
+		rc = store_post_set_flair(c->s, p.id, flair);
 	rc = app_mod_tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);

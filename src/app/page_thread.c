@@ -276,6 +276,7 @@ comment_head(struct ctx *c, struct html *h, struct view *v,
 		html_raw_literal(h, "[deleted]");
 	} else {
 		app_user_link(c, h, cm->author);
+		app_flair_label(c, h, cm->author_flair, NULL, true);
 	}
 	html_raw_literal(h, " · ");
 	app_score(h, cm->score);

@@ -88,6 +88,9 @@ struct post {
 	int my_vote;             /* the viewer's vote: -1, 0, 1 */
 	bool spoiler;            /* richer posts: body behind a click; nsfw
 	                            is also set when the community is NSFW */
+	const char *flair;       /* richer posts: post flair's text or NULL */
+	const char *author_flair; /* the author's flair in the community */
+	const char *flair_colour; /* the flair's palette colour, or NULL */
 };
 
 struct comment {
@@ -109,6 +112,7 @@ struct comment {
 	/* filled only by store_comments_by_author, for links on profiles: */
 	const char *post_title;
 	const char *community;
+	const char *author_flair; /* richer posts: in the post's community */
 };
 
 struct page {
@@ -177,6 +181,8 @@ struct post_query {
 	int limit;              /* rows wanted */
 	int64_t viewer_id;      /* fills my_vote; 0 = signed out */
 	bool include_stickied;  /* false: skip stickied posts (shown apart) */
+	const char *flair;      /* richer posts: only posts with this flair
+	                           (with community_id; SORT_HOT or SORT_NEW) */
 };
 /* Listings never show removed, deleted or held posts. */
 
@@ -433,6 +439,25 @@ int store_community_nsfw(struct store *s, int64_t id, bool *out);
 int store_community_set_nsfw(struct store *s, int64_t id, bool on);
 int store_user_show_nsfw(struct store *s, int64_t id, bool *out);
 int store_user_set_show_nsfw(struct store *s, int64_t id, bool on);
+
+/* ---- richer posts: flair (store_flair.c) ----------------------------- */
+
+struct flair {
+	const char *text;
+	const char *colour;      /* a palette name, or NULL */
+};
+
+int store_flair_add(struct store *s, int64_t community_id, const char *text,
+    const char *colour, int64_t now);
+int store_flair_remove(struct store *s, int64_t community_id,
+    const char *text);
+int store_flairs(struct store *s, struct arena *a, int64_t community_id,
+    struct flair **out, size_t *n);
+int store_flair_get(struct store *s, struct arena *a, int64_t community_id,
+    const char *text, struct flair *out);
+int store_user_flair_set(struct store *s, int64_t community_id,
+    int64_t user_id, const char *text);
+int store_post_set_flair(struct store *s, int64_t id, const char *flair);
 
 int store_copy(struct store *from, struct store *to, struct arena *a,
     unsigned flags, struct store_copy_table **out, size_t *n);

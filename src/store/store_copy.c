@@ -59,6 +59,9 @@ static const struct {
 	{ "rate_events", 0 },
 	/* richer posts: edit history (schema v6) */
 	{ "revisions", 0 },
+	/* richer posts: flair (schema v6) */
+	{ "flairs", 0 },
+	{ "user_flairs", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

@@ -242,6 +242,17 @@ enum store_stmt {
 	STMT_USER_SHOW_NSFW,     /* id -> show_nsfw */
 	STMT_USER_SET_SHOW_NSFW, /* id, show_nsfw */
 
+	/* richer posts: flair (schema v6, store_flair.c) */
+	STMT_FLAIR_INSERT,       /* community_id, text, colour, created */
+	STMT_FLAIR_DELETE,       /* community_id, text */
+	STMT_FLAIR_LIST,         /* community_id -> text, colour; by text */
+	STMT_FLAIR_GET,          /* community_id, text -> text, colour */
+	STMT_USER_FLAIR_SET,     /* community_id, user_id, text (upsert) */
+	STMT_USER_FLAIR_DELETE,  /* community_id, user_id */
+	STMT_POST_SET_FLAIR,     /* id, flair (NULL: none) */
+	STMT_POST_LIST_HOT_F,    /* as STMT_POST_LIST_HOT_C, ?7 flair */
+	STMT_POST_LIST_NEW_F,    /* as STMT_POST_LIST_NEW_C, ?7 flair */
+
 	STMT__COUNT
 };
 
@@ -295,6 +306,9 @@ enum post_col {
 	POST_COL_REMOVED_REASON, POST_COL_MY_VOTE,
 	POST_COL_HELD,
 	POST_COL_SPOILER,        /* richer posts: nsfw and spoiler */
+	POST_COL_FLAIR,          /* richer posts: flair */
+	POST_COL_AUTHOR_FLAIR,
+	POST_COL_FLAIR_COLOUR,
 	POST_COL__COUNT
 };
 
@@ -307,6 +321,7 @@ enum comment_col {
 	COMMENT_COL_DEPTH, COMMENT_COL_REMOVED, COMMENT_COL_DELETED,
 	COMMENT_COL_REMOVED_REASON, COMMENT_COL_MY_VOTE,
 	COMMENT_COL_HELD,
+	COMMENT_COL_AUTHOR_FLAIR, /* richer posts: flair */
 	COMMENT_COL__COUNT
 };
 

@@ -42,6 +42,9 @@ store_post_create(struct store *s, const struct post *p, int64_t *id)
 		    store_v_int(pid), store_v_int(1), store_v_int(p->created)),
 		    NULL, NULL);
 	}
+	if (rc == STORE_OK && p->flair != NULL)
+		rc = store__run_one(s, STMT_POST_SET_FLAIR, STORE_PARAMS(
+		    store_v_int(pid), store_v_text(p->flair)));
 	if (rc == STORE_OK && p->spoiler)
 		rc = store__run_one(s, STMT_POST_SET_MARKS, STORE_PARAMS(
 		    store_v_int(pid), store_v_int(p->nsfw), store_v_int(1)));
@@ -146,6 +149,17 @@ store_post_list(struct store *s, struct arena *a,
 	if (q->author_id != 0) {
 		st = STMT_POST_LIST_AUTHOR;
 		params[np++] = store_v_int(q->author_id);
+	} else if (q->flair != NULL && q->community_id != 0) {
+		/* richer posts: one flair's posts, by hot or new */
+		if (sort != SORT_HOT && sort != SORT_NEW) {
+			log_msg(LOG_ERR, "store", "no flair listing by sort %d",
+			    (int)sort);
+			return STORE_ERR;
+		}
+		st = sort == SORT_HOT ? STMT_POST_LIST_HOT_F :
+		    STMT_POST_LIST_NEW_F;
+		params[np++] = store_v_int(q->community_id);
+		params[np++] = store_v_text(q->flair);
 	} else {
 		st = list_stmt[sort][q->community_id != 0];
 		if (q->community_id != 0)

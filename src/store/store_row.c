@@ -120,6 +120,9 @@ read_post(struct arena *a, const struct store_val *r, void *out)
 	p->removed_reason = store__col_text(a, &r[POST_COL_REMOVED_REASON]);
 	p->my_vote = (int)store__col_i64(&r[POST_COL_MY_VOTE]);
 	p->held = store__col_i64(&r[POST_COL_HELD]) != 0;
+	p->flair = store__col_text(a, &r[POST_COL_FLAIR]);
+	p->author_flair = store__col_text(a, &r[POST_COL_AUTHOR_FLAIR]);
+	p->flair_colour = store__col_text(a, &r[POST_COL_FLAIR_COLOUR]);
 }
 
 static void
@@ -146,6 +149,7 @@ read_comment(struct arena *a, const struct store_val *r, void *out)
 	    &r[COMMENT_COL_REMOVED_REASON]);
 	c->my_vote = (int)store__col_i64(&r[COMMENT_COL_MY_VOTE]);
 	c->held = store__col_i64(&r[COMMENT_COL_HELD]) != 0;
+	c->author_flair = store__col_text(a, &r[COMMENT_COL_AUTHOR_FLAIR]);
 	c->post_title = NULL;
 	c->community = NULL;
 }

@@ -312,7 +312,29 @@ static const char schema_bootstrap[] =
 	 * member's choice to see NSFW titles and bodies. */ \
 	"ALTER TABLE posts ADD COLUMN spoiler INTEGER NOT NULL DEFAULT 0;\n" \
 	"ALTER TABLE communities ADD COLUMN nsfw INTEGER NOT NULL DEFAULT 0;\n" \
-	"ALTER TABLE users ADD COLUMN show_nsfw INTEGER NOT NULL DEFAULT 0;\n"
+	"ALTER TABLE users ADD COLUMN show_nsfw INTEGER NOT NULL DEFAULT 0;\n" \
+	/* Flair: a community's post flairs (colour a palette name or NULL), \
+	 * members' flair in a community, and a post's flair by its text, \
+	 * with an index per flair-filtered listing (hot, new). */ \
+	"CREATE TABLE flairs (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" community_id " I64 " NOT NULL REFERENCES communities(id)" \
+	"  ON DELETE CASCADE," \
+	" text TEXT NOT NULL," \
+	" colour TEXT," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE UNIQUE INDEX flairs_text ON flairs(community_id, text);\n" \
+	"CREATE TABLE user_flairs (" \
+	" community_id " I64 " NOT NULL REFERENCES communities(id)" \
+	"  ON DELETE CASCADE," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" text TEXT NOT NULL," \
+	" PRIMARY KEY (community_id, user_id))" KEYED ";\n" \
+	"ALTER TABLE posts ADD COLUMN flair TEXT;\n" \
+	"CREATE INDEX posts_c_flair_hot" \
+	" ON posts(community_id, flair, hot DESC, id DESC);\n" \
+	"CREATE INDEX posts_c_flair_new" \
+	" ON posts(community_id, flair, created DESC, id DESC);\n"
 
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {

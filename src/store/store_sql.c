@@ -54,12 +54,16 @@
 	"p.url, p.body, p.body_html, p.created, p.edited, p.score, p.ups, " \
 	"p.downs, p.comment_count, p.last_comment, p.locked, p.stickied, " \
 	NSFW_COL ", p.removed, p.deleted, p.removed_reason, " \
-	"coalesce(v.dir, 0), p.held, p.spoiler " \
+	"coalesce(v.dir, 0), p.held, p.spoiler, p.flair, uf.text, fl.colour " \
 	"FROM posts p " \
 	"JOIN communities c ON c.id = p.community_id " \
 	"JOIN users u ON u.id = p.author_id " \
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 0 " \
-	"AND v.target_id = p.id "
+	"AND v.target_id = p.id " \
+	"LEFT JOIN user_flairs uf ON uf.community_id = p.community_id " \
+	"AND uf.user_id = p.author_id " \
+	"LEFT JOIN flairs fl ON fl.community_id = p.community_id " \
+	"AND fl.text = p.flair "
 
 /* COMMENT_COL order without the viewer's vote. */
 #define COMMENT_COLS \
@@ -68,9 +72,16 @@
 	"cm.body_html, cm.created, cm.edited, cm.score, cm.ups, cm.downs, " \
 	"cm.depth, cm.removed, cm.deleted, cm.removed_reason"
 
+/* The comment author's flair in the post's community (richer posts). */
+#define COMMENT_AUTHOR_FLAIR \
+	"(SELECT uf.text FROM posts fp JOIN user_flairs uf " \
+	"ON uf.community_id = fp.community_id AND uf.user_id = cm.author_id " \
+	"WHERE fp.id = cm.post_id)"
+
 /* COMMENT_COL order; ?1 is the viewer. Vote kind 1 is VOTE_COMMENT. */
 #define COMMENT_SELECT \
-	"SELECT " COMMENT_COLS ", coalesce(v.dir, 0), cm.held " \
+	"SELECT " COMMENT_COLS ", coalesce(v.dir, 0), cm.held, " \
+	COMMENT_AUTHOR_FLAIR " " \
 	"FROM comments cm " \
 	"JOIN users u ON u.id = cm.author_id " \
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 1 " \
@@ -78,7 +89,8 @@
 
 /* A profile or queue comment: COMMENT_COL, post title, community name. */
 #define COMMENT_LINK_SELECT \
-	"SELECT " COMMENT_COLS ", 0, cm.held, p.title, c.name " \
+	"SELECT " COMMENT_COLS ", 0, cm.held, " COMMENT_AUTHOR_FLAIR \
+	", p.title, c.name " \
 	"FROM comments cm "
 
 /* An insert into a table whose id a sequence feeds on PostgreSQL. */
@@ -531,6 +543,31 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT show_nsfw FROM users WHERE id = ?1" },
 	[STMT_USER_SET_SHOW_NSFW] = {
 	    "UPDATE users SET show_nsfw = ?2 WHERE id = ?1" },
+
+	/* richer posts: flair (schema v6, store_flair.c) */
+	[STMT_FLAIR_INSERT] = RETURNING_ID(
+	    "INSERT INTO flairs (community_id, text, colour, created) "
+	    "VALUES (?1, ?2, ?3, ?4)"),
+	[STMT_FLAIR_DELETE] = {
+	    "DELETE FROM flairs WHERE community_id = ?1 AND text = ?2" },
+	[STMT_FLAIR_LIST] = {
+	    "SELECT text, colour FROM flairs WHERE community_id = ?1 "
+	    "ORDER BY text LIMIT 100" },
+	[STMT_FLAIR_GET] = {
+	    "SELECT text, colour FROM flairs WHERE community_id = ?1 "
+	    "AND text = ?2" },
+	[STMT_USER_FLAIR_SET] = {
+	    "INSERT INTO user_flairs (community_id, user_id, text) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT (community_id, user_id) "
+	    "DO UPDATE SET text = excluded.text" },
+	[STMT_USER_FLAIR_DELETE] = {
+	    "DELETE FROM user_flairs WHERE community_id = ?1 AND user_id = ?2" },
+	[STMT_POST_SET_FLAIR] = {
+	    "UPDATE posts SET flair = ?2 WHERE id = ?1" },
+	[STMT_POST_LIST_HOT_F] =
+	    POST_LIST("hot", "p.community_id = ?6 AND p.flair = ?7 AND "),
+	[STMT_POST_LIST_NEW_F] =
+	    POST_LIST("created", "p.community_id = ?6 AND p.flair = ?7 AND "),
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */
