@@ -124,6 +124,8 @@ enum hole_kind {
 	HOLE_CSRF,                 /* a form's csrf field */
 	HOLE_VOTE,                 /* an arrow's state (app_vote_arrow) */
 	HOLE_SUB,                  /* a community's subscribe form */
+	HOLE_POLL,                 /* richer posts: a poll (id: its post; dir:
+	                              the post takes no votes) */
 	HOLE_KINDS
 };
 
@@ -457,6 +459,17 @@ const char *app_flair_query(struct ctx *c, const char *flair);
 int app_flair_field(struct ctx *c, int64_t community_id, const char **out);
 void page_flair(struct ctx *c);
 void page_flair_post(struct ctx *c);
+
+/* richer posts: polls (app_poll.c, page_poll.c) */
+#define POLL_OPTION_MAX 100    /* characters of a poll option */
+bool app_poll_closed(struct ctx *c, const struct post *p,
+    const struct poll *poll);
+void app_poll_html(struct ctx *c, struct html *h, int64_t post_id,
+    bool closed);
+void app_poll_json(struct ctx *c, struct json *j, const struct post *p);
+int app_poll_field(struct ctx *c, const char ***options, size_t *n,
+    int64_t *closes);
+void page_poll(struct ctx *c);
 
 /* richer posts: edit history (page_history.c) */
 void page_post_history(struct ctx *c);

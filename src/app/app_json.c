@@ -42,6 +42,12 @@ app_json_post(struct ctx *c, struct json *j, const struct post *p)
 	json_kv_bool(j, "spoiler", p->spoiler);
 	json_kv_str_c(j, "flair", p->flair);
 	json_kv_str_c(j, "author_flair", p->deleted ? NULL : p->author_flair);
+	if (hidden) {
+		json_key(j, "poll");
+		json_null(j);
+	} else {
+		app_poll_json(c, j, p);
+	}
 	json_kv_bool(j, "removed", p->removed);
 	json_kv_bool(j, "deleted", p->deleted);
 	json_kv_bool(j, "held", p->held);

@@ -82,6 +82,8 @@ static const struct route routes[] = {
 	/* richer posts: flair */
 	{ HTTP_GET, "/s/*/mod/flair", page_flair, ROUTE_JSON | ROUTE_USER },
 	{ HTTP_POST, "/s/*/mod/flair", page_flair_post, ROUTE_USER },
+	/* richer posts: polls */
+	{ HTTP_POST, "/poll", page_poll, ROUTE_USER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

@@ -48,6 +48,11 @@ submit_page(struct ctx *c, const struct post_form *f, const char *msg)
 	html_raw_literal(&h, "</textarea><label for=\"flair\">flair (one of the "
 	    "community's, optional)</label><input type=\"text\" id=\"flair\" "
 	    "name=\"flair\" maxlength=\"" APP_STR(FLAIR_MAX) "\">");
+	html_raw_literal(&h, "<label for=\"poll\">poll: 2 to 10 options, one "
+	    "a line (optional)</label><textarea id=\"poll\" name=\"poll\" "
+	    "rows=\"4\"></textarea><label for=\"closes\">poll closes after "
+	    "(like 3d; empty = never)</label><input type=\"text\" id=\"closes\" "
+	    "name=\"closes\" maxlength=\"" APP_STR(DURATION_MAX) "\">");
 	app_nsfw_checkboxes(&h, f->nsfw, f->spoiler);
 	html_raw_literal(&h, "<p><button>submit</button></p></form>"
 	    "<p class=\"meta\">Read the <a href=\"/guide\">guide</a> for markdown "
@@ -114,7 +119,9 @@ page_submit(struct ctx *c)
 	struct community cm;
 	struct post p = { 0 };
 	enum url_fault bad;
-	int64_t id;
+	const char **poll = NULL;
+	size_t npoll = 0;
+	int64_t id, closes = 0;
 	int rc;
 
 	if (!app_valid_name(f.community, false)) {
@@ -172,6 +179,13 @@ page_submit(struct ctx *c)
 	p.spoiler = f.spoiler;
 	if (app_flair_field(c, cm.id, &p.flair) != 0)
 		return;
+	if (app_poll_field(c, &poll, &npoll, &closes) != 0)
+		return;
+	if (npoll > 0 && f.url.len > 0) {
+		submit_error(c, &f, 400, "bad_poll", "A poll is a text post: leave "
+		    "the link empty.");
+		return;
+	}
 	if (f.url.len > 0) {
 		p.url = str_dup(c->a, f.url);
 	} else {
@@ -184,7 +198,15 @@ page_submit(struct ctx *c)
 		}
 	}
 	p.held = app_filter_match(c, f.title, f.url, f.body);
+	/* A poll post and its options are written together. */
+	if ((rc = store_begin(c->s)) != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
 	rc = store_post_create(c->s, &p, &id);
+	if (rc == STORE_OK && npoll > 0)
+		rc = store_poll_create(c->s, id, poll, npoll, closes);
+	rc = app_mod_tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;

@@ -420,6 +420,8 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 			    "moderators</p>");
 		}
 		app_post_body(c, h, p);
+		if (!app_nsfw_hidden(c, p))
+			app_poll_html(c, h, p->id, v->closed);
 	}
 	if (p->edited && !p->deleted) {
 		html_raw_literal(h, "<p class=\"meta\"><a class=\"edited\"");

@@ -459,6 +459,31 @@ int store_user_flair_set(struct store *s, int64_t community_id,
     int64_t user_id, const char *text);
 int store_post_set_flair(struct store *s, int64_t id, const char *flair);
 
+/* ---- richer posts: polls (store_poll.c) ------------------------------ */
+
+#define POLL_OPTIONS_MIN 2
+#define POLL_OPTIONS_MAX 10
+
+struct poll_option {
+	int64_t id;
+	const char *text;
+	int64_t votes;
+};
+
+struct poll {
+	int64_t closes;          /* 0 = never */
+	struct poll_option *options; /* in order */
+	size_t n;
+	int64_t voted;           /* the viewer's option id, 0 = none */
+};
+
+int store_poll_create(struct store *s, int64_t post_id,
+    const char *const *options, size_t n, int64_t closes);
+int store_poll_get(struct store *s, struct arena *a, int64_t post_id,
+    int64_t viewer_id, struct poll *out);
+int store_poll_vote(struct store *s, int64_t post_id, int64_t user_id,
+    int64_t option_id, int64_t now);
+
 int store_copy(struct store *from, struct store *to, struct arena *a,
     unsigned flags, struct store_copy_table **out, size_t *n);
 int store_backup(struct store *s, const char *path);

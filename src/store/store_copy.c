@@ -62,6 +62,10 @@ static const struct {
 	/* richer posts: flair (schema v6) */
 	{ "flairs", 0 },
 	{ "user_flairs", 0 },
+	/* richer posts: polls (schema v6) */
+	{ "polls", 0 },
+	{ "poll_options", 0 },
+	{ "poll_votes", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

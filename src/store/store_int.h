@@ -253,6 +253,16 @@ enum store_stmt {
 	STMT_POST_LIST_HOT_F,    /* as STMT_POST_LIST_HOT_C, ?7 flair */
 	STMT_POST_LIST_NEW_F,    /* as STMT_POST_LIST_NEW_C, ?7 flair */
 
+	/* richer posts: polls (schema v6, store_poll.c) */
+	STMT_POLL_INSERT,        /* post_id, closes */
+	STMT_POLL_OPTION_INSERT, /* post_id, position, text */
+	STMT_POLL_GET,           /* post_id -> closes */
+	STMT_POLL_OPTIONS,       /* post_id -> id, text, votes; by position */
+	STMT_POLL_VOTED,         /* post_id, user_id -> option_id */
+	STMT_POLL_OPTION_POST,   /* option id -> post_id */
+	STMT_POLL_VOTE,          /* post_id, user_id, option_id, created
+	                            (upsert: one vote per member) */
+
 	STMT__COUNT
 };
 

@@ -334,7 +334,27 @@ static const char schema_bootstrap[] =
 	"CREATE INDEX posts_c_flair_hot" \
 	" ON posts(community_id, flair, hot DESC, id DESC);\n" \
 	"CREATE INDEX posts_c_flair_new" \
-	" ON posts(community_id, flair, created DESC, id DESC);\n"
+	" ON posts(community_id, flair, created DESC, id DESC);\n" \
+	/* Polls: a poll post's closing time (0: never), its options in \
+	 * order, and one vote per member; counts are counted from the \
+	 * votes, so concurrent votes can never drift from them. */ \
+	"CREATE TABLE polls (" \
+	" post_id " I64 " PRIMARY KEY REFERENCES posts(id)," \
+	" closes " I64 " NOT NULL DEFAULT 0)" KEYED ";\n" \
+	"CREATE TABLE poll_options (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" post_id " I64 " NOT NULL REFERENCES posts(id)," \
+	" position INTEGER NOT NULL," \
+	" text TEXT NOT NULL);\n" \
+	"CREATE INDEX poll_options_post ON poll_options(post_id, position);\n" \
+	"CREATE TABLE poll_votes (" \
+	" post_id " I64 " NOT NULL REFERENCES posts(id)," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" option_id " I64 " NOT NULL REFERENCES poll_options(id)," \
+	" created " I64 " NOT NULL," \
+	" PRIMARY KEY (post_id, user_id))" KEYED ";\n" \
+	"CREATE INDEX poll_votes_option ON poll_votes(option_id);\n" \
+	"CREATE INDEX poll_votes_user ON poll_votes(user_id, created);\n"
 
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {

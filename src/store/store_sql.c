@@ -477,8 +477,11 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_COMMENT_COUNT_SINCE] = {
 	    "SELECT count(*) FROM comments "
 	    "WHERE author_id = ?1 AND created >= ?2" },
+	/* poll votes (richer posts) count against the same limit */
 	[STMT_VOTE_COUNT_SINCE] = {
-	    "SELECT count(*) FROM votes WHERE user_id = ?1 AND created >= ?2" },
+	    "SELECT (SELECT count(*) FROM votes WHERE user_id = ?1 "
+	    "AND created >= ?2) + (SELECT count(*) FROM poll_votes "
+	    "WHERE user_id = ?1 AND created >= ?2)" },
 	[STMT_RATE_HIT] = {
 	    "INSERT INTO rate_events(key, at) VALUES (?1, ?2)" },
 	[STMT_RATE_COUNT] = {
@@ -568,6 +571,29 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    POST_LIST("hot", "p.community_id = ?6 AND p.flair = ?7 AND "),
 	[STMT_POST_LIST_NEW_F] =
 	    POST_LIST("created", "p.community_id = ?6 AND p.flair = ?7 AND "),
+
+	/* richer posts: polls (schema v6, store_poll.c) */
+	[STMT_POLL_INSERT] = {
+	    "INSERT INTO polls (post_id, closes) VALUES (?1, ?2)" },
+	[STMT_POLL_OPTION_INSERT] = RETURNING_ID(
+	    "INSERT INTO poll_options (post_id, position, text) "
+	    "VALUES (?1, ?2, ?3)"),
+	[STMT_POLL_GET] = {
+	    "SELECT closes FROM polls WHERE post_id = ?1" },
+	[STMT_POLL_OPTIONS] = {
+	    "SELECT o.id, o.text, (SELECT count(*) FROM poll_votes v "
+	    "WHERE v.option_id = o.id) FROM poll_options o "
+	    "WHERE o.post_id = ?1 ORDER BY o.position" },
+	[STMT_POLL_VOTED] = {
+	    "SELECT option_id FROM poll_votes WHERE post_id = ?1 "
+	    "AND user_id = ?2" },
+	[STMT_POLL_OPTION_POST] = {
+	    "SELECT post_id FROM poll_options WHERE id = ?1" },
+	[STMT_POLL_VOTE] = {
+	    "INSERT INTO poll_votes (post_id, user_id, option_id, created) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (post_id, user_id) "
+	    "DO UPDATE SET option_id = excluded.option_id, "
+	    "created = excluded.created" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */
