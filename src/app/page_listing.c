@@ -312,7 +312,9 @@ community_side(struct ctx *c, struct html *h, const struct community *cm)
 	}
 	html_raw_literal(h, "</ul><p class=\"meta\"><a");
 	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/modlog", cm->name)));
-	html_raw_literal(h, ">mod log</a>");
+	html_raw_literal(h, ">mod log</a> · <a");
+	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/history", cm->name)));
+	html_raw_literal(h, ">history</a>");
 	if (app_is_mod(c, cm->id)) {
 		html_raw_literal(h, " · <a");
 		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/mod/queue",
@@ -320,7 +322,10 @@ community_side(struct ctx *c, struct html *h, const struct community *cm)
 		html_raw_literal(h, ">queue</a> · <a");
 		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/mod/edit",
 		    cm->name)));
-		html_raw_literal(h, ">edit</a>");
+		html_raw_literal(h, ">edit</a> · <a");
+		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/mod/flair",
+		    cm->name)));
+		html_raw_literal(h, ">flair</a>");
 	}
 	html_raw_literal(h, "</p></div></aside>");
 }

@@ -40,6 +40,7 @@ class FlairTest(ParleyTestCase):
         return int(re.search(r"/p/(\d+)", r.header("Location")).group(1))
 
     def test_flair_list_page_and_json(self):
+        self.assertIn('href="%s"' % self.base, self.mod.page("/s/%s" % self.comm).text)
         page = self.mod.page(self.base).text
         self.assertIn("News", page)
         self.assertIn("flair-red", page)

@@ -143,6 +143,8 @@ class HistoryTest(ParleyTestCase):
         self.assertTrue(vs[0]["current"])
         page = Browser(self.server).page("/s/%s/history" % self.comm).text
         self.assertIn("<del>one</del><ins>two</ins>", page)
+        self.assertIn('href="/s/%s/history"' % self.comm,
+                      Browser(self.server).page("/s/%s" % self.comm).text)
 
     def test_erase_account_erases_history(self):
         name = uniq("her")
