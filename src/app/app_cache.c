@@ -322,8 +322,10 @@ app_cache_keep(struct ctx *c, const struct cache_ticket *t)
 bool
 app_member_allowed(struct ctx *c)
 {
+	/* Templates show NSFW posts as those who do not see them do. */
 	return budget > 0 && c->user != NULL && c->user->role != ROLE_ADMIN &&
-	    c->viewer.plain && !c->json && store_watches(c->s);
+	    c->viewer.plain && !c->json && store_watches(c->s) &&
+	    !app_show_nsfw(c);
 }
 
 /*

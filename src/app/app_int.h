@@ -81,6 +81,8 @@ struct ctx {
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
 	const struct post *archive_post; /* set by page_thread when it shows an
 	                              archived thread whole (app_archive.c) */
+	bool nsfw_loaded;          /* richer posts: show_nsfw read (app_nsfw.c) */
+	bool show_nsfw;            /* the viewer sees NSFW posts */
 };
 
 /* ---- routes (app_routes.c) ------------------------------------------- */
@@ -127,6 +129,8 @@ enum hole_kind {
 	HOLE_CSRF,                 /* a form's csrf field */
 	HOLE_VOTE,                 /* an arrow's state (app_vote_arrow) */
 	HOLE_SUB,                  /* a community's subscribe form */
+	HOLE_POLL,                 /* richer posts: a poll (id: its post; dir:
+	                              the post takes no votes) */
 	HOLE_KINDS
 };
 
@@ -478,6 +482,43 @@ void page_search(struct ctx *c);
 
 /* Home and all (page_listing.c) */
 void page_all(struct ctx *c);
+
+/* richer posts: nsfw and spoiler (app_nsfw.c, page_nsfw.c) */
+#define NSFW_LABEL "[NSFW]"   /* what stands for a hidden NSFW title */
+bool app_show_nsfw(struct ctx *c);
+bool app_nsfw_hidden(struct ctx *c, const struct post *p);
+bool app_form_flag(struct ctx *c, const char *name);
+void app_nsfw_checkboxes(struct html *h, bool nsfw, bool spoiler);
+void app_nsfw_flags(struct html *h, const struct post *p);
+void app_post_body(struct ctx *c, struct html *h, const struct post *p);
+void app_nsfw_settings_form(struct ctx *c, struct html *h);
+void page_settings_nsfw(struct ctx *c);
+
+/* richer posts: flair (page_flair.c) */
+#define FLAIR_MAX 32           /* characters of a flair's text */
+bool app_flair_valid(struct str s);
+void app_flair_label(struct ctx *c, struct html *h, const char *text,
+    const char *colour, bool user);
+const char *app_flair_query(struct ctx *c, const char *flair);
+int app_flair_field(struct ctx *c, int64_t community_id, const char **out);
+void page_flair(struct ctx *c);
+void page_flair_post(struct ctx *c);
+
+/* richer posts: polls (app_poll.c, page_poll.c) */
+#define POLL_OPTION_MAX 100    /* characters of a poll option */
+bool app_poll_closed(struct ctx *c, const struct post *p,
+    const struct poll *poll);
+void app_poll_html(struct ctx *c, struct html *h, int64_t post_id,
+    bool closed);
+void app_poll_json(struct ctx *c, struct json *j, const struct post *p);
+int app_poll_field(struct ctx *c, const char ***options, size_t *n,
+    int64_t *closes);
+void page_poll(struct ctx *c);
+
+/* richer posts: edit history (page_history.c) */
+void page_post_history(struct ctx *c);
+void page_comment_history(struct ctx *c);
+void page_community_history(struct ctx *c);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer

@@ -38,6 +38,9 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/s/*/p/#/edit", page_post_edit_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/edit", page_post_edit, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/delete", page_post_delete, ROUTE_USER },
+	/* richer posts: edit history; before the slug route below, which
+	 * would take "history" for a slug */
+	{ HTTP_GET, "/s/*/p/#/history", page_post_history, ROUTE_JSON },
 	{ HTTP_POST, "/s/*/p/#/comment", page_comment_new, ROUTE_USER },
 	{ HTTP_GET, "/s/*/p/#/c/#", page_comment_subtree,
 	  ROUTE_JSON | ROUTE_MEMBER },
@@ -104,6 +107,16 @@ static const struct route routes[] = {
 	  ROUTE_USER },
 	{ HTTP_GET, "/admin/messages", page_message_reports,
 	  ROUTE_USER | ROUTE_JSON },
+	/* richer posts: edit history */
+	{ HTTP_GET, "/s/*/p/#/c/#/history", page_comment_history, ROUTE_JSON },
+	{ HTTP_GET, "/s/*/history", page_community_history, ROUTE_JSON },
+	/* richer posts: nsfw and spoiler */
+	{ HTTP_POST, "/settings/nsfw", page_settings_nsfw, ROUTE_USER },
+	/* richer posts: flair */
+	{ HTTP_GET, "/s/*/mod/flair", page_flair, ROUTE_JSON | ROUTE_USER },
+	{ HTTP_POST, "/s/*/mod/flair", page_flair_post, ROUTE_USER },
+	/* richer posts: polls */
+	{ HTTP_POST, "/poll", page_poll, ROUTE_USER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

@@ -60,6 +60,8 @@ entry_html(struct ctx *c, const struct post *p)
 	struct buf b;
 	struct html h;
 
+	if (app_nsfw_hidden(c, p))
+		return str_c("<p>" NSFW_LABEL "</p>");
 	if (p->url == NULL)
 		return str_c(p->body_html ? p->body_html : "");
 	buf_init(&b, c->a, 256);
@@ -106,7 +108,7 @@ feed_answer(struct ctx *c, const char *title, const char *self_path,
 		struct atom_entry e = {
 			.id = arena_printf(c->a, "%s/s/%s/p/%lld", base,
 			    p->community, (long long)p->id),
-			.title = p->title,
+			.title = app_nsfw_hidden(c, p) ? NSFW_LABEL : p->title,
 			.link = arena_printf(c->a, "%s%s", base,
 			    app_post_href(c, p)),
 			.author = p->author,

@@ -16,6 +16,7 @@ struct listing_args {
 	const char *t;         /* period name for top */
 	int64_t since;
 	int64_t after;
+	const char *flair;     /* richer posts: ?flair= on a community */
 };
 
 /* Reads sort, t and after; answers 400 and returns -1 on bad values. */
@@ -101,6 +102,7 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	 * it names the host the browser will go to (url_check refuses user
 	 * info and hosts a browser would rewrite). */
 	linked = p->url != NULL && !p->deleted && !hidden &&
+	    !app_nsfw_hidden(c, p) &&
 	    html_attr_url_parsed(h, "href", str_c(p->url), URL_WEB, &u) == 0;
 	if (linked) {
 		html_raw_literal(h, " rel=\"nofollow ugc noopener\">");
@@ -114,6 +116,8 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_raw_literal(h, "[removed]");
 	else if (hidden)
 		html_raw_literal(h, "[held for review]");
+	else if (app_nsfw_hidden(c, p))
+		html_raw_literal(h, NSFW_LABEL);
 	else
 		html_text_c(h, p->title);
 	html_raw_literal(h, "</a>");
@@ -122,6 +126,8 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_text_c(h, url_host_label(c->a, &u));
 		html_raw_literal(h, ")</span>");
 	}
+	app_flair_label(c, h, p->flair, p->flair_colour, false);
+	app_nsfw_flags(h, p);
 	if (p->stickied)
 		html_raw_literal(h, "<span class=\"flag\">stickied</span>");
 	if (p->locked)
@@ -137,6 +143,7 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	if (!p->deleted) {
 		html_raw_literal(h, " by ");
 		app_user_link(c, h, p->author);
+		app_flair_label(c, h, p->author_flair, NULL, true);
 	}
 	if (show_community) {
 		html_raw_literal(h, " to <a");
@@ -191,8 +198,8 @@ pager(struct ctx *c, struct html *h, const char *base,
 		    (long long)last->id)));
 	else
 		html_attr(h, "href", str_c(arena_printf(c->a,
-		    "%s?sort=%s&after=%lld", base, sort_names[la->sort],
-		    (long long)last->id)));
+		    "%s?sort=%s&after=%lld%s", base, sort_names[la->sort],
+		    (long long)last->id, app_flair_query(c, la->flair))));
 	html_raw_literal(h, ">next page ›</a></p>");
 }
 
@@ -226,6 +233,7 @@ load_home(struct ctx *c, const struct listing_args *la, int64_t community_id,
 		.limit = PAGE_SIZE + 1,
 		.viewer_id = c->user ? c->user->id : 0,
 		.include_stickied = community_id == 0,
+		.flair = la->flair,
 	};
 	int rc = store_post_list(c->s, c->a, &q, posts, n);
 
@@ -358,7 +366,9 @@ community_side(struct ctx *c, struct html *h, const struct community *cm)
 	}
 	html_raw_literal(h, "</ul><p class=\"meta\"><a");
 	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/modlog", cm->name)));
-	html_raw_literal(h, ">mod log</a>");
+	html_raw_literal(h, ">mod log</a> · <a");
+	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/history", cm->name)));
+	html_raw_literal(h, ">history</a>");
 	if (app_is_mod(c, cm->id)) {
 		html_raw_literal(h, " · <a");
 		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/mod/queue",
@@ -366,7 +376,10 @@ community_side(struct ctx *c, struct html *h, const struct community *cm)
 		html_raw_literal(h, ">queue</a> · <a");
 		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/mod/edit",
 		    cm->name)));
-		html_raw_literal(h, ">edit</a>");
+		html_raw_literal(h, ">edit</a> · <a");
+		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/mod/flair",
+		    cm->name)));
+		html_raw_literal(h, ">flair</a>");
 	}
 	html_raw_literal(h, "</p></div></aside>");
 }
@@ -415,10 +428,26 @@ page_community(struct ctx *c)
 {
 	struct community_page k = { .sticky = NULL, .nsticky = 0 };
 
-	if (app_route_community(c, &k.cm) != 0 || listing_args(c, &k.la) != 0 ||
-	    load(c, &k.la, k.cm.id, &k.posts, &k.n, &k.more) != 0)
+	struct str flair = http_query(c->r, "flair");
+
+	if (app_route_community(c, &k.cm) != 0 || listing_args(c, &k.la) != 0)
 		return;
-	if (k.la.after == 0 && store_post_stickied(c->s, c->a, k.cm.id,
+	/* richer posts: one flair's posts, walked on its own index */
+	if (flair.len > 0) {
+		if (!app_flair_valid(flair)) {
+			app_error(c, 400, "bad_flair", "That is not a flair.");
+			return;
+		}
+		if (k.la.sort != SORT_HOT && k.la.sort != SORT_NEW) {
+			app_error(c, 400, "bad_sort", "Posts of one flair sort by hot "
+			    "or new.");
+			return;
+		}
+		k.la.flair = str_dup(c->a, flair);
+	}
+	if (load(c, &k.la, k.cm.id, &k.posts, &k.n, &k.more) != 0)
+		return;
+	if (k.la.after == 0 && k.la.flair == NULL && store_post_stickied(c->s, c->a, k.cm.id,
 	    c->user ? c->user->id : 0, &k.sticky, &k.nsticky) != STORE_OK)
 		k.nsticky = 0;
 	if (c->json)

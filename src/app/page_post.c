@@ -10,6 +10,7 @@
 /* What a submit or edit form said, for showing it again after an error. */
 struct post_form {
 	struct str community, title, url, body;
+	bool nsfw, spoiler;      /* richer posts */
 };
 
 static void
@@ -44,7 +45,16 @@ submit_page(struct ctx *c, const struct post_form *f, const char *msg)
 	    "maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
 	if (f->body.p)
 		html_text(&h, f->body);
-	html_raw_literal(&h, "</textarea><p><button>submit</button></p></form>"
+	html_raw_literal(&h, "</textarea><label for=\"flair\">flair (one of the "
+	    "community's, optional)</label><input type=\"text\" id=\"flair\" "
+	    "name=\"flair\" maxlength=\"" APP_STR(FLAIR_MAX) "\">");
+	html_raw_literal(&h, "<label for=\"poll\">poll: 2 to 10 options, one "
+	    "a line (optional)</label><textarea id=\"poll\" name=\"poll\" "
+	    "rows=\"4\"></textarea><label for=\"closes\">poll closes after "
+	    "(like 3d; empty = never)</label><input type=\"text\" id=\"closes\" "
+	    "name=\"closes\" maxlength=\"" APP_STR(DURATION_MAX) "\">");
+	app_nsfw_checkboxes(&h, f->nsfw, f->spoiler);
+	html_raw_literal(&h, "<p><button>submit</button></p></form>"
 	    "<p class=\"meta\">Read the <a href=\"/guide\">guide</a> for markdown "
 	    "and the community's rules before posting.</p></div>");
 	page_end(c, &h);
@@ -103,12 +113,16 @@ page_submit(struct ctx *c)
 		.title = app_form_text(c, "title"),
 		.url = app_form_text(c, "url"),
 		.body = app_form_text(c, "body"),
+		.nsfw = app_form_flag(c, "nsfw"),
+		.spoiler = app_form_flag(c, "spoiler"),
 	};
 	struct app_mentions am = { .m.n = 0 };
 	struct community cm;
 	struct post p = { 0 };
 	enum url_fault bad;
-	int64_t id;
+	const char **poll = NULL;
+	size_t npoll = 0;
+	int64_t id, closes = 0;
 	int rc;
 
 	if (!app_valid_name(f.community, false)) {
@@ -162,6 +176,17 @@ page_submit(struct ctx *c)
 	p.author_id = c->user->id;
 	p.title = str_dup(c->a, f.title);
 	p.created = c->now;
+	p.nsfw = f.nsfw;
+	p.spoiler = f.spoiler;
+	if (app_flair_field(c, cm.id, &p.flair) != 0)
+		return;
+	if (app_poll_field(c, &poll, &npoll, &closes) != 0)
+		return;
+	if (npoll > 0 && f.url.len > 0) {
+		submit_error(c, &f, 400, "bad_poll", "A poll is a text post: leave "
+		    "the link empty.");
+		return;
+	}
 	if (f.url.len > 0) {
 		p.url = str_dup(c->a, f.url);
 	} else {
@@ -174,7 +199,15 @@ page_submit(struct ctx *c)
 		}
 	}
 	p.held = app_filter_match(c, f.title, f.url, f.body);
+	/* A poll post and its options are written together. */
+	if ((rc = store_begin(c->s)) != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
 	rc = store_post_create(c->s, &p, &id);
+	if (rc == STORE_OK && npoll > 0)
+		rc = store_poll_create(c->s, id, poll, npoll, closes);
+	rc = app_mod_tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;
@@ -198,6 +231,30 @@ own_post(struct ctx *c, struct post *p, bool closed_ok)
 		return -1;
 	return app_own_item(c, p, p->author_id, p->deleted ?
 	    "This post is deleted." : NULL, closed_ok);
+}
+
+/* The edit form's flair choice: the community's flairs, or none. */
+static void
+flair_select(struct ctx *c, struct html *h, const struct post *p)
+{
+	struct flair *fl = NULL;
+	size_t n = 0;
+
+	if (store_flairs(c->s, c->a, p->community_id, &fl, &n) != STORE_OK ||
+	    n == 0)
+		return;
+	html_raw_literal(h, "<label for=\"flair\">flair</label><select "
+	    "id=\"flair\" name=\"flair\"><option value=\"\">none</option>");
+	for (size_t i = 0; i < n; i++) {
+		html_raw_literal(h, "<option");
+		html_attr_c(h, "value", fl[i].text);
+		if (p->flair && strcmp(p->flair, fl[i].text) == 0)
+			html_raw_literal(h, " selected");
+		html_raw_literal(h, ">");
+		html_text_c(h, fl[i].text);
+		html_raw_literal(h, "</option>");
+	}
+	html_raw_literal(h, "</select>");
 }
 
 void
@@ -227,6 +284,8 @@ page_post_edit_form(struct ctx *c)
 		html_text_c(&h, p.body ? p.body : "");
 		html_raw_literal(&h, "</textarea>");
 	}
+	flair_select(c, &h, &p);
+	app_nsfw_checkboxes(&h, p.nsfw, p.spoiler);
 	html_raw_literal(&h, "<p><button>save</button></p></form></div>");
 	page_end(c, &h);
 }
@@ -239,7 +298,7 @@ page_post_edit(struct ctx *c)
 	struct str title = app_form_text(c, "title");
 	struct str body = app_form_text(c, "body");
 	struct app_mentions am = { .m.n = 0 };
-	const char *html = NULL;
+	const char *html = NULL, *flair = NULL;
 	int rc;
 
 	if (own_post(c, &p, false) != 0)
@@ -266,8 +325,22 @@ page_post_edit(struct ctx *c)
 			return;
 		}
 	}
+	/* The marks change with the text, in one transaction; the checkboxes
+	 * are sent unticked by leaving them out, so their absence is "off". */
+	if (app_flair_field(c, p.community_id, &flair) != 0)
+		return;
+	if ((rc = store_begin(c->s)) != STORE_OK) {
+		app_store_error(c, rc);
+		return;
+	}
 	rc = store_post_edit(c->s, p.id, title.p ? str_dup(c->a, title) : NULL,
 	    p.url == NULL ? str_dup(c->a, body) : NULL, html, c->now);
+	if (rc == STORE_OK)
+		rc = store_post_set_marks(c->s, p.id, app_form_flag(c, "nsfw"),
+		    app_form_flag(c, "spoiler"));
+	if (rc == STORE_OK)
+		rc = store_post_set_flair(c->s, p.id, flair);
+	rc = app_mod_tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;

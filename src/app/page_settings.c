@@ -110,6 +110,8 @@ settings_page(struct ctx *c, const char *msg)
 	    "Download your data</a>: your account, posts, comments and votes, "
 	    "as JSON.</p>");
 
+	app_nsfw_settings_form(c, &h);
+
 	blocks_list(c, &h);
 
 	html_raw_literal(&h, "<h2>Delete account</h2><p>Your account ends; "

@@ -285,13 +285,18 @@ comment_head(struct ctx *c, struct html *h, struct view *v,
 		html_raw_literal(h, "[deleted]");
 	} else {
 		app_user_link(c, h, cm->author);
+		app_flair_label(c, h, cm->author_flair, NULL, true);
 	}
 	html_raw_literal(h, " <span class=\"score\">");
 	app_score(h, cm->score);
 	html_raw_literal(h, "</span> ");
 	html_time(h, cm->created, c->now);
-	if (cm->edited)
-		html_raw_literal(h, " (edited)");
+	if (cm->edited && !cm->deleted) {
+		html_raw_literal(h, " <a class=\"edited\"");
+		html_attr(h, "href", str_c(arena_printf(c->a, "%s/history",
+		    comment_href(c, v, cm))));
+		html_raw_literal(h, ">(edited)</a>");
+	}
 	html_raw_literal(h, "</p>");
 }
 
@@ -439,14 +444,15 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 			html_raw_literal(h, "<p class=\"notice\">held for review by the "
 			    "moderators</p>");
 		}
-		if (p->body_html != NULL) {
-			html_raw_literal(h, "<div class=\"body\">");
-			html_raw_trusted(h, str_c(p->body_html));
-			html_raw_literal(h, "</div>");
-		}
+		app_post_body(c, h, p);
+		if (!app_nsfw_hidden(c, p))
+			app_poll_html(c, h, p->id, v->closed);
 	}
 	if (p->edited && !p->deleted) {
-		html_raw_literal(h, "<p class=\"meta\">edited ");
+		html_raw_literal(h, "<p class=\"meta\"><a class=\"edited\"");
+		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/p/%lld/history",
+		    p->community, (long long)p->id)));
+		html_raw_literal(h, ">(edited)</a> ");
 		html_time(h, p->edited, c->now);
 		html_raw_literal(h, "</p>");
 	}
@@ -565,6 +571,8 @@ thread_title(struct ctx *c, const struct view *v)
 	if ((p->removed || p->held) && !v->mod &&
 	    !app_viewer_is(c, p->author_id))
 		return p->removed ? "[removed]" : "[held for review]";
+	if (app_nsfw_hidden(c, p))
+		return NSFW_LABEL;
 	return p->title;
 }
 

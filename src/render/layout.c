@@ -59,6 +59,13 @@ const char layout_css[] =
 ".tools a,.meta.tools button{font-size:.78rem;line-height:1.6;padding:0 .5rem;"
 "border:1px solid var(--line);border-radius:3px;background:var(--box);color:var(--muted)}\n"
 ".flag{font-size:.75rem;border:1px solid var(--line);padding:0 .3rem;margin-left:.3rem}\n"
+/* richer posts: flair palette, diffs */
+".flair{font-size:.75rem;border-radius:.2rem;padding:0 .3rem;background:#eee;color:#222}\n"
+".flair-red{background:#c62828;color:#fff}.flair-orange{background:#ef6c00;color:#fff}\n"
+".flair-yellow{background:#f9a825;color:#222}.flair-green{background:#2e7d32;color:#fff}\n"
+".flair-blue{background:#1565c0;color:#fff}.flair-purple{background:#6a1b9a;color:#fff}\n"
+".flair-grey{background:#616161;color:#fff}\n"
+"pre.diff{white-space:pre-wrap}ins{background:#d4f7d4}del{background:#f7d4d4}\n"
 ".body{overflow-wrap:anywhere;max-width:48rem}.body p{margin:.3rem 0}"
 ".body blockquote{margin:.3rem 0;padding-left:.7rem;border-left:3px solid var(--line);color:var(--muted)}\n"
 ".body pre{background:var(--box);padding:.5rem;overflow:auto}\n"

@@ -76,6 +76,10 @@ static inline bool html_balanced(const struct html *h) { (void)h; return true; }
 
 void html_escape(struct buf *b, const char *s, size_t n);
 
+/* richer posts: edit history (diff.c) */
+void html_diff(struct html *h, struct arena *a, struct str old,
+    struct str new);
+
 /* ---- JSON ------------------------------------------------------------ */
 
 #define JSON_MAX_DEPTH 32

@@ -88,6 +88,11 @@ struct post {
 	const char *removed_reason; /* NULL unless removed */
 	int my_vote;             /* the viewer's vote: -1, 0, 1 */
 	bool saved, hidden;      /* by the viewer */
+	bool spoiler;            /* richer posts: body behind a click; nsfw
+	                            is also set when the community is NSFW */
+	const char *flair;       /* richer posts: post flair's text or NULL */
+	const char *author_flair; /* the author's flair in the community */
+	const char *flair_colour; /* the flair's palette colour, or NULL */
 };
 
 struct comment {
@@ -110,6 +115,7 @@ struct comment {
 	/* filled only by store_comments_by_author, for links on profiles: */
 	const char *post_title;
 	const char *community;
+	const char *author_flair; /* richer posts: in the post's community */
 };
 
 struct page {
@@ -183,6 +189,8 @@ struct post_query {
 	int64_t viewer_id;      /* fills my_vote; 0 = signed out */
 	bool include_stickied;  /* false: skip stickied posts (shown apart) */
 	bool home;              /* only communities viewer_id subscribes to */
+	const char *flair;      /* richer posts: only posts with this flair
+	                           (with community_id; SORT_HOT or SORT_NEW) */
 };
 /* Listings never show removed, deleted or held posts. */
 
@@ -507,6 +515,83 @@ struct store_copy_table {
 	int64_t rows_from, rows_to;
 	uint64_t sum_from, sum_to; /* sums of each row's 64-bit hash */
 };
+
+/* ---- richer posts: edit history (store_history.c) --------------------- */
+
+enum history_kind { HISTORY_POST = 0, HISTORY_COMMENT = 1,
+	HISTORY_COMMUNITY = 2 };
+
+/* One earlier version of a post, comment or community's texts. */
+struct revision {
+	int64_t id;
+	const char *title;       /* post or community title; NULL: comment */
+	const char *body;        /* markdown: post or comment body, community
+	                            description; NULL for a link post */
+	const char *extra;       /* community rules; NULL otherwise */
+	int64_t created;         /* when this version was written */
+};
+
+#define HISTORY_MAX 200          /* versions a history lists at the most */
+
+int store_history(struct store *s, struct arena *a, int kind,
+    int64_t target_id, struct revision **out, size_t *n);
+int store_community_revise(struct store *s, int64_t id, const char *title,
+    const char *description, const char *description_html, const char *rules,
+    const char *rules_html, int64_t now);
+int store_community_edited(struct store *s, int64_t id, int64_t *edited);
+
+/* ---- richer posts: nsfw and spoiler (store_nsfw.c) --- ----------------- */
+
+int store_post_set_marks(struct store *s, int64_t id, bool nsfw,
+    bool spoiler);
+int store_community_nsfw(struct store *s, int64_t id, bool *out);
+int store_community_set_nsfw(struct store *s, int64_t id, bool on);
+int store_user_show_nsfw(struct store *s, int64_t id, bool *out);
+int store_user_set_show_nsfw(struct store *s, int64_t id, bool on);
+
+/* ---- richer posts: flair (store_flair.c) ----------------------------- */
+
+struct flair {
+	const char *text;
+	const char *colour;      /* a palette name, or NULL */
+};
+
+int store_flair_add(struct store *s, int64_t community_id, const char *text,
+    const char *colour, int64_t now);
+int store_flair_remove(struct store *s, int64_t community_id,
+    const char *text);
+int store_flairs(struct store *s, struct arena *a, int64_t community_id,
+    struct flair **out, size_t *n);
+int store_flair_get(struct store *s, struct arena *a, int64_t community_id,
+    const char *text, struct flair *out);
+int store_user_flair_set(struct store *s, int64_t community_id,
+    int64_t user_id, const char *text);
+int store_post_set_flair(struct store *s, int64_t id, const char *flair);
+
+/* ---- richer posts: polls (store_poll.c) ------------------------------ */
+
+#define POLL_OPTIONS_MIN 2
+#define POLL_OPTIONS_MAX 10
+
+struct poll_option {
+	int64_t id;
+	const char *text;
+	int64_t votes;
+};
+
+struct poll {
+	int64_t closes;          /* 0 = never */
+	struct poll_option *options; /* in order */
+	size_t n;
+	int64_t voted;           /* the viewer's option id, 0 = none */
+};
+
+int store_poll_create(struct store *s, int64_t post_id,
+    const char *const *options, size_t n, int64_t closes);
+int store_poll_get(struct store *s, struct arena *a, int64_t post_id,
+    int64_t viewer_id, struct poll *out);
+int store_poll_vote(struct store *s, int64_t post_id, int64_t user_id,
+    int64_t option_id, int64_t now);
 
 int store_copy(struct store *from, struct store *to, struct arena *a,
     unsigned flags, struct store_copy_table **out, size_t *n);

@@ -69,6 +69,15 @@ static const struct {
 	{ "conversation_sides", 0 },
 	{ "messages", 0 },
 	{ "message_reports", 0 },
+	/* richer posts: edit history (schema v6) */
+	{ "revisions", 0 },
+	/* richer posts: flair (schema v6) */
+	{ "flairs", 0 },
+	{ "user_flairs", 0 },
+	/* richer posts: polls (schema v6) */
+	{ "polls", 0 },
+	{ "poll_options", 0 },
+	{ "poll_votes", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

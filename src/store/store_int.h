@@ -313,6 +313,45 @@ enum store_stmt {
 	STMT_CONVERSATION_SIDES_BUMP, /* conversation_id, last message id */
 	STMT_INBOX_READ_LINK,    /* user_id, kind, link: the unread items of
 	                            that kind that link there */
+	/* richer posts: edit history (schema v6, store_history.c) */
+	STMT_HISTORY_SAVE_POST,  /* id: keeps the post's title and body as
+	                            they are, dated edited or created */
+	STMT_HISTORY_SAVE_COMMENT, /* id: the same for a comment's body */
+	STMT_HISTORY_SAVE_COMMUNITY, /* id: title, description, rules */
+	STMT_COMMUNITY_SET_EDITED, /* id, edited */
+	STMT_COMMUNITY_EDITED,   /* id -> edited, created */
+	STMT_HISTORY_LIST,       /* kind, target_id -> id, title, body,
+	                            extra, created; newest first */
+	STMT_HISTORY_DELETE,     /* kind, target_id */
+	STMT_HISTORY_ERASE_AUTHOR, /* author_id: posts' and comments' */
+
+	/* richer posts: nsfw and spoiler (schema v6) */
+	STMT_POST_SET_MARKS,     /* id, nsfw, spoiler */
+	STMT_COMMUNITY_NSFW,     /* id -> nsfw */
+	STMT_COMMUNITY_SET_NSFW, /* id, nsfw */
+	STMT_USER_SHOW_NSFW,     /* id -> show_nsfw */
+	STMT_USER_SET_SHOW_NSFW, /* id, show_nsfw */
+
+	/* richer posts: flair (schema v6, store_flair.c) */
+	STMT_FLAIR_INSERT,       /* community_id, text, colour, created */
+	STMT_FLAIR_DELETE,       /* community_id, text */
+	STMT_FLAIR_LIST,         /* community_id -> text, colour; by text */
+	STMT_FLAIR_GET,          /* community_id, text -> text, colour */
+	STMT_USER_FLAIR_SET,     /* community_id, user_id, text (upsert) */
+	STMT_USER_FLAIR_DELETE,  /* community_id, user_id */
+	STMT_POST_SET_FLAIR,     /* id, flair (NULL: none) */
+	STMT_POST_LIST_HOT_F,    /* as STMT_POST_LIST_HOT_C, ?7 flair */
+	STMT_POST_LIST_NEW_F,    /* as STMT_POST_LIST_NEW_C, ?7 flair */
+
+	/* richer posts: polls (schema v6, store_poll.c) */
+	STMT_POLL_INSERT,        /* post_id, closes */
+	STMT_POLL_OPTION_INSERT, /* post_id, position, text */
+	STMT_POLL_GET,           /* post_id -> closes */
+	STMT_POLL_OPTIONS,       /* post_id -> id, text, votes; by position */
+	STMT_POLL_VOTED,         /* post_id, user_id -> option_id */
+	STMT_POLL_OPTION_POST,   /* option id -> post_id */
+	STMT_POLL_VOTE,          /* post_id, user_id, option_id, created
+	                            (upsert: one vote per member) */
 
 	STMT__COUNT
 };
@@ -367,6 +406,10 @@ enum post_col {
 	POST_COL_REMOVED_REASON, POST_COL_MY_VOTE,
 	POST_COL_HELD,
 	POST_COL_SAVED, POST_COL_HIDDEN, /* by the viewer (schema v4) */
+	POST_COL_SPOILER,        /* richer posts: nsfw and spoiler */
+	POST_COL_FLAIR,          /* richer posts: flair */
+	POST_COL_AUTHOR_FLAIR,
+	POST_COL_FLAIR_COLOUR,
 	POST_COL__COUNT
 };
 
@@ -380,6 +423,7 @@ enum comment_col {
 	COMMENT_COL_REMOVED_REASON, COMMENT_COL_MY_VOTE,
 	COMMENT_COL_HELD,
 	COMMENT_COL_SAVED,       /* by the viewer (schema v4) */
+	COMMENT_COL_AUTHOR_FLAIR, /* richer posts: flair */
 	COMMENT_COL__COUNT
 };
 

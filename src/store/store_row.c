@@ -114,6 +114,7 @@ read_post(struct arena *a, const struct store_val *r, void *out)
 	p->locked = store__col_i64(&r[POST_COL_LOCKED]) != 0;
 	p->stickied = store__col_i64(&r[POST_COL_STICKIED]) != 0;
 	p->nsfw = store__col_i64(&r[POST_COL_NSFW]) != 0;
+	p->spoiler = store__col_i64(&r[POST_COL_SPOILER]) != 0;
 	p->removed = store__col_i64(&r[POST_COL_REMOVED]) != 0;
 	p->deleted = store__col_i64(&r[POST_COL_DELETED]) != 0;
 	p->removed_reason = store__col_text(a, &r[POST_COL_REMOVED_REASON]);
@@ -121,6 +122,9 @@ read_post(struct arena *a, const struct store_val *r, void *out)
 	p->held = store__col_i64(&r[POST_COL_HELD]) != 0;
 	p->saved = store__col_i64(&r[POST_COL_SAVED]) != 0;
 	p->hidden = store__col_i64(&r[POST_COL_HIDDEN]) != 0;
+	p->flair = store__col_text(a, &r[POST_COL_FLAIR]);
+	p->author_flair = store__col_text(a, &r[POST_COL_AUTHOR_FLAIR]);
+	p->flair_colour = store__col_text(a, &r[POST_COL_FLAIR_COLOUR]);
 }
 
 static void
@@ -148,6 +152,7 @@ read_comment(struct arena *a, const struct store_val *r, void *out)
 	c->my_vote = (int)store__col_i64(&r[COMMENT_COL_MY_VOTE]);
 	c->held = store__col_i64(&r[COMMENT_COL_HELD]) != 0;
 	c->saved = store__col_i64(&r[COMMENT_COL_SAVED]) != 0;
+	c->author_flair = store__col_text(a, &r[COMMENT_COL_AUTHOR_FLAIR]);
 	c->post_title = NULL;
 	c->community = NULL;
 }

@@ -480,6 +480,79 @@ static const char schema_bootstrap[] =
 	" ON message_reports(message_id, reporter_id) WHERE resolved = 0;\n" \
 	"CREATE INDEX message_reports_queue ON message_reports(resolved, id);\n"
 
+/*
+ * v6 (richer posts: edit history): revisions keeps every version of a
+ * post, comment or community text that an edit replaced, one row each,
+ * written in the edit's own transaction. kind is enum history_kind;
+ * created is when that version was written (the item's created or its
+ * edit before). author_id names the item's author so that erasing an
+ * account erases its history with one index walk; communities.edited
+ * dates a community's current description and rules. Then NSFW and
+ * spoilers (richer posts too).
+ */
+#define SCHEMA_V6(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE revisions (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" kind INTEGER NOT NULL," \
+	" target_id " I64 " NOT NULL," \
+	" author_id " I64 " REFERENCES users(id)," \
+	" title TEXT," \
+	" body TEXT," \
+	" extra TEXT," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE INDEX revisions_target ON revisions(kind, target_id, id);\n" \
+	"CREATE INDEX revisions_author ON revisions(author_id);\n" \
+	"ALTER TABLE communities ADD COLUMN edited " I64 \
+	" NOT NULL DEFAULT 0;\n" \
+	/* NSFW and spoilers: a post's own spoiler mark (its nsfw is in v1), \
+	 * a community-wide NSFW mark that covers all its posts, and a \
+	 * member's choice to see NSFW titles and bodies. */ \
+	"ALTER TABLE posts ADD COLUMN spoiler INTEGER NOT NULL DEFAULT 0;\n" \
+	"ALTER TABLE communities ADD COLUMN nsfw INTEGER NOT NULL DEFAULT 0;\n" \
+	"ALTER TABLE users ADD COLUMN show_nsfw INTEGER NOT NULL DEFAULT 0;\n" \
+	/* Flair: a community's post flairs (colour a palette name or NULL), \
+	 * members' flair in a community, and a post's flair by its text, \
+	 * with an index per flair-filtered listing (hot, new). */ \
+	"CREATE TABLE flairs (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" community_id " I64 " NOT NULL REFERENCES communities(id)" \
+	"  ON DELETE CASCADE," \
+	" text TEXT NOT NULL," \
+	" colour TEXT," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE UNIQUE INDEX flairs_text ON flairs(community_id, text);\n" \
+	"CREATE TABLE user_flairs (" \
+	" community_id " I64 " NOT NULL REFERENCES communities(id)" \
+	"  ON DELETE CASCADE," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" text TEXT NOT NULL," \
+	" PRIMARY KEY (community_id, user_id))" KEYED ";\n" \
+	"ALTER TABLE posts ADD COLUMN flair TEXT;\n" \
+	"CREATE INDEX posts_c_flair_hot" \
+	" ON posts(community_id, flair, hot DESC, id DESC);\n" \
+	"CREATE INDEX posts_c_flair_new" \
+	" ON posts(community_id, flair, created DESC, id DESC);\n" \
+	/* Polls: a poll post's closing time (0: never), its options in \
+	 * order, and one vote per member; counts are counted from the \
+	 * votes, so concurrent votes can never drift from them. */ \
+	"CREATE TABLE polls (" \
+	" post_id " I64 " PRIMARY KEY REFERENCES posts(id)," \
+	" closes " I64 " NOT NULL DEFAULT 0)" KEYED ";\n" \
+	"CREATE TABLE poll_options (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" post_id " I64 " NOT NULL REFERENCES posts(id)," \
+	" position INTEGER NOT NULL," \
+	" text TEXT NOT NULL);\n" \
+	"CREATE INDEX poll_options_post ON poll_options(post_id, position);\n" \
+	"CREATE TABLE poll_votes (" \
+	" post_id " I64 " NOT NULL REFERENCES posts(id)," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" option_id " I64 " NOT NULL REFERENCES poll_options(id)," \
+	" created " I64 " NOT NULL," \
+	" PRIMARY KEY (post_id, user_id))" KEYED ";\n" \
+	"CREATE INDEX poll_votes_option ON poll_votes(option_id);\n" \
+	"CREATE INDEX poll_votes_user ON poll_votes(user_id, created);\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -489,6 +562,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V4, SQLITE_WORDS) SEARCH_V4_SQLITE,
 	/* the inbox, mentions and private messages */
 	SPELL(SCHEMA_V5, SQLITE_WORDS),
+	SPELL(SCHEMA_V6, SQLITE_WORDS), /* richer posts */
 	NULL
 };
 
@@ -499,6 +573,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V3, PG_WORDS),
 	SPELL(SCHEMA_V4, PG_WORDS) SEARCH_V4_PG,
 	SPELL(SCHEMA_V5, PG_WORDS),
+	SPELL(SCHEMA_V6, PG_WORDS), /* richer posts */
 	NULL
 };
 

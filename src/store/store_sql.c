@@ -47,6 +47,9 @@
 	"CASE WHEN " a ".deleted <> 0 THEN '[deleted]' ELSE " a ".name END"
 #define AUTHOR_NAME AUTHOR_NAME_OF("u")
 
+/* A post is NSFW when marked so or when its community is (richer posts). */
+#define NSFW_COL "CASE WHEN p.nsfw <> 0 OR c.nsfw <> 0 THEN 1 ELSE 0 END"
+
 /*
  * POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. The
  * viewer's saved and hidden marks are index probes inside the one query
@@ -57,18 +60,23 @@
 	", p.title, " \
 	"p.url, p.body, p.body_html, p.created, p.edited, p.score, p.ups, " \
 	"p.downs, p.comment_count, p.last_comment, p.locked, p.stickied, " \
-	"p.nsfw, p.removed, p.deleted, p.removed_reason, " \
+	NSFW_COL ", p.removed, p.deleted, p.removed_reason, " \
 	"coalesce(v.dir, 0), p.held, " \
 	"EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = ?1 " \
 	"AND sv.kind = 0 AND sv.target_id = p.id), " \
 	"EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = ?1 " \
-	"AND hd.post_id = p.id)"
+	"AND hd.post_id = p.id), " \
+	"p.spoiler, p.flair, uf.text, fl.colour"
 /* The joins POST_COLS reads from, after "FROM posts p". */
 #define POST_JOINS \
 	"JOIN communities c ON c.id = p.community_id " \
 	"JOIN users u ON u.id = p.author_id " \
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 0 " \
-	"AND v.target_id = p.id "
+	"AND v.target_id = p.id " \
+	"LEFT JOIN user_flairs uf ON uf.community_id = p.community_id " \
+	"AND uf.user_id = p.author_id " \
+	"LEFT JOIN flairs fl ON fl.community_id = p.community_id " \
+	"AND fl.text = p.flair "
 #define POST_SELECT "SELECT " POST_COLS " FROM posts p " POST_JOINS
 
 /* COMMENT_COL order without the viewer's vote; a is the author's alias. */
@@ -84,10 +92,16 @@
 	"EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = ?1 " \
 	"AND sv.kind = 1 AND sv.target_id = cm.id)"
 
+/* The comment author's flair in the post's community (richer posts). */
+#define COMMENT_AUTHOR_FLAIR \
+	"(SELECT uf.text FROM posts fp JOIN user_flairs uf " \
+	"ON uf.community_id = fp.community_id AND uf.user_id = cm.author_id " \
+	"WHERE fp.id = cm.post_id)"
+
 /* COMMENT_COL order; ?1 is the viewer. Vote kind 1 is VOTE_COMMENT. */
 #define COMMENT_SELECT \
 	"SELECT " COMMENT_COLS ", coalesce(v.dir, 0), cm.held, " \
-	COMMENT_SAVED " " \
+	COMMENT_SAVED ", " COMMENT_AUTHOR_FLAIR " " \
 	"FROM comments cm " \
 	"JOIN users u ON u.id = cm.author_id " \
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 1 " \
@@ -95,7 +109,8 @@
 
 /* A profile or queue comment: COMMENT_COL, post title, community name. */
 #define COMMENT_LINK_SELECT \
-	"SELECT " COMMENT_COLS ", 0, cm.held, 0, p.title, c.name " \
+	"SELECT " COMMENT_COLS ", 0, cm.held, 0, " COMMENT_AUTHOR_FLAIR \
+	", p.title, c.name " \
 	"FROM comments cm "
 
 /* An insert into a table whose id a sequence feeds on PostgreSQL. */
@@ -162,7 +177,7 @@
  */
 #define COMMENT_POST_COLS(extra) \
 	COMMENT_COLS_OF("cu") ", coalesce(cv.dir, 0), cm.held, " \
-	COMMENT_SAVED ", " POST_COLS extra
+	COMMENT_SAVED ", " COMMENT_AUTHOR_FLAIR ", " POST_COLS extra
 /* The joins COMMENT_POST_COLS reads from, after comments cm. */
 #define COMMENT_POST_JOINS \
 	"JOIN users cu ON cu.id = cm.author_id " \
@@ -589,8 +604,11 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_COMMENT_COUNT_SINCE] = {
 	    "SELECT count(*) FROM comments "
 	    "WHERE author_id = ?1 AND created >= ?2" },
+	/* poll votes (richer posts) count against the same limit */
 	[STMT_VOTE_COUNT_SINCE] = {
-	    "SELECT count(*) FROM votes WHERE user_id = ?1 AND created >= ?2" },
+	    "SELECT (SELECT count(*) FROM votes WHERE user_id = ?1 "
+	    "AND created >= ?2) + (SELECT count(*) FROM poll_votes "
+	    "WHERE user_id = ?1 AND created >= ?2)" },
 	[STMT_RATE_HIT] = {
 	    "INSERT INTO rate_events(key, at) VALUES (?1, ?2)" },
 	[STMT_RATE_COUNT] = {
@@ -799,6 +817,93 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "UPDATE message_reports SET resolved = 1 WHERE resolved = 0 "
 	    "AND message_id IN (SELECT id FROM messages "
 	    "WHERE conversation_id = ?1)" },
+	/* richer posts: edit history (schema v6, store_history.c) */
+	[STMT_HISTORY_SAVE_POST] = RETURNING_ID(
+	    "INSERT INTO revisions (kind, target_id, author_id, title, body, "
+	    "created) SELECT 0, id, author_id, title, body, "
+	    "CASE WHEN edited <> 0 THEN edited ELSE created END "
+	    "FROM posts WHERE id = ?1 AND deleted = 0"),
+	[STMT_HISTORY_SAVE_COMMENT] = RETURNING_ID(
+	    "INSERT INTO revisions (kind, target_id, author_id, body, created) "
+	    "SELECT 1, id, author_id, body, "
+	    "CASE WHEN edited <> 0 THEN edited ELSE created END "
+	    "FROM comments WHERE id = ?1 AND deleted = 0"),
+	[STMT_HISTORY_SAVE_COMMUNITY] = RETURNING_ID(
+	    "INSERT INTO revisions (kind, target_id, title, body, extra, "
+	    "created) SELECT 2, id, title, description, rules, "
+	    "CASE WHEN edited <> 0 THEN edited ELSE created END "
+	    "FROM communities WHERE id = ?1"),
+	[STMT_COMMUNITY_SET_EDITED] = {
+	    "UPDATE communities SET edited = ?2 WHERE id = ?1" },
+	[STMT_COMMUNITY_EDITED] = {
+	    "SELECT edited, created FROM communities WHERE id = ?1" },
+	[STMT_HISTORY_LIST] = {
+	    "SELECT id, title, body, extra, created FROM revisions "
+	    "WHERE kind = ?1 AND target_id = ?2 ORDER BY id DESC LIMIT 200" },
+	[STMT_HISTORY_DELETE] = {
+	    "DELETE FROM revisions WHERE kind = ?1 AND target_id = ?2" },
+	[STMT_HISTORY_ERASE_AUTHOR] = {
+	    "DELETE FROM revisions WHERE author_id = ?1 AND kind IN (0, 1)" },
+
+	/* richer posts: nsfw and spoiler (schema v6) */
+	[STMT_POST_SET_MARKS] = {
+	    "UPDATE posts SET nsfw = ?2, spoiler = ?3 WHERE id = ?1" },
+	[STMT_COMMUNITY_NSFW] = {
+	    "SELECT nsfw FROM communities WHERE id = ?1" },
+	[STMT_COMMUNITY_SET_NSFW] = {
+	    "UPDATE communities SET nsfw = ?2 WHERE id = ?1" },
+	[STMT_USER_SHOW_NSFW] = {
+	    "SELECT show_nsfw FROM users WHERE id = ?1" },
+	[STMT_USER_SET_SHOW_NSFW] = {
+	    "UPDATE users SET show_nsfw = ?2 WHERE id = ?1" },
+
+	/* richer posts: flair (schema v6, store_flair.c) */
+	[STMT_FLAIR_INSERT] = RETURNING_ID(
+	    "INSERT INTO flairs (community_id, text, colour, created) "
+	    "VALUES (?1, ?2, ?3, ?4)"),
+	[STMT_FLAIR_DELETE] = {
+	    "DELETE FROM flairs WHERE community_id = ?1 AND text = ?2" },
+	[STMT_FLAIR_LIST] = {
+	    "SELECT text, colour FROM flairs WHERE community_id = ?1 "
+	    "ORDER BY text LIMIT 100" },
+	[STMT_FLAIR_GET] = {
+	    "SELECT text, colour FROM flairs WHERE community_id = ?1 "
+	    "AND text = ?2" },
+	[STMT_USER_FLAIR_SET] = {
+	    "INSERT INTO user_flairs (community_id, user_id, text) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT (community_id, user_id) "
+	    "DO UPDATE SET text = excluded.text" },
+	[STMT_USER_FLAIR_DELETE] = {
+	    "DELETE FROM user_flairs WHERE community_id = ?1 AND user_id = ?2" },
+	[STMT_POST_SET_FLAIR] = {
+	    "UPDATE posts SET flair = ?2 WHERE id = ?1" },
+	[STMT_POST_LIST_HOT_F] =
+	    POST_LIST("hot", "p.community_id = ?6 AND p.flair = ?7 AND "),
+	[STMT_POST_LIST_NEW_F] =
+	    POST_LIST("created", "p.community_id = ?6 AND p.flair = ?7 AND "),
+
+	/* richer posts: polls (schema v6, store_poll.c) */
+	[STMT_POLL_INSERT] = {
+	    "INSERT INTO polls (post_id, closes) VALUES (?1, ?2)" },
+	[STMT_POLL_OPTION_INSERT] = RETURNING_ID(
+	    "INSERT INTO poll_options (post_id, position, text) "
+	    "VALUES (?1, ?2, ?3)"),
+	[STMT_POLL_GET] = {
+	    "SELECT closes FROM polls WHERE post_id = ?1" },
+	[STMT_POLL_OPTIONS] = {
+	    "SELECT o.id, o.text, (SELECT count(*) FROM poll_votes v "
+	    "WHERE v.option_id = o.id) FROM poll_options o "
+	    "WHERE o.post_id = ?1 ORDER BY o.position" },
+	[STMT_POLL_VOTED] = {
+	    "SELECT option_id FROM poll_votes WHERE post_id = ?1 "
+	    "AND user_id = ?2" },
+	[STMT_POLL_OPTION_POST] = {
+	    "SELECT post_id FROM poll_options WHERE id = ?1" },
+	[STMT_POLL_VOTE] = {
+	    "INSERT INTO poll_votes (post_id, user_id, option_id, created) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (post_id, user_id) "
+	    "DO UPDATE SET option_id = excluded.option_id, "
+	    "created = excluded.created" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */
