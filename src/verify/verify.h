@@ -2,7 +2,7 @@
 /*
  * verify.h: parley verify, the client any reader runs to check a Parley
  * site's signed mod log and canary (docs/VERIFY.md). It depends on base
- * only, and on libcurl and jansson (docs/decisions/012-verify-client.md);
+ * only, and on libcurl and jansson (docs/decisions/013-verify-client.md);
  * nothing of the server's own layers.
  */
 #ifndef PARLEY_VERIFY_H
