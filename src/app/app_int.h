@@ -487,6 +487,9 @@ void page_all(struct ctx *c);
 #define NSFW_LABEL "[NSFW]"   /* what stands for a hidden NSFW title */
 bool app_show_nsfw(struct ctx *c);
 bool app_nsfw_hidden(struct ctx *c, const struct post *p);
+const char *app_placeholder(bool deleted, bool removed, bool held, bool sees);
+const char *app_post_title(struct ctx *c, const struct post *p, bool sees);
+const char *app_author_shown(const char *name, bool deleted);
 bool app_form_flag(struct ctx *c, const char *name);
 void app_nsfw_checkboxes(struct html *h, bool nsfw, bool spoiler);
 void app_nsfw_flags(struct html *h, const struct post *p);

@@ -24,10 +24,8 @@ app_json_post(struct ctx *c, struct json *j, const struct post *p)
 	json_obj_open(j);
 	json_kv_int(j, "id", p->id);
 	json_kv_str_c(j, "community", p->community);
-	json_kv_str_c(j, "author", p->deleted ? "[deleted]" : p->author);
-	json_kv_str_c(j, "title", p->deleted ? "[deleted]" : p->removed ?
-	    "[removed]" : p->held ? "[held for review]" : nsfw_hidden ?
-	    NSFW_LABEL : p->title);
+	json_kv_str_c(j, "author", app_author_shown(p->author, p->deleted));
+	json_kv_str_c(j, "title", app_post_title(c, p, false));
 	json_kv_str_c(j, "url", hidden ? NULL : p->url);
 	json_kv_str_c(j, "body", hidden ? NULL : p->body);
 	json_kv_str_c(j, "html", hidden ? NULL : p->body_html);
@@ -65,7 +63,7 @@ app_json_comment(struct ctx *c, struct json *j, const struct comment *cm)
 	json_kv_int(j, "id", cm->id);
 	json_kv_opt_int(j, "parent", cm->parent_id);
 	json_kv_int(j, "post", cm->post_id);
-	json_kv_str_c(j, "author", cm->deleted ? "[deleted]" : cm->author);
+	json_kv_str_c(j, "author", app_author_shown(cm->author, cm->deleted));
 	json_kv_str_c(j, "author_flair", cm->deleted ? NULL : cm->author_flair);
 	json_kv_str_c(j, "body", hidden ? NULL : cm->body);
 	json_kv_str_c(j, "html", hidden ? NULL : cm->body_html);

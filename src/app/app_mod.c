@@ -160,7 +160,7 @@ app_mod_item_show(struct ctx *c, struct html *h, int kind, int64_t id)
 	html_raw_literal(h, ">");
 	html_text_c(h, title);
 	html_raw_literal(h, "</a> <span class=\"meta\">by ");
-	html_text_c(h, author);
+	html_text_c(h, app_author_shown(author, false));
 	html_raw_literal(h, "</span>");
 	if (kind == VOTE_POST && p.url != NULL) {
 		html_raw_literal(h, "<p class=\"meta\">");

@@ -96,12 +96,51 @@ app_back_path(struct ctx *c)
 	return str_dup(c->a, path);
 }
 
-/* Writes a link to a user's profile; a deleted account's name is plain. */
+/*
+ * What stands in for an item's text: "[deleted]" once its author deleted
+ * it, "[removed]" or "[held for review]" for a viewer who may not see it
+ * (sees false), NULL when the text itself is shown. The one place these
+ * words are decided: store rows carry flags, never placeholder text.
+ */
+const char *
+app_placeholder(bool deleted, bool removed, bool held, bool sees)
+{
+	if (deleted)
+		return "[deleted]";
+	if (removed && !sees)
+		return "[removed]";
+	if (held && !sees)
+		return "[held for review]";
+	return NULL;
+}
+
+/* A post's title as this viewer sees it: a placeholder (app_placeholder,
+ * sees as there), the NSFW label, or the title. */
+const char *
+app_post_title(struct ctx *c, const struct post *p, bool sees)
+{
+	const char *ph = app_placeholder(p->deleted, p->removed, p->held, sees);
+
+	if (ph != NULL)
+		return ph;
+	return app_nsfw_hidden(c, p) ? NSFW_LABEL : p->title;
+}
+
+/* An author's name as shown: a deleted account (name NULL) or a deleted
+ * item (deleted) shows "[deleted]". */
+const char *
+app_author_shown(const char *name, bool deleted)
+{
+	return name == NULL || deleted ? "[deleted]" : name;
+}
+
+/* Writes a link to a user's profile; a deleted account (name NULL) is
+ * plain text. */
 void
 app_user_link(struct ctx *c, struct html *h, const char *name)
 {
-	if (strcmp(name, "[deleted]") == 0) {
-		html_raw_literal(h, "[deleted]");
+	if (name == NULL) {
+		html_text_c(h, app_author_shown(NULL, false));
 		return;
 	}
 	html_raw_literal(h, "<a");

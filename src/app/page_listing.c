@@ -92,7 +92,7 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	if (blocked) {
 		html_raw_literal(h, "<details class=\"blocked\"><summary>[blocked] "
 		    "a post by ");
-		html_text_c(h, p->author);
+		html_text_c(h, app_author_shown(p->author, false));
 		html_raw_literal(h, "</summary>");
 	}
 	app_vote_buttons(c, h, VOTE_POST, p->id, &p->score, p->my_vote,
@@ -110,16 +110,7 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_attr_c(h, "href", href);
 		html_raw_literal(h, ">");
 	}
-	if (p->deleted)
-		html_raw_literal(h, "[deleted]");
-	else if (hidden && p->removed)
-		html_raw_literal(h, "[removed]");
-	else if (hidden)
-		html_raw_literal(h, "[held for review]");
-	else if (app_nsfw_hidden(c, p))
-		html_raw_literal(h, NSFW_LABEL);
-	else
-		html_text_c(h, p->title);
+	html_text_c(h, app_post_title(c, p, !hidden));
 	html_raw_literal(h, "</a>");
 	if (linked) {
 		html_raw_literal(h, " <span class=\"domain\">(");

@@ -199,14 +199,14 @@ comment_text(struct ctx *c, struct html *h, struct view *v,
 {
 	bool see = v->mod || app_viewer_is(c, cm->author_id);
 
+	const char *ph = app_placeholder(cm->deleted, cm->removed, cm->held,
+	    see);
+
 	html_raw_literal(h, "<div class=\"body\">");
-	if (cm->deleted) {
-		html_raw_literal(h, "<p>[deleted]</p>");
-	} else if ((cm->removed || cm->held) && !see) {
-		if (cm->removed)
-			html_raw_literal(h, "<p>[removed]</p>");
-		else
-			html_raw_literal(h, "<p>[held for review]</p>");
+	if (ph != NULL) {
+		html_raw_literal(h, "<p>");
+		html_text_c(h, ph);
+		html_raw_literal(h, "</p>");
 	} else {
 		if (cm->removed) {
 			html_raw_literal(h, "<p class=\"notice\">removed by the "
@@ -280,9 +280,9 @@ comment_head(struct ctx *c, struct html *h, struct view *v,
 	html_raw_literal(h, "<p class=\"head\">");
 	if (!cm->deleted && app_blocks(c, cm->author_id)) {
 		html_raw_literal(h, "[blocked] ");
-		html_text_c(h, cm->author);
+		html_text_c(h, app_author_shown(cm->author, false));
 	} else if (cm->deleted) {
-		html_raw_literal(h, "[deleted]");
+		html_text_c(h, app_author_shown(cm->author, true));
 	} else {
 		app_user_link(c, h, cm->author);
 		app_flair_label(c, h, cm->author_flair, NULL, true);
@@ -415,6 +415,7 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 {
 	struct post *p = v->post;
 	bool mine = !p->deleted && app_viewer_is(c, p->author_id);
+	const char *ph;
 
 	html_raw_literal(h, "<ol class=\"posts\">");
 	listing_row(c, h, p, true);
@@ -423,13 +424,10 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 		html_raw_literal(h, "<p class=\"notice\">(post is locked)</p>");
 	else if (app_archived(p, c->now))
 		html_raw_literal(h, "<p class=\"notice\">(post is archived)</p>");
-	if ((p->removed || p->held) && !(v->mod ||
-	    app_viewer_is(c, p->author_id))) {
+	if (!p->deleted && (ph = app_placeholder(false, p->removed, p->held,
+	    v->mod || app_viewer_is(c, p->author_id))) != NULL) {
 		html_raw_literal(h, "<div class=\"body\"><p>");
-		if (p->removed)
-			html_raw_literal(h, "[removed]");
-		else
-			html_raw_literal(h, "[held for review]");
+		html_text_c(h, ph);
 		html_raw_literal(h, "</p></div>");
 	} else if (!p->deleted) {
 		if (p->removed) {
@@ -566,14 +564,7 @@ thread_title(struct ctx *c, const struct view *v)
 {
 	const struct post *p = v->post;
 
-	if (p->deleted)
-		return "[deleted]";
-	if ((p->removed || p->held) && !v->mod &&
-	    !app_viewer_is(c, p->author_id))
-		return p->removed ? "[removed]" : "[held for review]";
-	if (app_nsfw_hidden(c, p))
-		return NSFW_LABEL;
-	return p->title;
+	return app_post_title(c, p, v->mod || app_viewer_is(c, p->author_id));
 }
 
 /* The thread's page, from the root after the ?after cursor on. */

@@ -83,6 +83,8 @@ profile_json(struct ctx *c, const struct profile *pr)
 static void
 profile_comment(struct ctx *c, struct html *h, const struct comment *cm)
 {
+	const char *ph;
+
 	html_raw_literal(h, "<div class=\"c\"><p class=\"meta\">");
 	app_score(h, cm->score);
 	html_raw_literal(h, " · ");
@@ -95,12 +97,13 @@ profile_comment(struct ctx *c, struct html *h, const struct comment *cm)
 	html_raw_literal(h, "</a> in ");
 	html_text_c(h, cm->community ? cm->community : "");
 	html_raw_literal(h, "</p><div class=\"body\">");
-	if (cm->deleted)
-		html_raw_literal(h, "<p>[deleted]</p>");
-	else if (cm->removed)
-		html_raw_literal(h, "<p>[removed]</p>");
-	else
+	if ((ph = app_placeholder(cm->deleted, cm->removed, false, false)) != NULL) {
+		html_raw_literal(h, "<p>");
+		html_text_c(h, ph);
+		html_raw_literal(h, "</p>");
+	} else {
 		html_raw_trusted(h, str_c(cm->body_html));
+	}
 	html_raw_literal(h, "</div></div>");
 }
 

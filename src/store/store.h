@@ -73,7 +73,8 @@ struct post {
 	int64_t community_id;
 	const char *community;   /* community name */
 	int64_t author_id;
-	const char *author;      /* author name */
+	const char *author;      /* author name; NULL once their account is
+	                            deleted */
 	const char *title;
 	const char *url;         /* NULL for a text post */
 	const char *body;        /* markdown; NULL for a link post or deleted */

@@ -41,10 +41,11 @@
 	"c.rules, c.rules_html, c.creator_id, c.created, c.subscribers, " \
 	"c.post_count"
 
-/* An author's name (users alias a), or [deleted] once the account is
- * deleted. */
+/* An author's name (users alias a), or NULL once the account is deleted:
+ * the name is gone from every view, and the app decides what stands in
+ * its place (app_author_shown). */
 #define AUTHOR_NAME_OF(a) \
-	"CASE WHEN " a ".deleted <> 0 THEN '[deleted]' ELSE " a ".name END"
+	"CASE WHEN " a ".deleted <> 0 THEN NULL ELSE " a ".name END"
 #define AUTHOR_NAME AUTHOR_NAME_OF("u")
 
 /* A post is NSFW when marked so or when its community is (richer posts). */
