@@ -76,6 +76,12 @@ struct ctx {
 	unsigned char csrf_msg[33];/* what csrf was computed from */
 	bool personal;             /* the answer holds this visitor's token */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
+	/* api tokens */
+	bool bearer;               /* signed in by an Authorization: Bearer
+	                              token, not a cookie */
+	int64_t token_id;          /* that token, when bearer */
+	unsigned scopes;           /* its TOKEN_SCOPE_* bits; all of them for
+	                              a cookie session */
 };
 
 /* ---- routes (app_routes.c) ------------------------------------------- */
@@ -87,6 +93,14 @@ enum route_flag {
 	ROUTE_MEMBER = 1 << 3, /* its HTML may be a member template: every
 	                          part that differs between plain members
 	                          is a hole (app_cache.c) */
+	/* api tokens */
+	ROUTE_NOBEARER = 1 << 4, /* a JSON GET no bearer token may use (the
+	                            settings that manage tokens, passwords
+	                            and 2FA) */
+	ROUTE_API = 1 << 5,    /* under /api/v1: always JSON; a write needs
+	                          a bearer token and no csrf */
+	ROUTE_MODERATE = 1 << 6, /* an API write that needs the moderate
+	                            scope */
 };
 
 struct route {
@@ -228,6 +242,23 @@ void totp_code(const unsigned char *secret, size_t n, int64_t now,
     char out[7]);
 bool totp_check(const unsigned char *secret, size_t n, struct str code,
     int64_t now, int64_t last_step, int64_t *step);
+
+/* ---- api tokens (app_token.c) ----------------------------------------- */
+
+#define TOKEN_SCOPES_ALL \
+	(TOKEN_SCOPE_READ | TOKEN_SCOPE_WRITE | TOKEN_SCOPE_MODERATE)
+
+enum bearer_rc {
+	BEARER_NONE,           /* no Authorization header */
+	BEARER_OK,             /* a well-formed bearer token */
+	BEARER_BAD,            /* a header that is not one */
+};
+
+enum bearer_rc app_bearer_parse(struct str header, unsigned char key[32]);
+char *app_token_new(struct arena *a, unsigned char key[32]);
+bool app_scopes_parse(struct str s, unsigned *out);
+const char *app_scopes_text(struct arena *a, unsigned scopes);
+int app_bearer_load(struct ctx *c, const unsigned char key[32]);
 
 /* ---- authorization (app_authz.c) -------------------------------------- */
 
@@ -434,6 +465,11 @@ void page_admin_filters(struct ctx *c);
 void page_feed_front(struct ctx *c);
 void page_feed_community(struct ctx *c);
 void page_feed_user(struct ctx *c);
+/* api tokens */
+void page_tokens(struct ctx *c);
+void page_token_create(struct ctx *c);
+void page_token_revoke(struct ctx *c);
+void page_api_me(struct ctx *c);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer

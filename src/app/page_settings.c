@@ -106,6 +106,9 @@ settings_page(struct ctx *c, const char *msg)
 	    "new password (" APP_STR(PASSWORD_MIN) " characters or more)", "new-password");
 	html_raw_literal(&h, "<p><button>change password</button></p></form>");
 
+	html_raw_literal(&h, "<h2>API tokens</h2><p><a href=\"/settings/tokens\">"
+	    "Tokens</a> let programs use the API on your behalf.</p>");
+
 	html_raw_literal(&h, "<h2>Export</h2><p><a href=\"/settings/export.json\">"
 	    "Download your data</a>: your account, posts, comments and votes, "
 	    "as JSON.</p>");

@@ -384,6 +384,32 @@ enum search_parse store_search_parse(struct str text, struct search_query *q);
 char *store_search_fts5(const struct search_query *q, struct arena *a);
 char *store_search_tsquery(const struct search_query *q, struct arena *a);
 
+/* ---- api tokens (store_token.c) ----------------------------------------- */
+
+/* A member's API token as its settings page lists it. */
+struct api_token {
+	int64_t id;
+	const char *name;
+	unsigned scopes;         /* TOKEN_SCOPE_* bits */
+	int64_t created;
+	int64_t last_used;       /* 0: never used */
+};
+
+enum token_scope {
+	TOKEN_SCOPE_READ = 1 << 0,     /* JSON GETs */
+	TOKEN_SCOPE_WRITE = 1 << 1,    /* /api/v1 writes */
+	TOKEN_SCOPE_MODERATE = 1 << 2, /* /api/v1/mod */
+};
+
+int store_token_create(struct store *s, int64_t user_id, const char *name,
+    const unsigned char key[32], unsigned scopes, int64_t now, int64_t *id);
+int store_token_user(struct store *s, struct arena *a,
+    const unsigned char key[32], int64_t now, struct user *out,
+    struct viewer *v, int64_t *token_id, unsigned *scopes);
+int store_tokens(struct store *s, struct arena *a, int64_t user_id,
+    struct api_token **out, size_t *n);
+int store_token_delete(struct store *s, int64_t user_id, int64_t id);
+
 /* ---- moving a site and backing it up (store_copy.c) ------------------- */
 
 enum store_copy_flag {

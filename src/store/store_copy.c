@@ -57,6 +57,8 @@ static const struct {
 	{ "blocks", 0 },
 	{ "notifications", 0 },
 	{ "rate_events", 0 },
+	/* api tokens */
+	{ "api_tokens", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

@@ -223,6 +223,16 @@ enum store_stmt {
 	                            follows it (PostgreSQL; SQLite does so
 	                            by itself) */
 
+	/* api tokens (schema v7) */
+	STMT_TOKEN_INSERT,       /* user_id, name, key, scopes, created */
+	STMT_TOKEN_USER,         /* key -> USER_COL, plain, unseen (as
+	                            STMT_SESSION_USER), token id, scopes */
+	STMT_TOKEN_TOUCH,        /* id, now: last_used = now unless it was
+	                            set within the last minute */
+	STMT_TOKEN_LIST,         /* user_id -> id, name, scopes, created,
+	                            last_used; newest first */
+	STMT_TOKEN_DELETE,       /* id, user_id */
+
 	STMT__COUNT
 };
 

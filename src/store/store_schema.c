@@ -283,10 +283,27 @@ static const char schema_bootstrap[] =
 	/* A user's votes by time: activity limits and the votes page. */ \
 	"CREATE INDEX votes_user ON votes(user_id, created);\n"
 
+/*
+ * v7 (api tokens): a member's bearer tokens for the API. Like sessions,
+ * only the BLAKE2b hash of a token is kept; scopes is a bit set (read 1,
+ * write 2, moderate 4). last_used is written at most once a minute.
+ */
+#define SCHEMA_V7(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE api_tokens (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" name TEXT NOT NULL," \
+	" key " BYTES " NOT NULL UNIQUE," \
+	" scopes INTEGER NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" last_used " I64 ");\n" \
+	"CREATE INDEX api_tokens_user ON api_tokens(user_id, id);\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
 	SPELL(SCHEMA_V2, SQLITE_WORDS),
+	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens */
 	NULL
 };
 
@@ -294,6 +311,7 @@ const char *const store_sqlite_migrations[] = {
 const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V1, PG_WORDS),
 	SPELL(SCHEMA_V2, PG_WORDS),
+	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens */
 	NULL
 };
 

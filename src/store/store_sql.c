@@ -488,6 +488,28 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_SEQUENCE_SET] = { "SELECT ?1, ?2",
 	    "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2::bigint) "
 	    "WHERE pg_get_serial_sequence(?1, 'id') IS NOT NULL" },
+
+	/* api tokens */
+	[STMT_TOKEN_INSERT] = RETURNING_ID(
+	    "INSERT INTO api_tokens(user_id, name, key, scopes, created) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)"),
+	[STMT_TOKEN_USER] = {
+	    "SELECT " USER_COLS ", "
+	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
+	    "THEN 0 ELSE 1 END, "
+	    "(SELECT count(*) FROM notifications n "
+	    "WHERE n.user_id = u.id AND n.seen = 0), t.id, t.scopes "
+	    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	    "WHERE t.key = ?1 AND u.deleted = 0" },
+	[STMT_TOKEN_TOUCH] = {
+	    "UPDATE api_tokens SET last_used = ?2 WHERE id = ?1 "
+	    "AND (last_used IS NULL OR last_used < ?2 - 60)" },
+	[STMT_TOKEN_LIST] = {
+	    "SELECT id, name, scopes, created, last_used FROM api_tokens "
+	    "WHERE user_id = ?1 ORDER BY id DESC" },
+	[STMT_TOKEN_DELETE] = {
+	    "DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

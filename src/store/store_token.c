@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/*
+ * store_token.c: members' API tokens: made, looked up by the hash of a
+ * bearer token, listed and revoked.
+ *
+ * Like a session, a token is kept only as the 32-byte BLAKE2b hash of
+ * what the member holds (the app hashes it), so a leaked database does
+ * not hand out API access. Revoking deletes the row: a revoked token and
+ * a wrong one are then the same unknown key.
+ */
+#include "store_int.h"
+
+/*
+ * Stores a token of user_id under key with its name and scopes (enum
+ * token_scope bits) and sets *id. Returns STORE_CONFLICT for a key in
+ * use, STORE_NOTFOUND for an unknown user.
+ */
+int
+store_token_create(struct store *s, int64_t user_id, const char *name,
+    const unsigned char key[32], unsigned scopes, int64_t now, int64_t *id)
+{
+	int rc;
+
+	rc = store__run_guarded(s, STMT_TOKEN_INSERT, STORE_PARAMS(
+	    store_v_int(user_id), store_v_text(name), store_v_blob(key, 32),
+	    store_v_int(scopes), store_v_int(now)));
+	if (rc == STORE_OK && id != NULL)
+		*id = s->be->last_id(s->conn);
+	return rc;
+}
+
+struct token_row {
+	struct arena *a;
+	struct user *out;
+	struct viewer *v;
+	int64_t token_id;
+	unsigned scopes;
+	bool found;
+};
+
+static int
+token_user_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct token_row *o = data;
+
+	if (ncols < USER_COL__COUNT + 4)
+		return store__bad_row(ncols, USER_COL__COUNT + 4);
+	store__user_row.read(o->a, row, o->out);
+	if (o->v != NULL) {
+		o->v->plain = store__col_i64(&row[USER_COL__COUNT]) == 1;
+		o->v->unseen = store__col_i64(&row[USER_COL__COUNT + 1]);
+	}
+	o->token_id = store__col_i64(&row[USER_COL__COUNT + 2]);
+	o->scopes = (unsigned)store__col_i64(&row[USER_COL__COUNT + 3]);
+	o->found = true;
+	return STORE_OK;
+}
+
+/*
+ * Fills *out with the user of the token under key, *v (when not NULL)
+ * as store_session_user does, *token_id and *scopes; notes the use (at
+ * most once a minute). Returns STORE_NOTFOUND when there is no such
+ * token or its user was deleted.
+ */
+int
+store_token_user(struct store *s, struct arena *a,
+    const unsigned char key[32], int64_t now, struct user *out,
+    struct viewer *v, int64_t *token_id, unsigned *scopes)
+{
+	struct token_row o = { a, out, v, 0, 0, false };
+	int rc;
+
+	rc = store__run(s, STMT_TOKEN_USER, STORE_PARAMS(store_v_blob(key, 32)),
+	    token_user_cb, &o);
+	if (rc == STORE_OK && !o.found)
+		return STORE_NOTFOUND;
+	if (rc != STORE_OK)
+		return rc;
+	*token_id = o.token_id;
+	*scopes = o.scopes;
+	/* A lost "last used" is no reason to refuse the request. */
+	(void)store__run(s, STMT_TOKEN_TOUCH, STORE_PARAMS(
+	    store_v_int(o.token_id), store_v_int(now)), NULL, NULL);
+	return STORE_OK;
+}
+
+/* id, name, scopes, created, last_used. */
+static int
+many_token_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct store_many *m = data;
+	struct api_token *t;
+
+	if (ncols < 5)
+		return store__bad_row(ncols, 5);
+	t = store__many_push(m);
+	t->id = store__col_i64(&row[0]);
+	t->name = store__col_text(m->a, &row[1]);
+	t->scopes = (unsigned)store__col_i64(&row[2]);
+	t->created = store__col_i64(&row[3]);
+	t->last_used = row[4].type == STORE_T_NULL ? 0 :
+	    store__col_i64(&row[4]);
+	return STORE_OK;
+}
+
+/* Lists user_id's tokens, newest first: *out an array of *n in a. */
+int
+store_tokens(struct store *s, struct arena *a, int64_t user_id,
+    struct api_token **out, size_t *n)
+{
+	struct store_many m = STORE_MANY_OF(a, struct api_token);
+	int rc;
+
+	rc = store__run(s, STMT_TOKEN_LIST, STORE_PARAMS(store_v_int(user_id)),
+	    many_token_cb, &m);
+	STORE_MANY_OUT(rc, m, struct api_token, out, n);
+	return rc;
+}
+
+/* Revokes user_id's token id; STORE_NOTFOUND when user_id has no such
+ * token. */
+int
+store_token_delete(struct store *s, int64_t user_id, int64_t id)
+{
+	return store__run_one(s, STMT_TOKEN_DELETE, STORE_PARAMS(
+	    store_v_int(id), store_v_int(user_id)));
+}
