@@ -10,6 +10,7 @@
 #include "../http/http.h"
 #include "../render/render.h"
 #include "../store/store.h"
+#include "app_jbody_int.h"
 
 #define PAGE_SIZE 25
 #define MAX_ROUTE_PARAMS 4
@@ -414,6 +415,35 @@ int app_own_item(struct ctx *c, const struct post *p, int64_t author_id,
 /* From page_listing.c: one post row of a listing, shared with profiles. */
 void listing_row(struct ctx *c, struct html *h, const struct post *p,
     bool show_community);
+
+/* ---- JSON request bodies: app_jbody_int.h ---------------------------- */
+
+/* ---- one function per write, for forms and the API alike ------------- */
+
+/* What a submit form or API body said (trimmed; unset fields NULL). */
+struct post_form {
+	struct str community, title, url, body;
+};
+
+/* page_post.c */
+int app_post_submit(struct ctx *c, const struct post_form *f,
+    struct post *out);
+int app_post_own(struct ctx *c, const struct post *p, bool closed_ok);
+int app_post_edit(struct ctx *c, struct post *p, struct str title,
+    struct str body);
+int app_post_delete(struct ctx *c, struct post *p);
+/* page_comment.c */
+int app_comment_parent(struct ctx *c, int64_t post_id, int64_t cid,
+    struct comment *parent);
+int app_comment_create(struct ctx *c, const struct post *p,
+    const struct comment *parent, struct str body, struct comment *out);
+int app_comment_own(struct ctx *c, const struct post *p,
+    const struct comment *cm, bool closed_ok);
+int app_comment_edit(struct ctx *c, struct comment *cm, struct str body);
+int app_comment_delete(struct ctx *c, struct comment *cm);
+/* page_vote.c */
+int app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
+    int64_t *score);
 
 /* ---- handlers, one file each ------------------------------------------ */
 

@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * page_post.c: submitting, editing and deleting posts.
+ *
+ * Each action is one function (app_post_submit, app_post_edit,
+ * app_post_delete) that checks the input, asks authz() and writes; the
+ * form handlers here and the API's (page_api.c) only read their input
+ * and answer the result, so both go through the same checks and limits.
  */
 #include "app_int.h"
 
 #include <string.h>
 #include <strings.h>
-
-/* What a submit or edit form said, for showing it again after an error. */
-struct post_form {
-	struct str community, title, url, body;
-};
 
 static void
 submit_page(struct ctx *c, const struct post_form *f, const char *msg)
@@ -94,36 +94,39 @@ valid_link(struct str u)
 	return url_check(u, &parts, URL_WEB);
 }
 
-/* POST /submit: community, title, url or body. */
-void
-page_submit(struct ctx *c)
+/*
+ * Submits a post from f (trimmed fields; url or body empty or NULL)
+ * into *out, its id set. Returns 0, or -1 after answering the refusal:
+ * for a browser the form again, for JSON the error.
+ */
+int
+app_post_submit(struct ctx *c, const struct post_form *ff, struct post *out)
 {
-	struct post_form f = {
-		.community = app_form_text(c, "community"),
-		.title = app_form_text(c, "title"),
-		.url = app_form_text(c, "url"),
-		.body = app_form_text(c, "body"),
-	};
+	struct post_form f = *ff;
 	struct community cm;
 	struct post p = { 0 };
 	enum url_fault bad;
 	int64_t id;
 	int rc;
 
+	if (f.url.p == NULL)
+		f.url = STR_LIT("");
+	if (f.body.p == NULL)
+		f.body = STR_LIT("");
 	if (!app_valid_name(f.community, false)) {
 		submit_error(c, &f, 400, "bad_community", "Choose a community by its "
 		    "name.");
-		return;
+		return -1;
 	}
 	if (!valid_title(f.title)) {
 		submit_error(c, &f, 400, "bad_title", "A title is 1 to "
 		    APP_STR(TITLE_MAX) " characters on one line.");
-		return;
+		return -1;
 	}
 	if (f.url.len > 0 && f.body.len > 0) {
 		submit_error(c, &f, 400, "link_and_text", "A post is either a link "
 		    "or a text, not both.");
-		return;
+		return -1;
 	}
 	if (f.url.len > 0 && (bad = valid_link(f.url)) != URL_OK) {
 		if (bad == URL_USERINFO)
@@ -138,24 +141,24 @@ page_submit(struct ctx *c)
 			submit_error(c, &f, 400, "bad_url", "A link is an http or "
 			    "https address of at most " APP_STR(URL_MAX)
 			    " characters.");
-		return;
+		return -1;
 	}
 	if (!app_valid_text(f.body, POST_BODY_MAX)) {
 		submit_error(c, &f, 400, "body_too_long", "A text is at most "
 		    APP_THOUSANDS(POST_BODY_MAX_K) " characters.");
-		return;
+		return -1;
 	}
 	rc = store_community_by_name(c->s, c->a, str_dup(c->a, f.community), &cm);
 	if (rc == STORE_NOTFOUND) {
 		submit_error(c, &f, 404, "no_community", "There is no such community.");
-		return;
+		return -1;
 	}
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
 	if (authz(c, AZ_POST, &(struct authz_target){ .community_id = cm.id }) != 0)
-		return;
+		return -1;
 	p.community_id = cm.id;
 	p.community = cm.name;
 	p.author_id = c->user->id;
@@ -169,30 +172,59 @@ page_submit(struct ctx *c)
 		if (p.body_html == NULL) {
 			submit_error(c, &f, 400, "bad_markdown", "That text cannot be "
 			    "rendered.");
-			return;
+			return -1;
 		}
 	}
 	p.held = app_filter_match(c, f.title, f.url, f.body);
 	rc = store_post_create(c->s, &p, &id);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
 	p.id = id;
-	app_redirect(c, app_post_href(c, &p));
+	p.score = 1;
+	p.ups = 1;
+	p.my_vote = 1;
+	p.author = c->user->name;
+	*out = p;
+	return 0;
+}
+
+/* POST /submit: community, title, url or body. */
+void
+page_submit(struct ctx *c)
+{
+	struct post_form f = {
+		.community = app_form_text(c, "community"),
+		.title = app_form_text(c, "title"),
+		.url = app_form_text(c, "url"),
+		.body = app_form_text(c, "body"),
+	};
+	struct post p;
+
+	if (app_post_submit(c, &f, &p) == 0)
+		app_redirect(c, app_post_href(c, &p));
 }
 
 /*
- * Loads the route's post for its author: 403 for anyone else (authz), and
- * for a post that is deleted, or closed when closed_ok is false (edits).
+ * May the viewer change post p as its author: 403 for anyone else
+ * (authz), and for a post that is deleted, or closed when closed_ok is
+ * false (edits). Returns 0, or -1 after answering.
  */
+int
+app_post_own(struct ctx *c, const struct post *p, bool closed_ok)
+{
+	return app_own_item(c, p, p->author_id, p->deleted ?
+	    "This post is deleted." : NULL, closed_ok);
+}
+
+/* Loads the route's post for its author (app_post_own). */
 static int
 own_post(struct ctx *c, struct post *p, bool closed_ok)
 {
 	if (app_get_post(c, 0, 1, p) != 0)
 		return -1;
-	return app_own_item(c, p, p->author_id, p->deleted ?
-	    "This post is deleted." : NULL, closed_ok);
+	return app_post_own(c, p, closed_ok);
 }
 
 void
@@ -226,48 +258,81 @@ page_post_edit_form(struct ctx *c)
 	page_end(c, &h);
 }
 
+/*
+ * Edits post p, which app_post_own allowed: title (NULL: unchanged) and,
+ * for a text post, body (NULL: empty). Updates *p. Returns 0, or -1
+ * after answering.
+ */
+int
+app_post_edit(struct ctx *c, struct post *p, struct str title,
+    struct str body)
+{
+	const char *html = NULL;
+	int rc;
+
+	if (title.p != NULL && !valid_title(title)) {
+		app_error(c, 400, "bad_title", "A title is 1 to " APP_STR(TITLE_MAX)
+		    " characters on one line.");
+		return -1;
+	}
+	if (p->url != NULL && body.len > 0) {
+		app_error(c, 400, "link_post", "A link post has no text to edit.");
+		return -1;
+	}
+	if (!app_valid_text(body, POST_BODY_MAX)) {
+		app_error(c, 400, "body_too_long", "A text is at most "
+		    APP_THOUSANDS(POST_BODY_MAX_K) " characters.");
+		return -1;
+	}
+	if (p->url == NULL) {
+		html = app_render_md(c, body.p ? body : STR_LIT(""));
+		if (html == NULL) {
+			app_error(c, 400, "bad_markdown", "That text cannot be rendered.");
+			return -1;
+		}
+	}
+	rc = store_post_edit(c->s, p->id, title.p ? str_dup(c->a, title) : NULL,
+	    p->url == NULL ? str_dup(c->a, body) : NULL, html, c->now);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	if (title.p != NULL)
+		p->title = str_dup(c->a, title);
+	if (p->url == NULL) {
+		p->body = str_dup(c->a, body);
+		p->body_html = html;
+	}
+	p->edited = c->now;
+	return 0;
+}
+
 /* POST .../p/ID/edit: title and (text posts) body. */
 void
 page_post_edit(struct ctx *c)
 {
 	struct post p;
-	struct str title = app_form_text(c, "title");
-	struct str body = app_form_text(c, "body");
-	const char *html = NULL;
-	int rc;
 
-	if (own_post(c, &p, false) != 0)
-		return;
-	if (title.p != NULL && !valid_title(title)) {
-		app_error(c, 400, "bad_title", "A title is 1 to " APP_STR(TITLE_MAX)
-		    " characters on one line.");
-		return;
-	}
-	if (p.url != NULL && body.len > 0) {
-		app_error(c, 400, "link_post", "A link post has no text to edit.");
-		return;
-	}
-	if (!app_valid_text(body, POST_BODY_MAX)) {
-		app_error(c, 400, "body_too_long", "A text is at most "
-		    APP_THOUSANDS(POST_BODY_MAX_K) " characters.");
-		return;
-	}
-	if (p.url == NULL) {
-		html = app_render_md(c, body.p ? body : STR_LIT(""));
-		if (html == NULL) {
-			app_error(c, 400, "bad_markdown", "That text cannot be rendered.");
-			return;
-		}
-	}
-	rc = store_post_edit(c->s, p.id, title.p ? str_dup(c->a, title) : NULL,
-	    p.url == NULL ? str_dup(c->a, body) : NULL, html, c->now);
+	if (own_post(c, &p, false) == 0 && app_post_edit(c, &p,
+	    app_form_text(c, "title"), app_form_text(c, "body")) == 0)
+		app_redirect(c, app_post_href(c, &p));
+}
+
+
+
+/* Deletes post p, which app_post_own allowed; it stays as [deleted].
+ * Returns 0, or -1 after answering. */
+int
+app_post_delete(struct ctx *c, struct post *p)
+{
+	int rc = store_post_delete(c->s, p->id, c->now);
+
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
-	if (title.p != NULL)
-		p.title = str_dup(c->a, title);
-	app_redirect(c, app_post_href(c, &p));
+	p->deleted = true;
+	return 0;
 }
 
 /* POST .../p/ID/delete: the author deletes the post; it stays as [deleted]. */
@@ -275,14 +340,7 @@ void
 page_post_delete(struct ctx *c)
 {
 	struct post p;
-	int rc;
 
-	if (own_post(c, &p, true) != 0)
-		return;
-	rc = store_post_delete(c->s, p.id, c->now);
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
-	app_redirect(c, app_post_href(c, &p));
+	if (own_post(c, &p, true) == 0 && app_post_delete(c, &p) == 0)
+		app_redirect(c, app_post_href(c, &p));
 }
