@@ -13,7 +13,7 @@
 #   make bench          the benchmark against nginx (bench/bench.py; never in make test)
 #   make bench-backends the same pages on SQLite and PostgreSQL (bench/backends.py)
 
-PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq liburiparser liboath libqrencode
+PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq liburiparser liboath libqrencode jansson
 CC      ?= cc
 SANITIZE ?=
 FUZZ    ?=

@@ -4,7 +4,7 @@
 # is missing. Needs root (or sudo) only when something must be installed.
 set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev
-libmd4c-dev liboath-dev libqrencode-dev libcmocka-dev liburiparser-dev python3 sqlite3 libpq-dev postgresql nginx
+libmd4c-dev liboath-dev libqrencode-dev libjansson-dev libcmocka-dev liburiparser-dev python3 sqlite3 libpq-dev postgresql nginx
 clang-14 libclang-rt-14-dev valgrind strace python3-feedparser"
 missing=""
 for p in $PKGS; do

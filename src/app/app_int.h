@@ -500,6 +500,15 @@ void page_tokens(struct ctx *c);
 void page_token_create(struct ctx *c);
 void page_token_revoke(struct ctx *c);
 void page_api_me(struct ctx *c);
+void page_api_post_create(struct ctx *c);
+void page_api_post_edit(struct ctx *c);
+void page_api_post_delete(struct ctx *c);
+void page_api_comment_create(struct ctx *c);
+void page_api_comment_edit(struct ctx *c);
+void page_api_comment_delete(struct ctx *c);
+void page_api_vote(struct ctx *c);
+void page_api_report(struct ctx *c);
+void page_api_mod(struct ctx *c);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer

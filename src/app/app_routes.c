@@ -77,6 +77,23 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/settings/tokens", page_token_create, ROUTE_USER },
 	{ HTTP_POST, "/settings/tokens/revoke", page_token_revoke, ROUTE_USER },
 	{ HTTP_GET, "/api/v1/me", page_api_me, ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/posts", page_api_post_create,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_PATCH, "/api/v1/posts/#", page_api_post_edit,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_DELETE, "/api/v1/posts/#", page_api_post_delete,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/comments", page_api_comment_create,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_PATCH, "/api/v1/comments/#", page_api_comment_edit,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_DELETE, "/api/v1/comments/#", page_api_comment_delete,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/votes", page_api_vote, ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/reports", page_api_report,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/mod", page_api_mod,
+	  ROUTE_USER | ROUTE_API | ROUTE_MODERATE },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

@@ -194,5 +194,181 @@ class TokenTest(ApiTestCase):
                                                           headers=hdrs), 403)
 
 
+class WriteTest(ApiTestCase):
+    """The /api/v1 writes: the same checks and limits as the forms."""
+
+    def setUp(self):
+        self.b = self.member("aw")
+        _, token = self.make_token(self.b, "read write")
+        self.api = ApiClient(self.server, token)
+
+    def create_post(self, **fields):
+        body = {"community": self.comm, "title": "api post", "body": "*hi*"}
+        body.update(fields)
+        r = self.api.request("POST", "/api/v1/posts", body)
+        self.assertStatus(r, 201)
+        return r
+
+    def test_post_create_edit_delete(self):
+        r = self.create_post()
+        p = r.json()
+        self.assertEqual(p["title"], "api post")
+        self.assertEqual(p["author"], self.b.name)
+        self.assertEqual(p["score"], 1)
+        self.assertEqual(p["body"], "*hi*")
+        loc = r.header("Location")
+        self.assertIn("/s/%s/p/%d" % (self.comm, p["id"]), loc)
+        thread = self.b.get_json("/s/%s/p/%d" % (self.comm, p["id"]))
+        self.assertEqual(thread["post"]["title"], "api post")
+        r = self.api.request("PATCH", "/api/v1/posts/%d" % p["id"], {"title": "renamed"})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["title"], "renamed")
+        self.assertEqual(r.json()["body"], "*hi*", "an absent body stays")
+        self.assertIsNotNone(r.json()["edited"])
+        r = self.api.request("PATCH", "/api/v1/posts/%d" % p["id"], {"body": "new text"})
+        self.assertEqual(r.json()["body"], "new text")
+        r = self.api.request("DELETE", "/api/v1/posts/%d" % p["id"])
+        self.assertStatus(r, 200)
+        thread = self.b.get_json("/s/%s/p/%d" % (self.comm, p["id"]))
+        self.assertTrue(thread["post"]["deleted"])
+        self.assertJSONError(self.api.request("DELETE", "/api/v1/posts/%d" % p["id"]), 403)
+
+    def test_link_post(self):
+        p = self.create_post(body=None, url="https://example.org/a").json()
+        self.assertEqual(p["url"], "https://example.org/a")
+        self.assertIsNone(p["body"])
+        r = self.api.request("POST", "/api/v1/posts", {
+            "community": self.comm, "title": "t", "url": "javascript:alert(1)"})
+        self.assertJSONError(r, 400)
+
+    def test_comments(self):
+        pid = self.create_post().json()["id"]
+        r = self.api.request("POST", "/api/v1/comments",
+                             {"post": pid, "parent": None, "body": "first"})
+        self.assertStatus(r, 201)
+        c1 = r.json()
+        self.assertEqual(c1["body"], "first")
+        self.assertIsNone(c1["parent"])
+        self.assertIn("/c/%d" % c1["id"], r.header("Location"))
+        r = self.api.request("POST", "/api/v1/comments",
+                             {"post": pid, "parent": c1["id"], "body": "reply"})
+        self.assertStatus(r, 201)
+        c2 = r.json()
+        self.assertEqual(c2["parent"], c1["id"])
+        self.assertEqual(c2["depth"], 1)
+        r = self.api.request("PATCH", "/api/v1/comments/%d" % c2["id"], {"body": "edited"})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json()["body"], "edited")
+        self.assertStatus(self.api.request("DELETE", "/api/v1/comments/%d" % c2["id"]), 200)
+        comments = self.b.get_json("/s/%s/p/%d" % (self.comm, pid))["comments"]
+        self.assertEqual([c["id"] for c in comments], [c1["id"], c2["id"]])
+        self.assertTrue(comments[1]["deleted"])
+        # Someone else's comment: 403, and nothing changes.
+        other = ApiClient(self.server, self.make_token(self.member())[1])
+        self.assertJSONError(other.request("PATCH", "/api/v1/comments/%d" % c1["id"],
+                                           {"body": "mine now"}), 403)
+        self.assertJSONError(other.request("DELETE", "/api/v1/posts/%d" % pid), 403)
+        self.assertJSONError(self.api.request("POST", "/api/v1/comments",
+                                              {"post": 999999, "body": "x"}), 404)
+        self.assertJSONError(self.api.request("POST", "/api/v1/comments",
+                                              {"post": pid, "parent": 999999, "body": "x"}), 404)
+
+    def test_votes(self):
+        pid = self.create_post().json()["id"]
+        other = ApiClient(self.server, self.make_token(self.member())[1])
+        r = other.request("POST", "/api/v1/votes", {"kind": "post", "id": pid, "dir": -1})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json(), {"score": 0, "dir": -1})
+        r = other.request("POST", "/api/v1/votes", {"kind": "post", "id": pid, "dir": 0})
+        self.assertEqual(r.json()["score"], 1)
+        for bad in ({"kind": "post", "id": pid, "dir": 2},
+                    {"kind": "thing", "id": pid, "dir": 1},
+                    {"kind": "post", "id": "1", "dir": 1},
+                    {"kind": "post", "id": pid, "dir": 1.0},
+                    {"kind": "post", "id": pid}):
+            self.assertJSONError(other.request("POST", "/api/v1/votes", bad), 400)
+
+    def test_bad_bodies_400(self):
+        n = len(self.b.get_json("/u/%s" % self.b.name)["posts"])
+        good = {"community": self.comm, "title": "t", "body": "b"}
+        bodies = [
+            "", "{", "[]", "null", "42", '"x"', "{'a':1}",
+            '{"community": "%s", "title": "t", "body": "b",}' % self.comm,
+            json.dumps(dict(good, extra=1)),                    # unknown field
+            json.dumps(dict(good, title=5)),                    # wrong type
+            json.dumps(dict(good, title=["t"])),
+            json.dumps(dict(good, title="a\u0000b")),
+            json.dumps(dict(good, title="a\u0007b")),
+            '{"community": "%s", "title": "t", "title": "u"}' % self.comm,  # twice
+            json.dumps(dict(good, body={"a": {"b": {"c": {"d": {}}}}})),  # deep
+            "[" * 5000 + "]" * 5000,
+            json.dumps({"f%d" % i: i for i in range(40)}),      # too many
+            json.dumps(dict(good, title="t" * 301)),            # the form's limit
+            b"\xff\xfe{}",
+        ]
+        for body in bodies:
+            r = self.api.request("POST", "/api/v1/posts", body)
+            self.assertJSONError(r, 400)
+        r = self.api.request("POST", "/api/v1/posts", "{" + " " * 70000 + "}")
+        self.assertEqual(r.status, 413)
+        self.assertEqual(len(self.b.get_json("/u/%s" % self.b.name)["posts"]), n,
+                         "no bad body wrote anything")
+        self.assertAlive()
+
+    def test_scopes_and_methods(self):
+        _, ro = self.make_token(self.b, "read")
+        r = ApiClient(self.server, ro).request("POST", "/api/v1/votes",
+                                               {"kind": "post", "id": 1, "dir": 1})
+        self.assertEqual(self.assertJSONError(r, 403)["error"], "insufficient_scope")
+        r = self.api.request("POST", "/api/v1/mod", {"action": "lock", "kind": "post", "id": 1})
+        self.assertEqual(self.assertJSONError(r, 403)["error"], "insufficient_scope")
+        r = self.api.request("PUT", "/api/v1/posts/1", {})
+        self.assertEqual(r.status, 405)
+        self.assertIn("PATCH", r.header("Allow", ""))
+        r = ApiClient(self.server, None).request("POST", "/api/v1/votes",
+                                                 {"kind": "post", "id": 1, "dir": 1})
+        self.assertJSONError(r, 401)
+
+    def test_same_rate_limits_as_forms(self):
+        self.server.set_limit("limit_comments", 2)
+        self.server.set_limit("limit_comments_new", 2)
+        try:
+            pid = self.create_post().json()["id"]
+            for i in range(2):
+                r = self.api.request("POST", "/api/v1/comments", {"post": pid, "body": "c%d" % i})
+                self.assertStatus(r, 201)
+            r = self.api.request("POST", "/api/v1/comments", {"post": pid, "body": "over"})
+            self.assertJSONError(r, 429)
+            self.assertIsNotNone(r.header("Retry-After"))
+            # The form counts the API's comments too: one limit.
+            r = self.b.comment(self.comm, pid, "by form", expect=None)
+            self.assertEqual(r.status, 429)
+        finally:
+            self.server.set_limit("limit_comments", 60)
+            self.server.set_limit("limit_comments_new", 15)
+
+    def test_reports_and_mod(self):
+        pid = self.create_post().json()["id"]
+        other = ApiClient(self.server, self.make_token(self.member())[1])
+        r = other.request("POST", "/api/v1/reports", {"kind": "post", "id": pid,
+                                                      "reason": "spam"})
+        self.assertStatus(r, 200)
+        self.assertJSONError(other.request("POST", "/api/v1/reports",
+                                           {"kind": "post", "id": pid, "reason": "spam"}), 409)
+        # A moderate token of a non-moderator: authz refuses, as for the form.
+        _, modtok = self.make_token(self.b, "read write moderate")
+        r = ApiClient(self.server, modtok).request("POST", "/api/v1/mod", {
+            "action": "lock", "kind": "post", "id": pid})
+        self.assertJSONError(r, 403)
+        # The admin's moderate token locks it.
+        _, admtok = self.make_token(self.admin, "moderate")
+        r = ApiClient(self.server, admtok).request("POST", "/api/v1/mod", {
+            "action": "lock", "kind": "post", "id": pid, "reason": "done"})
+        self.assertStatus(r, 200)
+        self.assertTrue(self.b.get_json("/s/%s/p/%d" % (self.comm, pid))["post"]["locked"])
+        r = self.api.request("POST", "/api/v1/comments", {"post": pid, "body": "late"})
+        self.assertJSONError(r, 403)
+
+
 if __name__ == "__main__":
     unittest.main()
