@@ -509,6 +509,7 @@ void page_api_comment_delete(struct ctx *c);
 void page_api_vote(struct ctx *c);
 void page_api_report(struct ctx *c);
 void page_api_mod(struct ctx *c);
+void page_api_openapi(struct ctx *c);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer

@@ -94,6 +94,7 @@ static const struct route routes[] = {
 	  ROUTE_USER | ROUTE_API },
 	{ HTTP_POST, "/api/v1/mod", page_api_mod,
 	  ROUTE_USER | ROUTE_API | ROUTE_MODERATE },
+	{ HTTP_GET, "/api/v1/openapi", page_api_openapi, ROUTE_API | ROUTE_JSON },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

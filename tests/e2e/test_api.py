@@ -4,10 +4,11 @@
 401 for a wrong or revoked token, 403 for a missing scope."""
 
 import json
+import os
 import re
 import unittest
 
-from harness import Browser, ParleyTestCase, form_actions, uniq
+from harness import REPO_ROOT, Browser, ParleyTestCase, form_actions, uniq
 
 PW = "correct-horse-1"
 
@@ -368,6 +369,103 @@ class WriteTest(ApiTestCase):
         self.assertTrue(self.b.get_json("/s/%s/p/%d" % (self.comm, pid))["post"]["locked"])
         r = self.api.request("POST", "/api/v1/comments", {"post": pid, "body": "late"})
         self.assertJSONError(r, 403)
+
+
+def api_routes_in_table():
+    """(method, OpenAPI path) of every /api/v1 route in app_routes.c."""
+    with open(os.path.join(REPO_ROOT, "src", "app", "app_routes.c")) as f:
+        src = f.read()
+    out = set()
+    for method, path in re.findall(r'\{\s*HTTP_(\w+),\s*"(/api/v1/[^"]*)"', src):
+        path = path.replace("#", "{id}")
+        if path == "/api/v1/openapi":
+            path = "/api/v1/openapi.json"
+        out.add((method.lower(), path))
+    return out
+
+
+class OpenApiTest(ApiTestCase):
+
+    def doc(self):
+        r = Browser(self.server).get("/api/v1/openapi.json")
+        self.assertStatus(r, 200)
+        self.assertEqual(r.content_type, "application/json")
+        return r.json()
+
+    def test_document(self):
+        doc = self.doc()
+        self.assertTrue(doc["openapi"].startswith("3.1"), doc["openapi"])
+        self.assertIn("bearer", doc["components"]["securitySchemes"])
+        for path, ops in doc["paths"].items():
+            for method, op in ops.items():
+                self.assertIn("responses", op, (method, path))
+                self.assertTrue(op.get("summary"), (method, path))
+
+    def test_every_route_is_documented(self):
+        doc = self.doc()
+        routes = api_routes_in_table()
+        self.assertGreaterEqual(len(routes), 10)
+        documented = {(m, p) for p, ops in doc["paths"].items() for m in ops}
+        self.assertEqual(routes - documented, set(), "routes missing from the document")
+        self.assertEqual(documented - routes, set(), "documented routes the server lacks")
+
+    def resolve(self, doc, schema):
+        while "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[1]
+            schema = doc["components"]["schemas"].get(name) or \
+                doc["components"]["responses"][name]["content"]["application/json"]["schema"]
+        return schema
+
+    def test_each_documented_route_answers_as_documented(self):
+        doc = self.doc()
+        b = self.member("oa")
+        _, token = self.make_token(b, "read write")
+        api = ApiClient(self.server, token)
+        _, admtok = self.make_token(self.admin, "read write moderate")
+        adm = ApiClient(self.server, admtok)
+        state = {}
+        # A body for each operation, in an order where each finds its item.
+        plan = [
+            ("me", None, None),
+            ("openapi", None, None),
+            ("createPost", None, lambda: {"community": self.comm, "title": "oa", "body": "b"}),
+            ("editPost", "post", lambda: {"title": "oa2"}),
+            ("createComment", None, lambda: {"post": state["post"], "parent": None, "body": "c"}),
+            ("editComment", "comment", lambda: {"body": "c2"}),
+            ("vote", None, lambda: {"kind": "post", "id": state["post"], "dir": 0}),
+            ("report", None, lambda: {"kind": "post", "id": state["post"], "reason": "check"}),
+            ("mod", None, lambda: {"action": "lock", "kind": "post", "id": state["post"],
+                                   "reason": "oa"}),
+            ("deleteComment", "comment", None),
+            ("deletePost", "post", None),
+        ]
+        ops = {op["operationId"]: (m, p, op) for p, o in doc["paths"].items()
+               for m, op in o.items()}
+        self.assertEqual(set(ops), {name for name, _, _ in plan},
+                         "every documented operation is exercised")
+        for name, item, mkbody in plan:
+            method, path, op = ops[name]
+            if "{id}" in path:
+                path = path.replace("{id}", str(state[item]))
+            client = adm if name == "mod" else api
+            r = client.request(method.upper(), path, mkbody() if mkbody else None)
+            self.assertIn(str(r.status), op["responses"], "%s %s: %s"
+                          % (method, path, r.describe()))
+            self.assertLess(r.status, 300, "%s %s: %s" % (method, path, r.describe()))
+            resp = self.resolve(doc, op["responses"][str(r.status)])
+            schema = resp["content"]["application/json"]["schema"]
+            schema = self.resolve(doc, schema)
+            got = r.json()
+            for key in schema.get("required", []):
+                self.assertIn(key, got, "%s: answer lacks %r" % (name, key))
+            if name == "createPost":
+                state["post"] = got["id"]
+            if name == "createComment":
+                state["comment"] = got["id"]
+        # Errors answer the documented shape.
+        r = api.request("POST", "/api/v1/votes", {"nonsense": 1})
+        self.assertIn("400", ops["vote"][2]["responses"])
+        self.assertJSONError(r, 400)
 
 
 if __name__ == "__main__":
