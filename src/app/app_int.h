@@ -261,6 +261,12 @@ bool app_scopes_parse(struct str s, unsigned *out);
 const char *app_scopes_text(struct arena *a, unsigned scopes);
 int app_bearer_load(struct ctx *c, const unsigned char key[32]);
 
+/* ---- two-factor sign-in (page_2fa.c) ---------------------------------- */
+
+bool app_2fa_challenge(struct ctx *c, int64_t user_id);
+int app_2fa_login(struct ctx *c, const struct user *u, struct str name);
+bool app_2fa_enabled(struct ctx *c);
+
 /* ---- authorization (app_authz.c) -------------------------------------- */
 
 enum authz_act {
@@ -313,7 +319,7 @@ bool app_filter_match(struct ctx *c, struct str a, struct str b, struct str d);
 #define LIMIT_LOGINS 20         /* failed logins in 15 minutes, per address */
 #define LIMIT_LOGINS_NAME 10    /* failed logins in 15 minutes, per name */
 #define LIMIT_MAX 100000        /* the most an admin may set */
-#define SITE_LIMITS 8
+#define SITE_LIMITS 9
 
 struct site_limit {
 	const char *key;       /* setting name */
@@ -510,6 +516,10 @@ void page_api_vote(struct ctx *c);
 void page_api_report(struct ctx *c);
 void page_api_mod(struct ctx *c);
 void page_api_openapi(struct ctx *c);
+/* two-factor sign-in */
+void page_2fa(struct ctx *c);
+void page_2fa_confirm(struct ctx *c);
+void page_2fa_disable(struct ctx *c);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer

@@ -95,6 +95,11 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/api/v1/mod", page_api_mod,
 	  ROUTE_USER | ROUTE_API | ROUTE_MODERATE },
 	{ HTTP_GET, "/api/v1/openapi", page_api_openapi, ROUTE_API | ROUTE_JSON },
+	/* two-factor sign-in */
+	{ HTTP_GET, "/settings/2fa", page_2fa,
+	  ROUTE_USER | ROUTE_JSON | ROUTE_NOBEARER },
+	{ HTTP_POST, "/settings/2fa", page_2fa_confirm, ROUTE_USER },
+	{ HTTP_POST, "/settings/2fa/disable", page_2fa_disable, ROUTE_USER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

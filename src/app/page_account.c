@@ -274,6 +274,8 @@ page_login(struct ctx *c)
 	if (rc == STORE_NOTFOUND || u.deleted) {
 		password_burn(pw.p ? pw.p : "", pw.len);
 		rc = STORE_NOTFOUND;
+	} else if (pw.len == 0 && app_2fa_challenge(c, u.id)) {
+		/* the code step: the password passed a moment ago */
 	} else if (!password_verify(hash, pw.p ? pw.p : "", pw.len)) {
 		rc = STORE_NOTFOUND;
 	}
@@ -283,6 +285,8 @@ page_login(struct ctx *c)
 		    "Wrong user name or password.");
 		return;
 	}
+	if (app_2fa_login(c, &u, name) != 0)
+		return;
 	if (session_start(c, u.id) != 0) {
 		app_store_error(c, STORE_ERR);
 		return;

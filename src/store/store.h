@@ -410,6 +410,30 @@ int store_tokens(struct store *s, struct arena *a, int64_t user_id,
     struct api_token **out, size_t *n);
 int store_token_delete(struct store *s, int64_t user_id, int64_t id);
 
+/* ---- two-factor sign-in (store_totp.c) --------------------------------- */
+
+#define STORE_TOTP_SECRET 20    /* bytes of a TOTP secret */
+#define STORE_RECOVERY_CODES 10 /* recovery codes an account holds */
+
+/* A member's two-factor state. */
+struct totp_state {
+	bool enabled;            /* a confirmed secret */
+	bool pending;            /* a secret being enrolled */
+	unsigned char secret[STORE_TOTP_SECRET];  /* the confirmed one */
+	unsigned char pending_secret[STORE_TOTP_SECRET];
+	int64_t last_step;       /* last step a code was accepted in */
+};
+
+int store_totp_get(struct store *s, int64_t user_id, struct totp_state *out);
+int store_totp_set_pending(struct store *s, int64_t user_id,
+    const unsigned char secret[STORE_TOTP_SECRET]);
+int store_totp_confirm(struct store *s, int64_t user_id, int64_t step,
+    const unsigned char keys[STORE_RECOVERY_CODES][32]);
+int store_totp_step(struct store *s, int64_t user_id, int64_t step);
+int store_totp_disable(struct store *s, int64_t user_id);
+int store_recovery_use(struct store *s, int64_t user_id,
+    const unsigned char key[32]);
+
 /* ---- moving a site and backing it up (store_copy.c) ------------------- */
 
 enum store_copy_flag {

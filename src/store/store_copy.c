@@ -57,8 +57,9 @@ static const struct {
 	{ "blocks", 0 },
 	{ "notifications", 0 },
 	{ "rate_events", 0 },
-	/* api tokens */
+	/* api tokens, two-factor sign-in */
 	{ "api_tokens", 0 },
+	{ "recovery_codes", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

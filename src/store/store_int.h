@@ -233,6 +233,18 @@ enum store_stmt {
 	                            last_used; newest first */
 	STMT_TOKEN_DELETE,       /* id, user_id */
 
+	/* two-factor sign-in (schema v7) */
+	STMT_TOTP_GET,           /* user_id -> totp_secret, totp_pending,
+	                            totp_last_step */
+	STMT_TOTP_SET_PENDING,   /* user_id, secret */
+	STMT_TOTP_CONFIRM,       /* user_id, step: the pending secret becomes
+	                            the secret */
+	STMT_TOTP_STEP,          /* user_id, step: only forward */
+	STMT_TOTP_DISABLE,       /* user_id */
+	STMT_RECOVERY_CLEAR,     /* user_id */
+	STMT_RECOVERY_ADD,       /* user_id, key */
+	STMT_RECOVERY_USE,       /* user_id, key: deletes it */
+
 	STMT__COUNT
 };
 

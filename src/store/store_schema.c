@@ -284,9 +284,14 @@ static const char schema_bootstrap[] =
 	"CREATE INDEX votes_user ON votes(user_id, created);\n"
 
 /*
- * v7 (api tokens): a member's bearer tokens for the API. Like sessions,
- * only the BLAKE2b hash of a token is kept; scopes is a bit set (read 1,
- * write 2, moderate 4). last_used is written at most once a minute.
+ * v7 (api tokens, two-factor sign-in): a member's bearer tokens for the
+ * API. Like sessions, only the BLAKE2b hash of a token is kept; scopes is
+ * a bit set (read 1, write 2, moderate 4). last_used is written at most
+ * once a minute. totp_secret is the confirmed TOTP secret (NULL: no
+ * two-factor sign-in), totp_pending the one being enrolled, and
+ * totp_last_step the last 30-second step a code was accepted in, so that
+ * no code counts twice; recovery codes are kept as hashes and deleted
+ * when used.
  */
 #define SCHEMA_V7(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
 	"CREATE TABLE api_tokens (" \
@@ -297,13 +302,20 @@ static const char schema_bootstrap[] =
 	" scopes INTEGER NOT NULL," \
 	" created " I64 " NOT NULL," \
 	" last_used " I64 ");\n" \
-	"CREATE INDEX api_tokens_user ON api_tokens(user_id, id);\n"
+	"CREATE INDEX api_tokens_user ON api_tokens(user_id, id);\n" \
+	"ALTER TABLE users ADD COLUMN totp_secret " BYTES ";\n" \
+	"ALTER TABLE users ADD COLUMN totp_pending " BYTES ";\n" \
+	"ALTER TABLE users ADD COLUMN totp_last_step " I64 " NOT NULL DEFAULT 0;\n" \
+	"CREATE TABLE recovery_codes (" \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" key " BYTES " NOT NULL," \
+	" PRIMARY KEY (user_id, key))" KEYED ";\n"
 
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
 	SPELL(SCHEMA_V2, SQLITE_WORDS),
-	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens */
+	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens, 2fa */
 	NULL
 };
 
@@ -311,7 +323,7 @@ const char *const store_sqlite_migrations[] = {
 const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V1, PG_WORDS),
 	SPELL(SCHEMA_V2, PG_WORDS),
-	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens */
+	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens, 2fa */
 	NULL
 };
 

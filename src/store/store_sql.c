@@ -510,6 +510,28 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "WHERE user_id = ?1 ORDER BY id DESC" },
 	[STMT_TOKEN_DELETE] = {
 	    "DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2" },
+
+	/* two-factor sign-in */
+	[STMT_TOTP_GET] = {
+	    "SELECT totp_secret, totp_pending, totp_last_step FROM users "
+	    "WHERE id = ?1" },
+	[STMT_TOTP_SET_PENDING] = {
+	    "UPDATE users SET totp_pending = ?2 WHERE id = ?1" },
+	[STMT_TOTP_CONFIRM] = {
+	    "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, "
+	    "totp_last_step = ?2 WHERE id = ?1 AND totp_pending IS NOT NULL" },
+	[STMT_TOTP_STEP] = {
+	    "UPDATE users SET totp_last_step = ?2 "
+	    "WHERE id = ?1 AND totp_last_step < ?2" },
+	[STMT_TOTP_DISABLE] = {
+	    "UPDATE users SET totp_secret = NULL, totp_pending = NULL "
+	    "WHERE id = ?1" },
+	[STMT_RECOVERY_CLEAR] = {
+	    "DELETE FROM recovery_codes WHERE user_id = ?1" },
+	[STMT_RECOVERY_ADD] = {
+	    "INSERT INTO recovery_codes(user_id, key) VALUES (?1, ?2)" },
+	[STMT_RECOVERY_USE] = {
+	    "DELETE FROM recovery_codes WHERE user_id = ?1 AND key = ?2" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

@@ -1,0 +1,221 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Two-factor sign-in: enrolment at /settings/2fa, confirmation with a
+code and ten recovery codes, the code step of /login (no session in
+between, replays refused, failures counted), turning it off with a code,
+and require_2fa_for_mods."""
+
+import base64
+import hashlib
+import hmac
+import re
+import struct
+import time
+import unittest
+
+from harness import Browser, ParleyTestCase, uniq
+
+PW = "correct-horse-1"
+
+
+def totp(secret_b32, offset=0, at=None):
+    """RFC 6238: HMAC-SHA-1, 6 digits, 30 s; offset in steps."""
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int((at if at is not None else time.time()) // 30) + offset
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    o = mac[-1] & 0x0F
+    code = (struct.unpack(">I", mac[o:o + 4])[0] & 0x7FFFFFFF) % 1000000
+    return "%06d" % code
+
+
+class TotpVectors(unittest.TestCase):
+    def test_rfc6238_sha1(self):
+        secret = base64.b32encode(b"12345678901234567890").decode().rstrip("=")
+        self.assertEqual(totp(secret, at=59), "287082")
+        self.assertEqual(totp(secret, at=1111111109), "081804")
+
+
+class TwoFactorTest(ParleyTestCase):
+
+    @classmethod
+    def setUpServer(cls):
+        cls.admin_name = uniq("tfadm")
+        cls.server.add_user(cls.admin_name, PW, admin=True)
+        cls.admin = Browser(cls.server)
+        cls.admin.login(cls.admin_name, PW)
+        cls.comm = uniq("Tfa")
+        cls.admin.create_community(cls.comm)
+
+    def member(self):
+        name = uniq("tf")
+        self.server.add_user(name, PW)
+        b = Browser(self.server)
+        b.login(name, PW)
+        b.name = name
+        return b
+
+    def enrol(self, b):
+        """Turns 2FA on; returns (secret, recovery codes). The confirming
+        code is this step's, so a login may use the next one."""
+        doc = b.get_json("/settings/2fa")
+        self.assertFalse(doc["enabled"])
+        r = b.post("/settings/2fa", {"code": totp(doc["secret"])},
+                   headers={"Accept": "application/json"})
+        self.assertStatus(r, 200)
+        codes = r.json()["recovery_codes"]
+        return doc["secret"], codes
+
+    def start_login(self, name, password=PW):
+        """POST /login with the password only: the page asking for the code;
+        returns (browser, challenge)."""
+        b = Browser(self.server)
+        r = b.post("/login", {"username": name, "password": password})
+        self.assertStatus(r, 200)
+        self.assertRegex(r.text, r"""name=["']?code""")
+        self.assertNotIn("parley_session", b.cookies, "no session before the code")
+        m = re.search(r'name="challenge"[^>]*value="([^"]+)"', r.text) or \
+            re.search(r'value="([^"]+)"[^>]*name="challenge"', r.text)
+        self.assertIsNotNone(m, "the code page carries a challenge")
+        self.assertNotIn(password, r.text, "the password is not sent back")
+        return b, m.group(1)
+
+    def finish_login(self, b, name, challenge, code):
+        return b.post("/login", {"username": name, "challenge": challenge, "code": code})
+
+    def signed_in(self, b, name):
+        r = b.get("/settings")
+        return r.status == 200 and name in r.text
+
+    # -- enrolment -------------------------------------------------------------
+
+    def test_enrol_page_and_pending_secret(self):
+        b = self.member()
+        r = b.page("/settings")
+        self.assertIn("/settings/2fa", r.text)
+        d1 = b.get_json("/settings/2fa")
+        d2 = b.get_json("/settings/2fa")
+        self.assertEqual(d1["secret"], d2["secret"], "the same pending secret until confirmed")
+        self.assertRegex(d1["secret"], r"^[A-Z2-7]{32}$")
+        self.assertTrue(d1["otpauth"].startswith("otpauth://totp/"))
+        self.assertIn("secret=" + d1["secret"], d1["otpauth"])
+        r = b.page("/settings/2fa")
+        self.assertIn("<svg", r.text)
+        self.assertIn(d1["secret"], r.text)
+        # A wrong code confirms nothing.
+        wrong = "000000" if totp(d1["secret"]) != "000000" else "111111"
+        r = b.post("/settings/2fa", {"code": wrong}, headers={"Accept": "application/json"})
+        self.assertJSONError(r, 400)
+        self.assertFalse(b.get_json("/settings/2fa")["enabled"])
+
+    def test_confirm_gives_ten_recovery_codes(self):
+        b = self.member()
+        _, codes = self.enrol(b)
+        self.assertEqual(len(codes), 10)
+        self.assertEqual(len(set(codes)), 10)
+        doc = b.get_json("/settings/2fa")
+        self.assertTrue(doc["enabled"])
+        self.assertNotIn("secret", doc)
+
+    # -- login -------------------------------------------------------------------
+
+    def test_login_asks_for_the_code(self):
+        b = self.member()
+        secret, _ = self.enrol(b)
+        c, ch = self.start_login(b.name)
+        self.assertFalse(self.signed_in(c, b.name))
+        r = self.finish_login(c, b.name, ch, "123456" if totp(secret, 1) != "123456" else "654321")
+        self.assertStatus(r, 401)
+        self.assertNotIn("parley_session", c.cookies)
+        code = totp(secret, 1)
+        r = self.finish_login(c, b.name, ch, code)
+        self.assertStatus(r, 303)
+        self.assertTrue(self.signed_in(c, b.name))
+        # The same code again: refused.
+        d, ch2 = self.start_login(b.name)
+        r = self.finish_login(d, b.name, ch2, code)
+        self.assertStatus(r, 401)
+        self.assertFalse(self.signed_in(d, b.name))
+
+    def test_wrong_password_never_reaches_the_code(self):
+        b = self.member()
+        self.enrol(b)
+        c = Browser(self.server)
+        r = c.post("/login", {"username": b.name, "password": "wrong-password"})
+        self.assertStatus(r, 401)
+        self.assertNotIn("challenge", r.text)
+        r = c.post("/login", {"username": b.name, "challenge": "9999999999.00", "code": "123456"})
+        self.assertStatus(r, 401)
+        self.assertNotIn("parley_session", c.cookies)
+
+    def test_recovery_codes_work_once(self):
+        b = self.member()
+        _, codes = self.enrol(b)
+        c, ch = self.start_login(b.name)
+        self.assertStatus(self.finish_login(c, b.name, ch, codes[0].upper()), 303)
+        d, ch = self.start_login(b.name)
+        self.assertStatus(self.finish_login(d, b.name, ch, codes[0]), 401)
+        # Password and code in one request works too.
+        e = Browser(self.server)
+        r = e.post("/login", {"username": b.name, "password": PW, "code": codes[1]})
+        self.assertStatus(r, 303)
+
+    def test_failed_codes_count_in_login_limits(self):
+        b = self.member()
+        secret, _ = self.enrol(b)
+        c, ch = self.start_login(b.name)
+        statuses = [self.finish_login(c, b.name, ch, "000000" if totp(secret, 1) != "000000"
+                                      else "111111").status for _ in range(12)]
+        self.assertIn(429, statuses, statuses)
+        r = self.finish_login(c, b.name, ch, totp(secret, 1))
+        self.assertStatus(r, 429)
+
+    def test_disable_needs_a_code(self):
+        b = self.member()
+        _, codes = self.enrol(b)
+        r = b.post("/settings/2fa/disable", {"code": ""}, headers={"Accept": "application/json"})
+        self.assertJSONError(r, 400)
+        self.assertTrue(b.get_json("/settings/2fa")["enabled"])
+        r = b.post("/settings/2fa/disable", {"code": codes[3]})
+        self.assertStatus(r, 303)
+        self.assertFalse(b.get_json("/settings/2fa")["enabled"])
+        c = Browser(self.server)
+        c.login(b.name, PW)
+
+    def test_not_by_token(self):
+        b = self.member()
+        r = b.post("/settings/tokens", {"name": "t", "scopes": "read write"},
+                   headers={"Accept": "application/json"})
+        token = r.json()["token"]
+        c = Browser(self.server)
+        r = c.request("GET", "/settings/2fa.json", headers={
+            "Accept": "application/json", "Authorization": "Bearer " + token})
+        self.assertJSONError(r, 403)
+
+    def test_require_2fa_for_mods(self):
+        name = uniq("tfmod")
+        self.server.add_user(name, PW, admin=True)
+        a = Browser(self.server)
+        a.login(name, PW)
+        a.name = name
+        pid = a.submit_text(self.comm, "to lock", "x")
+        self.server.set_limit("require_2fa_for_mods", 1)
+        try:
+            r = a.post("/mod", {"action": "lock", "kind": "post", "id": str(pid)})
+            self.assertLocation(r, "/settings/2fa")
+            r = a.post("/mod", {"action": "lock", "kind": "post", "id": str(pid)},
+                       headers={"Accept": "application/json"})
+            self.assertEqual(self.assertJSONError(r, 403)["error"], "2fa_required")
+            self.assertFalse(a.get_json("/s/%s/p/%d" % (self.comm, pid))["post"]["locked"])
+            self.enrol(a)
+            r = a.post("/mod", {"action": "lock", "kind": "post", "id": str(pid)})
+            self.assertStatus(r, 303)
+            self.assertTrue(a.get_json("/s/%s/p/%d" % (self.comm, pid))["post"]["locked"])
+            # Plain members are not asked.
+            m = self.member()
+            pid2 = m.submit_text(self.comm, "plain", "x")
+            self.assertStatus(m.vote("post", pid2, 1, expect=None), 303)
+        finally:
+            self.server.set_limit("require_2fa_for_mods", 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
