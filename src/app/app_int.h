@@ -17,6 +17,7 @@
 #define SESSION_COOKIE "parley_session"
 #define ANON_COOKIE "parley_anon"
 #define SESSION_DAYS 30
+#define SESSION_AGENT_MAX 256 /* bytes of a User-Agent a session keeps */
 
 #define NAME_MIN 3
 #define NAME_MAX 24
@@ -520,6 +521,9 @@ void page_api_openapi(struct ctx *c);
 void page_2fa(struct ctx *c);
 void page_2fa_confirm(struct ctx *c);
 void page_2fa_disable(struct ctx *c);
+/* a member's sessions */
+void page_sessions(struct ctx *c);
+void page_session_end(struct ctx *c);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer

@@ -100,6 +100,10 @@ static const struct route routes[] = {
 	  ROUTE_USER | ROUTE_JSON | ROUTE_NOBEARER },
 	{ HTTP_POST, "/settings/2fa", page_2fa_confirm, ROUTE_USER },
 	{ HTTP_POST, "/settings/2fa/disable", page_2fa_disable, ROUTE_USER },
+	/* a member's sessions */
+	{ HTTP_GET, "/settings/sessions", page_sessions,
+	  ROUTE_USER | ROUTE_JSON | ROUTE_NOBEARER },
+	{ HTTP_POST, "/settings/sessions/end", page_session_end, ROUTE_USER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

@@ -410,6 +410,25 @@ int store_tokens(struct store *s, struct arena *a, int64_t user_id,
     struct api_token **out, size_t *n);
 int store_token_delete(struct store *s, int64_t user_id, int64_t id);
 
+/* ---- a member's sessions (store_token.c) ------------------------------ */
+
+struct session_info {
+	unsigned char key[32];   /* the stored hash of the cookie token */
+	int64_t created;
+	int64_t last_seen;       /* 0: not seen since it began */
+	const char *address;     /* where it began; NULL if unknown */
+	const char *agent;       /* its User-Agent; NULL if unknown */
+};
+
+int store_session_set_info(struct store *s, const unsigned char key[32],
+    const char *address, const char *agent);
+int store_session_touch(struct store *s, const unsigned char key[32],
+    int64_t now);
+int store_sessions_list(struct store *s, struct arena *a, int64_t user_id,
+    int64_t now, struct session_info **out, size_t *n);
+int store_session_end_user(struct store *s, int64_t user_id,
+    const unsigned char key[32]);
+
 /* ---- two-factor sign-in (store_totp.c) --------------------------------- */
 
 #define STORE_TOTP_SECRET 20    /* bytes of a TOTP secret */

@@ -245,6 +245,14 @@ enum store_stmt {
 	STMT_RECOVERY_ADD,       /* user_id, key */
 	STMT_RECOVERY_USE,       /* user_id, key: deletes it */
 
+	/* a member's sessions (schema v7) */
+	STMT_SESSION_SET_INFO,   /* key, address, agent */
+	STMT_SESSION_TOUCH,      /* key, now: last_seen = now unless it was
+	                            set within the last minute */
+	STMT_SESSIONS_LIST,      /* user_id, now -> key, created, last_seen,
+	                            address, agent; newest first */
+	STMT_SESSION_END_USER,   /* user_id, key */
+
 	STMT__COUNT
 };
 

@@ -291,7 +291,9 @@ static const char schema_bootstrap[] =
  * two-factor sign-in), totp_pending the one being enrolled, and
  * totp_last_step the last 30-second step a code was accepted in, so that
  * no code counts twice; recovery codes are kept as hashes and deleted
- * when used.
+ * when used. A session notes the address and browser it began from and
+ * when it was last used (written at most once a minute), for the
+ * member's list of sessions.
  */
 #define SCHEMA_V7(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
 	"CREATE TABLE api_tokens (" \
@@ -309,7 +311,11 @@ static const char schema_bootstrap[] =
 	"CREATE TABLE recovery_codes (" \
 	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
 	" key " BYTES " NOT NULL," \
-	" PRIMARY KEY (user_id, key))" KEYED ";\n"
+	" PRIMARY KEY (user_id, key))" KEYED ";\n" \
+	"ALTER TABLE sessions ADD COLUMN last_seen " I64 ";\n" \
+	"ALTER TABLE sessions ADD COLUMN address TEXT;\n" \
+	"ALTER TABLE sessions ADD COLUMN agent TEXT;\n" \
+	"CREATE INDEX sessions_user_created ON sessions(user_id, created);\n"
 
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {

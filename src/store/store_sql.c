@@ -532,6 +532,18 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "INSERT INTO recovery_codes(user_id, key) VALUES (?1, ?2)" },
 	[STMT_RECOVERY_USE] = {
 	    "DELETE FROM recovery_codes WHERE user_id = ?1 AND key = ?2" },
+
+	/* a member's sessions */
+	[STMT_SESSION_SET_INFO] = {
+	    "UPDATE sessions SET address = ?2, agent = ?3 WHERE key = ?1" },
+	[STMT_SESSION_TOUCH] = {
+	    "UPDATE sessions SET last_seen = ?2 WHERE key = ?1 "
+	    "AND (last_seen IS NULL OR last_seen < ?2 - 60)" },
+	[STMT_SESSIONS_LIST] = {
+	    "SELECT key, created, last_seen, address, agent FROM sessions "
+	    "WHERE user_id = ?1 AND expires > ?2 ORDER BY created DESC" },
+	[STMT_SESSION_END_USER] = {
+	    "DELETE FROM sessions WHERE user_id = ?1 AND key = ?2" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

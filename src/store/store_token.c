@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * store_token.c: members' API tokens: made, looked up by the hash of a
- * bearer token, listed and revoked.
+ * store_token.c: what a member holds to sign in besides the password:
+ * API tokens (made, looked up by the hash of a bearer token, listed and
+ * revoked) and the list of their signed-in sessions with where each
+ * began and when it was last used.
  *
  * Like a session, a token is kept only as the 32-byte BLAKE2b hash of
  * what the member holds (the app hashes it), so a leaked database does
@@ -124,4 +126,71 @@ store_token_delete(struct store *s, int64_t user_id, int64_t id)
 {
 	return store__run_one(s, STMT_TOKEN_DELETE, STORE_PARAMS(
 	    store_v_int(id), store_v_int(user_id)));
+}
+
+/* ---- a member's sessions ---------------------------------------------- */
+
+/* Notes where session key began: address and browser (each may be
+ * NULL). */
+int
+store_session_set_info(struct store *s, const unsigned char key[32],
+    const char *address, const char *agent)
+{
+	return store__run_one(s, STMT_SESSION_SET_INFO, STORE_PARAMS(
+	    store_v_blob(key, 32), store_v_text(address), store_v_text(agent)));
+}
+
+/* Notes a use of session key at now (written at most once a minute). */
+int
+store_session_touch(struct store *s, const unsigned char key[32],
+    int64_t now)
+{
+	return store__run(s, STMT_SESSION_TOUCH, STORE_PARAMS(
+	    store_v_blob(key, 32), store_v_int(now)), NULL, NULL);
+}
+
+/* key, created, last_seen, address, agent. */
+static int
+many_session_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct store_many *m = data;
+	struct session_info *si;
+
+	if (ncols < 5)
+		return store__bad_row(ncols, 5);
+	if (row[0].type != STORE_T_BLOB || row[0].len != 32)
+		return STORE_OK;
+	si = store__many_push(m);
+	memcpy(si->key, row[0].p, 32);
+	si->created = store__col_i64(&row[1]);
+	si->last_seen = row[2].type == STORE_T_NULL ? 0 :
+	    store__col_i64(&row[2]);
+	si->address = store__col_text(m->a, &row[3]);
+	si->agent = store__col_text(m->a, &row[4]);
+	return STORE_OK;
+}
+
+/* Lists user_id's sessions that have not expired by now, newest first:
+ * *out an array of *n in a. */
+int
+store_sessions_list(struct store *s, struct arena *a, int64_t user_id,
+    int64_t now, struct session_info **out, size_t *n)
+{
+	struct store_many m = STORE_MANY_OF(a, struct session_info);
+	int rc;
+
+	rc = store__run(s, STMT_SESSIONS_LIST, STORE_PARAMS(
+	    store_v_int(user_id), store_v_int(now)), many_session_cb, &m);
+	STORE_MANY_OUT(rc, m, struct session_info, out, n);
+	return rc;
+}
+
+/* Ends user_id's session under key; STORE_NOTFOUND when user_id has no
+ * such session. */
+int
+store_session_end_user(struct store *s, int64_t user_id,
+    const unsigned char key[32])
+{
+	return store__run_one(s, STMT_SESSION_END_USER, STORE_PARAMS(
+	    store_v_int(user_id), store_v_blob(key, 32)));
 }

@@ -217,5 +217,50 @@ class TwoFactorTest(ParleyTestCase):
             self.server.set_limit("require_2fa_for_mods", 0)
 
 
+class SessionsTest(ParleyTestCase):
+    """/settings/sessions: list, end one, end all others (SPEC "Accounts")."""
+
+    def test_list_and_end(self):
+        name = uniq("ss")
+        self.server.add_user(name, PW)
+        a, b, c = Browser(self.server), Browser(self.server), Browser(self.server)
+        for br, ua in ((a, "browser-a/1"), (b, "browser-b/2"), (c, "browser-c/3")):
+            r = br.post("/login", {"username": name, "password": PW},
+                        headers={"User-Agent": ua})
+            self.assertStatus(r, 303)
+        lst = a.get_json("/settings/sessions")["sessions"]
+        self.assertEqual(len(lst), 3)
+        self.assertEqual(sum(1 for s in lst if s["current"]), 1)
+        self.assertEqual({s["browser"] for s in lst}, {"browser-a/1", "browser-b/2", "browser-c/3"})
+        for s in lst:
+            self.assertEqual(s["address"], "127.0.0.1")
+            self.assertRegex(s["id"], r"^[0-9a-f]{16}$")
+            self.assertIsNotNone(s["created"])
+        r = a.page("/settings/sessions")
+        self.assertIn("browser-b/2", r.text)
+        self.assertIn("/settings/sessions/end", r.text)
+        # End b's session from a.
+        bid = [s["id"] for s in lst if s["browser"] == "browser-b/2"][0]
+        r = a.post("/settings/sessions/end", {"id": bid})
+        self.assertLocation(r, "/settings/sessions")
+        self.assertEqual(b.get("/settings").status, 303, "b is signed out")
+        self.assertEqual(c.get("/settings").status, 200)
+        # Another member cannot end a's sessions.
+        other = Browser(self.server)
+        oname = uniq("ss")
+        self.server.add_user(oname, PW)
+        other.login(oname, PW)
+        aid = [s["id"] for s in lst if s["current"]][0]
+        r = other.post("/settings/sessions/end", {"id": aid},
+                       headers={"Accept": "application/json"})
+        self.assertJSONError(r, 404)
+        # All others.
+        r = a.post("/settings/sessions/end", {"all": "1"})
+        self.assertLocation(r, "/settings/sessions")
+        self.assertEqual(c.get("/settings").status, 303)
+        self.assertEqual(a.get("/settings").status, 200)
+        self.assertEqual(len(a.get_json("/settings/sessions")["sessions"]), 1)
+
+
 if __name__ == "__main__":
     unittest.main()
