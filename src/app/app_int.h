@@ -262,10 +262,14 @@ bool app_scopes_parse(struct str s, unsigned *out);
 const char *app_scopes_text(struct arena *a, unsigned scopes);
 int app_bearer_load(struct ctx *c, const unsigned char key[32]);
 
-/* ---- two-factor sign-in (page_2fa.c) ---------------------------------- */
+/* ---- two-factor sign-in (app_2fa.c) ----------------------------------- */
 
 bool app_2fa_challenge(struct ctx *c, int64_t user_id);
-int app_2fa_login(struct ctx *c, const struct user *u, struct str name);
+int app_2fa_login(struct ctx *c, const struct user *u, struct str name,
+    bool *bad_code);
+int app_2fa_code_ok(struct ctx *c, int64_t user_id,
+    const struct totp_state *t, struct str code);
+char *app_2fa_recovery_new(struct arena *a, unsigned char key[32]);
 bool app_2fa_enabled(struct ctx *c);
 
 /* ---- authorization (app_authz.c) -------------------------------------- */

@@ -259,6 +259,7 @@ page_login(struct ctx *c)
 	struct str pw = http_form(c->r, "password");
 	const char *hash = NULL;
 	struct user u;
+	bool bad_code = false;
 	int rc = STORE_NOTFOUND;
 
 	if (app_login_throttled(c, name))
@@ -285,8 +286,11 @@ page_login(struct ctx *c)
 		    "Wrong user name or password.");
 		return;
 	}
-	if (app_2fa_login(c, &u, name) != 0)
+	if (app_2fa_login(c, &u, name, &bad_code) != 0) {
+		if (bad_code)
+			app_login_failed(c, name);
 		return;
+	}
 	if (session_start(c, u.id) != 0) {
 		app_store_error(c, STORE_ERR);
 		return;
