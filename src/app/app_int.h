@@ -528,6 +528,12 @@ void page_2fa_disable(struct ctx *c);
 /* a member's sessions */
 void page_sessions(struct ctx *c);
 void page_session_end(struct ctx *c);
+/* registration modes and invites */
+void page_admin_invites(struct ctx *c);
+void page_admin_invite_create(struct ctx *c);
+void page_admin_registration(struct ctx *c);
+const char *app_registration_mode(struct ctx *c);
+bool app_invite_key(struct str code, unsigned char key[32]);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer

@@ -104,6 +104,11 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/settings/sessions", page_sessions,
 	  ROUTE_USER | ROUTE_JSON | ROUTE_NOBEARER },
 	{ HTTP_POST, "/settings/sessions/end", page_session_end, ROUTE_USER },
+	/* registration modes and invites */
+	{ HTTP_GET, "/admin/invites", page_admin_invites, ROUTE_USER },
+	{ HTTP_POST, "/admin/invites", page_admin_invite_create, ROUTE_USER },
+	{ HTTP_POST, "/admin/registration", page_admin_registration,
+	  ROUTE_USER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */

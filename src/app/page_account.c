@@ -152,6 +152,9 @@ account_form(struct ctx *c, bool reg, const char *msg, struct str name)
 	    "<input type=\"password\" id=\"password\" name=\"password\" required");
 	if (reg)
 		html_raw_literal(&h, " minlength=\"8\" autocomplete=\"new-password\">"
+		    "<label for=\"invite\">invite code (when registration is by "
+		    "invitation)</label><input type=\"text\" id=\"invite\" "
+		    "name=\"invite\" maxlength=\"64\">"
 		    "<label for=\"email\">email (optional, for password resets)</label>"
 		    "<input type=\"email\" id=\"email\" name=\"email\" "
 		    "maxlength=\"" APP_STR(EMAIL_MAX) "\">"
@@ -215,6 +218,14 @@ page_register(struct ctx *c)
 	int64_t id;
 	int rc;
 
+	const char *mode = app_registration_mode(c);
+	bool invite = strcmp(mode, "invite") == 0;
+
+	if (strcmp(mode, "closed") == 0) {
+		form_error(c, true, 403, "registration_closed", "This site is not "
+		    "taking new accounts.");
+		return;
+	}
 	if (registrations_throttled(c))
 		return;
 	if (!app_valid_name(name, true)) {
@@ -236,8 +247,24 @@ page_register(struct ctx *c)
 		app_error(c, 500, "internal", "Could not hash the password.");
 		return;
 	}
-	rc = store_user_create(c->s, str_dup(c->a, name), hash,
-	    email.len ? str_dup(c->a, email) : NULL, ROLE_USER, c->now, &id);
+	if (invite) {
+		unsigned char key[32];
+
+		rc = app_invite_key(app_form_text(c, "invite"), key) ?
+		    store_user_create_invited(c->s, key, str_dup(c->a, name), hash,
+		    email.len ? str_dup(c->a, email) : NULL, c->now, &id) :
+		    STORE_NOTFOUND;
+		if (rc == STORE_NOTFOUND) {
+			form_error(c, true, 403, "bad_invite", "Registration is by "
+			    "invitation: that invite code is unknown, used up or "
+			    "expired.");
+			return;
+		}
+	} else {
+		rc = store_user_create(c->s, str_dup(c->a, name), hash,
+		    email.len ? str_dup(c->a, email) : NULL, ROLE_USER, c->now,
+		    &id);
+	}
 	if (rc == STORE_CONFLICT) {
 		form_error(c, true, 409, "name_taken", "That user name is taken.");
 		return;

@@ -429,6 +429,14 @@ int store_sessions_list(struct store *s, struct arena *a, int64_t user_id,
 int store_session_end_user(struct store *s, int64_t user_id,
     const unsigned char key[32]);
 
+/* ---- invitations (store_token.c) -------------------------------------- */
+
+int store_invite_create(struct store *s, const unsigned char key[32],
+    int64_t creator_id, int64_t uses, int64_t expires, int64_t now);
+int store_user_create_invited(struct store *s, const unsigned char key[32],
+    const char *name, const char *pwhash, const char *email, int64_t now,
+    int64_t *id);
+
 /* ---- two-factor sign-in (store_totp.c) --------------------------------- */
 
 #define STORE_TOTP_SECRET 20    /* bytes of a TOTP secret */

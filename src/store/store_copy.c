@@ -60,6 +60,7 @@ static const struct {
 	/* api tokens, two-factor sign-in */
 	{ "api_tokens", 0 },
 	{ "recovery_codes", 0 },
+	{ "invites", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

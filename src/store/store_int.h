@@ -253,6 +253,13 @@ enum store_stmt {
 	                            address, agent; newest first */
 	STMT_SESSION_END_USER,   /* user_id, key */
 
+	/* invitations (schema v7) */
+	STMT_INVITE_INSERT,      /* key, creator_id, uses, expires, created */
+	STMT_INVITE_USE,         /* key, now: one use fewer, while any are
+	                            left and it has not expired */
+	STMT_INVITE_CREATOR,     /* key -> creator_id */
+	STMT_USER_SET_INVITED_BY, /* id, inviter id */
+
 	STMT__COUNT
 };
 

@@ -293,7 +293,9 @@ static const char schema_bootstrap[] =
  * no code counts twice; recovery codes are kept as hashes and deleted
  * when used. A session notes the address and browser it began from and
  * when it was last used (written at most once a minute), for the
- * member's list of sessions.
+ * member's list of sessions. An invite code (hashed) lets uses_left
+ * more people register while registration is by invitation, until
+ * expires (0: never); users.invited_by says whose code a member used.
  */
 #define SCHEMA_V7(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
 	"CREATE TABLE api_tokens (" \
@@ -315,7 +317,15 @@ static const char schema_bootstrap[] =
 	"ALTER TABLE sessions ADD COLUMN last_seen " I64 ";\n" \
 	"ALTER TABLE sessions ADD COLUMN address TEXT;\n" \
 	"ALTER TABLE sessions ADD COLUMN agent TEXT;\n" \
-	"CREATE INDEX sessions_user_created ON sessions(user_id, created);\n"
+	"CREATE INDEX sessions_user_created ON sessions(user_id, created);\n" \
+	"CREATE TABLE invites (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" key " BYTES " NOT NULL UNIQUE," \
+	" creator_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" uses_left " I64 " NOT NULL," \
+	" expires " I64 " NOT NULL DEFAULT 0," \
+	" created " I64 " NOT NULL);\n" \
+	"ALTER TABLE users ADD COLUMN invited_by " I64 ";\n"
 
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {

@@ -544,6 +544,18 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "WHERE user_id = ?1 AND expires > ?2 ORDER BY created DESC" },
 	[STMT_SESSION_END_USER] = {
 	    "DELETE FROM sessions WHERE user_id = ?1 AND key = ?2" },
+
+	/* invitations */
+	[STMT_INVITE_INSERT] = RETURNING_ID(
+	    "INSERT INTO invites(key, creator_id, uses_left, expires, created) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)"),
+	[STMT_INVITE_USE] = {
+	    "UPDATE invites SET uses_left = uses_left - 1 WHERE key = ?1 "
+	    "AND uses_left > 0 AND (expires = 0 OR expires > ?2)" },
+	[STMT_INVITE_CREATOR] = {
+	    "SELECT creator_id FROM invites WHERE key = ?1" },
+	[STMT_USER_SET_INVITED_BY] = {
+	    "UPDATE users SET invited_by = ?2 WHERE id = ?1" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * store_token.c: what a member holds to sign in besides the password:
- * API tokens (made, looked up by the hash of a bearer token, listed and
- * revoked) and the list of their signed-in sessions with where each
- * began and when it was last used.
+ * store_token.c: what lets people in besides a password: API tokens
+ * (made, looked up by the hash of a bearer token, listed and revoked),
+ * the list of a member's signed-in sessions with where each began and
+ * when it was last used, and invite codes.
  *
  * Like a session, a token is kept only as the 32-byte BLAKE2b hash of
  * what the member holds (the app hashes it), so a leaked database does
@@ -193,4 +193,47 @@ store_session_end_user(struct store *s, int64_t user_id,
 {
 	return store__run_one(s, STMT_SESSION_END_USER, STORE_PARAMS(
 	    store_v_int(user_id), store_v_blob(key, 32)));
+}
+
+/* ---- invitations ------------------------------------------------------ */
+
+/* Stores an invite code under key (its hash) for uses registrations,
+ * until expires (0: never). */
+int
+store_invite_create(struct store *s, const unsigned char key[32],
+    int64_t creator_id, int64_t uses, int64_t expires, int64_t now)
+{
+	return store__run_guarded(s, STMT_INVITE_INSERT, STORE_PARAMS(
+	    store_v_blob(key, 32), store_v_int(creator_id), store_v_int(uses),
+	    store_v_int(expires), store_v_int(now)));
+}
+
+/*
+ * Registers a user (as store_user_create, role user) with the invite
+ * code under key, in one transaction: the code loses a use and the user
+ * notes its creator as invited_by. Returns STORE_NOTFOUND when the code
+ * is unknown, used up or expired, STORE_CONFLICT when the name is taken
+ * (and the code keeps its use).
+ */
+int
+store_user_create_invited(struct store *s, const unsigned char key[32],
+    const char *name, const char *pwhash, const char *email, int64_t now,
+    int64_t *id)
+{
+	int64_t inviter = 0;
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store__run_one(s, STMT_INVITE_USE, STORE_PARAMS(
+	    store_v_blob(key, 32), store_v_int(now)));
+	if (rc == STORE_OK)
+		rc = store__run_count(s, STMT_INVITE_CREATOR, STORE_PARAMS(
+		    store_v_blob(key, 32)), &inviter);
+	if (rc == STORE_OK)
+		rc = store_user_create(s, name, pwhash, email, ROLE_USER, now, id);
+	if (rc == STORE_OK && inviter != 0)
+		rc = store__run(s, STMT_USER_SET_INVITED_BY, STORE_PARAMS(
+		    store_v_int(*id), store_v_int(inviter)), NULL, NULL);
+	return store__tx_end(s, rc);
 }

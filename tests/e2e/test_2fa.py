@@ -262,5 +262,66 @@ class SessionsTest(ParleyTestCase):
         self.assertEqual(len(a.get_json("/settings/sessions")["sessions"]), 1)
 
 
+class RegistrationModesTest(ParleyTestCase):
+    """registration = invite (PARLEY_REGISTRATION), closed and open; invite
+    codes from /admin/invites (SPEC "Accounts")."""
+
+    server_env = {"PARLEY_REGISTRATION": "invite"}
+
+    @classmethod
+    def setUpServer(cls):
+        name = uniq("regadm")
+        cls.server.add_user(name, PW, admin=True)
+        cls.admin = Browser(cls.server)
+        cls.admin.login(name, PW)
+
+    def register(self, invite=None):
+        b = Browser(self.server)
+        b.get("/register")
+        fields = {"username": uniq("rg"), "password": PW}
+        if invite is not None:
+            fields["invite"] = invite
+        return b.post("/register", fields)
+
+    def make_code(self, uses=1, expires=""):
+        r = self.admin.post("/admin/invites", {"uses": str(uses), "expires": expires},
+                            headers={"Accept": "application/json"})
+        self.assertStatus(r, 200)
+        return r.json()["code"]
+
+    def test_invite_mode(self):
+        self.assertStatus(self.register(), 403)
+        self.assertStatus(self.register("0" * 32), 403)
+        code = self.make_code(uses=2, expires="7d")
+        self.assertRegex(code, r"^[0-9a-f]{32}$")
+        self.assertStatus(self.register(code), 303)
+        self.assertStatus(self.register(code), 303)
+        self.assertStatus(self.register(code), 403, "used up")
+        self.assertIn("/admin/invites", self.admin.page("/admin/invites").text)
+
+    def test_only_admins_make_codes(self):
+        name = uniq("rgm")
+        self.server.add_user(name, PW)
+        m = Browser(self.server)
+        m.login(name, PW)
+        r = m.post("/admin/invites", {"uses": "1"}, headers={"Accept": "application/json"})
+        self.assertJSONError(r, 403)
+        self.assertJSONError(m.post("/admin/registration", {"registration": "open"},
+                                    headers={"Accept": "application/json"}), 403)
+
+    def test_closed_then_open(self):
+        code = self.make_code()
+        try:
+            r = self.admin.post("/admin/registration", {"registration": "closed"})
+            self.assertStatus(r, 303)
+            self.assertStatus(self.register(code), 403)
+            r = self.admin.post("/admin/registration", {"registration": "open"})
+            self.assertStatus(r, 303)
+            self.assertStatus(self.register(), 303)
+        finally:
+            self.admin.post("/admin/registration", {"registration": "invite"})
+        self.assertStatus(self.register(code), 303, "the code was not used while closed")
+
+
 if __name__ == "__main__":
     unittest.main()
