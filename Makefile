@@ -7,13 +7,16 @@
 #   make SANITIZE=thread ... the same targets built with TSan in build-tsan/
 #   make fuzz           every libFuzzer target for FUZZ_SECONDS (default 300) each
 #   make valgrind       the unit tests under Valgrind memcheck (also in make test)
+#   make browser        every page in headless Chromium (also in make test, plain pass)
+#   make screenshots    refresh docs/screenshots/ (never in make test)
 #   make load           the load and slow-client test at full size (never in make test)
 #   make stress-shutdown SIGTERM under load, STRESS_RUNS times (never in make test)
 #   make security-scan  sqlmap and an XSS sweep in headless Chromium (never in make test)
 #   make bench          the benchmark against nginx (bench/bench.py; never in make test)
 #   make bench-backends the same pages on SQLite and PostgreSQL (bench/backends.py)
 
-PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq liburiparser liboath libqrencode jansson
+PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq liburiparser liboath libqrencode \
+           libcurl jansson
 CC      ?= cc
 SANITIZE ?=
 FUZZ    ?=
@@ -54,7 +57,7 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) $(DEBUGFLAGS)
 LDFLAGS_ALL := $(LDFLAGS) $(SANFLAGS) -rdynamic
 LIBS    := $(PKG_LIBS) -lm -lpthread
 
-SRC     := $(wildcard src/base/*.c src/http/*.c src/store/*.c src/render/*.c src/app/*.c)
+SRC     := $(wildcard src/base/*.c src/http/*.c src/store/*.c src/render/*.c src/app/*.c src/verify/*.c)
 OBJ     := $(patsubst %.c,$(BUILD)/obj/%.o,$(notdir $(SRC)))
 vpath %.c $(sort $(dir $(SRC))) src tests/unit
 
@@ -62,7 +65,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all run test test-one test-all unit spec e2e e2e-pg deps clean fuzz fuzz-short fuzz-bin \
-        valgrind load security-scan stress-shutdown
+        valgrind load security-scan stress-shutdown browser screenshots
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/parley
@@ -139,6 +142,27 @@ load: $(BUILD)/parley
 	    PARLEY_LOAD_SLOW_BODY=$(LOAD_SLOW_BODY) PARLEY_LOAD_ROUNDS=$(LOAD_ROUNDS) \
 	    PARLEY_LOAD_TIMEOUT=$(LOAD_TIMEOUT) python3 tests/e2e/run.py test_load
 
+# Every page kind in Debian's headless Chromium (tests/browser, node:test
+# with playwright-core and axe-core; docs/decisions/012-browser-tests.md):
+# accessibility, width, console and network errors, keyboard, and the
+# vote, reply, collapse, report and moderation flows with JavaScript on and
+# off. A plain build only: Chromium adds nothing under ASan.
+BROWSER_MODULES := tests/browser/node_modules/.package-lock.json
+$(BROWSER_MODULES): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+
+browser: $(BUILD)/parley $(BROWSER_MODULES)
+	PARLEY_BIN=$(BUILD)/parley node --test --test-reporter=spec tests/browser/suite.test.mjs
+
+# The pictures in docs/screenshots/ (front page and a thread, 390 and 1280
+# px, light and dark), made by the same harness, then cut to 256 colours by
+# pngquant (Debian's package) when it is there. Never in make test.
+screenshots: $(BUILD)/parley $(BROWSER_MODULES)
+	PARLEY_BIN=$(BUILD)/parley node tests/browser/screenshots.mjs
+	@if command -v pngquant >/dev/null; then \
+	    pngquant --force --ext .png --quality 70-95 --strip --speed 1 docs/screenshots/*.png; \
+	else echo "screenshots: no pngquant, the files stay large"; fi
+
 # SIGTERM at random moments of a load of readers and writers (kept-alive
 # connections and not), STRESS_RUNS times on one database: every run must
 # exit 0 within the drain time, and every acknowledged write be there after
@@ -176,14 +200,16 @@ e2e-pg: $(BUILD)/parley
 test-one: unit e2e
 
 # Everything inside one cluster: unit tests (the store's on both backends)
-# and the black-box suite on SQLite, plain and ASan+UBSan; the black-box
-# suite on PostgreSQL once, plain; the unit tests under Valgrind; every
-# fuzz target for FUZZ_SHORT seconds after replaying its corpus.
+# and the black-box suite on SQLite, plain and ASan+UBSan; the browser
+# suite and the black-box suite on PostgreSQL once, plain; the unit tests
+# under Valgrind; every fuzz target for FUZZ_SHORT seconds after replaying
+# its corpus.
 test: deps
 	$(WITH_PG) $(MAKE) test-all
 
 test-all:
 	$(MAKE) test-one
+	$(MAKE) browser
 	$(MAKE) e2e-pg
 	$(MAKE) SANITIZE=1 test-one
 	$(MAKE) valgrind

@@ -489,6 +489,23 @@ def find_csrf(page):
 # --------------------------------------------------------------------------
 # Pages
 
+def archived_thread(db_path):
+    """The archived post (older than the default archive_after, 180 days)
+    with the most comments, as {"id", "community", "comments"}, or None.
+    Its signed-out page is served from a file after its first view."""
+    db = sqlite3.connect(db_path)
+    try:
+        row = db.execute(
+            "SELECT p.id, c.name, p.comment_count FROM posts p "
+            "JOIN communities c ON c.id = p.community_id "
+            "WHERE p.created < strftime('%s', 'now') - 180 * 86400 "
+            "AND p.removed = 0 AND p.deleted = 0 AND p.held = 0 "
+            "ORDER BY p.comment_count DESC, p.id LIMIT 1").fetchone()
+    finally:
+        db.close()
+    return {"id": row[0], "community": row[1], "comments": row[2]} if row else None
+
+
 def page_paths(port, meta):
     """The GET pages: list of (label, path, signed_in)."""
     c = Client(port)
@@ -520,6 +537,14 @@ def page_paths(port, meta):
         jp = ("/.json" if u.path == "/" else u.path + ".json") + \
             ("?" + u.query if u.query else "")
         out.append((label + " .json", jp, False))
+    # The front page's feed (the same hot listing as Atom), signed out.
+    out.append(("feed", "/feed.atom?sort=hot", False))
+    ta = meta.get("thread_archived")
+    if ta:
+        # Signed out only: members always get a rendered page.
+        ap = "/s/%s/p/%d" % (ta["community"], ta["id"])
+        out.append(("archived thread (file)", ap, False))
+        out.append(("archived thread (file) .json", ap + ".json", False))
     only = [s.strip() for s in os.environ.get("BENCH_PAGES", "").split(",") if s.strip()]
     if only:
         out = [o for o in out if o[0] in only]
@@ -687,6 +712,7 @@ def cmd_run():
     db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"])
     meta["db_bytes"] = os.path.getsize(db_path)
     work = work_copy(db_path, str(cfg["posts"]))
+    meta["thread_archived"] = archived_thread(work)
     tmp = tempfile.mkdtemp(prefix="parley-bench-")
     # Start-up migrates a database made by an older schema: allow for it.
     server = Server(work, threads=cfg["server_threads"], start_timeout=1800)
@@ -853,6 +879,11 @@ def render_run(r):
     check(["front (in)", "community (in)"], 0.5, "front and community, signed in")
     check([t3], 0.5, "300-comment thread")
     check([tb], 0.3, "3,000-comment thread")
+    if "feed" in by and "front" in by:
+        f, h = by["feed"]["parley"]["rps"], by["front"]["parley"]["rps"]
+        L.append(target_line(f * 1.1 >= h, "feed within 1.1x of the front page's "
+                             "throughput (issue 13): %s vs %s req/s" % (
+                                 fmt_int(f), fmt_int(h))))
     wr = r["writes"]
     min_w = min(w["acked_per_s"] for w in wr.values())
     errs = sum(w["errors_total"] for w in wr.values())

@@ -7,6 +7,7 @@
  * lines with the same keys as the settings table of SPEC.md.
  */
 #include "app/app.h"
+#include "verify/verify.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -38,6 +39,7 @@ static const char usage_main[] =
 "  admin   create users and admins, reset passwords, edit pages, appoint moderators\n"
 "  migrate copy a whole site from SQLite to PostgreSQL\n"
 "  backup  copy a live SQLite database to a file\n"
+"  verify  check a Parley site's signed mod log and canary (any site, any reader)\n"
 "\n"
 "Run 'parley COMMAND --help' for a command's options.\n";
 
@@ -61,7 +63,8 @@ static const char usage_serve[] =
 "archive_after (PARLEY_ARCHIVE_AFTER,\n"
 "a duration such as 180d, 12h, 30s; 0 = never), page_cache (PARLEY_PAGE_CACHE,\n"
 "MiB of pages kept for signed-out visitors on SQLite, default 16; 0 = off),\n"
-"registration (PARLEY_REGISTRATION: open, invite or closed; default open).\n"
+"registration (PARLEY_REGISTRATION: open, invite or closed; default open),\n"
+"canary_max_age (PARLEY_CANARY_MAX_AGE, when /canary warns \"stale\", default 30d).\n"
 "Timeouts of 0 mean none.\n";
 
 static const char usage_init[] =
@@ -97,6 +100,19 @@ static const char usage_backup[] =
 "(written beside it, checked, then renamed into place). For PostgreSQL use\n"
 "pg_dump or pg_basebackup (docs/DEPLOY.md).\n";
 
+static const char usage_verify[] =
+"usage: parley verify URL [--state FILE] [--canary-max-age D] [--quiet]\n"
+"\n"
+"Checks the Parley site at URL: fetches /.well-known/parley.json and every page\n"
+"of /modlog.json, recomputes each entry's hash, follows the chain from the\n"
+"signed head down to the first entry, checks the signatures of the head, the\n"
+"key history and the canary, and the canary's age. Prints what holds and what\n"
+"does not; exits 0 only when all holds (docs/VERIFY.md).\n"
+"  --state FILE        remember the head seen; a later run then proves that the\n"
+"                      earlier entries are unchanged (a fork or rollback fails)\n"
+"  --canary-max-age D  a canary older than D fails (default 30d)\n"
+"  --quiet             print only what does not hold, and the verdict\n";
+
 static const char usage_admin[] =
 "usage: parley admin [--db URL] SUBCOMMAND ...\n"
 "\n"
@@ -105,7 +121,45 @@ static const char usage_admin[] =
 "  set-role NAME admin|user    make a user a site admin, or not\n"
 "  set-page SLUG [TITLE]       replace a site page's markdown with stdin\n"
 "  set-limit KEY N             set a site limit, e.g. limit_registrations 20\n"
-"  appoint COMMUNITY NAME      make a user a moderator of a community\n";
+"  appoint COMMUNITY NAME      make a user a moderator of a community\n"
+"  rotate-key                  make a new site key; the old one signs a statement\n"
+"                              naming it (see /.well-known/parley.json)\n";
+
+/* parley verify: its own few options, no settings file. */
+static int
+verify_main(int argc, char **argv)
+{
+	struct verify_opts o = { .canary_max_age = 30 * 86400,
+		.now = base_now() };
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage_verify, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--state") == 0 && i + 1 < argc) {
+			o.state = argv[++i];
+		} else if (strcmp(argv[i], "--canary-max-age") == 0 &&
+		    i + 1 < argc) {
+			if (base_parse_duration(argv[++i], &o.canary_max_age) != 0) {
+				fprintf(stderr, "parley verify: '%s' is not a duration "
+				    "(30d, 12h)\n", argv[i]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--quiet") == 0) {
+			o.quiet = true;
+		} else if (argv[i][0] != '-' && o.url == NULL) {
+			o.url = argv[i];
+		} else {
+			fputs(usage_verify, stderr);
+			return 2;
+		}
+	}
+	if (o.url == NULL) {
+		fputs(usage_verify, stderr);
+		return 2;
+	}
+	return verify_run(&o);
+}
 
 /* The site's address when site_url is unset: http:// and the listen
  * address. Lives as long as the process. */
@@ -168,6 +222,13 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 			fprintf(stderr, "parley: %s: site_url: '%s' is not an "
 			    "http:// or https:// address with a host and no query\n",
 			    from, val);
+			return -1;
+		}
+	} else if (strcmp(key, "canary_max_age") == 0) {
+		if (base_parse_duration(val, &c->canary_max_age) != 0 ||
+		    c->canary_max_age <= 0) {
+			fprintf(stderr, "parley: %s: canary_max_age: '%s' is not a "
+			    "duration (30d, 12h)\n", from, val);
 			return -1;
 		}
 	} else if (strcmp(key, "archive_after") == 0) {
@@ -357,6 +418,7 @@ load_env(struct settings *st)
 		{ "PARLEY_REGISTRATION", "registration" },
 		{ "PARLEY_SITE_URL", "site_url" },
 		{ "PARLEY_ARCHIVE_AFTER", "archive_after" },
+		{ "PARLEY_CANARY_MAX_AGE", "canary_max_age" },
 		{ "PARLEY_THREADS", "threads" },
 		{ "PARLEY_TRUST_PROXY", "trust_proxy" },
 		{ "PARLEY_IDLE_TIMEOUT", "idle_timeout" },
@@ -507,6 +569,7 @@ main(int argc, char **argv)
 			.db = "sqlite:./data/parley.db",
 			.site_name = "Parley",
 			.archive_after = 180 * 86400,
+			.canary_max_age = 30 * 86400,
 			.idle_timeout = 30,
 			.request_timeout = 30,
 			.max_conns = 4096,
@@ -554,6 +617,8 @@ main(int argc, char **argv)
 		return app_admin(&st.cfg, argc - optind, argv + optind,
 		    st.admin) == 0 ? 0 : 1;
 	}
+	if (strcmp(cmd, "verify") == 0)
+		return verify_main(argc, argv);
 	if (strcmp(cmd, "migrate") == 0) {
 		if (parse(&st, argc, argv, usage_migrate) != 0 || optind != argc ||
 		    st.mig.from == NULL || st.mig.to == NULL) {

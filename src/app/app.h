@@ -25,6 +25,7 @@ struct app_config {
 	unsigned page_cache_mb; /* pages kept for signed-out visitors; 0 = off */
 	const char *registration; /* "open", "invite" or "closed"; an admin's
 	                             choice at /admin wins */
+	int64_t canary_max_age; /* seconds after which /canary says stale */
 };
 
 int app_serve(const struct app_config *cfg);

@@ -16,8 +16,13 @@
  *                        community; nobody bans an admin or themself
  *   creator or admin     appointing and removing moderators
  *   admin                site bans, site pages, settings and filters
- *   within limits        posts, comments and votes per hour (stricter
- *                        for accounts younger than a day); admins exempt
+ *   within limits        posts, comments, votes and private messages per
+ *                        hour (stricter for accounts younger than a
+ *                        day); admins exempt
+ *
+ * Who may read a private conversation, and whether a recipient blocks
+ * the sender, page_messages.c decides: they are about one conversation,
+ * not about roles.
  *
  * A refusal answers 403 with the reason (a ban's reason and end), or 429
  * with Retry-After for a limit, and the handler returns without writing.
@@ -43,6 +48,8 @@ static const struct {
 	    LIMIT_COMMENTS, LIMIT_COMMENTS_NEW },
 	[RATE_VOTE] = { "limit_votes", "limit_votes_new", LIMIT_VOTES,
 	    LIMIT_VOTES_NEW },
+	[RATE_MESSAGE] = { "limit_messages", "limit_messages_new",
+	    LIMIT_MESSAGES, LIMIT_MESSAGES_NEW },
 };
 
 /* Reads a numeric site setting, or def when unset or not a number. */
@@ -166,7 +173,8 @@ check_limit(struct ctx *c, int kind)
 	app_error(c, 429, "rate_limited", arena_printf(c->a, "You have reached "
 	    "this site's limit of %lld %s an hour%s. Try again within the hour.",
 	    (long long)max, kind == RATE_POST ? "posts" :
-	    kind == RATE_COMMENT ? "comments" : "votes",
+	    kind == RATE_COMMENT ? "comments" :
+	    kind == RATE_MESSAGE ? "messages" : "votes",
 	    young ? " for accounts younger than a day" : ""));
 	return -1;
 }
@@ -246,6 +254,8 @@ authz(struct ctx *c, enum authz_act act, const struct authz_target *t)
 		    act == AZ_COMMENT ? RATE_COMMENT : RATE_VOTE);
 	case AZ_REPORT:
 		return check_ban(c, t->community_id);
+	case AZ_MESSAGE:
+		return check_limit(c, RATE_MESSAGE);
 	case AZ_EDIT_OWN:
 		if (t->author_id != c->user->id)
 			return deny(c, "not_author", "Only the author can do that.");

@@ -19,7 +19,9 @@
  *
  * What is kept: 200 answers to GET routes that need no sign-in, rendered
  * for a visitor with no session whose page used no CSRF token (a page
- * with a form is personal) and set no header of its own. The key is the
+ * with a form is personal) and set no header of its own but its
+ * validators (ETag and Last-Modified, app_validators.c), which are kept
+ * with it and checked again against each request that it answers. The key is the
  * answer's format, the path and the query arguments in order. A page
  * served from the cache says so in an X-Cache: hit header.
  *
@@ -55,6 +57,8 @@ struct entry {
 	size_t size;             /* of the allocation, for the budget */
 	struct str key;          /* the rest points into the allocation */
 	const char *content_type;
+	const char *etag;        /* the page's validators, or NULL */
+	int64_t last_modified;
 	struct str body;
 	struct hole *holes;
 	size_t nholes;
@@ -198,6 +202,8 @@ app_cache_serve(struct ctx *c, struct cache_ticket *t)
 	c->r->content_type = e->content_type;
 	c->r->out.len = 0;
 	buf_put(&c->r->out, e->body.p, e->body.len);
+	if (e->etag != NULL)
+		app_validators_replay(c, e->etag, e->last_modified);
 	return true;
 }
 
@@ -235,17 +241,21 @@ keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
 	const char *ct = r->content_type ? r->content_type :
 	    "text/html; charset=utf-8";
 	size_t ct_len = strlen(ct) + 1;
+	size_t etag_len = c->etag ? strlen(c->etag) + 1 : 0;
 	size_t nholes = tm ? tm->nholes : 0, nauthors = tm ? tm->nauthors : 0;
 	size_t names = 0, size;
 	char *p;
 
+	/* A page's own headers are its validators (ETag, Last-Modified)
+	 * or none. */
 	if ((r->status != 0 && r->status != 200) || c->personal ||
-	    r->nheaders != APP_SECURITY_HEADERS)
+	    r->nheaders != APP_SECURITY_HEADERS + (c->etag ? 2 : 0))
 		return;
 	for (size_t i = 0; i < nholes; i++)
 		names += tm->holes[i].name.len;
 	size = sizeof(*e) + nholes * sizeof(struct hole) +
-	    nauthors * sizeof(int64_t) + t->key.len + ct_len + r->out.len + names;
+	    nauthors * sizeof(int64_t) + t->key.len + ct_len + etag_len +
+	    r->out.len + names;
 	if (size > budget / 4)
 		return;
 	k = thread_cache();
@@ -275,6 +285,12 @@ keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
 	memcpy(p, ct, ct_len);
 	e->content_type = p;
 	p += ct_len;
+	if (c->etag != NULL) {
+		memcpy(p, c->etag, etag_len);
+		e->etag = p;
+		e->last_modified = c->last_modified;
+		p += etag_len;
+	}
 	memcpy(p, r->out.p, r->out.len);
 	e->body = (struct str){ p, r->out.len };
 	p += r->out.len;
@@ -306,8 +322,10 @@ app_cache_keep(struct ctx *c, const struct cache_ticket *t)
 bool
 app_member_allowed(struct ctx *c)
 {
+	/* Templates show NSFW posts as those who do not see them do. */
 	return budget > 0 && c->user != NULL && c->user->role != ROLE_ADMIN &&
-	    c->viewer.plain && !c->json && store_watches(c->s);
+	    c->viewer.plain && !c->json && store_watches(c->s) &&
+	    !app_show_nsfw(c);
 }
 
 /*

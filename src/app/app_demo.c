@@ -1049,6 +1049,7 @@ app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
 	char hash[crypto_pwhash_STRBYTES];
 	size_t want;
 	double t0 = seconds();
+	bool bulk = false;          /* store_bulk_end is owed */
 	int rc = -1;
 
 	if (posts < 1)
@@ -1074,6 +1075,7 @@ app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
 		    cfg->db_shown);
 		goto out;
 	}
+	bulk = true;
 	switch (has_demo(&d)) {
 	case 0:
 		break;
@@ -1128,6 +1130,12 @@ app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
 out:
 	if (d.in_tx)
 		store_rollback(d.s);
+	/* the search index, filled once rather than row by row */
+	if (bulk && store_bulk_end(d.s) != STORE_OK) {
+		fprintf(stderr, "parley demo: cannot rebuild the search index; "
+		    "the next parley serve or init does\n");
+		rc = -1;
+	}
 	if (rc != 0 && d.n_posts > 0)
 		fprintf(stderr, "parley demo: the batches written before the "
 		    "failure stay in the database\n");

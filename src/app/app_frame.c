@@ -16,6 +16,7 @@ layout_for(struct ctx *c, const char *title)
 		.title = title,
 		.footer = footer_links,
 		.nfooter = ARRAY_LEN(footer_links),
+		.feed = c->feed,
 	};
 
 	if (c->user != NULL) {
@@ -25,7 +26,7 @@ layout_for(struct ctx *c, const char *title)
 		l.csrf = c->tmpl ? NULL : session_csrf(c);
 		/* For a signed-in user the header links their unseen
 		 * notifications, counted by the session query
-		 * (page_notifications clears the count). */
+		 * (POST /inbox/read clears the count). */
 		if (!c->tmpl)
 			l.unseen = c->viewer.unseen;
 	}

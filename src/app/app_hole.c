@@ -23,7 +23,7 @@ header_me(struct ctx *c, struct html *h)
 		l.user = c->user->name;
 		l.user_points = c->user->points;
 		l.csrf = session_csrf(c);
-		/* counted by the session query; page_notifications clears it */
+		/* counted by the session query; POST /inbox/read clears it */
 		l.unseen = c->viewer.unseen;
 	}
 	layout_me(h, &l);
@@ -104,6 +104,13 @@ app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
 /* ---- the table the cache fills holes through ---------------------------- */
 
 static void
+fill_poll(struct ctx *c, struct html *h, const struct hole *o,
+    const struct hole_votes *v)
+{
+	app_poll_html(c, h, o->id, o->dir != 0);
+}
+
+static void
 fill_me(struct ctx *c, struct html *h, const struct hole *o,
     const struct hole_votes *v)
 {
@@ -139,4 +146,5 @@ const struct hole_kind_ops hole_kinds[HOLE_KINDS] = {
 	[HOLE_CSRF] = { 128, fill_csrf },
 	[HOLE_VOTE] = { 96, fill_vote },
 	[HOLE_SUB] = { 256, fill_sub },
+	[HOLE_POLL] = { 2048, fill_poll }, /* richer posts */
 };

@@ -77,6 +77,9 @@ struct ctx {
 	struct html_piece csrf_field; /* its hidden input, as the writer made it */
 	unsigned char csrf_msg[33];/* what csrf was computed from */
 	bool personal;             /* the answer holds this visitor's token */
+	const char *feed;          /* site path of the page's Atom feed */
+	const char *etag;          /* the answer's validators, when it has */
+	int64_t last_modified;     /* them (app_validators.c); kept in the cache */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
 	/* api tokens */
 	bool bearer;               /* signed in by an Authorization: Bearer
@@ -84,6 +87,10 @@ struct ctx {
 	int64_t token_id;          /* that token, when bearer */
 	unsigned scopes;           /* its TOKEN_SCOPE_* bits; all of them for
 	                              a cookie session */
+	const struct post *archive_post; /* set by page_thread when it shows an
+	                              archived thread whole (app_archive.c) */
+	bool nsfw_loaded;          /* richer posts: show_nsfw read (app_nsfw.c) */
+	bool show_nsfw;            /* the viewer sees NSFW posts */
 };
 
 /* ---- routes (app_routes.c) ------------------------------------------- */
@@ -138,6 +145,8 @@ enum hole_kind {
 	HOLE_CSRF,                 /* a form's csrf field */
 	HOLE_VOTE,                 /* an arrow's state (app_vote_arrow) */
 	HOLE_SUB,                  /* a community's subscribe form */
+	HOLE_POLL,                 /* richer posts: a poll (id: its post; dir:
+	                              the post takes no votes) */
 	HOLE_KINDS
 };
 
@@ -291,6 +300,7 @@ enum authz_act {
 	AZ_ADMIN,            /* site pages, settings, filters */
 	AZ_BLOCK,            /* block or unblock a user */
 	AZ_SETTINGS,         /* one's own account */
+	AZ_MESSAGE,          /* send a private message (page_messages.c) */
 };
 
 /* What an action acts on; unused fields stay 0. */
@@ -324,7 +334,7 @@ bool app_filter_match(struct ctx *c, struct str a, struct str b, struct str d);
 #define LIMIT_LOGINS 20         /* failed logins in 15 minutes, per address */
 #define LIMIT_LOGINS_NAME 10    /* failed logins in 15 minutes, per name */
 #define LIMIT_MAX 100000        /* the most an admin may set */
-#define SITE_LIMITS 9
+#define SITE_LIMITS 11
 
 struct site_limit {
 	const char *key;       /* setting name */
@@ -366,7 +376,7 @@ void app_json_after(struct ctx *c, struct json *j, bool more, int64_t last);
 
 void app_score(struct html *h, int64_t score);
 void app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
-    int64_t score, int my_vote, bool closed);
+    const int64_t *score, int my_vote, bool closed);
 
 /* ---- reading the request (app_input.c) --------------------------------- */
 
@@ -377,6 +387,8 @@ bool app_valid_text(struct str t, size_t max);
 int app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p);
 int app_route_community(struct ctx *c, struct community *cm);
 int app_route_user(struct ctx *c, struct user *u);
+bool app_validators(struct ctx *c, int64_t updated);
+bool app_validators_replay(struct ctx *c, const char *etag, int64_t updated);
 
 struct top_period {
 	const char *name;      /* the t= value */
@@ -434,6 +446,10 @@ void listing_row(struct ctx *c, struct html *h, const struct post *p,
 /* What a submit form or API body said (trimmed; unset fields NULL). */
 struct post_form {
 	struct str community, title, url, body;
+	struct str flair;        /* richer posts: empty for none */
+	struct str poll, closes; /* a poll's options, one a line, and when it
+	                            closes (a duration; empty: never) */
+	bool nsfw, spoiler;
 };
 
 /* page_post.c */
@@ -441,7 +457,7 @@ int app_post_submit(struct ctx *c, const struct post_form *f,
     struct post *out);
 int app_post_own(struct ctx *c, const struct post *p, bool closed_ok);
 int app_post_edit(struct ctx *c, struct post *p, struct str title,
-    struct str body);
+    struct str body, struct str flair, bool nsfw, bool spoiler);
 int app_post_delete(struct ctx *c, struct post *p);
 /* page_comment.c */
 int app_comment_parent(struct ctx *c, int64_t post_id, int64_t cid,
@@ -450,7 +466,8 @@ int app_comment_create(struct ctx *c, const struct post *p,
     const struct comment *parent, struct str body, struct comment *out);
 int app_comment_own(struct ctx *c, const struct post *p,
     const struct comment *cm, bool closed_ok);
-int app_comment_edit(struct ctx *c, struct comment *cm, struct str body);
+int app_comment_edit(struct ctx *c, const struct post *p, struct comment *cm,
+    struct str body);
 int app_comment_delete(struct ctx *c, struct comment *cm);
 /* page_vote.c */
 int app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
@@ -493,6 +510,8 @@ void page_login(struct ctx *c);
 void page_logout(struct ctx *c);
 void page_site(struct ctx *c);
 void page_style(struct ctx *c);
+void page_favicon(struct ctx *c);
+void page_script(struct ctx *c);
 void page_settings(struct ctx *c);
 void page_settings_password(struct ctx *c);
 void page_settings_delete(struct ctx *c);
@@ -534,6 +553,81 @@ void page_admin_invite_create(struct ctx *c);
 void page_admin_registration(struct ctx *c);
 const char *app_registration_mode(struct ctx *c);
 bool app_invite_key(struct str code, unsigned char key[32]);
+void page_wellknown(struct ctx *c);
+
+/* ---- archived threads as files (app_archive.c) ------------------------- */
+
+void app_archive_init(const struct app_config *cfg);
+bool app_archive_serve(struct ctx *c, void (*fn)(struct ctx *));
+void app_archive_keep(struct ctx *c, void (*fn)(struct ctx *));
+void app_archive_drop(const char *community, int64_t id);
+void app_archive_drop_all(void);
+
+void page_canary(struct ctx *c);
+void app_site_page_body(struct ctx *c, struct html *h, const struct page *p);
+void page_canary_txt(struct ctx *c);
+void page_admin_canary(struct ctx *c);
+
+/* saved and hidden (page_saved.c): handlers, buttons, found items */
+void page_save(struct ctx *c);
+void page_saved(struct ctx *c);
+void page_hide(struct ctx *c);
+void page_hidden(struct ctx *c);
+void app_save_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
+    bool saved, bool hidden);
+void app_found_json(struct ctx *c, const char *key,
+    const struct found_item *items, size_t n, bool more);
+void app_found_html(struct ctx *c, struct html *h,
+    const struct found_item *items, size_t n);
+void app_found_items_json(struct ctx *c, struct json *j,
+    const struct found_item *items, size_t n);
+
+/* search (page_search.c) */
+void page_search(struct ctx *c);
+
+/* Home and all (page_listing.c) */
+void page_all(struct ctx *c);
+
+/* richer posts: nsfw and spoiler (app_nsfw.c, page_nsfw.c) */
+#define NSFW_LABEL "[NSFW]"   /* what stands for a hidden NSFW title */
+bool app_show_nsfw(struct ctx *c);
+bool app_nsfw_hidden(struct ctx *c, const struct post *p);
+bool app_form_flag(struct ctx *c, const char *name);
+void app_nsfw_checkboxes(struct html *h, bool nsfw, bool spoiler);
+void app_nsfw_flags(struct html *h, const struct post *p);
+void app_post_body(struct ctx *c, struct html *h, const struct post *p);
+void app_nsfw_settings_form(struct ctx *c, struct html *h);
+void page_settings_nsfw(struct ctx *c);
+
+/* richer posts: flair (page_flair.c) */
+#define FLAIR_MAX 32           /* characters of a flair's text */
+bool app_flair_valid(struct str s);
+void app_flair_label(struct ctx *c, struct html *h, const char *text,
+    const char *colour, bool user);
+const char *app_flair_query(struct ctx *c, const char *flair);
+int app_flair_field(struct ctx *c, int64_t community_id, const char **out);
+int app_flair_check(struct ctx *c, int64_t community_id, struct str f,
+    const char **out);
+void page_flair(struct ctx *c);
+void page_flair_post(struct ctx *c);
+
+/* richer posts: polls (app_poll.c, page_poll.c) */
+#define POLL_OPTION_MAX 100    /* characters of a poll option */
+bool app_poll_closed(struct ctx *c, const struct post *p,
+    const struct poll *poll);
+void app_poll_html(struct ctx *c, struct html *h, int64_t post_id,
+    bool closed);
+void app_poll_json(struct ctx *c, struct json *j, const struct post *p);
+int app_poll_field(struct ctx *c, const char ***options, size_t *n,
+    int64_t *closes);
+int app_poll_parse(struct ctx *c, struct str poll, struct str cl,
+    const char ***options, size_t *n, int64_t *closes);
+void page_poll(struct ctx *c);
+
+/* richer posts: edit history (page_history.c) */
+void page_post_history(struct ctx *c);
+void page_comment_history(struct ctx *c);
+void page_community_history(struct ctx *c);
 
 /*
  * The site pages of every footer, in footer order: X(ID, slug, footer
@@ -559,5 +653,43 @@ struct site_page {
 };
 extern const struct site_page site_pages[SITE_PAGES_N];
 int site_pages_seed(struct store *s, struct arena *a);
+
+/* ---- inbox, mentions and private messages (app_inbox.c, page_inbox.c,
+ * page_messages.c) ---- */
+
+#define MESSAGE_SUBJECT_MAX 200
+#define MESSAGE_BODY_MAX_K 10
+#define MESSAGE_BODY_MAX (MESSAGE_BODY_MAX_K * 1000)
+#define LIMIT_MESSAGES 30       /* private messages an hour, per account */
+#define LIMIT_MESSAGES_NEW 5    /* the same for accounts younger than a day */
+
+/* Who a text mentions, as app_render_md_mentions found them. */
+struct app_mentions {
+	struct md_mentions m;      /* m.names: the canonical names linked */
+	struct ctx *c;
+	int64_t ids[2 * MENTION_MAX]; /* the users looked up and found */
+	const char *canon[2 * MENTION_MAX]; /* their names (arena memory) */
+	size_t nids;
+};
+
+const char *app_render_md_mentions(struct ctx *c, struct str src,
+    struct app_mentions *am);
+void app_mentions_notify(struct ctx *c, const struct app_mentions *am,
+    int kind, int64_t item_id, int64_t post_id, const char *link,
+    const char *text, int64_t told);
+void app_inbox_add(struct ctx *c, int64_t user_id, int kind,
+    const char *text, const char *link, int64_t post_id, int64_t comment_id);
+
+void page_inbox(struct ctx *c);
+void page_inbox_read(struct ctx *c);
+void page_messages(struct ctx *c);
+void page_messages_send(struct ctx *c);
+void page_conversation(struct ctx *c);
+void page_conversation_reply(struct ctx *c);
+void page_conversation_delete(struct ctx *c);
+void page_conversation_resolve(struct ctx *c);
+void page_message_reports(struct ctx *c);
+bool app_message_report(struct ctx *c);
+bool app_message_report_form(struct ctx *c);
 
 #endif

@@ -18,14 +18,16 @@ app_json_begin(struct ctx *c, struct json *j)
 void
 app_json_post(struct ctx *c, struct json *j, const struct post *p)
 {
-	bool hidden = p->deleted || p->removed || p->held;
+	bool nsfw_hidden = app_nsfw_hidden(c, p);
+	bool hidden = p->deleted || p->removed || p->held || nsfw_hidden;
 
 	json_obj_open(j);
 	json_kv_int(j, "id", p->id);
 	json_kv_str_c(j, "community", p->community);
 	json_kv_str_c(j, "author", p->deleted ? "[deleted]" : p->author);
 	json_kv_str_c(j, "title", p->deleted ? "[deleted]" : p->removed ?
-	    "[removed]" : p->held ? "[held for review]" : p->title);
+	    "[removed]" : p->held ? "[held for review]" : nsfw_hidden ?
+	    NSFW_LABEL : p->title);
 	json_kv_str_c(j, "url", hidden ? NULL : p->url);
 	json_kv_str_c(j, "body", hidden ? NULL : p->body);
 	json_kv_str_c(j, "html", hidden ? NULL : p->body_html);
@@ -37,6 +39,15 @@ app_json_post(struct ctx *c, struct json *j, const struct post *p)
 	json_kv_bool(j, "locked", p->locked);
 	json_kv_bool(j, "stickied", p->stickied);
 	json_kv_bool(j, "nsfw", p->nsfw);
+	json_kv_bool(j, "spoiler", p->spoiler);
+	json_kv_str_c(j, "flair", p->flair);
+	json_kv_str_c(j, "author_flair", p->deleted ? NULL : p->author_flair);
+	if (hidden) {
+		json_key(j, "poll");
+		json_null(j);
+	} else {
+		app_poll_json(c, j, p);
+	}
 	json_kv_bool(j, "removed", p->removed);
 	json_kv_bool(j, "deleted", p->deleted);
 	json_kv_bool(j, "held", p->held);
@@ -55,6 +66,7 @@ app_json_comment(struct ctx *c, struct json *j, const struct comment *cm)
 	json_kv_opt_int(j, "parent", cm->parent_id);
 	json_kv_int(j, "post", cm->post_id);
 	json_kv_str_c(j, "author", cm->deleted ? "[deleted]" : cm->author);
+	json_kv_str_c(j, "author_flair", cm->deleted ? NULL : cm->author_flair);
 	json_kv_str_c(j, "body", hidden ? NULL : cm->body);
 	json_kv_str_c(j, "html", hidden ? NULL : cm->body_html);
 	json_kv_int(j, "score", cm->score);

@@ -17,8 +17,12 @@
 	{ HTTP_GET, "/" slug, page_site, ROUTE_JSON },
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/", page_front, ROUTE_JSON | ROUTE_MEMBER },
+	/* Home depends on the member's subscriptions: no member template */
+	{ HTTP_GET, "/", page_front, ROUTE_JSON },
 	{ HTTP_GET, "/style.css", page_style, 0 },
+	{ HTTP_GET, "/favicon.svg", page_favicon, 0 },
+	{ HTTP_GET, "/favicon.ico", page_favicon, 0 },
+	{ HTTP_GET, "/parley.js", page_script, 0 },
 	{ HTTP_GET, "/communities", page_communities, ROUTE_JSON },
 	{ HTTP_GET, "/s/*", page_community, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_POST, "/s/*/subscribe", page_subscribe, ROUTE_USER },
@@ -34,6 +38,9 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/s/*/p/#/edit", page_post_edit_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/edit", page_post_edit, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/delete", page_post_delete, ROUTE_USER },
+	/* richer posts: edit history; before the slug route below, which
+	 * would take "history" for a slug */
+	{ HTTP_GET, "/s/*/p/#/history", page_post_history, ROUTE_JSON },
 	{ HTTP_POST, "/s/*/p/#/comment", page_comment_new, ROUTE_USER },
 	{ HTTP_GET, "/s/*/p/#/c/#", page_comment_subtree,
 	  ROUTE_JSON | ROUTE_MEMBER },
@@ -64,12 +71,15 @@ static const struct route routes[] = {
 	  ROUTE_USER | ROUTE_JSON | ROUTE_NOBEARER },
 	{ HTTP_POST, "/block", page_block, ROUTE_USER },
 	{ HTTP_POST, "/unblock", page_block, ROUTE_USER },
-	{ HTTP_GET, "/notifications", page_notifications,
-	  ROUTE_USER | ROUTE_JSON },
+	{ HTTP_GET, "/notifications", page_notifications, ROUTE_JSON },
 	{ HTTP_GET, "/admin", page_admin, ROUTE_USER },
 	{ HTTP_POST, "/admin/page", page_admin_page, ROUTE_USER },
 	{ HTTP_POST, "/admin/settings", page_admin_settings, ROUTE_USER },
 	{ HTTP_POST, "/admin/filters", page_admin_filters, ROUTE_USER },
+	/* The canary is a site page whose handler adds the signed
+	 * statement: the first match wins, so this row shadows its
+	 * SITE_PAGES row. */
+	{ HTTP_GET, "/canary", page_canary, ROUTE_JSON },
 	SITE_PAGES(SITE_ROUTE)
 	/* api tokens */
 	{ HTTP_GET, "/settings/tokens", page_tokens,
@@ -109,6 +119,42 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/invites", page_admin_invite_create, ROUTE_USER },
 	{ HTTP_POST, "/admin/registration", page_admin_registration,
 	  ROUTE_USER },
+	{ HTTP_GET, "/.well-known/parley", page_wellknown, ROUTE_JSON },
+	{ HTTP_GET, "/canary.txt", page_canary_txt, 0 },
+	{ HTTP_POST, "/admin/canary", page_admin_canary, ROUTE_USER },
+	/* saved and hidden (page_saved.c) */
+	{ HTTP_POST, "/save", page_save, ROUTE_USER },
+	{ HTTP_POST, "/unsave", page_save, ROUTE_USER },
+	{ HTTP_GET, "/saved", page_saved, ROUTE_USER | ROUTE_JSON },
+	{ HTTP_POST, "/hide", page_hide, ROUTE_USER },
+	{ HTTP_POST, "/unhide", page_hide, ROUTE_USER },
+	{ HTTP_GET, "/hidden", page_hidden, ROUTE_USER | ROUTE_JSON },
+	/* search (page_search.c) */
+	{ HTTP_GET, "/search", page_search, ROUTE_JSON },
+	/* Home and all (page_listing.c) */
+	{ HTTP_GET, "/all", page_all, ROUTE_JSON | ROUTE_MEMBER },
+	/* inbox and private messages (page_inbox.c, page_messages.c) */
+	{ HTTP_GET, "/inbox", page_inbox, ROUTE_USER | ROUTE_JSON },
+	{ HTTP_POST, "/inbox/read", page_inbox_read, ROUTE_USER },
+	{ HTTP_GET, "/messages", page_messages, ROUTE_USER | ROUTE_JSON },
+	{ HTTP_POST, "/messages", page_messages_send, ROUTE_USER },
+	{ HTTP_GET, "/messages/#", page_conversation, ROUTE_USER | ROUTE_JSON },
+	{ HTTP_POST, "/messages/#", page_conversation_reply, ROUTE_USER },
+	{ HTTP_POST, "/messages/#/delete", page_conversation_delete, ROUTE_USER },
+	{ HTTP_POST, "/messages/#/resolve", page_conversation_resolve,
+	  ROUTE_USER },
+	{ HTTP_GET, "/admin/messages", page_message_reports,
+	  ROUTE_USER | ROUTE_JSON },
+	/* richer posts: edit history */
+	{ HTTP_GET, "/s/*/p/#/c/#/history", page_comment_history, ROUTE_JSON },
+	{ HTTP_GET, "/s/*/history", page_community_history, ROUTE_JSON },
+	/* richer posts: nsfw and spoiler */
+	{ HTTP_POST, "/settings/nsfw", page_settings_nsfw, ROUTE_USER },
+	/* richer posts: flair */
+	{ HTTP_GET, "/s/*/mod/flair", page_flair, ROUTE_JSON | ROUTE_USER },
+	{ HTTP_POST, "/s/*/mod/flair", page_flair_post, ROUTE_USER },
+	/* richer posts: polls */
+	{ HTTP_POST, "/poll", page_poll, ROUTE_USER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */
@@ -241,8 +287,9 @@ static void
 security_headers(struct req *r)
 {
 	http_add_header(r, "Content-Security-Policy",
-	    "default-src 'none'; style-src 'self'; img-src 'self'; "
-	    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	    "default-src 'none'; script-src 'self'; connect-src 'self'; "
+	    "style-src 'self'; img-src 'self'; form-action 'self'; "
+	    "frame-ancestors 'none'; base-uri 'none'");
 	http_add_header(r, "X-Content-Type-Options", "nosniff");
 	http_add_header(r, "Referrer-Policy", "same-origin");
 	http_add_header(r, "X-Frame-Options", "DENY");
@@ -429,6 +476,8 @@ handle(struct req *r)
 		app_error(&c, 403, "login_required", "Sign in to do that.");
 		return;
 	}
+	if (m == HTTP_GET && app_archive_serve(&c, hit->fn))
+		return;
 	if (m == HTTP_GET && !(hit->flags & ROUTE_USER) &&
 	    app_cache_allowed(&c)) {
 		struct cache_ticket t;
@@ -436,6 +485,7 @@ handle(struct req *r)
 		if (app_cache_serve(&c, &t))
 			return;
 		hit->fn(&c);
+		app_archive_keep(&c, hit->fn);
 		app_cache_keep(&c, &t);
 		return;
 	}

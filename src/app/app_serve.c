@@ -60,6 +60,7 @@ prepare(const struct app_config *cfg)
 		return NULL;
 	}
 	app_g.cfg = cfg;
+	app_archive_init(cfg);
 	s = app_store();
 	if (s == NULL) {
 		fprintf(stderr, "parley: cannot open database %s\n",
@@ -293,6 +294,18 @@ admin_run(struct store *s, struct arena *a, int argc, char **argv, bool admin)
 			return -1;
 		rc = store_moderator_add(s, cm.id, u.id, base_now());
 		return rc == STORE_OK || rc == STORE_CONFLICT ? 0 : -1;
+	}
+	if (strcmp(cmd, "rotate-key") == 0 && argc == 1) {
+		const char *old, *new;
+
+		if (store_key_rotate(s, a, base_now(), &old, &new) != STORE_OK) {
+			fprintf(stderr, "parley: cannot rotate the site key\n");
+			return -1;
+		}
+		printf("parley: the site key is now %s\n"
+		    "parley: the old key %s signed a statement naming it\n",
+		    new, old);
+		return 0;
 	}
 	fprintf(stderr, "parley: admin: unknown command or wrong arguments; "
 	    "see 'parley admin --help'\n");

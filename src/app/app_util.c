@@ -25,8 +25,10 @@ app_post_path(struct buf *b, const struct post *p)
 	bool gap = false;
 
 	buf_printf(b, "/s/%s/p/%lld/", p->community, (long long)p->id);
-	/* hidden titles must not leak through the address */
-	for (const char *t = p->removed || p->held || p->deleted ? "" : p->title;
+	/* hidden titles must not leak through the address (nor NSFW ones,
+	 * whoever the viewer) */
+	for (const char *t = p->removed || p->held || p->deleted || p->nsfw ?
+	    "" : p->title;
 	    *t && n < 60; t++) {
 		char ch = *t;
 

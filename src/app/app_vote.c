@@ -40,29 +40,38 @@ vote_form(struct ctx *c, struct html *h, int kind, int64_t id, int dir,
 	html_raw_literal(h, "</form>");
 }
 
+/* The score between the arrows, when there is one to show. */
+static void
+score_span(struct html *h, const int64_t *score)
+{
+	if (score == NULL)
+		return;
+	html_raw_literal(h, "<span class=\"score\">");
+	app_score(h, *score);
+	html_raw_literal(h, "</span>");
+}
+
 /*
- * Writes the arrows and the score. Signed-out visitors get links to the
- * login page; closed items (archived, locked, deleted) get the score only.
+ * Writes the arrows with the score between them, or the arrows alone when
+ * score is NULL (a comment's score is in its header line, so its arrows
+ * are a narrow column, as on old Reddit). Signed-out visitors get links to
+ * the login page; closed items (archived, locked, deleted) get the score
+ * only, or an empty column.
  */
 void
 app_vote_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
-    int64_t score, int my_vote, bool closed)
+    const int64_t *score, int my_vote, bool closed)
 {
 	html_raw_literal(h, "<div class=\"vote\">");
 	if (closed) {
-		html_raw_literal(h, "<span class=\"score\">");
-		app_score(h, score);
-		html_raw_literal(h, "</span>");
+		score_span(h, score);
 	} else if (c->user == NULL) {
-		html_raw_literal(h, "<a href=\"/login\" title=\"log in to vote\">▲</a>"
-		    "<span class=\"score\">");
-		app_score(h, score);
-		html_raw_literal(h, "</span><a href=\"/login\" title=\"log in to vote\">▼</a>");
+		html_raw_literal(h, "<a href=\"/login\" title=\"log in to vote\">▲</a>");
+		score_span(h, score);
+		html_raw_literal(h, "<a href=\"/login\" title=\"log in to vote\">▼</a>");
 	} else {
 		vote_form(c, h, kind, id, 1, my_vote > 0);
-		html_raw_literal(h, "<span class=\"score\">");
-		app_score(h, score);
-		html_raw_literal(h, "</span>");
+		score_span(h, score);
 		vote_form(c, h, kind, id, -1, my_vote < 0);
 	}
 	html_raw_literal(h, "</div>");

@@ -33,6 +33,11 @@ const struct site_limit site_limits[SITE_LIMITS] = {
 	/* two-factor sign-in */
 	{ "require_2fa_for_mods", 0,
 	  "require two-factor sign-in of moderators and admins (1 yes, 0 no)" },
+	/* private messages (app_authz.c) */
+	{ "limit_messages", LIMIT_MESSAGES, "private messages an hour, per "
+	  "account" },
+	{ "limit_messages_new", LIMIT_MESSAGES_NEW,
+	  "private messages an hour, accounts younger than a day" },
 };
 
 /* The limit of that key, or NULL when the key is not a limit. */
@@ -155,6 +160,7 @@ filters_section(struct ctx *c, struct html *h)
 	    "action=\"/admin/filters\">");
 	app_csrf_field(c, h);
 	html_raw_literal(h, "<textarea name=\"filters\" rows=\"10\" "
+	    "aria-labelledby=\"filters\" "
 	    "maxlength=\"" APP_STR_K(FILTERS_MAX_K) "\">\n");
 	html_text_c(h, list);
 	html_raw_literal(h, "</textarea><p><button>save filters</button></p>"
@@ -204,6 +210,14 @@ admin_page(struct ctx *c, const char *msg)
 	pages_section(c, &h);
 	limits_section(c, &h);
 	filters_section(c, &h);
+	html_raw_literal(&h, "<h2 id=\"canary\">Warrant canary</h2><p>Renew "
+	    "the signed statement shown at <a href=\"/canary\">/canary</a>; it "
+	    "is dated now, signed with the site key and written to the mod "
+	    "log.</p><form method=\"post\" action=\"/admin/canary\">");
+	app_csrf_field(c, &h);
+	html_raw_literal(&h, "<textarea name=\"text\" rows=\"4\" "
+	    "aria-labelledby=\"canary\" maxlength=\"4000\" required></textarea><button>sign and "
+	    "publish</button></form>");
 	html_raw_literal(&h, "<h2 id=\"bans\">Site bans</h2><p>A site ban stops "
 	    "a user from posting, commenting, voting and reporting anywhere. "
 	    "It is written to the mod log with its reason.</p>");

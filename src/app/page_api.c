@@ -127,9 +127,14 @@ static const struct jfield post_fields[] = {
 	{ "title", JT_STR, true, false },
 	{ "url", JT_STR, false, true },
 	{ "body", JT_STR, false, true },
+	{ "flair", JT_STR, false, true },
+	{ "nsfw", JT_BOOL, false, false },
+	{ "spoiler", JT_BOOL, false, false },
+	{ "poll", JT_STR, false, true },
 };
 
-/* POST /api/v1/posts: {"community", "title", "url" or "body"} */
+/* POST /api/v1/posts: {"community", "title", "url" or "body"; "flair",
+ * "nsfw", "spoiler", "poll" (its options, one a line)} */
 void
 page_api_post_create(struct ctx *c)
 {
@@ -140,7 +145,9 @@ page_api_post_create(struct ctx *c)
 	if (BODY(c, post_fields, v) != 0)
 		return;
 	f = (struct post_form){ .community = v[0].s, .title = v[1].s,
-	    .url = text_of(&v[2]), .body = text_of(&v[3]) };
+	    .url = text_of(&v[2]), .body = text_of(&v[3]),
+	    .flair = text_of(&v[4]), .nsfw = v[5].present && v[5].b,
+	    .spoiler = v[6].present && v[6].b, .poll = text_of(&v[7]) };
 	if (app_post_submit(c, &f, &p) != 0)
 		return;
 	answer_post(c, &p);
@@ -167,7 +174,9 @@ page_api_post_edit(struct ctx *c)
 	/* The form sends the whole text; an absent body keeps it here. */
 	body = v[1].present ? text_of(&v[1]) : p.url == NULL ?
 	    str_c(p.body ? p.body : "") : STR_NULL;
-	if (app_post_edit(c, &p, text_of(&v[0]), body) == 0)
+	/* The flair and marks stay as they are. */
+	if (app_post_edit(c, &p, text_of(&v[0]), body, STR_NULL, p.nsfw,
+	    p.spoiler) == 0)
 		answer_post(c, &p);
 }
 
@@ -256,7 +265,7 @@ page_api_comment_edit(struct ctx *c)
 
 	if (param_id(c, &id) != 0 || BODY(c, comment_edit_fields, v) != 0 ||
 	    own_comment(c, id, &p, &cm, false) != 0 ||
-	    app_comment_edit(c, &cm, v[0].s) != 0)
+	    app_comment_edit(c, &p, &cm, v[0].s) != 0)
 		return;
 	answer_comment(c, &cm);
 }

@@ -62,16 +62,18 @@ app_own_item(struct ctx *c, const struct post *p, int64_t author_id,
 	return 0;
 }
 
-/* Checks a comment's body: 1 to COMMENT_BODY_MAX characters. */
+/* Checks a comment's body: 1 to COMMENT_BODY_MAX characters; am names
+ * the users it mentions. */
 static int
-comment_body(struct ctx *c, const struct str *body, const char **html)
+comment_body(struct ctx *c, const struct str *body, const char **html,
+    struct app_mentions *am)
 {
 	if (body->len == 0 || !app_valid_text(*body, COMMENT_BODY_MAX)) {
 		app_error(c, 400, "bad_body", "A comment is 1 to "
 		    APP_THOUSANDS(COMMENT_BODY_MAX_K) " characters.");
 		return -1;
 	}
-	*html = app_render_md(c, *body);
+	*html = app_render_md_mentions(c, *body, am);
 	if (*html == NULL) {
 		app_error(c, 400, "bad_markdown", "That text cannot be rendered.");
 		return -1;
@@ -107,15 +109,17 @@ app_comment_create(struct ctx *c, const struct post *p,
     const struct comment *parent, struct str body, struct comment *out)
 {
 	struct comment cm = { 0 };
-	int64_t id;
+	struct app_mentions am;
+	const char *link = NULL;
+	int64_t id = 0, to_user = parent ? parent->author_id : p->author_id;
 	int rc;
 
 	if (app_post_open(c, p) != 0)
 		return -1;
 	if (authz(c, AZ_COMMENT, &(struct authz_target){
 	    .community_id = p->community_id }) != 0 ||
-	    check_block(c, parent ? parent->author_id : p->author_id) != 0 ||
-	    comment_body(c, &body, &cm.body_html) != 0)
+	    check_block(c, to_user) != 0 ||
+	    comment_body(c, &body, &cm.body_html, &am) != 0)
 		return -1;
 	cm.held = app_filter_match(c, body, STR_NULL, STR_NULL);
 	cm.post_id = p->id;
@@ -124,7 +128,24 @@ app_comment_create(struct ctx *c, const struct post *p,
 	cm.author = c->user->name;
 	cm.body = str_dup(c->a, body);
 	cm.created = c->now;
-	rc = store_comment_create(c->s, &cm, &id);
+	/* The comment and whom it tells commit together: one write. */
+	if ((rc = store_begin(c->s)) == STORE_OK) {
+		rc = store_comment_create(c->s, &cm, &id);
+		if (rc == STORE_OK)
+			link = arena_printf(c->a, "%s#c%lld",
+			    app_post_href(c, p), (long long)id);
+		/* a held comment tells nobody until it is shown */
+		if (rc == STORE_OK && !cm.held) {
+			app_inbox_add(c, to_user, INBOX_REPLY, cm.body, link, p->id,
+			    id);
+			app_mentions_notify(c, &am, VOTE_COMMENT, id, p->id, link,
+			    cm.body, to_user);
+		}
+		if (rc == STORE_OK)
+			rc = store_commit(c->s);
+		else
+			store_rollback(c->s);
+	}
 	if (rc == STORE_NOTFOUND || rc == STORE_CONFLICT) {
 		app_error(c, 404, "not_found", "There is no such comment to reply to.");
 		return -1;
@@ -270,15 +291,18 @@ page_comment_edit_form(struct ctx *c)
 	page_end(c, &h);
 }
 
-/* Sets comment cm's body (app_comment_own allowed it); updates *cm.
- * Returns 0, or -1 after answering. */
+/* Sets comment cm's body (app_comment_own allowed it; p is its post, for
+ * the mentions' link); updates *cm and tells the names the text newly
+ * mentions. Returns 0, or -1 after answering. */
 int
-app_comment_edit(struct ctx *c, struct comment *cm, struct str body)
+app_comment_edit(struct ctx *c, const struct post *p, struct comment *cm,
+    struct str body)
 {
-	const char *html;
+	struct app_mentions am;
+	const char *html, *link;
 	int rc;
 
-	if (comment_body(c, &body, &html) != 0)
+	if (comment_body(c, &body, &html, &am) != 0)
 		return -1;
 	rc = store_comment_edit(c->s, cm->id, str_dup(c->a, body), html, c->now);
 	if (rc != STORE_OK) {
@@ -288,6 +312,13 @@ app_comment_edit(struct ctx *c, struct comment *cm, struct str body)
 	cm->body = str_dup(c->a, body);
 	cm->body_html = html;
 	cm->edited = c->now;
+	link = arena_printf(c->a, "%s#c%lld", app_post_href(c, p),
+	    (long long)cm->id);
+	/* only names the comment did not mention before are told; a held
+	 * comment tells nobody */
+	if (!cm->held)
+		app_mentions_notify(c, &am, VOTE_COMMENT, cm->id, p->id, link,
+		    cm->body, 0);
 	return 0;
 }
 
@@ -299,7 +330,7 @@ page_comment_edit(struct ctx *c)
 	struct comment cm;
 
 	if (own_comment(c, &p, &cm, false) == 0 &&
-	    app_comment_edit(c, &cm, app_form_text(c, "body")) == 0)
+	    app_comment_edit(c, &p, &cm, app_form_text(c, "body")) == 0)
 		app_redirect(c, arena_printf(c->a, "%s#c%lld",
 		    app_post_href(c, &p), (long long)cm.id));
 }

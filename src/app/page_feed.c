@@ -9,13 +9,12 @@
  * store's listings leave them out). Addresses in a feed must be absolute,
  * so they start with the site_url setting. The answer carries an ETag (a
  * hash of its bytes) and a Last-Modified (its newest entry), and a
- * conditional GET that matches either gets 304 with no body.
+ * conditional GET that matches either gets 304 with no body; the page
+ * cache keeps both with the feed (app_validators.c).
  */
 #include "app_int.h"
 
-#include <sodium.h>
 #include <string.h>
-#include <time.h>
 
 #define FEED_SIZE 25
 
@@ -61,6 +60,8 @@ entry_html(struct ctx *c, const struct post *p)
 	struct buf b;
 	struct html h;
 
+	if (app_nsfw_hidden(c, p))
+		return str_c("<p>" NSFW_LABEL "</p>");
 	if (p->url == NULL)
 		return str_c(p->body_html ? p->body_html : "");
 	buf_init(&b, c->a, 256);
@@ -74,71 +75,10 @@ entry_html(struct ctx *c, const struct post *p)
 	return (struct str){ b.p, b.len };
 }
 
-/* An HTTP date (RFC 9110 IMF-fixdate) in the arena. */
-static const char *
-http_date(struct ctx *c, int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char *out = arena_alloc(c->a, 32);
-
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	return out;
-}
-
-/* True when If-None-Match lists etag (weak comparison) or is "*". */
-static bool
-etag_matches(struct str inm, const char *etag)
-{
-	struct str want = str_c(etag);
-	size_t i = 0;
-
-	while (i < inm.len) {
-		size_t start, end;
-		struct str tag;
-
-		while (i < inm.len && (inm.p[i] == ' ' || inm.p[i] == ',' ||
-		    inm.p[i] == '\t'))
-			i++;
-		start = i;
-		while (i < inm.len && inm.p[i] != ',')
-			i++;
-		end = i;
-		tag = str_trim((struct str){ inm.p + start, end - start });
-		if (str_eq_lit(tag, "*"))
-			return true;
-		if (tag.len > 2 && tag.p[0] == 'W' && tag.p[1] == '/') {
-			tag.p += 2;
-			tag.len -= 2;
-		}
-		if (str_eq(tag, want))
-			return true;
-	}
-	return false;
-}
-
-/* True when If-Modified-Since is an HTTP date at or after updated. */
-static bool
-not_modified_since(struct ctx *c, struct str ims, int64_t updated)
-{
-	struct tm tm;
-	char *s, *end;
-
-	if (ims.p == NULL || ims.len > 64)
-		return false;
-	s = str_dup(c->a, ims);
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	if (end == NULL || *end != '\0')
-		return false;
-	return (int64_t)timegm(&tm) >= updated;
-}
-
 /*
  * Writes the feed of posts[0..n) with the given title and addresses (site
- * paths), sets ETag and Last-Modified, and answers 304 instead when the
- * request's validators match.
+ * paths), with an ETag and a Last-Modified (app_validators), or answers
+ * 304 when the request's validators match.
  */
 static void
 feed_answer(struct ctx *c, const char *title, const char *self_path,
@@ -152,10 +92,6 @@ feed_answer(struct ctx *c, const char *title, const char *self_path,
 		.self = arena_printf(c->a, "%s%s%s", base, self_path, suffix),
 		.alternate = arena_printf(c->a, "%s%s%s", base, page_path, suffix),
 	};
-	unsigned char digest[16];
-	char hex[sizeof(digest) * 2 + 1];
-	const char *etag;
-	struct str inm;
 
 	f.id = f.self;
 	for (size_t i = 0; i < n; i++) {
@@ -172,7 +108,7 @@ feed_answer(struct ctx *c, const char *title, const char *self_path,
 		struct atom_entry e = {
 			.id = arena_printf(c->a, "%s/s/%s/p/%lld", base,
 			    p->community, (long long)p->id),
-			.title = p->title,
+			.title = app_nsfw_hidden(c, p) ? NSFW_LABEL : p->title,
 			.link = arena_printf(c->a, "%s%s", base,
 			    app_post_href(c, p)),
 			.author = p->author,
@@ -188,48 +124,43 @@ feed_answer(struct ctx *c, const char *title, const char *self_path,
 	atom_end(b);
 	c->r->content_type = "application/atom+xml; charset=utf-8";
 
-	crypto_generichash(digest, sizeof(digest), (const unsigned char *)b->p,
-	    b->len, NULL, 0);
-	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
-	etag = arena_printf(c->a, "\"%s\"", hex);
-	http_add_header(c->r, "ETag", etag);
-	http_add_header(c->r, "Last-Modified", http_date(c, f.updated));
-	inm = http_header(c->r, "If-None-Match");
-	if (inm.p != NULL ? etag_matches(inm, etag) :
-	    not_modified_since(c, http_header(c->r, "If-Modified-Since"),
-	    f.updated)) {
-		c->r->status = 304;
-		b->len = 0;
-	}
+	app_validators(c, f.updated);
 }
 
-static int
-feed_load(struct ctx *c, struct post_query *q, struct post **posts,
-    size_t *n)
+/*
+ * Answers the feed of the HTML page at page_path ("/", "/s/NAME" or
+ * "/u/NAME"): the posts of community_id and author_id (0 = any), in the
+ * sort the query asks for.
+ */
+static void
+feed(struct ctx *c, const char *title, const char *page_path,
+    int64_t community_id, int64_t author_id)
 {
-	int rc = store_post_list(c->s, c->a, q, posts, n);
+	struct post_query q;
+	struct post *posts;
+	const char *suffix;
+	size_t n;
+	int rc;
 
+	if (feed_query(c, &q, &suffix) != 0)
+		return;
+	q.community_id = community_id;
+	q.author_id = author_id;
+	rc = store_post_list(c->s, c->a, &q, &posts, &n);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return -1;
+		return;
 	}
-	return 0;
+	feed_answer(c, title, arena_printf(c->a, "%s/feed.atom",
+	    strcmp(page_path, "/") == 0 ? "" : page_path), suffix, page_path,
+	    posts, n);
 }
 
 /* GET /feed.atom: every community's posts. */
 void
 page_feed_front(struct ctx *c)
 {
-	struct post_query q;
-	struct post *posts;
-	const char *suffix;
-	size_t n;
-
-	if (feed_query(c, &q, &suffix) != 0 ||
-	    feed_load(c, &q, &posts, &n) != 0)
-		return;
-	feed_answer(c, app_g.cfg->site_name, "/feed.atom", suffix, "/", posts,
-	    n);
+	feed(c, app_g.cfg->site_name, "/", 0, 0);
 }
 
 /* GET /s/NAME/feed.atom: one community's posts. */
@@ -237,21 +168,10 @@ void
 page_feed_community(struct ctx *c)
 {
 	struct community cm;
-	struct post_query q;
-	struct post *posts;
-	const char *suffix;
-	size_t n;
 
-	if (app_route_community(c, &cm) != 0)
-		return;
-	if (feed_query(c, &q, &suffix) != 0)
-		return;
-	q.community_id = cm.id;
-	if (feed_load(c, &q, &posts, &n) != 0)
-		return;
-	feed_answer(c, arena_printf(c->a, "%s: %s", app_g.cfg->site_name,
-	    cm.title), arena_printf(c->a, "/s/%s/feed.atom", cm.name), suffix,
-	    arena_printf(c->a, "/s/%s", cm.name), posts, n);
+	if (app_route_community(c, &cm) == 0)
+		feed(c, arena_printf(c->a, "%s: %s", app_g.cfg->site_name,
+		    cm.title), arena_printf(c->a, "/s/%s", cm.name), cm.id, 0);
 }
 
 /* GET /u/NAME/feed.atom: one user's posts. */
@@ -259,19 +179,9 @@ void
 page_feed_user(struct ctx *c)
 {
 	struct user u;
-	struct post_query q;
-	struct post *posts;
-	const char *suffix;
-	size_t n;
 
-	if (app_route_user(c, &u) != 0)
-		return;
-	if (feed_query(c, &q, &suffix) != 0)
-		return;
-	q.author_id = u.id;
-	if (feed_load(c, &q, &posts, &n) != 0)
-		return;
-	feed_answer(c, arena_printf(c->a, "%s: posts by %s",
-	    app_g.cfg->site_name, u.name), arena_printf(c->a, "/u/%s/feed.atom",
-	    u.name), suffix, arena_printf(c->a, "/u/%s", u.name), posts, n);
+	if (app_route_user(c, &u) == 0)
+		feed(c, arena_printf(c->a, "%s: posts by %s",
+		    app_g.cfg->site_name, u.name),
+		    arena_printf(c->a, "/u/%s", u.name), 0, u.id);
 }

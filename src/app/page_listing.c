@@ -16,6 +16,7 @@ struct listing_args {
 	const char *t;         /* period name for top */
 	int64_t since;
 	int64_t after;
+	const char *flair;     /* richer posts: ?flair= on a community */
 };
 
 /* Reads sort, t and after; answers 400 and returns -1 on bad values. */
@@ -94,13 +95,14 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_text_c(h, p->author);
 		html_raw_literal(h, "</summary>");
 	}
-	app_vote_buttons(c, h, VOTE_POST, p->id, p->score, p->my_vote,
+	app_vote_buttons(c, h, VOTE_POST, p->id, &p->score, p->my_vote,
 	    archived || p->locked || p->deleted || p->removed);
 	html_raw_literal(h, "<div><a class=\"title\"");
 	/* The domain label comes from the same parse that allows the link, so
 	 * it names the host the browser will go to (url_check refuses user
 	 * info and hosts a browser would rewrite). */
 	linked = p->url != NULL && !p->deleted && !hidden &&
+	    !app_nsfw_hidden(c, p) &&
 	    html_attr_url_parsed(h, "href", str_c(p->url), URL_WEB, &u) == 0;
 	if (linked) {
 		html_raw_literal(h, " rel=\"nofollow ugc noopener\">");
@@ -114,6 +116,8 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_raw_literal(h, "[removed]");
 	else if (hidden)
 		html_raw_literal(h, "[held for review]");
+	else if (app_nsfw_hidden(c, p))
+		html_raw_literal(h, NSFW_LABEL);
 	else
 		html_text_c(h, p->title);
 	html_raw_literal(h, "</a>");
@@ -122,6 +126,8 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_text_c(h, url_host_label(c->a, &u));
 		html_raw_literal(h, ")</span>");
 	}
+	app_flair_label(c, h, p->flair, p->flair_colour, false);
+	app_nsfw_flags(h, p);
 	if (p->stickied)
 		html_raw_literal(h, "<span class=\"flag\">stickied</span>");
 	if (p->locked)
@@ -137,6 +143,7 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	if (!p->deleted) {
 		html_raw_literal(h, " by ");
 		app_user_link(c, h, p->author);
+		app_flair_label(c, h, p->author_flair, NULL, true);
 	}
 	if (show_community) {
 		html_raw_literal(h, " to <a");
@@ -154,7 +161,10 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 		html_raw_literal(h, " comment");
 	else
 		html_raw_literal(h, " comments");
-	html_raw_literal(h, "</a></div></div>");
+	html_raw_literal(h, "</a>");
+	if (!p->deleted)
+		app_save_buttons(c, h, VOTE_POST, p->id, p->saved, p->hidden);
+	html_raw_literal(h, "</div></div>");
 	if (blocked)
 		html_raw_literal(h, "</details>");
 	html_raw_literal(h, "</li>");
@@ -188,8 +198,8 @@ pager(struct ctx *c, struct html *h, const char *base,
 		    (long long)last->id)));
 	else
 		html_attr(h, "href", str_c(arena_printf(c->a,
-		    "%s?sort=%s&after=%lld", base, sort_names[la->sort],
-		    (long long)last->id)));
+		    "%s?sort=%s&after=%lld%s", base, sort_names[la->sort],
+		    (long long)last->id, app_flair_query(c, la->flair))));
 	html_raw_literal(h, ">next page ›</a></p>");
 }
 
@@ -197,11 +207,25 @@ pager(struct ctx *c, struct html *h, const char *base,
  * Loads a page of posts for community_id (0 = all). Returns the count
  * shown; *more says whether a next page exists. -1 after an error answer.
  */
+static int load_home(struct ctx *c, const struct listing_args *la,
+    int64_t community_id, bool home, struct post **posts, size_t *n,
+    bool *more);
+
 static int
 load(struct ctx *c, const struct listing_args *la, int64_t community_id,
     struct post **posts, size_t *n, bool *more)
 {
+	return load_home(c, la, community_id, false, posts, n, more);
+}
+
+/* As load; home narrows an all-communities page to the member's
+ * subscriptions. */
+static int
+load_home(struct ctx *c, const struct listing_args *la, int64_t community_id,
+    bool home, struct post **posts, size_t *n, bool *more)
+{
 	struct post_query q = {
+		.home = home,
 		.community_id = community_id,
 		.sort = la->sort,
 		.since = la->since,
@@ -209,6 +233,7 @@ load(struct ctx *c, const struct listing_args *la, int64_t community_id,
 		.limit = PAGE_SIZE + 1,
 		.viewer_id = c->user ? c->user->id : 0,
 		.include_stickied = community_id == 0,
+		.flair = la->flair,
 	};
 	int rc = store_post_list(c->s, c->a, &q, posts, n);
 
@@ -222,9 +247,12 @@ load(struct ctx *c, const struct listing_args *la, int64_t community_id,
 	return 0;
 }
 
-/* GET / and /.json: every community's posts. */
-void
-page_front(struct ctx *c)
+/*
+ * GET / (Home) and GET /all, and their .json: every community's posts,
+ * or with home the communities the member subscribes to.
+ */
+static void
+front(struct ctx *c, const char *base, bool home)
 {
 	struct listing_args la;
 	struct post *posts;
@@ -232,15 +260,20 @@ page_front(struct ctx *c)
 	bool more;
 	struct html h;
 
-	if (listing_args(c, &la) != 0 || load(c, &la, 0, &posts, &n, &more) != 0)
+	if (listing_args(c, &la) != 0 ||
+	    load_home(c, &la, 0, home, &posts, &n, &more) != 0)
 		return;
 	if (c->json) {
 		listing_json(c, NULL, 0, posts, n, more);
 		return;
 	}
+	c->feed = "/feed.atom";
 	page_begin(c, &h, NULL);
 	html_raw_literal(&h, "<div class=\"content\">");
-	sort_tabs(c, &h, "/", &la);
+	if (home)
+		html_raw_literal(&h, "<p class=\"meta\">Home: the communities "
+		    "you subscribe to · <a href=\"/all\">all</a></p>");
+	sort_tabs(c, &h, base, &la);
 	html_raw_literal(&h, "<ol class=\"posts\">");
 	for (size_t i = 0; i < n; i++)
 		listing_row(c, &h, &posts[i], true);
@@ -249,13 +282,42 @@ page_front(struct ctx *c)
 		html_raw_literal(&h, "<p>Nothing here yet. <a href=\"/submit\">"
 		    "Submit the first post</a>.</p>");
 	if (more)
-		pager(c, &h, "/", &la, &posts[n - 1]);
+		pager(c, &h, base, &la, &posts[n - 1]);
 	html_raw_literal(&h, "</div><aside><div class=\"box\">");
 	html_raw_literal(&h, "<p><a href=\"/submit\">Submit a post</a></p>"
 	    "<p><a href=\"/create\">Create a community</a></p>"
 	    "<p><a href=\"/communities\">All communities</a></p>"
 	    "</div></aside>");
 	page_end(c, &h);
+}
+
+/*
+ * GET /: Home. A member who subscribes to any community sees those
+ * communities' posts; everybody else every community's, as on /all. The
+ * page depends on the member's subscriptions, so "/" is no member
+ * template (app_routes.c); /all is.
+ */
+void
+page_front(struct ctx *c)
+{
+	bool home = false;
+	int rc;
+
+	if (c->user != NULL) {
+		rc = store_subscribes_any(c->s, c->user->id, &home);
+		if (rc != STORE_OK) {
+			app_store_error(c, rc);
+			return;
+		}
+	}
+	front(c, "/", home);
+}
+
+/* GET /all: every community's posts, for everyone. */
+void
+page_all(struct ctx *c)
+{
+	front(c, "/all", false);
 }
 
 static void
@@ -304,7 +366,9 @@ community_side(struct ctx *c, struct html *h, const struct community *cm)
 	}
 	html_raw_literal(h, "</ul><p class=\"meta\"><a");
 	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/modlog", cm->name)));
-	html_raw_literal(h, ">mod log</a>");
+	html_raw_literal(h, ">mod log</a> · <a");
+	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/history", cm->name)));
+	html_raw_literal(h, ">history</a>");
 	if (app_is_mod(c, cm->id)) {
 		html_raw_literal(h, " · <a");
 		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/mod/queue",
@@ -312,7 +376,10 @@ community_side(struct ctx *c, struct html *h, const struct community *cm)
 		html_raw_literal(h, ">queue</a> · <a");
 		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/mod/edit",
 		    cm->name)));
-		html_raw_literal(h, ">edit</a>");
+		html_raw_literal(h, ">edit</a> · <a");
+		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/mod/flair",
+		    cm->name)));
+		html_raw_literal(h, ">flair</a>");
 	}
 	html_raw_literal(h, "</p></div></aside>");
 }
@@ -332,6 +399,7 @@ community_html(struct ctx *c, struct community_page *k)
 	const char *base = arena_printf(c->a, "/s/%s", k->cm.name);
 	struct html h;
 
+	c->feed = arena_printf(c->a, "%s/feed.atom", base);
 	page_begin(c, &h, k->cm.title);
 	html_raw_literal(&h, "<div class=\"content\"><h1><a");
 	html_attr_c(&h, "href", base);
@@ -360,10 +428,26 @@ page_community(struct ctx *c)
 {
 	struct community_page k = { .sticky = NULL, .nsticky = 0 };
 
-	if (app_route_community(c, &k.cm) != 0 || listing_args(c, &k.la) != 0 ||
-	    load(c, &k.la, k.cm.id, &k.posts, &k.n, &k.more) != 0)
+	struct str flair = http_query(c->r, "flair");
+
+	if (app_route_community(c, &k.cm) != 0 || listing_args(c, &k.la) != 0)
 		return;
-	if (k.la.after == 0 && store_post_stickied(c->s, c->a, k.cm.id,
+	/* richer posts: one flair's posts, walked on its own index */
+	if (flair.len > 0) {
+		if (!app_flair_valid(flair)) {
+			app_error(c, 400, "bad_flair", "That is not a flair.");
+			return;
+		}
+		if (k.la.sort != SORT_HOT && k.la.sort != SORT_NEW) {
+			app_error(c, 400, "bad_sort", "Posts of one flair sort by hot "
+			    "or new.");
+			return;
+		}
+		k.la.flair = str_dup(c->a, flair);
+	}
+	if (load(c, &k.la, k.cm.id, &k.posts, &k.n, &k.more) != 0)
+		return;
+	if (k.la.after == 0 && k.la.flair == NULL && store_post_stickied(c->s, c->a, k.cm.id,
 	    c->user ? c->user->id : 0, &k.sticky, &k.nsticky) != STORE_OK)
 		k.nsticky = 0;
 	if (c->json)

@@ -55,12 +55,19 @@ apply_remove(struct ctx *c, const struct mod_act *a, const struct mod_item *it,
 {
 	int rc = set_removed(c, it, id, true, reason);
 
+	/* a notice in the author's inbox, naming the item (JSON post and
+	 * comment) */
 	if (rc == STORE_OK)
-		rc = store_notify(c->s, it->author_id, arena_printf(c->a,
+		rc = store_inbox_add(c->s, &(struct inbox_item){
+		    .user_id = it->author_id, .kind = INBOX_NOTICE,
+		    .text = arena_printf(c->a,
 		    "Your %s was removed by the moderators of s/%s%s%s",
 		    it->kind == VOTE_POST ? "post" : "comment",
 		    it->post.community, reason ? ": " : ".",
-		    reason ? reason : ""), app_mod_item_href(c, it), c->now);
+		    reason ? reason : ""), .link = app_mod_item_href(c, it),
+		    .post_id = it->post.id,
+		    .comment_id = it->kind == VOTE_COMMENT ? id : 0,
+		    .created = c->now }, NULL);
 	return rc;
 }
 
@@ -130,6 +137,7 @@ item_action(struct ctx *c, const struct mod_act *a)
 		app_store_error(c, rc);
 		return;
 	}
+	app_archive_drop(it.post.community, it.post.id);
 	app_mod_done(c, app_mod_item_href(c, &it));
 }
 

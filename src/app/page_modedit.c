@@ -12,6 +12,7 @@ page_community_edit_form(struct ctx *c)
 {
 	struct community cm;
 	struct html h;
+	bool nsfw = false;
 
 	if (app_route_community(c, &cm) != 0 || authz(c, AZ_COMMUNITY_EDIT,
 	    &(struct authz_target){ .community_id = cm.id }) != 0)
@@ -36,7 +37,12 @@ page_community_edit_form(struct ctx *c)
 	    "</label><textarea id=\"rules\" name=\"rules\" "
 	    "maxlength=\"" APP_STR_K(DESCRIPTION_MAX_K) "\">");
 	html_text_c(&h, cm.rules ? cm.rules : "");
-	html_raw_literal(&h, "</textarea><p><button>save</button></p></form>"
+	html_raw_literal(&h, "</textarea><p><label><input type=\"checkbox\" "
+	    "name=\"nsfw\" value=\"1\"");
+	if (store_community_nsfw(c->s, cm.id, &nsfw) == STORE_OK && nsfw)
+		html_raw_literal(&h, " checked");
+	html_raw_literal(&h, "> NSFW community (every post is NSFW)</label></p>"
+	    "<p><button>save</button></p></form>"
 	    "<h2>Moderators</h2><form class=\"edit\" method=\"post\" "
 	    "action=\"/mod\">");
 	app_csrf_field(c, &h);
@@ -96,8 +102,11 @@ page_community_edit(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	rc = store_community_edit(c->s, cm.id, str_dup(c->a, title),
-	    str_dup(c->a, desc), dh, str_dup(c->a, rules), rh);
+	rc = store_community_revise(c->s, cm.id, str_dup(c->a, title),
+	    str_dup(c->a, desc), dh, str_dup(c->a, rules), rh, c->now);
+	if (rc == STORE_OK)
+		rc = store_community_set_nsfw(c->s, cm.id,
+		    app_form_flag(c, "nsfw"));
 	if (rc == STORE_OK)
 		rc = app_mod_log(c, "edit community", 0, 0, cm.id, 0, NULL, 0);
 	rc = app_mod_tx_end(c, rc);

@@ -86,6 +86,10 @@ modlog_json(struct ctx *c, const struct modlog *l)
 		json_kv_str_c(&j, "reason", m->reason);
 		json_kv_time(&j, "created", m->created);
 		json_kv_opt_time(&j, "expires", m->expires);
+		/* The chain (docs/VERIFY.md): every field above is hashed. */
+		json_kv_int(&j, "seq", m->seq);
+		json_kv_str_c(&j, "prev", m->prev);
+		json_kv_str_c(&j, "hash", m->hash);
 		json_obj_close(&j);
 	}
 	json_arr_close(&j);

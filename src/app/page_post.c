@@ -44,7 +44,16 @@ submit_page(struct ctx *c, const struct post_form *f, const char *msg)
 	    "maxlength=\"" APP_STR_K(POST_BODY_MAX_K) "\">");
 	if (f->body.p)
 		html_text(&h, f->body);
-	html_raw_literal(&h, "</textarea><p><button>submit</button></p></form>"
+	html_raw_literal(&h, "</textarea><label for=\"flair\">flair (one of the "
+	    "community's, optional)</label><input type=\"text\" id=\"flair\" "
+	    "name=\"flair\" maxlength=\"" APP_STR(FLAIR_MAX) "\">");
+	html_raw_literal(&h, "<label for=\"poll\">poll: 2 to 10 options, one "
+	    "a line (optional)</label><textarea id=\"poll\" name=\"poll\" "
+	    "rows=\"4\"></textarea><label for=\"closes\">poll closes after "
+	    "(like 3d; empty = never)</label><input type=\"text\" id=\"closes\" "
+	    "name=\"closes\" maxlength=\"" APP_STR(DURATION_MAX) "\">");
+	app_nsfw_checkboxes(&h, f->nsfw, f->spoiler);
+	html_raw_literal(&h, "<p><button>submit</button></p></form>"
 	    "<p class=\"meta\">Read the <a href=\"/guide\">guide</a> for markdown "
 	    "and the community's rules before posting.</p></div>");
 	page_end(c, &h);
@@ -103,10 +112,13 @@ int
 app_post_submit(struct ctx *c, const struct post_form *ff, struct post *out)
 {
 	struct post_form f = *ff;
+	struct app_mentions am = { .m.n = 0 };
 	struct community cm;
 	struct post p = { 0 };
 	enum url_fault bad;
-	int64_t id;
+	const char **poll = NULL;
+	size_t npoll = 0;
+	int64_t id, closes = 0;
 	int rc;
 
 	if (f.url.p == NULL)
@@ -164,11 +176,22 @@ app_post_submit(struct ctx *c, const struct post_form *ff, struct post *out)
 	p.author_id = c->user->id;
 	p.title = str_dup(c->a, f.title);
 	p.created = c->now;
+	p.nsfw = f.nsfw;
+	p.spoiler = f.spoiler;
+	if (app_flair_check(c, cm.id, f.flair, &p.flair) != 0)
+		return -1;
+	if (app_poll_parse(c, f.poll, f.closes, &poll, &npoll, &closes) != 0)
+		return -1;
+	if (npoll > 0 && f.url.len > 0) {
+		submit_error(c, &f, 400, "bad_poll", "A poll is a text post: leave "
+		    "the link empty.");
+		return -1;
+	}
 	if (f.url.len > 0) {
 		p.url = str_dup(c->a, f.url);
 	} else {
 		p.body = str_dup(c->a, f.body);
-		p.body_html = app_render_md(c, f.body);
+		p.body_html = app_render_md_mentions(c, f.body, &am);
 		if (p.body_html == NULL) {
 			submit_error(c, &f, 400, "bad_markdown", "That text cannot be "
 			    "rendered.");
@@ -176,7 +199,15 @@ app_post_submit(struct ctx *c, const struct post_form *ff, struct post *out)
 		}
 	}
 	p.held = app_filter_match(c, f.title, f.url, f.body);
+	/* A poll post and its options are written together. */
+	if ((rc = store_begin(c->s)) != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
 	rc = store_post_create(c->s, &p, &id);
+	if (rc == STORE_OK && npoll > 0)
+		rc = store_poll_create(c->s, id, poll, npoll, closes);
+	rc = app_mod_tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return -1;
@@ -186,11 +217,16 @@ app_post_submit(struct ctx *c, const struct post_form *ff, struct post *out)
 	p.ups = 1;
 	p.my_vote = 1;
 	p.author = c->user->name;
+	/* a held post tells nobody until it is shown */
+	if (!p.held && p.body != NULL)
+		app_mentions_notify(c, &am, VOTE_POST, id, id,
+		    app_post_href(c, &p), p.body, 0);
 	*out = p;
 	return 0;
 }
 
-/* POST /submit: community, title, url or body. */
+/* POST /submit: community, title, url or body; flair, nsfw, spoiler,
+ * poll and closes. */
 void
 page_submit(struct ctx *c)
 {
@@ -199,6 +235,11 @@ page_submit(struct ctx *c)
 		.title = app_form_text(c, "title"),
 		.url = app_form_text(c, "url"),
 		.body = app_form_text(c, "body"),
+		.flair = app_form_text(c, "flair"),
+		.poll = app_form_text(c, "poll"),
+		.closes = app_form_text(c, "closes"),
+		.nsfw = app_form_flag(c, "nsfw"),
+		.spoiler = app_form_flag(c, "spoiler"),
 	};
 	struct post p;
 
@@ -225,6 +266,30 @@ own_post(struct ctx *c, struct post *p, bool closed_ok)
 	if (app_get_post(c, 0, 1, p) != 0)
 		return -1;
 	return app_post_own(c, p, closed_ok);
+}
+
+/* The edit form's flair choice: the community's flairs, or none. */
+static void
+flair_select(struct ctx *c, struct html *h, const struct post *p)
+{
+	struct flair *fl = NULL;
+	size_t n = 0;
+
+	if (store_flairs(c->s, c->a, p->community_id, &fl, &n) != STORE_OK ||
+	    n == 0)
+		return;
+	html_raw_literal(h, "<label for=\"flair\">flair</label><select "
+	    "id=\"flair\" name=\"flair\"><option value=\"\">none</option>");
+	for (size_t i = 0; i < n; i++) {
+		html_raw_literal(h, "<option");
+		html_attr_c(h, "value", fl[i].text);
+		if (p->flair && strcmp(p->flair, fl[i].text) == 0)
+			html_raw_literal(h, " selected");
+		html_raw_literal(h, ">");
+		html_text_c(h, fl[i].text);
+		html_raw_literal(h, "</option>");
+	}
+	html_raw_literal(h, "</select>");
 }
 
 void
@@ -254,20 +319,25 @@ page_post_edit_form(struct ctx *c)
 		html_text_c(&h, p.body ? p.body : "");
 		html_raw_literal(&h, "</textarea>");
 	}
+	flair_select(c, &h, &p);
+	app_nsfw_checkboxes(&h, p.nsfw, p.spoiler);
 	html_raw_literal(&h, "<p><button>save</button></p></form></div>");
 	page_end(c, &h);
 }
 
 /*
  * Edits post p, which app_post_own allowed: title (NULL: unchanged) and,
- * for a text post, body (NULL: empty). Updates *p. Returns 0, or -1
- * after answering.
+ * for a text post, body (NULL: empty); flair (NULL: unchanged, empty:
+ * none) and the nsfw and spoiler marks, all in one transaction. Updates
+ * *p and tells the names the text newly mentions. Returns 0, or -1 after
+ * answering.
  */
 int
 app_post_edit(struct ctx *c, struct post *p, struct str title,
-    struct str body)
+    struct str body, struct str flair, bool nsfw, bool spoiler)
 {
-	const char *html = NULL;
+	struct app_mentions am = { .m.n = 0 };
+	const char *html = NULL, *fl = p->flair;
 	int rc;
 
 	if (title.p != NULL && !valid_title(title)) {
@@ -285,14 +355,28 @@ app_post_edit(struct ctx *c, struct post *p, struct str title,
 		return -1;
 	}
 	if (p->url == NULL) {
-		html = app_render_md(c, body.p ? body : STR_LIT(""));
+		html = app_render_md_mentions(c, body.p ? body : STR_LIT(""),
+		    &am);
 		if (html == NULL) {
 			app_error(c, 400, "bad_markdown", "That text cannot be rendered.");
 			return -1;
 		}
 	}
+	if (flair.p != NULL &&
+	    app_flair_check(c, p->community_id, flair, &fl) != 0)
+		return -1;
+	/* The marks change with the text, in one transaction. */
+	if ((rc = store_begin(c->s)) != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
 	rc = store_post_edit(c->s, p->id, title.p ? str_dup(c->a, title) : NULL,
 	    p->url == NULL ? str_dup(c->a, body) : NULL, html, c->now);
+	if (rc == STORE_OK)
+		rc = store_post_set_marks(c->s, p->id, nsfw, spoiler);
+	if (rc == STORE_OK)
+		rc = store_post_set_flair(c->s, p->id, fl);
+	rc = app_mod_tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return -1;
@@ -300,25 +384,36 @@ app_post_edit(struct ctx *c, struct post *p, struct str title,
 	if (title.p != NULL)
 		p->title = str_dup(c->a, title);
 	if (p->url == NULL) {
-		p->body = str_dup(c->a, body);
+		p->body = str_dup(c->a, body.p ? body : STR_LIT(""));
 		p->body_html = html;
 	}
+	p->nsfw = nsfw;
+	p->spoiler = spoiler;
+	p->flair = fl;
 	p->edited = c->now;
+	/* only names the post did not mention before are told; a held post
+	 * tells nobody */
+	if (p->url == NULL && !p->held)
+		app_mentions_notify(c, &am, VOTE_POST, p->id, p->id,
+		    app_post_href(c, p), p->body, 0);
 	return 0;
 }
 
-/* POST .../p/ID/edit: title and (text posts) body. */
+/* POST .../p/ID/edit: title and (text posts) body, flair, nsfw and
+ * spoiler. The checkboxes are sent unticked by leaving them out, so their
+ * absence is "off"; an absent flair is none. */
 void
 page_post_edit(struct ctx *c)
 {
 	struct post p;
+	struct str flair = app_form_text(c, "flair");
 
 	if (own_post(c, &p, false) == 0 && app_post_edit(c, &p,
-	    app_form_text(c, "title"), app_form_text(c, "body")) == 0)
+	    app_form_text(c, "title"), app_form_text(c, "body"),
+	    flair.p ? flair : STR_LIT(""), app_form_flag(c, "nsfw"),
+	    app_form_flag(c, "spoiler")) == 0)
 		app_redirect(c, app_post_href(c, &p));
 }
-
-
 
 /* Deletes post p, which app_post_own allowed; it stays as [deleted].
  * Returns 0, or -1 after answering. */

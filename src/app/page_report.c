@@ -14,6 +14,8 @@ page_report(struct ctx *c)
 	struct str reason = app_form_text(c, "reason");
 	int rc;
 
+	if (app_message_report(c)) /* kind=message: the site admins' */
+		return;
 	if (app_mod_item_load(c, &it) != 0)
 		return;
 	if (authz(c, AZ_REPORT, &(struct authz_target){
@@ -35,7 +37,12 @@ page_report(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	app_mod_done(c, app_mod_item_href(c, &it));
+	/* To the item, not back: back is the report form, and landing on it
+	 * again looked as if the report had not gone. */
+	if (c->json)
+		app_json_ok(c);
+	else
+		app_redirect(c, app_mod_item_href(c, &it));
 }
 
 /* GET /report?kind=post|comment&id=N: the form that says why. */
@@ -46,6 +53,8 @@ page_report_form(struct ctx *c)
 	int64_t id;
 	struct html h;
 
+	if (app_message_report_form(c)) /* kind=message */
+		return;
 	if ((!str_eq_lit(kind, "post") && !str_eq_lit(kind, "comment")) ||
 	    !str_to_i64(http_query(c->r, "id"), &id) || id <= 0) {
 		app_error(c, 400, "bad_item", "Say which post or comment: kind and id.");

@@ -91,7 +91,7 @@ settings_page(struct ctx *c, const char *msg)
 		html_raw_literal(&h, " · ");
 		html_text_c(&h, c->user->email);
 	}
-	html_raw_literal(&h, " · <a href=\"/notifications\">messages</a>");
+	html_raw_literal(&h, " · <a href=\"/inbox\">inbox</a>");
 	if (app_is_admin(c))
 		html_raw_literal(&h, " · <a href=\"/admin\">site administration</a>");
 	html_raw_literal(&h, "</p>");
@@ -119,6 +119,8 @@ settings_page(struct ctx *c, const char *msg)
 	html_raw_literal(&h, "<h2>Export</h2><p><a href=\"/settings/export.json\">"
 	    "Download your data</a>: your account, posts, comments and votes, "
 	    "as JSON.</p>");
+
+	app_nsfw_settings_form(c, &h);
 
 	blocks_list(c, &h);
 
@@ -226,6 +228,8 @@ page_settings_delete(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
+	if (erase)
+		app_archive_drop_all();
 	session_end(c);
 	app_redirect(c, "/");
 }

@@ -33,7 +33,18 @@ static const char *const first_text[SITE_PAGES_N] = {
 	  "and *controversial* has many votes both ways. Comments are sorted by "
 	  "*best* unless you choose otherwise.\n\n"
 	  "## Archiving\n\nOld posts are archived: they stay readable, but take "
-	  "no new comments or votes.\n",
+	  "no new comments or votes.\n\n"
+	  "## Inbox, mentions and messages\n\nYour [inbox](/inbox) holds "
+	  "replies to your posts and comments, mentions of you, private "
+	  "messages and notes from the moderators; the header shows how many "
+	  "are unread. Write `u/NAME` or `@NAME` in a post or comment to link "
+	  "a user and tell them, once per post or comment (an edit tells only "
+	  "names that are new). At most " APP_STR(MENTION_MAX) " people are "
+	  "linked and told per post or comment; further names stay plain text. "
+	  "Nobody hears from a user they block. [Private messages](/messages) "
+	  "are between two members; either can report one to the site admins, "
+	  "who can then read that conversation, and either can delete it for "
+	  "themselves.\n",
 	[SITE_TOS] =
 	  "By using this site you agree to these terms.\n\n"
 	  "1. You are responsible for what you post. Post only what you have "
@@ -117,23 +128,35 @@ site_page_json(struct ctx *c, const struct page *p)
 	json_obj_close(&j);
 }
 
+/*
+ * Writes a site page's title, text and last change into h (inside the
+ * page's content div); /canary adds its signed statement after it.
+ */
+void
+app_site_page_body(struct ctx *c, struct html *h, const struct page *p)
+{
+	html_raw_literal(h, "<h1>");
+	html_text_c(h, p->title);
+	html_raw_literal(h, "</h1><div class=\"body\">");
+	html_raw_trusted(h, str_c(p->body_html));
+	html_raw_literal(h, "</div><p class=\"meta\">last changed ");
+	html_time(h, p->updated, c->now);
+	if (p->editor != NULL) {
+		html_raw_literal(h, " by ");
+		html_text_c(h, p->editor);
+	}
+	html_raw_literal(h, "</p>");
+}
+
 static void
 site_page_html(struct ctx *c, const struct page *p)
 {
 	struct html h;
 
 	page_begin(c, &h, p->title);
-	html_raw_literal(&h, "<div class=\"content\"><h1>");
-	html_text_c(&h, p->title);
-	html_raw_literal(&h, "</h1><div class=\"body\">");
-	html_raw_trusted(&h, str_c(p->body_html));
-	html_raw_literal(&h, "</div><p class=\"meta\">last changed ");
-	html_time(&h, p->updated, c->now);
-	if (p->editor != NULL) {
-		html_raw_literal(&h, " by ");
-		html_text_c(&h, p->editor);
-	}
-	html_raw_literal(&h, "</p></div>");
+	html_raw_literal(&h, "<div class=\"content\">");
+	app_site_page_body(c, &h, p);
+	html_raw_literal(&h, "</div>");
 	page_end(c, &h);
 }
 
@@ -175,4 +198,22 @@ page_style(struct ctx *c)
 	c->r->content_type = "text/css; charset=utf-8";
 	http_add_header(c->r, "Cache-Control", "public, max-age=86400");
 	buf_put(&c->r->out, layout_css, layout_css_len);
+}
+
+/* GET /favicon.svg and /favicon.ico: the icon every page links to. */
+void
+page_favicon(struct ctx *c)
+{
+	c->r->content_type = "image/svg+xml";
+	http_add_header(c->r, "Cache-Control", "public, max-age=86400");
+	buf_put(&c->r->out, layout_favicon, layout_favicon_len);
+}
+
+/* GET /parley.js: the one script, which votes without a reload. */
+void
+page_script(struct ctx *c)
+{
+	c->r->content_type = "text/javascript; charset=utf-8";
+	http_add_header(c->r, "Cache-Control", "public, max-age=86400");
+	buf_put(&c->r->out, layout_js, layout_js_len);
 }

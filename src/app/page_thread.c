@@ -230,7 +230,7 @@ static void
 mod_form(struct ctx *c, struct html *h, const char *action, int kind,
     int64_t id)
 {
-	html_raw_literal(h, " · <form method=\"post\" action=\"/mod\">");
+	html_raw_literal(h, " <form method=\"post\" action=\"/mod\">");
 	app_csrf_field(c, h);
 	html_raw_literal(h, "<input type=\"hidden\" name=\"kind\"");
 	html_attr_c(h, "value", kind == VOTE_POST ? "post" : "comment");
@@ -243,14 +243,17 @@ mod_form(struct ctx *c, struct html *h, const char *action, int kind,
 	html_raw_literal(h, "</button></form>");
 }
 
-/* The report link, for signed-in viewers on others' items. */
+/* The report link, for signed-in viewers on others' items; after a " · "
+ * when it follows other links. */
 static void
 report_link(struct ctx *c, struct html *h, int kind, int64_t id,
-    int64_t author_id)
+    int64_t author_id, bool dot)
 {
 	if (c->user == NULL || app_viewer_is(c, author_id))
 		return;
-	html_raw_literal(h, " · <a");
+	if (dot)
+		html_raw_literal(h, " · ");
+	html_raw_literal(h, "<a");
 	html_attr(h, "href", str_c(arena_printf(c->a, "/report?kind=%s&id=%lld",
 	    kind == VOTE_POST ? "post" : "comment", (long long)id)));
 	html_raw_literal(h, ">report</a>");
@@ -263,12 +266,18 @@ comment_href(struct ctx *c, struct view *v, const struct comment *cm)
 	    (long long)v->post->id, (long long)cm->id);
 }
 
+/*
+ * The line above a comment: author, score and age. It sits outside the
+ * comment's <details>, so it stays in view when the comment is collapsed,
+ * and its links are never inside the <summary> (a link in a button is
+ * two controls in one: screen readers and keyboards cannot tell them
+ * apart). The stylesheet puts the [–] toggle at the start of this line.
+ */
 static void
 comment_head(struct ctx *c, struct html *h, struct view *v,
     const struct comment *cm)
 {
-	html_raw_literal(h, "<summary><span class=\"minus\">[–]</span>"
-	    "<span class=\"plus\">[+]</span> ");
+	html_raw_literal(h, "<p class=\"head\">");
 	if (!cm->deleted && app_blocks(c, cm->author_id)) {
 		html_raw_literal(h, "[blocked] ");
 		html_text_c(h, cm->author);
@@ -276,14 +285,28 @@ comment_head(struct ctx *c, struct html *h, struct view *v,
 		html_raw_literal(h, "[deleted]");
 	} else {
 		app_user_link(c, h, cm->author);
+		app_flair_label(c, h, cm->author_flair, NULL, true);
 	}
-	html_raw_literal(h, " · ");
+	html_raw_literal(h, " <span class=\"score\">");
 	app_score(h, cm->score);
-	html_raw_literal(h, " · ");
+	html_raw_literal(h, "</span> ");
 	html_time(h, cm->created, c->now);
-	if (cm->edited)
-		html_raw_literal(h, " (edited)");
-	html_raw_literal(h, "</summary>");
+	if (cm->edited && !cm->deleted) {
+		html_raw_literal(h, " <a class=\"edited\"");
+		html_attr(h, "href", str_c(arena_printf(c->a, "%s/history",
+		    comment_href(c, v, cm))));
+		html_raw_literal(h, ">(edited)</a>");
+	}
+	html_raw_literal(h, "</p>");
+}
+
+/* The [–]/[+] toggle: the whole <summary>, a control of its own. */
+static void
+comment_toggle(struct html *h)
+{
+	html_raw_literal(h, "<summary title=\"collapse or expand\">"
+	    "<span class=\"minus\">[–]</span><span class=\"plus\">[+]</span>"
+	    "</summary>");
 }
 
 static void
@@ -318,11 +341,16 @@ comment_actions(struct ctx *c, struct html *h, struct view *v,
 		app_csrf_field(c, h);
 		html_raw_literal(h, "<button>delete</button></form>");
 	}
+	if (!cm->deleted && !cm->removed)
+		app_save_buttons(c, h, VOTE_COMMENT, cm->id, cm->saved, false);
 	if (!cm->deleted)
-		report_link(c, h, VOTE_COMMENT, cm->id, cm->author_id);
+		report_link(c, h, VOTE_COMMENT, cm->id, cm->author_id, true);
 	if (v->mod && !cm->deleted) {
-		if (cm->held)
+		if (cm->held) {
+			html_raw_literal(h, " ·");
 			mod_form(c, h, "approve", VOTE_COMMENT, cm->id);
+		}
+		html_raw_literal(h, " ·");
 		mod_form(c, h, cm->removed ? "restore" : "remove", VOTE_COMMENT,
 		    cm->id);
 	}
@@ -357,15 +385,17 @@ comment_html(struct ctx *c, struct html *h, struct view *v, struct node *nd,
 	const struct comment *cm = nd->cm;
 
 	v->shown++;
+	html_raw_literal(h, "<div class=\"c\">");
+	comment_head(c, h, v, cm);
 	if (app_blocks(c, cm->author_id))
-		html_raw_literal(h, "<details class=\"c blocked\"");
+		html_raw_literal(h, "<details class=\"blocked\"");
 	else
-		html_raw_literal(h, "<details class=\"c\" open");
+		html_raw_literal(h, "<details open");
 	html_attr(h, "id", str_c(arena_printf(c->a, "c%lld", (long long)cm->id)));
 	html_raw_literal(h, ">");
-	comment_head(c, h, v, cm);
+	comment_toggle(h);
 	html_raw_literal(h, "<div class=\"row\">");
-	app_vote_buttons(c, h, VOTE_COMMENT, cm->id, cm->score, cm->my_vote,
+	app_vote_buttons(c, h, VOTE_COMMENT, cm->id, NULL, cm->my_vote,
 	    v->closed || cm->deleted || cm->removed || cm->held);
 	comment_text(c, h, v, cm);
 	html_raw_literal(h, "</div>");
@@ -377,7 +407,7 @@ comment_html(struct ctx *c, struct html *h, struct view *v, struct node *nd,
 	} else {
 		kids_html(c, h, v, nd, depth);
 	}
-	html_raw_literal(h, "</details>");
+	html_raw_literal(h, "</details></div>");
 }
 
 static void
@@ -414,20 +444,27 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 			html_raw_literal(h, "<p class=\"notice\">held for review by the "
 			    "moderators</p>");
 		}
-		if (p->body_html != NULL) {
-			html_raw_literal(h, "<div class=\"body\">");
-			html_raw_trusted(h, str_c(p->body_html));
-			html_raw_literal(h, "</div>");
-		}
+		app_post_body(c, h, p);
+		if (!app_nsfw_hidden(c, p))
+			app_poll_html(c, h, p->id, v->closed);
 	}
 	if (p->edited && !p->deleted) {
-		html_raw_literal(h, "<p class=\"meta\">edited ");
+		html_raw_literal(h, "<p class=\"meta\"><a class=\"edited\"");
+		html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/p/%lld/history",
+		    p->community, (long long)p->id)));
+		html_raw_literal(h, ">(edited)</a> ");
 		html_time(h, p->edited, c->now);
 		html_raw_literal(h, "</p>");
 	}
+	if (!p->deleted && c->user != NULL) {
+		html_raw_literal(h, "<p class=\"meta\">keep");
+		app_save_buttons(c, h, VOTE_POST, p->id, p->saved, p->hidden);
+		html_raw_literal(h, "</p>");
+	}
 	if (!p->deleted && (v->mod || (c->user && !mine))) {
-		html_raw_literal(h, "<p class=\"meta\">moderation");
-		report_link(c, h, VOTE_POST, p->id, p->author_id);
+		/* A <div>, not a <p>: a <form> would end a paragraph. */
+		html_raw_literal(h, "<div class=\"meta tools\">");
+		report_link(c, h, VOTE_POST, p->id, p->author_id, false);
 		if (v->mod) {
 			if (p->held)
 				mod_form(c, h, "approve", VOTE_POST, p->id);
@@ -436,22 +473,22 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 			mod_form(c, h, p->stickied ? "unsticky" : "sticky", VOTE_POST,
 			    p->id);
 		}
-		html_raw_literal(h, "</p>");
+		html_raw_literal(h, "</div>");
 	}
 	if (mine) {
-		html_raw_literal(h, "<p class=\"meta\">");
+		html_raw_literal(h, "<div class=\"meta tools\">");
 		if (!v->closed) {
 			html_raw_literal(h, "<a");
 			html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/p/%lld/edit",
 			    p->community, (long long)p->id)));
-			html_raw_literal(h, ">edit</a> · ");
+			html_raw_literal(h, ">edit</a> ");
 		}
 		html_raw_literal(h, "<form method=\"post\"");
 		html_attr(h, "action", str_c(arena_printf(c->a, "/s/%s/p/%lld/delete",
 		    p->community, (long long)p->id)));
 		html_raw_literal(h, ">");
 		app_csrf_field(c, h);
-		html_raw_literal(h, "<button>delete</button></form></p>");
+		html_raw_literal(h, "<button>delete</button></form></div>");
 	}
 }
 
@@ -534,6 +571,8 @@ thread_title(struct ctx *c, const struct view *v)
 	if ((p->removed || p->held) && !v->mod &&
 	    !app_viewer_is(c, p->author_id))
 		return p->removed ? "[removed]" : "[held for review]";
+	if (app_nsfw_hidden(c, p))
+		return NSFW_LABEL;
 	return p->title;
 }
 
@@ -598,6 +637,8 @@ page_thread(struct ctx *c)
 
 	if (load_thread(c, &v, &t) != 0)
 		return;
+	if (app_archived(v.post, c->now))
+		c->archive_post = v.post;  /* app_archive_keep may keep it */
 	if (c->json)
 		thread_json(c, &v, t.roots, t.nroots, NULL, 0, t.n);
 	else
@@ -609,11 +650,13 @@ static void
 context_html(struct ctx *c, struct html *h, struct view *v,
     const struct comment *cm)
 {
-	html_raw_literal(h, "<details class=\"c context\" open>");
+	html_raw_literal(h, "<div class=\"c context\">");
 	comment_head(c, h, v, cm);
+	html_raw_literal(h, "<details open>");
+	comment_toggle(h);
 	comment_text(c, h, v, cm);
 	comment_actions(c, h, v, cm);
-	html_raw_literal(h, "</details>");
+	html_raw_literal(h, "</details></div>");
 }
 
 /* A comment's subtree under its parents (context, outermost first). */

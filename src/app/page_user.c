@@ -110,6 +110,7 @@ profile_html(struct ctx *c, const struct profile *pr)
 	const struct user *u = &pr->u;
 	struct html h;
 
+	c->feed = arena_printf(c->a, "/u/%s/feed.atom", u->name);
 	page_begin(c, &h, u->name);
 	html_raw_literal(&h, "<div class=\"content\"><h1>");
 	html_text_c(&h, u->name);

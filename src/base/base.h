@@ -147,6 +147,26 @@ enum url_fault url_check(struct str s, struct url *u, unsigned flags);
 char *url_host_label(struct arena *a, const struct url *u);
 bool url_is_local_path(struct str p);
 
+/* ---- canonical JSON (base_canon.c) ----------------------------------- */
+
+enum canon_type { CANON_NULL, CANON_INT, CANON_STR, CANON_RAW };
+
+/* One member of an object written by canon_object. */
+struct canon_field {
+	const char *key;         /* borrowed for the call */
+	enum canon_type type;
+	int64_t i;               /* CANON_INT */
+	const char *s;           /* CANON_STR (NULL writes null), CANON_RAW:
+	                            borrowed, NUL-terminated */
+};
+
+#define CANON_I(k, v) ((struct canon_field){ (k), CANON_INT, (v), NULL })
+#define CANON_S(k, v) ((struct canon_field){ (k), CANON_STR, 0, (v) })
+#define CANON_NUL(k) ((struct canon_field){ (k), CANON_NULL, 0, NULL })
+
+void canon_str(struct buf *b, const char *s, size_t len);
+void canon_object(struct buf *b, struct canon_field *f, size_t n);
+
 /* ---- time ------------------------------------------------------------ */
 
 int64_t base_now(void);

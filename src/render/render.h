@@ -76,6 +76,10 @@ static inline bool html_balanced(const struct html *h) { (void)h; return true; }
 
 void html_escape(struct buf *b, const char *s, size_t n);
 
+/* richer posts: edit history (diff.c) */
+void html_diff(struct html *h, struct arena *a, struct str old,
+    struct str new);
+
 /* ---- JSON ------------------------------------------------------------ */
 
 #define JSON_MAX_DEPTH 32
@@ -152,8 +156,9 @@ struct layout {
 	const char *user;         /* signed-in user's name, or NULL */
 	int64_t user_points;
 	const char *csrf;         /* token for the sign-out form */
-	int64_t unseen;           /* the user's unseen notifications */
+	int64_t unseen;           /* the user's unread inbox items */
 	const char *community;    /* community in view, for the submit link */
+	const char *feed;         /* site path of the page's Atom feed, or NULL */
 	bool me_later;            /* leave the visitor's part out (layout_me) */
 	const struct layout_link *footer;
 	size_t nfooter;
@@ -164,6 +169,10 @@ void layout_me(struct html *h, const struct layout *l);
 void layout_end(struct html *h, const struct layout *l);
 extern const char layout_css[];
 extern const size_t layout_css_len;
+extern const char layout_favicon[];
+extern const size_t layout_favicon_len;
+extern const char layout_js[];
+extern const size_t layout_js_len;
 
 /* ---- markdown -------------------------------------------------------- */
 

@@ -83,11 +83,36 @@ store_close(struct store *s)
 	free(s);
 }
 
-/* Prepares s for loading much data at once (parley demo). */
+/*
+ * Prepares s for loading much data at once (parley demo): on SQLite the
+ * search index stops following each row until store_bulk_end.
+ */
 int
 store_bulk(struct store *s)
 {
-	return s->be->bulk ? s->be->bulk(s->conn) : STORE_OK;
+	int rc = s->be->bulk ? s->be->bulk(s->conn) : STORE_OK;
+
+	if (rc == STORE_OK && s->be == &store_sqlite_backend)
+		rc = s->be->script(s->conn, store__fts_drop);
+	return rc;
+}
+
+/*
+ * Ends a bulk load: puts the search index's triggers back and rebuilds
+ * it from the rows (SQLite; nothing on PostgreSQL). Call it on every way
+ * out after store_bulk; store_migrate does it too after a crash.
+ */
+int
+store_bulk_end(struct store *s)
+{
+	int rc;
+
+	if (s->be != &store_sqlite_backend)
+		return STORE_OK;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = s->be->script(s->conn, store__fts_restore);
+	return store__tx_end(s, rc);
 }
 
 /*

@@ -49,7 +49,8 @@ struct user {
 
 /* What the session query tells besides the user (store_session_user). */
 struct viewer {
-	bool plain;           /* moderates no community and blocks nobody */
+	bool plain;           /* moderates no community, blocks nobody and
+	                         has saved and hidden nothing */
 	int64_t unseen;       /* notifications not yet seen */
 };
 
@@ -86,6 +87,12 @@ struct post {
 	bool held;               /* waiting in the queue (filter match) */
 	const char *removed_reason; /* NULL unless removed */
 	int my_vote;             /* the viewer's vote: -1, 0, 1 */
+	bool saved, hidden;      /* by the viewer */
+	bool spoiler;            /* richer posts: body behind a click; nsfw
+	                            is also set when the community is NSFW */
+	const char *flair;       /* richer posts: post flair's text or NULL */
+	const char *author_flair; /* the author's flair in the community */
+	const char *flair_colour; /* the flair's palette colour, or NULL */
 };
 
 struct comment {
@@ -104,9 +111,11 @@ struct comment {
 	bool held;               /* waiting in the queue (filter match) */
 	const char *removed_reason;
 	int my_vote;
+	bool saved;              /* by the viewer */
 	/* filled only by store_comments_by_author, for links on profiles: */
 	const char *post_title;
 	const char *community;
+	const char *author_flair; /* richer posts: in the post's community */
 };
 
 struct page {
@@ -146,6 +155,10 @@ struct mod_action {
 	const char *reason;      /* may be NULL */
 	int64_t created;
 	int64_t expires;         /* bans: 0 = permanent */
+	int64_t seq;             /* place in the hash chain, 1, 2, ...; 0 for a
+	                            line not chained yet (logged before v3) */
+	const char *prev;        /* the previous entry's hash, 64 hex digits */
+	const char *hash;        /* SHA-256 of store_modlog_canonical, hex */
 };
 
 /* Which lines of the log to list. Zero/NULL fields do not filter. */
@@ -175,6 +188,9 @@ struct post_query {
 	int limit;              /* rows wanted */
 	int64_t viewer_id;      /* fills my_vote; 0 = signed out */
 	bool include_stickied;  /* false: skip stickied posts (shown apart) */
+	bool home;              /* only communities viewer_id subscribes to */
+	const char *flair;      /* richer posts: only posts with this flair
+	                           (with community_id; SORT_HOT or SORT_NEW) */
 };
 /* Listings never show removed, deleted or held posts. */
 
@@ -185,6 +201,7 @@ struct store;
 struct store *store_open(const char *url);
 void store_close(struct store *s);
 int store_bulk(struct store *s);
+int store_bulk_end(struct store *s);
 bool store_watches(const struct store *s);
 int store_changed_elsewhere(struct store *s, bool *changed);
 int store_migrate(struct store *s);
@@ -233,6 +250,7 @@ int store_subscription_set(struct store *s, int64_t user_id,
     int64_t community_id, bool on, int64_t now);
 int store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
     bool *out);
+int store_subscribes_any(struct store *s, int64_t user_id, bool *out);
 
 /* ---- posts (store_post.c) --------------------------------------------- */
 
@@ -346,7 +364,8 @@ int store_votes_by_user(struct store *s, struct arena *a, int64_t user_id,
 
 /* ---- abuse limits (store_site.c) -------------------------------------- */
 
-enum rate_kind { RATE_POST, RATE_COMMENT, RATE_VOTE };
+enum rate_kind { RATE_POST, RATE_COMMENT, RATE_VOTE,
+	RATE_MESSAGE /* private messages (store_inbox.c) */ };
 
 int store_user_activity(struct store *s, int64_t user_id, int kind,
     int64_t since, int64_t *count);
@@ -383,6 +402,104 @@ enum search_parse {
 enum search_parse store_search_parse(struct str text, struct search_query *q);
 char *store_search_fts5(const struct search_query *q, struct arena *a);
 char *store_search_tsquery(const struct search_query *q, struct arena *a);
+/* ---- trust that anyone can check (store_trust.c) ---------------------- */
+
+#define STORE_HASH_HEX 65        /* 64 hex digits of a SHA-256 and a NUL */
+#define STORE_KEY_HEX 65         /* 64 hex digits of an Ed25519 public key */
+#define STORE_SIG_HEX 129        /* 128 hex digits of a signature */
+
+/* The signed head of the mod log. */
+struct modlog_head {
+	int64_t seq;             /* the last entry's seq; 0 for an empty log */
+	char hash[STORE_HASH_HEX]; /* its hash; 64 zeros for an empty log */
+	int64_t time;            /* when it was appended (signed as RFC 3339) */
+	char signature[STORE_SIG_HEX]; /* over store_head_canonical */
+};
+
+/* A retired site key and the statement it signed naming its successor. */
+struct site_key {
+	const char *public_key;  /* hex */
+	int64_t created, retired;
+	const char *successor;   /* the next key, hex */
+	const char *signature;   /* by public_key over store_key_statement */
+};
+
+/* The current warrant canary. */
+struct canary {
+	int64_t id;
+	const char *text;
+	int64_t date;            /* signed as RFC 3339 */
+	const char *signature;   /* hex, over store_canary_canonical */
+	const char *public_key;  /* the key that signed it, hex */
+};
+
+int store_trust_init(struct store *s, int64_t now);
+int store_site_key(struct store *s, struct arena *a, const char **public_key,
+    int64_t *created);
+int store_key_rotate(struct store *s, struct arena *a, int64_t now,
+    const char **old_key, const char **new_key);
+int store_key_history(struct store *s, struct arena *a, struct site_key **out,
+    size_t *n);
+int store_modlog_head(struct store *s, struct modlog_head *out);
+const char *store_modlog_canonical(struct arena *a, const struct mod_action *m);
+const char *store_head_canonical(struct arena *a, int64_t seq,
+    const char *hash, int64_t time);
+const char *store_key_statement(struct arena *a, const char *old_key,
+    const char *new_key, int64_t time);
+const char *store_canary_canonical(struct arena *a, const char *text,
+    int64_t date);
+int store_canary_set(struct store *s, struct arena *a, const char *text,
+    int64_t now, int64_t admin_id);
+int store_canary_get(struct store *s, struct arena *a, struct canary *out);
+
+/* ---- saved and hidden (store_saved.c) ------------------------------- */
+
+/* A post, or a comment with its post: one saved item or search result. */
+struct found_item {
+	int kind;                /* VOTE_POST or VOTE_COMMENT */
+	int64_t cursor;          /* where the next page starts after it:
+	                            a save's id; search: the item's id */
+	double key;              /* search: the sort key of the cursor */
+	struct post post;        /* the post, or the comment's post */
+	struct comment comment;  /* VOTE_COMMENT only */
+};
+
+int store_save_set(struct store *s, int64_t user_id, int kind,
+    int64_t target_id, bool on, int64_t now);
+int store_saved(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, struct found_item **out, size_t *n);
+int store_hide_set(struct store *s, int64_t user_id, int64_t post_id,
+    bool on, int64_t now);
+int store_hidden(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, struct found_item **out, size_t *n);
+
+/* ---- running a search (store_find.c) ------------------------------- */
+
+enum search_sort { SEARCH_RELEVANCE, SEARCH_NEW, SEARCH_TOP };
+
+enum search_kinds {
+	SEARCH_POSTS = 1 << 0,
+	SEARCH_COMMENTS = 1 << 1,
+};
+
+/* One search: what to match, which items, in which order, from where. */
+struct search_args {
+	const struct search_query *q; /* parsed (store_search_parse) */
+	int64_t viewer_id;       /* blocks apply, marks are theirs; 0: none */
+	int64_t community_id;    /* 0: every community */
+	int64_t author_id;       /* 0: any author */
+	int64_t since;           /* created >= since; 0: all time */
+	unsigned kinds;          /* enum search_kinds; 0 means both */
+	enum search_sort sort;
+	bool after;              /* continue after the cursor below */
+	double after_key;        /* the last item's key, kind and id */
+	int after_kind;          /* VOTE_POST or VOTE_COMMENT */
+	int64_t after_id;
+	int limit;
+};
+
+int store_search(struct store *s, struct arena *a,
+    const struct search_args *sa, struct found_item **out, size_t *n);
 
 /* ---- api tokens (store_token.c) ----------------------------------------- */
 
@@ -476,8 +593,166 @@ struct store_copy_table {
 	uint64_t sum_from, sum_to; /* sums of each row's 64-bit hash */
 };
 
+/* ---- richer posts: edit history (store_history.c) --------------------- */
+
+enum history_kind { HISTORY_POST = 0, HISTORY_COMMENT = 1,
+	HISTORY_COMMUNITY = 2 };
+
+/* One earlier version of a post, comment or community's texts. */
+struct revision {
+	int64_t id;
+	const char *title;       /* post or community title; NULL: comment */
+	const char *body;        /* markdown: post or comment body, community
+	                            description; NULL for a link post */
+	const char *extra;       /* community rules; NULL otherwise */
+	int64_t created;         /* when this version was written */
+};
+
+#define HISTORY_MAX 200          /* versions a history lists at the most */
+
+int store_history(struct store *s, struct arena *a, int kind,
+    int64_t target_id, struct revision **out, size_t *n);
+int store_community_revise(struct store *s, int64_t id, const char *title,
+    const char *description, const char *description_html, const char *rules,
+    const char *rules_html, int64_t now);
+int store_community_edited(struct store *s, int64_t id, int64_t *edited);
+
+/* ---- richer posts: nsfw and spoiler (store_nsfw.c) --- ----------------- */
+
+int store_post_set_marks(struct store *s, int64_t id, bool nsfw,
+    bool spoiler);
+int store_community_nsfw(struct store *s, int64_t id, bool *out);
+int store_community_set_nsfw(struct store *s, int64_t id, bool on);
+int store_user_show_nsfw(struct store *s, int64_t id, bool *out);
+int store_user_set_show_nsfw(struct store *s, int64_t id, bool on);
+
+/* ---- richer posts: flair (store_flair.c) ----------------------------- */
+
+struct flair {
+	const char *text;
+	const char *colour;      /* a palette name, or NULL */
+};
+
+int store_flair_add(struct store *s, int64_t community_id, const char *text,
+    const char *colour, int64_t now);
+int store_flair_remove(struct store *s, int64_t community_id,
+    const char *text);
+int store_flairs(struct store *s, struct arena *a, int64_t community_id,
+    struct flair **out, size_t *n);
+int store_flair_get(struct store *s, struct arena *a, int64_t community_id,
+    const char *text, struct flair *out);
+int store_user_flair_set(struct store *s, int64_t community_id,
+    int64_t user_id, const char *text);
+int store_post_set_flair(struct store *s, int64_t id, const char *flair);
+
+/* ---- richer posts: polls (store_poll.c) ------------------------------ */
+
+#define POLL_OPTIONS_MIN 2
+#define POLL_OPTIONS_MAX 10
+
+struct poll_option {
+	int64_t id;
+	const char *text;
+	int64_t votes;
+};
+
+struct poll {
+	int64_t closes;          /* 0 = never */
+	struct poll_option *options; /* in order */
+	size_t n;
+	int64_t voted;           /* the viewer's option id, 0 = none */
+};
+
+int store_poll_create(struct store *s, int64_t post_id,
+    const char *const *options, size_t n, int64_t closes);
+int store_poll_get(struct store *s, struct arena *a, int64_t post_id,
+    int64_t viewer_id, struct poll *out);
+int store_poll_vote(struct store *s, int64_t post_id, int64_t user_id,
+    int64_t option_id, int64_t now);
+
 int store_copy(struct store *from, struct store *to, struct arena *a,
     unsigned flags, struct store_copy_table **out, size_t *n);
 int store_backup(struct store *s, const char *path);
+
+/* ---- inbox, mentions and private messages (store_inbox.c) -------------- */
+
+/* What an inbox item is; stored as these numbers (schema v5). */
+enum inbox_kind {
+	INBOX_REPLY = 0,         /* a reply to one's post or comment */
+	INBOX_MENTION = 1,       /* u/NAME or @NAME in a post or comment */
+	INBOX_MESSAGE = 2,       /* a private message */
+	INBOX_NOTICE = 3,        /* from the moderators: removals, bans */
+};
+
+struct inbox_item {
+	int64_t id;
+	int64_t user_id;         /* whose inbox (store_inbox_add) */
+	int64_t from_id;         /* who caused it, 0 = the site */
+	int kind;                /* enum inbox_kind */
+	bool read;
+	int64_t created;
+	const char *from;        /* from's name, NULL for the site */
+	const char *text;        /* what the inbox shows */
+	const char *link;        /* site path, may be NULL */
+	int64_t post_id;         /* 0 = none */
+	int64_t comment_id;      /* 0 = none */
+};
+
+struct conversation {
+	int64_t id;
+	int64_t a_id, b_id;      /* a started it */
+	const char *a, *b;       /* their names */
+	const char *subject;
+	int64_t created, updated;
+	int64_t last_message;    /* id of the newest message */
+	int64_t a_cleared, b_cleared; /* each side's deleted-up-to message id */
+};
+
+struct message {
+	int64_t id;
+	int64_t conversation_id;
+	int64_t sender_id;
+	const char *sender;
+	const char *body;        /* markdown */
+	const char *body_html;
+	int64_t created;
+};
+
+/* An open report of a private message, for the site admins. */
+struct message_report {
+	int64_t id;
+	int64_t message_id;
+	int64_t conversation_id;
+	const char *reason;
+	int64_t created;
+};
+
+int store_inbox_add(struct store *s, const struct inbox_item *it,
+    bool *added);
+int store_inbox_list(struct store *s, struct arena *a, int64_t user_id,
+    int64_t after, int limit, struct inbox_item **out, size_t *n);
+int store_inbox_read(struct store *s, int64_t user_id, int64_t id);
+int store_inbox_read_link(struct store *s, int64_t user_id, int kind,
+    const char *link, int64_t *n);
+int store_mention_new(struct store *s, int kind, int64_t item_id,
+    int64_t user_id, bool *fresh);
+int store_message_send(struct store *s, int64_t conversation_id,
+    int64_t from_id, int64_t to_id, const char *subject, const char *body,
+    const char *body_html, int64_t now, int64_t *conv_out, int64_t *msg_out);
+int store_conversation_get(struct store *s, struct arena *a, int64_t id,
+    struct conversation *out);
+int store_conversations(struct store *s, struct arena *a, int64_t user_id,
+    int limit, struct conversation **out, size_t *n);
+int store_messages(struct store *s, struct arena *a, int64_t conversation_id,
+    int64_t floor, struct message **out, size_t *n);
+int store_message_get(struct store *s, struct arena *a, int64_t id,
+    struct message *out);
+int store_conversation_clear(struct store *s, int64_t id, int64_t user_id);
+int store_message_report(struct store *s, int64_t message_id,
+    int64_t reporter_id, const char *reason, int64_t now);
+int store_message_reports(struct store *s, struct arena *a, int limit,
+    struct message_report **out, size_t *n);
+int store_conversation_reported(struct store *s, int64_t id, bool *out);
+int store_conversation_reports_resolve(struct store *s, int64_t id);
 
 #endif

@@ -61,6 +61,27 @@ static const struct {
 	{ "api_tokens", 0 },
 	{ "recovery_codes", 0 },
 	{ "invites", 0 },
+	{ "modlog_head", TABLE_SEEDED },
+	{ "site_keys", TABLE_SEEDED },
+	{ "canaries", 0 },
+	/* saved and hidden (schema v4) */
+	{ "saves", 0 },
+	{ "hides", 0 },
+	/* inbox and private messages (schema v5) */
+	{ "mentions", 0 },
+	{ "conversations", 0 },
+	{ "conversation_sides", 0 },
+	{ "messages", 0 },
+	{ "message_reports", 0 },
+	/* richer posts: edit history (schema v6) */
+	{ "revisions", 0 },
+	/* richer posts: flair (schema v6) */
+	{ "flairs", 0 },
+	{ "user_flairs", 0 },
+	/* richer posts: polls (schema v6) */
+	{ "polls", 0 },
+	{ "poll_options", 0 },
+	{ "poll_votes", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

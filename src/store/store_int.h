@@ -182,7 +182,8 @@ enum store_stmt {
 	 * mod_id (0 = any), ?4 action (NULL = any); _C adds ?5 community_id.
 	 * _MOD requires ?3 and walks the moderator's index. They return id,
 	 * community name (NULL), mod name, action, kind, target_id, target
-	 * user name (NULL), reason, created, expires, by id descending.
+	 * user name (NULL), reason, created, expires, seq, prev, hash, by id
+ * descending.
 	 */
 	STMT_MODLOG_LIST,
 	STMT_MODLOG_LIST_C,
@@ -215,6 +216,24 @@ enum store_stmt {
 	STMT_RATE_HIT,           /* key, at */
 	STMT_RATE_COUNT,         /* key, since -> count of at >= since */
 	STMT_RATE_PURGE,         /* before: drops at < before */
+
+	/* trust: the chained mod log, site keys, canaries (schema v3) */
+	STMT_MODLOG_HEAD_LOCK,   /* -> seq, hash, time, signature of the head;
+	                            PostgreSQL locks the row: appends queue */
+	STMT_MODLOG_HEAD_SET,    /* seq, hash, time, signature */
+	STMT_MODLOG_ENTRY,       /* id -> the columns of MODLOG_LIST */
+	STMT_MODLOG_SET_CHAIN,   /* id, seq, prev, hash */
+	STMT_MODLOG_UNCHAINED,   /* limit -> id of lines with seq 0, by id */
+	STMT_KEY_INSERT,         /* public_key, secret_key, created */
+	STMT_KEY_CURRENT,        /* -> id, public_key, secret_key, created */
+	STMT_KEY_RETIRE,         /* id, retired, successor, statement_sig */
+	STMT_KEY_HISTORY,        /* -> public_key, created, retired,
+	                            successor, statement_sig of retired keys,
+	                            oldest first */
+	STMT_CANARY_INSERT,      /* text, date, signature, public_key,
+	                            admin_id (NULL) */
+	STMT_CANARY_CURRENT,     /* -> text, date, signature, public_key, id */
+	STMT_CANARY_RESIGN,      /* id, signature, public_key */
 
 	/* copying a whole database (store_copy.c) */
 	STMT_TABLES,             /* -> name of every table, by name */
@@ -259,6 +278,116 @@ enum store_stmt {
 	                            left and it has not expired */
 	STMT_INVITE_CREATOR,     /* key -> creator_id */
 	STMT_USER_SET_INVITED_BY, /* id, inviter id */
+	/* saved and hidden (schema v4) */
+	STMT_SAVE_INSERT,        /* user_id, kind, target_id, created; no-op
+	                            when saved already */
+	STMT_SAVE_DELETE,        /* user_id, kind, target_id */
+	STMT_SAVED_POSTS,        /* user_id, save id cursor, limit ->
+	                            POST_COL, save id; newest save first */
+	STMT_SAVED_COMMENTS,     /* user_id, save id cursor, limit ->
+	                            COMMENT_COL, POST_COL, save id */
+	STMT_HIDE_INSERT,        /* user_id, post_id, created; no-op when
+	                            hidden already */
+	STMT_HIDE_DELETE,        /* user_id, post_id */
+	STMT_HIDDEN_POSTS,       /* user_id, hide id cursor, limit ->
+	                            POST_COL, hide id; newest first */
+
+	/* search (schema v4): parameters in store_sql.c (SEARCH_POSTS);
+	 * posts -> POST_COL, key; comments -> COMMENT_COL, POST_COL, key */
+	STMT_SEARCH_POSTS_RELEVANCE,
+	STMT_SEARCH_POSTS_NEW,
+	STMT_SEARCH_POSTS_TOP,
+	STMT_SEARCH_COMMENTS_RELEVANCE,
+	STMT_SEARCH_COMMENTS_NEW,
+	STMT_SEARCH_COMMENTS_TOP,
+
+	/* Home: listings as STMT_POST_LIST_* (?1 the member), narrowed to
+	 * the communities ?1 subscribes to; TOP adds ?6 since */
+	STMT_POST_LIST_HOT_HOME,
+	STMT_POST_LIST_NEW_HOME,
+	STMT_POST_LIST_TOP_HOME,
+	STMT_POST_LIST_ACTIVE_HOME,
+	STMT_POST_LIST_CONTROVERSIAL_HOME,
+	STMT_SUBSCRIBES_ANY,     /* user_id -> 1 when subscribed to any */
+	STMT_SEARCH_TRIGGERS,    /* -> count of the SQLite search triggers
+	                            (store__fts_heal) */
+	/* inbox, mentions and private messages (schema v5) */
+	STMT_INBOX_ADD,          /* user_id, kind, from_id (NULL), text, link,
+	                            post_id (NULL), comment_id (NULL), created;
+	                            no row when user_id blocks from_id */
+	STMT_INBOX_LIST,         /* user_id, id cursor (id < ?2), limit -> id,
+	                            kind, seen, created, from name (NULL),
+	                            text, link, post_id, comment_id; newest
+	                            first */
+	STMT_INBOX_READ,         /* user_id, id */
+	STMT_MENTION_ADD,        /* kind, item_id, user_id; no-op when that
+	                            user was already mentioned by the item */
+	STMT_CONVERSATION_INSERT, /* a_id, b_id, subject, created */
+	STMT_MESSAGE_INSERT,     /* conversation_id, sender_id, body,
+	                            body_html, created */
+	STMT_CONVERSATION_BUMP,  /* id, last message id, updated */
+	STMT_CONVERSATION_GET,   /* id -> CONVERSATION columns */
+	STMT_CONVERSATIONS,      /* user_id, limit -> CONVERSATION columns of
+	                            those with a message the user has not
+	                            deleted, latest message first */
+	STMT_MESSAGES_OF,        /* conversation_id, id floor (id > ?2) ->
+	                            MESSAGE columns, by id */
+	STMT_MESSAGE_GET,        /* id -> MESSAGE columns */
+	STMT_CONVERSATION_CLEAR, /* id, user_id: the user's side forgets the
+	                            messages up to the last one */
+	STMT_MESSAGE_COUNT_SINCE, /* sender_id, since -> count */
+	STMT_MESSAGE_REPORT_INSERT, /* message_id, reporter_id, reason,
+	                            created; unique while open */
+	STMT_MESSAGE_REPORT_QUEUE, /* limit -> id, message_id,
+	                            conversation_id, reason, created; open,
+	                            by id */
+	STMT_MESSAGE_REPORTED,   /* conversation_id -> 1 when one of its
+	                            messages has an open report */
+	STMT_MESSAGE_REPORT_RESOLVE, /* conversation_id: closes the open
+	                            reports on its messages */
+	STMT_CONVERSATION_SIDE_ADD, /* user_id, conversation_id */
+	STMT_CONVERSATION_SIDES_BUMP, /* conversation_id, last message id */
+	STMT_INBOX_READ_LINK,    /* user_id, kind, link: the unread items of
+	                            that kind that link there */
+	/* richer posts: edit history (schema v6, store_history.c) */
+	STMT_HISTORY_SAVE_POST,  /* id: keeps the post's title and body as
+	                            they are, dated edited or created */
+	STMT_HISTORY_SAVE_COMMENT, /* id: the same for a comment's body */
+	STMT_HISTORY_SAVE_COMMUNITY, /* id: title, description, rules */
+	STMT_COMMUNITY_SET_EDITED, /* id, edited */
+	STMT_COMMUNITY_EDITED,   /* id -> edited, created */
+	STMT_HISTORY_LIST,       /* kind, target_id -> id, title, body,
+	                            extra, created; newest first */
+	STMT_HISTORY_DELETE,     /* kind, target_id */
+	STMT_HISTORY_ERASE_AUTHOR, /* author_id: posts' and comments' */
+
+	/* richer posts: nsfw and spoiler (schema v6) */
+	STMT_POST_SET_MARKS,     /* id, nsfw, spoiler */
+	STMT_COMMUNITY_NSFW,     /* id -> nsfw */
+	STMT_COMMUNITY_SET_NSFW, /* id, nsfw */
+	STMT_USER_SHOW_NSFW,     /* id -> show_nsfw */
+	STMT_USER_SET_SHOW_NSFW, /* id, show_nsfw */
+
+	/* richer posts: flair (schema v6, store_flair.c) */
+	STMT_FLAIR_INSERT,       /* community_id, text, colour, created */
+	STMT_FLAIR_DELETE,       /* community_id, text */
+	STMT_FLAIR_LIST,         /* community_id -> text, colour; by text */
+	STMT_FLAIR_GET,          /* community_id, text -> text, colour */
+	STMT_USER_FLAIR_SET,     /* community_id, user_id, text (upsert) */
+	STMT_USER_FLAIR_DELETE,  /* community_id, user_id */
+	STMT_POST_SET_FLAIR,     /* id, flair (NULL: none) */
+	STMT_POST_LIST_HOT_F,    /* as STMT_POST_LIST_HOT_C, ?7 flair */
+	STMT_POST_LIST_NEW_F,    /* as STMT_POST_LIST_NEW_C, ?7 flair */
+
+	/* richer posts: polls (schema v6, store_poll.c) */
+	STMT_POLL_INSERT,        /* post_id, closes */
+	STMT_POLL_OPTION_INSERT, /* post_id, position, text */
+	STMT_POLL_GET,           /* post_id -> closes */
+	STMT_POLL_OPTIONS,       /* post_id -> id, text, votes; by position */
+	STMT_POLL_VOTED,         /* post_id, user_id -> option_id */
+	STMT_POLL_OPTION_POST,   /* option id -> post_id */
+	STMT_POLL_VOTE,          /* post_id, user_id, option_id, created
+	                            (upsert: one vote per member) */
 
 	STMT__COUNT
 };
@@ -312,6 +441,11 @@ enum post_col {
 	POST_COL_NSFW, POST_COL_REMOVED, POST_COL_DELETED,
 	POST_COL_REMOVED_REASON, POST_COL_MY_VOTE,
 	POST_COL_HELD,
+	POST_COL_SAVED, POST_COL_HIDDEN, /* by the viewer (schema v4) */
+	POST_COL_SPOILER,        /* richer posts: nsfw and spoiler */
+	POST_COL_FLAIR,          /* richer posts: flair */
+	POST_COL_AUTHOR_FLAIR,
+	POST_COL_FLAIR_COLOUR,
 	POST_COL__COUNT
 };
 
@@ -324,6 +458,8 @@ enum comment_col {
 	COMMENT_COL_DEPTH, COMMENT_COL_REMOVED, COMMENT_COL_DELETED,
 	COMMENT_COL_REMOVED_REASON, COMMENT_COL_MY_VOTE,
 	COMMENT_COL_HELD,
+	COMMENT_COL_SAVED,       /* by the viewer (schema v4) */
+	COMMENT_COL_AUTHOR_FLAIR, /* richer posts: flair */
 	COMMENT_COL__COUNT
 };
 
@@ -396,6 +532,15 @@ struct store_backend {
 	const char *const *migrations;   /* migration N is migrations[N-1];
 	                                    NULL after the last */
 };
+
+/* The operations every backend defines under its own prefix, as Redis's
+ * ae_*.c backends share function names: PREFIX_open, PREFIX_close... */
+#define STORE_BACKEND_OPS(prefix) \
+	.open = prefix##_open, .close = prefix##_close, \
+	.begin = prefix##_begin, .commit = prefix##_commit, \
+	.rollback = prefix##_rollback, .exec = prefix##_exec, \
+	.sql = prefix##_sql, .script = prefix##_script, \
+	.changes = prefix##_changes, .last_id = prefix##_last_id
 
 #define VOTES_ON_IDS 32 /* target ids STMT_VOTES_ON takes at once */
 
@@ -478,6 +623,11 @@ int store__run_exists(struct store *s, enum store_stmt st,
     const struct store_val *params, size_t nparams, bool *out);
 int store__tx_end(struct store *s, int rc);
 
+/* The search index around a bulk load (store_schema.c). */
+extern const char store__fts_drop[];
+extern const char store__fts_restore[];
+int store__fts_heal(struct store *s);
+
 /* limit <= 0 means the default page of 25; above max means max. */
 static inline int
 store__clamp_limit(int limit, int max)
@@ -512,6 +662,10 @@ extern const struct store_row store__post_row;      /* POST_COL */
 extern const struct store_row store__comment_row;   /* COMMENT_COL */
 extern const struct store_row store__comment_link_row; /* COMMENT_COL, post
                                                    title, community name */
+extern const struct store_row store__comment_post_row; /* COMMENT_COL,
+                                                   POST_COL: a comment and
+                                                   its post, as a
+                                                   found_item */
 
 /* Where a single-row read puts its result (store__one_cb). */
 struct store_one {
@@ -569,8 +723,20 @@ int store__one_cb(void *data, const struct store_val *row, size_t ncols);
 int store__many_cb(void *data, const struct store_val *row, size_t ncols);
 int store__numbers_cb(void *data, const struct store_val *row, size_t ncols);
 int store__text_cb(void *data, const struct store_val *row, size_t ncols);
+int store__many_cb_modlog(void *data, const struct store_val *row,
+    size_t ncols);
+int store__modlog_append(struct store *s, const struct mod_action *m,
+    int64_t community_id, int64_t mod_id, int64_t target_user_id);
 int store__get(struct store *s, enum store_stmt st,
     const struct store_val *params, size_t nparams,
     const struct store_row *kind, struct arena *a, void *out);
+
+/* Found items (store_find.c): search, saved and hidden. */
+int store__found_post_cb(void *data, const struct store_val *row,
+    size_t ncols);
+int store__found_comment_cb(void *data, const struct store_val *row,
+    size_t ncols);
+void store__found_merge(struct arena *a, const struct store_many m[2],
+    int limit, struct found_item **out, size_t *n);
 
 #endif

@@ -311,31 +311,27 @@ store_report_resolve(struct store *s, int kind, int64_t target_id,
 /*
  * Writes one line of the mod log: m's action, kind and target_id (0: no
  * item), reason, created and expires, by mod_id, in community_id (0:
- * site-wide), about target_user_id (0: none). Returns STORE_NOTFOUND for
- * an unknown community, moderator or user.
+ * site-wide), about target_user_id (0: none), chained to the line before
+ * and with the signed head moved to it (store_trust.c), in the caller's
+ * transaction when there is one. Returns STORE_NOTFOUND for an unknown
+ * community, moderator or user.
  */
 int
 store_modlog_add(struct store *s, const struct mod_action *m,
     int64_t community_id, int64_t mod_id, int64_t target_user_id)
 {
-	return store__run_guarded(s, STMT_MODLOG_INSERT, STORE_PARAMS(
-	    store__ref_val(community_id), store_v_int(mod_id),
-	    store_v_text(m->action),
-	    m->target_id ? store_v_int(m->kind) : store_v_null(),
-	    store__ref_val(m->target_id), store__ref_val(target_user_id),
-	    store_v_text(m->reason), store_v_int(m->created),
-	    store_v_int(m->expires)));
+	return store__modlog_append(s, m, community_id, mod_id, target_user_id);
 }
 
-/* The columns of MODLOG_LIST in store_sql.c. */
-static int
-many_modlog_cb(void *data, const struct store_val *row, size_t ncols)
+/* The columns of MODLOG_LIST in store_sql.c, pushed onto a store_many. */
+int
+store__many_cb_modlog(void *data, const struct store_val *row, size_t ncols)
 {
 	struct store_many *m = data;
 	struct mod_action *l;
 
-	if (ncols < 10)
-		return store__bad_row(ncols, 10);
+	if (ncols < 13)
+		return store__bad_row(ncols, 13);
 	l = store__many_push(m);
 	l->id = store__col_i64(&row[0]);
 	l->community = store__col_text(m->a, &row[1]);
@@ -347,6 +343,9 @@ many_modlog_cb(void *data, const struct store_val *row, size_t ncols)
 	l->reason = store__col_text(m->a, &row[7]);
 	l->created = store__col_i64(&row[8]);
 	l->expires = store__col_i64(&row[9]);
+	l->seq = store__col_i64(&row[10]);
+	l->prev = store__col_text(m->a, &row[11]);
+	l->hash = store__col_text(m->a, &row[12]);
 	return STORE_OK;
 }
 
@@ -380,7 +379,7 @@ store_modlog_list(struct store *s, struct arena *a,
 	} else if (q->mod_id != 0) {
 		st = STMT_MODLOG_LIST_MOD;
 	}
-	rc = store__run(s, st, params, np, many_modlog_cb, &m);
+	rc = store__run(s, st, params, np, store__many_cb_modlog, &m);
 	STORE_MANY_OUT(rc, m, struct mod_action, out, n);
 	return rc;
 }

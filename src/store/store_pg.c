@@ -49,7 +49,7 @@
 
 #include <libpq-fe.h>
 
-#define MAX_COLS 40    /* widest result row */
+#define MAX_COLS 64    /* widest result row: a comment with its post */
 #define MAX_PARAMS 64  /* most values one statement binds */
 #define NUM_LEN 32     /* room for an int64 or a %.17g double as text */
 
@@ -698,15 +698,6 @@ pg_close(void *conn)
 
 const struct store_backend store_pg_backend = {
 	.name = "postgres",
-	.open = pg_open,
-	.close = pg_close,
-	.begin = pg_begin,
-	.commit = pg_commit,
-	.rollback = pg_rollback,
-	.exec = pg_exec,
-	.sql = pg_sql,
-	.script = pg_script,
-	.changes = pg_changes,
-	.last_id = pg_last_id,
+	STORE_BACKEND_OPS(pg),
 	.migrations = store_pg_migrations,
 };

@@ -15,9 +15,9 @@
 
 /*
  * Creates post p (community_id, author_id, title, url or body with
- * body_html, created, and the locked, stickied, nsfw and held flags) with
- * its author's +1 vote: score 1, hot rank of a score of 1, no comments
- * yet. Counts it in the community. Sets *id. Returns STORE_NOTFOUND for an
+ * body_html, created, and the locked, stickied, nsfw, spoiler and held
+ * flags) with its author's +1 vote: score 1, hot rank of a score of 1,
+ * no comments yet. Counts it in the community. Sets *id. Returns STORE_NOTFOUND for an
  * unknown community or author.
  */
 int
@@ -42,6 +42,12 @@ store_post_create(struct store *s, const struct post *p, int64_t *id)
 		    store_v_int(pid), store_v_int(1), store_v_int(p->created)),
 		    NULL, NULL);
 	}
+	if (rc == STORE_OK && p->flair != NULL)
+		rc = store__run_one(s, STMT_POST_SET_FLAIR, STORE_PARAMS(
+		    store_v_int(pid), store_v_text(p->flair)));
+	if (rc == STORE_OK && p->spoiler)
+		rc = store__run_one(s, STMT_POST_SET_MARKS, STORE_PARAMS(
+		    store_v_int(pid), store_v_int(p->nsfw), store_v_int(1)));
 	if (rc == STORE_OK)
 		rc = store__run_one(s, STMT_COMMUNITY_ADD_POST,
 		    STORE_PARAMS(store_v_int(p->community_id)));
@@ -66,13 +72,17 @@ store_post_get(struct store *s, struct arena *a, int64_t id,
 }
 
 /* Listing statements by sort, for every community and for one. */
-static const enum store_stmt list_stmt[][2] = {
-	[SORT_HOT] = { STMT_POST_LIST_HOT, STMT_POST_LIST_HOT_C },
-	[SORT_NEW] = { STMT_POST_LIST_NEW, STMT_POST_LIST_NEW_C },
-	[SORT_TOP] = { STMT_POST_LIST_TOP, STMT_POST_LIST_TOP_C },
-	[SORT_ACTIVE] = { STMT_POST_LIST_ACTIVE, STMT_POST_LIST_ACTIVE_C },
+static const enum store_stmt list_stmt[][3] = {
+	[SORT_HOT] = { STMT_POST_LIST_HOT, STMT_POST_LIST_HOT_C,
+	    STMT_POST_LIST_HOT_HOME },
+	[SORT_NEW] = { STMT_POST_LIST_NEW, STMT_POST_LIST_NEW_C,
+	    STMT_POST_LIST_NEW_HOME },
+	[SORT_TOP] = { STMT_POST_LIST_TOP, STMT_POST_LIST_TOP_C,
+	    STMT_POST_LIST_TOP_HOME },
+	[SORT_ACTIVE] = { STMT_POST_LIST_ACTIVE, STMT_POST_LIST_ACTIVE_C,
+	    STMT_POST_LIST_ACTIVE_HOME },
 	[SORT_CONTROVERSIAL] = { STMT_POST_LIST_CONTROVERSIAL,
-	    STMT_POST_LIST_CONTROVERSIAL_C },
+	    STMT_POST_LIST_CONTROVERSIAL_C, STMT_POST_LIST_CONTROVERSIAL_HOME },
 };
 
 /* Column of STMT_POST_CURSOR holding each sort's key. */
@@ -87,7 +97,8 @@ static const int cursor_col[] = {
 /*
  * Lists one page of posts for q into *out, an array of *n in a. With
  * author_id set, that author's posts newest first whatever the sort
- * (profiles); otherwise by q->sort, narrowed to community_id when set and
+ * (profiles); otherwise by q->sort, narrowed to community_id when set, or
+ * with home to the communities viewer_id subscribes to, and
  * for SORT_TOP to created >= since. Ties on the sort key go to the higher
  * id. q->after continues after that post (a post that does not exist
  * gives an empty page). limit is capped at 100; <= 0 means 25. Stickied
@@ -143,6 +154,23 @@ store_post_list(struct store *s, struct arena *a,
 	if (q->author_id != 0) {
 		st = STMT_POST_LIST_AUTHOR;
 		params[np++] = store_v_int(q->author_id);
+	} else if (q->home && q->community_id == 0) {
+		/* Home: the member's subscriptions (store_subscribes_any
+		 * tells the caller whether there are any) */
+		st = list_stmt[sort][2];
+		if (sort == SORT_TOP)
+			params[np++] = store_v_int(q->since);
+	} else if (q->flair != NULL && q->community_id != 0) {
+		/* richer posts: one flair's posts, by hot or new */
+		if (sort != SORT_HOT && sort != SORT_NEW) {
+			log_msg(LOG_ERR, "store", "no flair listing by sort %d",
+			    (int)sort);
+			return STORE_ERR;
+		}
+		st = sort == SORT_HOT ? STMT_POST_LIST_HOT_F :
+		    STMT_POST_LIST_NEW_F;
+		params[np++] = store_v_int(q->community_id);
+		params[np++] = store_v_text(q->flair);
 	} else {
 		st = list_stmt[sort][q->community_id != 0];
 		if (q->community_id != 0)
@@ -163,29 +191,47 @@ store_post_list(struct store *s, struct arena *a,
 
 /*
  * Replaces a post's body and body_html (NULL for a link post), and its
- * title unless title is NULL; marks it edited at now. Returns
- * STORE_NOTFOUND when there is no such post.
+ * title unless title is NULL; marks it edited at now. The version before
+ * goes to its history in the same transaction (store_history.c).
+ * Returns STORE_NOTFOUND when there is no such post.
  */
 int
 store_post_edit(struct store *s, int64_t id, const char *title,
     const char *body, const char *body_html, int64_t now)
 {
-	return store__run_one(s, STMT_POST_EDIT, STORE_PARAMS(store_v_int(id),
-	    store_v_text(title), store_v_text(body), store_v_text(body_html),
-	    store_v_int(now)));
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store__run(s, STMT_HISTORY_SAVE_POST, STORE_PARAMS(
+	    store_v_int(id)), NULL, NULL);
+	if (rc == STORE_OK)
+		rc = store__run_one(s, STMT_POST_EDIT, STORE_PARAMS(
+		    store_v_int(id), store_v_text(title), store_v_text(body),
+		    store_v_text(body_html), store_v_int(now)));
+	return store__tx_end(s, rc);
 }
 
 /*
  * Marks a post deleted by its author: the title becomes "[deleted]" and
- * the url, body and body_html are dropped for good; votes, comments and
- * the edited time stay. Returns STORE_NOTFOUND when there is no such post.
+ * the url, body and body_html are dropped for good, its earlier versions
+ * too; votes, comments and the edited time stay. Returns STORE_NOTFOUND
+ * when there is no such post.
  */
 int
 store_post_delete(struct store *s, int64_t id, int64_t now)
 {
+	int rc;
+
 	(void)now;
-	return store__run_one(s, STMT_POST_DELETE, STORE_PARAMS(
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store__run_one(s, STMT_POST_DELETE, STORE_PARAMS(
 	    store_v_int(id)));
+	if (rc == STORE_OK)
+		rc = store__run(s, STMT_HISTORY_DELETE, STORE_PARAMS(
+		    store_v_int(HISTORY_POST), store_v_int(id)), NULL, NULL);
+	return store__tx_end(s, rc);
 }
 
 /* ---- comments -------------------------------------------------------- */
@@ -324,24 +370,45 @@ store_comments_by_author(struct store *s, struct arena *a,
 	return rc;
 }
 
-/* Replaces a comment's body and body_html and marks it edited at now. */
+/*
+ * Replaces a comment's body and body_html and marks it edited at now;
+ * the version before goes to its history in the same transaction.
+ * Returns STORE_NOTFOUND when there is no such comment.
+ */
 int
 store_comment_edit(struct store *s, int64_t id, const char *body,
     const char *body_html, int64_t now)
 {
-	return store__run_one(s, STMT_COMMENT_EDIT, STORE_PARAMS(
-	    store_v_int(id), store_v_text(body), store_v_text(body_html),
-	    store_v_int(now)));
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store__run(s, STMT_HISTORY_SAVE_COMMENT, STORE_PARAMS(
+	    store_v_int(id)), NULL, NULL);
+	if (rc == STORE_OK)
+		rc = store__run_one(s, STMT_COMMENT_EDIT, STORE_PARAMS(
+		    store_v_int(id), store_v_text(body), store_v_text(body_html),
+		    store_v_int(now)));
+	return store__tx_end(s, rc);
 }
 
 /*
- * Marks a comment deleted by its author and drops its text; it keeps its
- * place in the thread and in the post's comment count.
+ * Marks a comment deleted by its author and drops its text and earlier
+ * versions; it keeps its place in the thread and in the post's comment
+ * count.
  */
 int
 store_comment_delete(struct store *s, int64_t id, int64_t now)
 {
+	int rc;
+
 	(void)now;
-	return store__run_one(s, STMT_COMMENT_DELETE, STORE_PARAMS(
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store__run_one(s, STMT_COMMENT_DELETE, STORE_PARAMS(
 	    store_v_int(id)));
+	if (rc == STORE_OK)
+		rc = store__run(s, STMT_HISTORY_DELETE, STORE_PARAMS(
+		    store_v_int(HISTORY_COMMENT), store_v_int(id)), NULL, NULL);
+	return store__tx_end(s, rc);
 }

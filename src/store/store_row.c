@@ -114,11 +114,17 @@ read_post(struct arena *a, const struct store_val *r, void *out)
 	p->locked = store__col_i64(&r[POST_COL_LOCKED]) != 0;
 	p->stickied = store__col_i64(&r[POST_COL_STICKIED]) != 0;
 	p->nsfw = store__col_i64(&r[POST_COL_NSFW]) != 0;
+	p->spoiler = store__col_i64(&r[POST_COL_SPOILER]) != 0;
 	p->removed = store__col_i64(&r[POST_COL_REMOVED]) != 0;
 	p->deleted = store__col_i64(&r[POST_COL_DELETED]) != 0;
 	p->removed_reason = store__col_text(a, &r[POST_COL_REMOVED_REASON]);
 	p->my_vote = (int)store__col_i64(&r[POST_COL_MY_VOTE]);
 	p->held = store__col_i64(&r[POST_COL_HELD]) != 0;
+	p->saved = store__col_i64(&r[POST_COL_SAVED]) != 0;
+	p->hidden = store__col_i64(&r[POST_COL_HIDDEN]) != 0;
+	p->flair = store__col_text(a, &r[POST_COL_FLAIR]);
+	p->author_flair = store__col_text(a, &r[POST_COL_AUTHOR_FLAIR]);
+	p->flair_colour = store__col_text(a, &r[POST_COL_FLAIR_COLOUR]);
 }
 
 static void
@@ -145,6 +151,8 @@ read_comment(struct arena *a, const struct store_val *r, void *out)
 	    &r[COMMENT_COL_REMOVED_REASON]);
 	c->my_vote = (int)store__col_i64(&r[COMMENT_COL_MY_VOTE]);
 	c->held = store__col_i64(&r[COMMENT_COL_HELD]) != 0;
+	c->saved = store__col_i64(&r[COMMENT_COL_SAVED]) != 0;
+	c->author_flair = store__col_text(a, &r[COMMENT_COL_AUTHOR_FLAIR]);
 	c->post_title = NULL;
 	c->community = NULL;
 }
@@ -170,6 +178,21 @@ const struct store_row store__comment_row = {
 	COMMENT_COL__COUNT, sizeof(struct comment), read_comment };
 const struct store_row store__comment_link_row = {
 	COMMENT_COL__COUNT + 2, sizeof(struct comment), read_comment_link };
+
+/* A comment and its post (saved, search): COMMENT_COL, then POST_COL. */
+static void
+read_comment_post(struct arena *a, const struct store_val *r, void *out)
+{
+	struct found_item *it = out;
+
+	it->kind = VOTE_COMMENT;
+	read_comment(a, r, &it->comment);
+	read_post(a, r + COMMENT_COL__COUNT, &it->post);
+}
+
+const struct store_row store__comment_post_row = {
+	COMMENT_COL__COUNT + POST_COL__COUNT, sizeof(struct found_item),
+	read_comment_post };
 
 /* ---- row callbacks ------------------------------------------------------ */
 

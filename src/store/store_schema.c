@@ -284,6 +284,276 @@ static const char schema_bootstrap[] =
 	"CREATE INDEX votes_user ON votes(user_id, created);\n"
 
 /*
+ * v3: trust that anyone can check (issue 18; docs/VERIFY.md). The mod log
+ * becomes a hash chain: seq 1, 2, ... without gaps, prev the previous
+ * entry's hash, hash the SHA-256 of the entry's canonical JSON; entries
+ * logged before v3 keep seq 0 until the first start chains them in id
+ * order (store_trust_init: SQL alone cannot hash). modlog_head is one
+ * row, the signed head, and the row every append locks, so appends
+ * queue on PostgreSQL as they do under SQLite's write lock. site_keys
+ * holds the site's Ed25519 keys, the newest unretired one current; a
+ * retired key keeps the statement it signed naming its successor.
+ * canaries keeps every signed canary, the newest current.
+ */
+#define SCHEMA_V3(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"ALTER TABLE mod_actions ADD COLUMN seq " I64 " NOT NULL DEFAULT 0;\n" \
+	"ALTER TABLE mod_actions ADD COLUMN prev TEXT;\n" \
+	"ALTER TABLE mod_actions ADD COLUMN hash TEXT;\n" \
+	"CREATE UNIQUE INDEX mod_actions_seq ON mod_actions(seq)" \
+	" WHERE seq > 0;\n" \
+	"CREATE INDEX mod_actions_unchained ON mod_actions(id) WHERE seq = 0;\n" \
+	\
+	"CREATE TABLE modlog_head (" \
+	" id INTEGER PRIMARY KEY CHECK (id = 1)," \
+	" seq " I64 " NOT NULL," \
+	" hash TEXT NOT NULL," \
+	" time " I64 " NOT NULL," \
+	" signature TEXT NOT NULL);\n" \
+	"INSERT INTO modlog_head(id, seq, hash, time, signature) VALUES (1, 0," \
+	" '0000000000000000000000000000000000000000000000000000000000000000'," \
+	" 0, '');\n" \
+	\
+	"CREATE TABLE site_keys (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" public_key TEXT NOT NULL UNIQUE," \
+	" secret_key " BYTES " NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" retired " I64 " NOT NULL DEFAULT 0," \
+	" successor TEXT," \
+	" statement_sig TEXT);\n" \
+	"CREATE INDEX site_keys_retired ON site_keys(retired, id);\n" \
+	\
+	"CREATE TABLE canaries (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" text TEXT NOT NULL," \
+	" date " I64 " NOT NULL," \
+	" signature TEXT NOT NULL," \
+	" public_key TEXT NOT NULL," \
+	" admin_id " I64 " REFERENCES users(id));\n"
+
+/*
+ * v4: saved and hidden. A member's saved posts and comments and hidden
+ * posts, each with an id that orders /saved and /hidden newest first
+ * (saves_user, hides_user) and a unique key the listings' probes use
+ * (saves_item; hides' (user_id, post_id)).
+ */
+#define SCHEMA_V4(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE saves (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" kind INTEGER NOT NULL," \
+	" target_id " I64 " NOT NULL," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE UNIQUE INDEX saves_item ON saves(user_id, kind, target_id);\n" \
+	"CREATE INDEX saves_user ON saves(user_id" INDEX_ID ");\n" \
+	\
+	"CREATE TABLE hides (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" post_id " I64 " NOT NULL REFERENCES posts(id)," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE UNIQUE INDEX hides_item ON hides(user_id, post_id);\n" \
+	"CREATE INDEX hides_user ON hides(user_id" INDEX_ID ");\n"
+
+/*
+ * v4, search: SQLite keeps an FTS5 index of posts (title, body) and
+ * comments (body) as external-content tables, so the text is stored
+ * once, kept in step by triggers on insert, delete and an update of the
+ * text itself (a vote touches neither column, so it costs the index
+ * nothing); the unicode61 tokenizer keeps diacritics, as PostgreSQL's
+ * 'simple' configuration does. PostgreSQL has GIN indexes over the same
+ * to_tsvector('simple', ...) expressions that the search statements
+ * use (store_sql.c: POST_TSV, COMMENT_TSV), with no stored column, so
+ * parley migrate and backup copy the same columns on both databases.
+ * 'rebuild' indexes what is there already.
+ */
+/* The FTS triggers; IFNE is "" or "IF NOT EXISTS " (store__fts_restore). */
+#define SEARCH_FTS_TRIGGERS(IFNE) \
+	"CREATE TRIGGER " IFNE "posts_fts_insert AFTER INSERT ON posts BEGIN" \
+	" INSERT INTO posts_fts(rowid, title, body)" \
+	" VALUES (new.id, new.title, new.body); END;\n" \
+	"CREATE TRIGGER " IFNE "posts_fts_delete AFTER DELETE ON posts BEGIN" \
+	" INSERT INTO posts_fts(posts_fts, rowid, title, body)" \
+	" VALUES ('delete', old.id, old.title, old.body); END;\n" \
+	"CREATE TRIGGER " IFNE "posts_fts_update AFTER UPDATE OF title, body" \
+	" ON posts BEGIN" \
+	" INSERT INTO posts_fts(posts_fts, rowid, title, body)" \
+	" VALUES ('delete', old.id, old.title, old.body);" \
+	" INSERT INTO posts_fts(rowid, title, body)" \
+	" VALUES (new.id, new.title, new.body); END;\n" \
+	"CREATE TRIGGER " IFNE "comments_fts_insert AFTER INSERT ON comments" \
+	" BEGIN" \
+	" INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);" \
+	" END;\n" \
+	"CREATE TRIGGER " IFNE "comments_fts_delete AFTER DELETE ON comments" \
+	" BEGIN" \
+	" INSERT INTO comments_fts(comments_fts, rowid, body)" \
+	" VALUES ('delete', old.id, old.body); END;\n" \
+	"CREATE TRIGGER " IFNE "comments_fts_update AFTER UPDATE OF body" \
+	" ON comments BEGIN" \
+	" INSERT INTO comments_fts(comments_fts, rowid, body)" \
+	" VALUES ('delete', old.id, old.body);" \
+	" INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);" \
+	" END;\n"
+#define SEARCH_FTS_TRIGGER_COUNT 6
+#define SEARCH_FTS_REBUILD \
+	"INSERT INTO posts_fts(posts_fts) VALUES ('rebuild');\n" \
+	"INSERT INTO comments_fts(comments_fts) VALUES ('rebuild');\n"
+#define SEARCH_V4_SQLITE \
+	"CREATE VIRTUAL TABLE posts_fts USING fts5(title, body," \
+	" content='posts', content_rowid='id'," \
+	" tokenize='unicode61 remove_diacritics 0');\n" \
+	"CREATE VIRTUAL TABLE comments_fts USING fts5(body," \
+	" content='comments', content_rowid='id'," \
+	" tokenize='unicode61 remove_diacritics 0');\n" \
+	SEARCH_FTS_TRIGGERS("") SEARCH_FTS_REBUILD
+#define SEARCH_V4_PG \
+	"CREATE INDEX posts_search ON posts USING gin (to_tsvector('simple'," \
+	" coalesce(title, '') || ' ' || coalesce(body, '')));\n" \
+	"CREATE INDEX comments_search ON comments USING gin" \
+	" (to_tsvector('simple', coalesce(body, '')));\n"
+
+/*
+ * v5: the inbox, mentions and private messages. The inbox is the
+ * notifications table grown a kind (0 reply, 1 mention, 2 message, 3
+ * notice: every older row is a moderator's notice), who it is from and
+ * what it is about. mentions remembers who an item has notified, so an
+ * edit that keeps a mention does not notify again. A conversation is
+ * between two members; each side's *_cleared is the last message id it
+ * deleted for itself, and each has a conversation_sides row for its list. Reports of messages go to the site admins, apart
+ * from the communities' reports.
+ */
+#define SCHEMA_V5(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"ALTER TABLE notifications ADD COLUMN kind INTEGER NOT NULL" \
+	" DEFAULT 3;\n" \
+	"ALTER TABLE notifications ADD COLUMN from_id " I64 \
+	" REFERENCES users(id);\n" \
+	"ALTER TABLE notifications ADD COLUMN post_id " I64 ";\n" \
+	"ALTER TABLE notifications ADD COLUMN comment_id " I64 ";\n" \
+	\
+	"CREATE TABLE mentions (" \
+	" kind INTEGER NOT NULL," \
+	" item_id " I64 " NOT NULL," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" PRIMARY KEY (kind, item_id, user_id))" KEYED ";\n" \
+	\
+	"CREATE TABLE conversations (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" a_id " I64 " NOT NULL REFERENCES users(id)," \
+	" b_id " I64 " NOT NULL REFERENCES users(id)," \
+	" subject TEXT NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" updated " I64 " NOT NULL," \
+	" last_message " I64 " NOT NULL DEFAULT 0," \
+	" a_cleared " I64 " NOT NULL DEFAULT 0," \
+	" b_cleared " I64 " NOT NULL DEFAULT 0);\n" \
+	/* One row per member, so that a member's list is one index walk \
+	 * by the latest message. */ \
+	"CREATE TABLE conversation_sides (" \
+	" user_id " I64 " NOT NULL REFERENCES users(id)," \
+	" conversation_id " I64 " NOT NULL REFERENCES conversations(id)," \
+	" last_message " I64 " NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (user_id, conversation_id))" KEYED ";\n" \
+	"CREATE INDEX conversation_sides_list" \
+	" ON conversation_sides(user_id, last_message);\n" \
+	"CREATE INDEX conversation_sides_conversation" \
+	" ON conversation_sides(conversation_id);\n" \
+	\
+	"CREATE TABLE messages (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" conversation_id " I64 " NOT NULL REFERENCES conversations(id)," \
+	" sender_id " I64 " NOT NULL REFERENCES users(id)," \
+	" body TEXT NOT NULL," \
+	" body_html TEXT NOT NULL," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE INDEX messages_conversation ON messages(conversation_id, id);\n" \
+	"CREATE INDEX messages_sender ON messages(sender_id, created);\n" \
+	\
+	"CREATE TABLE message_reports (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" message_id " I64 " NOT NULL REFERENCES messages(id)," \
+	" reporter_id " I64 " NOT NULL REFERENCES users(id)," \
+	" reason TEXT NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" resolved INTEGER NOT NULL DEFAULT 0);\n" \
+	"CREATE UNIQUE INDEX message_reports_open" \
+	" ON message_reports(message_id, reporter_id) WHERE resolved = 0;\n" \
+	"CREATE INDEX message_reports_queue ON message_reports(resolved, id);\n"
+
+/*
+ * v6 (richer posts: edit history): revisions keeps every version of a
+ * post, comment or community text that an edit replaced, one row each,
+ * written in the edit's own transaction. kind is enum history_kind;
+ * created is when that version was written (the item's created or its
+ * edit before). author_id names the item's author so that erasing an
+ * account erases its history with one index walk; communities.edited
+ * dates a community's current description and rules. Then NSFW and
+ * spoilers (richer posts too).
+ */
+#define SCHEMA_V6(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE revisions (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" kind INTEGER NOT NULL," \
+	" target_id " I64 " NOT NULL," \
+	" author_id " I64 " REFERENCES users(id)," \
+	" title TEXT," \
+	" body TEXT," \
+	" extra TEXT," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE INDEX revisions_target ON revisions(kind, target_id, id);\n" \
+	"CREATE INDEX revisions_author ON revisions(author_id);\n" \
+	"ALTER TABLE communities ADD COLUMN edited " I64 \
+	" NOT NULL DEFAULT 0;\n" \
+	/* NSFW and spoilers: a post's own spoiler mark (its nsfw is in v1), \
+	 * a community-wide NSFW mark that covers all its posts, and a \
+	 * member's choice to see NSFW titles and bodies. */ \
+	"ALTER TABLE posts ADD COLUMN spoiler INTEGER NOT NULL DEFAULT 0;\n" \
+	"ALTER TABLE communities ADD COLUMN nsfw INTEGER NOT NULL DEFAULT 0;\n" \
+	"ALTER TABLE users ADD COLUMN show_nsfw INTEGER NOT NULL DEFAULT 0;\n" \
+	/* Flair: a community's post flairs (colour a palette name or NULL), \
+	 * members' flair in a community, and a post's flair by its text, \
+	 * with an index per flair-filtered listing (hot, new). */ \
+	"CREATE TABLE flairs (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" community_id " I64 " NOT NULL REFERENCES communities(id)" \
+	"  ON DELETE CASCADE," \
+	" text TEXT NOT NULL," \
+	" colour TEXT," \
+	" created " I64 " NOT NULL);\n" \
+	"CREATE UNIQUE INDEX flairs_text ON flairs(community_id, text);\n" \
+	"CREATE TABLE user_flairs (" \
+	" community_id " I64 " NOT NULL REFERENCES communities(id)" \
+	"  ON DELETE CASCADE," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" text TEXT NOT NULL," \
+	" PRIMARY KEY (community_id, user_id))" KEYED ";\n" \
+	"ALTER TABLE posts ADD COLUMN flair TEXT;\n" \
+	"CREATE INDEX posts_c_flair_hot" \
+	" ON posts(community_id, flair, hot DESC, id DESC);\n" \
+	"CREATE INDEX posts_c_flair_new" \
+	" ON posts(community_id, flair, created DESC, id DESC);\n" \
+	/* Polls: a poll post's closing time (0: never), its options in \
+	 * order, and one vote per member; counts are counted from the \
+	 * votes, so concurrent votes can never drift from them. */ \
+	"CREATE TABLE polls (" \
+	" post_id " I64 " PRIMARY KEY REFERENCES posts(id)," \
+	" closes " I64 " NOT NULL DEFAULT 0)" KEYED ";\n" \
+	"CREATE TABLE poll_options (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" post_id " I64 " NOT NULL REFERENCES posts(id)," \
+	" position INTEGER NOT NULL," \
+	" text TEXT NOT NULL);\n" \
+	"CREATE INDEX poll_options_post ON poll_options(post_id, position);\n" \
+	"CREATE TABLE poll_votes (" \
+	" post_id " I64 " NOT NULL REFERENCES posts(id)," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" option_id " I64 " NOT NULL REFERENCES poll_options(id)," \
+	" created " I64 " NOT NULL," \
+	" PRIMARY KEY (post_id, user_id))" KEYED ";\n" \
+	"CREATE INDEX poll_votes_option ON poll_votes(option_id);\n" \
+	"CREATE INDEX poll_votes_user ON poll_votes(user_id, created);\n"
+
+/*
  * v7 (api tokens, two-factor sign-in): a member's bearer tokens for the
  * API. Like sessions, only the BLAKE2b hash of a token is kept; scopes is
  * a bit set (read 1, write 2, moderate 4). last_used is written at most
@@ -331,6 +601,12 @@ static const char schema_bootstrap[] =
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
 	SPELL(SCHEMA_V2, SQLITE_WORDS),
+	SPELL(SCHEMA_V3, SQLITE_WORDS),
+	/* saved, hidden and search */
+	SPELL(SCHEMA_V4, SQLITE_WORDS) SEARCH_V4_SQLITE,
+	/* the inbox, mentions and private messages */
+	SPELL(SCHEMA_V5, SQLITE_WORDS),
+	SPELL(SCHEMA_V6, SQLITE_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens, 2fa */
 	NULL
 };
@@ -339,9 +615,50 @@ const char *const store_sqlite_migrations[] = {
 const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V1, PG_WORDS),
 	SPELL(SCHEMA_V2, PG_WORDS),
+	SPELL(SCHEMA_V3, PG_WORDS),
+	SPELL(SCHEMA_V4, PG_WORDS) SEARCH_V4_PG,
+	SPELL(SCHEMA_V5, PG_WORDS),
+	SPELL(SCHEMA_V6, PG_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens, 2fa */
 	NULL
 };
+
+/*
+ * A bulk load (parley demo, store_bulk) drops the SQLite search triggers
+ * and store_bulk_end puts them back and rebuilds the index: filling it
+ * once costs a small part of what a trigger per row does. store_migrate
+ * restores them too, should a load have died between the two.
+ */
+const char store__fts_drop[] =
+	"DROP TRIGGER IF EXISTS posts_fts_insert;"
+	"DROP TRIGGER IF EXISTS posts_fts_delete;"
+	"DROP TRIGGER IF EXISTS posts_fts_update;"
+	"DROP TRIGGER IF EXISTS comments_fts_insert;"
+	"DROP TRIGGER IF EXISTS comments_fts_delete;"
+	"DROP TRIGGER IF EXISTS comments_fts_update;";
+const char store__fts_restore[] =
+	SEARCH_FTS_TRIGGERS("IF NOT EXISTS ") SEARCH_FTS_REBUILD;
+
+/*
+ * Restores the SQLite search triggers and rebuilds the index when a bulk
+ * load left them out; PostgreSQL has nothing to restore.
+ */
+int
+store__fts_heal(struct store *s)
+{
+	int64_t have = SEARCH_FTS_TRIGGER_COUNT;
+	int rc;
+
+	if (s->be != &store_sqlite_backend)
+		return STORE_OK;
+	rc = store__run_count(s, STMT_SEARCH_TRIGGERS, NULL, 0, &have);
+	if (rc != STORE_OK || have >= SEARCH_FTS_TRIGGER_COUNT)
+		return rc;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = s->be->script(s->conn, store__fts_restore);
+	return store__tx_end(s, rc);
+}
 
 /* ---- applying migrations --------------------------------------------- */
 
@@ -391,8 +708,10 @@ out:
 
 /*
  * Brings the schema up to the newest version this build knows, applying
- * each missing migration in its own transaction. Running it on an
- * up-to-date database changes nothing. Returns STORE_OK, STORE_BUSY when
+ * each missing migration in its own transaction, then makes the site key
+ * on a first start and chains mod log lines older than schema v3
+ * (store_trust_init). Running it on an up-to-date database changes
+ * nothing. Returns STORE_OK, STORE_BUSY when
  * another writer held the database too long, or STORE_ERR (logged), also
  * when the database was written by a newer build. Must not be called
  * inside a transaction.
@@ -437,5 +756,10 @@ store_migrate(struct store *s)
 			return rc;
 		}
 	}
-	return STORE_OK;
+	/* Not SQL: the site key and the chaining of earlier log lines,
+	 * then the search index after an interrupted bulk load. */
+	rc = store_trust_init(s, base_now());
+	if (rc != STORE_OK)
+		return rc;
+	return store__fts_heal(s);
 }

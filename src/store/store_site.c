@@ -130,6 +130,9 @@ store_user_activity(struct store *s, int64_t user_id, int kind,
 	case RATE_VOTE:
 		st = STMT_VOTE_COUNT_SINCE;
 		break;
+	case RATE_MESSAGE:
+		st = STMT_MESSAGE_COUNT_SINCE;
+		break;
 	default:
 		log_msg(LOG_ERR, "store", "bad activity kind %d", kind);
 		return STORE_ERR;

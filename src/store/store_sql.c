@@ -41,33 +41,67 @@
 	"c.rules, c.rules_html, c.creator_id, c.created, c.subscribers, " \
 	"c.post_count"
 
-/* An author's name, or [deleted] once the account is deleted. */
-#define AUTHOR_NAME "CASE WHEN u.deleted <> 0 THEN '[deleted]' ELSE u.name END"
+/* An author's name (users alias a), or [deleted] once the account is
+ * deleted. */
+#define AUTHOR_NAME_OF(a) \
+	"CASE WHEN " a ".deleted <> 0 THEN '[deleted]' ELSE " a ".name END"
+#define AUTHOR_NAME AUTHOR_NAME_OF("u")
 
-/* POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. */
-#define POST_SELECT \
-	"SELECT p.id, p.community_id, c.name, p.author_id, " AUTHOR_NAME \
+/* A post is NSFW when marked so or when its community is (richer posts). */
+#define NSFW_COL "CASE WHEN p.nsfw <> 0 OR c.nsfw <> 0 THEN 1 ELSE 0 END"
+
+/*
+ * POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. The
+ * viewer's saved and hidden marks are index probes inside the one query
+ * (saves_item, hides primary key), never a query per row.
+ */
+#define POST_COLS \
+	"p.id, p.community_id, c.name, p.author_id, " AUTHOR_NAME \
 	", p.title, " \
 	"p.url, p.body, p.body_html, p.created, p.edited, p.score, p.ups, " \
 	"p.downs, p.comment_count, p.last_comment, p.locked, p.stickied, " \
-	"p.nsfw, p.removed, p.deleted, p.removed_reason, " \
-	"coalesce(v.dir, 0), p.held " \
-	"FROM posts p " \
+	NSFW_COL ", p.removed, p.deleted, p.removed_reason, " \
+	"coalesce(v.dir, 0), p.held, " \
+	"EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = ?1 " \
+	"AND sv.kind = 0 AND sv.target_id = p.id), " \
+	"EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = ?1 " \
+	"AND hd.post_id = p.id), " \
+	"p.spoiler, p.flair, uf.text, fl.colour"
+/* The joins POST_COLS reads from, after "FROM posts p". */
+#define POST_JOINS \
 	"JOIN communities c ON c.id = p.community_id " \
 	"JOIN users u ON u.id = p.author_id " \
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 0 " \
-	"AND v.target_id = p.id "
+	"AND v.target_id = p.id " \
+	"LEFT JOIN user_flairs uf ON uf.community_id = p.community_id " \
+	"AND uf.user_id = p.author_id " \
+	"LEFT JOIN flairs fl ON fl.community_id = p.community_id " \
+	"AND fl.text = p.flair "
+#define POST_SELECT "SELECT " POST_COLS " FROM posts p " POST_JOINS
 
-/* COMMENT_COL order without the viewer's vote. */
-#define COMMENT_COLS \
-	"cm.id, cm.post_id, cm.parent_id, cm.author_id, " AUTHOR_NAME \
+/* COMMENT_COL order without the viewer's vote; a is the author's alias. */
+#define COMMENT_COLS_OF(a) \
+	"cm.id, cm.post_id, cm.parent_id, cm.author_id, " AUTHOR_NAME_OF(a) \
 	", cm.body, " \
 	"cm.body_html, cm.created, cm.edited, cm.score, cm.ups, cm.downs, " \
 	"cm.depth, cm.removed, cm.deleted, cm.removed_reason"
+#define COMMENT_COLS COMMENT_COLS_OF("u")
+
+/* The viewer ?1 saved comment cm: 1 or 0. */
+#define COMMENT_SAVED \
+	"EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = ?1 " \
+	"AND sv.kind = 1 AND sv.target_id = cm.id)"
+
+/* The comment author's flair in the post's community (richer posts). */
+#define COMMENT_AUTHOR_FLAIR \
+	"(SELECT uf.text FROM posts fp JOIN user_flairs uf " \
+	"ON uf.community_id = fp.community_id AND uf.user_id = cm.author_id " \
+	"WHERE fp.id = cm.post_id)"
 
 /* COMMENT_COL order; ?1 is the viewer. Vote kind 1 is VOTE_COMMENT. */
 #define COMMENT_SELECT \
-	"SELECT " COMMENT_COLS ", coalesce(v.dir, 0), cm.held " \
+	"SELECT " COMMENT_COLS ", coalesce(v.dir, 0), cm.held, " \
+	COMMENT_SAVED ", " COMMENT_AUTHOR_FLAIR " " \
 	"FROM comments cm " \
 	"JOIN users u ON u.id = cm.author_id " \
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 1 " \
@@ -75,7 +109,8 @@
 
 /* A profile or queue comment: COMMENT_COL, post title, community name. */
 #define COMMENT_LINK_SELECT \
-	"SELECT " COMMENT_COLS ", 0, cm.held, p.title, c.name " \
+	"SELECT " COMMENT_COLS ", 0, cm.held, 0, " COMMENT_AUTHOR_FLAIR \
+	", p.title, c.name " \
 	"FROM comments cm "
 
 /* An insert into a table whose id a sequence feeds on PostgreSQL. */
@@ -100,13 +135,15 @@
 /*
  * One listing: the posts strictly after the cursor (?2, ?3) in the order
  * of key, then id, both descending; where narrows it further. Removed,
- * deleted and held posts are never listed. ?4 (include stickied) is an
+ * deleted and held posts are never listed, nor those viewer ?1 hid. ?4 (include stickied) is an
  * integer, which PostgreSQL will not take as a boolean.
  */
 #define POST_LIST_SQL(key, where, stickied) \
 	POST_SELECT "WHERE " where "(p." key ", p.id) < (?2, ?3) " \
 	"AND (" stickied " OR p.stickied = 0) " \
 	"AND p.removed = 0 AND p.deleted = 0 AND p.held = 0 " \
+	"AND NOT EXISTS (SELECT 1 FROM hides hx WHERE hx.user_id = ?1 " \
+	"AND hx.post_id = p.id) " \
 	"ORDER BY p." key " DESC, p.id DESC LIMIT ?5"
 #define POST_LIST(key, where) { \
 	POST_LIST_SQL(key, where, "?4"), \
@@ -118,13 +155,15 @@
  * picks the index to walk (the primary key, community or moderator).
  * PostgreSQL needs the casts to type ?3 and ?4 where they first appear.
  */
-#define MODLOG_LIST_SQL(where, mod, action) \
+#define MODLOG_SELECT \
 	"SELECT m.id, c.name, mu.name, m.action, m.kind, m.target_id, " \
-	"tu.name, m.reason, m.created, m.expires " \
+	"tu.name, m.reason, m.created, m.expires, m.seq, m.prev, m.hash " \
 	"FROM mod_actions m " \
 	"JOIN users mu ON mu.id = m.mod_id " \
 	"LEFT JOIN communities c ON c.id = m.community_id " \
-	"LEFT JOIN users tu ON tu.id = m.target_user_id " \
+	"LEFT JOIN users tu ON tu.id = m.target_user_id "
+#define MODLOG_LIST_SQL(where, mod, action) \
+	MODLOG_SELECT \
 	"WHERE " where "m.id < ?1 AND (" mod " = 0 OR m.mod_id = ?3) " \
 	"AND (" action " IS NULL OR m.action = ?4) " \
 	"ORDER BY m.id DESC LIMIT ?2"
@@ -132,7 +171,108 @@
 	MODLOG_LIST_SQL(where, "?3", "?4"), \
 	MODLOG_LIST_SQL(where, "?3::bigint", "?4::text") }
 
+/*
+ * Saved, hidden and search: a comment with its post, COMMENT_COL then
+ * POST_COL then extra, ?1 the viewer; the comment's author is cu.
+ */
+#define COMMENT_POST_COLS(extra) \
+	COMMENT_COLS_OF("cu") ", coalesce(cv.dir, 0), cm.held, " \
+	COMMENT_SAVED ", " COMMENT_AUTHOR_FLAIR ", " POST_COLS extra
+/* The joins COMMENT_POST_COLS reads from, after comments cm. */
+#define COMMENT_POST_JOINS \
+	"JOIN users cu ON cu.id = cm.author_id " \
+	"LEFT JOIN votes cv ON cv.user_id = ?1 AND cv.kind = 1 " \
+	"AND cv.target_id = cm.id " \
+	"JOIN posts p ON p.id = cm.post_id " POST_JOINS
+#define COMMENT_POST_SELECT(extra) \
+	"SELECT " COMMENT_POST_COLS(extra) " FROM comments cm " \
+	COMMENT_POST_JOINS
+
+/*
+ * Search (schema v4). Parameters: ?1 viewer, ?2 the backend's query text
+ * (store_search_fts5 or store_search_tsquery), ?3 community_id (0: any),
+ * ?4 author_id (0: any), ?5 created since, ?6 ?7 ?8 the cursor (key,
+ * kind, id: results come by key, then posts before comments, then id,
+ * all descending but kind), ?9 limit. Each row is the item's columns,
+ * then its key. Removed, deleted and held items, comments on removed or
+ * held posts, and authors the viewer blocks never appear.
+ *
+ * SQLite walks the FTS5 match first (CROSS JOIN keeps it the outer
+ * loop); relevance is bm25 with titles weighing four times a body, its
+ * sign turned so that every sort runs key DESC. PostgreSQL matches the
+ * GIN-indexed expressions POST_TSV and COMMENT_TSV (the very text of
+ * the indexes in store_schema.c) and ranks with ts_rank.
+ */
+#define POST_TSV \
+	"to_tsvector('simple', coalesce(p.title, '') || ' ' || " \
+	"coalesce(p.body, ''))"
+#define COMMENT_TSV "to_tsvector('simple', coalesce(cm.body, ''))"
+#define SEARCH_FILTER(item, post_cursor) \
+	"AND (?3 = 0 OR p.community_id = ?3) " \
+	"AND (?4 = 0 OR " item ".author_id = ?4) " \
+	"AND " item ".created >= ?5 " \
+	"AND " item ".removed = 0 AND " item ".deleted = 0 " \
+	"AND " item ".held = 0 AND p.removed = 0 AND p.held = 0 " \
+	"AND NOT EXISTS (SELECT 1 FROM blocks bk WHERE bk.user_id = ?1 " \
+	"AND bk.blocked_id = " item ".author_id) "
+#define SEARCH_ORDER(key, item) \
+	"ORDER BY " key " DESC, " item ".id DESC LIMIT ?9"
+/* A post is after cursor (k, kind, id) when its key is lower, or the
+ * same and the cursor is a post with a higher id; a comment when its key
+ * is lower, or the same and the cursor is a post or a comment with a
+ * higher id. */
+#define SEARCH_AFTER_POST(key) \
+	"AND (" key " < ?6 OR (" key " = ?6 AND ?7 = 0 AND p.id < ?8)) "
+#define SEARCH_AFTER_COMMENT(key) \
+	"AND (" key " < ?6 OR (" key " = ?6 AND (?7 = 0 OR cm.id < ?8))) "
+#define SEARCH_POSTS(key, pgkey) { \
+	"SELECT " POST_COLS ", " key " FROM posts_fts " \
+	"CROSS JOIN posts p ON p.id = posts_fts.rowid " POST_JOINS \
+	"WHERE posts_fts MATCH ?2 " SEARCH_FILTER("p", 1) \
+	SEARCH_AFTER_POST(key) SEARCH_ORDER(key, "p"), \
+	"SELECT " POST_COLS ", " pgkey " FROM posts p " POST_JOINS \
+	"WHERE " POST_TSV " @@ to_tsquery('simple', ?2::text) " \
+	"AND ?3::bigint IS NOT NULL AND ?4::bigint IS NOT NULL " \
+	"AND ?5::bigint IS NOT NULL AND ?6::float8 IS NOT NULL " \
+	"AND ?7::int IS NOT NULL AND ?8::bigint IS NOT NULL " \
+	SEARCH_FILTER("p", 1) SEARCH_AFTER_POST(pgkey) \
+	SEARCH_ORDER(pgkey, "p") }
+#define SEARCH_COMMENTS(key, pgkey) { \
+	"SELECT " COMMENT_POST_COLS(", " key) " FROM comments_fts " \
+	"CROSS JOIN comments cm ON cm.id = comments_fts.rowid " \
+	COMMENT_POST_JOINS \
+	"WHERE comments_fts MATCH ?2 " SEARCH_FILTER("cm", 0) \
+	SEARCH_AFTER_COMMENT(key) SEARCH_ORDER(key, "cm"), \
+	"SELECT " COMMENT_POST_COLS(", " pgkey) " FROM comments cm " \
+	COMMENT_POST_JOINS \
+	"WHERE " COMMENT_TSV " @@ to_tsquery('simple', ?2::text) " \
+	"AND ?3::bigint IS NOT NULL AND ?4::bigint IS NOT NULL " \
+	"AND ?5::bigint IS NOT NULL AND ?6::float8 IS NOT NULL " \
+	"AND ?7::int IS NOT NULL AND ?8::bigint IS NOT NULL " \
+	SEARCH_FILTER("cm", 0) SEARCH_AFTER_COMMENT(pgkey) \
+	SEARCH_ORDER(pgkey, "cm") }
+
+/* Home: the post's community is one the member ?1 subscribes to. */
+#define HOME_WHERE \
+	"EXISTS (SELECT 1 FROM subscriptions sb WHERE sb.user_id = ?1 " \
+	"AND sb.community_id = p.community_id) AND "
+
 /* ---- the table -------------------------------------------------------- */
+
+/* A conversation row: id, a_id, a name, b_id, b name, subject, created,
+ * updated, last_message, a_cleared, b_cleared. */
+#define CONVERSATION_SELECT \
+	"SELECT v.id, v.a_id, ua.name, v.b_id, ub.name, v.subject, " \
+	"v.created, v.updated, v.last_message, v.a_cleared, v.b_cleared " \
+	"FROM conversations v JOIN users ua ON ua.id = v.a_id " \
+	"JOIN users ub ON ub.id = v.b_id "
+
+/* A message row: id, conversation_id, sender_id, sender name, body,
+ * body_html, created. */
+#define MESSAGE_SELECT \
+	"SELECT m.id, m.conversation_id, m.sender_id, u.name, m.body, " \
+	"m.body_html, m.created FROM messages m " \
+	"JOIN users u ON u.id = m.sender_id "
 
 const struct store_sql store__sql[STMT__COUNT] = {
 	/* SQLite takes the write lock at once, not at the first write. */
@@ -181,6 +321,8 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT " USER_COLS ", "
 	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
 	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) "
 	    "THEN 0 ELSE 1 END, "
 	    "(SELECT count(*) FROM notifications n "
 	    "WHERE n.user_id = u.id AND n.seen = 0) "
@@ -462,8 +604,11 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_COMMENT_COUNT_SINCE] = {
 	    "SELECT count(*) FROM comments "
 	    "WHERE author_id = ?1 AND created >= ?2" },
+	/* poll votes (richer posts) count against the same limit */
 	[STMT_VOTE_COUNT_SINCE] = {
-	    "SELECT count(*) FROM votes WHERE user_id = ?1 AND created >= ?2" },
+	    "SELECT (SELECT count(*) FROM votes WHERE user_id = ?1 "
+	    "AND created >= ?2) + (SELECT count(*) FROM poll_votes "
+	    "WHERE user_id = ?1 AND created >= ?2)" },
 	[STMT_RATE_HIT] = {
 	    "INSERT INTO rate_events(key, at) VALUES (?1, ?2)" },
 	[STMT_RATE_COUNT] = {
@@ -471,9 +616,45 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_RATE_PURGE] = { "DELETE FROM rate_events WHERE at < ?1" },
 
 	/* copying a whole database */
+	/* trust (schema v3) */
+	[STMT_MODLOG_HEAD_LOCK] = FOR_UPDATE(
+	    "SELECT seq, hash, time, signature FROM modlog_head WHERE id = 1"),
+	[STMT_MODLOG_HEAD_SET] = {
+	    "UPDATE modlog_head SET seq = ?1, hash = ?2, time = ?3, "
+	    "signature = ?4 WHERE id = 1" },
+	[STMT_MODLOG_ENTRY] = { MODLOG_SELECT "WHERE m.id = ?1" },
+	[STMT_MODLOG_SET_CHAIN] = {
+	    "UPDATE mod_actions SET seq = ?2, prev = ?3, hash = ?4 "
+	    "WHERE id = ?1" },
+	[STMT_MODLOG_UNCHAINED] = {
+	    "SELECT id FROM mod_actions WHERE seq = 0 ORDER BY id LIMIT ?1" },
+	[STMT_KEY_INSERT] = RETURNING_ID(
+	    "INSERT INTO site_keys(public_key, secret_key, created) "
+	    "VALUES (?1, ?2, ?3)"),
+	[STMT_KEY_CURRENT] = {
+	    "SELECT id, public_key, secret_key, created FROM site_keys "
+	    "WHERE retired = 0 ORDER BY id DESC LIMIT 1" },
+	[STMT_KEY_RETIRE] = {
+	    "UPDATE site_keys SET retired = ?2, successor = ?3, "
+	    "statement_sig = ?4 WHERE id = ?1" },
+	[STMT_KEY_HISTORY] = {
+	    "SELECT public_key, created, retired, successor, statement_sig "
+	    "FROM site_keys WHERE retired > 0 ORDER BY retired, id" },
+	[STMT_CANARY_INSERT] = RETURNING_ID(
+	    "INSERT INTO canaries(text, date, signature, public_key, "
+	    "admin_id) VALUES (?1, ?2, ?3, ?4, ?5)"),
+	[STMT_CANARY_CURRENT] = {
+	    "SELECT text, date, signature, public_key, id FROM canaries "
+	    "WHERE id = (SELECT max(id) FROM canaries)" },
+	[STMT_CANARY_RESIGN] = {
+	    "UPDATE canaries SET signature = ?2, public_key = ?3 WHERE id = ?1" },
+
 	[STMT_TABLES] = {
 	    "SELECT name FROM sqlite_schema WHERE type = 'table' "
-	    "AND name NOT LIKE 'sqlite_%' ORDER BY name",
+	    "AND name NOT LIKE 'sqlite_%' "
+	    /* the search index is derived: its triggers fill it anew */
+	    "AND name NOT GLOB '*_fts' AND name NOT GLOB '*_fts_*' "
+	    "ORDER BY name",
 	    "SELECT table_name::text FROM information_schema.tables "
 	    "WHERE table_schema = current_schema() "
 	    "AND table_type = 'BASE TABLE' ORDER BY 1" },
@@ -497,6 +678,8 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT " USER_COLS ", "
 	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
 	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) "
 	    "THEN 0 ELSE 1 END, "
 	    "(SELECT count(*) FROM notifications n "
 	    "WHERE n.user_id = u.id AND n.seen = 0), t.id, t.scopes "
@@ -556,6 +739,240 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT creator_id FROM invites WHERE key = ?1" },
 	[STMT_USER_SET_INVITED_BY] = {
 	    "UPDATE users SET invited_by = ?2 WHERE id = ?1" },
+	/* saved and hidden (schema v4): pages walk saves_user and
+	 * hides_user by id, newest first */
+	[STMT_SAVE_INSERT] = RETURNING_ID(
+	    "INSERT INTO saves(user_id, kind, target_id, created) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"),
+	[STMT_SAVE_DELETE] = {
+	    "DELETE FROM saves "
+	    "WHERE user_id = ?1 AND kind = ?2 AND target_id = ?3" },
+	[STMT_SAVED_POSTS] = {
+	    "SELECT " POST_COLS ", s.id FROM saves s "
+	    "JOIN posts p ON p.id = s.target_id " POST_JOINS
+	    "WHERE s.user_id = ?1 AND s.kind = 0 AND s.id < ?2 "
+	    "AND p.removed = 0 AND p.deleted = 0 AND p.held = 0 "
+	    "ORDER BY s.id DESC LIMIT ?3" },
+	[STMT_SAVED_COMMENTS] = {
+	    COMMENT_POST_SELECT(", s.id")
+	    "JOIN saves s ON s.kind = 1 AND s.target_id = cm.id "
+	    "AND s.user_id = ?1 "
+	    "WHERE s.id < ?2 AND cm.removed = 0 AND cm.deleted = 0 "
+	    "AND cm.held = 0 AND p.removed = 0 AND p.held = 0 "
+	    "ORDER BY s.id DESC LIMIT ?3" },
+	[STMT_HIDE_INSERT] = RETURNING_ID(
+	    "INSERT INTO hides(user_id, post_id, created) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"),
+	[STMT_HIDE_DELETE] = {
+	    "DELETE FROM hides WHERE user_id = ?1 AND post_id = ?2" },
+	[STMT_HIDDEN_POSTS] = {
+	    "SELECT " POST_COLS ", h.id FROM hides h "
+	    "JOIN posts p ON p.id = h.post_id " POST_JOINS
+	    "WHERE h.user_id = ?1 AND h.id < ?2 "
+	    "ORDER BY h.id DESC LIMIT ?3" },
+
+	/* search (schema v4) */
+	[STMT_SEARCH_POSTS_RELEVANCE] = SEARCH_POSTS(
+	    "-bm25(posts_fts, 4.0, 1.0)",
+	    "ts_rank(" POST_TSV ", to_tsquery('simple', ?2::text))::float8"),
+	[STMT_SEARCH_POSTS_NEW] = SEARCH_POSTS("p.created", "p.created"),
+	[STMT_SEARCH_POSTS_TOP] = SEARCH_POSTS("p.score", "p.score"),
+	[STMT_SEARCH_COMMENTS_RELEVANCE] = SEARCH_COMMENTS(
+	    "-bm25(comments_fts)",
+	    "ts_rank(" COMMENT_TSV ", to_tsquery('simple', ?2::text))::float8"),
+	[STMT_SEARCH_COMMENTS_NEW] = SEARCH_COMMENTS("cm.created",
+	    "cm.created"),
+	[STMT_SEARCH_COMMENTS_TOP] = SEARCH_COMMENTS("cm.score", "cm.score"),
+
+	/* Home: the global index walk, each row kept when the member
+	 * subscribes to its community (a probe of the subscriptions key),
+	 * so a page costs what /all's does over the rows it skips. */
+	[STMT_POST_LIST_HOT_HOME] = POST_LIST("hot", HOME_WHERE),
+	[STMT_POST_LIST_NEW_HOME] = POST_LIST("created", HOME_WHERE),
+	[STMT_POST_LIST_TOP_HOME] =
+	    POST_LIST("score", HOME_WHERE "p.created >= ?6 AND "),
+	[STMT_POST_LIST_ACTIVE_HOME] = POST_LIST("last_comment", HOME_WHERE),
+	[STMT_POST_LIST_CONTROVERSIAL_HOME] =
+	    POST_LIST("controversy", HOME_WHERE),
+	[STMT_SUBSCRIBES_ANY] = {
+	    "SELECT 1 FROM subscriptions WHERE user_id = ?1 LIMIT 1" },
+	/* PostgreSQL's GIN indexes need no trigger: always all six */
+	[STMT_SEARCH_TRIGGERS] = {
+	    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
+	    "AND name GLOB '*_fts_*'", "SELECT 6" },
+	/* inbox, mentions and private messages */
+	/* Nothing arrives from a user the recipient blocks: the check is
+	 * part of the insert, not a query of its own. PostgreSQL gives the
+	 * parameters of a SELECT list no type. */
+	[STMT_INBOX_ADD] = {
+	    "INSERT INTO notifications(user_id, kind, from_id, text, link, "
+	    "post_id, comment_id, created) "
+	    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS ("
+	    "SELECT 1 FROM blocks WHERE user_id = ?1 AND blocked_id = ?3)",
+	    "INSERT INTO notifications(user_id, kind, from_id, text, link, "
+	    "post_id, comment_id, created) "
+	    "SELECT ?1::bigint, ?2::integer, ?3::bigint, ?4::text, ?5::text, "
+	    "?6::bigint, ?7::bigint, ?8::bigint WHERE NOT EXISTS ("
+	    "SELECT 1 FROM blocks WHERE user_id = ?1 AND blocked_id = ?3) "
+	    "RETURNING id" },
+	[STMT_INBOX_LIST] = {
+	    "SELECT n.id, n.kind, n.seen, n.created, u.name, n.text, n.link, "
+	    "n.post_id, n.comment_id FROM notifications n "
+	    "LEFT JOIN users u ON u.id = n.from_id "
+	    "WHERE n.user_id = ?1 AND n.id < ?2 ORDER BY n.id DESC LIMIT ?3" },
+	[STMT_INBOX_READ] = {
+	    "UPDATE notifications SET seen = 1 WHERE user_id = ?1 AND id = ?2" },
+	[STMT_MENTION_ADD] = {
+	    "INSERT INTO mentions(kind, item_id, user_id) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT DO NOTHING" },
+	[STMT_CONVERSATION_INSERT] = RETURNING_ID(
+	    "INSERT INTO conversations(a_id, b_id, subject, created, updated) "
+	    "VALUES (?1, ?2, ?3, ?4, ?4)"),
+	[STMT_MESSAGE_INSERT] = RETURNING_ID(
+	    "INSERT INTO messages(conversation_id, sender_id, body, body_html, "
+	    "created) VALUES (?1, ?2, ?3, ?4, ?5)"),
+	[STMT_CONVERSATION_BUMP] = {
+	    "UPDATE conversations SET last_message = ?2, updated = ?3 "
+	    "WHERE id = ?1" },
+	[STMT_CONVERSATION_GET] = {
+	    CONVERSATION_SELECT "WHERE v.id = ?1" },
+	/* Walks conversation_sides_list; the rows the member deleted are
+	 * skipped (a page later goes on past them). */
+	[STMT_CONVERSATIONS] = {
+	    "SELECT v.id, v.a_id, ua.name, v.b_id, ub.name, v.subject, "
+	    "v.created, v.updated, v.last_message, v.a_cleared, v.b_cleared "
+	    "FROM conversation_sides s "
+	    "JOIN conversations v ON v.id = s.conversation_id "
+	    "JOIN users ua ON ua.id = v.a_id JOIN users ub ON ub.id = v.b_id "
+	    "WHERE s.user_id = ?1 AND s.last_message > CASE WHEN v.a_id = ?1 "
+	    "THEN v.a_cleared ELSE v.b_cleared END "
+	    "ORDER BY s.last_message DESC LIMIT ?2" },
+	[STMT_MESSAGES_OF] = {
+	    MESSAGE_SELECT "WHERE m.conversation_id = ?1 AND m.id > ?2 "
+	    "ORDER BY m.id" },
+	[STMT_MESSAGE_GET] = { MESSAGE_SELECT "WHERE m.id = ?1" },
+	[STMT_CONVERSATION_CLEAR] = {
+	    "UPDATE conversations SET "
+	    "a_cleared = CASE WHEN a_id = ?2 THEN last_message "
+	    "ELSE a_cleared END, "
+	    "b_cleared = CASE WHEN b_id = ?2 THEN last_message "
+	    "ELSE b_cleared END "
+	    "WHERE id = ?1 AND (a_id = ?2 OR b_id = ?2)" },
+	[STMT_MESSAGE_COUNT_SINCE] = {
+	    "SELECT count(*) FROM messages "
+	    "WHERE sender_id = ?1 AND created >= ?2" },
+	[STMT_MESSAGE_REPORT_INSERT] = RETURNING_ID(
+	    "INSERT INTO message_reports(message_id, reporter_id, reason, "
+	    "created) VALUES (?1, ?2, ?3, ?4)"),
+	[STMT_MESSAGE_REPORT_QUEUE] = {
+	    "SELECT r.id, r.message_id, m.conversation_id, r.reason, r.created "
+	    "FROM message_reports r JOIN messages m ON m.id = r.message_id "
+	    "WHERE r.resolved = 0 ORDER BY r.id LIMIT ?1" },
+	[STMT_MESSAGE_REPORTED] = {
+	    "SELECT 1 FROM message_reports r "
+	    "JOIN messages m ON m.id = r.message_id "
+	    "WHERE m.conversation_id = ?1 AND r.resolved = 0 LIMIT 1" },
+	[STMT_CONVERSATION_SIDE_ADD] = {
+	    "INSERT INTO conversation_sides(user_id, conversation_id) "
+	    "VALUES (?1, ?2)" },
+	[STMT_CONVERSATION_SIDES_BUMP] = {
+	    "UPDATE conversation_sides SET last_message = ?2 "
+	    "WHERE conversation_id = ?1" },
+	/* seen = 0 selects the partial index notifications_unseen. */
+	[STMT_INBOX_READ_LINK] = {
+	    "UPDATE notifications SET seen = 1 WHERE user_id = ?1 AND seen = 0 "
+	    "AND kind = ?2 AND link = ?3" },
+	[STMT_MESSAGE_REPORT_RESOLVE] = {
+	    "UPDATE message_reports SET resolved = 1 WHERE resolved = 0 "
+	    "AND message_id IN (SELECT id FROM messages "
+	    "WHERE conversation_id = ?1)" },
+	/* richer posts: edit history (schema v6, store_history.c) */
+	[STMT_HISTORY_SAVE_POST] = RETURNING_ID(
+	    "INSERT INTO revisions (kind, target_id, author_id, title, body, "
+	    "created) SELECT 0, id, author_id, title, body, "
+	    "CASE WHEN edited <> 0 THEN edited ELSE created END "
+	    "FROM posts WHERE id = ?1 AND deleted = 0"),
+	[STMT_HISTORY_SAVE_COMMENT] = RETURNING_ID(
+	    "INSERT INTO revisions (kind, target_id, author_id, body, created) "
+	    "SELECT 1, id, author_id, body, "
+	    "CASE WHEN edited <> 0 THEN edited ELSE created END "
+	    "FROM comments WHERE id = ?1 AND deleted = 0"),
+	[STMT_HISTORY_SAVE_COMMUNITY] = RETURNING_ID(
+	    "INSERT INTO revisions (kind, target_id, title, body, extra, "
+	    "created) SELECT 2, id, title, description, rules, "
+	    "CASE WHEN edited <> 0 THEN edited ELSE created END "
+	    "FROM communities WHERE id = ?1"),
+	[STMT_COMMUNITY_SET_EDITED] = {
+	    "UPDATE communities SET edited = ?2 WHERE id = ?1" },
+	[STMT_COMMUNITY_EDITED] = {
+	    "SELECT edited, created FROM communities WHERE id = ?1" },
+	[STMT_HISTORY_LIST] = {
+	    "SELECT id, title, body, extra, created FROM revisions "
+	    "WHERE kind = ?1 AND target_id = ?2 ORDER BY id DESC LIMIT 200" },
+	[STMT_HISTORY_DELETE] = {
+	    "DELETE FROM revisions WHERE kind = ?1 AND target_id = ?2" },
+	[STMT_HISTORY_ERASE_AUTHOR] = {
+	    "DELETE FROM revisions WHERE author_id = ?1 AND kind IN (0, 1)" },
+
+	/* richer posts: nsfw and spoiler (schema v6) */
+	[STMT_POST_SET_MARKS] = {
+	    "UPDATE posts SET nsfw = ?2, spoiler = ?3 WHERE id = ?1" },
+	[STMT_COMMUNITY_NSFW] = {
+	    "SELECT nsfw FROM communities WHERE id = ?1" },
+	[STMT_COMMUNITY_SET_NSFW] = {
+	    "UPDATE communities SET nsfw = ?2 WHERE id = ?1" },
+	[STMT_USER_SHOW_NSFW] = {
+	    "SELECT show_nsfw FROM users WHERE id = ?1" },
+	[STMT_USER_SET_SHOW_NSFW] = {
+	    "UPDATE users SET show_nsfw = ?2 WHERE id = ?1" },
+
+	/* richer posts: flair (schema v6, store_flair.c) */
+	[STMT_FLAIR_INSERT] = RETURNING_ID(
+	    "INSERT INTO flairs (community_id, text, colour, created) "
+	    "VALUES (?1, ?2, ?3, ?4)"),
+	[STMT_FLAIR_DELETE] = {
+	    "DELETE FROM flairs WHERE community_id = ?1 AND text = ?2" },
+	[STMT_FLAIR_LIST] = {
+	    "SELECT text, colour FROM flairs WHERE community_id = ?1 "
+	    "ORDER BY text LIMIT 100" },
+	[STMT_FLAIR_GET] = {
+	    "SELECT text, colour FROM flairs WHERE community_id = ?1 "
+	    "AND text = ?2" },
+	[STMT_USER_FLAIR_SET] = {
+	    "INSERT INTO user_flairs (community_id, user_id, text) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT (community_id, user_id) "
+	    "DO UPDATE SET text = excluded.text" },
+	[STMT_USER_FLAIR_DELETE] = {
+	    "DELETE FROM user_flairs WHERE community_id = ?1 AND user_id = ?2" },
+	[STMT_POST_SET_FLAIR] = {
+	    "UPDATE posts SET flair = ?2 WHERE id = ?1" },
+	[STMT_POST_LIST_HOT_F] =
+	    POST_LIST("hot", "p.community_id = ?6 AND p.flair = ?7 AND "),
+	[STMT_POST_LIST_NEW_F] =
+	    POST_LIST("created", "p.community_id = ?6 AND p.flair = ?7 AND "),
+
+	/* richer posts: polls (schema v6, store_poll.c) */
+	[STMT_POLL_INSERT] = {
+	    "INSERT INTO polls (post_id, closes) VALUES (?1, ?2)" },
+	[STMT_POLL_OPTION_INSERT] = RETURNING_ID(
+	    "INSERT INTO poll_options (post_id, position, text) "
+	    "VALUES (?1, ?2, ?3)"),
+	[STMT_POLL_GET] = {
+	    "SELECT closes FROM polls WHERE post_id = ?1" },
+	[STMT_POLL_OPTIONS] = {
+	    "SELECT o.id, o.text, (SELECT count(*) FROM poll_votes v "
+	    "WHERE v.option_id = o.id) FROM poll_options o "
+	    "WHERE o.post_id = ?1 ORDER BY o.position" },
+	[STMT_POLL_VOTED] = {
+	    "SELECT option_id FROM poll_votes WHERE post_id = ?1 "
+	    "AND user_id = ?2" },
+	[STMT_POLL_OPTION_POST] = {
+	    "SELECT post_id FROM poll_options WHERE id = ?1" },
+	[STMT_POLL_VOTE] = {
+	    "INSERT INTO poll_votes (post_id, user_id, option_id, created) "
+	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (post_id, user_id) "
+	    "DO UPDATE SET option_id = excluded.option_id, "
+	    "created = excluded.created" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

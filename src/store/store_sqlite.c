@@ -24,7 +24,8 @@
 
 #include <sqlite3.h>
 
-#define MAX_COLS 40 /* widest result row; checked at run time */
+#define MAX_COLS 64 /* widest result row (a comment with its post);
+                       checked at run time */
 
 struct sqlite_conn {
 	sqlite3 *db;
@@ -573,17 +574,8 @@ sqlite_close(void *conn)
 
 const struct store_backend store_sqlite_backend = {
 	.name = "sqlite",
-	.open = sqlite_open,
-	.close = sqlite_close,
-	.begin = sqlite_begin,
-	.commit = sqlite_commit,
-	.rollback = sqlite_rollback,
-	.exec = sqlite_exec,
-	.sql = sqlite_sql,
-	.script = sqlite_script,
+	STORE_BACKEND_OPS(sqlite),
 	.backup = sqlite_backup,
-	.changes = sqlite_changes,
-	.last_id = sqlite_last_id,
 	.bulk = sqlite_bulk,
 	.changed_elsewhere = sqlite_changed_elsewhere,
 	.migrations = store_sqlite_migrations,

@@ -286,7 +286,8 @@ store_sessions_end_others(struct store *s, int64_t user_id,
  * password and email are dropped (no login works) and its sessions end;
  * the name stays taken and store_user_get still finds it, deleted set.
  * With erase, every post and comment of the user loses its text as
- * store_post_delete and store_comment_delete do; without, the content
+ * store_post_delete and store_comment_delete do, and the history of
+ * every edit it made is erased; without, the content
  * stays and pages show its author as [deleted]. Returns STORE_NOTFOUND for
  * an unknown user.
  */
@@ -306,6 +307,9 @@ store_user_delete(struct store *s, int64_t user_id, bool erase)
 		    store_v_int(user_id)), NULL, NULL);
 	if (rc == STORE_OK && erase)
 		rc = store__run(s, STMT_COMMENT_ERASE_AUTHOR, STORE_PARAMS(
+		    store_v_int(user_id)), NULL, NULL);
+	if (rc == STORE_OK && erase)
+		rc = store__run(s, STMT_HISTORY_ERASE_AUTHOR, STORE_PARAMS(
 		    store_v_int(user_id)), NULL, NULL);
 	return store__tx_end(s, rc);
 }

@@ -142,12 +142,12 @@ class TokenTest(ApiTestCase):
         api = ApiClient(self.server, token)
         for path in ("/.json", "/s/%s.json" % self.comm,
                      "/s/%s/p/%d.json" % (self.comm, pid), "/u/%s.json" % b.name,
-                     "/notifications.json"):
+                     "/inbox.json"):
             r = api.get(path)
             self.assertStatus(r, 200, path)
             self.assertEqual(r.content_type, "application/json")
         # A signed-in-only JSON GET knows the token's user.
-        self.assertStatus(api.get("/notifications.json"), 200)
+        self.assertStatus(api.get("/inbox.json"), 200)
 
     def test_wrong_tokens_401(self):
         for auth in ("Bearer parley_" + "0" * 64, "Bearer nonsense",
@@ -273,6 +273,60 @@ class WriteTest(ApiTestCase):
                                               {"post": 999999, "body": "x"}), 404)
         self.assertJSONError(self.api.request("POST", "/api/v1/comments",
                                               {"post": pid, "parent": 999999, "body": "x"}), 404)
+
+    def test_richer_post_fields(self):
+        # flair, nsfw, spoiler and a poll, as the submit form takes them
+        r = self.admin.post("/s/%s/mod/flair" % self.comm, {"add": "ApiNews", "colour": ""})
+        self.assertStatus(r, 303)
+        q = self.create_post(poll="yes\nno\n").json()
+        got = self.admin.get_json("/s/%s/p/%d" % (self.comm, q["id"]))["post"]
+        self.assertEqual([o["text"] for o in got["poll"]["options"]], ["yes", "no"])
+        self.assertIsNone(got["flair"])
+        self.assertIs(got["nsfw"], False)
+        p = self.create_post(flair="ApiNews", nsfw=True, spoiler=True).json()
+        path = "/s/%s/p/%d" % (self.comm, p["id"])
+        got = self.admin.get_json(path)["post"]
+        self.assertEqual(got["flair"], "ApiNews")
+        self.assertIs(got["nsfw"], True)
+        self.assertIs(got["spoiler"], True)
+        # an edit by the API keeps the flair and marks
+        r = self.api.request("PATCH", "/api/v1/posts/%d" % p["id"], {"title": "again"})
+        self.assertStatus(r, 200)
+        self.assertIsNotNone(r.json()["edited"])
+        got = self.admin.get_json(path)["post"]
+        self.assertEqual((got["flair"], got["nsfw"], got["spoiler"]),
+                         ("ApiNews", True, True))
+        # the same refusals as the form
+        for bad in ({"flair": "NoSuchFlair"}, {"poll": "only one"},
+                    {"url": "https://example.org/", "body": None, "poll": "a\nb"},
+                    {"nsfw": "yes"}):
+            body = {"community": self.comm, "title": "bad"}
+            body.update(bad)
+            self.assertJSONError(self.api.request("POST", "/api/v1/posts", body), 400)
+
+    def test_notifications_as_forms(self):
+        # replies and mentions by the API reach the inbox as the forms' do
+        other = self.member("an")
+        pid = self.create_post(body="hello @%s" % other.name).json()["id"]
+        kinds = [i["kind"] for i in other.get_json("/inbox")["items"]]
+        self.assertEqual(kinds, ["mention"])
+        r = other.post("/s/%s/p/%d/comment" % (self.comm, pid), {"body": "a comment"})
+        self.assertStatus(r, 303)
+        cid = int(re.search(r"#c(\d+)", r.header("Location")).group(1))
+        r = self.api.request("POST", "/api/v1/comments",
+                             {"post": pid, "parent": cid, "body": "answer"})
+        self.assertStatus(r, 201)
+        rid = r.json()["id"]
+        items = other.get_json("/inbox")["items"]
+        self.assertEqual([(i["kind"], i["comment"]) for i in items][0], ("reply", rid))
+        # an edit tells a newly named member once
+        third = self.member("an")
+        for _ in range(2):
+            r = self.api.request("PATCH", "/api/v1/comments/%d" % rid,
+                                 {"body": "answer, @%s" % third.name})
+            self.assertStatus(r, 200)
+        items = third.get_json("/inbox")["items"]
+        self.assertEqual([(i["kind"], i["comment"]) for i in items], [("mention", rid)])
 
     def test_votes(self):
         pid = self.create_post().json()["id"]

@@ -10,7 +10,7 @@ import subprocess
 import unittest
 import xml.etree.ElementTree as ET
 
-from harness import RFC3339_UTC, Browser, ParleyTestCase, uniq
+from harness import RFC3339_UTC, Browser, ParleyTestCase, is_postgres, uniq
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DEBIAN_PYTHON = "/usr/bin/python3"
@@ -153,6 +153,28 @@ class FeedTest(ParleyTestCase):
             with self.subTest(headers=headers):
                 self.assertStatus(b.get(path, headers=headers), 200)
 
+    def test_served_from_the_page_cache_with_its_validators(self):
+        """One kept-alive connection stays on one worker thread, whose page
+        cache answers the repeat (SQLite; PostgreSQL has no page cache)."""
+        cached = not is_postgres(self.server.db_url)
+        path = "/s/%s/feed.atom?sort=hot" % self.comm
+        b = Browser(self.server, keep_alive=True)
+        first = b.get(path)
+        self.assertStatus(first, 200)
+        again = b.get(path)
+        self.assertStatus(again, 200)
+        self.assertEqual(again.header("X-Cache") == "hit", cached)
+        self.assertEqual(again.body, first.body)
+        self.assertEqual(again.header("ETag"), first.header("ETag"))
+        self.assertEqual(again.header("Last-Modified"), first.header("Last-Modified"))
+        self.assertEqual(again.header("Content-Type"), "application/atom+xml; charset=utf-8")
+        r304 = b.get(path, headers={"If-None-Match": first.header("ETag")})
+        self.assertStatus(r304, 304)
+        self.assertEqual(r304.header("X-Cache") == "hit", cached)
+        self.assertEqual(r304.body, b"")
+        self.assertEqual(r304.header("ETag"), first.header("ETag"))
+        self.assertStatus(b.get(path, headers={"If-None-Match": '"nope"'}), 200)
+
     def test_a_new_post_changes_the_validators(self):
         someone = self.new_user("fresh")
         comm = uniq("Fresh")
@@ -161,11 +183,25 @@ class FeedTest(ParleyTestCase):
         empty = self.fetch(path)
         self.check_rfc4287(empty.body)
         self.assertEqual(self.entry_ids(path), [])
+        self.assertStatus(Browser(self.server).get(
+            path, headers={"If-None-Match": empty.header("ETag")}), 304)
         pid = someone.submit_text(comm, "First", "first post")
+        # No cached feed is older than an acknowledged write.
         r = Browser(self.server).get(path, headers={"If-None-Match": empty.header("ETag")})
         self.assertStatus(r, 200)
         self.assertNotEqual(r.header("ETag"), empty.header("ETag"))
         self.assertEqual(self.entry_ids(path), [str(pid)])
+
+    def test_pages_link_their_feeds(self):
+        for page, feed in (("/", "/feed.atom"),
+                           ("/s/" + self.comm, "/s/%s/feed.atom" % self.comm),
+                           ("/u/" + self.author.name, "/u/%s/feed.atom" % self.author.name)):
+            for who in (Browser(self.server), self.author):
+                with self.subTest(page=page, signed_in=who is self.author):
+                    html = who.page(page).text
+                    self.assertIn('<link rel="alternate" type="application/atom+xml" '
+                                  'title="Atom feed" href="%s">' % feed, html)
+        self.assertNotIn("application/atom+xml", Browser(self.server).page("/communities").text)
 
     def test_bad_requests(self):
         b = Browser(self.server)

@@ -281,12 +281,13 @@ class ModerationTest(ParleyTestCase):
         # nobody comments on or votes in a removed post
         self.refused(other.post(path + "/comment", {"body": "hello?"}, headers=JSON), 403)
 
-        notes = author.get_json("/notifications")["notifications"]
-        texts = " | ".join(n["text"] for n in notes)
+        notes = [n for n in author.get_json("/inbox")["items"] if n["kind"] == "notice"]
+        texts = " | ".join(n["body"] for n in notes)
         self.assertIn("rule 2: no spam", texts, "the author is told why")
         self.assertIn("be civil please", texts)
-        self.assertTrue(any(n["link"] and n["link"].startswith(path) for n in notes), notes)
-        self.assertIn("rule 2: no spam", visible_text(author.page("/notifications").text))
+        inbox = author.page("/inbox").text
+        self.assertIn("rule 2: no spam", visible_text(inbox))
+        self.assertTrue(any(h.startswith(path) for h in hrefs(inbox)), "the notice links the item")
 
         self.act(self.mod, "restore", kind="post", id=pid)
         self.act(self.mod, "restore", kind="comment", id=cid)
@@ -426,7 +427,7 @@ class ModerationTest(ParleyTestCase):
                           line["community"]),
                          ("ban", u.name, self.mod.name, "spamming links here", comm))
         self.assertRegex(line["expires"] or "", RFC3339_UTC, "a timed ban has its end")
-        notes = " ".join(n["text"] for n in u.get_json("/notifications")["notifications"])
+        notes = " ".join(n["body"] for n in u.get_json("/inbox")["items"])
         self.assertIn("banned", notes)
         self.assertIn(comm, notes)
 

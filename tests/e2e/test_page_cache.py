@@ -195,8 +195,9 @@ def without_relative_times(page):
 
 
 class MemberTemplateTest(ParleyTestCase):
-    """Signed-in members who moderate nothing and block nobody get the front
-    and community pages from a template with their own parts filled in."""
+    """Signed-in members who moderate nothing and block nobody get /all
+    and community pages from a template with their own parts filled in (a
+    member's / is Home, their own: never a template)."""
 
     site_limits = dict(ParleyTestCase.site_limits, limit_votes=100000,
                        limit_votes_new=100000, limit_posts=100000,
@@ -250,7 +251,7 @@ class MemberTemplateTest(ParleyTestCase):
         a.vote("post", self.posts[0], 1)
         a.vote("post", self.posts[1], -1)
         self.assertStatus(a.post("/s/%s/subscribe" % self.comm, {}), 303)
-        for path in ("/", "/?sort=new", "/s/%s?sort=top&t=all" % self.comm):
+        for path in ("/all", "/all?sort=new", "/s/%s?sort=top&t=all" % self.comm):
             self.assertFullRender(a, path)
         page = self.assertFullRender(a, "/s/%s" % self.comm)
         self.assertIn(">unsubscribe<", page)
@@ -354,7 +355,7 @@ class MemberTemplateTest(ParleyTestCase):
         pid = author.submit_text(self.comm, secret, "")
         self.assertStatus(self.admin.post("/mod", {"action": "remove", "kind": "post",
                                                    "id": str(pid), "reason": "test"}), 303)
-        for path in ("/s/%s?sort=new" % self.comm, "/?sort=new"):
+        for path in ("/s/%s?sort=new" % self.comm, "/all?sort=new"):
             self.assertNotIn(secret, self.assertFullRender(other, path))
             for _ in range(3):
                 self.same_as_full_render(author, path)

@@ -9,8 +9,8 @@
  * On SQLite every test opens a new database file in its own temporary
  * directory, one level below it (so store_open has to create the
  * parent). On PostgreSQL, when PARLEY_TEST_PG_URL names a database (make
- * test starts a throw-away cluster for it), each test empties it (drops
- * and recreates the public schema). setup migrates; setup_bare leaves
+ * test starts a throw-away cluster for it), each test empties a schema
+ * of the process's own there (pg_schema.h). setup migrates; setup_bare leaves
  * the database empty for tests of the migrations themselves.
  *
  * The mk_* helpers fail the test when the store refuses; each returns the
@@ -21,6 +21,7 @@
 
 #include "store/store.h"
 #include "store/store_int.h"
+#include "pg_schema.h"
 
 #define T0 1700000000
 
@@ -48,9 +49,7 @@ fixture_open(bool migrate)
 		return NULL;
 	if (pg_url != NULL) {
 		f->s = store_open(pg_url);
-		if (f->s == NULL || f->s->be->script(f->s->conn,
-		    "DROP SCHEMA public CASCADE; CREATE SCHEMA public") !=
-		    STORE_OK)
+		if (f->s == NULL || pg_schema_reset(f->s) != STORE_OK)
 			return NULL;
 	} else {
 		strcpy(f->dir, "/tmp/parley-store-XXXXXX");
@@ -116,9 +115,8 @@ fixture_run(const char *name, const struct CMUnitTest *tests, size_t n)
 
 	log_set_level(LOG_WARN);
 	rc = _cmocka_run_group_tests(name, tests, n, NULL, NULL);
-	pg_url = getenv("PARLEY_TEST_PG_URL");
-	if (pg_url == NULL || *pg_url == '\0') {
-		pg_url = NULL;
+	pg_url = pg_schema_url(getenv("PARLEY_TEST_PG_URL"));
+	if (pg_url == NULL) {
 		printf("%s: the PostgreSQL run is skipped: PARLEY_TEST_PG_URL "
 		    "is not set (make test sets it)\n", name);
 		return rc;

@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include "store/store_pg.c"
+#include "pg_schema.h"
 
 #define T0 1700000000
 
@@ -51,8 +52,7 @@ setup(void **state)
 
 	if (f == NULL || (f->s = store_open(pg_url)) == NULL)
 		return -1;
-	if (f->s->be->script(f->s->conn, "DROP SCHEMA public CASCADE;"
-	    "CREATE SCHEMA public") != STORE_OK ||
+	if (pg_schema_reset(f->s) != STORE_OK ||
 	    store_migrate(f->s) != STORE_OK)
 		return -1;
 	f->a = arena_new(1 << 16);
@@ -118,7 +118,7 @@ test_inserts_return_ids(void **state)
 	PGresult *res;
 
 	res = PQexec(conn_of(f)->pg, "SELECT table_name::text FROM "
-	    "information_schema.columns WHERE table_schema = 'public' "
+	    "information_schema.columns WHERE table_schema = current_schema() "
 	    "AND column_name = 'id' AND column_default LIKE 'nextval%'");
 	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -558,8 +558,8 @@ main(void)
 
 	log_set_level(LOG_WARN);
 	rc = cmocka_run_group_tests_name("store_pg", offline, NULL, NULL);
-	pg_url = getenv("PARLEY_TEST_PG_URL");
-	if (pg_url == NULL || *pg_url == '\0') {
+	pg_url = pg_schema_url(getenv("PARLEY_TEST_PG_URL"));
+	if (pg_url == NULL) {
 		printf("store_pg: %zu tests skipped: PARLEY_TEST_PG_URL is not "
 		    "set (make test sets it)\n", ARRAY_LEN(online));
 		return rc;

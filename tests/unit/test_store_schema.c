@@ -29,17 +29,16 @@ static void
 test_migrate_twice(void **state)
 {
 	struct fixture *f = *state;
-	int64_t v = 0, last = 0;
+	int64_t v = 0, known = 0;
 
-	/* The newest version is the length of the backend's list, so that
-	 * a new migration needs no change here. */
-	while (f->s->be->migrations[last] != NULL)
-		last++;
+	/* every migration this build knows, however many branches add */
+	while (f->s->be->migrations[known] != NULL)
+		known++;
 	assert_int_equal(store_migrate(f->s), STORE_OK);
 	assert_int_equal(store_migrate(f->s), STORE_OK);
 	assert_int_equal(f->s->be->exec(f->s->conn, STMT_SCHEMA_VERSION, NULL,
 	    0, version_cb, &v), STORE_OK);
-	assert_int_equal(v, last);
+	assert_int_equal(v, known);
 	mk_user(f->s, "still_works");
 }
 

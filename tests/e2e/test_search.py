@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Search: GET /search?q= over posts and comments, filters, sorts, cursor,
+and hostile queries (a 400 or results, never a 5xx)."""
+
+import urllib.parse
+
+from harness import Browser, ParleyTestCase, uniq
+
+
+def q(**kw):
+    return "/search.json?" + urllib.parse.urlencode(kw)
+
+
+class SearchTest(ParleyTestCase):
+
+    @classmethod
+    def setUpServer(cls):
+        cls.admin = cls.login_new("sradm", admin=True)
+        cls.comm = uniq("Srch")
+        cls.comm2 = uniq("Srch")
+        cls.admin.create_community(cls.comm)
+        cls.admin.create_community(cls.comm2)
+
+    def word(self):
+        return uniq("zq").lower().replace("-", "").replace("_", "")
+
+    def results(self, b=None, **kw):
+        return (b or self.admin).get_json(q(**kw))
+
+    @staticmethod
+    def ids(j):
+        return [(r["kind"], r[r["kind"]]["id"]) for r in j["results"]]
+
+    def test_posts_and_comments_with_shapes(self):
+        w = self.word()
+        p = self.admin.submit_text(self.comm, "About %s today" % w, "plain body")
+        c = self.admin.comment(self.comm, p, "I also like %s a lot" % w)
+        j = self.results(q=w)
+        self.assertEqual(sorted(self.ids(j)), sorted([("post", p), ("comment", c)]))
+        self.assertIsNone(j["after"])
+        for r in j["results"]:
+            self.assertIn(r["kind"], ("post", "comment"))
+            self.assertEqual(r["post"]["id"], p)
+            for key in ("id", "community", "author", "title", "url", "body", "score",
+                        "comment_count", "created", "edited", "archived", "locked",
+                        "removed", "deleted"):
+                self.assertIn(key, r["post"])
+            if r["kind"] == "comment":
+                for key in ("id", "parent", "author", "body", "score", "depth",
+                            "created", "edited", "removed", "deleted"):
+                    self.assertIn(key, r["comment"])
+        # title words, body words, case-insensitive
+        self.assertEqual(self.ids(self.results(q=w.upper(), kind="post")), [("post", p)])
+        self.assertEqual(self.ids(self.results(q=w, kind="comment")), [("comment", c)])
+        # the HTML page, also for visitors, and the header box everywhere
+        page = Browser(self.server).page("/search?q=" + w).text
+        self.assertIn("About %s today" % w, page)
+        self.assertIn('action="/search"', Browser(self.server).page("/").text)
+        self.assertIn('action="/search"', self.admin.page("/search").text)
+
+    def test_phrases_and_prefixes(self):
+        w = self.word()
+        p1 = self.admin.submit_text(self.comm, "red %s blue" % w, "x")
+        p2 = self.admin.submit_text(self.comm, "blue %s red" % w, "x")
+        p3 = self.admin.submit_text(self.comm, "%sextra words" % w, "x")
+        got = dict(self.ids(self.results(q='"red %s"' % w, kind="post")))
+        self.assertEqual(set(i for _, i in self.ids(self.results(
+            q='"red %s"' % w, kind="post"))), {p1})
+        self.assertEqual(set(i for _, i in self.ids(self.results(
+            q="%s red" % w, kind="post"))), {p1, p2})
+        self.assertEqual(set(i for _, i in self.ids(self.results(
+            q="%s*" % w, kind="post"))), {p1, p2, p3})
+        self.assertEqual(set(i for _, i in self.ids(self.results(
+            q=w, kind="post"))), {p1, p2})
+        del got
+
+    def test_removed_deleted_held_blocked_never_appear(self):
+        w = self.word()
+        keep = self.admin.submit_text(self.comm, "keep %s" % w, "x")
+        gone = self.admin.submit_text(self.comm, "remove %s" % w, "x")
+        r = self.admin.post("/mod", {"action": "remove", "kind": "post",
+                                     "id": str(gone), "reason": "spam"})
+        self.assertStatus(r, 303)
+        author = self.new_user("sdel")
+        mine = author.submit_text(self.comm, "deleted %s" % w, "x")
+        self.assertStatus(author.post("/s/%s/p/%d/delete" % (self.comm, mine), {}), 303)
+        cm = author.comment(self.comm, keep, "comment %s removed" % w)
+        r = self.admin.post("/mod", {"action": "remove", "kind": "comment",
+                                     "id": str(cm), "reason": "rude"})
+        self.assertStatus(r, 303)
+        for b in (self.admin, Browser(self.server)):
+            j = b.get_json(q(q=w))
+            self.assertEqual(self.ids(j), [("post", keep)])
+        self.assertNotIn("remove %s" % w, Browser(self.server).page(
+            "/search?q=" + w).text)
+        # blocked authors' items vanish for the blocker only
+        blocker = self.new_user("sbk")
+        bname = author.get_json("/settings/export.json")["user"]["name"] \
+            if False else None
+        other = self.new_user("sot")
+        p = other.submit_text(self.comm, "blockme %s" % w, "x")
+        oname = other.get_json("/.json")["posts"][0]["author"]
+        self.assertIn(("post", p), self.ids(blocker.get_json(q(q="blockme"))))
+        self.assertStatus(blocker.post("/block", {"user": oname}), 303)
+        self.assertNotIn(("post", p), self.ids(blocker.get_json(q(q="blockme"))))
+        self.assertIn(("post", p), self.ids(self.admin.get_json(q(q="blockme"))))
+        del bname
+
+    def test_filters_and_sorts(self):
+        w = self.word()
+        u = self.new_user("sauth")
+        a = self.admin.submit_text(self.comm, "%s one" % w, "x")
+        b = u.submit_text(self.comm2, "%s two" % w, "x")
+        uname = u.get_json(q(q=w, kind="post"))["results"]
+        uname = [r["post"]["author"] for r in uname if r["post"]["id"] == b][0]
+        self.assertEqual(self.ids(self.results(q=w, community=self.comm)),
+                         [("post", a)])
+        self.assertEqual(self.ids(self.results(q=w, author=uname)), [("post", b)])
+        self.assertStatus(self.admin.get(q(q=w, community="nosuchcomm")), 404)
+        self.assertStatus(self.admin.get(q(q=w, author="nosuchuser")), 404)
+        self.assertStatus(self.admin.get(q(q=w, kind="poll")), 400)
+        self.assertStatus(self.admin.get(q(q=w, sort="hot")), 400)
+        self.assertStatus(self.admin.get(q(q=w, t="century")), 400)
+        self.assertEqual(len(self.results(q=w, t="hour")["results"]), 2)
+        # new: newest first; top: highest score first
+        self.assertEqual([i for _, i in self.ids(self.results(q=w, sort="new"))], [b, a])
+        self.admin.vote("post", b, 1)
+        self.assertEqual([i for _, i in self.ids(self.results(q=w, sort="top"))], [b, a])
+        self.admin.vote("post", b, -1)
+        self.assertEqual([i for _, i in self.ids(self.results(q=w, sort="top"))], [a, b])
+
+    def test_cursor_pages(self):
+        w = self.word()
+        ids = [self.admin.submit_text(self.comm, "%s %d" % (w, i), "x")
+               for i in range(27)]
+        for sort in ("relevance", "new", "top"):
+            seen, after = [], None
+            for _ in range(3):
+                kw = {"q": w, "sort": sort}
+                if after:
+                    kw["after"] = after
+                j = self.results(**kw)
+                seen += [i for _, i in self.ids(j)]
+                after = j["after"]
+                if after is None:
+                    break
+            self.assertIsNone(after, sort)
+            self.assertEqual(sorted(seen), sorted(ids), sort)
+            self.assertEqual(len(seen), 27, sort)
+        page = self.admin.page("/search?q=%s&sort=new" % w).text
+        self.assertIn('rel="next"', page)
+        for bad in ("x", "1_2_3", "1_0", "nan_0_1", "inf_0_1", "1_0_-4"):
+            self.assertStatus(self.admin.get(q(q=w, after=bad)), 400, bad)
+
+    def test_unsearchable_queries_are_400(self):
+        for text in ("", "   ", "!!!", '""', "*", "a" * 300,
+                     " ".join("w%d" % i for i in range(17))):
+            r = self.admin.get(q(q=text))
+            self.assertJSONError(r, 400)
+            r = self.admin.get("/search?" + urllib.parse.urlencode({"q": text}))
+            self.assertStatus(r, 400)
+        self.assertJSONError(self.admin.get("/search.json"), 400)
+        self.assertStatus(self.admin.get("/search"), 200)
+
+    def test_hostile_queries_never_5xx(self):
+        hostile = ['"', '"unclosed phrase', "a OR b", "NOT x", "NEAR(a b)",
+                   "a AND", "col:value", "title:x", "^start", "a + b", "(a", "a)",
+                   "'; DROP TABLE posts; --", "a' b", "x*y*", "**", "-a", "a:*",
+                   "a & b | !c", "<-> a", "\\", "é café", "日本語", "😀 emoji",
+                   "a\tb", "\u00a0nbsp", "x" * 256, "___", "a_b_c", "1e308",
+                   "%00", "%", "a" * 100 + "*"]
+        for text in hostile:
+            for path in (q(q=text), "/search?" + urllib.parse.urlencode({"q": text}),
+                         q(q=text, sort="new"), q(q=text, sort="top", kind="comment")):
+                r = self.admin.get(path)
+                self.assertIn(r.status, (200, 400), "%r -> %s" % (text, r.status))
+        self.assertAlive()
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
