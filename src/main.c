@@ -63,6 +63,7 @@ static const char usage_serve[] =
 "archive_after (PARLEY_ARCHIVE_AFTER,\n"
 "a duration such as 180d, 12h, 30s; 0 = never), page_cache (PARLEY_PAGE_CACHE,\n"
 "MiB of pages kept for signed-out visitors on SQLite, default 16; 0 = off),\n"
+"registration (PARLEY_REGISTRATION: open, invite or closed; default open),\n"
 "canary_max_age (PARLEY_CANARY_MAX_AGE, when /canary warns \"stale\", default 30d).\n"
 "Timeouts of 0 mean none.\n";
 
@@ -208,6 +209,14 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 		c->db = val;
 	} else if (strcmp(key, "site_name") == 0) {
 		c->site_name = val;
+	} else if (strcmp(key, "registration") == 0) {
+		if (strcmp(val, "open") != 0 && strcmp(val, "invite") != 0 &&
+		    strcmp(val, "closed") != 0) {
+			fprintf(stderr, "parley: %s: registration: '%s' is not "
+			    "open, invite or closed\n", from, val);
+			return -1;
+		}
+		c->registration = val;
 	} else if (strcmp(key, "site_url") == 0) {
 		if (site_url_set(c, val) != 0) {
 			fprintf(stderr, "parley: %s: site_url: '%s' is not an "
@@ -406,6 +415,7 @@ load_env(struct settings *st)
 	static const char *keys[][2] = {
 		{ "PARLEY_LISTEN", "listen" }, { "PARLEY_DB", "db" },
 		{ "PARLEY_SITE_NAME", "site_name" },
+		{ "PARLEY_REGISTRATION", "registration" },
 		{ "PARLEY_SITE_URL", "site_url" },
 		{ "PARLEY_ARCHIVE_AFTER", "archive_after" },
 		{ "PARLEY_CANARY_MAX_AGE", "canary_max_age" },

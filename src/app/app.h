@@ -23,6 +23,8 @@ struct app_config {
 	unsigned max_conns;     /* connections at once */
 	unsigned max_conns_per_ip; /* connections from one address; 0 = no limit */
 	unsigned page_cache_mb; /* pages kept for signed-out visitors; 0 = off */
+	const char *registration; /* "open", "invite" or "closed"; an admin's
+	                             choice at /admin wins */
 	int64_t canary_max_age; /* seconds after which /canary says stale */
 };
 

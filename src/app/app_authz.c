@@ -186,6 +186,25 @@ deny(struct ctx *c, const char *code, const char *msg)
 	return -1;
 }
 
+/*
+ * Two-factor sign-in: with the setting require_2fa_for_mods on, a
+ * moderator or admin without it is sent to enrol (a JSON client gets
+ * 403) before any moderator action.
+ */
+static int
+check_2fa(struct ctx *c)
+{
+	if (app_setting_int(c, "require_2fa_for_mods", 0) == 0 ||
+	    app_2fa_enabled(c))
+		return 0;
+	if (c->json)
+		return deny(c, "2fa_required", "Moderators and admins need "
+		    "two-factor sign-in on this site: set it up at "
+		    "/settings/2fa first.");
+	app_redirect(c, "/settings/2fa");
+	return -1;
+}
+
 /* Site admins and oneself are never banned. */
 static int
 check_ban_target(struct ctx *c, const struct authz_target *t)
@@ -247,6 +266,8 @@ authz(struct ctx *c, enum authz_act act, const struct authz_target *t)
 		if (!app_is_mod(c, t->community_id))
 			return deny(c, "not_moderator", "Only this community's "
 			    "moderators can do that.");
+		if (check_2fa(c) != 0)
+			return -1;
 		if (act == AZ_MOD_BAN)
 			return check_ban_target(c, t);
 		return 0;
@@ -254,11 +275,13 @@ authz(struct ctx *c, enum authz_act act, const struct authz_target *t)
 		if (!app_is_admin(c) && t->creator_id != c->user->id)
 			return deny(c, "not_allowed", "Only site admins and the "
 			    "community's creator appoint moderators.");
-		return 0;
+		return check_2fa(c);
 	case AZ_SITE_BAN:
 	case AZ_ADMIN:
 		if (!app_is_admin(c))
 			return deny(c, "not_admin", "Only site admins can do that.");
+		if (act == AZ_SITE_BAN && check_2fa(c) != 0)
+			return -1;
 		if (act == AZ_SITE_BAN)
 			return check_ban_target(c, t);
 		return 0;

@@ -10,12 +10,14 @@
 #include "../http/http.h"
 #include "../render/render.h"
 #include "../store/store.h"
+#include "app_jbody_int.h"
 
 #define PAGE_SIZE 25
 #define MAX_ROUTE_PARAMS 4
 #define SESSION_COOKIE "parley_session"
 #define ANON_COOKIE "parley_anon"
 #define SESSION_DAYS 30
+#define SESSION_AGENT_MAX 256 /* bytes of a User-Agent a session keeps */
 
 #define NAME_MIN 3
 #define NAME_MAX 24
@@ -79,6 +81,12 @@ struct ctx {
 	const char *etag;          /* the answer's validators, when it has */
 	int64_t last_modified;     /* them (app_validators.c); kept in the cache */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
+	/* api tokens */
+	bool bearer;               /* signed in by an Authorization: Bearer
+	                              token, not a cookie */
+	int64_t token_id;          /* that token, when bearer */
+	unsigned scopes;           /* its TOKEN_SCOPE_* bits; all of them for
+	                              a cookie session */
 	const struct post *archive_post; /* set by page_thread when it shows an
 	                              archived thread whole (app_archive.c) */
 	bool nsfw_loaded;          /* richer posts: show_nsfw read (app_nsfw.c) */
@@ -94,6 +102,14 @@ enum route_flag {
 	ROUTE_MEMBER = 1 << 3, /* its HTML may be a member template: every
 	                          part that differs between plain members
 	                          is a hole (app_cache.c) */
+	/* api tokens */
+	ROUTE_NOBEARER = 1 << 4, /* a JSON GET no bearer token may use (the
+	                            settings that manage tokens, passwords
+	                            and 2FA) */
+	ROUTE_API = 1 << 5,    /* under /api/v1: always JSON; a write needs
+	                          a bearer token and no csrf */
+	ROUTE_MODERATE = 1 << 6, /* an API write that needs the moderate
+	                            scope */
 };
 
 struct route {
@@ -238,6 +254,33 @@ void totp_code(const unsigned char *secret, size_t n, int64_t now,
 bool totp_check(const unsigned char *secret, size_t n, struct str code,
     int64_t now, int64_t last_step, int64_t *step);
 
+/* ---- api tokens (app_token.c) ----------------------------------------- */
+
+#define TOKEN_SCOPES_ALL \
+	(TOKEN_SCOPE_READ | TOKEN_SCOPE_WRITE | TOKEN_SCOPE_MODERATE)
+
+enum bearer_rc {
+	BEARER_NONE,           /* no Authorization header */
+	BEARER_OK,             /* a well-formed bearer token */
+	BEARER_BAD,            /* a header that is not one */
+};
+
+enum bearer_rc app_bearer_parse(struct str header, unsigned char key[32]);
+char *app_token_new(struct arena *a, unsigned char key[32]);
+bool app_scopes_parse(struct str s, unsigned *out);
+const char *app_scopes_text(struct arena *a, unsigned scopes);
+int app_bearer_load(struct ctx *c, const unsigned char key[32]);
+
+/* ---- two-factor sign-in (app_2fa.c) ----------------------------------- */
+
+bool app_2fa_challenge(struct ctx *c, int64_t user_id);
+int app_2fa_login(struct ctx *c, const struct user *u, struct str name,
+    bool *bad_code);
+int app_2fa_code_ok(struct ctx *c, int64_t user_id,
+    const struct totp_state *t, struct str code);
+char *app_2fa_recovery_new(struct arena *a, unsigned char key[32]);
+bool app_2fa_enabled(struct ctx *c);
+
 /* ---- authorization (app_authz.c) -------------------------------------- */
 
 enum authz_act {
@@ -291,7 +334,7 @@ bool app_filter_match(struct ctx *c, struct str a, struct str b, struct str d);
 #define LIMIT_LOGINS 20         /* failed logins in 15 minutes, per address */
 #define LIMIT_LOGINS_NAME 10    /* failed logins in 15 minutes, per name */
 #define LIMIT_MAX 100000        /* the most an admin may set */
-#define SITE_LIMITS 10
+#define SITE_LIMITS 11
 
 struct site_limit {
 	const char *key;       /* setting name */
@@ -396,6 +439,40 @@ int app_own_item(struct ctx *c, const struct post *p, int64_t author_id,
 void listing_row(struct ctx *c, struct html *h, const struct post *p,
     bool show_community);
 
+/* ---- JSON request bodies: app_jbody_int.h ---------------------------- */
+
+/* ---- one function per write, for forms and the API alike ------------- */
+
+/* What a submit form or API body said (trimmed; unset fields NULL). */
+struct post_form {
+	struct str community, title, url, body;
+	struct str flair;        /* richer posts: empty for none */
+	struct str poll, closes; /* a poll's options, one a line, and when it
+	                            closes (a duration; empty: never) */
+	bool nsfw, spoiler;
+};
+
+/* page_post.c */
+int app_post_submit(struct ctx *c, const struct post_form *f,
+    struct post *out);
+int app_post_own(struct ctx *c, const struct post *p, bool closed_ok);
+int app_post_edit(struct ctx *c, struct post *p, struct str title,
+    struct str body, struct str flair, bool nsfw, bool spoiler);
+int app_post_delete(struct ctx *c, struct post *p);
+/* page_comment.c */
+int app_comment_parent(struct ctx *c, int64_t post_id, int64_t cid,
+    struct comment *parent);
+int app_comment_create(struct ctx *c, const struct post *p,
+    const struct comment *parent, struct str body, struct comment *out);
+int app_comment_own(struct ctx *c, const struct post *p,
+    const struct comment *cm, bool closed_ok);
+int app_comment_edit(struct ctx *c, const struct post *p, struct comment *cm,
+    struct str body);
+int app_comment_delete(struct ctx *c, struct comment *cm);
+/* page_vote.c */
+int app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
+    int64_t *score);
+
 /* ---- handlers, one file each ------------------------------------------ */
 
 void page_front(struct ctx *c);
@@ -448,6 +525,34 @@ void page_admin_filters(struct ctx *c);
 void page_feed_front(struct ctx *c);
 void page_feed_community(struct ctx *c);
 void page_feed_user(struct ctx *c);
+/* api tokens */
+void page_tokens(struct ctx *c);
+void page_token_create(struct ctx *c);
+void page_token_revoke(struct ctx *c);
+void page_api_me(struct ctx *c);
+void page_api_post_create(struct ctx *c);
+void page_api_post_edit(struct ctx *c);
+void page_api_post_delete(struct ctx *c);
+void page_api_comment_create(struct ctx *c);
+void page_api_comment_edit(struct ctx *c);
+void page_api_comment_delete(struct ctx *c);
+void page_api_vote(struct ctx *c);
+void page_api_report(struct ctx *c);
+void page_api_mod(struct ctx *c);
+void page_api_openapi(struct ctx *c);
+/* two-factor sign-in */
+void page_2fa(struct ctx *c);
+void page_2fa_confirm(struct ctx *c);
+void page_2fa_disable(struct ctx *c);
+/* a member's sessions */
+void page_sessions(struct ctx *c);
+void page_session_end(struct ctx *c);
+/* registration modes and invites */
+void page_admin_invites(struct ctx *c);
+void page_admin_invite_create(struct ctx *c);
+void page_admin_registration(struct ctx *c);
+const char *app_registration_mode(struct ctx *c);
+bool app_invite_key(struct str code, unsigned char key[32]);
 void page_wellknown(struct ctx *c);
 
 /* ---- archived threads as files (app_archive.c) ------------------------- */
@@ -504,6 +609,8 @@ void app_flair_label(struct ctx *c, struct html *h, const char *text,
     const char *colour, bool user);
 const char *app_flair_query(struct ctx *c, const char *flair);
 int app_flair_field(struct ctx *c, int64_t community_id, const char **out);
+int app_flair_check(struct ctx *c, int64_t community_id, struct str f,
+    const char **out);
 void page_flair(struct ctx *c);
 void page_flair_post(struct ctx *c);
 
@@ -516,6 +623,8 @@ void app_poll_html(struct ctx *c, struct html *h, int64_t post_id,
 void app_poll_json(struct ctx *c, struct json *j, const struct post *p);
 int app_poll_field(struct ctx *c, const char ***options, size_t *n,
     int64_t *closes);
+int app_poll_parse(struct ctx *c, struct str poll, struct str cl,
+    const char ***options, size_t *n, int64_t *closes);
 void page_poll(struct ctx *c);
 
 /* richer posts: edit history (page_history.c) */

@@ -68,7 +68,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/settings/password", page_settings_password, ROUTE_USER },
 	{ HTTP_POST, "/settings/delete", page_settings_delete, ROUTE_USER },
 	{ HTTP_GET, "/settings/export", page_settings_export,
-	  ROUTE_USER | ROUTE_JSON },
+	  ROUTE_USER | ROUTE_JSON | ROUTE_NOBEARER },
 	{ HTTP_POST, "/block", page_block, ROUTE_USER },
 	{ HTTP_POST, "/unblock", page_block, ROUTE_USER },
 	{ HTTP_GET, "/notifications", page_notifications, ROUTE_JSON },
@@ -81,6 +81,44 @@ static const struct route routes[] = {
 	 * SITE_PAGES row. */
 	{ HTTP_GET, "/canary", page_canary, ROUTE_JSON },
 	SITE_PAGES(SITE_ROUTE)
+	/* api tokens */
+	{ HTTP_GET, "/settings/tokens", page_tokens,
+	  ROUTE_USER | ROUTE_JSON | ROUTE_NOBEARER },
+	{ HTTP_POST, "/settings/tokens", page_token_create, ROUTE_USER },
+	{ HTTP_POST, "/settings/tokens/revoke", page_token_revoke, ROUTE_USER },
+	{ HTTP_GET, "/api/v1/me", page_api_me, ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/posts", page_api_post_create,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_PATCH, "/api/v1/posts/#", page_api_post_edit,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_DELETE, "/api/v1/posts/#", page_api_post_delete,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/comments", page_api_comment_create,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_PATCH, "/api/v1/comments/#", page_api_comment_edit,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_DELETE, "/api/v1/comments/#", page_api_comment_delete,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/votes", page_api_vote, ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/reports", page_api_report,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/mod", page_api_mod,
+	  ROUTE_USER | ROUTE_API | ROUTE_MODERATE },
+	{ HTTP_GET, "/api/v1/openapi", page_api_openapi, ROUTE_API | ROUTE_JSON },
+	/* two-factor sign-in */
+	{ HTTP_GET, "/settings/2fa", page_2fa,
+	  ROUTE_USER | ROUTE_JSON | ROUTE_NOBEARER },
+	{ HTTP_POST, "/settings/2fa", page_2fa_confirm, ROUTE_USER },
+	{ HTTP_POST, "/settings/2fa/disable", page_2fa_disable, ROUTE_USER },
+	/* a member's sessions */
+	{ HTTP_GET, "/settings/sessions", page_sessions,
+	  ROUTE_USER | ROUTE_JSON | ROUTE_NOBEARER },
+	{ HTTP_POST, "/settings/sessions/end", page_session_end, ROUTE_USER },
+	/* registration modes and invites */
+	{ HTTP_GET, "/admin/invites", page_admin_invites, ROUTE_USER },
+	{ HTTP_POST, "/admin/invites", page_admin_invite_create, ROUTE_USER },
+	{ HTTP_POST, "/admin/registration", page_admin_registration,
+	  ROUTE_USER },
 	{ HTTP_GET, "/.well-known/parley", page_wellknown, ROUTE_JSON },
 	{ HTTP_GET, "/canary.txt", page_canary_txt, 0 },
 	{ HTTP_POST, "/admin/canary", page_admin_canary, ROUTE_USER },
@@ -257,6 +295,85 @@ security_headers(struct req *r)
 	http_add_header(r, "X-Frame-Options", "DENY");
 }
 
+static const char *const method_names[] = {
+	[HTTP_GET] = "GET, HEAD", [HTTP_HEAD] = "HEAD", [HTTP_POST] = "POST",
+	[HTTP_PATCH] = "PATCH", [HTTP_DELETE] = "DELETE", [HTTP_OTHER] = "",
+};
+
+/* The Allow header of a path that some route has under another method:
+ * the methods of every route that matches it. */
+static const char *
+allowed_methods(struct ctx *c, struct str path, bool json_suffix)
+{
+	unsigned seen = 0;
+	struct buf b;
+
+	buf_init(&b, c->a, 64);
+	for (size_t i = 0; i < ARRAY_LEN(routes); i++) {
+		if (!match(routes[i].pattern, path, c) ||
+		    (json_suffix && !(routes[i].flags & ROUTE_JSON)) ||
+		    (seen & (1u << routes[i].method)))
+			continue;
+		seen |= 1u << routes[i].method;
+		if (b.len > 0)
+			buf_puts(&b, ", ");
+		buf_puts(&b, method_names[routes[i].method]);
+	}
+	buf_putc(&b, '\0');
+	return b.p;
+}
+
+/*
+ * Signs the request in by its Authorization: Bearer token where a route
+ * takes one: JSON GETs but those of the settings that manage tokens,
+ * passwords and 2FA, and /api/v1. Form POSTs never do, so a token cannot
+ * stand in for a browser's session. Answers the refusal itself (401 for
+ * a bad, unknown or revoked token, 403 for one used where tokens do not
+ * work or without the scope) and returns false then.
+ */
+static bool
+bearer_sign_in(struct ctx *c, const struct route *hit, enum http_method m)
+{
+	unsigned char key[32];
+	unsigned need;
+	int rc;
+
+	switch (app_bearer_parse(http_header(c->r, "Authorization"), key)) {
+	case BEARER_NONE:
+		return true;
+	case BEARER_BAD:
+		break;
+	case BEARER_OK:
+		if (!(hit->flags & ROUTE_API) &&
+		    (m != HTTP_GET || !c->json || (hit->flags & ROUTE_NOBEARER))) {
+			app_error(c, 403, "token_not_accepted", "An API token "
+			    "cannot be used here; sign in with a browser.");
+			return false;
+		}
+		rc = app_bearer_load(c, key);
+		if (rc == STORE_OK)
+			goto scope;
+		if (rc != STORE_NOTFOUND) {
+			app_store_error(c, rc);
+			return false;
+		}
+		break;
+	}
+	http_add_header(c->r, "WWW-Authenticate", "Bearer realm=\"parley\"");
+	app_error(c, 401, "bad_token", "The API token is not valid or was "
+	    "revoked.");
+	return false;
+scope:
+	need = m == HTTP_GET ? TOKEN_SCOPE_READ : (hit->flags & ROUTE_MODERATE) ?
+	    TOKEN_SCOPE_MODERATE : TOKEN_SCOPE_WRITE;
+	if (!(c->scopes & need)) {
+		app_error(c, 403, "insufficient_scope", arena_printf(c->a,
+		    "This token lacks the %s scope.", app_scopes_text(c->a, need)));
+		return false;
+	}
+	return true;
+}
+
 /*
  * Chooses the route, refuses what no route should see, and calls the
  * route's handler.
@@ -315,7 +432,8 @@ handle(struct req *r)
 	}
 	if (hit == NULL) {
 		if (other_method) {
-			http_add_header(r, "Allow", "GET, HEAD, POST");
+			http_add_header(r, "Allow", allowed_methods(&c, path,
+			    json_suffix));
 			app_error(&c, 405, "method_not_allowed",
 			    "That method is not allowed here.");
 		} else {
@@ -329,8 +447,21 @@ handle(struct req *r)
 		    "The database is not available right now. Try again soon.");
 		return;
 	}
-	session_load(&c);
-	if (m == HTTP_POST && !(hit->flags & ROUTE_NOCSRF) &&
+	if (hit->flags & ROUTE_API)
+		c.json = true;
+	if (!bearer_sign_in(&c, hit, m))
+		return;
+	if (!c.bearer) {
+		session_load(&c);
+		c.scopes = TOKEN_SCOPES_ALL;
+	}
+	if ((hit->flags & ROUTE_API) && m != HTTP_GET && !c.bearer) {
+		http_add_header(r, "WWW-Authenticate", "Bearer realm=\"parley\"");
+		app_error(&c, 401, "token_required", "The API takes writes with "
+		    "an Authorization: Bearer token from /settings/tokens.");
+		return;
+	}
+	if (m == HTTP_POST && !(hit->flags & ROUTE_NOCSRF) && !c.bearer &&
 	    !session_csrf_ok(&c)) {
 		app_error(&c, 403, "csrf",
 		    "This form has expired or did not come from this site. "
@@ -382,7 +513,7 @@ handle(struct req *r)
 		}
 	}
 	hit->fn(&c);
-	if (m == HTTP_POST)
+	if (m != HTTP_GET)
 		app_cache_written();
 }
 

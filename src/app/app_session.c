@@ -59,8 +59,11 @@ session_load(struct ctx *c)
 		token_key(token, c->sess_key);
 		u = ARENA_NEW(c->a, struct user);
 		if (store_session_user(c->s, c->a, c->sess_key, c->now, u,
-		    &c->viewer) == STORE_OK)
+		    &c->viewer) == STORE_OK) {
 			c->user = u;
+			/* for /settings/sessions; a lost note is harmless */
+			(void)store_session_touch(c->s, c->sess_key, c->now);
+		}
 	}
 	if (hex_token(http_cookie(c->r, ANON_COOKIE), token))
 		c->anon = str_dup(c->a, http_cookie(c->r, ANON_COOKIE));
@@ -174,6 +177,16 @@ session_start(struct ctx *c, int64_t user_id)
 	if (store_session_create(c->s, c->sess_key, user_id, c->now,
 	    c->now + SESSION_DAYS * 86400) != STORE_OK)
 		return -1;
+	{
+		struct str ua = http_header(c->r, "User-Agent");
+
+		/* Where it began, for /settings/sessions; not worth failing
+		 * the sign-in over. */
+		if (ua.len > SESSION_AGENT_MAX)
+			ua.len = SESSION_AGENT_MAX;
+		(void)store_session_set_info(c->s, c->sess_key, c->r->remote,
+		    ua.p != NULL && str_utf8_valid(ua) ? str_dup(c->a, ua) : NULL);
+	}
 	sodium_bin2hex(hex, sizeof(hex), token, sizeof(token));
 	http_add_header(c->r, "Set-Cookie", cookie_header(c, SESSION_COOKIE,
 	    hex, SESSION_DAYS * 86400L));

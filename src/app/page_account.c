@@ -152,6 +152,9 @@ account_form(struct ctx *c, bool reg, const char *msg, struct str name)
 	    "<input type=\"password\" id=\"password\" name=\"password\" required");
 	if (reg)
 		html_raw_literal(&h, " minlength=\"8\" autocomplete=\"new-password\">"
+		    "<label for=\"invite\">invite code (when registration is by "
+		    "invitation)</label><input type=\"text\" id=\"invite\" "
+		    "name=\"invite\" maxlength=\"64\">"
 		    "<label for=\"email\">email (optional, for password resets)</label>"
 		    "<input type=\"email\" id=\"email\" name=\"email\" "
 		    "maxlength=\"" APP_STR(EMAIL_MAX) "\">"
@@ -215,6 +218,14 @@ page_register(struct ctx *c)
 	int64_t id;
 	int rc;
 
+	const char *mode = app_registration_mode(c);
+	bool invite = strcmp(mode, "invite") == 0;
+
+	if (strcmp(mode, "closed") == 0) {
+		form_error(c, true, 403, "registration_closed", "This site is not "
+		    "taking new accounts.");
+		return;
+	}
 	if (registrations_throttled(c))
 		return;
 	if (!app_valid_name(name, true)) {
@@ -236,8 +247,24 @@ page_register(struct ctx *c)
 		app_error(c, 500, "internal", "Could not hash the password.");
 		return;
 	}
-	rc = store_user_create(c->s, str_dup(c->a, name), hash,
-	    email.len ? str_dup(c->a, email) : NULL, ROLE_USER, c->now, &id);
+	if (invite) {
+		unsigned char key[32];
+
+		rc = app_invite_key(app_form_text(c, "invite"), key) ?
+		    store_user_create_invited(c->s, key, str_dup(c->a, name), hash,
+		    email.len ? str_dup(c->a, email) : NULL, c->now, &id) :
+		    STORE_NOTFOUND;
+		if (rc == STORE_NOTFOUND) {
+			form_error(c, true, 403, "bad_invite", "Registration is by "
+			    "invitation: that invite code is unknown, used up or "
+			    "expired.");
+			return;
+		}
+	} else {
+		rc = store_user_create(c->s, str_dup(c->a, name), hash,
+		    email.len ? str_dup(c->a, email) : NULL, ROLE_USER, c->now,
+		    &id);
+	}
 	if (rc == STORE_CONFLICT) {
 		form_error(c, true, 409, "name_taken", "That user name is taken.");
 		return;
@@ -259,6 +286,7 @@ page_login(struct ctx *c)
 	struct str pw = http_form(c->r, "password");
 	const char *hash = NULL;
 	struct user u;
+	bool bad_code = false;
 	int rc = STORE_NOTFOUND;
 
 	if (app_login_throttled(c, name))
@@ -274,6 +302,8 @@ page_login(struct ctx *c)
 	if (rc == STORE_NOTFOUND || u.deleted) {
 		password_burn(pw.p ? pw.p : "", pw.len);
 		rc = STORE_NOTFOUND;
+	} else if (pw.len == 0 && app_2fa_challenge(c, u.id)) {
+		/* the code step: the password passed a moment ago */
 	} else if (!password_verify(hash, pw.p ? pw.p : "", pw.len)) {
 		rc = STORE_NOTFOUND;
 	}
@@ -281,6 +311,11 @@ page_login(struct ctx *c)
 		app_login_failed(c, name);
 		form_error(c, false, 401, "bad_login",
 		    "Wrong user name or password.");
+		return;
+	}
+	if (app_2fa_login(c, &u, name, &bad_code) != 0) {
+		if (bad_code)
+			app_login_failed(c, name);
 		return;
 	}
 	if (session_start(c, u.id) != 0) {

@@ -30,6 +30,9 @@ const struct site_limit site_limits[SITE_LIMITS] = {
 	  "registrations an hour, per address" },
 	{ "limit_logins", LIMIT_LOGINS,
 	  "failed logins in 15 minutes, per address" },
+	/* two-factor sign-in */
+	{ "require_2fa_for_mods", 0,
+	  "require two-factor sign-in of moderators and admins (1 yes, 0 no)" },
 	/* private messages (app_authz.c) */
 	{ "limit_messages", LIMIT_MESSAGES, "private messages an hour, per "
 	  "account" },

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * page_comment.c: new comments, replies, and the author's edit and delete.
+ *
+ * Each action is one function (app_comment_create, app_comment_edit,
+ * app_comment_delete) shared by the forms here and the API
+ * (page_api.c): the same checks, authz() and limits for both.
  */
 #include "app_int.h"
 
@@ -58,13 +62,12 @@ app_own_item(struct ctx *c, const struct post *p, int64_t author_id,
 	return 0;
 }
 
-/* Reads the body field: 1 to COMMENT_BODY_MAX characters; am names the
- * users it mentions. */
+/* Checks a comment's body: 1 to COMMENT_BODY_MAX characters; am names
+ * the users it mentions. */
 static int
-comment_body(struct ctx *c, struct str *body, const char **html,
+comment_body(struct ctx *c, const struct str *body, const char **html,
     struct app_mentions *am)
 {
-	*body = app_form_text(c, "body");
 	if (body->len == 0 || !app_valid_text(*body, COMMENT_BODY_MAX)) {
 		app_error(c, 400, "bad_body", "A comment is 1 to "
 		    APP_THOUSANDS(COMMENT_BODY_MAX_K) " characters.");
@@ -96,30 +99,33 @@ check_block(struct ctx *c, int64_t to_user)
 	return 0;
 }
 
-/* parent_author: whose words the comment answers (the post's author at the
- * top level). */
-static void
-create(struct ctx *c, int64_t parent_id, int64_t parent_author)
+/*
+ * Comments body on post p, in answer to parent (NULL at the top level,
+ * else as app_comment_parent loaded it), into *out, its id set. Returns
+ * 0, or -1 after answering.
+ */
+int
+app_comment_create(struct ctx *c, const struct post *p,
+    const struct comment *parent, struct str body, struct comment *out)
 {
-	struct post p;
 	struct comment cm = { 0 };
 	struct app_mentions am;
-	struct str body;
 	const char *link = NULL;
-	int64_t id = 0;
+	int64_t id = 0, to_user = parent ? parent->author_id : p->author_id;
 	int rc;
 
-	if (app_get_post(c, 0, 1, &p) != 0 || app_post_open(c, &p) != 0)
-		return;
+	if (app_post_open(c, p) != 0)
+		return -1;
 	if (authz(c, AZ_COMMENT, &(struct authz_target){
-	    .community_id = p.community_id }) != 0 ||
-	    check_block(c, parent_id ? parent_author : p.author_id) != 0 ||
+	    .community_id = p->community_id }) != 0 ||
+	    check_block(c, to_user) != 0 ||
 	    comment_body(c, &body, &cm.body_html, &am) != 0)
-		return;
+		return -1;
 	cm.held = app_filter_match(c, body, STR_NULL, STR_NULL);
-	cm.post_id = p.id;
-	cm.parent_id = parent_id;
+	cm.post_id = p->id;
+	cm.parent_id = parent ? parent->id : 0;
 	cm.author_id = c->user->id;
+	cm.author = c->user->name;
 	cm.body = str_dup(c->a, body);
 	cm.created = c->now;
 	/* The comment and whom it tells commit together: one write. */
@@ -127,13 +133,13 @@ create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 		rc = store_comment_create(c->s, &cm, &id);
 		if (rc == STORE_OK)
 			link = arena_printf(c->a, "%s#c%lld",
-			    app_post_href(c, &p), (long long)id);
+			    app_post_href(c, p), (long long)id);
 		/* a held comment tells nobody until it is shown */
 		if (rc == STORE_OK && !cm.held) {
-			app_inbox_add(c, parent_id ? parent_author : p.author_id,
-			    INBOX_REPLY, cm.body, link, p.id, id);
-			app_mentions_notify(c, &am, VOTE_COMMENT, id, p.id, link,
-			    cm.body, parent_id ? parent_author : p.author_id);
+			app_inbox_add(c, to_user, INBOX_REPLY, cm.body, link, p->id,
+			    id);
+			app_mentions_notify(c, &am, VOTE_COMMENT, id, p->id, link,
+			    cm.body, to_user);
 		}
 		if (rc == STORE_OK)
 			rc = store_commit(c->s);
@@ -142,20 +148,67 @@ create(struct ctx *c, int64_t parent_id, int64_t parent_author)
 	}
 	if (rc == STORE_NOTFOUND || rc == STORE_CONFLICT) {
 		app_error(c, 404, "not_found", "There is no such comment to reply to.");
-		return;
+		return -1;
 	}
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
-	app_redirect(c, link);
+	cm.id = id;
+	cm.score = 1;
+	cm.ups = 1;
+	cm.my_vote = 1;
+	cm.depth = parent ? parent->depth + 1 : 0;
+	*out = cm;
+	return 0;
+}
+
+static void
+create(struct ctx *c, const struct comment *parent)
+{
+	struct post p;
+	struct comment cm;
+
+	if (app_get_post(c, 0, 1, &p) != 0 ||
+	    app_comment_create(c, &p, parent, app_form_text(c, "body"), &cm) != 0)
+		return;
+	app_redirect(c, arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
+	    (long long)cm.id));
 }
 
 /* POST /s/NAME/p/ID/comment: body. */
 void
 page_comment_new(struct ctx *c)
 {
-	create(c, 0, 0);
+	create(c, NULL);
+}
+
+/*
+ * Loads comment cid of post post_id into *parent for a reply: 404 when
+ * there is none on that post, 403 when it is deleted or removed. Returns
+ * 0, or -1 after answering.
+ */
+int
+app_comment_parent(struct ctx *c, int64_t post_id, int64_t cid,
+    struct comment *parent)
+{
+	int rc = store_comment_get(c->s, c->a, cid, 0, parent);
+
+	if (rc == STORE_NOTFOUND || (rc == STORE_OK &&
+	    parent->post_id != post_id)) {
+		app_error(c, 404, "not_found", "There is no such comment.");
+		return -1;
+	}
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	if (parent->deleted || parent->removed) {
+		app_error(c, 403, "gone", "That comment is deleted or removed: it "
+		    "takes no replies.");
+		return -1;
+	}
+	return 0;
 }
 
 /* POST /s/NAME/p/ID/c/CID/reply: body. */
@@ -164,27 +217,25 @@ page_comment_reply(struct ctx *c)
 {
 	struct comment parent;
 	int64_t cid, pid;
-	int rc;
 
 	if (!app_param_id(c, 1, &pid) || !app_param_id(c, 2, &cid)) {
 		app_error(c, 404, "not_found", "There is no such comment.");
 		return;
 	}
-	rc = store_comment_get(c->s, c->a, cid, 0, &parent);
-	if (rc == STORE_NOTFOUND || (rc == STORE_OK && parent.post_id != pid)) {
-		app_error(c, 404, "not_found", "There is no such comment.");
-		return;
-	}
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
-	if (parent.deleted || parent.removed) {
-		app_error(c, 403, "gone", "That comment is deleted or removed: it "
-		    "takes no replies.");
-		return;
-	}
-	create(c, cid, parent.author_id);
+	if (app_comment_parent(c, pid, cid, &parent) == 0)
+		create(c, &parent);
+}
+
+/*
+ * May the viewer change comment cm of post p as its author (edits with
+ * closed_ok false, deletions true). Returns 0, or -1 after answering.
+ */
+int
+app_comment_own(struct ctx *c, const struct post *p,
+    const struct comment *cm, bool closed_ok)
+{
+	return app_own_item(c, p, cm->author_id, cm->deleted ?
+	    "This comment is deleted." : NULL, closed_ok);
 }
 
 /*
@@ -212,8 +263,7 @@ own_comment(struct ctx *c, struct post *p, struct comment *cm, bool closed_ok)
 		app_store_error(c, rc);
 		return -1;
 	}
-	return app_own_item(c, p, cm->author_id, cm->deleted ?
-	    "This comment is deleted." : NULL, closed_ok);
+	return app_comment_own(c, p, cm, closed_ok);
 }
 
 void
@@ -241,32 +291,63 @@ page_comment_edit_form(struct ctx *c)
 	page_end(c, &h);
 }
 
+/* Sets comment cm's body (app_comment_own allowed it; p is its post, for
+ * the mentions' link); updates *cm and tells the names the text newly
+ * mentions. Returns 0, or -1 after answering. */
+int
+app_comment_edit(struct ctx *c, const struct post *p, struct comment *cm,
+    struct str body)
+{
+	struct app_mentions am;
+	const char *html, *link;
+	int rc;
+
+	if (comment_body(c, &body, &html, &am) != 0)
+		return -1;
+	rc = store_comment_edit(c->s, cm->id, str_dup(c->a, body), html, c->now);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	cm->body = str_dup(c->a, body);
+	cm->body_html = html;
+	cm->edited = c->now;
+	link = arena_printf(c->a, "%s#c%lld", app_post_href(c, p),
+	    (long long)cm->id);
+	/* only names the comment did not mention before are told; a held
+	 * comment tells nobody */
+	if (!cm->held)
+		app_mentions_notify(c, &am, VOTE_COMMENT, cm->id, p->id, link,
+		    cm->body, 0);
+	return 0;
+}
+
 /* POST .../c/CID/edit: body. */
 void
 page_comment_edit(struct ctx *c)
 {
 	struct post p;
 	struct comment cm;
-	struct app_mentions am;
-	struct str body;
-	const char *html, *link;
-	int rc;
 
-	if (own_comment(c, &p, &cm, false) != 0 ||
-	    comment_body(c, &body, &html, &am) != 0)
-		return;
-	rc = store_comment_edit(c->s, cm.id, str_dup(c->a, body), html, c->now);
+	if (own_comment(c, &p, &cm, false) == 0 &&
+	    app_comment_edit(c, &p, &cm, app_form_text(c, "body")) == 0)
+		app_redirect(c, arena_printf(c->a, "%s#c%lld",
+		    app_post_href(c, &p), (long long)cm.id));
+}
+
+/* Deletes comment cm (app_comment_own allowed it); it stays in place as
+ * [deleted]. Returns 0, or -1 after answering. */
+int
+app_comment_delete(struct ctx *c, struct comment *cm)
+{
+	int rc = store_comment_delete(c->s, cm->id, c->now);
+
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
-	link = arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
-	    (long long)cm.id);
-	/* only names the comment did not mention before are told */
-	if (!cm.held)
-		app_mentions_notify(c, &am, VOTE_COMMENT, cm.id, p.id, link,
-		    str_dup(c->a, body), 0);
-	app_redirect(c, link);
+	cm->deleted = true;
+	return 0;
 }
 
 /* POST .../c/CID/delete: the comment stays in place as [deleted]. */
@@ -275,15 +356,8 @@ page_comment_delete(struct ctx *c)
 {
 	struct post p;
 	struct comment cm;
-	int rc;
 
-	if (own_comment(c, &p, &cm, true) != 0)
-		return;
-	rc = store_comment_delete(c->s, cm.id, c->now);
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
-	app_redirect(c, arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
-	    (long long)cm.id));
+	if (own_comment(c, &p, &cm, true) == 0 && app_comment_delete(c, &cm) == 0)
+		app_redirect(c, arena_printf(c->a, "%s#c%lld",
+		    app_post_href(c, &p), (long long)cm.id));
 }

@@ -88,7 +88,14 @@ app_flair_query(struct ctx *c, const char *flair)
 int
 app_flair_field(struct ctx *c, int64_t community_id, const char **out)
 {
-	struct str f = app_form_text(c, "flair");
+	return app_flair_check(c, community_id, app_form_text(c, "flair"), out);
+}
+
+/* The same for text f, from a form or an API body. */
+int
+app_flair_check(struct ctx *c, int64_t community_id, struct str f,
+    const char **out)
+{
 	struct flair fl;
 	int rc;
 

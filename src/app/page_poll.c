@@ -18,8 +18,15 @@ int
 app_poll_field(struct ctx *c, const char ***options, size_t *n,
     int64_t *closes)
 {
-	struct str poll = app_form_text(c, "poll");
-	struct str cl = app_form_text(c, "closes");
+	return app_poll_parse(c, app_form_text(c, "poll"),
+	    app_form_text(c, "closes"), options, n, closes);
+}
+
+/* The same for texts poll and cl, from a form or an API body. */
+int
+app_poll_parse(struct ctx *c, struct str poll, struct str cl,
+    const char ***options, size_t *n, int64_t *closes)
+{
 	const char **opt;
 	size_t k = 0;
 

@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * page_post.c: submitting, editing and deleting posts.
+ *
+ * Each action is one function (app_post_submit, app_post_edit,
+ * app_post_delete) that checks the input, asks authz() and writes; the
+ * form handlers here and the API's (page_api.c) only read their input
+ * and answer the result, so both go through the same checks and limits.
  */
 #include "app_int.h"
 
 #include <string.h>
 #include <strings.h>
-
-/* What a submit or edit form said, for showing it again after an error. */
-struct post_form {
-	struct str community, title, url, body;
-	bool nsfw, spoiler;      /* richer posts */
-};
 
 static void
 submit_page(struct ctx *c, const struct post_form *f, const char *msg)
@@ -104,18 +103,15 @@ valid_link(struct str u)
 	return url_check(u, &parts, URL_WEB);
 }
 
-/* POST /submit: community, title, url or body. */
-void
-page_submit(struct ctx *c)
+/*
+ * Submits a post from f (trimmed fields; url or body empty or NULL)
+ * into *out, its id set. Returns 0, or -1 after answering the refusal:
+ * for a browser the form again, for JSON the error.
+ */
+int
+app_post_submit(struct ctx *c, const struct post_form *ff, struct post *out)
 {
-	struct post_form f = {
-		.community = app_form_text(c, "community"),
-		.title = app_form_text(c, "title"),
-		.url = app_form_text(c, "url"),
-		.body = app_form_text(c, "body"),
-		.nsfw = app_form_flag(c, "nsfw"),
-		.spoiler = app_form_flag(c, "spoiler"),
-	};
+	struct post_form f = *ff;
 	struct app_mentions am = { .m.n = 0 };
 	struct community cm;
 	struct post p = { 0 };
@@ -125,20 +121,24 @@ page_submit(struct ctx *c)
 	int64_t id, closes = 0;
 	int rc;
 
+	if (f.url.p == NULL)
+		f.url = STR_LIT("");
+	if (f.body.p == NULL)
+		f.body = STR_LIT("");
 	if (!app_valid_name(f.community, false)) {
 		submit_error(c, &f, 400, "bad_community", "Choose a community by its "
 		    "name.");
-		return;
+		return -1;
 	}
 	if (!valid_title(f.title)) {
 		submit_error(c, &f, 400, "bad_title", "A title is 1 to "
 		    APP_STR(TITLE_MAX) " characters on one line.");
-		return;
+		return -1;
 	}
 	if (f.url.len > 0 && f.body.len > 0) {
 		submit_error(c, &f, 400, "link_and_text", "A post is either a link "
 		    "or a text, not both.");
-		return;
+		return -1;
 	}
 	if (f.url.len > 0 && (bad = valid_link(f.url)) != URL_OK) {
 		if (bad == URL_USERINFO)
@@ -153,24 +153,24 @@ page_submit(struct ctx *c)
 			submit_error(c, &f, 400, "bad_url", "A link is an http or "
 			    "https address of at most " APP_STR(URL_MAX)
 			    " characters.");
-		return;
+		return -1;
 	}
 	if (!app_valid_text(f.body, POST_BODY_MAX)) {
 		submit_error(c, &f, 400, "body_too_long", "A text is at most "
 		    APP_THOUSANDS(POST_BODY_MAX_K) " characters.");
-		return;
+		return -1;
 	}
 	rc = store_community_by_name(c->s, c->a, str_dup(c->a, f.community), &cm);
 	if (rc == STORE_NOTFOUND) {
 		submit_error(c, &f, 404, "no_community", "There is no such community.");
-		return;
+		return -1;
 	}
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
 	if (authz(c, AZ_POST, &(struct authz_target){ .community_id = cm.id }) != 0)
-		return;
+		return -1;
 	p.community_id = cm.id;
 	p.community = cm.name;
 	p.author_id = c->user->id;
@@ -178,14 +178,14 @@ page_submit(struct ctx *c)
 	p.created = c->now;
 	p.nsfw = f.nsfw;
 	p.spoiler = f.spoiler;
-	if (app_flair_field(c, cm.id, &p.flair) != 0)
-		return;
-	if (app_poll_field(c, &poll, &npoll, &closes) != 0)
-		return;
+	if (app_flair_check(c, cm.id, f.flair, &p.flair) != 0)
+		return -1;
+	if (app_poll_parse(c, f.poll, f.closes, &poll, &npoll, &closes) != 0)
+		return -1;
 	if (npoll > 0 && f.url.len > 0) {
 		submit_error(c, &f, 400, "bad_poll", "A poll is a text post: leave "
 		    "the link empty.");
-		return;
+		return -1;
 	}
 	if (f.url.len > 0) {
 		p.url = str_dup(c->a, f.url);
@@ -195,14 +195,14 @@ page_submit(struct ctx *c)
 		if (p.body_html == NULL) {
 			submit_error(c, &f, 400, "bad_markdown", "That text cannot be "
 			    "rendered.");
-			return;
+			return -1;
 		}
 	}
 	p.held = app_filter_match(c, f.title, f.url, f.body);
 	/* A poll post and its options are written together. */
 	if ((rc = store_begin(c->s)) != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
 	rc = store_post_create(c->s, &p, &id);
 	if (rc == STORE_OK && npoll > 0)
@@ -210,27 +210,62 @@ page_submit(struct ctx *c)
 	rc = app_mod_tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
 	p.id = id;
+	p.score = 1;
+	p.ups = 1;
+	p.my_vote = 1;
+	p.author = c->user->name;
 	/* a held post tells nobody until it is shown */
 	if (!p.held && p.body != NULL)
 		app_mentions_notify(c, &am, VOTE_POST, id, id,
 		    app_post_href(c, &p), p.body, 0);
-	app_redirect(c, app_post_href(c, &p));
+	*out = p;
+	return 0;
+}
+
+/* POST /submit: community, title, url or body; flair, nsfw, spoiler,
+ * poll and closes. */
+void
+page_submit(struct ctx *c)
+{
+	struct post_form f = {
+		.community = app_form_text(c, "community"),
+		.title = app_form_text(c, "title"),
+		.url = app_form_text(c, "url"),
+		.body = app_form_text(c, "body"),
+		.flair = app_form_text(c, "flair"),
+		.poll = app_form_text(c, "poll"),
+		.closes = app_form_text(c, "closes"),
+		.nsfw = app_form_flag(c, "nsfw"),
+		.spoiler = app_form_flag(c, "spoiler"),
+	};
+	struct post p;
+
+	if (app_post_submit(c, &f, &p) == 0)
+		app_redirect(c, app_post_href(c, &p));
 }
 
 /*
- * Loads the route's post for its author: 403 for anyone else (authz), and
- * for a post that is deleted, or closed when closed_ok is false (edits).
+ * May the viewer change post p as its author: 403 for anyone else
+ * (authz), and for a post that is deleted, or closed when closed_ok is
+ * false (edits). Returns 0, or -1 after answering.
  */
+int
+app_post_own(struct ctx *c, const struct post *p, bool closed_ok)
+{
+	return app_own_item(c, p, p->author_id, p->deleted ?
+	    "This post is deleted." : NULL, closed_ok);
+}
+
+/* Loads the route's post for its author (app_post_own). */
 static int
 own_post(struct ctx *c, struct post *p, bool closed_ok)
 {
 	if (app_get_post(c, 0, 1, p) != 0)
 		return -1;
-	return app_own_item(c, p, p->author_id, p->deleted ?
-	    "This post is deleted." : NULL, closed_ok);
+	return app_post_own(c, p, closed_ok);
 }
 
 /* The edit form's flair choice: the community's flairs, or none. */
@@ -290,68 +325,109 @@ page_post_edit_form(struct ctx *c)
 	page_end(c, &h);
 }
 
-/* POST .../p/ID/edit: title and (text posts) body. */
-void
-page_post_edit(struct ctx *c)
+/*
+ * Edits post p, which app_post_own allowed: title (NULL: unchanged) and,
+ * for a text post, body (NULL: empty); flair (NULL: unchanged, empty:
+ * none) and the nsfw and spoiler marks, all in one transaction. Updates
+ * *p and tells the names the text newly mentions. Returns 0, or -1 after
+ * answering.
+ */
+int
+app_post_edit(struct ctx *c, struct post *p, struct str title,
+    struct str body, struct str flair, bool nsfw, bool spoiler)
 {
-	struct post p;
-	struct str title = app_form_text(c, "title");
-	struct str body = app_form_text(c, "body");
 	struct app_mentions am = { .m.n = 0 };
-	const char *html = NULL, *flair = NULL;
+	const char *html = NULL, *fl = p->flair;
 	int rc;
 
-	if (own_post(c, &p, false) != 0)
-		return;
 	if (title.p != NULL && !valid_title(title)) {
 		app_error(c, 400, "bad_title", "A title is 1 to " APP_STR(TITLE_MAX)
 		    " characters on one line.");
-		return;
+		return -1;
 	}
-	if (p.url != NULL && body.len > 0) {
+	if (p->url != NULL && body.len > 0) {
 		app_error(c, 400, "link_post", "A link post has no text to edit.");
-		return;
+		return -1;
 	}
 	if (!app_valid_text(body, POST_BODY_MAX)) {
 		app_error(c, 400, "body_too_long", "A text is at most "
 		    APP_THOUSANDS(POST_BODY_MAX_K) " characters.");
-		return;
+		return -1;
 	}
-	if (p.url == NULL) {
+	if (p->url == NULL) {
 		html = app_render_md_mentions(c, body.p ? body : STR_LIT(""),
 		    &am);
 		if (html == NULL) {
 			app_error(c, 400, "bad_markdown", "That text cannot be rendered.");
-			return;
+			return -1;
 		}
 	}
-	/* The marks change with the text, in one transaction; the checkboxes
-	 * are sent unticked by leaving them out, so their absence is "off". */
-	if (app_flair_field(c, p.community_id, &flair) != 0)
-		return;
+	if (flair.p != NULL &&
+	    app_flair_check(c, p->community_id, flair, &fl) != 0)
+		return -1;
+	/* The marks change with the text, in one transaction. */
 	if ((rc = store_begin(c->s)) != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
-	rc = store_post_edit(c->s, p.id, title.p ? str_dup(c->a, title) : NULL,
-	    p.url == NULL ? str_dup(c->a, body) : NULL, html, c->now);
+	rc = store_post_edit(c->s, p->id, title.p ? str_dup(c->a, title) : NULL,
+	    p->url == NULL ? str_dup(c->a, body) : NULL, html, c->now);
 	if (rc == STORE_OK)
-		rc = store_post_set_marks(c->s, p.id, app_form_flag(c, "nsfw"),
-		    app_form_flag(c, "spoiler"));
+		rc = store_post_set_marks(c->s, p->id, nsfw, spoiler);
 	if (rc == STORE_OK)
-		rc = store_post_set_flair(c->s, p.id, flair);
+		rc = store_post_set_flair(c->s, p->id, fl);
 	rc = app_mod_tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
-		return;
+		return -1;
 	}
 	if (title.p != NULL)
-		p.title = str_dup(c->a, title);
-	/* only names the post did not mention before are told */
-	if (p.url == NULL && !p.held)
-		app_mentions_notify(c, &am, VOTE_POST, p.id, p.id,
-		    app_post_href(c, &p), str_dup(c->a, body), 0);
-	app_redirect(c, app_post_href(c, &p));
+		p->title = str_dup(c->a, title);
+	if (p->url == NULL) {
+		p->body = str_dup(c->a, body.p ? body : STR_LIT(""));
+		p->body_html = html;
+	}
+	p->nsfw = nsfw;
+	p->spoiler = spoiler;
+	p->flair = fl;
+	p->edited = c->now;
+	/* only names the post did not mention before are told; a held post
+	 * tells nobody */
+	if (p->url == NULL && !p->held)
+		app_mentions_notify(c, &am, VOTE_POST, p->id, p->id,
+		    app_post_href(c, p), p->body, 0);
+	return 0;
+}
+
+/* POST .../p/ID/edit: title and (text posts) body, flair, nsfw and
+ * spoiler. The checkboxes are sent unticked by leaving them out, so their
+ * absence is "off"; an absent flair is none. */
+void
+page_post_edit(struct ctx *c)
+{
+	struct post p;
+	struct str flair = app_form_text(c, "flair");
+
+	if (own_post(c, &p, false) == 0 && app_post_edit(c, &p,
+	    app_form_text(c, "title"), app_form_text(c, "body"),
+	    flair.p ? flair : STR_LIT(""), app_form_flag(c, "nsfw"),
+	    app_form_flag(c, "spoiler")) == 0)
+		app_redirect(c, app_post_href(c, &p));
+}
+
+/* Deletes post p, which app_post_own allowed; it stays as [deleted].
+ * Returns 0, or -1 after answering. */
+int
+app_post_delete(struct ctx *c, struct post *p)
+{
+	int rc = store_post_delete(c->s, p->id, c->now);
+
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	p->deleted = true;
+	return 0;
 }
 
 /* POST .../p/ID/delete: the author deletes the post; it stays as [deleted]. */
@@ -359,14 +435,7 @@ void
 page_post_delete(struct ctx *c)
 {
 	struct post p;
-	int rc;
 
-	if (own_post(c, &p, true) != 0)
-		return;
-	rc = store_post_delete(c->s, p.id, c->now);
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
-	app_redirect(c, app_post_href(c, &p));
+	if (own_post(c, &p, true) == 0 && app_post_delete(c, &p) == 0)
+		app_redirect(c, app_post_href(c, &p));
 }

@@ -106,6 +106,16 @@ settings_page(struct ctx *c, const char *msg)
 	    "new password (" APP_STR(PASSWORD_MIN) " characters or more)", "new-password");
 	html_raw_literal(&h, "<p><button>change password</button></p></form>");
 
+	html_raw_literal(&h, "<h2>Sessions</h2><p><a href=\"/settings/sessions\">"
+	    "Where you are signed in</a>, and ending those sessions.</p>");
+
+	html_raw_literal(&h, "<h2>Two-factor sign-in</h2><p><a "
+	    "href=\"/settings/2fa\">Set up or turn off</a> a second step at "
+	    "sign-in: a code from an authenticator app.</p>");
+
+	html_raw_literal(&h, "<h2>API tokens</h2><p><a href=\"/settings/tokens\">"
+	    "Tokens</a> let programs use the API on your behalf.</p>");
+
 	html_raw_literal(&h, "<h2>Export</h2><p><a href=\"/settings/export.json\">"
 	    "Download your data</a>: your account, posts, comments and votes, "
 	    "as JSON.</p>");

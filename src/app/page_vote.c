@@ -8,17 +8,17 @@
 
 #include <string.h>
 
-/* POST /vote: kind (post, comment), id, dir (1, 0, -1). */
-void
-page_vote(struct ctx *c)
+/*
+ * Casts the viewer's vote dir (1, 0, -1) on item id of kind ("post",
+ * "comment"); sets *score to the item's new score. Returns 0, or -1
+ * after answering the refusal.
+ */
+int
+app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
+    int64_t *score)
 {
-	struct str kind = http_form(c->r, "kind");
-	struct str dirs = http_form(c->r, "dir");
-	struct str ids = http_form(c->r, "id");
 	struct post p;
 	struct comment cm;
-	int64_t id, dir, score;
-	const char *back, *item;
 	int k, rc;
 
 	if (str_eq_lit(kind, "post"))
@@ -26,6 +26,64 @@ page_vote(struct ctx *c)
 	else if (str_eq_lit(kind, "comment"))
 		k = VOTE_COMMENT;
 	else {
+		app_error(c, 400, "bad_kind", "kind is post or comment.");
+		return -1;
+	}
+	if (id <= 0) {
+		app_error(c, 400, "bad_id", "id is the number of a post or comment.");
+		return -1;
+	}
+	if (dir < -1 || dir > 1) {
+		app_error(c, 400, "bad_dir", "dir is 1, 0 or -1.");
+		return -1;
+	}
+	if (k == VOTE_COMMENT) {
+		rc = store_comment_get(c->s, c->a, id, 0, &cm);
+		if (rc == STORE_OK && (cm.deleted || cm.removed)) {
+			app_error(c, 403, "gone", "That comment is deleted or removed.");
+			return -1;
+		}
+		if (rc == STORE_OK)
+			id = cm.post_id;
+	} else {
+		rc = STORE_OK;
+	}
+	if (rc == STORE_OK)
+		rc = store_post_get(c->s, c->a, id, 0, &p);
+	if (rc == STORE_NOTFOUND) {
+		app_error(c, 404, "not_found", "There is no such item.");
+		return -1;
+	}
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	if (app_post_open(c, &p) != 0 || authz(c, AZ_VOTE,
+	    &(struct authz_target){ .community_id = p.community_id }) != 0)
+		return -1;
+	if (k == VOTE_COMMENT)
+		id = cm.id;
+	rc = store_vote_set(c->s, c->user->id, k, id, (int)dir, c->now, score);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* POST /vote: kind (post, comment), id, dir (1, 0, -1). */
+void
+page_vote(struct ctx *c)
+{
+	struct str kind = http_form(c->r, "kind");
+	struct str dirs = http_form(c->r, "dir");
+	struct str ids = http_form(c->r, "id");
+	struct comment cm;
+	struct post p;
+	int64_t id, dir, score;
+	const char *back, *item;
+
+	if (!str_eq_lit(kind, "post") && !str_eq_lit(kind, "comment")) {
 		app_error(c, 400, "bad_kind", "kind is post or comment.");
 		return;
 	}
@@ -37,37 +95,8 @@ page_vote(struct ctx *c)
 		app_error(c, 400, "bad_dir", "dir is 1, 0 or -1.");
 		return;
 	}
-	if (k == VOTE_COMMENT) {
-		rc = store_comment_get(c->s, c->a, id, 0, &cm);
-		if (rc == STORE_OK && (cm.deleted || cm.removed)) {
-			app_error(c, 403, "gone", "That comment is deleted or removed.");
-			return;
-		}
-		if (rc == STORE_OK)
-			id = cm.post_id;
-	} else {
-		rc = STORE_OK;
-	}
-	if (rc == STORE_OK)
-		rc = store_post_get(c->s, c->a, id, 0, &p);
-	if (rc == STORE_NOTFOUND) {
-		app_error(c, 404, "not_found", "There is no such item.");
+	if (app_vote_cast(c, kind, id, dir, &score) != 0)
 		return;
-	}
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
-	if (app_post_open(c, &p) != 0 || authz(c, AZ_VOTE,
-	    &(struct authz_target){ .community_id = p.community_id }) != 0)
-		return;
-	if (k == VOTE_COMMENT)
-		id = cm.id;
-	rc = store_vote_set(c->s, c->user->id, k, id, (int)dir, c->now, &score);
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return;
-	}
 	if (c->json) {
 		struct json j;
 
@@ -78,9 +107,22 @@ page_vote(struct ctx *c)
 		json_obj_close(&j);
 		return;
 	}
-	item = app_post_href(c, &p);
-	if (k == VOTE_COMMENT)
-		item = arena_printf(c->a, "%s#c%lld", item, (long long)id);
+	/* Where the item is: read again, after the vote. */
+	if (str_eq_lit(kind, "comment")) {
+		if (store_comment_get(c->s, c->a, id, 0, &cm) != STORE_OK ||
+		    store_post_get(c->s, c->a, cm.post_id, 0, &p) != STORE_OK) {
+			app_redirect(c, "/");
+			return;
+		}
+		item = arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
+		    (long long)id);
+	} else {
+		if (store_post_get(c->s, c->a, id, 0, &p) != STORE_OK) {
+			app_redirect(c, "/");
+			return;
+		}
+		item = app_post_href(c, &p);
+	}
 	back = app_back_path(c);
 	app_redirect(c, back ? back : item);
 }

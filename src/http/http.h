@@ -15,7 +15,11 @@
 
 #include "../base/base.h"
 
-enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_OTHER };
+enum http_method {
+	HTTP_GET, HTTP_HEAD, HTTP_POST,
+	HTTP_PATCH, HTTP_DELETE,  /* the API's edits and deletions */
+	HTTP_OTHER
+};
 
 struct http_kv {
 	struct str key; /* decoded; borrowed from the request's arena or MHD */

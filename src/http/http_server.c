@@ -579,6 +579,10 @@ pending_new(struct http_server *srv, struct MHD_Connection *conn,
 		r->method = HTTP_HEAD;
 	else if (strcmp(method, "POST") == 0)
 		r->method = HTTP_POST;
+	else if (strcmp(method, "PATCH") == 0)
+		r->method = HTTP_PATCH;
+	else if (strcmp(method, "DELETE") == 0)
+		r->method = HTTP_DELETE;
 	else
 		r->method = HTTP_OTHER;
 	r->path.p = arena_strndup(a, url, strlen(url));

@@ -502,6 +502,83 @@ struct search_args {
 int store_search(struct store *s, struct arena *a,
     const struct search_args *sa, struct found_item **out, size_t *n);
 
+/* ---- api tokens (store_token.c) ----------------------------------------- */
+
+/* A member's API token as its settings page lists it. */
+struct api_token {
+	int64_t id;
+	const char *name;
+	unsigned scopes;         /* TOKEN_SCOPE_* bits */
+	int64_t created;
+	int64_t last_used;       /* 0: never used */
+};
+
+enum token_scope {
+	TOKEN_SCOPE_READ = 1 << 0,     /* JSON GETs */
+	TOKEN_SCOPE_WRITE = 1 << 1,    /* /api/v1 writes */
+	TOKEN_SCOPE_MODERATE = 1 << 2, /* /api/v1/mod */
+};
+
+int store_token_create(struct store *s, int64_t user_id, const char *name,
+    const unsigned char key[32], unsigned scopes, int64_t now, int64_t *id);
+int store_token_user(struct store *s, struct arena *a,
+    const unsigned char key[32], int64_t now, struct user *out,
+    struct viewer *v, int64_t *token_id, unsigned *scopes);
+int store_tokens(struct store *s, struct arena *a, int64_t user_id,
+    struct api_token **out, size_t *n);
+int store_token_delete(struct store *s, int64_t user_id, int64_t id);
+
+/* ---- a member's sessions (store_token.c) ------------------------------ */
+
+struct session_info {
+	unsigned char key[32];   /* the stored hash of the cookie token */
+	int64_t created;
+	int64_t last_seen;       /* 0: not seen since it began */
+	const char *address;     /* where it began; NULL if unknown */
+	const char *agent;       /* its User-Agent; NULL if unknown */
+};
+
+int store_session_set_info(struct store *s, const unsigned char key[32],
+    const char *address, const char *agent);
+int store_session_touch(struct store *s, const unsigned char key[32],
+    int64_t now);
+int store_sessions_list(struct store *s, struct arena *a, int64_t user_id,
+    int64_t now, struct session_info **out, size_t *n);
+int store_session_end_user(struct store *s, int64_t user_id,
+    const unsigned char key[32]);
+
+/* ---- invitations (store_token.c) -------------------------------------- */
+
+int store_invite_create(struct store *s, const unsigned char key[32],
+    int64_t creator_id, int64_t uses, int64_t expires, int64_t now);
+int store_user_create_invited(struct store *s, const unsigned char key[32],
+    const char *name, const char *pwhash, const char *email, int64_t now,
+    int64_t *id);
+
+/* ---- two-factor sign-in (store_totp.c) --------------------------------- */
+
+#define STORE_TOTP_SECRET 20    /* bytes of a TOTP secret */
+#define STORE_RECOVERY_CODES 10 /* recovery codes an account holds */
+
+/* A member's two-factor state. */
+struct totp_state {
+	bool enabled;            /* a confirmed secret */
+	bool pending;            /* a secret being enrolled */
+	unsigned char secret[STORE_TOTP_SECRET];  /* the confirmed one */
+	unsigned char pending_secret[STORE_TOTP_SECRET];
+	int64_t last_step;       /* last step a code was accepted in */
+};
+
+int store_totp_get(struct store *s, int64_t user_id, struct totp_state *out);
+int store_totp_set_pending(struct store *s, int64_t user_id,
+    const unsigned char secret[STORE_TOTP_SECRET]);
+int store_totp_confirm(struct store *s, int64_t user_id, int64_t step,
+    const unsigned char keys[STORE_RECOVERY_CODES][32]);
+int store_totp_step(struct store *s, int64_t user_id, int64_t step);
+int store_totp_disable(struct store *s, int64_t user_id);
+int store_recovery_use(struct store *s, int64_t user_id,
+    const unsigned char key[32]);
+
 /* ---- moving a site and backing it up (store_copy.c) ------------------- */
 
 enum store_copy_flag {

@@ -57,6 +57,10 @@ static const struct {
 	{ "blocks", 0 },
 	{ "notifications", 0 },
 	{ "rate_events", 0 },
+	/* api tokens, two-factor sign-in */
+	{ "api_tokens", 0 },
+	{ "recovery_codes", 0 },
+	{ "invites", 0 },
 	{ "modlog_head", TABLE_SEEDED },
 	{ "site_keys", TABLE_SEEDED },
 	{ "canaries", 0 },

@@ -242,6 +242,42 @@ enum store_stmt {
 	                            follows it (PostgreSQL; SQLite does so
 	                            by itself) */
 
+	/* api tokens (schema v7) */
+	STMT_TOKEN_INSERT,       /* user_id, name, key, scopes, created */
+	STMT_TOKEN_USER,         /* key -> USER_COL, plain, unseen (as
+	                            STMT_SESSION_USER), token id, scopes */
+	STMT_TOKEN_TOUCH,        /* id, now: last_used = now unless it was
+	                            set within the last minute */
+	STMT_TOKEN_LIST,         /* user_id -> id, name, scopes, created,
+	                            last_used; newest first */
+	STMT_TOKEN_DELETE,       /* id, user_id */
+
+	/* two-factor sign-in (schema v7) */
+	STMT_TOTP_GET,           /* user_id -> totp_secret, totp_pending,
+	                            totp_last_step */
+	STMT_TOTP_SET_PENDING,   /* user_id, secret */
+	STMT_TOTP_CONFIRM,       /* user_id, step: the pending secret becomes
+	                            the secret */
+	STMT_TOTP_STEP,          /* user_id, step: only forward */
+	STMT_TOTP_DISABLE,       /* user_id */
+	STMT_RECOVERY_CLEAR,     /* user_id */
+	STMT_RECOVERY_ADD,       /* user_id, key */
+	STMT_RECOVERY_USE,       /* user_id, key: deletes it */
+
+	/* a member's sessions (schema v7) */
+	STMT_SESSION_SET_INFO,   /* key, address, agent */
+	STMT_SESSION_TOUCH,      /* key, now: last_seen = now unless it was
+	                            set within the last minute */
+	STMT_SESSIONS_LIST,      /* user_id, now -> key, created, last_seen,
+	                            address, agent; newest first */
+	STMT_SESSION_END_USER,   /* user_id, key */
+
+	/* invitations (schema v7) */
+	STMT_INVITE_INSERT,      /* key, creator_id, uses, expires, created */
+	STMT_INVITE_USE,         /* key, now: one use fewer, while any are
+	                            left and it has not expired */
+	STMT_INVITE_CREATOR,     /* key -> creator_id */
+	STMT_USER_SET_INVITED_BY, /* id, inviter id */
 	/* saved and hidden (schema v4) */
 	STMT_SAVE_INSERT,        /* user_id, kind, target_id, created; no-op
 	                            when saved already */

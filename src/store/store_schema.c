@@ -553,6 +553,50 @@ static const char schema_bootstrap[] =
 	"CREATE INDEX poll_votes_option ON poll_votes(option_id);\n" \
 	"CREATE INDEX poll_votes_user ON poll_votes(user_id, created);\n"
 
+/*
+ * v7 (api tokens, two-factor sign-in): a member's bearer tokens for the
+ * API. Like sessions, only the BLAKE2b hash of a token is kept; scopes is
+ * a bit set (read 1, write 2, moderate 4). last_used is written at most
+ * once a minute. totp_secret is the confirmed TOTP secret (NULL: no
+ * two-factor sign-in), totp_pending the one being enrolled, and
+ * totp_last_step the last 30-second step a code was accepted in, so that
+ * no code counts twice; recovery codes are kept as hashes and deleted
+ * when used. A session notes the address and browser it began from and
+ * when it was last used (written at most once a minute), for the
+ * member's list of sessions. An invite code (hashed) lets uses_left
+ * more people register while registration is by invitation, until
+ * expires (0: never); users.invited_by says whose code a member used.
+ */
+#define SCHEMA_V7(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE api_tokens (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" name TEXT NOT NULL," \
+	" key " BYTES " NOT NULL UNIQUE," \
+	" scopes INTEGER NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" last_used " I64 ");\n" \
+	"CREATE INDEX api_tokens_user ON api_tokens(user_id, id);\n" \
+	"ALTER TABLE users ADD COLUMN totp_secret " BYTES ";\n" \
+	"ALTER TABLE users ADD COLUMN totp_pending " BYTES ";\n" \
+	"ALTER TABLE users ADD COLUMN totp_last_step " I64 " NOT NULL DEFAULT 0;\n" \
+	"CREATE TABLE recovery_codes (" \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" key " BYTES " NOT NULL," \
+	" PRIMARY KEY (user_id, key))" KEYED ";\n" \
+	"ALTER TABLE sessions ADD COLUMN last_seen " I64 ";\n" \
+	"ALTER TABLE sessions ADD COLUMN address TEXT;\n" \
+	"ALTER TABLE sessions ADD COLUMN agent TEXT;\n" \
+	"CREATE INDEX sessions_user_created ON sessions(user_id, created);\n" \
+	"CREATE TABLE invites (" \
+	" id " SERIAL " PRIMARY KEY," \
+	" key " BYTES " NOT NULL UNIQUE," \
+	" creator_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" uses_left " I64 " NOT NULL," \
+	" expires " I64 " NOT NULL DEFAULT 0," \
+	" created " I64 " NOT NULL);\n" \
+	"ALTER TABLE users ADD COLUMN invited_by " I64 ";\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -563,6 +607,7 @@ const char *const store_sqlite_migrations[] = {
 	/* the inbox, mentions and private messages */
 	SPELL(SCHEMA_V5, SQLITE_WORDS),
 	SPELL(SCHEMA_V6, SQLITE_WORDS), /* richer posts */
+	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens, 2fa */
 	NULL
 };
 
@@ -574,6 +619,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V4, PG_WORDS) SEARCH_V4_PG,
 	SPELL(SCHEMA_V5, PG_WORDS),
 	SPELL(SCHEMA_V6, PG_WORDS), /* richer posts */
+	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens, 2fa */
 	NULL
 };
 

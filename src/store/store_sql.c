@@ -671,6 +671,75 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT setval(pg_get_serial_sequence(?1, 'id'), ?2::bigint) "
 	    "WHERE pg_get_serial_sequence(?1, 'id') IS NOT NULL" },
 
+	/* api tokens */
+	[STMT_TOKEN_INSERT] = RETURNING_ID(
+	    "INSERT INTO api_tokens(user_id, name, key, scopes, created) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)"),
+	[STMT_TOKEN_USER] = {
+	    "SELECT " USER_COLS ", "
+	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) "
+	    "OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) "
+	    "THEN 0 ELSE 1 END, "
+	    "(SELECT count(*) FROM notifications n "
+	    "WHERE n.user_id = u.id AND n.seen = 0), t.id, t.scopes "
+	    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	    "WHERE t.key = ?1 AND u.deleted = 0" },
+	[STMT_TOKEN_TOUCH] = {
+	    "UPDATE api_tokens SET last_used = ?2 WHERE id = ?1 "
+	    "AND (last_used IS NULL OR last_used < ?2 - 60)" },
+	[STMT_TOKEN_LIST] = {
+	    "SELECT id, name, scopes, created, last_used FROM api_tokens "
+	    "WHERE user_id = ?1 ORDER BY id DESC" },
+	[STMT_TOKEN_DELETE] = {
+	    "DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2" },
+
+	/* two-factor sign-in */
+	[STMT_TOTP_GET] = {
+	    "SELECT totp_secret, totp_pending, totp_last_step FROM users "
+	    "WHERE id = ?1" },
+	[STMT_TOTP_SET_PENDING] = {
+	    "UPDATE users SET totp_pending = ?2 WHERE id = ?1" },
+	[STMT_TOTP_CONFIRM] = {
+	    "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, "
+	    "totp_last_step = ?2 WHERE id = ?1 AND totp_pending IS NOT NULL" },
+	[STMT_TOTP_STEP] = {
+	    "UPDATE users SET totp_last_step = ?2 "
+	    "WHERE id = ?1 AND totp_last_step < ?2" },
+	[STMT_TOTP_DISABLE] = {
+	    "UPDATE users SET totp_secret = NULL, totp_pending = NULL "
+	    "WHERE id = ?1" },
+	[STMT_RECOVERY_CLEAR] = {
+	    "DELETE FROM recovery_codes WHERE user_id = ?1" },
+	[STMT_RECOVERY_ADD] = {
+	    "INSERT INTO recovery_codes(user_id, key) VALUES (?1, ?2)" },
+	[STMT_RECOVERY_USE] = {
+	    "DELETE FROM recovery_codes WHERE user_id = ?1 AND key = ?2" },
+
+	/* a member's sessions */
+	[STMT_SESSION_SET_INFO] = {
+	    "UPDATE sessions SET address = ?2, agent = ?3 WHERE key = ?1" },
+	[STMT_SESSION_TOUCH] = {
+	    "UPDATE sessions SET last_seen = ?2 WHERE key = ?1 "
+	    "AND (last_seen IS NULL OR last_seen < ?2 - 60)" },
+	[STMT_SESSIONS_LIST] = {
+	    "SELECT key, created, last_seen, address, agent FROM sessions "
+	    "WHERE user_id = ?1 AND expires > ?2 ORDER BY created DESC" },
+	[STMT_SESSION_END_USER] = {
+	    "DELETE FROM sessions WHERE user_id = ?1 AND key = ?2" },
+
+	/* invitations */
+	[STMT_INVITE_INSERT] = RETURNING_ID(
+	    "INSERT INTO invites(key, creator_id, uses_left, expires, created) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)"),
+	[STMT_INVITE_USE] = {
+	    "UPDATE invites SET uses_left = uses_left - 1 WHERE key = ?1 "
+	    "AND uses_left > 0 AND (expires = 0 OR expires > ?2)" },
+	[STMT_INVITE_CREATOR] = {
+	    "SELECT creator_id FROM invites WHERE key = ?1" },
+	[STMT_USER_SET_INVITED_BY] = {
+	    "UPDATE users SET invited_by = ?2 WHERE id = ?1" },
 	/* saved and hidden (schema v4): pages walk saves_user and
 	 * hides_user by id, newest first */
 	[STMT_SAVE_INSERT] = RETURNING_ID(
