@@ -11,7 +11,7 @@
  * checked on the raw bytes before jansson sees them, so a hostile body
  * cannot make the parser recurse. Strings are trimmed like form fields
  * and copied into the request's arena; jansson's own tree is freed
- * before returning. See docs/decisions/013-json-bodies.md.
+ * before returning. See docs/decisions/014-json-bodies.md.
  */
 #include "app_jbody_int.h"
 
