@@ -190,6 +190,45 @@ store_post_list(struct store *s, struct arena *a,
 }
 
 /*
+ * Saves item id's version to its history (save) and runs edit with params,
+ * in one transaction; STORE_NOTFOUND when edit changes no row.
+ */
+static int
+edit_keeping_history(struct store *s, enum store_stmt save, int64_t id,
+    enum store_stmt edit, const struct store_val *params, size_t nparams)
+{
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store__run(s, save, STORE_PARAMS(store_v_int(id)), NULL, NULL);
+	if (rc == STORE_OK)
+		rc = store__run_one(s, edit, params, nparams);
+	return store__tx_end(s, rc);
+}
+
+/*
+ * Runs del on item id and drops its history (kind HISTORY_POST or
+ * HISTORY_COMMENT) in one transaction; STORE_NOTFOUND when del changes
+ * no row.
+ */
+static int
+delete_with_history(struct store *s, enum store_stmt del,
+    enum history_kind kind,
+    int64_t id)
+{
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store__run_one(s, del, STORE_PARAMS(store_v_int(id)));
+	if (rc == STORE_OK)
+		rc = store__run(s, STMT_HISTORY_DELETE, STORE_PARAMS(
+		    store_v_int(kind), store_v_int(id)), NULL, NULL);
+	return store__tx_end(s, rc);
+}
+
+/*
  * Replaces a post's body and body_html (NULL for a link post), and its
  * title unless title is NULL; marks it edited at now. The version before
  * goes to its history in the same transaction (store_history.c).
@@ -199,17 +238,9 @@ int
 store_post_edit(struct store *s, int64_t id, const char *title,
     const char *body, const char *body_html, int64_t now)
 {
-	int rc;
-
-	if ((rc = store_begin(s)) != STORE_OK)
-		return rc;
-	rc = store__run(s, STMT_HISTORY_SAVE_POST, STORE_PARAMS(
-	    store_v_int(id)), NULL, NULL);
-	if (rc == STORE_OK)
-		rc = store__run_one(s, STMT_POST_EDIT, STORE_PARAMS(
-		    store_v_int(id), store_v_text(title), store_v_text(body),
-		    store_v_text(body_html), store_v_int(now)));
-	return store__tx_end(s, rc);
+	return edit_keeping_history(s, STMT_HISTORY_SAVE_POST, id,
+	    STMT_POST_EDIT, STORE_PARAMS(store_v_int(id), store_v_text(title),
+	    store_v_text(body), store_v_text(body_html), store_v_int(now)));
 }
 
 /*
@@ -221,17 +252,8 @@ store_post_edit(struct store *s, int64_t id, const char *title,
 int
 store_post_delete(struct store *s, int64_t id, int64_t now)
 {
-	int rc;
-
 	(void)now;
-	if ((rc = store_begin(s)) != STORE_OK)
-		return rc;
-	rc = store__run_one(s, STMT_POST_DELETE, STORE_PARAMS(
-	    store_v_int(id)));
-	if (rc == STORE_OK)
-		rc = store__run(s, STMT_HISTORY_DELETE, STORE_PARAMS(
-		    store_v_int(HISTORY_POST), store_v_int(id)), NULL, NULL);
-	return store__tx_end(s, rc);
+	return delete_with_history(s, STMT_POST_DELETE, HISTORY_POST, id);
 }
 
 /* ---- comments -------------------------------------------------------- */
@@ -379,17 +401,9 @@ int
 store_comment_edit(struct store *s, int64_t id, const char *body,
     const char *body_html, int64_t now)
 {
-	int rc;
-
-	if ((rc = store_begin(s)) != STORE_OK)
-		return rc;
-	rc = store__run(s, STMT_HISTORY_SAVE_COMMENT, STORE_PARAMS(
-	    store_v_int(id)), NULL, NULL);
-	if (rc == STORE_OK)
-		rc = store__run_one(s, STMT_COMMENT_EDIT, STORE_PARAMS(
-		    store_v_int(id), store_v_text(body), store_v_text(body_html),
-		    store_v_int(now)));
-	return store__tx_end(s, rc);
+	return edit_keeping_history(s, STMT_HISTORY_SAVE_COMMENT, id,
+	    STMT_COMMENT_EDIT, STORE_PARAMS(store_v_int(id), store_v_text(body),
+	    store_v_text(body_html), store_v_int(now)));
 }
 
 /*
@@ -400,15 +414,6 @@ store_comment_edit(struct store *s, int64_t id, const char *body,
 int
 store_comment_delete(struct store *s, int64_t id, int64_t now)
 {
-	int rc;
-
 	(void)now;
-	if ((rc = store_begin(s)) != STORE_OK)
-		return rc;
-	rc = store__run_one(s, STMT_COMMENT_DELETE, STORE_PARAMS(
-	    store_v_int(id)));
-	if (rc == STORE_OK)
-		rc = store__run(s, STMT_HISTORY_DELETE, STORE_PARAMS(
-		    store_v_int(HISTORY_COMMENT), store_v_int(id)), NULL, NULL);
-	return store__tx_end(s, rc);
+	return delete_with_history(s, STMT_COMMENT_DELETE, HISTORY_COMMENT, id);
 }
