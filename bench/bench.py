@@ -13,7 +13,8 @@ and caching it on first use), copies it, starts `parley serve` on a free
 loopback port and, for every page, saves the exact body Parley answered and
 serves that file from nginx on another port. Then it measures Parley and
 nginx with the same wrk settings, interleaved A B A B, followed by votes
-and comments from many signed-in users at once, and writes the table to
+and comments from many signed-in users at once and a mixed load of reads
+and writes like a live site's (mixed.lua), and writes the table to
 bench/results/latest.md. docs/decisions/004-benchmark.md explains why.
 
 Settings (environment):
@@ -697,6 +698,78 @@ def run_writes(server, tmp, cfg):
     return out
 
 
+
+# --------------------------------------------------------------------------
+# Mixed load: a live site (issue 17)
+
+MIXED_CONNS = 64
+
+
+def run_mixed(server, nginx, tmp, cfg, pages, bodies, reader):
+    """90% signed-out reads, 8% member reads and 2% writes from 64
+    connections against Parley; the same reads (writes left out) against
+    nginx serving the bodies each page had."""
+    anon = [(p, bodies[l][0]) for l, p, signed_in in pages if not signed_in]
+    member = [(p, bodies[l][0]) for l, p, signed_in in pages if signed_in]
+    if not anon or not member:
+        return None
+    c = Client(server.port)
+    vote_file, comment_file, _, _ = write_targets(c, tmp, cfg)
+    sessions = writer_sessions(server.port, tmp, cfg["writers"])
+    files = {}
+    for name, items in (("anon", anon), ("member", member)):
+        for side, idx in (("parley", 0), ("nginx", 1)):
+            path = os.path.join(tmp, "mixed-%s-%s.txt" % (name, side))
+            with open(path, "w") as f:
+                f.write("".join(("%s\n" % it[0]) if idx == 0 else
+                                ("/%s\n" % it[1]) for it in items))
+            files[name, side] = path
+    script = os.path.join(HERE, "mixed.lua")
+    threads = cfg["wrk_threads"]
+
+    def run(port, side, with_writes):
+        url = "http://127.0.0.1:%d/" % port
+        args = [files["anon", side], files["member", side],
+                sessions if with_writes else "-", vote_file, comment_file,
+                str(threads)]
+        return wrk(url, cfg["seconds"], MIXED_CONNS, threads, script=script,
+                   script_args=args)
+
+    log("mixed: %d connections, 90%% signed-out reads, 8%% member reads, "
+        "2%% writes, %d s" % (MIXED_CONNS, cfg["seconds"]))
+    pr, nr = [], []
+    for _ in range(cfg["rounds"]):
+        cpu0, t0 = server.cpu_seconds(), time.monotonic()
+        res = run(server.port, "parley", True)
+        res["cpu"] = (server.cpu_seconds() - cpu0) / (time.monotonic() - t0)
+        pr.append(res)
+        nr.append(run(nginx.port, "nginx", False))
+
+    def per_s(runs, key):
+        return sum(r[key] for r in runs) / (sum(r["duration_us"] for r in runs) / 1e6)
+
+    out = {
+        "conns": MIXED_CONNS,
+        "reads_per_s": per_s(pr, "reads"),
+        "writes_per_s": per_s(pr, "acked"),
+        "nginx_reads_per_s": per_s(nr, "reads"),
+        "errors": sum(r["bad"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
+                      for r in pr),
+        "codes": " ".join(r["codes"].strip() for r in pr if r["codes"].strip()),
+        "p50_us": statistics.median(r["p50_us"] for r in pr),
+        "p99_us": statistics.median(r["p99_us"] for r in pr),
+        "cpu": statistics.mean(r["cpu"] for r in pr),
+        "writes": sum(r["acked"] for r in pr),
+    }
+    out["ratio"] = out["reads_per_s"] / out["nginx_reads_per_s"]
+    log("mixed: parley reads %s/s (writes %s/s acknowledged), nginx reads %s/s, "
+        "ratio %.2f, errors %d" % (fmt_int(out["reads_per_s"]),
+                                   fmt_int(out["writes_per_s"]),
+                                   fmt_int(out["nginx_reads_per_s"]), out["ratio"],
+                                   out["errors"]))
+    return out
+
+
 # --------------------------------------------------------------------------
 # run: the full table
 
@@ -749,6 +822,7 @@ def cmd_run():
                 % (label, fmt_int(p["rps"]), fmt_int(n["rps"]), row["ratio"],
                    p["errors"], n["errors"]))
         writes = run_writes(server, tmp, cfg)
+        mixed = run_mixed(server, nginx, tmp, cfg, pages, bodies, reader)
         peak = dict(server.peak)
         nthreads = server.threads()
     finally:
@@ -766,7 +840,8 @@ def cmd_run():
     shutil.rmtree(tmp, ignore_errors=True)
     drop_copy(work)
     report = {
-        "cfg": cfg, "meta": meta, "rows": rows, "writes": writes, "peak": peak,
+        "cfg": cfg, "meta": meta, "rows": rows, "writes": writes, "mixed": mixed,
+        "peak": peak,
         "server_threads": nthreads, "server_rc": rc, "started": started,
         "load_before": load_before, "load_after": loadavg(),
         "comments_delta": comments_after - meta["count_comments"],
@@ -840,6 +915,23 @@ def render_run(r):
             (" (%s)" % w["codes"].strip()) if w["codes"].strip() else "",
             fmt_ms(w["p50_us"]), fmt_ms(w["p99_us"]), 100 * w["cpu"]))
     L.append("")
+    mx = r.get("mixed")
+    if mx:
+        L.append("| mixed load | connections | Parley reads/s | writes acknowledged/s "
+                 "| p50 | p99 | CPU | nginx reads/s | ratio | errors |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        L.append("| 90%% out, 8%% in, 2%% writes | %d | %s | %s | %s | %s | %.0f%% | %s "
+                 "| %.2f | %d%s |" % (
+                     mx["conns"], fmt_int(mx["reads_per_s"]), fmt_int(mx["writes_per_s"]),
+                     fmt_ms(mx["p50_us"]), fmt_ms(mx["p99_us"]), 100 * mx["cpu"],
+                     fmt_int(mx["nginx_reads_per_s"]), mx["ratio"], mx["errors"],
+                     (" (%s)" % mx["codes"]) if mx["codes"] else ""))
+        L.append("")
+        L.append("The mixed load sends, of every 100 requests, 90 signed-out reads of "
+                 "the pages above, 8 signed-in reads and 2 writes (a vote and a "
+                 "comment on recent posts); nginx gets the same reads with the "
+                 "writes left out. Ratio is reads/s over nginx's reads/s.")
+        L.append("")
     acked_c = r["writes"]["comment"]["acked"]
     L.append("Acknowledged means a 303 answer. Comments in the database afterwards: "
              "+%s for %s acknowledged (%s)." % (
@@ -896,6 +988,13 @@ def render_run(r):
                          "peak RSS < 64 MiB beyond SQLite's cache: anonymous peak %s "
                          "(page caches included) against 64 MiB + %s of allowed cache"
                          % (fmt_mib(pk["RssAnon"]), fmt_mib(cache_kb))))
+    if mx:
+        L.append(target_line(mx["ratio"] >= 0.5 and mx["errors"] == 0,
+                             "mixed load: reads >= 0.5 of nginx's with writes "
+                             "acknowledged and zero errors (issue 17): %.2f, %s "
+                             "writes/s, %d errors" % (mx["ratio"],
+                                                      fmt_int(mx["writes_per_s"]),
+                                                      mx["errors"])))
     L.append("- cost at 1,000,000 posts within 1.2x of 10,000: see `make bench-scale`")
     L.append("")
     return "\n".join(L) + "\n"
