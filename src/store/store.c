@@ -98,9 +98,25 @@ store_bulk(struct store *s)
 }
 
 /*
+ * Has PostgreSQL gather the statistics its planner works from, after a
+ * load of many rows (parley demo, parley migrate). Without them it plans
+ * the listings for empty tables, sorting every post instead of walking a
+ * rank index: 350 ms instead of 0.4 ms for a front page of 10,000 posts,
+ * until autovacuum comes round. SQLite's planner needs no statistics.
+ */
+int
+store_analyze(struct store *s)
+{
+	if (s->be == &store_sqlite_backend)
+		return STORE_OK;
+	return s->be->script(s->conn, "ANALYZE");
+}
+
+/*
  * Ends a bulk load: puts the search index's triggers back and rebuilds
- * it from the rows (SQLite; nothing on PostgreSQL). Call it on every way
- * out after store_bulk; store_migrate does it too after a crash.
+ * it from the rows (SQLite), or gathers the planner's statistics
+ * (PostgreSQL). Call it on every way out after store_bulk; store_migrate
+ * does it too after a crash.
  */
 int
 store_bulk_end(struct store *s)
@@ -108,7 +124,7 @@ store_bulk_end(struct store *s)
 	int rc;
 
 	if (s->be != &store_sqlite_backend)
-		return STORE_OK;
+		return store_analyze(s);
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
 	rc = s->be->script(s->conn, store__fts_restore);

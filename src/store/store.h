@@ -203,6 +203,7 @@ struct store *store_open(const char *url);
 void store_close(struct store *s);
 int store_bulk(struct store *s);
 int store_bulk_end(struct store *s);
+int store_analyze(struct store *s);
 bool store_watches(const struct store *s);
 int store_changed_elsewhere(struct store *s, bool *changed);
 int store_migrate(struct store *s);

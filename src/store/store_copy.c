@@ -473,6 +473,9 @@ store_copy(struct store *from, struct store *to, struct arena *a,
 	else
 		store_rollback(to);
 	store_rollback(from);
+	if (rc == STORE_OK && store_analyze(to) != STORE_OK)
+		log_msg(LOG_WARN, "store", "copy: ANALYZE failed: queries may "
+		    "be slow until autovacuum gathers statistics");
 	return rc;
 }
 
