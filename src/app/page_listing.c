@@ -169,10 +169,8 @@ listing_json(struct ctx *c, struct post *sticky, size_t nsticky,
 	struct json j;
 
 	app_json_list_begin(c, &j, "posts");
-	for (size_t i = 0; i < nsticky; i++)
-		app_json_post(c, &j, &sticky[i]);
-	for (size_t i = 0; i < n; i++)
-		app_json_post(c, &j, &posts[i]);
+	app_json_posts(c, &j, sticky, nsticky);
+	app_json_posts(c, &j, posts, n);
 	json_arr_close(&j);
 	app_json_after(c, &j, more, more ? posts[n - 1].id : 0);
 	json_obj_close(&j);

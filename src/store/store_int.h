@@ -120,7 +120,8 @@ enum store_stmt {
 	STMT_COMMENT_CURSOR,     /* id -> created */
 	STMT_COMMENT_BY_AUTHOR,  /* author_id, cursor created, cursor id,
 	                            limit -> COMMENT_COL, post title,
-	                            community name */
+	                            community name, the post's deleted,
+	                            removed, held, nsfw */
 	STMT_COMMENT_EDIT,       /* id, body, body_html, edited */
 	STMT_COMMENT_DELETE,     /* id */
 	STMT_COMMENT_VOTE_TARGET, /* id -> author_id, ups, downs, created */
@@ -384,6 +385,9 @@ enum store_stmt {
 	STMT_POLL_OPTION_INSERT, /* post_id, position, text */
 	STMT_POLL_GET,           /* post_id -> closes */
 	STMT_POLL_OPTIONS,       /* post_id -> id, text, votes; by position */
+	STMT_POLLS_ON,           /* viewer, VOTES_ON_IDS post ids -> post_id,
+	                            closes, option id, text, votes, voted;
+	                            by post, then position */
 	STMT_POLL_VOTED,         /* post_id, user_id -> option_id */
 	STMT_POLL_OPTION_POST,   /* option id -> post_id */
 	STMT_POLL_VOTE,          /* post_id, user_id, option_id, created
@@ -446,6 +450,7 @@ enum post_col {
 	POST_COL_FLAIR,          /* richer posts: flair */
 	POST_COL_AUTHOR_FLAIR,
 	POST_COL_FLAIR_COLOUR,
+	POST_COL_HAS_POLL,       /* richer posts: polls */
 	POST_COL__COUNT
 };
 
