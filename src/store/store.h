@@ -197,7 +197,7 @@ struct post_query {
 	bool include_stickied;  /* false: skip stickied posts (shown apart) */
 	bool home;              /* only communities viewer_id subscribes to */
 	const char *flair;      /* richer posts: only posts with this flair
-	                           (with community_id; SORT_HOT or SORT_NEW) */
+	                           (with community_id; any sort) */
 };
 /* Listings never show removed, deleted or held posts. */
 

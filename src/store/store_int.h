@@ -379,6 +379,10 @@ enum store_stmt {
 	STMT_POST_SET_FLAIR,     /* id, flair (NULL: none) */
 	STMT_POST_LIST_HOT_F,    /* as STMT_POST_LIST_HOT_C, ?7 flair */
 	STMT_POST_LIST_NEW_F,    /* as STMT_POST_LIST_NEW_C, ?7 flair */
+	STMT_POST_LIST_TOP_F,    /* as STMT_POST_LIST_TOP_C, ?7 flair, ?8
+	                            since */
+	STMT_POST_LIST_ACTIVE_F, /* as STMT_POST_LIST_ACTIVE_C, ?7 flair */
+	STMT_POST_LIST_CONTROVERSIAL_F, /* as ..._CONTROVERSIAL_C, ?7 flair */
 
 	/* richer posts: polls (schema v6, store_poll.c) */
 	STMT_POLL_INSERT,        /* post_id, closes */

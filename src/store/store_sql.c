@@ -961,6 +961,13 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    POST_LIST("hot", "p.community_id = ?6 AND p.flair = ?7 AND "),
 	[STMT_POST_LIST_NEW_F] =
 	    POST_LIST("created", "p.community_id = ?6 AND p.flair = ?7 AND "),
+	/* the other sorts of one flair (schema v8 indexes) */
+	[STMT_POST_LIST_TOP_F] = POST_LIST("score",
+	    "p.community_id = ?6 AND p.flair = ?7 AND p.created >= ?8 AND "),
+	[STMT_POST_LIST_ACTIVE_F] = POST_LIST("last_comment",
+	    "p.community_id = ?6 AND p.flair = ?7 AND "),
+	[STMT_POST_LIST_CONTROVERSIAL_F] = POST_LIST("controversy",
+	    "p.community_id = ?6 AND p.flair = ?7 AND "),
 
 	/* richer posts: polls (schema v6, store_poll.c) */
 	[STMT_POLL_INSERT] = {
