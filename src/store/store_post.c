@@ -147,6 +147,14 @@ store_post_list(struct store *s, struct arena *a,
 		key = cur.vals[cursor_col[sort]];
 		after_id = store_v_int(q->after);
 	}
+	if (q->home && q->community_id == 0 && q->author_id == 0) {
+		bool merged;
+
+		rc = store__home_list(s, a, q, sort, key, after_id, limit,
+		    &merged, out, n);
+		if (rc != STORE_OK || merged)
+			return rc;
+	}
 
 	params[np++] = store_v_int(q->viewer_id);
 	params[np++] = key;
@@ -157,8 +165,9 @@ store_post_list(struct store *s, struct arena *a,
 		st = STMT_POST_LIST_AUTHOR;
 		params[np++] = store_v_int(q->author_id);
 	} else if (q->home && q->community_id == 0) {
-		/* Home: the member's subscriptions (store_subscribes_any
-		 * tells the caller whether there are any) */
+		/* Home past HOME_MERGE_MAX subscriptions (store_home.c):
+		 * the global walk (store_subscribes_any tells the caller
+		 * whether there are any) */
 		st = list_stmt[sort][2];
 		if (sort == SORT_TOP)
 			params[np++] = store_v_int(q->since);

@@ -46,6 +46,15 @@ store__col_i64(const struct store_val *v)
 	return 0;
 }
 
+/* Returns a numeric column as a double (an integer one converted). */
+double
+store__col_real(const struct store_val *v)
+{
+	if (v->type == STORE_T_REAL)
+		return v->d;
+	return (double)store__col_i64(v);
+}
+
 /* Returns an arena copy of a text column, NULL for SQL NULL. */
 const char *
 store__col_text(struct arena *a, const struct store_val *v)

@@ -139,17 +139,20 @@
 
 /*
  * One listing: the posts strictly after the cursor (?2, ?3) in the order
- * of key, then id, both descending; where narrows it further. Removed,
+ * of key, then id, both descending; where narrows it further; select
+ * says which columns (POST_SELECT for whole rows). Removed,
  * deleted and held posts are never listed, nor those viewer ?1 hid. ?4 (include stickied) is an
  * integer, which PostgreSQL will not take as a boolean.
  */
-#define POST_LIST_SQL(key, where, stickied) \
-	POST_SELECT "WHERE " where "(p." key ", p.id) < (?2, ?3) " \
+#define POST_WALK_SQL(select, key, where, stickied) \
+	select "WHERE " where "(p." key ", p.id) < (?2, ?3) " \
 	"AND (" stickied " OR p.stickied = 0) " \
 	"AND p.removed = 0 AND p.deleted = 0 AND p.held = 0 " \
 	"AND NOT EXISTS (SELECT 1 FROM hides hx WHERE hx.user_id = ?1 " \
 	"AND hx.post_id = p.id) " \
 	"ORDER BY p." key " DESC, p.id DESC LIMIT ?5"
+#define POST_LIST_SQL(key, where, stickied) \
+	POST_WALK_SQL(POST_SELECT, key, where, stickied)
 #define POST_LIST(key, where) { \
 	POST_LIST_SQL(key, where, "?4"), \
 	POST_LIST_SQL(key, where, "?4 <> 0") }
@@ -259,6 +262,17 @@
 	"AND ?7::int IS NOT NULL AND ?8::bigint IS NOT NULL " \
 	SEARCH_FILTER("cm", 0) SEARCH_AFTER_COMMENT(pgkey) \
 	SEARCH_ORDER(pgkey, "cm") }
+
+/*
+ * Home as a merge (store_home.c): one subscribed community's (?6) walk
+ * from the cursor, the listing's parameters and filters, only the key
+ * and id of each post (from its posts_c_* index and the row's flags).
+ */
+#define HOME_KEYS(key, where) { \
+	POST_WALK_SQL("SELECT p." key ", p.id FROM posts p ", key, \
+	    "p.community_id = ?6 AND " where, "?4"), \
+	POST_WALK_SQL("SELECT p." key ", p.id FROM posts p ", key, \
+	    "p.community_id = ?6 AND " where, "?4 <> 0") }
 
 /* Home: the post's community is one the member ?1 subscribes to. */
 #define HOME_WHERE \
@@ -795,9 +809,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "cm.created"),
 	[STMT_SEARCH_COMMENTS_TOP] = SEARCH_COMMENTS("cm.score", "cm.score"),
 
-	/* Home: the global index walk, each row kept when the member
-	 * subscribes to its community (a probe of the subscriptions key),
-	 * so a page costs what /all's does over the rows it skips. */
+	/* Home past HOME_MERGE_MAX subscriptions: the global index walk,
+	 * each row kept when the member subscribes to its community (a
+	 * probe of the subscriptions key); with so many subscriptions
+	 * they are a large share of the rows it reads. */
 	[STMT_POST_LIST_HOT_HOME] = POST_LIST("hot", HOME_WHERE),
 	[STMT_POST_LIST_NEW_HOME] = POST_LIST("created", HOME_WHERE),
 	[STMT_POST_LIST_TOP_HOME] =
@@ -807,6 +822,21 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    POST_LIST("controversy", HOME_WHERE),
 	[STMT_SUBSCRIBES_ANY] = {
 	    "SELECT 1 FROM subscriptions WHERE user_id = ?1 LIMIT 1" },
+	/* Home as a merge of per-community walks (store_home.c) */
+	[STMT_SUBSCRIPTION_IDS] = {
+	    "SELECT community_id FROM subscriptions WHERE user_id = ?1 "
+	    "ORDER BY community_id LIMIT ?2" },
+	[STMT_HOME_KEYS_HOT] = HOME_KEYS("hot", ""),
+	[STMT_HOME_KEYS_NEW] = HOME_KEYS("created", ""),
+	[STMT_HOME_KEYS_TOP] = HOME_KEYS("score", "p.created >= ?7 AND "),
+	[STMT_HOME_KEYS_ACTIVE] = HOME_KEYS("last_comment", ""),
+	[STMT_HOME_KEYS_CONTROVERSIAL] = HOME_KEYS("controversy", ""),
+	[STMT_POST_BY_IDS] = {
+	    POST_SELECT "WHERE p.id IN ("
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+	    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
+	    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)" },
 	/* PostgreSQL's GIN indexes need no trigger: always all six */
 	[STMT_SEARCH_TRIGGERS] = {
 	    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "

@@ -175,6 +175,11 @@ static const struct {
 	{ STMT_POST_LIST_TOP_F, FIRST_INT ", 1, 'f', 0", false },
 	{ STMT_POST_LIST_ACTIVE_F, FIRST_INT ", 1, 'f'", false },
 	{ STMT_POST_LIST_CONTROVERSIAL_F, FIRST_REAL ", 1, 'f'", false },
+	{ STMT_HOME_KEYS_HOT, FIRST_REAL ", 1", false },
+	{ STMT_HOME_KEYS_NEW, FIRST_INT ", 1", false },
+	{ STMT_HOME_KEYS_TOP, FIRST_INT ", 1, 0", false },
+	{ STMT_HOME_KEYS_ACTIVE, FIRST_INT ", 1", false },
+	{ STMT_HOME_KEYS_CONTROVERSIAL, FIRST_REAL ", 1", false },
 	{ STMT_COMMENT_LIST, "1, 1", true },
 	{ STMT_COMMENT_BY_AUTHOR, "1, " MAXKEY ", " MAXKEY ", 26", false },
 };
