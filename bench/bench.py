@@ -30,6 +30,7 @@ Settings (environment):
   BENCH_SERVER_THREADS  parley serve --threads (unset: Parley's default)
   BENCH_PAGES        comma-separated labels to measure (all)
   BENCH_INSTR_N      requests per page kind under callgrind (10)
+  BENCH_HOME_SUBS    communities bench_home subscribes to (2; the demo has 8)
   BENCH_SCALE_SIZES  sizes compared by `scale` (10000,1000000)
   BENCH_OUT          where `run` writes its table (bench/results/latest.md)
   BENCH_KEEP         keep the working copies in bench/data/run after a run
@@ -64,12 +65,14 @@ BIN = os.path.abspath(os.environ.get("PARLEY_BIN") or
 
 PASSWORD = "bench-password-1"     # of the bench users added to the cache
 READER = "bench_reader"           # the signed-in reader: an ordinary user
+HOME_USER = "bench_home"          # a member subscribed to HOME_SUBS communities
 WRITER = "bench_w%02d"            # writers: admins, exempt from rate limits
 MAX_WRITERS = 64
 COMMUNITY = "programming"         # the community page measured
 PROFILE = "alice"                 # the profile measured (a demo user)
 PAGE_DEPTH = 40                   # "new" is measured on this page
 SQLITE_CACHE_MIB = 32             # PRAGMA cache_size of store_sqlite.c
+SEARCH_N = 50                     # sequential searches per word (search p50)
 
 
 def env_int(name, default):
@@ -546,9 +549,100 @@ def page_paths(port, meta):
         ap = "/s/%s/p/%d" % (ta["community"], ta["id"])
         out.append(("archived thread (file)", ap, False))
         out.append(("archived thread (file) .json", ap + ".json", False))
+    return chosen(out)
+
+
+def chosen(pages):
+    """The pages BENCH_PAGES names (all when unset)."""
     only = [s.strip() for s in os.environ.get("BENCH_PAGES", "").split(",") if s.strip()]
-    if only:
-        out = [o for o in out if o[0] in only]
+    return [o for o in pages if o[0] in only] if only else pages
+
+
+def home_paths():
+    """Home of bench_home, subscribed to a few communities, against /all
+    for the same member (issue 13): both rendered in full, never a
+    template. Only `run` measures them."""
+    return chosen([("home (sub)", "/", "home"), ("all (sub)", "/all", "home")])
+
+
+def search_words(db_path):
+    """The common word of the search rows: the indexed post word whose
+    posts are nearest 10% of all (SQLite's FTS5 vocabulary)."""
+    db = sqlite3.connect(db_path)
+    try:
+        n = db.execute("SELECT count(*) FROM posts").fetchone()[0]
+        db.execute("CREATE VIRTUAL TABLE temp.bench_vocab "
+                   "USING fts5vocab(main, posts_fts, row)")
+        row = db.execute("SELECT term, doc FROM bench_vocab "
+                         "WHERE term GLOB '[a-z][a-z][a-z]*' "
+                         "ORDER BY abs(doc - ?) LIMIT 1", (n / 10.0,)).fetchone()
+    finally:
+        db.close()
+    if row is None:
+        die("the demo database has no search index")
+    return {"common": row[0], "common_posts": row[1], "rare": "benchrarezq",
+            "rare_posts": 1}
+
+
+def mention_names(db_path):
+    """Two demo users for the comments that mention two names."""
+    db = sqlite3.connect(db_path)
+    try:
+        names = [r[0] for r in db.execute(
+            "SELECT name FROM users WHERE deleted = 0 AND name NOT GLOB 'bench_*' "
+            "AND role = 0 ORDER BY id LIMIT 2")]
+    finally:
+        db.close()
+    if len(names) < 2:
+        die("the demo database has fewer than two users to mention")
+    return names
+
+
+def home_member(port, cfg):
+    """bench_home, signed in and subscribed to the first home_subs
+    communities by name: Home (/) then lists those only. It has saved a
+    post, so it is no plain member: /all is rendered for it in full as
+    Home is, not filled in from the member template, and the two rows
+    compare the listings' own cost."""
+    c = Client(port).login(HOME_USER, PASSWORD)
+    names = [x["name"] for x in c.get_json("/communities.json")["communities"]]
+    for name in sorted(names)[:cfg["home_subs"]]:
+        status, _, data = c.request("POST", "/s/%s/subscribe" % name,
+                                    urllib.parse.urlencode({"csrf": c.csrf}))
+        if status != 303:
+            die("subscribing to %s answered %d: %r" % (name, status, data[:300]))
+    saved = c.get_json("/all.json")["posts"][-1]["id"]
+    status, _, data = c.request("POST", "/save", urllib.parse.urlencode(
+        {"kind": "post", "id": saved, "csrf": c.csrf}))
+    if status != 303:
+        die("saving post %d answered %d: %r" % (saved, status, data[:300]))
+    return c
+
+
+def search_latency(reader, words):
+    """The p50 and p90 of SEARCH_N sequential searches (one client, so no
+    queueing) for the rare word, posted once just before, and the common
+    one; signed in, so never a cached page."""
+    status, _, data = reader.request("POST", "/submit", urllib.parse.urlencode({
+        "community": COMMUNITY, "title": "A post with the word %s" % words["rare"],
+        "body": "Only this post has it.", "csrf": reader.csrf}))
+    if status != 303:
+        die("posting the rare word answered %d: %r" % (status, data[:300]))
+    out = {}
+    for kind in ("rare", "common"):
+        path = "/search?q=%s" % words[kind]
+        reader.get(path)
+        times = []
+        for _ in range(SEARCH_N):
+            t0 = time.monotonic()
+            reader.get(path)
+            times.append((time.monotonic() - t0) * 1e6)
+        times.sort()
+        out[kind] = {"word": words[kind], "posts": words[kind + "_posts"],
+                     "p50_us": statistics.median(times),
+                     "p90_us": times[int(len(times) * 0.9) - 1]}
+        log("search %-6s %-14s p50 %s  p90 %s" % (kind, words[kind],
+            fmt_ms(out[kind]["p50_us"]), fmt_ms(out[kind]["p90_us"])))
     return out
 
 
@@ -616,6 +710,7 @@ def config():
         "warmup": env_int("BENCH_WARMUP", 1),
         "writers": min(env_int("BENCH_WRITERS", MAX_WRITERS), MAX_WRITERS),
         "server_threads": env_int("BENCH_SERVER_THREADS", 0) or None,
+        "home_subs": env_int("BENCH_HOME_SUBS", 2),
     }
 
 
@@ -675,7 +770,9 @@ def writer_sessions(port, tmp, n):
     return path
 
 
-def run_writes(server, tmp, cfg):
+def run_writes(server, tmp, cfg, names):
+    """Votes, comments, and comments naming two users (mentions: each
+    writes the comment and two inbox items)."""
     c = Client(server.port)
     vote_file, comment_file, nvotes, nposts = write_targets(c, tmp, cfg)
     sessions = writer_sessions(server.port, tmp, cfg["writers"])
@@ -683,12 +780,14 @@ def run_writes(server, tmp, cfg):
     script = os.path.join(HERE, "write.lua")
     out = {}
     for mode, targets, ntargets in (("vote", vote_file, nvotes),
-                                    ("comment", comment_file, nposts)):
+                                    ("comment", comment_file, nposts),
+                                    ("mention", comment_file, nposts)):
         log("writes: %s by %d users on %d targets for %d s"
             % (mode, cfg["writers"], ntargets, cfg["seconds"]))
         cpu0, t0 = server.cpu_seconds(), time.monotonic()
         res = wrk(url, cfg["seconds"], cfg["conns"], cfg["wrk_threads"], script=script,
-                  script_args=[mode, sessions, targets, str(cfg["wrk_threads"])])
+                  script_args=[mode, sessions, targets, str(cfg["wrk_threads"]),
+                               ",".join(names)])
         res["cpu"] = (server.cpu_seconds() - cpu0) / (time.monotonic() - t0)
         res["acked_per_s"] = res["acked"] / (res["duration_us"] / 1e6)
         res["targets"] = ntargets
@@ -786,25 +885,31 @@ def cmd_run():
     meta["db_bytes"] = os.path.getsize(db_path)
     work = work_copy(db_path, str(cfg["posts"]))
     meta["thread_archived"] = archived_thread(work)
+    meta["search_words"] = search_words(work)
+    meta["mention_names"] = mention_names(work)
+    parley("admin", "--db", "sqlite:" + work, "add-user", HOME_USER,
+           stdin_text=PASSWORD + "\n")
     tmp = tempfile.mkdtemp(prefix="parley-bench-")
     # Start-up migrates a database made by an older schema: allow for it.
     server = Server(work, threads=cfg["server_threads"], start_timeout=1800)
     nginx = Nginx()
     rows = []
     try:
-        pages = page_paths(server.port, meta)
+        pages = page_paths(server.port, meta) + home_paths()
         reader = Client(server.port).login(READER, PASSWORD)
         anon = Client(server.port)
+        home = home_member(server.port, cfg)
+        who = {False: anon, True: reader, "home": home}
         bodies = {}
         for label, path, signed_in in pages:
-            c = reader if signed_in else anon
+            c = who[signed_in]
             body = c.get(path)
             name = slug(label) + (".json" if ".json" in label else ".html")
             nginx.add(name, body)
             bodies[label] = (name, len(body))
         nginx.start()
         for label, path, signed_in in pages:
-            cookie = reader.cookie_header() if signed_in else None
+            cookie = who[signed_in].cookie_header() if signed_in else None
             purl = "http://127.0.0.1:%d%s" % (server.port, path)
             nurl = "http://127.0.0.1:%d/%s" % (nginx.port, bodies[label][0])
             if cfg["warmup"]:
@@ -821,7 +926,8 @@ def cmd_run():
             log("%-22s parley %8s req/s  nginx %8s req/s  ratio %.2f  errors %d/%d"
                 % (label, fmt_int(p["rps"]), fmt_int(n["rps"]), row["ratio"],
                    p["errors"], n["errors"]))
-        writes = run_writes(server, tmp, cfg)
+        search = search_latency(reader, meta["search_words"])
+        writes = run_writes(server, tmp, cfg, meta["mention_names"])
         mixed = run_mixed(server, nginx, tmp, cfg, pages, bodies, reader)
         peak = dict(server.peak)
         nthreads = server.threads()
@@ -841,7 +947,7 @@ def cmd_run():
     drop_copy(work)
     report = {
         "cfg": cfg, "meta": meta, "rows": rows, "writes": writes, "mixed": mixed,
-        "peak": peak,
+        "peak": peak, "search": search,
         "server_threads": nthreads, "server_rc": rc, "started": started,
         "load_before": load_before, "load_after": loadavg(),
         "comments_delta": comments_after - meta["count_comments"],
@@ -932,7 +1038,17 @@ def render_run(r):
                  "comment on recent posts); nginx gets the same reads with the "
                  "writes left out. Ratio is reads/s over nginx's reads/s.")
         L.append("")
-    acked_c = r["writes"]["comment"]["acked"]
+    acked_c = r["writes"]["comment"]["acked"] + r["writes"]["mention"]["acked"]
+    L.append("Mentions are comments that also name two users (u/NAME and @NAME), "
+             "each of whom gets an inbox item.")
+    L.append("")
+    L.append("| search (one client, %d in a row, signed in) | word | posts with it | "
+             "p50 | p90 |" % SEARCH_N)
+    L.append("|---|---|---:|---:|---:|")
+    for kind, s in r["search"].items():
+        L.append("| %s | %s | %s | %s | %s |" % (kind, s["word"], fmt_int(s["posts"]),
+                                                 fmt_ms(s["p50_us"]), fmt_ms(s["p90_us"])))
+    L.append("")
     L.append("Acknowledged means a 303 answer. Comments in the database afterwards: "
              "+%s for %s acknowledged (%s)." % (
                  fmt_int(r["comments_delta"]), fmt_int(acked_c),
@@ -976,8 +1092,24 @@ def render_run(r):
         L.append(target_line(f * 1.1 >= h, "feed within 1.1x of the front page's "
                              "throughput (issue 13): %s vs %s req/s" % (
                                  fmt_int(f), fmt_int(h))))
+    if "home (sub)" in by and "all (sub)" in by:
+        hm, al = by["home (sub)"]["parley"]["rps"], by["all (sub)"]["parley"]["rps"]
+        L.append(target_line(hm * 1.3 >= al, "Home of a member subscribed to %d "
+                             "communities within 1.3x of /all's cost (issue 13): %s vs "
+                             "%s req/s" % (cfg["home_subs"], fmt_int(hm), fmt_int(al))))
+    se = r["search"]
+    L.append(target_line(se["rare"]["p50_us"] <= 5000, "search for a rare word p50 "
+                         "<= 5 ms (issue 13): %s" % fmt_ms(se["rare"]["p50_us"])))
+    L.append(target_line(se["common"]["p50_us"] <= 50000, "search for a common word "
+                         "(%s of %s posts) p50 <= 50 ms (issue 13): %s" % (
+                             fmt_int(se["common"]["posts"]), fmt_int(cfg["posts"]),
+                             fmt_ms(se["common"]["p50_us"]))))
     wr = r["writes"]
-    min_w = min(w["acked_per_s"] for w in wr.values())
+    mc, cc = wr["mention"]["acked_per_s"], wr["comment"]["acked_per_s"]
+    L.append(target_line(mc * 1.2 >= cc, "a comment with two mentions within 1.2x "
+                         "of one without (issue 13): %s vs %s comments/s" % (
+                             fmt_int(mc), fmt_int(cc))))
+    min_w = min(wr[m]["acked_per_s"] for m in ("vote", "comment"))
     errs = sum(w["errors_total"] for w in wr.values())
     L.append(target_line(min_w >= 5000 and errs == 0,
                          ">= 5,000 acknowledged writes/s with zero errors: votes %s/s, "

@@ -2,9 +2,11 @@
 -- write.lua: the write load of bench.py. Many signed-in users post votes
 -- or comments at once, each with its own session cookie and CSRF token.
 --
---   wrk -t T ... -s write.lua URL -- MODE SESSIONS TARGETS T
+--   wrk -t T ... -s write.lua URL -- MODE SESSIONS TARGETS T [NAMES]
 --
--- MODE is "vote" or "comment", T the number of wrk threads (-t).
+-- MODE is "vote", "comment" or "mention" (a comment that also names the
+-- two users of NAMES, "a,b", as u/a and @b), T the number of wrk threads
+-- (-t).
 -- SESSIONS holds "cookie<TAB>csrf" lines, one per user; TARGETS holds
 -- "post<TAB>ID" or "comment<TAB>ID" lines (votes) or post paths
 -- "/s/NAME/p/ID" (comments). wrk thread k takes the users
@@ -41,12 +43,18 @@ local users = {}
 local targets = {}
 local mode
 local nt
+local mentions = ""
 local n = 0
 local hdr = "application/x-www-form-urlencoded"
 
 function init(args)
 	mode = args[1]
 	nt = tonumber(args[4])
+	if mode == "mention" then
+		local a, b = args[5]:match("^([^,]+),(.+)$")
+		assert(a and b, "mention needs two names")
+		mentions = "+thanks+u%2F" .. a .. "+and+%40" .. b
+	end
 	local all = lines(args[2])
 	for i, l in ipairs(all) do
 		if (i - 1) % nt == tid then
@@ -85,7 +93,7 @@ function request()
 		path = t.path .. "/comment"
 		body = "body=Benchmark+comment+" .. n .. "+from+thread+" .. tid ..
 		    "%2C+written+to+measure+how+many+comments+a+second+land." ..
-		    "&csrf=" .. u.csrf
+		    mentions .. "&csrf=" .. u.csrf
 	end
 	return wrk.format("POST", path, { ["Cookie"] = u.cookie,
 	    ["Content-Type"] = hdr }, body)

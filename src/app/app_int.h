@@ -367,6 +367,8 @@ void app_form_refused(struct ctx *c, int status, const char *code,
 
 void app_json_begin(struct ctx *c, struct json *j);
 void app_json_post(struct ctx *c, struct json *j, const struct post *p);
+void app_json_posts(struct ctx *c, struct json *j, struct post *posts,
+    size_t n);
 void app_json_comment(struct ctx *c, struct json *j, const struct comment *cm);
 void app_json_list_begin(struct ctx *c, struct json *j, const char *key);
 void app_json_ok(struct ctx *c);
@@ -576,11 +578,11 @@ void page_hidden(struct ctx *c);
 void app_save_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
     bool saved, bool hidden);
 void app_found_json(struct ctx *c, const char *key,
-    const struct found_item *items, size_t n, bool more);
+    struct found_item *items, size_t n, bool more);
 void app_found_html(struct ctx *c, struct html *h,
     const struct found_item *items, size_t n);
 void app_found_items_json(struct ctx *c, struct json *j,
-    const struct found_item *items, size_t n);
+    struct found_item *items, size_t n);
 
 /* search (page_search.c) */
 void page_search(struct ctx *c);
@@ -621,6 +623,7 @@ bool app_poll_closed(struct ctx *c, const struct post *p,
 void app_poll_html(struct ctx *c, struct html *h, int64_t post_id,
     bool closed);
 void app_poll_json(struct ctx *c, struct json *j, const struct post *p);
+void app_polls_load(struct ctx *c, struct post *const *posts, size_t n);
 int app_poll_field(struct ctx *c, const char ***options, size_t *n,
     int64_t *closes);
 int app_poll_parse(struct ctx *c, struct str poll, struct str cl,

@@ -216,6 +216,7 @@ app_post_submit(struct ctx *c, const struct post_form *ff, struct post *out)
 	p.score = 1;
 	p.ups = 1;
 	p.my_vote = 1;
+	p.has_poll = npoll > 0;
 	p.author = c->user->name;
 	/* a held post tells nobody until it is shown */
 	if (!p.held && p.body != NULL)

@@ -84,11 +84,23 @@ found_json(struct ctx *c, struct json *j, const struct found_item *it)
 	json_obj_close(j);
 }
 
+/* Reads the polls of the n found items' posts in one query. */
+static void
+found_polls(struct ctx *c, struct found_item *items, size_t n)
+{
+	struct post **ps = ARENA_ARRAY(c->a, struct post *, n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		ps[i] = &items[i].post;
+	app_polls_load(c, ps, n);
+}
+
 /* Writes the n found items into an open JSON list. */
 void
 app_found_items_json(struct ctx *c, struct json *j,
-    const struct found_item *items, size_t n)
+    struct found_item *items, size_t n)
 {
+	found_polls(c, items, n);
 	for (size_t i = 0; i < n; i++)
 		found_json(c, j, &items[i]);
 }
@@ -98,7 +110,7 @@ app_found_items_json(struct ctx *c, struct json *j,
  * whether a page follows the n items.
  */
 void
-app_found_json(struct ctx *c, const char *key, const struct found_item *items,
+app_found_json(struct ctx *c, const char *key, struct found_item *items,
     size_t n, bool more)
 {
 	struct json j;
@@ -125,7 +137,7 @@ found_comment_html(struct ctx *c, struct html *h, const struct found_item *it)
 	html_raw_literal(h, " on <a");
 	html_attr_c(h, "href", href);
 	html_raw_literal(h, ">");
-	html_text_c(h, it->post.title);
+	html_text_c(h, app_post_title(c, &it->post, false));
 	html_raw_literal(h, "</a> in <a");
 	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s",
 	    it->post.community)));
@@ -239,6 +251,7 @@ kept_page(struct ctx *c, const struct kept_list *l)
 		struct json j;
 
 		app_json_list_begin(c, &j, "posts");
+		found_polls(c, items, n);
 		for (size_t i = 0; i < n; i++)
 			app_json_post(c, &j, &items[i].post);
 		json_arr_close(&j);

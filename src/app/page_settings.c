@@ -252,8 +252,7 @@ export_posts(struct ctx *c, struct json *j)
 		rc = store_post_list(c->s, c->a, &q, &posts, &n);
 		if (rc != STORE_OK)
 			return rc;
-		for (size_t i = 0; i < n; i++)
-			app_json_post(c, j, &posts[i]);
+		app_json_posts(c, j, posts, n);
 		if (n > 0)
 			q.after = posts[n - 1].id;
 	} while (n == EXPORT_PAGE);

@@ -68,8 +68,7 @@ profile_json(struct ctx *c, const struct profile *pr)
 	json_kv_bool(&j, "admin", pr->u.role == ROLE_ADMIN);
 	json_key(&j, "posts");
 	json_arr_open(&j);
-	for (size_t i = 0; i < pr->np; i++)
-		app_json_post(c, &j, &pr->posts[i]);
+	app_json_posts(c, &j, pr->posts, pr->np);
 	json_arr_close(&j);
 	json_key(&j, "comments");
 	json_arr_open(&j);
@@ -93,7 +92,10 @@ profile_comment(struct ctx *c, struct html *h, const struct comment *cm)
 	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/p/%lld/c/%lld",
 	    cm->community, (long long)cm->post_id, (long long)cm->id)));
 	html_raw_literal(h, ">");
-	html_text_c(h, cm->post_title ? cm->post_title : "a post");
+	html_text_c(h, app_post_title(c, &(struct post){
+	    .title = cm->post_title ? cm->post_title : "a post",
+	    .deleted = cm->post_deleted, .removed = cm->post_removed,
+	    .held = cm->post_held, .nsfw = cm->post_nsfw }, false));
 	html_raw_literal(h, "</a> in ");
 	html_text_c(h, cm->community ? cm->community : "");
 	html_raw_literal(h, "</p><div class=\"body\">");

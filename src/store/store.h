@@ -94,6 +94,9 @@ struct post {
 	const char *flair;       /* richer posts: post flair's text or NULL */
 	const char *author_flair; /* the author's flair in the community */
 	const char *flair_colour; /* the flair's palette colour, or NULL */
+	bool has_poll;           /* richer posts: the post has a poll */
+	const struct poll *poll; /* that poll once store_polls_on loaded it
+	                            (in its arena), else NULL */
 };
 
 struct comment {
@@ -116,6 +119,9 @@ struct comment {
 	/* filled only by store_comments_by_author, for links on profiles: */
 	const char *post_title;
 	const char *community;
+	bool post_deleted, post_removed, post_held, post_nsfw; /* that post's
+	                            flags, which decide what stands for
+	                            post_title (app_post_title) */
 	const char *author_flair; /* richer posts: in the post's community */
 };
 
@@ -191,7 +197,7 @@ struct post_query {
 	bool include_stickied;  /* false: skip stickied posts (shown apart) */
 	bool home;              /* only communities viewer_id subscribes to */
 	const char *flair;      /* richer posts: only posts with this flair
-	                           (with community_id; SORT_HOT or SORT_NEW) */
+	                           (with community_id; any sort) */
 };
 /* Listings never show removed, deleted or held posts. */
 
@@ -671,6 +677,8 @@ int store_poll_get(struct store *s, struct arena *a, int64_t post_id,
     int64_t viewer_id, struct poll *out);
 int store_poll_vote(struct store *s, int64_t post_id, int64_t user_id,
     int64_t option_id, int64_t now);
+int store_polls_on(struct store *s, struct arena *a, int64_t viewer_id,
+    struct post *const *posts, size_t n);
 
 int store_copy(struct store *from, struct store *to, struct arena *a,
     unsigned flags, struct store_copy_table **out, size_t *n);

@@ -71,18 +71,20 @@ store_post_get(struct store *s, struct arena *a, int64_t id,
 	    store_v_int(id)), &store__post_row, a, out);
 }
 
-/* Listing statements by sort, for every community and for one. */
-static const enum store_stmt list_stmt[][3] = {
+/* Listing statements by sort: every community, one, Home (the global
+ * walk), one community's posts of one flair. */
+static const enum store_stmt list_stmt[][4] = {
 	[SORT_HOT] = { STMT_POST_LIST_HOT, STMT_POST_LIST_HOT_C,
-	    STMT_POST_LIST_HOT_HOME },
+	    STMT_POST_LIST_HOT_HOME, STMT_POST_LIST_HOT_F },
 	[SORT_NEW] = { STMT_POST_LIST_NEW, STMT_POST_LIST_NEW_C,
-	    STMT_POST_LIST_NEW_HOME },
+	    STMT_POST_LIST_NEW_HOME, STMT_POST_LIST_NEW_F },
 	[SORT_TOP] = { STMT_POST_LIST_TOP, STMT_POST_LIST_TOP_C,
-	    STMT_POST_LIST_TOP_HOME },
+	    STMT_POST_LIST_TOP_HOME, STMT_POST_LIST_TOP_F },
 	[SORT_ACTIVE] = { STMT_POST_LIST_ACTIVE, STMT_POST_LIST_ACTIVE_C,
-	    STMT_POST_LIST_ACTIVE_HOME },
+	    STMT_POST_LIST_ACTIVE_HOME, STMT_POST_LIST_ACTIVE_F },
 	[SORT_CONTROVERSIAL] = { STMT_POST_LIST_CONTROVERSIAL,
-	    STMT_POST_LIST_CONTROVERSIAL_C, STMT_POST_LIST_CONTROVERSIAL_HOME },
+	    STMT_POST_LIST_CONTROVERSIAL_C, STMT_POST_LIST_CONTROVERSIAL_HOME,
+	    STMT_POST_LIST_CONTROVERSIAL_F },
 };
 
 /* Column of STMT_POST_CURSOR holding each sort's key. */
@@ -110,7 +112,7 @@ store_post_list(struct store *s, struct arena *a,
     const struct post_query *q, struct post **out, size_t *n)
 {
 	struct store_many m = STORE_MANY(a, &store__post_row);
-	struct store_val params[7];
+	struct store_val params[8];
 	struct store_val key, after_id;
 	enum post_sort sort = q->author_id != 0 ? SORT_NEW : q->sort;
 	enum store_stmt st;
@@ -145,6 +147,14 @@ store_post_list(struct store *s, struct arena *a,
 		key = cur.vals[cursor_col[sort]];
 		after_id = store_v_int(q->after);
 	}
+	if (q->home && q->community_id == 0 && q->author_id == 0) {
+		bool merged;
+
+		rc = store__home_list(s, a, q, sort, key, after_id, limit,
+		    &merged, out, n);
+		if (rc != STORE_OK || merged)
+			return rc;
+	}
 
 	params[np++] = store_v_int(q->viewer_id);
 	params[np++] = key;
@@ -155,22 +165,19 @@ store_post_list(struct store *s, struct arena *a,
 		st = STMT_POST_LIST_AUTHOR;
 		params[np++] = store_v_int(q->author_id);
 	} else if (q->home && q->community_id == 0) {
-		/* Home: the member's subscriptions (store_subscribes_any
-		 * tells the caller whether there are any) */
+		/* Home past HOME_MERGE_MAX subscriptions (store_home.c):
+		 * the global walk (store_subscribes_any tells the caller
+		 * whether there are any) */
 		st = list_stmt[sort][2];
 		if (sort == SORT_TOP)
 			params[np++] = store_v_int(q->since);
 	} else if (q->flair != NULL && q->community_id != 0) {
-		/* richer posts: one flair's posts, by hot or new */
-		if (sort != SORT_HOT && sort != SORT_NEW) {
-			log_msg(LOG_ERR, "store", "no flair listing by sort %d",
-			    (int)sort);
-			return STORE_ERR;
-		}
-		st = sort == SORT_HOT ? STMT_POST_LIST_HOT_F :
-		    STMT_POST_LIST_NEW_F;
+		/* richer posts: one flair's posts, on its own index */
+		st = list_stmt[sort][3];
 		params[np++] = store_v_int(q->community_id);
 		params[np++] = store_v_text(q->flair);
+		if (sort == SORT_TOP)
+			params[np++] = store_v_int(q->since);
 	} else {
 		st = list_stmt[sort][q->community_id != 0];
 		if (q->community_id != 0)

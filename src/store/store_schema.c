@@ -597,6 +597,19 @@ static const char schema_bootstrap[] =
 	" created " I64 " NOT NULL);\n" \
 	"ALTER TABLE users ADD COLUMN invited_by " I64 ";\n"
 
+/*
+ * v8 (everyday features): ?flair= works for every sort, so each sort of
+ * one flair's posts gets its index as hot and new have since v6 (the
+ * cost of a filtered page stays an index walk from the cursor).
+ */
+#define SCHEMA_V8(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE INDEX IF NOT EXISTS posts_c_flair_top" \
+	" ON posts(community_id, flair, score DESC, id DESC);\n" \
+	"CREATE INDEX IF NOT EXISTS posts_c_flair_active" \
+	" ON posts(community_id, flair, last_comment DESC, id DESC);\n" \
+	"CREATE INDEX IF NOT EXISTS posts_c_flair_controversial" \
+	" ON posts(community_id, flair, controversy DESC, id DESC);\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -608,6 +621,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V5, SQLITE_WORDS),
 	SPELL(SCHEMA_V6, SQLITE_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens, 2fa */
+	SPELL(SCHEMA_V8, SQLITE_WORDS), /* everyday: flair sorts */
 	NULL
 };
 
@@ -620,6 +634,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V5, PG_WORDS),
 	SPELL(SCHEMA_V6, PG_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens, 2fa */
+	SPELL(SCHEMA_V8, PG_WORDS), /* everyday: flair sorts */
 	NULL
 };
 

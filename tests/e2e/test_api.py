@@ -279,11 +279,14 @@ class WriteTest(ApiTestCase):
         r = self.admin.post("/s/%s/mod/flair" % self.comm, {"add": "ApiNews", "colour": ""})
         self.assertStatus(r, 303)
         q = self.create_post(poll="yes\nno\n").json()
+        self.assertEqual([(o["text"], o["votes"]) for o in q["poll"]["options"]],
+                         [("yes", 0), ("no", 0)])
         got = self.admin.get_json("/s/%s/p/%d" % (self.comm, q["id"]))["post"]
         self.assertEqual([o["text"] for o in got["poll"]["options"]], ["yes", "no"])
         self.assertIsNone(got["flair"])
         self.assertIs(got["nsfw"], False)
         p = self.create_post(flair="ApiNews", nsfw=True, spoiler=True).json()
+        self.assertIsNone(p["poll"])
         path = "/s/%s/p/%d" % (self.comm, p["id"])
         got = self.admin.get_json(path)["post"]
         self.assertEqual(got["flair"], "ApiNews")
