@@ -597,6 +597,16 @@ static const char schema_bootstrap[] =
 	" created " I64 " NOT NULL);\n" \
 	"ALTER TABLE users ADD COLUMN invited_by " I64 ";\n"
 
+/*
+ * Schema version 8: members' own invites. invites_creator counts the
+ * codes a member made (their cap); users_invited, partial, walks the
+ * members who came by a code, for the admins' list of who invited whom.
+ */
+#define SCHEMA_V8(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE INDEX IF NOT EXISTS invites_creator ON invites(creator_id);\n" \
+	"CREATE INDEX IF NOT EXISTS users_invited ON users(id) " \
+	"WHERE invited_by IS NOT NULL;\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -608,6 +618,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V5, SQLITE_WORDS),
 	SPELL(SCHEMA_V6, SQLITE_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens, 2fa */
+	SPELL(SCHEMA_V8, SQLITE_WORDS), /* members' invites */
 	NULL
 };
 
@@ -620,6 +631,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V5, PG_WORDS),
 	SPELL(SCHEMA_V6, PG_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens, 2fa */
+	SPELL(SCHEMA_V8, PG_WORDS), /* members' invites */
 	NULL
 };
 

@@ -740,6 +740,18 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT creator_id FROM invites WHERE key = ?1" },
 	[STMT_USER_SET_INVITED_BY] = {
 	    "UPDATE users SET invited_by = ?2 WHERE id = ?1" },
+	/* members' invites: invites_creator counts; users_invited (a
+	 * partial index) walks the invited members by id */
+	[STMT_INVITE_COUNT] = {
+	    "SELECT count(*) FROM invites WHERE creator_id = ?1" },
+	[STMT_INVITED_LIST] = {
+	    "SELECT u.id, u.name, i.name, u.created FROM users u "
+	    "JOIN users i ON i.id = u.invited_by "
+	    "WHERE u.invited_by IS NOT NULL AND u.id < ?1 "
+	    "ORDER BY u.id DESC LIMIT ?2" },
+	[STMT_USER_INVITER] = {
+	    "SELECT u.id, u.name, i.name, u.created FROM users u "
+	    "JOIN users i ON i.id = u.invited_by WHERE u.id = ?1" },
 	/* saved and hidden (schema v4): pages walk saves_user and
 	 * hides_user by id, newest first */
 	[STMT_SAVE_INSERT] = RETURNING_ID(
