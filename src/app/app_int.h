@@ -542,6 +542,10 @@ void page_api_comment_delete(struct ctx *c);
 void page_api_vote(struct ctx *c);
 void page_api_report(struct ctx *c);
 void page_api_mod(struct ctx *c);
+void page_api_save(struct ctx *c);
+void page_api_message_send(struct ctx *c);
+void page_api_message_reply(struct ctx *c);
+void page_api_message_delete(struct ctx *c);
 void page_api_openapi(struct ctx *c);
 /* two-factor sign-in */
 void page_2fa(struct ctx *c);
@@ -577,6 +581,8 @@ void page_admin_canary(struct ctx *c);
 void page_save(struct ctx *c);
 void page_saved(struct ctx *c);
 void page_hide(struct ctx *c);
+void app_save_item(struct ctx *c, bool on);
+void app_hide_item(struct ctx *c, bool on);
 void page_hidden(struct ctx *c);
 void app_save_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
     bool saved, bool hidden);
@@ -693,6 +699,7 @@ void page_inbox_read(struct ctx *c);
 void page_messages(struct ctx *c);
 void page_messages_send(struct ctx *c);
 void page_conversation(struct ctx *c);
+void page_api_conversation(struct ctx *c);
 void page_conversation_reply(struct ctx *c);
 void page_conversation_delete(struct ctx *c);
 void page_conversation_resolve(struct ctx *c);

@@ -757,9 +757,9 @@ int store_message_send(struct store *s, int64_t conversation_id,
 int store_conversation_get(struct store *s, struct arena *a, int64_t id,
     struct conversation *out);
 int store_conversations(struct store *s, struct arena *a, int64_t user_id,
-    int limit, struct conversation **out, size_t *n);
+    int64_t before, int limit, struct conversation **out, size_t *n);
 int store_messages(struct store *s, struct arena *a, int64_t conversation_id,
-    int64_t floor, struct message **out, size_t *n);
+    int64_t after, int limit, struct message **out, size_t *n);
 int store_message_get(struct store *s, struct arena *a, int64_t id,
     struct message *out);
 int store_conversation_clear(struct store *s, int64_t id, int64_t user_id);
