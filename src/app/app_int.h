@@ -290,7 +290,8 @@ enum authz_act {
 	AZ_REPORT,
 	AZ_EDIT_OWN,         /* edit one's own post or comment */
 	AZ_DELETE_OWN,       /* delete one's own post or comment */
-	AZ_CREATE_COMMUNITY,
+	AZ_CREATE_COMMUNITY, /* over create_community_min_points */
+	AZ_INVITE,           /* a member's own invite codes */
 	AZ_SUBSCRIBE,        /* subscribe to or leave a community */
 	AZ_MOD,              /* remove, restore, approve, dismiss, lock, sticky */
 	AZ_MOD_BAN,          /* ban from a community */
@@ -334,7 +335,9 @@ bool app_filter_match(struct ctx *c, struct str a, struct str b, struct str d);
 #define LIMIT_LOGINS 20         /* failed logins in 15 minutes, per address */
 #define LIMIT_LOGINS_NAME 10    /* failed logins in 15 minutes, per name */
 #define LIMIT_MAX 100000        /* the most an admin may set */
-#define SITE_LIMITS 11
+#define SITE_LIMITS 15
+#define INVITE_MIN_POINTS 100    /* defaults of the members' invites */
+#define INVITE_MAX_PER_MEMBER 5
 
 struct site_limit {
 	const char *key;       /* setting name */
@@ -541,6 +544,10 @@ void page_api_comment_delete(struct ctx *c);
 void page_api_vote(struct ctx *c);
 void page_api_report(struct ctx *c);
 void page_api_mod(struct ctx *c);
+void page_api_save(struct ctx *c);
+void page_api_message_send(struct ctx *c);
+void page_api_message_reply(struct ctx *c);
+void page_api_message_delete(struct ctx *c);
 void page_api_openapi(struct ctx *c);
 /* two-factor sign-in */
 void page_2fa(struct ctx *c);
@@ -552,6 +559,8 @@ void page_session_end(struct ctx *c);
 /* registration modes and invites */
 void page_admin_invites(struct ctx *c);
 void page_admin_invite_create(struct ctx *c);
+void page_member_invites(struct ctx *c);
+void page_member_invite_create(struct ctx *c);
 void page_admin_registration(struct ctx *c);
 const char *app_registration_mode(struct ctx *c);
 bool app_invite_key(struct str code, unsigned char key[32]);
@@ -574,6 +583,8 @@ void page_admin_canary(struct ctx *c);
 void page_save(struct ctx *c);
 void page_saved(struct ctx *c);
 void page_hide(struct ctx *c);
+void app_save_item(struct ctx *c, bool on);
+void app_hide_item(struct ctx *c, bool on);
 void page_hidden(struct ctx *c);
 void app_save_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
     bool saved, bool hidden);
@@ -691,6 +702,7 @@ void page_inbox_read(struct ctx *c);
 void page_messages(struct ctx *c);
 void page_messages_send(struct ctx *c);
 void page_conversation(struct ctx *c);
+void page_api_conversation(struct ctx *c);
 void page_conversation_reply(struct ctx *c);
 void page_conversation_delete(struct ctx *c);
 void page_conversation_resolve(struct ctx *c);

@@ -38,6 +38,16 @@ const struct site_limit site_limits[SITE_LIMITS] = {
 	  "account" },
 	{ "limit_messages_new", LIMIT_MESSAGES_NEW,
 	  "private messages an hour, accounts younger than a day" },
+	/* members' invites and community creation (page_invites.c,
+	 * app_authz.c) */
+	{ "member_invites", 0,
+	  "members may make invite codes (1 yes, 0 no)" },
+	{ "invite_min_points", INVITE_MIN_POINTS,
+	  "points a member needs to make invite codes" },
+	{ "invite_max_per_member", INVITE_MAX_PER_MEMBER,
+	  "invite codes one member may make in all" },
+	{ "create_community_min_points", 0,
+	  "points a member needs to create a community (0: none)" },
 };
 
 /* The limit of that key, or NULL when the key is not a limit. */

@@ -340,11 +340,11 @@ done(struct ctx *c, const struct post *p)
 	app_redirect(c, back ? back : app_post_href(c, p));
 }
 
-/* POST /save, POST /unsave: kind (post, comment), id. */
+/* Saves (on) or unsaves the item of the fields kind (post, comment) and
+ * id, and answers: POST /save and /unsave, and /api/v1/save. */
 void
-page_save(struct ctx *c)
+app_save_item(struct ctx *c, bool on)
 {
-	bool on = str_eq_lit(c->r->path, "/save");
 	struct post p;
 	int64_t id;
 	int kind, rc;
@@ -370,11 +370,18 @@ page_save(struct ctx *c)
 	done(c, &p);
 }
 
-/* POST /hide, POST /unhide: id of a post. */
+/* POST /save, POST /unsave: kind (post, comment), id. */
 void
-page_hide(struct ctx *c)
+page_save(struct ctx *c)
 {
-	bool on = str_eq_lit(c->r->path, "/hide");
+	app_save_item(c, str_eq_lit(c->r->path, "/save"));
+}
+
+/* Hides (on) or unhides the post of the field id, and answers: POST
+ * /hide and /unhide, and /api/v1/save. */
+void
+app_hide_item(struct ctx *c, bool on)
+{
 	struct post p;
 	int64_t id;
 	int kind, rc;
@@ -397,4 +404,11 @@ page_hide(struct ctx *c)
 		return;
 	}
 	done(c, &p);
+}
+
+/* POST /hide, POST /unhide: id of a post. */
+void
+page_hide(struct ctx *c)
+{
+	app_hide_item(c, str_eq_lit(c->r->path, "/hide"));
 }

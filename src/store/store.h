@@ -562,6 +562,20 @@ int store_user_create_invited(struct store *s, const unsigned char key[32],
     const char *name, const char *pwhash, const char *email, int64_t now,
     int64_t *id);
 
+/* A member who registered with someone's invite code. */
+struct invited {
+	int64_t id;              /* the member's */
+	const char *name;
+	const char *inviter;     /* the code's maker's name */
+	int64_t created;         /* when the member registered */
+};
+
+int store_invite_count(struct store *s, int64_t creator_id, int64_t *n);
+int store_invited_list(struct store *s, struct arena *a, int64_t before,
+    int limit, struct invited **out, size_t *n);
+int store_user_inviter(struct store *s, struct arena *a, int64_t user_id,
+    struct invited *out);
+
 /* ---- two-factor sign-in (store_totp.c) --------------------------------- */
 
 #define STORE_TOTP_SECRET 20    /* bytes of a TOTP secret */
@@ -752,9 +766,9 @@ int store_message_send(struct store *s, int64_t conversation_id,
 int store_conversation_get(struct store *s, struct arena *a, int64_t id,
     struct conversation *out);
 int store_conversations(struct store *s, struct arena *a, int64_t user_id,
-    int limit, struct conversation **out, size_t *n);
+    int64_t before, int limit, struct conversation **out, size_t *n);
 int store_messages(struct store *s, struct arena *a, int64_t conversation_id,
-    int64_t floor, struct message **out, size_t *n);
+    int64_t after, int limit, struct message **out, size_t *n);
 int store_message_get(struct store *s, struct arena *a, int64_t id,
     struct message *out);
 int store_conversation_clear(struct store *s, int64_t id, int64_t user_id);

@@ -246,35 +246,41 @@ store_conversation_get(struct store *s, struct arena *a, int64_t id,
 
 /*
  * Lists user_id's conversations that hold a message they have not
- * deleted, the latest message first; limit <= 0 means 25, at most 100.
+ * deleted and whose latest message is below before (0: from the top),
+ * the latest message first; limit <= 0 means 25, at most 100. A page's
+ * cursor is its last row's last_message.
  */
 int
 store_conversations(struct store *s, struct arena *a, int64_t user_id,
-    int limit, struct conversation **out, size_t *n)
+    int64_t before, int limit, struct conversation **out, size_t *n)
 {
 	struct store_many m = STORE_MANY(a, &conversation_row);
 	int rc;
 
 	rc = store__run(s, STMT_CONVERSATIONS, STORE_PARAMS(
 	    store_v_int(user_id), store_v_int(store__clamp_limit(limit,
-	    STORE_QUEUE_MAX))), store__many_cb, &m);
+	    STORE_QUEUE_MAX)), store_v_int(before > 0 ? before : INT64_MAX)),
+	    store__many_cb, &m);
 	STORE_MANY_OUT(rc, m, struct conversation, out, n);
 	return rc;
 }
 
 /*
- * Lists the messages of a conversation with an id above floor (a side's
- * *_cleared: what it deleted for itself stays away), oldest first.
+ * Lists at most limit messages (limit <= 0 means 25, at most 100) of a
+ * conversation with an id above after, oldest first. The caller passes
+ * at least its side's *_cleared, so what it deleted for itself stays
+ * away; a page's cursor is its last message's id.
  */
 int
 store_messages(struct store *s, struct arena *a, int64_t conversation_id,
-    int64_t floor, struct message **out, size_t *n)
+    int64_t after, int limit, struct message **out, size_t *n)
 {
 	struct store_many m = STORE_MANY(a, &message_row);
 	int rc;
 
 	rc = store__run(s, STMT_MESSAGES_OF, STORE_PARAMS(
-	    store_v_int(conversation_id), store_v_int(floor)),
+	    store_v_int(conversation_id), store_v_int(after),
+	    store_v_int(store__clamp_limit(limit, STORE_QUEUE_MAX))),
 	    store__many_cb, &m);
 	STORE_MANY_OUT(rc, m, struct message, out, n);
 	return rc;

@@ -279,6 +279,11 @@ enum store_stmt {
 	                            left and it has not expired */
 	STMT_INVITE_CREATOR,     /* key -> creator_id */
 	STMT_USER_SET_INVITED_BY, /* id, inviter id */
+	/* members' invites (schema v8) */
+	STMT_INVITE_COUNT,       /* creator_id -> codes made */
+	STMT_INVITED_LIST,       /* user id cursor, limit -> id, name,
+	                            inviter's name, created; newest first */
+	STMT_USER_INVITER,       /* user id -> the same row, when invited */
 	/* saved and hidden (schema v4) */
 	STMT_SAVE_INSERT,        /* user_id, kind, target_id, created; no-op
 	                            when saved already */

@@ -610,6 +610,16 @@ static const char schema_bootstrap[] =
 	"CREATE INDEX IF NOT EXISTS posts_c_flair_controversial" \
 	" ON posts(community_id, flair, controversy DESC, id DESC);\n"
 
+/*
+ * Schema version 9: members' own invites. invites_creator counts the
+ * codes a member made (their cap); users_invited, partial, walks the
+ * members who came by a code, for the admins' list of who invited whom.
+ */
+#define SCHEMA_V9(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE INDEX IF NOT EXISTS invites_creator ON invites(creator_id);\n" \
+	"CREATE INDEX IF NOT EXISTS users_invited ON users(id) " \
+	"WHERE invited_by IS NOT NULL;\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -622,6 +632,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V6, SQLITE_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens, 2fa */
 	SPELL(SCHEMA_V8, SQLITE_WORDS), /* everyday: flair sorts */
+	SPELL(SCHEMA_V9, SQLITE_WORDS), /* members' invites */
 	NULL
 };
 
@@ -635,6 +646,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V6, PG_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens, 2fa */
 	SPELL(SCHEMA_V8, PG_WORDS), /* everyday: flair sorts */
+	SPELL(SCHEMA_V9, PG_WORDS), /* members' invites */
 	NULL
 };
 

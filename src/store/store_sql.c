@@ -764,6 +764,18 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT creator_id FROM invites WHERE key = ?1" },
 	[STMT_USER_SET_INVITED_BY] = {
 	    "UPDATE users SET invited_by = ?2 WHERE id = ?1" },
+	/* members' invites: invites_creator counts; users_invited (a
+	 * partial index) walks the invited members by id */
+	[STMT_INVITE_COUNT] = {
+	    "SELECT count(*) FROM invites WHERE creator_id = ?1" },
+	[STMT_INVITED_LIST] = {
+	    "SELECT u.id, u.name, i.name, u.created FROM users u "
+	    "JOIN users i ON i.id = u.invited_by "
+	    "WHERE u.invited_by IS NOT NULL AND u.id < ?1 "
+	    "ORDER BY u.id DESC LIMIT ?2" },
+	[STMT_USER_INVITER] = {
+	    "SELECT u.id, u.name, i.name, u.created FROM users u "
+	    "JOIN users i ON i.id = u.invited_by WHERE u.id = ?1" },
 	/* saved and hidden (schema v4): pages walk saves_user and
 	 * hides_user by id, newest first */
 	[STMT_SAVE_INSERT] = RETURNING_ID(
@@ -877,20 +889,22 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "WHERE id = ?1" },
 	[STMT_CONVERSATION_GET] = {
 	    CONVERSATION_SELECT "WHERE v.id = ?1" },
-	/* Walks conversation_sides_list; the rows the member deleted are
-	 * skipped (a page later goes on past them). */
+	/* Walks conversation_sides_list below the cursor ?3 (a message id);
+	 * the rows the member deleted are skipped (a page later goes on past
+	 * them). */
 	[STMT_CONVERSATIONS] = {
 	    "SELECT v.id, v.a_id, ua.name, v.b_id, ub.name, v.subject, "
 	    "v.created, v.updated, v.last_message, v.a_cleared, v.b_cleared "
 	    "FROM conversation_sides s "
 	    "JOIN conversations v ON v.id = s.conversation_id "
 	    "JOIN users ua ON ua.id = v.a_id JOIN users ub ON ub.id = v.b_id "
-	    "WHERE s.user_id = ?1 AND s.last_message > CASE WHEN v.a_id = ?1 "
+	    "WHERE s.user_id = ?1 AND s.last_message < ?3 "
+	    "AND s.last_message > CASE WHEN v.a_id = ?1 "
 	    "THEN v.a_cleared ELSE v.b_cleared END "
 	    "ORDER BY s.last_message DESC LIMIT ?2" },
 	[STMT_MESSAGES_OF] = {
 	    MESSAGE_SELECT "WHERE m.conversation_id = ?1 AND m.id > ?2 "
-	    "ORDER BY m.id" },
+	    "ORDER BY m.id LIMIT ?3" },
 	[STMT_MESSAGE_GET] = { MESSAGE_SELECT "WHERE m.id = ?1" },
 	[STMT_CONVERSATION_CLEAR] = {
 	    "UPDATE conversations SET "
