@@ -79,8 +79,8 @@ const char layout_css[] =
  * outside the <details> so it shows when collapsed), then text and links. */
 ".comments{margin-top:1rem}\n"
 ".c{position:relative;margin:.5rem 0 0;padding-left:1.6rem}\n"
-".c .c{margin-left:.1rem;padding-left:1.5rem;border-left:1px solid var(--line)}\n"
-".c>.head{margin:0;padding-left:2.1rem;line-height:1.5rem}\n"
+".c .c{padding-left:1.5rem;border-left:1px solid var(--line)}\n"
+".c>.head{margin:0;padding-left:2.1rem;line-height:1.5rem;overflow-wrap:anywhere}\n"
 ".c>.head a{font-weight:600}.c>.head .score{color:var(--fg)}\n"
 ".c>details>summary{position:absolute;top:0;font-size:.8rem;line-height:1.5rem;"
 "min-width:1.5rem;text-align:center;"
