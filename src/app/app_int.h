@@ -228,6 +228,13 @@ bool app_member_keep(struct ctx *c, const struct cache_ticket *t,
 /* ---- the holes' renderers (app_hole.c) -------------------------------- */
 
 void app_csrf_field(struct ctx *c, struct html *h);
+/*
+ * The box a destructive form (a ban) wants ticked: its confirmation
+ * without JavaScript, enforced by the browser (required); parley.js hides
+ * it and asks with the form's data-confirm instead.
+ */
+#define APP_SURE_BOX "<label class=\"sure\"><input type=\"checkbox\" " \
+	"name=\"sure\" value=\"1\" required> I mean it</label>"
 void app_vote_arrow(struct html *h, int dir, bool on);
 void app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
     struct str name);
@@ -504,9 +511,13 @@ void page_comment_reply(struct ctx *c);
 void page_post_edit_form(struct ctx *c);
 void page_post_edit(struct ctx *c);
 void page_post_delete(struct ctx *c);
+void page_post_delete_form(struct ctx *c);
+void app_delete_confirm(struct ctx *c, const char *what, const char *quote,
+    const char *action, const char *back);
 void page_comment_edit_form(struct ctx *c);
 void page_comment_edit(struct ctx *c);
 void page_comment_delete(struct ctx *c);
+void page_comment_delete_form(struct ctx *c);
 void page_vote(struct ctx *c);
 void page_register_form(struct ctx *c);
 void page_register(struct ctx *c);

@@ -37,6 +37,7 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/s/*/p/#", page_thread, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_GET, "/s/*/p/#/edit", page_post_edit_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/edit", page_post_edit, ROUTE_USER },
+	{ HTTP_GET, "/s/*/p/#/delete", page_post_delete_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/delete", page_post_delete, ROUTE_USER },
 	/* richer posts: edit history; before the slug route below, which
 	 * would take "history" for a slug */
@@ -47,6 +48,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/s/*/p/#/c/#/reply", page_comment_reply, ROUTE_USER },
 	{ HTTP_GET, "/s/*/p/#/c/#/edit", page_comment_edit_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/c/#/edit", page_comment_edit, ROUTE_USER },
+	{ HTTP_GET, "/s/*/p/#/c/#/delete", page_comment_delete_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/c/#/delete", page_comment_delete, ROUTE_USER },
 	{ HTTP_GET, "/s/*/p/#/*", page_thread, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_GET, "/u/*", page_user, ROUTE_JSON | ROUTE_MEMBER },

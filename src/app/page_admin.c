@@ -181,7 +181,10 @@ static void
 ban_form(struct ctx *c, struct html *h, bool ban)
 {
 	html_raw_literal(h, "<form class=\"edit\" method=\"post\" "
-	    "action=\"/mod\">");
+	    "action=\"/mod\"");
+	if (ban)
+		html_raw_literal(h, " data-confirm=\"Ban this user from the site?\"");
+	html_raw_literal(h, ">");
 	app_csrf_field(c, h);
 	html_raw_literal(h, "<input type=\"hidden\" name=\"community\" value=\"\">"
 	    "<input type=\"hidden\" name=\"action\"");
@@ -195,7 +198,7 @@ ban_form(struct ctx *c, struct html *h, bool ban)
 		    "<label>for how long (30d, 12h; empty: for good)<input "
 		    "type=\"text\" name=\"duration\" "
 		    "maxlength=\"" APP_STR(DURATION_MAX) "\"></label>"
-		    "<p><button>ban from the site</button></p></form>");
+		    APP_SURE_BOX "<p><button>ban from the site</button></p></form>");
 	else
 		html_raw_literal(h, "<input type=\"hidden\" name=\"reason\" "
 		    "value=\"\"><p><button>lift a site ban</button></p></form>");

@@ -240,10 +240,12 @@ search_form(struct ctx *c, struct html *h, const struct search_page *k)
 {
 	html_raw_literal(h, "<form class=\"searchpage\" method=\"get\" "
 	    "action=\"/search\"><input type=\"search\" name=\"q\" "
+	    "aria-label=\"words to find\" "
 	    "maxlength=\"" APP_STR(SEARCH_QUERY_MAX) "\"");
 	if (k->text.p != NULL)
 		html_attr(h, "value", k->text);
-	html_raw_literal(h, "> <select name=\"kind\"><option value=\"\">posts "
+	html_raw_literal(h, "> <select name=\"kind\" aria-label=\"what to find\">"
+	    "<option value=\"\">posts "
 	    "and comments</option><option value=\"post\"");
 	if (k->kind && k->kind[0] == 'p')
 		html_raw_literal(h, " selected");
