@@ -123,7 +123,10 @@ static const char usage_admin[] =
 "  set-limit KEY N             set a site limit, e.g. limit_registrations 20\n"
 "  appoint COMMUNITY NAME      make a user a moderator of a community\n"
 "  rotate-key                  make a new site key; the old one signs a statement\n"
-"                              naming it (see /.well-known/parley.json)\n";
+"                              naming it (see /.well-known/parley.json)\n"
+"\n"
+"Every command but add-user without --admin and set-password appends an entry\n"
+"to the public mod log, moderator \"parley admin\" (docs/VERIFY.md).\n";
 
 /* parley verify: its own few options, no settings file. */
 static int

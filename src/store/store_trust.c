@@ -358,7 +358,7 @@ store__modlog_append(struct store *s, const struct mod_action *m,
 		goto out;
 	}
 	rc = store__run_guarded(s, STMT_MODLOG_INSERT, STORE_PARAMS(
-	    store__ref_val(community_id), store_v_int(mod_id),
+	    store__ref_val(community_id), store__ref_val(mod_id),
 	    store_v_text(m->action),
 	    m->target_id ? store_v_int(m->kind) : store_v_null(),
 	    store__ref_val(m->target_id), store__ref_val(target_user_id),
