@@ -3,27 +3,33 @@
  * app_archive.c: archived threads as files (issue 18). An archived thread
  * changes only by moderation, so the signed-out view of its page (HTML
  * and JSON, default sort, no query) is written once, atomically, under
- * the data directory, and later signed-out requests are answered from
+ * the archive folder, and later signed-out requests are answered from
  * the file before the database is asked anything: the file is the
- * answer, byte for byte, with an X-Archive: file header. nginx can
- * serve the same folder itself (docs/DEPLOY.md).
+ * answer, byte for byte, with an X-Archive: file header. nginx can serve
+ * the same folder itself (docs/DEPLOY.md).
  *
- * Files live at DATA/archive/s/NAME/ID.html and ID.json, NAME the
+ * Files live at ARCHIVE/s/NAME/ID.html and ID.json, NAME the
  * community's name as registered, the spelling of the site's own links
  * (names are [A-Za-z0-9_], checked again here before they become a
- * path); a request spelling it otherwise is rendered, not served a file. They are written lazily, by the
- * first signed-out render of an archived thread, to a temporary name
- * and renamed into place. A moderation action on the thread or one of
- * its comments deletes them (the next signed-out view writes them anew,
- * so "rewritten" means "rewritten on the next view"); erasing an
- * account deletes them all, since its name and text may be on any.
+ * path); a request spelling it otherwise is rendered, not served a
+ * file. They are written lazily, by the first signed-out render of an
+ * archived thread, to a temporary name and renamed into place. A
+ * moderation action on the thread or one of its comments deletes them
+ * (the next signed-out view writes them anew, so "rewritten" means
+ * "rewritten on the next view"); erasing an account deletes them all,
+ * since its name and text may be on any.
  *
- * The data directory is the SQLite database's folder: every server on
- * that database shares it, so a deletion reaches them all. On
- * PostgreSQL several servers may run on several machines with no common
- * folder, so there is no archive there (every view is rendered).
- * Signed-in members always get a rendered page: their votes and forms
- * are theirs.
+ * The folder is the setting archive_dir, by default "archive" beside a
+ * SQLite database. A deletion must reach every server that serves the
+ * files, so all servers of a site share the one folder: on SQLite they
+ * share the database's folder anyway; on PostgreSQL, whose servers may
+ * run on several machines, there is no archive unless archive_dir is set,
+ * and then it names a folder that every server sees (one machine, or a
+ * shared file system; docs/DEPLOY.md). Per-server folders were weighed
+ * and refused: a server could not learn, without asking the database,
+ * that a moderator on another server had changed a thread, so it would
+ * go on serving what was removed. Signed-in members always get a
+ * rendered page: their votes and forms are theirs.
  */
 #include "app_int.h"
 
@@ -40,14 +46,22 @@
 
 static char archive_dir[1024];      /* "" when off */
 
-/* Turns the archive on for a SQLite database (see the file's comment). */
+/* Turns the archive on: archive_dir, or beside a SQLite database. */
 void
 app_archive_init(const struct app_config *cfg)
 {
 	const char *path, *slash;
 
 	archive_dir[0] = '\0';
-	if (cfg->archive_after <= 0 || strncmp(cfg->db, "sqlite:", 7) != 0)
+	if (cfg->archive_after <= 0)
+		return;
+	if (cfg->archive_dir != NULL) {
+		if ((size_t)snprintf(archive_dir, sizeof(archive_dir), "%s",
+		    cfg->archive_dir) >= sizeof(archive_dir))
+			archive_dir[0] = '\0';
+		return;
+	}
+	if (strncmp(cfg->db, "sqlite:", 7) != 0)
 		return;
 	path = cfg->db + 7;
 	slash = strrchr(path, '/');

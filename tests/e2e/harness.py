@@ -754,6 +754,15 @@ class TwoServersTestCase(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
         super().tearDownClass()
 
+    def login_new(self, server, prefix, admin=False, password="correct-horse-1"):
+        """Adds a user named uniq(prefix) with the CLI; returns a Browser
+        signed in as them on server (either of the two)."""
+        name = uniq(prefix)
+        self.a.add_user(name, password, admin=admin)
+        b = Browser(server)
+        b.login(name, password)
+        return b
+
 
 class ParleyTestCase(unittest.TestCase):
     """One server per test class.  Subclasses may set `server_env`."""

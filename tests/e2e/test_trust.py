@@ -26,6 +26,7 @@ import time
 import unittest
 
 import harness
+from test_archive import old_thread
 from test_many_servers import Endpoint
 from harness import (DB_URL_TEMPLATE, PARLEY_BIN, REPO_ROOT, Browser, ParleyTestCase,
                      Server, TwoServersTestCase, uniq)
@@ -519,12 +520,8 @@ class ArchiveFilesTest(TrustMixin, ParleyTestCase):
     def test_archive(self):
         admin = self.login_new("aadm", admin=True)
         member = self.login_new("amem")
-        community = uniq("Ta")
-        admin.create_community(community)
-        post = member.submit_text(community, "Old news", "the body")
-        cid = member.comment(community, post, "a comment that stays")
-        time.sleep(2.5)
-        path = "/s/%s/p/%d" % (community, post)
+        community, post, cid, path = old_thread(admin, member, "Ta", "Old news",
+                                                "a comment that stays")
         html_file, json_file = self.files(community, post)
         anon = Browser(self.server)
         first = anon.get(path)
@@ -620,11 +617,7 @@ class ArchiveNginxTest(TrustMixin, ParleyTestCase):
 
     def test_nginx_serves_the_file(self):
         admin = self.login_new("nadm", admin=True)
-        community = uniq("Tn")
-        admin.create_community(community)
-        post = admin.submit_text(community, "Served by nginx", "body")
-        time.sleep(2.5)
-        path = "/s/%s/p/%d" % (community, post)
+        path = old_thread(admin, admin, "Tn", "Served by nginx", "a comment")[3]
         parley_view = Browser(self.server).get(path).text      # writes the file
         Browser(self.server).get(path + ".json")                # and the JSON one
         tmp = tempfile.mkdtemp(prefix="parley-nginx-")
@@ -662,20 +655,12 @@ class ConcurrentModeratorsTest(TrustMixin, TwoServersTestCase):
         cls.a.set_limit("limit_registrations", BIG)
 
     def test_concurrent_appends(self):
-        name = uniq("cadm")
-        self.a.add_user(name, PW, admin=True)
-        setup = Browser(self.a)
-        setup.login(name, PW)
+        setup = self.login_new(self.a, "cadm", admin=True)
         community = uniq("Tq")
         setup.create_community(community)
         posts = [setup.submit_text(community, "Post %d" % i, "body") for i in range(4)]
-        mods = []
-        for i in range(4):
-            m = uniq("cmod")
-            self.a.add_user(m, PW, admin=True)
-            b = Browser(self.a if i % 2 == 0 else self.b)
-            b.login(m, PW)
-            mods.append(b)
+        mods = [self.login_new(self.a if i % 2 == 0 else self.b, "cmod", admin=True)
+                for i in range(4)]
         errors, done = [], []
         rounds = 15
         # The command line logged set-limit and each add-user --admin.
