@@ -530,7 +530,9 @@ handle(struct req *r)
 		}
 	}
 	hit->fn(&c);
-	if (m != HTTP_GET)
+	if (m == HTTP_GET)
+		app_archive_keep(&c, hit->fn);   /* no page cache: PostgreSQL */
+	else
 		app_cache_written();
 }
 

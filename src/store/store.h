@@ -415,6 +415,9 @@ char *store_search_tsquery(const struct search_query *q, struct arena *a);
 #define STORE_HASH_HEX 65        /* 64 hex digits of a SHA-256 and a NUL */
 #define STORE_KEY_HEX 65         /* 64 hex digits of an Ed25519 public key */
 #define STORE_SIG_HEX 129        /* 128 hex digits of a signature */
+/* The moderator of a mod log line written by `parley admin` (mod_id 0):
+ * no account's name, since names hold no spaces. */
+#define STORE_CLI_ACTOR "parley admin"
 
 /* The signed head of the mod log. */
 struct modlog_head {

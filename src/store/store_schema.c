@@ -620,6 +620,44 @@ static const char schema_bootstrap[] =
 	"CREATE INDEX IF NOT EXISTS users_invited ON users(id) " \
 	"WHERE invited_by IS NOT NULL;\n"
 
+/*
+ * v10: the command line's actions in the mod log (issue 18). What `parley
+ * admin` changes (roles, moderators, limits, pages, the site key) is
+ * logged like an admin's action on the web, but nobody signed in did it:
+ * such a line has no moderator (mod_id NULL) and /modlog.json names
+ * "parley admin" as its moderator, a name no account can have (names
+ * hold no spaces). PostgreSQL drops the NOT NULL; SQLite cannot, so it
+ * copies the table into one without it, ids, chain and all (no table
+ * refers to mod_actions), and makes its indexes again.
+ */
+#define SCHEMA_V10_SQLITE \
+	"CREATE TABLE mod_actions_v10 (" \
+	" id INTEGER PRIMARY KEY," \
+	" community_id INTEGER REFERENCES communities(id)," \
+	" mod_id INTEGER REFERENCES users(id)," \
+	" action TEXT NOT NULL," \
+	" kind INTEGER," \
+	" target_id INTEGER," \
+	" target_user_id INTEGER REFERENCES users(id)," \
+	" reason TEXT," \
+	" created INTEGER NOT NULL," \
+	" expires INTEGER NOT NULL DEFAULT 0," \
+	" seq INTEGER NOT NULL DEFAULT 0," \
+	" prev TEXT," \
+	" hash TEXT);\n" \
+	"INSERT INTO mod_actions_v10 SELECT id, community_id, mod_id, action," \
+	" kind, target_id, target_user_id, reason, created, expires, seq, prev," \
+	" hash FROM mod_actions;\n" \
+	"DROP TABLE mod_actions;\n" \
+	"ALTER TABLE mod_actions_v10 RENAME TO mod_actions;\n" \
+	"CREATE INDEX mod_actions_community ON mod_actions(community_id, id);\n" \
+	"CREATE INDEX mod_actions_mod ON mod_actions(mod_id, id);\n" \
+	"CREATE UNIQUE INDEX mod_actions_seq ON mod_actions(seq)" \
+	" WHERE seq > 0;\n" \
+	"CREATE INDEX mod_actions_unchained ON mod_actions(id) WHERE seq = 0;\n"
+#define SCHEMA_V10_PG \
+	"ALTER TABLE mod_actions ALTER COLUMN mod_id DROP NOT NULL;\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -633,6 +671,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens, 2fa */
 	SPELL(SCHEMA_V8, SQLITE_WORDS), /* everyday: flair sorts */
 	SPELL(SCHEMA_V9, SQLITE_WORDS), /* members' invites */
+	SCHEMA_V10_SQLITE, /* the command line's mod log lines */
 	NULL
 };
 
@@ -647,6 +686,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens, 2fa */
 	SPELL(SCHEMA_V8, PG_WORDS), /* everyday: flair sorts */
 	SPELL(SCHEMA_V9, PG_WORDS), /* members' invites */
+	SCHEMA_V10_PG, /* the command line's mod log lines */
 	NULL
 };
 

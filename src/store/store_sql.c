@@ -162,12 +162,14 @@
  * ?3 (mod_id) and ?4 (action) filter when non-zero and non-NULL. where
  * picks the index to walk (the primary key, community or moderator).
  * PostgreSQL needs the casts to type ?3 and ?4 where they first appear.
+ * A line without a moderator was written by the command line (v10).
  */
 #define MODLOG_SELECT \
-	"SELECT m.id, c.name, mu.name, m.action, m.kind, m.target_id, " \
+	"SELECT m.id, c.name, coalesce(mu.name, '" STORE_CLI_ACTOR "'), " \
+	"m.action, m.kind, m.target_id, " \
 	"tu.name, m.reason, m.created, m.expires, m.seq, m.prev, m.hash " \
 	"FROM mod_actions m " \
-	"JOIN users mu ON mu.id = m.mod_id " \
+	"LEFT JOIN users mu ON mu.id = m.mod_id " \
 	"LEFT JOIN communities c ON c.id = m.community_id " \
 	"LEFT JOIN users tu ON tu.id = m.target_user_id "
 #define MODLOG_LIST_SQL(where, mod, action) \
