@@ -16,7 +16,7 @@
 #   make bench-backends the same pages on SQLite and PostgreSQL (bench/backends.py)
 
 PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq liburiparser liboath libqrencode \
-           libcurl jansson
+           libcurl jansson vips libmagic
 CC      ?= cc
 SANITIZE ?=
 FUZZ    ?=

@@ -61,6 +61,7 @@ prepare(const struct app_config *cfg)
 	}
 	app_g.cfg = cfg;
 	app_archive_init(cfg);
+	app_upload_init(cfg);
 	s = app_store();
 	if (s == NULL) {
 		fprintf(stderr, "parley: cannot open database %s\n",
@@ -105,6 +106,8 @@ app_serve(const struct app_config *cfg)
 		.listen = cfg->listen,
 		.threads = cfg->threads,
 		.max_body = MAX_BODY,
+		/* the image, its multipart framing and the form's other fields */
+		.max_upload = cfg->upload_max + MAX_BODY,
 		.idle_timeout = (unsigned)cfg->idle_timeout,
 		.request_timeout = (unsigned)cfg->request_timeout,
 		.max_conns = cfg->max_conns,

@@ -38,6 +38,17 @@ const struct site_limit site_limits[SITE_LIMITS] = {
 	  "account" },
 	{ "limit_messages_new", LIMIT_MESSAGES_NEW,
 	  "private messages an hour, accounts younger than a day" },
+	/* image uploads (app_authz.c, page_upload.c) */
+	{ "uploads", 1, "image uploads on (1) or off (0) for the whole site" },
+	{ "limit_uploads", LIMIT_UPLOADS, "images a day, per account" },
+	{ "limit_upload_mb", LIMIT_UPLOAD_MB, "MiB of images a day, per "
+	  "account" },
+	{ "upload_min_age_hours", 0, "hours an account must be old to upload "
+	  "images" },
+	{ "upload_min_points", 0, "or points that let a younger account "
+	  "upload (0: none)" },
+	{ "upload_max_megapixels", UPLOAD_MEGAPIXELS, "millions of pixels an "
+	  "image may have" },
 };
 
 /* The limit of that key, or NULL when the key is not a limit. */

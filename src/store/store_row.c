@@ -125,6 +125,7 @@ read_post(struct arena *a, const struct store_val *r, void *out)
 	p->flair = store__col_text(a, &r[POST_COL_FLAIR]);
 	p->author_flair = store__col_text(a, &r[POST_COL_AUTHOR_FLAIR]);
 	p->flair_colour = store__col_text(a, &r[POST_COL_FLAIR_COLOUR]);
+	p->image = store__col_text(a, &r[POST_COL_IMAGE]);
 }
 
 static void

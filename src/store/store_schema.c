@@ -597,6 +597,26 @@ static const char schema_bootstrap[] =
 	" created " I64 " NOT NULL);\n" \
 	"ALTER TABLE users ADD COLUMN invited_by " I64 ";\n"
 
+/*
+ * Image uploads: one row per stored image, keyed by the hash of its
+ * stored bytes (so the same picture uploaded twice is one row and one
+ * file); deleted is when it was deleted (0: live), and the row stays so
+ * that its address answers 410 and the day's usage still counts it.
+ * posts.image is an image post's picture, "HASH.EXT".
+ */
+#define SCHEMA_V8(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE IF NOT EXISTS uploads (" \
+	" hash TEXT" BYTEWISE " PRIMARY KEY," \
+	" ext TEXT NOT NULL," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" bytes " I64 " NOT NULL," \
+	" width INTEGER NOT NULL," \
+	" height INTEGER NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" deleted " I64 " NOT NULL DEFAULT 0)" KEYED ";\n" \
+	"CREATE INDEX IF NOT EXISTS uploads_user ON uploads(user_id, created);\n" \
+	"ALTER TABLE posts ADD COLUMN image TEXT;\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -608,6 +628,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V5, SQLITE_WORDS),
 	SPELL(SCHEMA_V6, SQLITE_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens, 2fa */
+	SPELL(SCHEMA_V8, SQLITE_WORDS), /* image uploads */
 	NULL
 };
 
@@ -620,6 +641,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V5, PG_WORDS),
 	SPELL(SCHEMA_V6, PG_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens, 2fa */
+	SPELL(SCHEMA_V8, PG_WORDS), /* image uploads */
 	NULL
 };
 

@@ -67,7 +67,7 @@
 	"AND sv.kind = 0 AND sv.target_id = p.id), " \
 	"EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = ?1 " \
 	"AND hd.post_id = p.id), " \
-	"p.spoiler, p.flair, uf.text, fl.colour"
+	"p.spoiler, p.flair, uf.text, fl.colour, p.image"
 /* The joins POST_COLS reads from, after "FROM posts p". */
 #define POST_JOINS \
 	"JOIN communities c ON c.id = p.community_id " \
@@ -974,6 +974,29 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (post_id, user_id) "
 	    "DO UPDATE SET option_id = excluded.option_id, "
 	    "created = excluded.created" },
+
+	/* image uploads (schema v8) */
+#define UPLOAD_COLS "hash, ext, user_id, bytes, width, height, created, " \
+	"deleted"
+	[STMT_UPLOAD_GET] = {
+	    "SELECT " UPLOAD_COLS " FROM uploads WHERE hash = ?1" },
+	[STMT_UPLOAD_INSERT] = {
+	    "INSERT INTO uploads (hash, ext, user_id, bytes, width, height, "
+	    "created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	    "ON CONFLICT (hash) DO NOTHING" },
+	[STMT_UPLOAD_USAGE] = {
+	    "SELECT count(*), CAST(coalesce(sum(bytes), 0) AS BIGINT) "
+	    "FROM uploads WHERE user_id = ?1 AND created > ?2" },
+	[STMT_UPLOAD_DELETE] = {
+	    "UPDATE uploads SET deleted = ?2 WHERE hash = ?1 AND deleted = 0" },
+	[STMT_UPLOAD_LIVE_BY_USER] = {
+	    "SELECT " UPLOAD_COLS " FROM uploads WHERE user_id = ?1 "
+	    "AND deleted = 0" },
+	[STMT_UPLOAD_PURGE] = {
+	    "UPDATE uploads SET deleted = ?2 WHERE user_id = ?1 "
+	    "AND deleted = 0" },
+	[STMT_POST_SET_IMAGE] = {
+	    "UPDATE posts SET image = ?2 WHERE id = ?1" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */
