@@ -158,6 +158,7 @@ static const struct route routes[] = {
 	/* image uploads */
 	{ HTTP_GET, "/upload", page_upload_form, ROUTE_USER },
 	{ HTTP_POST, "/upload", page_upload, ROUTE_USER },
+	{ HTTP_POST, "/api/v1/uploads", page_upload, ROUTE_USER | ROUTE_API },
 	{ HTTP_GET, "/i/*", page_image, ROUTE_FILE },
 	{ HTTP_POST, "/i/*/delete", page_image_delete, ROUTE_USER },
 	{ HTTP_POST, "/admin/uploads/purge", page_admin_uploads_purge,

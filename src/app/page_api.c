@@ -131,10 +131,12 @@ static const struct jfield post_fields[] = {
 	{ "nsfw", JT_BOOL, false, false },
 	{ "spoiler", JT_BOOL, false, false },
 	{ "poll", JT_STR, false, true },
+	{ "image", JT_STR, false, true },
 };
 
 /* POST /api/v1/posts: {"community", "title", "url" or "body"; "flair",
- * "nsfw", "spoiler", "poll" (its options, one a line)} */
+ * "nsfw", "spoiler", "poll" (its options, one a line), "image" (an
+ * upload's /i/HASH.EXT)} */
 void
 page_api_post_create(struct ctx *c)
 {
@@ -147,7 +149,8 @@ page_api_post_create(struct ctx *c)
 	f = (struct post_form){ .community = v[0].s, .title = v[1].s,
 	    .url = text_of(&v[2]), .body = text_of(&v[3]),
 	    .flair = text_of(&v[4]), .nsfw = v[5].present && v[5].b,
-	    .spoiler = v[6].present && v[6].b, .poll = text_of(&v[7]) };
+	    .spoiler = v[6].present && v[6].b, .poll = text_of(&v[7]),
+	    .image = text_of(&v[8]) };
 	if (app_post_submit(c, &f, &p) != 0)
 		return;
 	answer_post(c, &p);
