@@ -68,8 +68,10 @@ struct http_config {
 	const char *listen;       /* "ADDR:PORT" */
 	unsigned threads;         /* worker threads */
 	size_t max_body;          /* bytes; larger bodies get 413 */
-	size_t max_upload;        /* bytes of a multipart/form-data body (a
-	                             file upload); larger get 413 */
+	size_t max_upload;        /* bytes of a multipart/form-data body to
+	                             one of upload_paths; larger get 413 */
+	const char *const *upload_paths; /* paths that take uploads, NULL-ended */
+	unsigned max_uploads;     /* such bodies read at once; more get 503 */
 	unsigned idle_timeout;    /* seconds a connection may stay silent */
 	unsigned request_timeout; /* seconds to send a whole request; 0 = none */
 	unsigned max_conns;       /* connections at once */

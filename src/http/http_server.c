@@ -78,6 +78,9 @@ struct http_server {
 	void *data;
 	size_t max_body;
 	size_t max_upload;         /* multipart bodies (http_config) */
+	const char *const *upload_paths;
+	unsigned max_uploads;
+	atomic_uint uploads;       /* upload bodies being read or answered */
 	bool trust_proxy;
 	atomic_uint_fast64_t next_id;
 	atomic_int inflight;       /* requests begun and not yet completed */
@@ -111,7 +114,8 @@ struct pending {
 	struct req req;
 	struct http_server *srv;
 	struct buf body;           /* body bytes read so far */
-	size_t limit;              /* max_body, or max_upload for multipart */
+	size_t limit;              /* max_body, or max_upload for an upload */
+	bool upload;               /* counted in srv->uploads */
 	bool too_large;            /* body passed limit: answer 413 */
 };
 
@@ -193,6 +197,21 @@ is_multipart(struct MHD_Connection *conn)
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
 
 	return ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0;
+}
+
+/* A multipart body to one of the paths that take uploads (the path
+ * exactly, its query aside). */
+static bool
+is_upload(const struct http_server *srv, struct MHD_Connection *conn,
+    const char *url)
+{
+	if (srv->upload_paths == NULL || srv->max_upload <= srv->max_body ||
+	    !is_multipart(conn))
+		return false;
+	for (const char *const *p = srv->upload_paths; *p != NULL; p++)
+		if (strcmp(url, *p) == 0)
+			return true;
+	return false;
 }
 
 static bool
@@ -735,8 +754,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		}
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		p->limit = is_multipart(conn) && srv->max_upload > srv->max_body ?
-		    srv->max_upload : srv->max_body;
+		p->limit = srv->max_body;
+		if (is_upload(srv, conn, url)) {
+			/* Upload bodies are large: a few at a time, so that
+			 * memory stays bounded whoever sends them. */
+			if (atomic_fetch_add(&srv->uploads, 1) >= srv->max_uploads) {
+				atomic_fetch_sub(&srv->uploads, 1);
+				watch_set(conn, WATCH_NONE);
+				http_add_header(&p->req, "Retry-After", "5");
+				return send_limit(conn, &p->req, 503, "503 Service "
+				    "Unavailable: too many uploads at once; try again "
+				    "in a few seconds.\n");
+			}
+			p->upload = true;
+			p->limit = srv->max_upload;
+		}
 		if (cl != NULL && strtoull(cl, NULL, 10) > p->limit) {
 			watch_set(conn, WATCH_NONE);
 			return send_limit(conn, &p->req, 413, "413 Content Too Large: "
@@ -798,6 +830,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (p == NULL)
 		return;
 	*con_cls = NULL;
+	if (p->upload)
+		atomic_fetch_sub(&srv->uploads, 1);
 	arena_give_back(p->req.arena);
 	atomic_fetch_sub(&srv->inflight, 1);
 	/* A kept-alive connection now waits for its next request. */
@@ -913,6 +947,8 @@ http_start(const struct http_config *cfg, http_handler handler, void *data,
 	srv->data = data;
 	srv->max_body = cfg->max_body;
 	srv->max_upload = cfg->max_upload;
+	srv->upload_paths = cfg->upload_paths;
+	srv->max_uploads = cfg->max_uploads;
 	srv->trust_proxy = cfg->trust_proxy;
 	srv->idle_timeout = cfg->idle_timeout;
 	srv->request_timeout = cfg->request_timeout;

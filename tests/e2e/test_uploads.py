@@ -248,6 +248,14 @@ class UploadTest(UploadCase):
         big = os.urandom(UPLOAD_MAX + 1000)
         self.refused(big, 413, "too_large")
         self.refused(os.urandom(UPLOAD_MAX + 200 * 1024), 413, None)
+        # only the upload routes read large bodies: elsewhere 64 KiB
+        b = self.member()
+        b.refresh_csrf()
+        body, ct = multipart({"csrf": b.csrf}, {"file": ("a.png", "image/png",
+                                                        os.urandom(100 * 1024))})
+        for path in ("/submit", "/upload.json", "/uploads"):
+            r = b.request("POST", path, body=body, content_type=ct)
+            self.assertEqual(r.status, 413, path)
 
     def test_pixel_bomb_refused(self):
         bomb = png_bomb()
