@@ -754,6 +754,7 @@ bool app_upload_ready(void);
 int app_upload_keep(const struct upload_out *o);
 int app_upload_open(const char *hash, enum upload_kind kind, bool thumb);
 void app_upload_unlink(const char *hash, const char *ext);
+int app_upload_purge(struct ctx *c, int64_t user_id, size_t *n);
 int app_upload_image_field(struct ctx *c, struct str v, const char **out);
 void app_post_thumb(struct ctx *c, struct html *h, const struct post *p,
     bool hidden);

@@ -484,6 +484,21 @@ app_upload_unlink(const char *hash, const char *ext)
 	}
 }
 
+/*
+ * Deletes every live image of user_id: the rows, then the files. Sets *n
+ * to how many; returns a store result.
+ */
+int
+app_upload_purge(struct ctx *c, int64_t user_id, size_t *n)
+{
+	struct upload *ups = NULL;
+	int rc = store_upload_purge(c->s, c->a, user_id, c->now, &ups, n);
+
+	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
+		app_upload_unlink(ups[i].hash, ups[i].ext);
+	return rc;
+}
+
 /* ---- an image post's field ---------------------------------------------- */
 
 /*

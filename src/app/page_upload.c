@@ -281,7 +281,6 @@ void
 page_admin_uploads_purge(struct ctx *c)
 {
 	struct str name = app_form_text(c, "user");
-	struct upload *ups = NULL;
 	struct user u;
 	size_t n = 0;
 	int rc;
@@ -295,7 +294,7 @@ page_admin_uploads_purge(struct ctx *c)
 	}
 	rc = store_user_by_name(c->s, c->a, str_dup(c->a, name), &u, NULL);
 	if (rc == STORE_OK)
-		rc = store_upload_purge(c->s, c->a, u.id, c->now, &ups, &n);
+		rc = app_upload_purge(c, u.id, &n);
 	if (rc != STORE_OK) {
 		if (rc == STORE_NOTFOUND)
 			app_error(c, 404, "no_user", "There is no such user.");
@@ -303,8 +302,6 @@ page_admin_uploads_purge(struct ctx *c)
 			app_store_error(c, rc);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		app_upload_unlink(ups[i].hash, ups[i].ext);
 	if (c->json) {
 		struct json j;
 

@@ -318,6 +318,17 @@ class UploadTest(UploadCase):
                             headers={"Accept": "application/json"})
         self.assertEqual(r.status, 404)
 
+    def test_erasing_an_account_deletes_its_images(self):
+        keeper, eraser = self.member(), self.member()
+        kept = self.uploaded(keeper, image_bytes("PNG", colour=(30, 31, 32)))[0]
+        gone = self.uploaded(eraser, image_bytes("PNG", colour=(33, 34, 35)))[0]
+        self.assertEqual(keeper.post("/settings/delete", {"password": PW}).status, 303)
+        self.assertEqual(eraser.post("/settings/delete", {"password": PW,
+                                                          "erase": "1"}).status, 303)
+        self.assertEqual(self.fetch("/i/%s.png" % kept).status, 200)
+        self.assertEqual(self.fetch("/i/%s.png" % gone).status, 410)
+        self.assertEqual([f for f in self.files() if f.startswith(gone)], [])
+
     def post_with(self, b, h, **extra):
         fields = {"community": self.comm, "title": "Image post " + h[:6],
                   "image": "/i/%s.png" % h}
