@@ -66,6 +66,9 @@ const char layout_css[] =
 ".flair-blue{background:#1565c0;color:#fff}.flair-purple{background:#6a1b9a;color:#fff}\n"
 ".flair-grey{background:#616161;color:#fff}\n"
 "pre.diff{white-space:pre-wrap}ins{background:#d4f7d4}del{background:#f7d4d4}\n"
+/* image uploads: thumbnails, smaller in listings */
+".thumb{flex:none}.thumb img{display:block;max-width:140px;max-height:140px;"
+"border-radius:3px}.post .thumb img{max-width:70px;max-height:70px;object-fit:cover}\n"
 ".body{overflow-wrap:anywhere;max-width:48rem}.body p{margin:.3rem 0}"
 ".body blockquote{margin:.3rem 0;padding-left:.7rem;border-left:3px solid var(--line);color:var(--muted)}\n"
 ".body pre{background:var(--box);padding:.5rem;overflow:auto}\n"
