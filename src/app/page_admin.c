@@ -234,7 +234,14 @@ admin_page(struct ctx *c, const char *msg)
 	    "It is written to the mod log with its reason.</p>");
 	ban_form(c, &h, true);
 	ban_form(c, &h, false);
-	html_raw_literal(&h, "</div>");
+	html_raw_literal(&h, "<h2 id=\"uploads\">Images</h2><p>Delete every "
+	    "image a user uploaded: their addresses answer 410 and the same "
+	    "files cannot be uploaded again.</p><form method=\"post\" "
+	    "action=\"/admin/uploads/purge\">");
+	app_csrf_field(c, &h);
+	html_raw_literal(&h, "<label>user <input type=\"text\" name=\"user\" "
+	    "required maxlength=\"" APP_STR(NAME_MAX) "\"></label> <button>delete "
+	    "their images</button></form></div>");
 	page_end(c, &h);
 }
 

@@ -40,7 +40,39 @@ hash_ok(struct str s, char out[UPLOAD_HASH_LEN + 1])
 
 /* ---- the form and POST /upload ----------------------------------------- */
 
-/* GET /upload: a form that sends one image. */
+/* The viewer's latest images, each with its address and a delete form. */
+static void
+own_images(struct ctx *c, struct html *h)
+{
+	struct upload *ups = NULL;
+	size_t n = 0;
+
+	if (store_uploads_recent(c->s, c->a, c->user->id, PAGE_SIZE, &ups,
+	    &n) != STORE_OK || n == 0)
+		return;
+	html_raw_literal(h, "<h2>Your latest images</h2><ul class=\"images\">");
+	for (size_t i = 0; i < n; i++) {
+		const char *url = app_upload_href(c->a, ups[i].hash, ups[i].ext,
+		    false);
+
+		html_raw_literal(h, "<li><a class=\"thumb\"");
+		html_attr_c(h, "href", url);
+		html_raw_literal(h, "><img alt=\"image\" loading=\"lazy\"");
+		html_attr_c(h, "src", app_upload_href(c->a, ups[i].hash, ups[i].ext,
+		    true));
+		html_raw_literal(h, "></a> <code>");
+		html_text_c(h, url);
+		html_raw_literal(h, "</code> <form class=\"inline\" method=\"post\"");
+		html_attr_c(h, "action", arena_printf(c->a, "/i/%s/delete",
+		    ups[i].hash));
+		html_raw_literal(h, ">");
+		app_csrf_field(c, h);
+		html_raw_literal(h, "<button>delete</button></form></li>");
+	}
+	html_raw_literal(h, "</ul>");
+}
+
+/* GET /upload: a form that sends one image, and the viewer's images. */
 void
 page_upload_form(struct ctx *c)
 {
@@ -56,7 +88,9 @@ page_upload_form(struct ctx *c)
 	    "accept=\"image/jpeg,image/png,image/gif,image/webp\">"
 	    "<p><button>upload</button></p></form><p class=\"meta\">Its "
 	    "metadata (camera, place) is removed. Give its address as the image "
-	    "of a post when you <a href=\"/submit\">submit</a> one.</p></div>");
+	    "of a post when you <a href=\"/submit\">submit</a> one.</p>");
+	own_images(c, &h);
+	html_raw_literal(&h, "</div>");
 	page_end(c, &h);
 }
 
@@ -272,7 +306,7 @@ page_image_delete(struct ctx *c)
 	if (c->json)
 		app_json_ok(c);
 	else
-		app_redirect(c, "/");
+		app_redirect(c, "/upload");
 }
 
 /* POST /admin/uploads/purge: field user; deletes every image they

@@ -778,6 +778,8 @@ int store_upload_usage(struct store *s, int64_t user_id, int64_t since,
 int store_upload_delete(struct store *s, const char *hash, int64_t now);
 int store_upload_purge(struct store *s, struct arena *a, int64_t user_id,
     int64_t now, struct upload **out, size_t *n);
+int store_uploads_recent(struct store *s, struct arena *a, int64_t user_id,
+    int limit, struct upload **out, size_t *n);
 int store_post_set_image(struct store *s, int64_t id, const char *image);
 
 #endif

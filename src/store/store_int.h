@@ -397,6 +397,8 @@ enum store_stmt {
 	STMT_UPLOAD_DELETE,      /* hash, now: a live one */
 	STMT_UPLOAD_LIVE_BY_USER, /* user_id -> UPLOAD_COL of live ones */
 	STMT_UPLOAD_PURGE,       /* user_id, now: every live one */
+	STMT_UPLOAD_RECENT,      /* user_id, limit -> UPLOAD_COL of live
+	                            ones, newest first */
 	STMT_POST_SET_IMAGE,     /* id, image ("HASH.EXT") */
 
 	STMT__COUNT

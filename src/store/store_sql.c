@@ -995,6 +995,9 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_UPLOAD_PURGE] = {
 	    "UPDATE uploads SET deleted = ?2 WHERE user_id = ?1 "
 	    "AND deleted = 0" },
+	[STMT_UPLOAD_RECENT] = {
+	    "SELECT " UPLOAD_COLS " FROM uploads WHERE user_id = ?1 "
+	    "AND deleted = 0 ORDER BY created DESC, hash LIMIT ?2" },
 	[STMT_POST_SET_IMAGE] = {
 	    "UPDATE posts SET image = ?2 WHERE id = ?1" },
 };

@@ -103,6 +103,23 @@ store_upload_purge(struct store *s, struct arena *a, int64_t user_id,
 	return rc;
 }
 
+/*
+ * Lists user_id's live uploads, newest first, at most limit (clamped as
+ * store__clamp_limit does). *out is an array of *n in a.
+ */
+int
+store_uploads_recent(struct store *s, struct arena *a, int64_t user_id,
+    int limit, struct upload **out, size_t *n)
+{
+	struct store_many m = STORE_MANY(a, &upload_row);
+	int rc = store__run(s, STMT_UPLOAD_RECENT, STORE_PARAMS(
+	    store_v_int(user_id), store_v_int(store__clamp_limit(limit,
+	    STORE_PAGE_MAX))), store__many_cb, &m);
+
+	STORE_MANY_OUT(rc, m, struct upload, out, n);
+	return rc;
+}
+
 /* Sets post id's picture ("HASH.EXT"). */
 int
 store_post_set_image(struct store *s, int64_t id, const char *image)

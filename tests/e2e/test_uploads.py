@@ -287,8 +287,14 @@ class UploadTest(UploadCase):
         r = other.post("/i/%s/delete" % h, {})
         self.assertEqual(r.status, 403)
         self.assertEqual(self.fetch("/i/%s.png" % h).status, 200)
+        page = up.page("/upload").text
+        self.assertIn('action="/i/%s/delete"' % h, page)
+        self.assertIn('src="/i/%s_t.png"' % h, page)
+        self.assertNotIn('/i/%s/delete' % h, other.page("/upload").text)
         r = up.post("/i/%s/delete" % h, {})
         self.assertEqual(r.status, 303)
+        self.assertEqual(r.header("Location"), "/upload")
+        self.assertNotIn('/i/%s/delete' % h, up.page("/upload").text)
         self.assertEqual(self.fetch("/i/%s.png" % h).status, 410)
         self.assertEqual(self.fetch("/i/%s_t.png" % h).status, 410)
         self.assertEqual([f for f in self.files() if f.startswith(h)], [])
@@ -307,6 +313,7 @@ class UploadTest(UploadCase):
               for i in range(2)]
         keep = self.uploaded(self.member(), image_bytes("PNG", colour=(0, 99, 0)))[0]
         self.assertEqual(up.post("/admin/uploads/purge", {"user": up.name}).status, 403)
+        self.assertIn('action="/admin/uploads/purge"', self.admin.page("/admin").text)
         r = self.admin.post("/admin/uploads/purge", {"user": up.name},
                             headers={"Accept": "application/json"})
         self.assertEqual(r.status, 200, r.describe())

@@ -2,7 +2,8 @@
 /*
  * test_store_upload.c: unit tests for store_upload.c (image uploads): a
  * record kept once per hash, a day's usage, deletion that keeps the row,
- * an admin's purge of one user's images, an image post's picture. On
+ * an admin's purge of one user's images, a user's latest images, an
+ * image post's picture. On
  * SQLite and PostgreSQL.
  */
 #include <setjmp.h>
@@ -119,6 +120,31 @@ test_purge(void **state)
 }
 
 static void
+test_recent(void **state)
+{
+	struct fixture *f = *state;
+	int64_t alice = mk_user(f->s, "alice");
+	int64_t bob = mk_user(f->s, "bob");
+	struct upload *ups;
+	size_t n;
+
+	add(f, HASH_A, alice, 1, T0);
+	add(f, HASH_B, alice, 2, T0 + 10);
+	add(f, HASH_C, alice, 3, T0 + 5);
+	add(f, "11111111111111111111111111111111", bob, 4, T0 + 20);
+	assert_int_equal(store_upload_delete(f->s, HASH_C, T0 + 30), STORE_OK);
+	assert_int_equal(store_uploads_recent(f->s, f->a, alice, 10, &ups, &n),
+	    STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(ups[0].hash, HASH_B);
+	assert_string_equal(ups[1].hash, HASH_A);
+	assert_int_equal(store_uploads_recent(f->s, f->a, alice, 1, &ups, &n),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ups[0].hash, HASH_B);
+}
+
+static void
 test_post_image(void **state)
 {
 	struct fixture *f = *state;
@@ -144,6 +170,7 @@ main(void)
 		T(test_add_once_per_hash),
 		T(test_usage_and_delete),
 		T(test_purge),
+		T(test_recent),
 		T(test_post_image),
 	};
 
