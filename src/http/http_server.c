@@ -115,7 +115,8 @@ struct pending {
 	struct http_server *srv;
 	struct buf body;           /* body bytes read so far */
 	size_t limit;              /* max_body, or max_upload for an upload */
-	bool upload;               /* counted in srv->uploads */
+	bool upload;               /* counted in srv->uploads, until handled
+	                              or completed */
 	bool too_large;            /* body passed limit: answer 413 */
 };
 
@@ -812,6 +813,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	p->req.body = buf_str(&p->body);
 	decode_form(p, conn);
 	srv->handler(&p->req, srv->data);
+	/* The upload is handled: its answer is small, so the next may
+	 * begin now (a client that uploads one after another never meets
+	 * its own last upload still counted). */
+	if (p->upload) {
+		atomic_fetch_sub(&srv->uploads, 1);
+		p->upload = false;
+	}
 	/* While draining, a kept-alive client is told to go elsewhere; only
 	 * a hint, so never at the cost of the fatal header overflow. */
 	if (atomic_load(&srv->draining) &&
