@@ -8,12 +8,15 @@ writer of our own for the pixel bomb)."""
 import io
 import os
 import re
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 import unittest
 import zlib
 
-from harness import Browser, ParleyTestCase, uniq
+from harness import PARLEY_BIN, Browser, ParleyTestCase, clean_env, uniq
 
 try:
     import PIL.Image
@@ -400,6 +403,30 @@ class UploadTest(UploadCase):
         page = Browser(self.server).page("/s/%s" % self.comm).text
         self.assertRegex(page, r'<details class="spoiler thumb"><summary>spoiler: show '
                          r'image</summary><a class="thumb" href="/i/%s.png">' % h2)
+
+
+class UploadMaxSettingTest(unittest.TestCase):
+    """upload_max takes bytes or K, M, G, from 1K to 1G; anything else
+    stops the server before it starts."""
+
+    def test_sizes(self):
+        tmp = tempfile.mkdtemp(prefix="parley-e2e-")
+        try:
+            for value, ok in (("10M", True), ("1G", True), ("512k", True),
+                              ("1024", True), ("1023", False), ("0", False),
+                              ("2G", False), ("5MB", False), ("abc", False),
+                              ("-1M", False)):
+                r = subprocess.run([PARLEY_BIN, "init", "--db",
+                                    "sqlite:" + os.path.join(tmp, "p.db")],
+                                   env=clean_env({"PARLEY_UPLOAD_MAX": value}),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                err = r.stderr.decode()
+                self.assertEqual(r.returncode == 0, ok, (value, err))
+                if not ok:
+                    self.assertIn("upload_max: '%s' is not a size from 1K to 1G"
+                                  % value, err)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 class UploadLimitTest(UploadCase):
