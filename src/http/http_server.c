@@ -80,7 +80,7 @@ struct http_server {
 	size_t max_upload;         /* multipart bodies (http_config) */
 	const char *const *upload_paths;
 	unsigned max_uploads;
-	atomic_uint uploads;       /* upload bodies being read or answered */
+	atomic_uint uploads;       /* upload bodies being read or handled */
 	bool trust_proxy;
 	atomic_uint_fast64_t next_id;
 	atomic_int inflight;       /* requests begun and not yet completed */
@@ -127,6 +127,7 @@ struct kv_list {
 	struct http_kv *v;
 	size_t n, cap;
 	struct buf file;           /* the file part's bytes (form_iter) */
+	size_t body_len;           /* the whole body's: room for any part */
 	const char *file_field;    /* its field name, once one began */
 	bool files_bad;            /* a second file part */
 };
@@ -168,7 +169,7 @@ form_iter(void *cls, enum MHD_ValueKind kind, const char *key,
 	if (filename != NULL) {
 		if (l->file_field == NULL) {
 			l->file_field = arena_strndup(l->a, key, strlen(key));
-			buf_init(&l->file, l->a, size > 0 ? size : 1);
+			buf_init(&l->file, l->a, l->body_len);
 		} else if (off == 0 || strcmp(l->file_field, key) != 0) {
 			l->files_bad = true;
 			return MHD_NO;
@@ -247,7 +248,7 @@ static void
 decode_form(struct pending *p, struct MHD_Connection *conn)
 {
 	struct req *r = &p->req;
-	struct kv_list l = { .a = r->arena };
+	struct kv_list l = { .a = r->arena, .body_len = p->body.len };
 	struct MHD_PostProcessor *pp;
 
 	if (p->body.len == 0 || !is_form_body(conn))
