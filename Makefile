@@ -15,9 +15,10 @@
 #   make security-scan  sqlmap and an XSS sweep in headless Chromium (never in make test)
 #   make bench          the benchmark against nginx (bench/bench.py; never in make test)
 #   make bench-backends the same pages on SQLite and PostgreSQL (bench/backends.py)
+#   make bench-images   the image rows of make bench alone, on a new database
 
 PKGS    := libmicrohttpd sqlite3 libsodium md4c libpq liburiparser liboath libqrencode \
-           libcurl jansson
+           libcurl jansson vips libmagic
 CC      ?= cc
 SANITIZE ?=
 FUZZ    ?=
@@ -234,7 +235,7 @@ test-all:
 # bench/build, demo databases cached in bench/data. Never part of make test.
 BENCH_BUILD := bench/build
 BENCH_RUN = PARLEY_BIN=$(BENCH_BUILD)/parley python3 bench/bench.py
-.PHONY: bench bench-scale bench-instructions bench-deps bench-build
+.PHONY: bench bench-scale bench-instructions bench-images bench-deps bench-build
 
 bench-deps:
 	@sh bench/deps.sh
@@ -250,6 +251,11 @@ bench-scale: bench-deps bench-build
 
 bench-instructions: bench-deps bench-build
 	$(BENCH_RUN) instructions
+
+# The image rows alone (upload, bomb, serving a thumbnail), on a new
+# database: no demo database needed.
+bench-images: bench-deps bench-build
+	$(BENCH_RUN) images
 
 # The front page and a 300-comment thread on SQLite and on PostgreSQL, one
 # run, same machine (bench/backends.py).

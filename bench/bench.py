@@ -6,6 +6,7 @@
     python3 bench/bench.py run            # the full table (make bench)
     python3 bench/bench.py scale          # 10,000 vs 1,000,000 posts
     python3 bench/bench.py instructions   # callgrind instructions per request
+    python3 bench/bench.py images         # image uploads alone, on a new database
 
 `run` builds nothing itself (the Makefile builds bench/build/parley first).
 It takes a demo database of BENCH_POSTS posts from bench/data (generating
@@ -31,6 +32,7 @@ Settings (environment):
   BENCH_PAGES        comma-separated labels to measure (all)
   BENCH_INSTR_N      requests per page kind under callgrind (10)
   BENCH_HOME_SUBS    communities bench_home subscribes to (2; the demo has 8)
+  BENCH_IMAGE_RUNS   uploads of the photo and of the bomb, each (5)
   BENCH_SCALE_SIZES  sizes compared by `scale` (10000,1000000)
   BENCH_OUT          where `run` writes its table (bench/results/latest.md)
   BENCH_KEEP         keep the working copies in bench/data/run after a run
@@ -50,12 +52,14 @@ import signal
 import socket
 import sqlite3
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.parse
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -568,10 +572,15 @@ def page_paths(port, meta):
     return chosen(out)
 
 
+def page_wanted(label):
+    """True unless BENCH_PAGES names the pages to measure and not this one."""
+    only = [s.strip() for s in os.environ.get("BENCH_PAGES", "").split(",") if s.strip()]
+    return not only or label in only
+
+
 def chosen(pages):
     """The pages BENCH_PAGES names (all when unset)."""
-    only = [s.strip() for s in os.environ.get("BENCH_PAGES", "").split(",") if s.strip()]
-    return [o for o in pages if o[0] in only] if only else pages
+    return [o for o in pages if page_wanted(o[0])]
 
 
 def home_paths():
@@ -701,6 +710,29 @@ def measure(server, url, cookie, cfg, header=None):
     return res
 
 
+def measure_row(server, nginx, label, path, body, cookie, cfg, header=None):
+    """Parley's path against nginx's copy of its body (body: (file name,
+    bytes)), interleaved; the table's row. header: one more request
+    header for Parley (a bearer token)."""
+    purl = "http://127.0.0.1:%d%s" % (server.port, path)
+    nurl = "http://127.0.0.1:%d/%s" % (nginx.port, body[0])
+    if cfg["warmup"]:
+        wrk(purl, cfg["warmup"], cfg["conns"], cfg["wrk_threads"], cookie,
+            header=header)
+        wrk(nurl, cfg["warmup"], cfg["conns"], cfg["wrk_threads"])
+    pr, nr = [], []
+    for _ in range(cfg["rounds"]):
+        pr.append(measure(server, purl, cookie, cfg, header=header))
+        nr.append(measure(None, nurl, None, cfg))
+    p, n = combine(pr), combine(nr)
+    row = {"label": label, "path": path, "bytes": body[1],
+           "parley": p, "nginx": n, "ratio": p["rps"] / n["rps"]}
+    log("%-22s parley %8s req/s  nginx %8s req/s  ratio %.2f  errors %d/%d"
+        % (label, fmt_int(p["rps"]), fmt_int(n["rps"]), row["ratio"],
+           p["errors"], n["errors"]))
+    return row
+
+
 def combine(runs):
     req = sum(r["requests"] for r in runs)
     dur = sum(r["duration_us"] for r in runs) / 1e6
@@ -721,6 +753,7 @@ def combine(runs):
 def config():
     return {
         "posts": env_int("BENCH_POSTS", 1000000),
+        "image_runs": env_int("BENCH_IMAGE_RUNS", 5),
         "seed": env_int("BENCH_SEED", 1),
         "big": env_int("BENCH_BIG_THREAD", 3000),
         "seconds": env_int("BENCH_SECONDS", 5),
@@ -933,11 +966,15 @@ def cmd_run():
         anon = Client(server.port)
         home = home_member(server.port, cfg)
         who = {False: anon, True: reader, "home": home, BEARER: reader}
+        images = measure_images(reader, tmp, cfg["image_runs"])
+        if page_wanted("thumbnail"):
+            pages.append(("thumbnail", images["thumb_path"], False))
         bodies = {}
         for label, path, signed_in in pages:
             c = who[signed_in]
             body = c.get(path)
-            name = slug(label) + (".json" if ".json" in label else ".html")
+            name = slug(label) + (".json" if ".json" in label else
+                                  ".jpg" if label == "thumbnail" else ".html")
             nginx.add(name, body)
             bodies[label] = (name, len(body))
         nginx.start()
@@ -945,23 +982,8 @@ def cmd_run():
             cookie = who[signed_in].cookie_header() \
                 if signed_in in (True, "home") else None
             header = bearer if signed_in == BEARER else None
-            purl = "http://127.0.0.1:%d%s" % (server.port, path)
-            nurl = "http://127.0.0.1:%d/%s" % (nginx.port, bodies[label][0])
-            if cfg["warmup"]:
-                wrk(purl, cfg["warmup"], cfg["conns"], cfg["wrk_threads"], cookie,
-                    header=header)
-                wrk(nurl, cfg["warmup"], cfg["conns"], cfg["wrk_threads"])
-            pr, nr = [], []
-            for _ in range(cfg["rounds"]):
-                pr.append(measure(server, purl, cookie, cfg, header=header))
-                nr.append(measure(None, nurl, None, cfg))
-            p, n = combine(pr), combine(nr)
-            row = {"label": label, "path": path, "bytes": bodies[label][1],
-                   "parley": p, "nginx": n, "ratio": p["rps"] / n["rps"]}
-            rows.append(row)
-            log("%-22s parley %8s req/s  nginx %8s req/s  ratio %.2f  errors %d/%d"
-                % (label, fmt_int(p["rps"]), fmt_int(n["rps"]), row["ratio"],
-                   p["errors"], n["errors"]))
+            rows.append(measure_row(server, nginx, label, path, bodies[label], cookie,
+                                    cfg, header))
         search = search_latency(reader, meta["search_words"])
         writes = run_writes(server, tmp, cfg, meta["mention_names"])
         mixed = run_mixed(server, nginx, tmp, cfg, pages, bodies, reader)
@@ -983,7 +1005,7 @@ def cmd_run():
     drop_copy(work)
     report = {
         "cfg": cfg, "meta": meta, "rows": rows, "writes": writes, "mixed": mixed,
-        "peak": peak, "search": search,
+        "peak": peak, "search": search, "images": images,
         "server_threads": nthreads, "server_rc": rc, "started": started,
         "load_before": load_before, "load_after": loadavg(),
         "comments_delta": comments_after - meta["count_comments"],
@@ -1192,7 +1214,172 @@ def render_run(r):
                                  cost_b / cost_c, fmt_int(pb["rps"]),
                                  fmt_int(pc["rps"]))))
     L.append("")
+    L.extend(render_images(r["images"], ratio("thumbnail")))
     return "\n".join(L) + "\n"
+
+
+# --------------------------------------------------------------------------
+# Images (issue 14): a photo's thumbnail, a pixel bomb, serving a thumbnail
+
+PHOTO_W, PHOTO_H = 4000, 3000    # the photo uploaded
+BOMB_SIDE = 12000                # the PNG bomb's width and height
+
+
+def vips_photo(tmp):
+    """A 4000x3000 colour JPEG that costs what a photo costs (smooth
+    shapes and sensor-like noise: about 4.5 MB at quality 90), made with
+    the vips command (libvips-tools)."""
+    vips = shutil.which("vips")
+    if vips is None:
+        die("the vips command is missing: `make bench-deps` installs libvips-tools")
+    def v(name):
+        return os.path.join(tmp, name)
+    out = v("photo.jpg")
+    for args in (["sines", v("s.v"), str(PHOTO_W), str(PHOTO_H)],
+                 ["linear", v("s.v"), v("c.v"), "100 80 60", "128 100 90"],
+                 ["gaussnoise", v("n.v"), str(PHOTO_W), str(PHOTO_H), "--sigma", "10",
+                  "--mean", "0"],
+                 ["add", v("c.v"), v("n.v"), v("sum.v")],
+                 ["cast", v("sum.v"), out + "[Q=90]", "uchar"]):
+        subprocess.run([vips] + args, check=True)
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def png_bomb(side):
+    """A valid grey PNG of side x side zero pixels: a few hundred KB that
+    decode to side * side bytes."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    z = zlib.compressobj(9)
+    row = b"\0" * (side + 1)
+    idat = b"".join(z.compress(row) for _ in range(side)) + z.flush()
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)) +
+            chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+
+def post_image(client, data, ctype):
+    """POST /upload of data as client: (status, headers in lower case, ms)."""
+    boundary = "parleybench%d" % os.getpid()
+    body = (("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+             "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n"
+             "Content-Type: %s\r\n\r\n" % (boundary, client.csrf, boundary, ctype)).encode()
+            + data + ("\r\n--%s--\r\n" % boundary).encode())
+    t0 = time.monotonic()
+    status, headers, _ = client.request("POST", "/upload", body,
+                                        "multipart/form-data; boundary=" + boundary)
+    ms = (time.monotonic() - t0) * 1000
+    return status, {k.lower(): v for k, v in headers}, ms
+
+
+def measure_images(client, tmp, runs):
+    """Uploads the photo and the bomb runs times each, one at a time, as
+    client: the thumbnail's time as the server's Server-Timing tells it
+    (libvips on one core), the whole upload and the bomb's refusal as the
+    client sees them (medians), and the thumbnail's address."""
+    photo, bomb = vips_photo(tmp), png_bomb(BOMB_SIDE)
+    thumb, whole, refused = [], [], []
+    location = None
+    for _ in range(runs):
+        status, hdrs, ms = post_image(client, photo, "image/jpeg")
+        m = re.search(r"thumb;dur=([0-9.]+)", hdrs.get("server-timing", ""))
+        if status != 303 or m is None:
+            die("uploading the photo answered %d (%s)" % (status, hdrs))
+        location = hdrs["location"]
+        thumb.append(float(m.group(1)))
+        whole.append(ms)
+        status, _, ms = post_image(client, bomb, "image/png")
+        if status != 413:
+            die("the pixel bomb answered %d, not 413" % status)
+        refused.append(ms)
+    res = {"runs": runs, "photo_bytes": len(photo), "bomb_bytes": len(bomb),
+           "thumb_ms": statistics.median(thumb), "upload_ms": statistics.median(whole),
+           "bomb_ms": statistics.median(refused),
+           "thumb_path": re.sub(r"\.jpg$", "_t.jpg",
+                                urllib.parse.urlsplit(location).path)}
+    log("images: thumbnail %.1f ms, whole upload %.1f ms, bomb refused in %.1f ms"
+        % (res["thumb_ms"], res["upload_ms"], res["bomb_ms"]))
+    return res
+
+
+def render_images(img, thumb_ratio):
+    """The image rows and their targets (issue 14)."""
+    L = ["## Images (issue 14)", "",
+         "| image work | bytes | median of %d |" % img["runs"],
+         "|---|---:|---:|",
+         "| thumbnail of a %dx%d JPEG (libvips shrink-on-load, Server-Timing "
+         "thumb) | %s | %.1f ms |" % (PHOTO_W, PHOTO_H, fmt_int(img["photo_bytes"]),
+                                      img["thumb_ms"]),
+         "| the whole upload of it (type, limits, decode, strip, encode, thumbnail, "
+         "files, record; as the client sees it) | %s | %.1f ms |" % (
+             fmt_int(img["photo_bytes"]), img["upload_ms"]),
+         "| a %dx%d PNG bomb refused (413, the whole request) | %s | %.1f ms |" % (
+             BOMB_SIDE, BOMB_SIDE, fmt_int(img["bomb_bytes"]), img["bomb_ms"]),
+         "",
+         target_line(img["thumb_ms"] <= 150, "thumbnail of a 4000x3000 JPEG <= 150 ms "
+                     "on one core: %.1f ms" % img["thumb_ms"]),
+         target_line(img["bomb_ms"] <= 50, "12,000x12,000 PNG bomb refused in <= 50 ms: "
+                     "%.1f ms" % img["bomb_ms"])]
+    if thumb_ratio is not None:
+        L.append(target_line(thumb_ratio >= 0.5, "serving a thumbnail >= 0.5 of nginx: "
+                             "%.2f" % thumb_ratio))
+    L.append("")
+    return L
+
+
+def cmd_images():
+    """The image rows alone, on a new database with one user: no demo
+    database needed. Writes bench/results/images.md."""
+    cfg = config()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
+            die("%s is not installed: `make bench-deps` installs it" % tool)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load_before = loadavg()
+    tmp = tempfile.mkdtemp(prefix="parley-bench-img-")
+    db = os.path.join(tmp, "images.db")
+    parley("init", "--db", "sqlite:" + db)
+    parley("admin", "add-user", READER, "--db", "sqlite:" + db,
+           stdin_text=PASSWORD + "\n")
+    server = Server(db, threads=cfg["server_threads"])
+    nginx = Nginx()
+    try:
+        reader = Client(server.port).login(READER, PASSWORD)
+        img = measure_images(reader, tmp, cfg["image_runs"])
+        body = Client(server.port).get(img["thumb_path"])
+        nginx.add("thumbnail.jpg", body)
+        nginx.start()
+        row = measure_row(server, nginx, "thumbnail", img["thumb_path"],
+                          ("thumbnail.jpg", len(body)), None, cfg)
+    finally:
+        nginx.stop()
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    p, n = row["parley"], row["nginx"]
+    L = ["# Parley benchmark: images", "",
+         "- date: %s" % started.strftime("%Y-%m-%d %H:%M UTC"),
+         "- machine: %s" % machine(),
+         "- commit: %s" % commit_label(),
+         "- a new SQLite database; wrk -t%d -c%d -d%ds, %d rounds A B against %s "
+         "serving the same thumbnail from a file" % (
+             cfg["wrk_threads"], cfg["conns"], cfg["seconds"], cfg["rounds"],
+             nginx_version()),
+         "- load average before / after: %s / %s (other work on the machine "
+         "makes figures noisy)" % (load_before, loadavg()), "",
+         "| page | bytes | Parley req/s | p50 | p99 | CPU | nginx req/s | ratio | errors |",
+         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+         "| thumbnail | %s | %s | %s | %s | %.0f%% | %s | %.2f | %d / %d |" % (
+             fmt_int(row["bytes"]), fmt_int(p["rps"]), fmt_ms(p["p50_us"]),
+             fmt_ms(p["p99_us"]), 100 * p.get("cpu", 0), fmt_int(n["rps"]),
+             row["ratio"], p["errors"], n["errors"]), ""]
+    L.extend(render_images(img, row["ratio"]))
+    text = "\n".join(L)
+    with open(os.path.join(HERE, "results", "images.md"), "w") as f:
+        f.write(text)
+    print(text)
+    return 0
 
 
 # --------------------------------------------------------------------------
@@ -1501,6 +1688,8 @@ def main(argv):
         return cmd_scale()
     if cmd == "instructions":
         return cmd_instructions()
+    if cmd == "images":
+        return cmd_images()
     sys.stderr.write(__doc__)
     return 2
 

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # Installs the Debian packages the benchmark needs (make bench-deps), when
 # any is missing: wrk drives the load, nginx is the reference server,
-# valgrind counts instructions. Not part of the test dependencies.
+# valgrind counts instructions, the vips command makes the photo of the
+# image rows. Not part of the test dependencies.
 set -eu
-PKGS="wrk nginx valgrind python3"
+PKGS="wrk nginx valgrind python3 libvips-tools"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

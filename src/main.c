@@ -67,7 +67,11 @@ static const char usage_serve[] =
 "every server of the site shares), page_cache (PARLEY_PAGE_CACHE,\n"
 "MiB of pages kept for signed-out visitors on SQLite, default 16; 0 = off),\n"
 "registration (PARLEY_REGISTRATION: open, invite or closed; default open),\n"
-"canary_max_age (PARLEY_CANARY_MAX_AGE, when /canary warns \"stale\", default 30d).\n"
+"canary_max_age (PARLEY_CANARY_MAX_AGE, when /canary warns \"stale\", default 30d),\n"
+"upload_max (PARLEY_UPLOAD_MAX, the largest image upload, such as 10M, 512K;\n"
+"default 10M), upload_dir (PARLEY_UPLOAD_DIR, where uploaded images are kept;\n"
+"default: uploads beside a SQLite database, else data/uploads; servers that\n"
+"share one PostgreSQL database must share this folder too).\n"
 "Timeouts of 0 mean none.\n";
 
 static const char usage_init[] =
@@ -204,6 +208,38 @@ site_url_set(struct app_config *c, const char *val)
 	return 0;
 }
 
+/*
+ * Reads a size: a whole number of bytes, or of KiB, MiB or GiB with a K,
+ * M or G after it; from 1 KiB to 1 GiB. Returns 0, or -1 for anything
+ * else.
+ */
+static int
+size_parse(const char *val, size_t *out)
+{
+	char *end;
+	unsigned long long n;
+	unsigned shift = 0;
+
+	if (val[0] < '0' || val[0] > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(val, &end, 10);
+	if (errno != 0)
+		return -1;
+	if ((*end == 'K' || *end == 'k') && end[1] == '\0')
+		shift = 10;
+	else if ((*end == 'M' || *end == 'm') && end[1] == '\0')
+		shift = 20;
+	else if ((*end == 'G' || *end == 'g') && end[1] == '\0')
+		shift = 30;
+	else if (*end != '\0')
+		return -1;
+	if (n == 0 || n > (1ull << 30) >> shift || (n << shift) < 1024)
+		return -1;
+	*out = (size_t)(n << shift);
+	return 0;
+}
+
 static int
 set(struct settings *st, const char *key, const char *val, const char *from)
 {
@@ -294,6 +330,14 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 			return -1;
 		}
 		c->page_cache_mb = (unsigned)n;
+	} else if (strcmp(key, "upload_max") == 0) {
+		if (size_parse(val, &c->upload_max) != 0) {
+			fprintf(stderr, "parley: %s: upload_max: '%s' is not a size "
+			    "from 1K to 1G (such as 10M, 512K or 2000000)\n", from, val);
+			return -1;
+		}
+	} else if (strcmp(key, "upload_dir") == 0) {
+		c->upload_dir = val;
 	} else if (strcmp(key, "trust_proxy") == 0) {
 		c->trust_proxy = strcmp(val, "1") == 0 || strcmp(val, "yes") == 0 ||
 		    strcmp(val, "true") == 0;
@@ -440,6 +484,8 @@ load_env(struct settings *st)
 		{ "PARLEY_MAX_CONNS", "max_conns" },
 		{ "PARLEY_MAX_CONNS_PER_IP", "max_conns_per_ip" },
 		{ "PARLEY_PAGE_CACHE", "page_cache" },
+		{ "PARLEY_UPLOAD_MAX", "upload_max" },
+		{ "PARLEY_UPLOAD_DIR", "upload_dir" },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
@@ -588,6 +634,7 @@ main(int argc, char **argv)
 			.request_timeout = 30,
 			.max_conns = 4096,
 			.page_cache_mb = 16,
+			.upload_max = 10u << 20,
 		},
 		.posts = 300,
 		.seed = 1,

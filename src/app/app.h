@@ -28,6 +28,9 @@ struct app_config {
 	const char *registration; /* "open", "invite" or "closed"; an admin's
 	                             choice at /admin wins */
 	int64_t canary_max_age; /* seconds after which /canary says stale */
+	size_t upload_max;      /* bytes of one uploaded image */
+	const char *upload_dir; /* where uploads are kept; NULL: beside a
+	                           SQLite database, or data/uploads */
 };
 
 int app_serve(const struct app_config *cfg);

@@ -288,23 +288,6 @@ app_archive_serve(struct ctx *c, void (*fn)(struct ctx *))
 	return true;
 }
 
-static int
-mkdirs(const char *dir)
-{
-	char p[1400];
-
-	snprintf(p, sizeof(p), "%s", dir);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /*
  * After the handler: keeps what it rendered as the thread's file when it
  * showed an archived thread to a signed-out visitor in full (c->archive).
@@ -328,7 +311,7 @@ app_archive_keep(struct ctx *c, void (*fn)(struct ctx *))
 	if ((slash = strrchr(tmp, '/')) == NULL)
 		return;
 	*slash = '\0';
-	if (mkdirs(tmp) != 0) {
+	if (app_mkdirs(tmp) != 0) {
 		log_msg(LOG_WARN, "archive", "mkdir %s: %s", tmp, strerror(errno));
 		return;
 	}

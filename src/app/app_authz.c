@@ -230,6 +230,48 @@ check_ban_target(struct ctx *c, const struct authz_target *t)
 }
 
 /*
+ * Image uploads: off for everyone while the setting uploads is 0; else
+ * an account at least upload_min_age_hours old, or with at least
+ * upload_min_points points when that is set, may upload, up to
+ * limit_uploads images and limit_upload_mb MiB a day (429 past them).
+ * Admins are held to none of it but the switch.
+ */
+static int
+check_upload(struct ctx *c, int64_t bytes)
+{
+	int64_t hours = app_setting_int(c, "upload_min_age_hours", 0);
+	int64_t points = app_setting_int(c, "upload_min_points", 0);
+	int64_t max_n = app_setting_int(c, "limit_uploads", LIMIT_UPLOADS);
+	int64_t max_mb = app_setting_int(c, "limit_upload_mb", LIMIT_UPLOAD_MB);
+	int64_t n = 0, used = 0;
+	int rc;
+
+	if (app_setting_int(c, "uploads", 1) == 0)
+		return deny(c, "uploads_off", "Image uploads are turned off on "
+		    "this site.");
+	if (app_is_admin(c))
+		return 0;
+	if (c->now - c->user->created < hours * 3600 &&
+	    !(points > 0 && c->user->points >= points))
+		return deny(c, "upload_too_new", arena_printf(c->a, "Accounts can "
+		    "upload images once they are %lld hours old%s.",
+		    (long long)hours, points > 0 ? arena_printf(c->a, " or have "
+		    "%lld points", (long long)points) : ""));
+	rc = store_upload_usage(c->s, c->user->id, c->now - 86400, &n, &used);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	if (n < max_n && used + bytes <= max_mb * 1024 * 1024)
+		return 0;
+	http_add_header(c->r, "Retry-After", "86400");
+	app_error(c, 429, "rate_limited", arena_printf(c->a, "You have reached "
+	    "this site's limit of %lld images or %lld MiB of images a day. Try "
+	    "again tomorrow.", (long long)max_n, (long long)max_mb));
+	return -1;
+}
+
+/*
  * Decides whether the signed-in viewer may do act on t. Returns 0 when
  * allowed; otherwise answers (403 or 429) and returns -1.
  */
@@ -279,6 +321,8 @@ authz(struct ctx *c, enum authz_act act, const struct authz_target *t)
 		return check_ban(c, t->community_id);
 	case AZ_MESSAGE:
 		return check_limit(c, RATE_MESSAGE);
+	case AZ_UPLOAD:
+		return check_upload(c, t->bytes);
 	case AZ_EDIT_OWN:
 		if (t->author_id != c->user->id)
 			return deny(c, "not_author", "Only the author can do that.");

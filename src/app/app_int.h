@@ -110,6 +110,9 @@ enum route_flag {
 	                          a bearer token and no csrf */
 	ROUTE_MODERATE = 1 << 6, /* an API write that needs the moderate
 	                            scope */
+	ROUTE_FILE = 1 << 7,   /* a file anyone may fetch (an uploaded
+	                          image): answered before the session is
+	                          read, from no cache */
 };
 
 struct route {
@@ -309,6 +312,7 @@ enum authz_act {
 	AZ_BLOCK,            /* block or unblock a user */
 	AZ_SETTINGS,         /* one's own account */
 	AZ_MESSAGE,          /* send a private message (page_messages.c) */
+	AZ_UPLOAD,           /* upload an image (page_upload.c) */
 };
 
 /* What an action acts on; unused fields stay 0. */
@@ -318,6 +322,7 @@ struct authz_target {
 	int64_t author_id;   /* the item's author, for *_OWN */
 	int64_t user_id;     /* the user a ban is about */
 	bool user_admin;     /* that user is a site admin */
+	int64_t bytes;       /* AZ_UPLOAD: the image's size */
 };
 
 int authz(struct ctx *c, enum authz_act act, const struct authz_target *t);
@@ -342,7 +347,7 @@ bool app_filter_match(struct ctx *c, struct str a, struct str b, struct str d);
 #define LIMIT_LOGINS 20         /* failed logins in 15 minutes, per address */
 #define LIMIT_LOGINS_NAME 10    /* failed logins in 15 minutes, per name */
 #define LIMIT_MAX 100000        /* the most an admin may set */
-#define SITE_LIMITS 15
+#define SITE_LIMITS 21
 #define INVITE_MIN_POINTS 100    /* defaults of the members' invites */
 #define INVITE_MAX_PER_MEMBER 5
 
@@ -419,6 +424,7 @@ bool app_archived(const struct post *p, int64_t now);
 void app_post_path(struct buf *b, const struct post *p);
 const char *app_post_href(struct ctx *c, const struct post *p);
 const char *app_render_md(struct ctx *c, struct str src);
+int app_mkdirs(const char *dir);
 
 /* ---- what the moderation pages share (app_mod.c) ---------------------- */
 
@@ -461,6 +467,7 @@ struct post_form {
 	struct str flair;        /* richer posts: empty for none */
 	struct str poll, closes; /* a poll's options, one a line, and when it
 	                            closes (a duration; empty: never) */
+	struct str image;        /* an upload's address, /i/HASH.EXT */
 	bool nsfw, spoiler;
 };
 
@@ -720,5 +727,67 @@ void page_conversation_resolve(struct ctx *c);
 void page_message_reports(struct ctx *c);
 bool app_message_report(struct ctx *c);
 bool app_message_report_form(struct ctx *c);
+
+/* ---- image uploads (app_upload.c, page_upload.c) ---------------------- */
+
+#define UPLOAD_HASH_LEN 32     /* hex digits of an image's name */
+#define LIMIT_UPLOADS 20       /* images a day, per account */
+#define LIMIT_UPLOAD_MB 50     /* MiB of images a day, per account */
+#define UPLOAD_MEGAPIXELS 50   /* the most pixels an image may declare, in
+                                  millions */
+
+enum upload_kind { UPLOAD_JPEG, UPLOAD_PNG, UPLOAD_GIF, UPLOAD_WEBP,
+	UPLOAD_KINDS };
+
+enum upload_rc {
+	UPLOAD_OK,
+	UPLOAD_EMPTY,              /* no bytes at all */
+	UPLOAD_TOO_LARGE,          /* more bytes than the limit */
+	UPLOAD_BAD_TYPE,           /* not JPEG, PNG, GIF or WebP by content */
+	UPLOAD_TOO_MANY_PIXELS,    /* the header declares more than the limit */
+	UPLOAD_BAD_IMAGE,          /* its loader refused it (corrupt, cut) */
+	UPLOAD_ERR,                /* ours: a library or an encoder failed */
+};
+
+struct upload_limits {
+	size_t max_bytes;
+	uint64_t max_pixels;       /* width times height */
+};
+
+/* An image made ready to keep (app_upload_make). */
+struct upload_out {
+	enum upload_kind kind;
+	int64_t width, height;
+	struct str image, thumb;   /* encoded bytes, in the request arena */
+	char hash[UPLOAD_HASH_LEN + 1]; /* of image's bytes */
+	double ms_check, ms_encode, ms_thumb; /* time of each step */
+};
+
+const char *app_upload_ext(enum upload_kind k);
+const char *app_upload_type(enum upload_kind k);
+enum upload_rc app_upload_sniff(struct str data, enum upload_kind *kind);
+enum upload_rc app_upload_check(struct str data,
+    const struct upload_limits *lim, enum upload_kind *kind, int64_t *w,
+    int64_t *h);
+enum upload_rc app_upload_make(struct arena *a, struct str data,
+    const struct upload_limits *lim, struct upload_out *out);
+bool app_upload_name(struct str name, char hash[UPLOAD_HASH_LEN + 1],
+    enum upload_kind *kind, bool *thumb);
+const char *app_upload_href(struct arena *a, const char *hash,
+    const char *ext, bool thumb);
+int app_upload_init(const struct app_config *cfg);
+bool app_upload_ready(void);
+int app_upload_keep(const struct upload_out *o);
+int app_upload_open(const char *hash, enum upload_kind kind, bool thumb);
+void app_upload_unlink(const char *hash, const char *ext);
+int app_upload_purge(struct ctx *c, int64_t user_id, size_t *n);
+int app_upload_image_field(struct ctx *c, struct str v, const char **out);
+void app_post_thumb(struct ctx *c, struct html *h, const struct post *p,
+    bool hidden);
+void page_upload_form(struct ctx *c);
+void page_upload(struct ctx *c);
+void page_image(struct ctx *c);
+void page_image_delete(struct ctx *c);
+void page_admin_uploads_purge(struct ctx *c);
 
 #endif

@@ -5,6 +5,8 @@
  */
 #include "app_int.h"
 
+#include <string.h>
+
 /* Starts a JSON answer: the writer on the response. */
 void
 app_json_begin(struct ctx *c, struct json *j)
@@ -40,6 +42,12 @@ app_json_post(struct ctx *c, struct json *j, const struct post *p)
 	json_kv_bool(j, "spoiler", p->spoiler);
 	json_kv_str_c(j, "flair", p->flair);
 	json_kv_str_c(j, "author_flair", p->deleted ? NULL : p->author_flair);
+	json_kv_str_c(j, "image", hidden || p->image == NULL ? NULL :
+	    arena_printf(c->a, "/i/%s", p->image));
+	json_kv_str_c(j, "thumbnail", hidden || p->image == NULL ||
+	    strchr(p->image, '.') == NULL ? NULL : arena_printf(c->a,
+	    "/i/%.*s_t%s", (int)(strchr(p->image, '.') - p->image), p->image,
+	    strchr(p->image, '.')));
 	if (hidden) {
 		json_key(j, "poll");
 		json_null(j);

@@ -3,7 +3,7 @@
  * app_nsfw.c: who sees NSFW posts and how marked posts show (richer
  * posts): the viewer's show_nsfw, read once a request; the label that
  * stands for a hidden title; the form's checkboxes; a spoiler's body
- * behind <details>, which needs no script.
+ * and an image post's thumbnail behind <details>, which needs no script.
  *
  * Visitors never see NSFW titles or bodies, so a visitor's cached page is
  * right for every visitor. A member template is rendered as a member
@@ -11,6 +11,8 @@
  * (app_member_allowed asks app_show_nsfw).
  */
 #include "app_int.h"
+
+#include <string.h>
 
 /* True when the viewer is signed in and chose to see NSFW posts. */
 bool
@@ -94,6 +96,34 @@ app_post_body(struct ctx *c, struct html *h, const struct post *p)
 	html_raw_literal(h, "<div class=\"body\">");
 	html_raw_trusted(h, str_c(p->body_html));
 	html_raw_literal(h, "</div>");
+	if (p->spoiler)
+		html_raw_literal(h, "</details>");
+}
+
+/*
+ * Writes an image post's thumbnail, a link to the image: nothing for a
+ * post without one, a deleted or hidden post (hidden: removed or held
+ * and not for this viewer) or an NSFW post the viewer does not see;
+ * behind a <details> click for a spoiler.
+ */
+void
+app_post_thumb(struct ctx *c, struct html *h, const struct post *p,
+    bool hidden)
+{
+	const char *dot;
+
+	if (p->image == NULL || p->deleted || hidden || app_nsfw_hidden(c, p) ||
+	    (dot = strchr(p->image, '.')) == NULL)
+		return;
+	if (p->spoiler)
+		html_raw_literal(h, "<details class=\"spoiler thumb\"><summary>"
+		    "spoiler: show image</summary>");
+	html_raw_literal(h, "<a class=\"thumb\"");
+	html_attr_c(h, "href", arena_printf(c->a, "/i/%s", p->image));
+	html_raw_literal(h, "><img alt=\"image\" loading=\"lazy\"");
+	html_attr_c(h, "src", arena_printf(c->a, "/i/%.*s_t%s",
+	    (int)(dot - p->image), p->image, dot));
+	html_raw_literal(h, "></a>");
 	if (p->spoiler)
 		html_raw_literal(h, "</details>");
 }

@@ -172,6 +172,14 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/s/*/mod/flair", page_flair_post, ROUTE_USER },
 	/* richer posts: polls */
 	{ HTTP_POST, "/poll", page_poll, ROUTE_USER },
+	/* image uploads */
+	{ HTTP_GET, "/upload", page_upload_form, ROUTE_USER },
+	{ HTTP_POST, "/upload", page_upload, ROUTE_USER },
+	{ HTTP_POST, "/api/v1/uploads", page_upload, ROUTE_USER | ROUTE_API },
+	{ HTTP_GET, "/i/*", page_image, ROUTE_FILE },
+	{ HTTP_POST, "/i/*/delete", page_image_delete, ROUTE_USER },
+	{ HTTP_POST, "/admin/uploads/purge", page_admin_uploads_purge,
+	  ROUTE_USER },
 };
 
 /* ---- per-thread store ------------------------------------------------ */
@@ -456,6 +464,10 @@ handle(struct req *r)
 		} else {
 			app_error(&c, 404, "not_found", "There is nothing here.");
 		}
+		return;
+	}
+	if (hit->flags & ROUTE_FILE) {
+		hit->fn(&c);
 		return;
 	}
 	c.s = app_store();

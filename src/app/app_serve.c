@@ -16,6 +16,11 @@
 
 #define MAX_BODY (64 * 1024)
 #define DRAIN_SECONDS 10
+#define UPLOADS_PER_THREAD 2 /* upload bodies read at once, per worker */
+
+/* The routes that take an image (page_upload.c). */
+static const char *const upload_paths[] = { "/upload", "/api/v1/uploads",
+	NULL };
 
 /*
  * Loads the CSRF secret from settings, creating it on first start. Servers
@@ -61,6 +66,7 @@ prepare(const struct app_config *cfg)
 	}
 	app_g.cfg = cfg;
 	app_archive_init(cfg);
+	app_upload_init(cfg);
 	s = app_store();
 	if (s == NULL) {
 		fprintf(stderr, "parley: cannot open database %s\n",
@@ -105,6 +111,10 @@ app_serve(const struct app_config *cfg)
 		.listen = cfg->listen,
 		.threads = cfg->threads,
 		.max_body = MAX_BODY,
+		/* the image, its multipart framing and the form's other fields */
+		.max_upload = cfg->upload_max + MAX_BODY,
+		.upload_paths = upload_paths,
+		.max_uploads = UPLOADS_PER_THREAD * (cfg->threads ? cfg->threads : 1),
 		.idle_timeout = (unsigned)cfg->idle_timeout,
 		.request_timeout = (unsigned)cfg->request_timeout,
 		.max_conns = cfg->max_conns,

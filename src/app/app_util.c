@@ -2,11 +2,14 @@
 /*
  * app_util.c: small helpers on posts and users that many pages share:
  * archiving, a post's address, a user's link, rendering markdown, and
- * the same-site path to send a browser back to.
+ * the same-site path to send a browser back to, and making folders.
  */
 #include "app_int.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* True when the post is older than archive_after (0 = never). */
 bool
@@ -148,4 +151,26 @@ app_user_link(struct ctx *c, struct html *h, const char *name)
 	html_raw_literal(h, ">");
 	html_text_c(h, name);
 	html_raw_literal(h, "</a>");
+}
+
+/* Makes dir and any folder above it that is missing. Returns 0 or -1
+ * (errno set). */
+int
+app_mkdirs(const char *dir)
+{
+	char p[1400];
+
+	if (snprintf(p, sizeof(p), "%s", dir) >= (int)sizeof(p)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }

@@ -48,6 +48,17 @@ const struct site_limit site_limits[SITE_LIMITS] = {
 	  "invite codes one member may make in all" },
 	{ "create_community_min_points", 0,
 	  "points a member needs to create a community (0: none)" },
+	/* image uploads (app_authz.c, page_upload.c) */
+	{ "uploads", 1, "image uploads on (1) or off (0) for the whole site" },
+	{ "limit_uploads", LIMIT_UPLOADS, "images a day, per account" },
+	{ "limit_upload_mb", LIMIT_UPLOAD_MB, "MiB of images a day, per "
+	  "account" },
+	{ "upload_min_age_hours", 0, "hours an account must be old to upload "
+	  "images" },
+	{ "upload_min_points", 0, "or points that let a younger account "
+	  "upload (0: none)" },
+	{ "upload_max_megapixels", UPLOAD_MEGAPIXELS, "millions of pixels an "
+	  "image may have" },
 };
 
 /* The limit of that key, or NULL when the key is not a limit. */
@@ -236,7 +247,14 @@ admin_page(struct ctx *c, const char *msg)
 	    "It is written to the mod log with its reason.</p>");
 	ban_form(c, &h, true);
 	ban_form(c, &h, false);
-	html_raw_literal(&h, "</div>");
+	html_raw_literal(&h, "<h2 id=\"uploads\">Images</h2><p>Delete every "
+	    "image a user uploaded: their addresses answer 410 and the same "
+	    "files cannot be uploaded again.</p><form method=\"post\" "
+	    "action=\"/admin/uploads/purge\">");
+	app_csrf_field(c, &h);
+	html_raw_literal(&h, "<label>user <input type=\"text\" name=\"user\" "
+	    "required maxlength=\"" APP_STR(NAME_MAX) "\"></label> <button>delete "
+	    "their images</button></form></div>");
 	page_end(c, &h);
 }
 

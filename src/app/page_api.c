@@ -138,11 +138,13 @@ static const struct jfield post_fields[] = {
 	{ "closes", JT_STR, false, true, .max = DURATION_MAX,
 	  .doc = "when the poll closes, as a duration such as 12h or 7d; "
 	  "absent, null or empty: never" },
+	{ "image", JT_STR, false, true,
+	  .doc = "an image post's picture: an upload's /i/HASH.EXT" },
 };
 
 /* POST /api/v1/posts: {"community", "title", "url" or "body"; "flair",
  * "nsfw", "spoiler", "poll" (its options, one a line), "closes" (the
- * poll's duration)} */
+ * poll's duration), "image" (an upload's /i/HASH.EXT)} */
 void
 page_api_post_create(struct ctx *c)
 {
@@ -156,7 +158,7 @@ page_api_post_create(struct ctx *c)
 	    .url = text_of(&v[2]), .body = text_of(&v[3]),
 	    .flair = text_of(&v[4]), .nsfw = v[5].present && v[5].b,
 	    .spoiler = v[6].present && v[6].b, .poll = text_of(&v[7]),
-	    .closes = text_of(&v[8]) };
+	    .closes = text_of(&v[8]), .image = text_of(&v[9]) };
 	if (app_post_submit(c, &f, &p) != 0)
 		return;
 	answer_post(c, &p);

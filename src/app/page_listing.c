@@ -98,6 +98,7 @@ listing_row(struct ctx *c, struct html *h, const struct post *p,
 	}
 	app_vote_buttons(c, h, VOTE_POST, p->id, &p->score, p->my_vote,
 	    archived || p->locked || p->deleted || p->removed);
+	app_post_thumb(c, h, p, hidden);
 	html_raw_literal(h, "<div><a class=\"title\"");
 	/* The domain label comes from the same parse that allows the link, so
 	 * it names the host the browser will go to (url_check refuses user

@@ -90,6 +90,10 @@ static const struct prop post_props[] = {
 	{ "locked", P_BOOL, true, NULL, NULL, 0, 0 },
 	{ "stickied", P_BOOL, false, NULL, NULL, 0, 0 },
 	{ "nsfw", P_BOOL, false, NULL, NULL, 0, 0 },
+	{ "image", P_STR | P_NULL, false, NULL,
+	  "an image post's picture, /i/HASH.EXT", 0, 0 },
+	{ "thumbnail", P_STR | P_NULL, false, NULL,
+	  "its thumbnail, /i/HASH_t.EXT", 0, 0 },
 	{ "saved", P_BOOL, false, NULL,
 	  "the viewer saved it (false signed out)", 0, 0 },
 	{ "hidden", P_BOOL, false, NULL,
@@ -155,6 +159,17 @@ static const struct prop message_sent_props[] = {
 	{ "message", P_INT, true, NULL, "the new message", 0, 0 },
 };
 
+static const struct prop upload_props[] = {
+	{ "url", P_STR, true, NULL, "/i/HASH.EXT", 0, 0 },
+	{ "thumbnail", P_STR, true, NULL, "/i/HASH_t.EXT", 0, 0 },
+};
+
+/* The multipart body of POST /api/v1/uploads. */
+static const struct prop upload_file_props[] = {
+	{ "file", P_STR, true, NULL,
+	  "the image; its type is told by its content", 0, 0 },
+};
+
 #define SHAPE(name, props) { name, props, ARRAY_LEN(props) }
 
 static const struct shape shapes[] = {
@@ -170,6 +185,8 @@ static const struct shape shapes[] = {
 	SHAPE("Conversation", conversation_props),
 	SHAPE("Message", message_props),
 	SHAPE("MessageSent", message_sent_props),
+	SHAPE("Upload", upload_props),
+	SHAPE("UploadFile", upload_file_props),
 };
 
 /* ---- operations ------------------------------------------------------- */
@@ -179,6 +196,7 @@ enum {
 	OP_LOCATION = 2,        /* the answer says where the new item is */
 	OP_OPEN = 4,            /* no token needed, no refusals */
 	OP_CURSOR = 8,          /* ?after= pages it */
+	OP_MULTIPART = 16,      /* the body is a multipart form, not JSON */
 };
 
 /* One operation: a route of app_routes.c under /api/v1. Operations of
@@ -254,6 +272,11 @@ static const struct op ops[] = {
 	{ "delete", "/api/v1/messages/{id}", "deleteConversation",
 	  "Delete a conversation for oneself; the other member keeps it "
 	  "(write scope)", NULL, 200, "done", "Ok", WRITE_ERRORS, OP_ID },
+	{ "post", "/api/v1/uploads", "upload",
+	  "Upload an image: JPEG, PNG, GIF or WebP, metadata removed, a "
+	  "thumbnail made (write scope)", "UploadFile", 201,
+	  "the image's and its thumbnail's addresses", "Upload",
+	  "400 401 403 410 413 415 429", OP_MULTIPART },
 };
 
 /* ---- writing ---------------------------------------------------------- */
@@ -436,11 +459,11 @@ body_schema(struct json *j, const struct api_body *b)
 
 /* "content": {"application/json": {"schema": the schema or any object}} */
 static void
-content(struct json *j, const char *schema)
+content(struct json *j, const char *media, const char *schema)
 {
 	json_key(j, "content");
 	json_obj_open(j);
-	json_key(j, "application/json");
+	json_key(j, media);
 	json_obj_open(j);
 	json_key(j, "schema");
 	if (schema != NULL) {
@@ -485,7 +508,7 @@ responses(struct json *j, const struct op *o)
 	json_key(j, code);
 	json_obj_open(j);
 	json_kv_str_c(j, "description", o->answer);
-	content(j, o->schema);
+	content(j, "application/json", o->schema);
 	if (o->flags & OP_LOCATION) {
 		json_key(j, "headers");
 		json_obj_open(j);
@@ -544,7 +567,8 @@ operation(struct json *j, const struct op *o)
 		json_key(j, "requestBody");
 		json_obj_open(j);
 		json_kv_bool(j, "required", true);
-		content(j, o->body);
+		content(j, o->flags & OP_MULTIPART ? "multipart/form-data" :
+		    "application/json", o->body);
 		json_obj_close(j);
 	}
 	responses(j, o);
@@ -602,7 +626,7 @@ components(struct json *j)
 	json_key(j, "Error");
 	json_obj_open(j);
 	json_kv_str_c(j, "description", "refused");
-	content(j, "Error");
+	content(j, "application/json", "Error");
 	json_obj_close(j);
 	json_obj_close(j);
 	json_key(j, "schemas");

@@ -52,6 +52,12 @@ submit_page(struct ctx *c, const struct post_form *f, const char *msg)
 	    "rows=\"4\"></textarea><label for=\"closes\">poll closes after "
 	    "(like 3d; empty = never)</label><input type=\"text\" id=\"closes\" "
 	    "name=\"closes\" maxlength=\"" APP_STR(DURATION_MAX) "\">");
+	html_raw_literal(&h, "<label for=\"image\">image: the address an "
+	    "<a href=\"/upload\">upload</a> answered with (optional)</label>"
+	    "<input type=\"text\" id=\"image\" name=\"image\" "
+	    "maxlength=\"" APP_STR(URL_MAX) "\"");
+	html_attr(&h, "value", f->image.p ? f->image : STR_LIT(""));
+	html_raw_literal(&h, ">");
 	app_nsfw_checkboxes(&h, f->nsfw, f->spoiler);
 	html_raw_literal(&h, "<p><button>submit</button></p></form>"
 	    "<p class=\"meta\">Read the <a href=\"/guide\">guide</a> for markdown "
@@ -75,7 +81,8 @@ submit_error(struct ctx *c, const struct post_form *f, int status,
 void
 page_submit_form(struct ctx *c)
 {
-	struct post_form f = { .community = http_query(c->r, "community") };
+	struct post_form f = { .community = http_query(c->r, "community"),
+		.image = http_query(c->r, "image") };
 
 	submit_page(c, &f, NULL);
 }
@@ -187,6 +194,13 @@ app_post_submit(struct ctx *c, const struct post_form *ff, struct post *out)
 		    "the link empty.");
 		return -1;
 	}
+	if (f.image.len > 0 && (f.url.len > 0 || npoll > 0)) {
+		submit_error(c, &f, 400, "image_and_link", "An image post has no "
+		    "link and no poll.");
+		return -1;
+	}
+	if (app_upload_image_field(c, f.image, &p.image) != 0)
+		return -1;
 	if (f.url.len > 0) {
 		p.url = str_dup(c->a, f.url);
 	} else {
@@ -205,6 +219,8 @@ app_post_submit(struct ctx *c, const struct post_form *ff, struct post *out)
 		return -1;
 	}
 	rc = store_post_create(c->s, &p, &id);
+	if (rc == STORE_OK && p.image != NULL)
+		rc = store_post_set_image(c->s, id, p.image);
 	if (rc == STORE_OK && npoll > 0)
 		rc = store_poll_create(c->s, id, poll, npoll, closes);
 	rc = app_mod_tx_end(c, rc);
@@ -239,6 +255,7 @@ page_submit(struct ctx *c)
 		.flair = app_form_text(c, "flair"),
 		.poll = app_form_text(c, "poll"),
 		.closes = app_form_text(c, "closes"),
+		.image = app_form_text(c, "image"),
 		.nsfw = app_form_flag(c, "nsfw"),
 		.spoiler = app_form_flag(c, "spoiler"),
 	};

@@ -138,7 +138,8 @@ settings_page(struct ctx *c, const char *msg)
 	password_input(&h, "delete_pw", "password", "password",
 	    "current-password");
 	html_raw_literal(&h, "<label><input type=\"checkbox\" name=\"erase\" "
-	    "value=\"1\"> also erase the text of my posts and comments</label>"
+	    "value=\"1\"> also erase the text of my posts and comments, and my "
+	    "images</label>"
 	    "<p><button>delete my account</button></p></form></div>");
 	page_end(c, &h);
 }
@@ -219,16 +220,21 @@ page_settings_password(struct ctx *c)
 	app_redirect(c, "/settings");
 }
 
-/* POST /settings/delete: password, erase ("1" to erase posts and comments). */
+/* POST /settings/delete: password, erase ("1" to erase posts, comments
+ * and uploaded images). */
 void
 page_settings_delete(struct ctx *c)
 {
 	bool erase = str_eq_lit(http_form(c->r, "erase"), "1");
+	size_t images = 0;
 	int rc;
 
 	if (authz(c, AZ_SETTINGS, NULL) != 0 || check_password(c, "password") != 0)
 		return;
-	rc = store_user_delete(c->s, c->user->id, erase);
+	/* Erasing takes the account's images with its text. */
+	rc = erase ? app_upload_purge(c, c->user->id, &images) : STORE_OK;
+	if (rc == STORE_OK)
+		rc = store_user_delete(c->s, c->user->id, erase);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;

@@ -455,6 +455,7 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 			html_raw_literal(h, "<p class=\"notice\">held for review by the "
 			    "moderators</p>");
 		}
+		app_post_thumb(c, h, p, false);
 		app_post_body(c, h, p);
 		if (!app_nsfw_hidden(c, p))
 			app_poll_html(c, h, p->id, v->closed);

@@ -44,7 +44,11 @@ struct req {
 	struct http_kv *form;     /* decoded urlencoded body fields, in order */
 	size_t nform;
 	struct str body;          /* raw body, at most the configured limit */
-	bool form_bad;            /* the body could not be decoded as a form */
+	struct str file;          /* the one file part of a multipart form:
+	                             its bytes (arena), or STR_NULL */
+	struct str file_field;    /* that part's field name */
+	bool form_bad;            /* the body could not be decoded as a form
+	                             (or held more than one file part) */
 	bool tls;                 /* came over TLS according to a trusted proxy */
 	const char *remote;       /* peer address, text */
 	void *conn;               /* server connection; private to src/http */
@@ -54,6 +58,8 @@ struct req {
 	struct buf out;           /* response body */
 	void (*release)(void *);  /* set: out.p is borrowed (http_send_borrowed) */
 	void *release_cls;
+	int out_fd;               /* or, when >= 0, the whole of this open
+	                             file: the server sends it and closes it */
 	struct http_header_out headers[HTTP_MAX_OUT_HEADERS];
 	size_t nheaders;
 };
@@ -64,6 +70,10 @@ struct http_config {
 	const char *listen;       /* "ADDR:PORT" */
 	unsigned threads;         /* worker threads */
 	size_t max_body;          /* bytes; larger bodies get 413 */
+	size_t max_upload;        /* bytes of a multipart/form-data body to
+	                             one of upload_paths; larger get 413 */
+	const char *const *upload_paths; /* paths that take uploads, NULL-ended */
+	unsigned max_uploads;     /* such bodies read at once; more get 503 */
 	unsigned idle_timeout;    /* seconds a connection may stay silent */
 	unsigned request_timeout; /* seconds to send a whole request; 0 = none */
 	unsigned max_conns;       /* connections at once */

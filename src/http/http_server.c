@@ -65,6 +65,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,6 +77,10 @@ struct http_server {
 	http_handler handler;
 	void *data;
 	size_t max_body;
+	size_t max_upload;         /* multipart bodies (http_config) */
+	const char *const *upload_paths;
+	unsigned max_uploads;
+	atomic_uint uploads;       /* upload bodies being read or handled */
 	bool trust_proxy;
 	atomic_uint_fast64_t next_id;
 	atomic_int inflight;       /* requests begun and not yet completed */
@@ -109,7 +114,10 @@ struct pending {
 	struct req req;
 	struct http_server *srv;
 	struct buf body;           /* body bytes read so far */
-	bool too_large;            /* body passed max_body: answer 413 */
+	size_t limit;              /* max_body, or max_upload for an upload */
+	bool upload;               /* counted in srv->uploads, until handled
+	                              or completed */
+	bool too_large;            /* body passed limit: answer 413 */
 };
 
 /* ---- decoding --------------------------------------------------------- */
@@ -118,6 +126,10 @@ struct kv_list {
 	struct arena *a;
 	struct http_kv *v;
 	size_t n, cap;
+	struct buf file;           /* the file part's bytes (form_iter) */
+	size_t body_len;           /* the whole body's: room for any part */
+	const char *file_field;    /* its field name, once one began */
+	bool files_bad;            /* a second file part */
 };
 
 static void
@@ -151,6 +163,20 @@ form_iter(void *cls, enum MHD_ValueKind kind, const char *key,
 {
 	struct kv_list *l = cls;
 
+	/* A file's bytes go to one buffer of their own, never through the
+	 * text fields' checks (they are not text) nor their joining copy,
+	 * which would be quadratic in a large file's pieces. */
+	if (filename != NULL) {
+		if (l->file_field == NULL) {
+			l->file_field = arena_strndup(l->a, key, strlen(key));
+			buf_init(&l->file, l->a, l->body_len);
+		} else if (off == 0 || strcmp(l->file_field, key) != 0) {
+			l->files_bad = true;
+			return MHD_NO;
+		}
+		buf_put(&l->file, data, size);
+		return MHD_YES;
+	}
 	if (off > 0 && l->n > 0 && strcmp(l->v[l->n - 1].key.p, key) == 0) {
 		struct http_kv *last = &l->v[l->n - 1];
 		char *joined = arena_alloc(l->a, last->val.len + size + 1);
@@ -164,6 +190,30 @@ form_iter(void *cls, enum MHD_ValueKind kind, const char *key,
 	}
 	kv_push(l, key, strlen(key), data, size);
 	return MHD_YES;
+}
+
+static bool
+is_multipart(struct MHD_Connection *conn)
+{
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	return ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0;
+}
+
+/* A multipart body to one of the paths that take uploads (the path
+ * exactly, its query aside). */
+static bool
+is_upload(const struct http_server *srv, struct MHD_Connection *conn,
+    const char *url)
+{
+	if (srv->upload_paths == NULL || srv->max_upload <= srv->max_body ||
+	    !is_multipart(conn))
+		return false;
+	for (const char *const *p = srv->upload_paths; *p != NULL; p++)
+		if (strcmp(url, *p) == 0)
+			return true;
+	return false;
 }
 
 static bool
@@ -198,7 +248,7 @@ static void
 decode_form(struct pending *p, struct MHD_Connection *conn)
 {
 	struct req *r = &p->req;
-	struct kv_list l = { .a = r->arena };
+	struct kv_list l = { .a = r->arena, .body_len = p->body.len };
 	struct MHD_PostProcessor *pp;
 
 	if (p->body.len == 0 || !is_form_body(conn))
@@ -216,10 +266,14 @@ decode_form(struct pending *p, struct MHD_Connection *conn)
 	}
 	if (MHD_post_process(pp, p->body.p, p->body.len) != MHD_YES)
 		r->form_bad = true;
-	if (MHD_destroy_post_processor(pp) != MHD_YES)
+	if (MHD_destroy_post_processor(pp) != MHD_YES || l.files_bad)
 		r->form_bad = true;
 	r->form = l.v;
 	r->nform = l.n;
+	if (l.file_field != NULL && !l.files_bad) {
+		r->file = buf_str(&l.file);
+		r->file_field = str_c(l.file_field);
+	}
 }
 
 /* ---- responses -------------------------------------------------------- */
@@ -235,6 +289,18 @@ send_response(struct MHD_Connection *conn, struct req *r)
 		    r->out.len, r->out.p, r->release, r->release_cls);
 		if (resp == NULL)
 			r->release(r->release_cls);
+	} else if (r->out_fd >= 0) {
+		int fd = r->out_fd;
+		struct stat st;
+
+		/* libmicrohttpd owns the descriptor once the response exists
+		 * and closes it when the response is done; sendfile carries
+		 * the bytes. */
+		r->out_fd = -1;
+		resp = fstat(fd, &st) == 0 ? MHD_create_response_from_fd(
+		    (uint64_t)st.st_size, fd) : NULL;
+		if (resp == NULL)
+			close(fd);
 	} else {
 		resp = MHD_create_response_from_buffer(r->out.len, r->out.p,
 		    MHD_RESPMEM_PERSISTENT);
@@ -260,6 +326,10 @@ send_limit(struct MHD_Connection *conn, struct req *r, int status,
 	r->status = status;
 	r->content_type = "text/plain; charset=utf-8";
 	r->out.len = 0;
+	if (r->out_fd >= 0) {
+		close(r->out_fd);
+		r->out_fd = -1;
+	}
 	buf_puts(&r->out, msg);
 	http_add_header(r, "Connection", "close");
 	return send_response(conn, r);
@@ -618,6 +688,7 @@ pending_new(struct http_server *srv, struct MHD_Connection *conn,
 				r->remote = text;
 		}
 	}
+	r->out_fd = -1;
 	buf_init(&r->out, a, 8192);
 	buf_init(&p->body, a, 256);
 	return p;
@@ -690,15 +761,34 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		}
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoull(cl, NULL, 10) > srv->max_body) {
+		p->limit = srv->max_body;
+		if (is_upload(srv, conn, url)) {
+			/* Upload bodies are large: a few at a time, so that
+			 * memory stays bounded whoever sends them. */
+			if (atomic_fetch_add(&srv->uploads, 1) >= srv->max_uploads) {
+				atomic_fetch_sub(&srv->uploads, 1);
+				watch_set(conn, WATCH_NONE);
+				http_add_header(&p->req, "Retry-After", "5");
+				return send_limit(conn, &p->req, 503, "503 Service "
+				    "Unavailable: too many uploads at once; try again "
+				    "in a few seconds.\n");
+			}
+			p->upload = true;
+			p->limit = srv->max_upload;
+		}
+		if (cl != NULL && strtoull(cl, NULL, 10) > p->limit) {
 			watch_set(conn, WATCH_NONE);
 			return send_limit(conn, &p->req, 413, "413 Content Too Large: "
 			    "the request body is over the limit.\n");
 		}
+		/* A large upload is read into one buffer of its declared size
+		 * rather than doubled into place. */
+		if (cl != NULL && p->limit > srv->max_body)
+			buf_reserve(&p->body, (size_t)strtoull(cl, NULL, 10));
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
-		if (!p->too_large && p->body.len + *upload_data_size <= srv->max_body)
+		if (!p->too_large && p->body.len + *upload_data_size <= p->limit)
 			buf_put(&p->body, upload_data, *upload_data_size);
 		else
 			p->too_large = true;
@@ -729,6 +819,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	p->req.body = buf_str(&p->body);
 	decode_form(p, conn);
 	srv->handler(&p->req, srv->data);
+	/* The upload is handled: its answer is small, so the next may
+	 * begin now (a client that uploads one after another never meets
+	 * its own last upload still counted). */
+	if (p->upload) {
+		atomic_fetch_sub(&srv->uploads, 1);
+		p->upload = false;
+	}
 	/* While draining, a kept-alive client is told to go elsewhere; only
 	 * a hint, so never at the cost of the fatal header overflow. */
 	if (atomic_load(&srv->draining) &&
@@ -747,6 +844,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (p == NULL)
 		return;
 	*con_cls = NULL;
+	if (p->upload)
+		atomic_fetch_sub(&srv->uploads, 1);
 	arena_give_back(p->req.arena);
 	atomic_fetch_sub(&srv->inflight, 1);
 	/* A kept-alive connection now waits for its next request. */
@@ -861,6 +960,9 @@ http_start(const struct http_config *cfg, http_handler handler, void *data,
 	srv->handler = handler;
 	srv->data = data;
 	srv->max_body = cfg->max_body;
+	srv->max_upload = cfg->max_upload;
+	srv->upload_paths = cfg->upload_paths;
+	srv->max_uploads = cfg->max_uploads;
 	srv->trust_proxy = cfg->trust_proxy;
 	srv->idle_timeout = cfg->idle_timeout;
 	srv->request_timeout = cfg->request_timeout;

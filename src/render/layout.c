@@ -67,6 +67,11 @@ const char layout_css[] =
 ".flair-grey{background:#616161;color:#fff}\n"
 "pre.diff{white-space:pre-wrap}ins{background:#d4f7d4;color:#111}"
 "del{background:#f7d4d4;color:#111}\n"
+/* image uploads: thumbnails, smaller in listings */
+".thumb{flex:none}.thumb img{display:block;max-width:140px;max-height:140px;"
+"border-radius:3px}.post .thumb img{max-width:70px;max-height:70px;object-fit:cover}\n"
+"ul.images{list-style:none;padding:0}ul.images li{display:flex;gap:.5rem;"
+"align-items:center;margin:.3rem 0}\n"
 ".body{overflow-wrap:anywhere;max-width:48rem}.body p{margin:.3rem 0}"
 ".body blockquote{margin:.3rem 0;padding-left:.7rem;border-left:3px solid var(--line);color:var(--muted)}\n"
 ".body pre{background:var(--box);padding:.5rem;overflow:auto}\n"

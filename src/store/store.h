@@ -97,6 +97,8 @@ struct post {
 	bool has_poll;           /* richer posts: the post has a poll */
 	const struct poll *poll; /* that poll once store_polls_on loaded it
 	                            (in its arena), else NULL */
+	const char *image;       /* image uploads: "HASH.EXT" of an image
+	                            post's picture, or NULL */
 };
 
 struct comment {
@@ -781,5 +783,29 @@ int store_message_reports(struct store *s, struct arena *a, int limit,
     struct message_report **out, size_t *n);
 int store_conversation_reported(struct store *s, int64_t id, bool *out);
 int store_conversation_reports_resolve(struct store *s, int64_t id);
+
+/* ---- image uploads (store_upload.c) ---------------------------------- */
+
+struct upload {
+	const char *hash;        /* hex hash of the stored bytes */
+	const char *ext;         /* "jpg", "png", "gif" or "webp" */
+	int64_t user_id;         /* who stored it first */
+	int64_t bytes;           /* size of the stored file */
+	int64_t width, height;
+	int64_t created;
+	int64_t deleted;         /* when deleted; 0 while live */
+};
+
+int store_upload_get(struct store *s, struct arena *a, const char *hash,
+    struct upload *out);
+int store_upload_add(struct store *s, const struct upload *u);
+int store_upload_usage(struct store *s, int64_t user_id, int64_t since,
+    int64_t *count, int64_t *bytes);
+int store_upload_delete(struct store *s, const char *hash, int64_t now);
+int store_upload_purge(struct store *s, struct arena *a, int64_t user_id,
+    int64_t now, struct upload **out, size_t *n);
+int store_uploads_recent(struct store *s, struct arena *a, int64_t user_id,
+    int limit, struct upload **out, size_t *n);
+int store_post_set_image(struct store *s, int64_t id, const char *image);
 
 #endif

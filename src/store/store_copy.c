@@ -82,6 +82,8 @@ static const struct {
 	{ "polls", 0 },
 	{ "poll_options", 0 },
 	{ "poll_votes", 0 },
+	/* image uploads (schema v8) */
+	{ "uploads", 0 },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

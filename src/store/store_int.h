@@ -412,6 +412,18 @@ enum store_stmt {
 	STMT_POLL_VOTE,          /* post_id, user_id, option_id, created
 	                            (upsert: one vote per member) */
 
+	/* image uploads (schema v8, store_upload.c) */
+	STMT_UPLOAD_GET,         /* hash -> UPLOAD_COL */
+	STMT_UPLOAD_INSERT,      /* hash, ext, user_id, bytes, width, height,
+	                            created; nothing when the hash is there */
+	STMT_UPLOAD_USAGE,       /* user_id, since -> count, bytes */
+	STMT_UPLOAD_DELETE,      /* hash, now: a live one */
+	STMT_UPLOAD_LIVE_BY_USER, /* user_id -> UPLOAD_COL of live ones */
+	STMT_UPLOAD_PURGE,       /* user_id, now: every live one */
+	STMT_UPLOAD_RECENT,      /* user_id, limit -> UPLOAD_COL of live
+	                            ones, newest first */
+	STMT_POST_SET_IMAGE,     /* id, image ("HASH.EXT") */
+
 	STMT__COUNT
 };
 
@@ -470,6 +482,7 @@ enum post_col {
 	POST_COL_AUTHOR_FLAIR,
 	POST_COL_FLAIR_COLOUR,
 	POST_COL_HAS_POLL,       /* richer posts: polls */
+	POST_COL_IMAGE,          /* image uploads: "HASH.EXT" or NULL */
 	POST_COL__COUNT
 };
 

@@ -136,6 +136,7 @@ read_post(struct arena *a, const struct store_val *r, void *out)
 	p->flair_colour = store__col_text(a, &r[POST_COL_FLAIR_COLOUR]);
 	p->has_poll = store__col_i64(&r[POST_COL_HAS_POLL]) != 0;
 	p->poll = NULL;
+	p->image = store__col_text(a, &r[POST_COL_IMAGE]);
 }
 
 static void

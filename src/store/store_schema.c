@@ -658,6 +658,26 @@ static const char schema_bootstrap[] =
 #define SCHEMA_V10_PG \
 	"ALTER TABLE mod_actions ALTER COLUMN mod_id DROP NOT NULL;\n"
 
+/*
+ * v11, image uploads: one row per stored image, keyed by the hash of its
+ * stored bytes (so the same picture uploaded twice is one row and one
+ * file); deleted is when it was deleted (0: live), and the row stays so
+ * that its address answers 410 and the day's usage still counts it.
+ * posts.image is an image post's picture, "HASH.EXT".
+ */
+#define SCHEMA_V11(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE IF NOT EXISTS uploads (" \
+	" hash TEXT" BYTEWISE " PRIMARY KEY," \
+	" ext TEXT NOT NULL," \
+	" user_id " I64 " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+	" bytes " I64 " NOT NULL," \
+	" width INTEGER NOT NULL," \
+	" height INTEGER NOT NULL," \
+	" created " I64 " NOT NULL," \
+	" deleted " I64 " NOT NULL DEFAULT 0)" KEYED ";\n" \
+	"CREATE INDEX IF NOT EXISTS uploads_user ON uploads(user_id, created, hash);\n" \
+	"ALTER TABLE posts ADD COLUMN image TEXT;\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -672,6 +692,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V8, SQLITE_WORDS), /* everyday: flair sorts */
 	SPELL(SCHEMA_V9, SQLITE_WORDS), /* members' invites */
 	SCHEMA_V10_SQLITE, /* the command line's mod log lines */
+	SPELL(SCHEMA_V11, SQLITE_WORDS), /* image uploads */
 	NULL
 };
 
@@ -687,6 +708,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V8, PG_WORDS), /* everyday: flair sorts */
 	SPELL(SCHEMA_V9, PG_WORDS), /* members' invites */
 	SCHEMA_V10_PG, /* the command line's mod log lines */
+	SPELL(SCHEMA_V11, PG_WORDS), /* image uploads */
 	NULL
 };
 

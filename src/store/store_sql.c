@@ -69,7 +69,7 @@
 	"EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = ?1 " \
 	"AND hd.post_id = p.id), " \
 	"p.spoiler, p.flair, uf.text, fl.colour, " \
-	"EXISTS (SELECT 1 FROM polls pl WHERE pl.post_id = p.id)"
+	"EXISTS (SELECT 1 FROM polls pl WHERE pl.post_id = p.id), p.image"
 /* The joins POST_COLS reads from, after "FROM posts p". */
 #define POST_JOINS \
 	"JOIN communities c ON c.id = p.community_id " \
@@ -1052,6 +1052,32 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (post_id, user_id) "
 	    "DO UPDATE SET option_id = excluded.option_id, "
 	    "created = excluded.created" },
+
+	/* image uploads (schema v8) */
+#define UPLOAD_COLS "hash, ext, user_id, bytes, width, height, created, " \
+	"deleted"
+	[STMT_UPLOAD_GET] = {
+	    "SELECT " UPLOAD_COLS " FROM uploads WHERE hash = ?1" },
+	[STMT_UPLOAD_INSERT] = {
+	    "INSERT INTO uploads (hash, ext, user_id, bytes, width, height, "
+	    "created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	    "ON CONFLICT (hash) DO NOTHING" },
+	[STMT_UPLOAD_USAGE] = {
+	    "SELECT count(*), CAST(coalesce(sum(bytes), 0) AS BIGINT) "
+	    "FROM uploads WHERE user_id = ?1 AND created > ?2" },
+	[STMT_UPLOAD_DELETE] = {
+	    "UPDATE uploads SET deleted = ?2 WHERE hash = ?1 AND deleted = 0" },
+	[STMT_UPLOAD_LIVE_BY_USER] = {
+	    "SELECT " UPLOAD_COLS " FROM uploads WHERE user_id = ?1 "
+	    "AND deleted = 0" },
+	[STMT_UPLOAD_PURGE] = {
+	    "UPDATE uploads SET deleted = ?2 WHERE user_id = ?1 "
+	    "AND deleted = 0" },
+	[STMT_UPLOAD_RECENT] = {
+	    "SELECT " UPLOAD_COLS " FROM uploads WHERE user_id = ?1 "
+	    "AND deleted = 0 ORDER BY created DESC, hash DESC LIMIT ?2" },
+	[STMT_POST_SET_IMAGE] = {
+	    "UPDATE posts SET image = ?2 WHERE id = ?1" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

@@ -243,6 +243,7 @@ function pages(role) {
     { path: '/create' },
     { path: '/settings' },
     { path: '/notifications' },
+    { path: '/upload' },
     { path: `/report?kind=post&id=${fx.postId}` },
   ];
   const mod = [

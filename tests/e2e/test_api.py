@@ -6,11 +6,29 @@
 import json
 import os
 import re
+import struct
 import unittest
+import zlib
 
 from harness import REPO_ROOT, Browser, ParleyTestCase, form_actions, uniq
 
 PW = "correct-horse-1"
+
+
+def tiny_png():
+    """A 2x2 grey PNG, for the upload route."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(b"\0\x80\x80\0\x80\x80")) + chunk(b"IEND", b""))
+
+
+UPLOAD_TYPE = "multipart/form-data; boundary=oaboundary"
+UPLOAD_BODY = (b"--oaboundary\r\nContent-Disposition: form-data; name=\"file\"; "
+               b"filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n" + tiny_png() +
+               b"\r\n--oaboundary--\r\n")
 
 
 class ApiClient:
@@ -708,7 +726,9 @@ class OpenApiTest(ApiTestCase):
         plan = [
             ("me", None, None),
             ("openapi", None, None),
-            ("createPost", None, lambda: {"community": self.comm, "title": "oa", "body": "b"}),
+            ("upload", None, lambda: UPLOAD_BODY),
+            ("createPost", None, lambda: {"community": self.comm, "title": "oa", "body": "b",
+                                          "image": state["image"]}),
             ("editPost", "post", lambda: {"title": "oa2"}),
             ("createComment", None, lambda: {"post": state["post"], "parent": None, "body": "c"}),
             ("editComment", "comment", lambda: {"body": "c2"}),
@@ -735,7 +755,9 @@ class OpenApiTest(ApiTestCase):
             if "{id}" in path:
                 path = path.replace("{id}", str(state[item]))
             client = adm if name == "mod" else api
-            r = client.request(method.upper(), path, mkbody() if mkbody else None)
+            r = client.request(method.upper(), path, mkbody() if mkbody else None,
+                               headers={"Content-Type": UPLOAD_TYPE}
+                               if name == "upload" else None)
             self.assertIn(str(r.status), op["responses"], "%s %s: %s"
                           % (method, path, r.describe()))
             self.assertLess(r.status, 300, "%s %s: %s" % (method, path, r.describe()))
@@ -745,8 +767,11 @@ class OpenApiTest(ApiTestCase):
             got = r.json()
             for key in schema.get("required", []):
                 self.assertIn(key, got, "%s: answer lacks %r" % (name, key))
+            if name == "upload":
+                state["image"] = got["url"]
             if name == "createPost":
                 state["post"] = got["id"]
+                self.assertEqual(got["image"], state["image"])
             if name == "createComment":
                 state["comment"] = got["id"]
             if name == "sendMessage":

@@ -277,8 +277,14 @@ echo_handler(struct req *r, void *data)
 	put_line(o, "cookie.none", http_cookie(r, "none"));
 	put_line(o, "header.x-test", http_header(r, "X-Test"));
 	buf_printf(o, "body.len=%zu\n", r->body.len);
+	put_line(o, "file_field", r->file_field);
+	buf_printf(o, "file.len=%zu\n", r->file.len);
 	http_add_header(r, "X-Echo", "yes");
 }
+
+#define MAX_UPLOAD 4096
+
+static const char *const upload_paths[] = { "/up", NULL };
 
 static struct http_server *
 start_server(void)
@@ -287,6 +293,9 @@ start_server(void)
 		.listen = "127.0.0.1:0",
 		.threads = 2,
 		.max_body = MAX_BODY,
+		.max_upload = MAX_UPLOAD,
+		.upload_paths = upload_paths,
+		.max_uploads = 1,
 		.idle_timeout = 10,
 		.max_conns = 32,
 		.max_conns_per_ip = 0,
@@ -657,6 +666,103 @@ test_server_body_limit(void **state)
 	stop_server(srv);
 }
 
+/* A multipart request to path: a text field and n file bytes (with NULs),
+ * or two file parts when twice; into out, which has room. */
+static size_t
+multipart_request(char *out, const char *path, size_t n, bool twice,
+    const char *expect)
+{
+	static const char part[] = "--XyZ\r\nContent-Disposition: form-data; "
+	    "name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n";
+	char body[MAX_UPLOAD * 2];
+	size_t len = 0, head;
+
+	len += (size_t)sprintf(body, "--XyZ\r\nContent-Disposition: form-data; "
+	    "name=\"a\"\r\n\r\ntext\r\n");
+	for (int k = 0; k < (twice ? 2 : 1); k++) {
+		memcpy(body + len, part, sizeof(part) - 1);
+		len += sizeof(part) - 1;
+		for (size_t i = 0; i < n; i++)
+			body[len + i] = (char)(i % 7 == 0 ? 0 : 'a' + i % 26);
+		len += n;
+		memcpy(body + len, "\r\n", 2);
+		len += 2;
+	}
+	memcpy(body + len, "--XyZ--\r\n", 9);
+	len += 9;
+	head = (size_t)sprintf(out, "POST %s HTTP/1.1\r\nHost: x\r\n%s"
+	    "Content-Type: multipart/form-data; boundary=XyZ\r\n"
+	    "Content-Length: %zu\r\n\r\n", path, expect, len);
+	memcpy(out + head, body, len);
+	return head + len;
+}
+
+static void
+test_server_upload(void **state)
+{
+	struct http_server *srv = start_server();
+	static char req[MAX_UPLOAD * 3];
+	struct client a, b;
+	struct response res;
+	size_t n, head;
+	char *end;
+
+	/* An upload path takes a body over max_body; the file part is kept
+	 * whole, NULs and all, apart from the text fields. */
+	n = multipart_request(req, "/up", 3000, false, "");
+	client_open(&a, http_port(srv));
+	client_send(&a, req, n);
+	client_read(&a, &res);
+	assert_int_equal(res.status, 200);
+	assert_has(&res, "\nfile_field=file\n");
+	assert_has(&res, "\nfile.len=3000\n");
+	assert_has(&res, "\nf:a=text\n");
+	assert_has(&res, "\nform_bad=0\n");
+	client_close(&a);
+
+	/* Two file parts: the form is bad, and no file is taken. */
+	n = multipart_request(req, "/up", 100, true, "");
+	client_open(&a, http_port(srv));
+	client_send(&a, req, n);
+	client_read(&a, &res);
+	assert_has(&res, "\nform_bad=1\n");
+	assert_has(&res, "\nfile.len=0\n");
+	client_close(&a);
+
+	/* Elsewhere the same body is over max_body. */
+	n = multipart_request(req, "/b", 3000, false, "");
+	client_open(&a, http_port(srv));
+	client_send(&a, req, n);
+	client_read(&a, &res);
+	assert_int_equal(res.status, 413);
+	client_close(&a);
+
+	/* One upload at a time (max_uploads 1): while a's body is awaited
+	 * (its 100 Continue says it was counted), b gets 503. */
+	n = multipart_request(req, "/up", 3000, false,
+	    "Expect: 100-continue\r\n");
+	end = memmem(req, n, "\r\n\r\n", 4);
+	head = (size_t)(end - req) + 4;
+	client_open(&a, http_port(srv));
+	client_send(&a, req, head);
+	while (memmem(a.in, a.len, "\r\n\r\n", 4) == NULL)
+		assert_true(client_fill(&a));
+	assert_non_null(strstr(a.in, "HTTP/1.1 100"));
+	a.len = 0;
+	client_open(&b, http_port(srv));
+	client_send(&b, req, head);
+	client_read(&b, &res);
+	assert_int_equal(res.status, 503);
+	assert_non_null(strcasestr(res.head, "\r\nRetry-After: 5\r\n"));
+	client_close(&b);
+	client_send(&a, req + head, n - head);
+	client_read(&a, &res);
+	assert_int_equal(res.status, 200);
+	assert_has(&res, "\nfile.len=3000\n");
+	client_close(&a);
+	stop_server(srv);
+}
+
 static void
 test_server_keep_alive(void **state)
 {
@@ -783,6 +889,7 @@ main(void)
 		cmocka_unit_test(test_server_post_form),
 		cmocka_unit_test(test_server_cookie),
 		cmocka_unit_test(test_server_body_limit),
+		cmocka_unit_test(test_server_upload),
 		cmocka_unit_test(test_server_keep_alive),
 		cmocka_unit_test(test_server_bad_headers),
 		cmocka_unit_test(test_server_framing),
