@@ -30,31 +30,6 @@ header_me(struct ctx *c, struct html *h)
 }
 
 /*
- * Writes the hidden csrf field of a form; in a template, notes a hole. A
- * page has two forms per vote button: the field is written by the writer
- * once and kept for the others.
- */
-void
-app_csrf_field(struct ctx *c, struct html *h)
-{
-	size_t from = h->b->len;
-
-	if (c->tmpl) {
-		tmpl_add(c, (struct hole){ .off = from, .kind = HOLE_CSRF });
-		return;
-	}
-	if (c->csrf_field.s.p != NULL && c->csrf_field_of == session_csrf(c)) {
-		html_piece(h, c->csrf_field);
-		return;
-	}
-	c->csrf_field_of = session_csrf(c);
-	html_raw_literal(h, "<input type=\"hidden\" name=\"csrf\"");
-	html_attr_c(h, "value", c->csrf_field_of);
-	html_raw_literal(h, ">");
-	c->csrf_field = html_piece_keep(h, from);
-}
-
-/*
  * The part of a vote form that depends on the viewer's vote: the value of
  * dir (what pressing the button asks for) and the arrow, on or not.
  */

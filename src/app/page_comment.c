@@ -377,3 +377,31 @@ page_comment_delete(struct ctx *c)
 		app_redirect(c, arena_printf(c->a, "%s#c%lld",
 		    app_post_href(c, &p), (long long)cm.id));
 }
+
+/*
+ * The page that asks before an author's deletion (GET .../delete): what
+ * goes (quote, as text), a button that posts the deletion to action and
+ * a way back to back. Without JavaScript this page is the confirmation;
+ * parley.js asks in place instead.
+ */
+void
+app_delete_confirm(struct ctx *c, const char *what, const char *quote,
+    const char *action, const char *back)
+{
+	struct html h;
+
+	page_begin(c, &h, arena_printf(c->a, "Delete this %s?", what));
+	html_raw_literal(&h, "<div class=\"content\"><h1>");
+	html_textf(&h, "Delete this %s?", what);
+	html_raw_literal(&h, "</h1><blockquote class=\"body\">");
+	html_text_c(&h, quote ? quote : "");
+	html_raw_literal(&h, "</blockquote><p>It keeps its place as [deleted], "
+	    "without its text. This cannot be undone.</p><form method=\"post\"");
+	html_attr_c(&h, "action", action);
+	html_raw_literal(&h, ">");
+	app_csrf_field(c, &h);
+	html_raw_literal(&h, "<p><button>delete</button> <a");
+	html_attr_c(&h, "href", back);
+	html_raw_literal(&h, ">cancel</a></p></form></div>");
+	page_end(c, &h);
+}

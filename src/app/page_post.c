@@ -448,34 +448,6 @@ app_post_delete(struct ctx *c, struct post *p)
 	return 0;
 }
 
-/*
- * The page that asks before an author's deletion (GET .../delete): what
- * goes (quote, as text), a button that posts the deletion to action and
- * a way back to back. Without JavaScript this page is the confirmation;
- * parley.js asks in place instead.
- */
-void
-app_delete_confirm(struct ctx *c, const char *what, const char *quote,
-    const char *action, const char *back)
-{
-	struct html h;
-
-	page_begin(c, &h, arena_printf(c->a, "Delete this %s?", what));
-	html_raw_literal(&h, "<div class=\"content\"><h1>");
-	html_textf(&h, "Delete this %s?", what);
-	html_raw_literal(&h, "</h1><blockquote class=\"body\">");
-	html_text_c(&h, quote ? quote : "");
-	html_raw_literal(&h, "</blockquote><p>It keeps its place as [deleted], "
-	    "without its text. This cannot be undone.</p><form method=\"post\"");
-	html_attr_c(&h, "action", action);
-	html_raw_literal(&h, ">");
-	app_csrf_field(c, &h);
-	html_raw_literal(&h, "<p><button>delete</button> <a");
-	html_attr_c(&h, "href", back);
-	html_raw_literal(&h, ">cancel</a></p></form></div>");
-	page_end(c, &h);
-}
-
 /* GET .../p/ID/delete: asks the author before the post is deleted. */
 void
 page_post_delete_form(struct ctx *c)

@@ -23,47 +23,6 @@
 
 /* ---- buttons ---------------------------------------------------------- */
 
-/*
- * The signed-in viewer's save (or unsave) button for an item, and for a
- * post its hide (or unhide) button, each after " · ".
- */
-void
-app_save_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
-    bool saved, bool hidden)
-{
-	if (c->user == NULL)
-		return;
-	if (saved)
-		html_raw_literal(h, " · <form method=\"post\" action=\"/unsave\">");
-	else
-		html_raw_literal(h, " · <form method=\"post\" action=\"/save\">");
-	app_csrf_field(c, h);
-	if (kind == VOTE_POST)
-		html_raw_literal(h, "<input type=\"hidden\" name=\"kind\" "
-		    "value=\"post\"><input type=\"hidden\" name=\"id\"");
-	else
-		html_raw_literal(h, "<input type=\"hidden\" name=\"kind\" "
-		    "value=\"comment\"><input type=\"hidden\" name=\"id\"");
-	html_attr_i64(h, "value", id);
-	if (saved)
-		html_raw_literal(h, "><button>unsave</button></form>");
-	else
-		html_raw_literal(h, "><button>save</button></form>");
-	if (kind != VOTE_POST)
-		return;
-	if (hidden)
-		html_raw_literal(h, " · <form method=\"post\" action=\"/unhide\">");
-	else
-		html_raw_literal(h, " · <form method=\"post\" action=\"/hide\">");
-	app_csrf_field(c, h);
-	html_raw_literal(h, "<input type=\"hidden\" name=\"id\"");
-	html_attr_i64(h, "value", id);
-	if (hidden)
-		html_raw_literal(h, "><button>unhide</button></form>");
-	else
-		html_raw_literal(h, "><button>hide</button></form>");
-}
-
 /* ---- found items: /saved and /search ---------------------------------- */
 
 /* The JSON of one found item: {"kind", "post"} or {"kind", "comment",
