@@ -311,6 +311,10 @@ enum store_stmt {
 	STMT_SUBSCRIBES_ANY,     /* user_id -> 1 when subscribed to any */
 	STMT_SEARCH_TRIGGERS,    /* -> count of the SQLite search triggers
 	                            (store__fts_heal) */
+	STMT_SEARCH_PENDING,     /* -> 1 when comments await the SQLite
+	                            search index (schema v8), else 0 */
+	STMT_SEARCH_CATCH_UP,    /* indexes the comments above the mark */
+	STMT_SEARCH_MARK,        /* moves the mark to the newest comment */
 	/* inbox, mentions and private messages (schema v5) */
 	STMT_INBOX_ADD,          /* user_id, kind, from_id (NULL), text, link,
 	                            post_id (NULL), comment_id (NULL), created;

@@ -797,10 +797,23 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    POST_LIST("controversy", HOME_WHERE),
 	[STMT_SUBSCRIBES_ANY] = {
 	    "SELECT 1 FROM subscriptions WHERE user_id = ?1 LIMIT 1" },
-	/* PostgreSQL's GIN indexes need no trigger: always all six */
+	/* PostgreSQL's GIN indexes need no trigger: always all five */
 	[STMT_SEARCH_TRIGGERS] = {
 	    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
-	    "AND name GLOB '*_fts_*'", "SELECT 6" },
+	    "AND name GLOB '*_fts_*'", "SELECT 5" },
+	/* New comments reach SQLite's index in batches (schema v8);
+	 * PostgreSQL's GIN indexes follow every row: never pending. */
+	[STMT_SEARCH_PENDING] = {
+	    "SELECT coalesce((SELECT max(id) FROM comments), 0) > "
+	    "coalesce((SELECT upto FROM search_done WHERE what = 'comments'), 0)",
+	    "SELECT 0" },
+	[STMT_SEARCH_CATCH_UP] = {
+	    "INSERT INTO comments_fts(rowid, body) SELECT id, body "
+	    "FROM comments WHERE id > (SELECT upto FROM search_done "
+	    "WHERE what = 'comments') ORDER BY id", "SELECT 0" },
+	[STMT_SEARCH_MARK] = {
+	    "UPDATE search_done SET upto = (SELECT coalesce(max(id), 0) "
+	    "FROM comments) WHERE what = 'comments'", "SELECT 0" },
 	/* inbox, mentions and private messages */
 	/* Nothing arrives from a user the recipient blocks: the check is
 	 * part of the insert, not a query of its own. PostgreSQL gives the
