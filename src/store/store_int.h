@@ -315,6 +315,7 @@ enum store_stmt {
 	                            search index (schema v8), else 0 */
 	STMT_SEARCH_CATCH_UP,    /* indexes the comments above the mark */
 	STMT_SEARCH_MARK,        /* moves the mark to the newest comment */
+	STMT_SEARCH_UNMARK,      /* no comment is indexed (store_copy) */
 	/* inbox, mentions and private messages (schema v5) */
 	STMT_INBOX_ADD,          /* user_id, kind, from_id (NULL), text, link,
 	                            post_id (NULL), comment_id (NULL), created;

@@ -814,6 +814,8 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_SEARCH_MARK] = {
 	    "UPDATE search_done SET upto = (SELECT coalesce(max(id), 0) "
 	    "FROM comments) WHERE what = 'comments'", "SELECT 0" },
+	[STMT_SEARCH_UNMARK] = {
+	    "UPDATE search_done SET upto = 0 WHERE what = 'comments'" },
 	/* inbox, mentions and private messages */
 	/* Nothing arrives from a user the recipient blocks: the check is
 	 * part of the insert, not a query of its own. PostgreSQL gives the
