@@ -219,7 +219,7 @@ test-all:
 # bench/build, demo databases cached in bench/data. Never part of make test.
 BENCH_BUILD := bench/build
 BENCH_RUN = PARLEY_BIN=$(BENCH_BUILD)/parley python3 bench/bench.py
-.PHONY: bench bench-scale bench-instructions bench-deps bench-build
+.PHONY: bench bench-scale bench-instructions bench-writes bench-deps bench-build
 
 bench-deps:
 	@sh bench/deps.sh
@@ -235,6 +235,9 @@ bench-scale: bench-deps bench-build
 
 bench-instructions: bench-deps bench-build
 	$(BENCH_RUN) instructions
+
+bench-writes: bench-deps bench-build
+	$(BENCH_RUN) writes
 
 # The front page and a 300-comment thread on SQLite and on PostgreSQL, one
 # run, same machine (bench/backends.py).
