@@ -7,6 +7,7 @@
     python3 bench/bench.py scale          # 10,000 vs 1,000,000 posts
     python3 bench/bench.py instructions   # callgrind instructions per request
     python3 bench/bench.py images         # image uploads alone, on a new database
+    python3 bench/bench.py writes         # the write rows of `run` alone
 
 `run` builds nothing itself (the Makefile builds bench/build/parley first).
 It takes a demo database of BENCH_POSTS posts from bench/data (generating
@@ -342,6 +343,15 @@ class Server:
             return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         except (OSError, IndexError, ValueError):
             return 0.0
+
+    def io(self):
+        """The process's /proc/PID/io counters (wchar, syscw...), or {}."""
+        try:
+            with open("/proc/%d/io" % self.proc.pid) as f:
+                return {k: int(v) for k, _, v in
+                        (l.partition(": ") for l in f.read().splitlines())}
+        except (OSError, ValueError):
+            return {}
 
     def threads(self):
         try:
@@ -849,11 +859,16 @@ def run_writes(server, tmp, cfg, names):
             ("api comment", tokens, comment_file, nposts)):
         log("writes: %s by %d users on %d targets for %d s"
             % (mode, cfg["writers"], ntargets, cfg["seconds"]))
-        cpu0, t0 = server.cpu_seconds(), time.monotonic()
+        cpu0, io0, t0 = server.cpu_seconds(), server.io(), time.monotonic()
         res = wrk(url, cfg["seconds"], cfg["conns"], cfg["wrk_threads"], script=script,
                   script_args=[mode.replace(" ", ""), users, targets,
                                str(cfg["wrk_threads"]), ",".join(names)])
-        res["cpu"] = (server.cpu_seconds() - cpu0) / (time.monotonic() - t0)
+        cpu, io1 = server.cpu_seconds() - cpu0, server.io()
+        res["cpu"] = cpu / (time.monotonic() - t0)
+        # Per acknowledged write, so that a loaded machine's figures compare.
+        res["cpu_us_per_write"] = 1e6 * cpu / max(res["acked"], 1)
+        res["written_per_write"] = (io1.get("wchar", 0) - io0.get("wchar", 0)) / \
+            max(res["acked"], 1)
         res["acked_per_s"] = res["acked"] / (res["duration_us"] / 1e6)
         res["targets"] = ntargets
         res["errors_total"] = res["bad"] + res["connect"] + res["read"] + \
@@ -1021,6 +1036,44 @@ def cmd_run():
     print(text)
     log("written to %s" % os.path.relpath(out, REPO))
     return 0 if rc == 0 else 1
+
+
+def cmd_writes():
+    """The write rows of `run` alone, on a fresh copy: for measuring a change
+    to the write path back to back, without the pages' quarter of an hour."""
+    cfg = config()
+    if not os.access(BIN, os.X_OK):
+        die("%s is missing: run `make bench-build` first" % BIN)
+    db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"])
+    work = work_copy(db_path, "writes-%d" % cfg["posts"])
+    tmp = tempfile.mkdtemp(prefix="parley-bench-")
+    load_before = loadavg()
+    server = Server(work, threads=cfg["server_threads"], start_timeout=1800)
+    try:
+        writes = run_writes(server, tmp, cfg, mention_names(work))
+    finally:
+        rc = server.stop()
+    db = sqlite3.connect(work)
+    try:
+        delta = db.execute("SELECT count(*) FROM comments").fetchone()[0] - \
+            meta["count_comments"]
+    finally:
+        db.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    drop_copy(work)
+    print("posts %d, load average %s / %s, server exit %s" % (
+        cfg["posts"], load_before, loadavg(), rc))
+    for mode, w in writes.items():
+        print("%-8s %8s acknowledged/s  %7s acknowledged  %d errors%s  p50 %s  p99 %s  "
+              "CPU %.0f%%, %.0f us and %s bytes written per write" % (
+                  mode, fmt_int(w["acked_per_s"]), fmt_int(w["acked"]), w["errors_total"],
+                  (" (%s)" % w["codes"].strip()) if w["codes"].strip() else "",
+                  fmt_ms(w["p50_us"]), fmt_ms(w["p99_us"]), 100 * w["cpu"],
+                  w["cpu_us_per_write"], fmt_int(w["written_per_write"])))
+    acked_c = sum(writes[m]["acked"] for m in ("comment", "mention", "api comment"))
+    print("comments in the database afterwards: +%s for %s acknowledged (%s)" % (
+        fmt_int(delta), fmt_int(acked_c), "none lost" if delta >= acked_c else "SOME LOST"))
+    return 0 if rc == 0 and delta >= acked_c else 1
 
 
 def target_line(ok, text):
@@ -1690,6 +1743,8 @@ def main(argv):
         return cmd_instructions()
     if cmd == "images":
         return cmd_images()
+    if cmd == "writes":
+        return cmd_writes()
     sys.stderr.write(__doc__)
     return 2
 

@@ -490,7 +490,7 @@ int app_comment_edit(struct ctx *c, const struct post *p, struct comment *cm,
 int app_comment_delete(struct ctx *c, struct comment *cm);
 /* page_vote.c */
 int app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
-    int64_t *score);
+    int64_t *score, struct post *on);
 
 /* ---- handlers, one file each ------------------------------------------ */
 

@@ -6,12 +6,14 @@
  */
 #include "app_int.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_BODY (64 * 1024)
@@ -89,6 +91,57 @@ prepare(const struct app_config *cfg)
 	return s;
 }
 
+/* ---- the search indexer ---------------------------------------------- */
+
+/*
+ * Once a second, off the request path, the comments written since are
+ * indexed for search in one transaction (store_search_catch_up; nothing
+ * on PostgreSQL). A search catches up itself before it runs, so this
+ * only keeps that share small; a failure is logged by the store and
+ * tried again a second later.
+ */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;       /* stop was set */
+	bool stop;
+	pthread_t thread;
+} indexer = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false,
+    0 };
+
+static void *
+indexer_run(void *arg)
+{
+	struct timespec at;
+	struct store *s;
+
+	(void)arg;
+	pthread_mutex_lock(&indexer.mu);
+	while (!indexer.stop) {
+		clock_gettime(CLOCK_REALTIME, &at);
+		at.tv_sec += 1;
+		pthread_cond_timedwait(&indexer.cv, &indexer.mu, &at);
+		if (indexer.stop)
+			break;
+		pthread_mutex_unlock(&indexer.mu);
+		if ((s = app_store()) != NULL)
+			store_search_catch_up(s);
+		pthread_mutex_lock(&indexer.mu);
+	}
+	pthread_mutex_unlock(&indexer.mu);
+	app_store_release();
+	return NULL;
+}
+
+static void
+indexer_stop(void)
+{
+	pthread_mutex_lock(&indexer.mu);
+	indexer.stop = true;
+	pthread_cond_signal(&indexer.cv);
+	pthread_mutex_unlock(&indexer.mu);
+	pthread_join(indexer.thread, NULL);
+}
+
 static void
 raise_fd_limit(void)
 {
@@ -141,6 +194,8 @@ app_serve(const struct app_config *cfg)
 		app_store_release();
 		return -1;
 	}
+	if (pthread_create(&indexer.thread, NULL, indexer_run, NULL) != 0)
+		base_fatal(__FILE__, __LINE__, "cannot start the search indexer");
 	{
 		char host[256];
 		const char *colon = strrchr(cfg->listen, ':');
@@ -155,6 +210,7 @@ app_serve(const struct app_config *cfg)
 	sigwait(&set, &sig);
 	log_msg(LOG_INFO, "serve", "signal %d: draining and stopping", sig);
 	http_stop(srv, DRAIN_SECONDS);
+	indexer_stop();
 	app_store_release();
 	return 0;
 }

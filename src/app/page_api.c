@@ -315,7 +315,7 @@ page_api_vote(struct ctx *c)
 	int64_t score;
 
 	if (BODY(c, vote_fields, v) != 0 ||
-	    app_vote_cast(c, v[0].s, v[1].i, v[2].i, &score) != 0)
+	    app_vote_cast(c, v[0].s, v[1].i, v[2].i, &score, NULL) != 0)
 		return;
 	app_json_begin(c, &j);
 	json_obj_open(&j);

@@ -10,12 +10,14 @@
 
 /*
  * Casts the viewer's vote dir (1, 0, -1) on item id of kind ("post",
- * "comment"); sets *score to the item's new score. Returns 0, or -1
- * after answering the refusal.
+ * "comment"); sets *score to the item's new score and, when on is not
+ * NULL, *on to the post the item is or belongs to (strings in c->a; a
+ * vote changes none of what locates it). Returns 0, or -1 after
+ * answering the refusal.
  */
 int
 app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
-    int64_t *score)
+    int64_t *score, struct post *on)
 {
 	struct post p;
 	struct comment cm;
@@ -68,6 +70,8 @@ app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
 		app_store_error(c, rc);
 		return -1;
 	}
+	if (on != NULL)
+		*on = p;
 	return 0;
 }
 
@@ -78,7 +82,6 @@ page_vote(struct ctx *c)
 	struct str kind = http_form(c->r, "kind");
 	struct str dirs = http_form(c->r, "dir");
 	struct str ids = http_form(c->r, "id");
-	struct comment cm;
 	struct post p;
 	int64_t id, dir, score;
 	const char *back, *item;
@@ -95,7 +98,7 @@ page_vote(struct ctx *c)
 		app_error(c, 400, "bad_dir", "dir is 1, 0 or -1.");
 		return;
 	}
-	if (app_vote_cast(c, kind, id, dir, &score) != 0)
+	if (app_vote_cast(c, kind, id, dir, &score, &p) != 0)
 		return;
 	if (c->json) {
 		struct json j;
@@ -107,22 +110,9 @@ page_vote(struct ctx *c)
 		json_obj_close(&j);
 		return;
 	}
-	/* Where the item is: read again, after the vote. */
-	if (str_eq_lit(kind, "comment")) {
-		if (store_comment_get(c->s, c->a, id, 0, &cm) != STORE_OK ||
-		    store_post_get(c->s, c->a, cm.post_id, 0, &p) != STORE_OK) {
-			app_redirect(c, "/");
-			return;
-		}
-		item = arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
-		    (long long)id);
-	} else {
-		if (store_post_get(c->s, c->a, id, 0, &p) != STORE_OK) {
-			app_redirect(c, "/");
-			return;
-		}
-		item = app_post_href(c, &p);
-	}
+	item = app_post_href(c, &p);
+	if (str_eq_lit(kind, "comment"))
+		item = arena_printf(c->a, "%s#c%lld", item, (long long)id);
 	back = app_back_path(c);
 	app_redirect(c, back ? back : item);
 }

@@ -82,12 +82,14 @@ static const struct {
 	{ "polls", 0 },
 	{ "poll_options", 0 },
 	{ "poll_votes", 0 },
-	/* image uploads (schema v8) */
+	/* image uploads (schema v11) */
 	{ "uploads", 0 },
 };
 
-/* The bookkeeping table, at the same version on both sides, not copied. */
+/* The bookkeeping tables, not copied: the schema version, the same on
+ * both sides, and how far the target's own search index has come. */
 #define SCHEMA_TABLE "schema_version"
+#define SEARCH_TABLE "search_done"
 
 /* ---- the catalogue ---------------------------------------------------- */
 
@@ -142,6 +144,7 @@ check_tables(struct store *db, struct arena *a, const char *side)
 		return rc;
 	for (size_t i = 0; i < nm.n; i++) {
 		if (strcmp(nm.v[i], SCHEMA_TABLE) != 0 &&
+		    strcmp(nm.v[i], SEARCH_TABLE) != 0 &&
 		    known_table(nm.v[i]) < 0) {
 			log_msg(LOG_ERR, "store", "copy: the %s database has a "
 			    "table '%s' that this build cannot copy", side,
@@ -462,6 +465,12 @@ store_copy(struct store *from, struct store *to, struct arena *a,
 	for (size_t i = 0; i < ARRAY_LEN(tables) && rc == STORE_OK; i++)
 		if (t[i].copied)
 			rc = copy_table(from, to, a, &t[i]);
+	/* No comment copied is in the target's search index yet (a forced
+	 * copy's deletions took out those it held): the next search or the
+	 * server's indexer indexes them all. */
+	if (rc == STORE_OK)
+		rc = to->be->exec(to->conn, STMT_SEARCH_UNMARK, NULL, 0, NULL,
+		    NULL);
 	for (size_t i = 0; i < ARRAY_LEN(tables) && rc == STORE_OK; i++) {
 		if (t[i].rows_from != t[i].rows_to ||
 		    t[i].sum_from != t[i].sum_to) {

@@ -78,6 +78,32 @@ before(const struct found_item *x, const struct found_item *y)
 }
 
 /*
+ * Indexes for search the comments written since the last call (SQLite;
+ * nothing to do on PostgreSQL), in one transaction: one FTS5 segment for
+ * all of them instead of one per comment. The server calls it every
+ * second off the request path, and store_search before every search, so
+ * results are exact. Returns STORE_OK, STORE_BUSY or STORE_ERR.
+ */
+int
+store_search_catch_up(struct store *s)
+{
+	int64_t pending = 0;
+	int rc;
+
+	if (s->be != &store_sqlite_backend)
+		return STORE_OK;
+	rc = store__run_count(s, STMT_SEARCH_PENDING, NULL, 0, &pending);
+	if (rc != STORE_OK || pending == 0)
+		return rc;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store__run(s, STMT_SEARCH_CATCH_UP, NULL, 0, NULL, NULL);
+	if (rc == STORE_OK)
+		rc = store__run(s, STMT_SEARCH_MARK, NULL, 0, NULL, NULL);
+	return store__tx_end(s, rc);
+}
+
+/*
  * Runs search sa: one page of matching posts and comments, in a, merged
  * in the order of sa->sort, at most sa->limit (capped at 100; <= 0: 25).
  * Each item's cursor and key continue the search after it. Comments come
@@ -98,6 +124,9 @@ store_search(struct store *s, struct arena *a, const struct search_args *sa,
 	*n = 0;
 	if ((int)sa->sort < 0 || (size_t)sa->sort >= ARRAY_LEN(search_stmt))
 		return STORE_ERR;
+	if ((kinds & SEARCH_COMMENTS) && s->depth == 0 &&
+	    (rc = store_search_catch_up(s)) != STORE_OK)
+		return rc;
 	limit = store__clamp_limit(sa->limit, STORE_PAGE_MAX);
 	text = s->be == &store_pg_backend ? store_search_tsquery(sa->q, a) :
 	    store_search_fts5(sa->q, a);

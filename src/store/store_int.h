@@ -279,7 +279,7 @@ enum store_stmt {
 	                            left and it has not expired */
 	STMT_INVITE_CREATOR,     /* key -> creator_id */
 	STMT_USER_SET_INVITED_BY, /* id, inviter id */
-	/* members' invites (schema v8) */
+	/* members' invites (schema v9) */
 	STMT_INVITE_COUNT,       /* creator_id -> codes made */
 	STMT_INVITED_LIST,       /* user id cursor, limit -> id, name,
 	                            inviter's name, created; newest first */
@@ -327,6 +327,11 @@ enum store_stmt {
 	                            POST_COL, in no order */
 	STMT_SEARCH_TRIGGERS,    /* -> count of the SQLite search triggers
 	                            (store__fts_heal) */
+	STMT_SEARCH_PENDING,     /* -> 1 when comments await the SQLite
+	                            search index (schema v12), else 0 */
+	STMT_SEARCH_CATCH_UP,    /* indexes the comments above the mark */
+	STMT_SEARCH_MARK,        /* moves the mark to the newest comment */
+	STMT_SEARCH_UNMARK,      /* no comment is indexed (store_copy) */
 	/* inbox, mentions and private messages (schema v5) */
 	STMT_INBOX_ADD,          /* user_id, kind, from_id (NULL), text, link,
 	                            post_id (NULL), comment_id (NULL), created;
@@ -412,7 +417,7 @@ enum store_stmt {
 	STMT_POLL_VOTE,          /* post_id, user_id, option_id, created
 	                            (upsert: one vote per member) */
 
-	/* image uploads (schema v8, store_upload.c) */
+	/* image uploads (schema v11, store_upload.c) */
 	STMT_UPLOAD_GET,         /* hash -> UPLOAD_COL */
 	STMT_UPLOAD_INSERT,      /* hash, ext, user_id, bytes, width, height,
 	                            created; nothing when the hash is there */

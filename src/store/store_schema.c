@@ -367,8 +367,8 @@ static const char schema_bootstrap[] =
  * parley migrate and backup copy the same columns on both databases.
  * 'rebuild' indexes what is there already.
  */
-/* The FTS triggers; IFNE is "" or "IF NOT EXISTS " (store__fts_restore). */
-#define SEARCH_FTS_TRIGGERS(IFNE) \
+/* The FTS triggers of posts; IFNE is "" or "IF NOT EXISTS ". */
+#define SEARCH_POSTS_TRIGGERS(IFNE) \
 	"CREATE TRIGGER " IFNE "posts_fts_insert AFTER INSERT ON posts BEGIN" \
 	" INSERT INTO posts_fts(rowid, title, body)" \
 	" VALUES (new.id, new.title, new.body); END;\n" \
@@ -380,7 +380,10 @@ static const char schema_bootstrap[] =
 	" INSERT INTO posts_fts(posts_fts, rowid, title, body)" \
 	" VALUES ('delete', old.id, old.title, old.body);" \
 	" INSERT INTO posts_fts(rowid, title, body)" \
-	" VALUES (new.id, new.title, new.body); END;\n" \
+	" VALUES (new.id, new.title, new.body); END;\n"
+/* The FTS triggers of v4 (v12 replaces those of comments). */
+#define SEARCH_V4_TRIGGERS(IFNE) \
+	SEARCH_POSTS_TRIGGERS(IFNE) \
 	"CREATE TRIGGER " IFNE "comments_fts_insert AFTER INSERT ON comments" \
 	" BEGIN" \
 	" INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);" \
@@ -395,8 +398,7 @@ static const char schema_bootstrap[] =
 	" VALUES ('delete', old.id, old.body);" \
 	" INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);" \
 	" END;\n"
-#define SEARCH_FTS_TRIGGER_COUNT 6
-#define SEARCH_FTS_REBUILD \
+#define SEARCH_V4_REBUILD \
 	"INSERT INTO posts_fts(posts_fts) VALUES ('rebuild');\n" \
 	"INSERT INTO comments_fts(comments_fts) VALUES ('rebuild');\n"
 #define SEARCH_V4_SQLITE \
@@ -406,7 +408,7 @@ static const char schema_bootstrap[] =
 	"CREATE VIRTUAL TABLE comments_fts USING fts5(body," \
 	" content='comments', content_rowid='id'," \
 	" tokenize='unicode61 remove_diacritics 0');\n" \
-	SEARCH_FTS_TRIGGERS("") SEARCH_FTS_REBUILD
+	SEARCH_V4_TRIGGERS("") SEARCH_V4_REBUILD
 #define SEARCH_V4_PG \
 	"CREATE INDEX posts_search ON posts USING gin (to_tsvector('simple'," \
 	" coalesce(title, '') || ' ' || coalesce(body, '')));\n" \
@@ -678,6 +680,52 @@ static const char schema_bootstrap[] =
 	"CREATE INDEX IF NOT EXISTS uploads_user ON uploads(user_id, created, hash);\n" \
 	"ALTER TABLE posts ADD COLUMN image TEXT;\n"
 
+/*
+ * v12: new comments reach the SQLite search index off the request path
+ * (docs/decisions/020-write-throughput.md). FTS5 writes a segment and
+ * rewrites its structure record in every transaction that adds a row:
+ * about half of a comment's pages and most of its CPU. So no trigger
+ * indexes a new comment; search_done holds the highest comment id
+ * indexed, and store_search_catch_up indexes the ones above it in one
+ * transaction (a second's comments at a time, and before every search,
+ * so search stays exact). Edits and deletions touch the index only for
+ * comments it holds; a comment above the mark is read as it is when it
+ * is indexed. The table is on PostgreSQL too (same version numbers),
+ * where nothing uses it.
+ */
+#define SCHEMA_V12(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE search_done (" \
+	" what TEXT PRIMARY KEY," \
+	" upto " I64 " NOT NULL);\n"
+#define SEARCH_MARK_COMMENTS \
+	"(SELECT upto FROM search_done WHERE what = 'comments')"
+/* The FTS triggers; IFNE is "" or "IF NOT EXISTS " (store__fts_restore). */
+#define SEARCH_FTS_TRIGGERS(IFNE) \
+	SEARCH_POSTS_TRIGGERS(IFNE) \
+	"CREATE TRIGGER " IFNE "comments_fts_delete AFTER DELETE ON comments" \
+	" WHEN old.id <= " SEARCH_MARK_COMMENTS " BEGIN" \
+	" INSERT INTO comments_fts(comments_fts, rowid, body)" \
+	" VALUES ('delete', old.id, old.body); END;\n" \
+	"CREATE TRIGGER " IFNE "comments_fts_update AFTER UPDATE OF body" \
+	" ON comments WHEN old.id <= " SEARCH_MARK_COMMENTS " BEGIN" \
+	" INSERT INTO comments_fts(comments_fts, rowid, body)" \
+	" VALUES ('delete', old.id, old.body);" \
+	" INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);" \
+	" END;\n"
+#define SEARCH_FTS_TRIGGER_COUNT 5
+/* Indexes everything there is; the mark follows. */
+#define SEARCH_FTS_REBUILD \
+	SEARCH_V4_REBUILD \
+	"UPDATE search_done SET upto = (SELECT coalesce(max(id), 0)" \
+	" FROM comments) WHERE what = 'comments';\n"
+#define SEARCH_V12_SQLITE \
+	"DROP TRIGGER IF EXISTS comments_fts_insert;\n" \
+	"DROP TRIGGER IF EXISTS comments_fts_delete;\n" \
+	"DROP TRIGGER IF EXISTS comments_fts_update;\n" \
+	"INSERT INTO search_done(what, upto) SELECT 'comments'," \
+	" coalesce(max(id), 0) FROM comments;\n" \
+	SEARCH_FTS_TRIGGERS("IF NOT EXISTS ")
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -693,6 +741,8 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V9, SQLITE_WORDS), /* members' invites */
 	SCHEMA_V10_SQLITE, /* the command line's mod log lines */
 	SPELL(SCHEMA_V11, SQLITE_WORDS), /* image uploads */
+	/* new comments are searchable through store_search_catch_up */
+	SPELL(SCHEMA_V12, SQLITE_WORDS) SEARCH_V12_SQLITE,
 	NULL
 };
 
@@ -709,6 +759,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V9, PG_WORDS), /* members' invites */
 	SCHEMA_V10_PG, /* the command line's mod log lines */
 	SPELL(SCHEMA_V11, PG_WORDS), /* image uploads */
+	SPELL(SCHEMA_V12, PG_WORDS),
 	NULL
 };
 
@@ -722,7 +773,6 @@ const char store__fts_drop[] =
 	"DROP TRIGGER IF EXISTS posts_fts_insert;"
 	"DROP TRIGGER IF EXISTS posts_fts_delete;"
 	"DROP TRIGGER IF EXISTS posts_fts_update;"
-	"DROP TRIGGER IF EXISTS comments_fts_insert;"
 	"DROP TRIGGER IF EXISTS comments_fts_delete;"
 	"DROP TRIGGER IF EXISTS comments_fts_update;";
 const char store__fts_restore[] =

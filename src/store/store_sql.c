@@ -851,10 +851,25 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
 	    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
 	    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)" },
-	/* PostgreSQL's GIN indexes need no trigger: always all six */
+	/* PostgreSQL's GIN indexes need no trigger: always all five */
 	[STMT_SEARCH_TRIGGERS] = {
 	    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
-	    "AND name GLOB '*_fts_*'", "SELECT 6" },
+	    "AND name GLOB '*_fts_*'", "SELECT 5" },
+	/* New comments reach SQLite's index in batches (schema v12);
+	 * PostgreSQL's GIN indexes follow every row: never pending. */
+	[STMT_SEARCH_PENDING] = {
+	    "SELECT coalesce((SELECT max(id) FROM comments), 0) > "
+	    "coalesce((SELECT upto FROM search_done WHERE what = 'comments'), 0)",
+	    "SELECT 0" },
+	[STMT_SEARCH_CATCH_UP] = {
+	    "INSERT INTO comments_fts(rowid, body) SELECT id, body "
+	    "FROM comments WHERE id > (SELECT upto FROM search_done "
+	    "WHERE what = 'comments') ORDER BY id", "SELECT 0" },
+	[STMT_SEARCH_MARK] = {
+	    "UPDATE search_done SET upto = (SELECT coalesce(max(id), 0) "
+	    "FROM comments) WHERE what = 'comments'", "SELECT 0" },
+	[STMT_SEARCH_UNMARK] = {
+	    "UPDATE search_done SET upto = 0 WHERE what = 'comments'" },
 	/* inbox, mentions and private messages */
 	/* Nothing arrives from a user the recipient blocks: the check is
 	 * part of the insert, not a query of its own. PostgreSQL gives the
@@ -1053,7 +1068,7 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "DO UPDATE SET option_id = excluded.option_id, "
 	    "created = excluded.created" },
 
-	/* image uploads (schema v8) */
+	/* image uploads (schema v11) */
 #define UPLOAD_COLS "hash, ext, user_id, bytes, width, height, created, " \
 	"deleted"
 	[STMT_UPLOAD_GET] = {

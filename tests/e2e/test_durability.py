@@ -5,8 +5,10 @@ KillTest: several client threads write (registrations, posts, comments,
 votes) and record every write the server acknowledged (303). The server is
 killed with SIGKILL at random moments several times and restarted on the
 same database. Every acknowledged write must then be there, seen through
-the JSON pages, and on SQLite the database must pass PRAGMA
-integrity_check and hold every acknowledged vote row. A kill cannot lose
+the JSON pages, every acknowledged comment must be found by search (on
+SQLite new comments reach the search index in batches off the request
+path, so a kill can come before their batch), and on SQLite the database
+must pass PRAGMA integrity_check and hold every acknowledged vote row. A kill cannot lose
 an acknowledged write even with synchronous=NORMAL: the commit is in the
 WAL file, which the kernel keeps after the process dies (a power cut is
 another matter; see docs/SECURITY.md).
@@ -223,6 +225,10 @@ class KillTest(ParleyTestCase):
             self.assertTrue(1 + got <= seen_comments[cid][2] <= 1 + tried,
                             "comment %d: score %d, acknowledged %d, tried %d"
                             % (cid, seen_comments[cid][2], got, tried))
+            found = b.get_json("/search.json?" + urllib.parse.urlencode(
+                {"q": body.split()[-1], "kind": "comment"}))["results"]
+            self.assertIn(cid, [r["comment"]["id"] for r in found],
+                          "acknowledged comment %d is not found by search" % cid)
 
         # On SQLite, the file itself: integrity and every vote row.
         integrity = "n/a (PostgreSQL)"

@@ -58,6 +58,24 @@ class SearchTest(ParleyTestCase):
         self.assertIn('action="/search"', Browser(self.server).page("/").text)
         self.assertIn('action="/search"', self.admin.page("/search").text)
 
+    def test_new_comments_edited_or_deleted(self):
+        """Comments reach the index in batches; whatever the moment, search
+        finds each as it is now, never as it was."""
+        w, gone, was, now = self.word(), self.word(), self.word(), self.word()
+        p = self.admin.submit_text(self.comm, "Batch %s" % w, "plain body")
+        c1 = self.admin.comment(self.comm, p, "kept %s" % w)
+        c2 = self.admin.comment(self.comm, p, "first %s %s" % (was, w))
+        c3 = self.admin.comment(self.comm, p, "deleted %s %s" % (gone, w))
+        self.assertStatus(self.admin.post("/s/%s/p/%d/c/%d/edit" % (self.comm, p, c2),
+                                          {"body": "then %s %s" % (now, w)}), 303)
+        self.assertStatus(self.admin.post("/s/%s/p/%d/c/%d/delete" % (self.comm, p, c3),
+                                          {}), 303)
+        self.assertEqual(sorted(self.ids(self.results(q=w, kind="comment"))),
+                         [("comment", c1), ("comment", c2)])
+        self.assertEqual(self.ids(self.results(q=now)), [("comment", c2)])
+        self.assertEqual(self.ids(self.results(q=was)), [])
+        self.assertEqual(self.ids(self.results(q=gone)), [])
+
     def test_phrases_and_prefixes(self):
         w = self.word()
         p1 = self.admin.submit_text(self.comm, "red %s blue" % w, "x")

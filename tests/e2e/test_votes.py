@@ -106,6 +106,7 @@ class VotesTest(ParleyTestCase):
                 loc = location_path(r, self.server)
                 self.assertTrue(urllib.parse.urlsplit(loc).path
                                 .startswith("/s/%s/p/%d" % (self.comm, pid)), loc)
+                self.assertEqual(urllib.parse.urlsplit(loc).fragment, "c%d" % cid)
 
     def test_bad_votes_change_nothing(self):
         pid = self.author.submit_text(self.comm, "Bad votes", "")

@@ -109,6 +109,21 @@ table(const struct store_copy_table *t, size_t n, const char *name)
 	return NULL;
 }
 
+/* The copied comment is found by search on the target, exactly once. */
+static void
+assert_reply_found(struct fixture *f)
+{
+	struct search_query q;
+	struct search_args sa = { .q = &q, .kinds = SEARCH_COMMENTS };
+	struct found_item *it;
+	size_t n;
+
+	assert_int_equal(store_search_parse(str_c("reply"), &q), SEARCH_PARSED);
+	assert_int_equal(store_search(f->to, f->a, &sa, &it, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(it[0].post.id, f->post);
+}
+
 static void
 test_copy(void **state)
 {
@@ -135,6 +150,7 @@ test_copy(void **state)
 	assert_int_equal(store_setting_get(f->to, f->a, "csrf_secret", &v),
 	    STORE_OK);
 	assert_string_equal(v, "00ff");
+	assert_reply_found(f);
 }
 
 static void
@@ -147,6 +163,7 @@ test_refuses_content(void **state)
 	size_t n;
 
 	assert_int_equal(store_copy(f->from, f->to, f->a, 0, &t, &n), STORE_OK);
+	assert_reply_found(f);
 	log_set_level(LOG_ERR);
 	assert_int_equal(store_copy(f->from, f->to, f->a, 0, &t, &n),
 	    STORE_CONFLICT);
@@ -155,6 +172,7 @@ test_refuses_content(void **state)
 	    STORE_COPY_FORCE | STORE_COPY_SESSIONS, &t, &n), STORE_OK);
 	assert_true(table(t, n, "sessions")->copied);
 	assert_int_equal(table(t, n, "sessions")->rows_to, 1);
+	assert_reply_found(f);
 	assert_int_equal(store_session_user(f->to, f->a, key, T0, &u, NULL),
 	    STORE_OK);
 	assert_int_equal(u.id, f->user);

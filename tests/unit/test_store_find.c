@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "store_fixture.h"
 
@@ -196,6 +197,66 @@ test_search_after_bulk(void **state)
 	assert_int_equal(find(f, "quokka", (struct search_args){ 0 }, &it), 3);
 }
 
+/* On SQLite, the search index is consistent with its table, and its mark
+ * is at the newest comment; nothing to check on PostgreSQL. */
+static void
+check_fts(struct fixture *f, int64_t newest)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	if (f->dir[0] == '\0')
+		return;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO comments_fts(comments_fts)"
+	    " VALUES ('integrity-check')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT upto FROM search_done "
+	    "WHERE what = 'comments'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), newest);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/*
+ * New comments are indexed in batches (schema v12): a search catches up
+ * first, so it finds every comment; a comment edited or deleted before it
+ * was indexed is found as it is now, never as it was.
+ */
+static void
+test_search_catches_up(void **state)
+{
+	struct fixture *f = *state;
+	int64_t ann = mk_user(f->s, "ann");
+	int64_t owls = mk_community(f->s, "owls", ann);
+	int64_t p = post_titled(f->s, owls, ann, "Owls", "night birds", T0);
+	int64_t c1 = comment_saying(f->s, p, ann, "barn owl hoots", T0 + 1);
+	int64_t c2 = comment_saying(f->s, p, ann, "tawny owl hoots", T0 + 2);
+	int64_t c3 = comment_saying(f->s, p, ann, "snowy owl hoots", T0 + 3);
+	struct search_args sa = { .kinds = SEARCH_COMMENTS, .sort = SEARCH_NEW };
+	struct found_item *it;
+
+	/* c2 edited and c3 deleted before anything was indexed */
+	assert_int_equal(store_comment_edit(f->s, c2, "tawny owl screeches",
+	    "<p>x</p>", T0 + 4), STORE_OK);
+	assert_int_equal(store_comment_delete(f->s, c3, T0 + 5), STORE_OK);
+	assert_int_equal(find(f, "hoots", sa, &it), 1);
+	assert_int_equal(it[0].comment.id, c1);
+	assert_int_equal(find(f, "screeches", sa, &it), 1);
+	assert_int_equal(it[0].comment.id, c2);
+	assert_int_equal(find(f, "snowy", sa, &it), 0);
+	check_fts(f, c3);
+
+	/* indexed ones follow edits at once, and nothing is left to do */
+	assert_int_equal(store_comment_edit(f->s, c1, "barn owl sleeps",
+	    "<p>x</p>", T0 + 6), STORE_OK);
+	assert_int_equal(store_search_catch_up(f->s), STORE_OK);
+	assert_int_equal(find(f, "hoots", sa, &it), 0);
+	assert_int_equal(find(f, "sleeps", sa, &it), 1);
+	assert_int_equal(it[0].comment.id, c1);
+	check_fts(f, c3);
+}
+
 int
 main(void)
 {
@@ -203,6 +264,7 @@ main(void)
 		T(test_search_kept_in_step),
 		T(test_search_filters_sorts_cursor),
 		T(test_search_after_bulk),
+		T(test_search_catches_up),
 	};
 
 	return FIXTURE_MAIN("store_find", tests);
