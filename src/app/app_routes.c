@@ -514,7 +514,7 @@ handle(struct req *r)
 	}
 	hit->fn(&c);
 	if (m != HTTP_GET)
-		app_cache_written();
+		app_cache_written(&c);
 }
 
 /*

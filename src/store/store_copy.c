@@ -82,6 +82,8 @@ static const struct {
 	{ "polls", 0 },
 	{ "poll_options", 0 },
 	{ "poll_votes", 0 },
+	/* the page caches' epoch (schema v8) */
+	{ "cache_epoch", TABLE_SEEDED },
 };
 
 /* The bookkeeping table, at the same version on both sides, not copied. */

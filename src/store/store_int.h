@@ -389,6 +389,10 @@ enum store_stmt {
 	STMT_POLL_VOTE,          /* post_id, user_id, option_id, created
 	                            (upsert: one vote per member) */
 
+	/* the page caches' epoch (schema v8, store.c) */
+	STMT_EPOCH,              /* -> the epoch */
+	STMT_EPOCH_RAISE,        /* -> the epoch, one higher */
+
 	STMT__COUNT
 };
 
@@ -549,6 +553,8 @@ struct store {
 	const struct store_backend *be;
 	void *conn;              /* owned; released by be->close */
 	int depth;               /* open begins: 0 none, 1 outer, >1 nested */
+	int64_t epoch;           /* SQLite: the epoch last read (store_epoch) */
+	bool epoch_read;         /* it was read since the connection opened */
 };
 
 extern const struct store_backend store_sqlite_backend;

@@ -597,6 +597,24 @@ static const char schema_bootstrap[] =
 	" created " I64 " NOT NULL);\n" \
 	"ALTER TABLE users ADD COLUMN invited_by " I64 ";\n"
 
+/*
+ * v8 (the page caches' epoch): a number raised by every writer whose
+ * commits a server's page cache cannot see otherwise (app_cache.c). On
+ * SQLite the one row of cache_epoch, which `parley admin` and the other
+ * commands raise; a server's own writes need not, and the row is read
+ * only when PRAGMA data_version says something changed. On PostgreSQL,
+ * where several servers share the database, a sequence that every server
+ * raises after each write: nextval takes no lock and is seen by the
+ * other sessions at once, outside any transaction. The table is there
+ * too, unused, so that both databases have the same tables to copy.
+ */
+#define SCHEMA_V8(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE cache_epoch (id INTEGER PRIMARY KEY," \
+	" n " I64 " NOT NULL);\n" \
+	"INSERT INTO cache_epoch (id, n) VALUES (1, 0);\n"
+#define SCHEMA_V8_PG \
+	"CREATE SEQUENCE cache_epoch_seq;\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -608,6 +626,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V5, SQLITE_WORDS),
 	SPELL(SCHEMA_V6, SQLITE_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens, 2fa */
+	SPELL(SCHEMA_V8, SQLITE_WORDS), /* the page caches' epoch */
 	NULL
 };
 
@@ -620,6 +639,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V5, PG_WORDS),
 	SPELL(SCHEMA_V6, PG_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens, 2fa */
+	SPELL(SCHEMA_V8, PG_WORDS) SCHEMA_V8_PG, /* the page caches' epoch */
 	NULL
 };
 

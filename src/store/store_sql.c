@@ -974,6 +974,14 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (post_id, user_id) "
 	    "DO UPDATE SET option_id = excluded.option_id, "
 	    "created = excluded.created" },
+	/* the page caches' epoch: a sequence on PostgreSQL, where every
+	 * server raises it, outside any transaction */
+	[STMT_EPOCH] = {
+	    "SELECT n FROM cache_epoch WHERE id = 1",
+	    "SELECT last_value FROM cache_epoch_seq" },
+	[STMT_EPOCH_RAISE] = {
+	    "UPDATE cache_epoch SET n = n + 1 WHERE id = 1 RETURNING n",
+	    "SELECT nextval('cache_epoch_seq')" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */
