@@ -239,10 +239,12 @@ app_cache_written(struct ctx *c)
 	}
 	if (budget == 0 || c->s == NULL || !store_shared(c->s))
 		return;
-	/* A failed raise leaves the other servers' pages to their age. */
 	if (store_epoch_raise(c->s, &epoch) == STORE_OK)
 		atomic_store_explicit(&own[epoch % OWN_RING], epoch,
 		    memory_order_release);
+	else
+		log_msg(LOG_WARN, "cache", "cannot raise the epoch: other "
+		    "servers may show pages older than this write for a second");
 }
 
 /* True when this request may be answered from, or kept in, the cache. */
