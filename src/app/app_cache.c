@@ -44,7 +44,8 @@
  * what a full render would give. A template also lists the users who
  * would see it otherwise (authors of items on it: edit links, removed
  * text; a profile's owner); their own requests are rendered in full.
- * Other viewers are never templated.
+ * Members who show NSFW posts have templates of their own (key 'N'
+ * rather than 'M'). Other viewers are never templated.
  */
 #include "app_int.h"
 
@@ -480,9 +481,8 @@ app_cache_keep(struct ctx *c, const struct cache_ticket *t)
 bool
 app_member_allowed(struct ctx *c)
 {
-	/* Templates show NSFW posts as those who do not see them do. */
 	return budget > 0 && c->user != NULL && c->user->role != ROLE_ADMIN &&
-	    c->viewer.plain && !c->json && !app_show_nsfw(c);
+	    c->viewer.plain && !c->json;
 }
 
 /*
@@ -571,7 +571,9 @@ fill(struct ctx *c, struct str body, const struct hole *holes, size_t n,
 enum member_answer
 app_member_serve(struct ctx *c, struct cache_ticket *t)
 {
-	struct entry *e = lookup(c, t, 'M');
+	/* A template shows NSFW posts as its renderer sees them: members
+	 * with show_nsfw have templates of their own. */
+	struct entry *e = lookup(c, t, app_show_nsfw(c) ? 'N' : 'M');
 
 	if (e == NULL)
 		return MEMBER_RENDER;

@@ -261,6 +261,20 @@ class MemberTemplateTest(ParleyTestCase):
         self.assertIn(a.name, page)
         self.assertIn(a.csrf, page)
 
+    def test_members_who_show_nsfw_have_their_own_templates(self):
+        """A member with show_nsfw gets a template that shows NSFW posts,
+        the same bytes as their full render; one without it never sees
+        that template, whichever was made first."""
+        secret = uniq("Nsfw template ")
+        self.assertStatus(self.admin.post("/submit", {
+            "community": self.comm, "title": secret, "body": "", "nsfw": "1"}), 303)
+        shows, hides = self.login_new("mtns"), self.login_new("mtnh")
+        self.assertStatus(shows.post("/settings/nsfw", {"show_nsfw": "1"}), 303)
+        path = "/s/%s?sort=new" % self.comm
+        self.assertIn(secret, self.assertFullRender(shows, path))
+        self.assertNotIn(secret, self.assertFullRender(hides, path))
+        self.assertIn(secret, self.assertFullRender(shows, path))
+
     def same_as_full_render(self, b, path):
         """b's page, however it was made, equals the cache-off render."""
         twin = Browser(self.off)
