@@ -9,6 +9,7 @@
 #   make valgrind       the unit tests under Valgrind memcheck (also in make test)
 #   make browser        every page in headless Chromium (also in make test, plain pass)
 #   make screenshots    refresh docs/screenshots/ (never in make test)
+#   make lighthouse     Lighthouse scores of three pages (never in make test)
 #   make load           the load and slow-client test at full size (never in make test)
 #   make stress-shutdown SIGTERM under load, STRESS_RUNS times (never in make test)
 #   make security-scan  sqlmap and an XSS sweep in headless Chromium (never in make test)
@@ -65,7 +66,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all run test test-one test-all unit spec e2e e2e-pg deps clean fuzz fuzz-short fuzz-bin \
-        valgrind load security-scan stress-shutdown browser screenshots
+        valgrind load security-scan stress-shutdown browser screenshots lighthouse
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/parley
@@ -153,6 +154,20 @@ $(BROWSER_MODULES): tests/browser/package-lock.json
 
 browser: $(BUILD)/parley $(BROWSER_MODULES)
 	PARLEY_BIN=$(BUILD)/parley node --test --test-reporter=spec tests/browser/suite.test.mjs
+
+# Lighthouse (npm lighthouse 12, the last line that runs on Node.js 20)
+# on Debian's Chromium (CHROME_PATH): performance, accessibility, best
+# practices and SEO of the front page, a thread and the login page, on
+# the browser suite's demo server; fails when accessibility or best
+# practices is under 100. The scores are in docs/BEHAVIOUR.md. Never in
+# make test.
+LIGHTHOUSE_MODULES := tests/lighthouse/node_modules/.package-lock.json
+$(LIGHTHOUSE_MODULES): tests/lighthouse/package-lock.json
+	cd tests/lighthouse && npm ci --no-audit --no-fund
+
+CHROME_PATH ?= /usr/bin/chromium
+lighthouse: $(BUILD)/parley $(BROWSER_MODULES) $(LIGHTHOUSE_MODULES)
+	PARLEY_BIN=$(BUILD)/parley CHROME_PATH=$(CHROME_PATH) node tests/lighthouse/run.mjs
 
 # The pictures in docs/screenshots/ (front page and a thread, 390 and 1280
 # px, light and dark), made by the same harness, then cut to 256 colours by

@@ -9,7 +9,7 @@ set -eu
 PKGS="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev
 libmd4c-dev liboath-dev libqrencode-dev libcmocka-dev liburiparser-dev python3 sqlite3
 libpq-dev postgresql nginx clang-14 libclang-rt-14-dev valgrind strace
-python3-feedparser libcurl4-openssl-dev libjansson-dev python3-nacl chromium"
+python3-feedparser libcurl4-openssl-dev libjansson-dev python3-nacl chromium w3m"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

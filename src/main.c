@@ -61,7 +61,10 @@ static const char usage_serve[] =
 "Other settings: site_name (PARLEY_SITE_NAME), site_url (PARLEY_SITE_URL, the\n"
 "public address that feeds link to; default http:// and the listen address),\n"
 "archive_after (PARLEY_ARCHIVE_AFTER,\n"
-"a duration such as 180d, 12h, 30s; 0 = never), page_cache (PARLEY_PAGE_CACHE,\n"
+"a duration such as 180d, 12h, 30s; 0 = never), archive_dir (PARLEY_ARCHIVE_DIR,\n"
+"where archived threads are kept as files: default the folder 'archive' beside\n"
+"a SQLite database; none on PostgreSQL unless set, and then one folder that\n"
+"every server of the site shares), page_cache (PARLEY_PAGE_CACHE,\n"
 "MiB of pages kept for signed-out visitors on SQLite, default 16; 0 = off),\n"
 "registration (PARLEY_REGISTRATION: open, invite or closed; default open),\n"
 "canary_max_age (PARLEY_CANARY_MAX_AGE, when /canary warns \"stale\", default 30d).\n"
@@ -123,7 +126,10 @@ static const char usage_admin[] =
 "  set-limit KEY N             set a site limit, e.g. limit_registrations 20\n"
 "  appoint COMMUNITY NAME      make a user a moderator of a community\n"
 "  rotate-key                  make a new site key; the old one signs a statement\n"
-"                              naming it (see /.well-known/parley.json)\n";
+"                              naming it (see /.well-known/parley.json)\n"
+"\n"
+"Every command but add-user without --admin and set-password appends an entry\n"
+"to the public mod log, moderator \"parley admin\" (docs/VERIFY.md).\n";
 
 /* parley verify: its own few options, no settings file. */
 static int
@@ -237,6 +243,13 @@ set(struct settings *st, const char *key, const char *val, const char *from)
 			    "duration (30s, 12h, 180d or 0)\n", from, val);
 			return -1;
 		}
+	} else if (strcmp(key, "archive_dir") == 0) {
+		if (*val == '\0' || strlen(val) > 900) {
+			fprintf(stderr, "parley: %s: archive_dir: want a folder's "
+			    "path of 1 to 900 bytes\n", from);
+			return -1;
+		}
+		c->archive_dir = val;
 	} else if (strcmp(key, "threads") == 0) {
 		char *end;
 		long n = strtol(val, &end, 10);
@@ -418,6 +431,7 @@ load_env(struct settings *st)
 		{ "PARLEY_REGISTRATION", "registration" },
 		{ "PARLEY_SITE_URL", "site_url" },
 		{ "PARLEY_ARCHIVE_AFTER", "archive_after" },
+		{ "PARLEY_ARCHIVE_DIR", "archive_dir" },
 		{ "PARLEY_CANARY_MAX_AGE", "canary_max_age" },
 		{ "PARLEY_THREADS", "threads" },
 		{ "PARLEY_TRUST_PROXY", "trust_proxy" },

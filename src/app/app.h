@@ -16,6 +16,8 @@ struct app_config {
 	const char *site_url;   /* "https://example.org": absolute addresses
 	                           (feeds); no trailing slash */
 	int64_t archive_after;  /* seconds; 0 = never */
+	const char *archive_dir; /* archived threads' files; NULL: beside a
+	                           SQLite database, none on PostgreSQL */
 	unsigned threads;       /* worker threads */
 	bool trust_proxy;       /* believe X-Forwarded-Proto from loopback */
 	int64_t idle_timeout;   /* seconds a connection may stay silent; 0 = none */

@@ -205,6 +205,20 @@ check_2fa(struct ctx *c)
 	return -1;
 }
 
+/* 403 and -1 unless the viewer is an admin or has the points the
+ * setting key asks (def while unset) to do what. */
+static int
+check_points(struct ctx *c, const char *key, int64_t def, const char *what)
+{
+	int64_t need = app_setting_int(c, key, def);
+
+	if (app_is_admin(c) || c->user->points >= need)
+		return 0;
+	return deny(c, "not_enough_points", arena_printf(c->a, "You need %lld "
+	    "points to %s on this site; you have %lld.", (long long)need, what,
+	    (long long)c->user->points));
+}
+
 /* Site admins and oneself are never banned. */
 static int
 check_ban_target(struct ctx *c, const struct authz_target *t)
@@ -243,6 +257,15 @@ authz(struct ctx *c, enum authz_act act, const struct authz_target *t)
 		return -1;
 	switch (act) {
 	case AZ_CREATE_COMMUNITY:
+		return check_points(c, "create_community_min_points", 0,
+		    "create a community");
+	case AZ_INVITE:
+		if (!app_is_admin(c) &&
+		    app_setting_int(c, "member_invites", 0) == 0)
+			return deny(c, "invites_off", "On this site only the "
+			    "admins make invite codes.");
+		return check_points(c, "invite_min_points", INVITE_MIN_POINTS,
+		    "make invite codes");
 	case AZ_SUBSCRIBE:
 		return 0;
 	case AZ_POST:

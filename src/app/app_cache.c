@@ -16,11 +16,12 @@
  * (GEN_SLOTS), indexed by a hash of what they count: two things sharing
  * a counter only cost a render.
  *
- * Writers this process cannot see raise the database's epoch
- * (store_epoch): `parley admin` and the other commands, and on
- * PostgreSQL every server after each of its writes. Each cacheable
- * request reads it (on SQLite only when PRAGMA data_version moved) and a
- * rise that is not one of this process's own empties every page. Pages
+ * Every server raises the database's epoch (store_epoch) after each of
+ * its writes, and `parley admin` and the other commands after theirs.
+ * Each cacheable request reads it (on SQLite only when PRAGMA
+ * data_version moved) and a rise that is not one of this process's own
+ * empties every page: several servers may share one database, a
+ * PostgreSQL one or one SQLite file. Pages
  * also carry the time: "3 minutes ago", archiving and the top periods
  * move with the clock, so a page lives at most CACHE_TTL_MS; that is also
  * how long a program other than parley writing the SQLite file directly
@@ -219,9 +220,9 @@ end_all(void)
 
 /*
  * A write by this process was committed (or refused): raises the
- * counters of what it noted (app_cache_touch), or of every page, and on
- * a database shared by several servers the epoch, so that the others
- * see it. Called after the handler, before the answer leaves.
+ * counters of what it noted (app_cache_touch), or of every page, and the
+ * database's epoch, so that other servers on the database see it. Called
+ * after the handler, before the answer leaves.
  */
 void
 app_cache_written(struct ctx *c)
@@ -238,7 +239,8 @@ app_cache_written(struct ctx *c)
 		for (size_t i = 0; i < d->n; i++)
 			raise_gen(d->slot[i], n);
 	}
-	if (budget == 0 || c->s == NULL || !store_shared(c->s))
+	/* even with this server's cache off: others share the database */
+	if (c->s == NULL)
 		return;
 	if (store_epoch_raise(c->s, &epoch) == STORE_OK)
 		atomic_store_explicit(&own[epoch % OWN_RING], epoch,

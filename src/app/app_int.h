@@ -253,6 +253,13 @@ bool app_member_keep(struct ctx *c, const struct cache_ticket *t,
 /* ---- the holes' renderers (app_hole.c) -------------------------------- */
 
 void app_csrf_field(struct ctx *c, struct html *h);
+/*
+ * The box a destructive form (a ban) wants ticked: its confirmation
+ * without JavaScript, enforced by the browser (required); parley.js hides
+ * it and asks with the form's data-confirm instead.
+ */
+#define APP_SURE_BOX "<label class=\"sure\"><input type=\"checkbox\" " \
+	"name=\"sure\" value=\"1\" required> I mean it</label>"
 void app_vote_arrow(struct html *h, int dir, bool on);
 void app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
     struct str name);
@@ -315,7 +322,8 @@ enum authz_act {
 	AZ_REPORT,
 	AZ_EDIT_OWN,         /* edit one's own post or comment */
 	AZ_DELETE_OWN,       /* delete one's own post or comment */
-	AZ_CREATE_COMMUNITY,
+	AZ_CREATE_COMMUNITY, /* over create_community_min_points */
+	AZ_INVITE,           /* a member's own invite codes */
 	AZ_SUBSCRIBE,        /* subscribe to or leave a community */
 	AZ_MOD,              /* remove, restore, approve, dismiss, lock, sticky */
 	AZ_MOD_BAN,          /* ban from a community */
@@ -359,7 +367,9 @@ bool app_filter_match(struct ctx *c, struct str a, struct str b, struct str d);
 #define LIMIT_LOGINS 20         /* failed logins in 15 minutes, per address */
 #define LIMIT_LOGINS_NAME 10    /* failed logins in 15 minutes, per name */
 #define LIMIT_MAX 100000        /* the most an admin may set */
-#define SITE_LIMITS 11
+#define SITE_LIMITS 15
+#define INVITE_MIN_POINTS 100    /* defaults of the members' invites */
+#define INVITE_MAX_PER_MEMBER 5
 
 struct site_limit {
 	const char *key;       /* setting name */
@@ -392,6 +402,8 @@ void app_form_refused(struct ctx *c, int status, const char *code,
 
 void app_json_begin(struct ctx *c, struct json *j);
 void app_json_post(struct ctx *c, struct json *j, const struct post *p);
+void app_json_posts(struct ctx *c, struct json *j, struct post *posts,
+    size_t n);
 void app_json_comment(struct ctx *c, struct json *j, const struct comment *cm);
 void app_json_list_begin(struct ctx *c, struct json *j, const char *key);
 void app_json_ok(struct ctx *c);
@@ -524,9 +536,13 @@ void page_comment_reply(struct ctx *c);
 void page_post_edit_form(struct ctx *c);
 void page_post_edit(struct ctx *c);
 void page_post_delete(struct ctx *c);
+void page_post_delete_form(struct ctx *c);
+void app_delete_confirm(struct ctx *c, const char *what, const char *quote,
+    const char *action, const char *back);
 void page_comment_edit_form(struct ctx *c);
 void page_comment_edit(struct ctx *c);
 void page_comment_delete(struct ctx *c);
+void page_comment_delete_form(struct ctx *c);
 void page_vote(struct ctx *c);
 void page_register_form(struct ctx *c);
 void page_register(struct ctx *c);
@@ -564,6 +580,10 @@ void page_api_comment_delete(struct ctx *c);
 void page_api_vote(struct ctx *c);
 void page_api_report(struct ctx *c);
 void page_api_mod(struct ctx *c);
+void page_api_save(struct ctx *c);
+void page_api_message_send(struct ctx *c);
+void page_api_message_reply(struct ctx *c);
+void page_api_message_delete(struct ctx *c);
 void page_api_openapi(struct ctx *c);
 /* two-factor sign-in */
 void page_2fa(struct ctx *c);
@@ -575,6 +595,8 @@ void page_session_end(struct ctx *c);
 /* registration modes and invites */
 void page_admin_invites(struct ctx *c);
 void page_admin_invite_create(struct ctx *c);
+void page_member_invites(struct ctx *c);
+void page_member_invite_create(struct ctx *c);
 void page_admin_registration(struct ctx *c);
 const char *app_registration_mode(struct ctx *c);
 bool app_invite_key(struct str code, unsigned char key[32]);
@@ -597,15 +619,17 @@ void page_admin_canary(struct ctx *c);
 void page_save(struct ctx *c);
 void page_saved(struct ctx *c);
 void page_hide(struct ctx *c);
+void app_save_item(struct ctx *c, bool on);
+void app_hide_item(struct ctx *c, bool on);
 void page_hidden(struct ctx *c);
 void app_save_buttons(struct ctx *c, struct html *h, int kind, int64_t id,
     bool saved, bool hidden);
 void app_found_json(struct ctx *c, const char *key,
-    const struct found_item *items, size_t n, bool more);
+    struct found_item *items, size_t n, bool more);
 void app_found_html(struct ctx *c, struct html *h,
     const struct found_item *items, size_t n);
 void app_found_items_json(struct ctx *c, struct json *j,
-    const struct found_item *items, size_t n);
+    struct found_item *items, size_t n);
 
 /* search (page_search.c) */
 void page_search(struct ctx *c);
@@ -646,6 +670,7 @@ bool app_poll_closed(struct ctx *c, const struct post *p,
 void app_poll_html(struct ctx *c, struct html *h, int64_t post_id,
     bool closed);
 void app_poll_json(struct ctx *c, struct json *j, const struct post *p);
+void app_polls_load(struct ctx *c, struct post *const *posts, size_t n);
 int app_poll_field(struct ctx *c, const char ***options, size_t *n,
     int64_t *closes);
 int app_poll_parse(struct ctx *c, struct str poll, struct str cl,
@@ -713,6 +738,7 @@ void page_inbox_read(struct ctx *c);
 void page_messages(struct ctx *c);
 void page_messages_send(struct ctx *c);
 void page_conversation(struct ctx *c);
+void page_api_conversation(struct ctx *c);
 void page_conversation_reply(struct ctx *c);
 void page_conversation_delete(struct ctx *c);
 void page_conversation_resolve(struct ctx *c);

@@ -17,13 +17,28 @@
 
 enum jtype { JT_STR, JT_INT, JT_BOOL };
 
-/* One field a route's body may hold. */
+/* One field a route's body may hold, and what the OpenAPI document
+ * says of it (page_openapi.c); the reader uses the first four. */
 struct jfield {
 	const char *name;
 	enum jtype type;
 	bool required;
 	bool nullable;         /* null is allowed (and read as absent) */
+	int64_t min, max;      /* a string's length or an integer's least
+	                          value, as documented (0: not said) */
+	const char *oneof;     /* its values, space-separated (NULL: any) */
+	const char *doc;       /* its description (NULL: none) */
 };
+
+/* A route's body: its name in the OpenAPI document and its fields. */
+struct api_body {
+	const char *name;
+	const struct jfield *f;
+	size_t nf;
+};
+
+extern const struct api_body api_bodies[];
+extern const size_t api_nbodies;
 
 /* What the body held for one field. */
 struct jval {

@@ -50,7 +50,27 @@ app_json_post(struct ctx *c, struct json *j, const struct post *p)
 	json_kv_bool(j, "deleted", p->deleted);
 	json_kv_bool(j, "held", p->held);
 	json_kv_int(j, "my_vote", p->my_vote);
+	/* The viewer's marks come in the post's own row (POST_COLS), so a
+	 * page of posts reads them in its one query; false for visitors. */
+	json_kv_bool(j, "saved", p->saved);
+	json_kv_bool(j, "hidden", p->hidden);
 	json_obj_close(j);
+}
+
+/*
+ * Writes posts[0..n) into an open JSON list, their polls read first in
+ * one query (app_polls_load) rather than one a post.
+ */
+void
+app_json_posts(struct ctx *c, struct json *j, struct post *posts, size_t n)
+{
+	struct post **ps = ARENA_ARRAY(c->a, struct post *, n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		ps[i] = &posts[i];
+	app_polls_load(c, ps, n);
+	for (size_t i = 0; i < n; i++)
+		app_json_post(c, j, &posts[i]);
 }
 
 /* Writes a comment in the spec's shape; hidden text is null. */

@@ -146,14 +146,15 @@ app_mod_item_show(struct ctx *c, struct html *h, int kind, int64_t id)
 		author = cm.author;
 		href = arena_printf(c->a, "/s/%s/p/%lld/c/%lld", p.community,
 		    (long long)p.id, (long long)cm.id);
-		title = arena_printf(c->a, "comment on “%s”", p.title);
+		title = arena_printf(c->a, "comment on “%s”",
+		    app_post_title(c, &p, true));
 	} else {
 		if (store_post_get(c->s, c->a, id, 0, &p) != STORE_OK)
 			return;
 		html = p.body_html;
 		author = p.author;
 		href = app_post_href(c, &p);
-		title = p.title;
+		title = app_post_title(c, &p, true);
 	}
 	html_raw_literal(h, "<div class=\"queue-item\"><a");
 	html_attr_c(h, "href", href);

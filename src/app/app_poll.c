@@ -92,31 +92,51 @@ app_poll_html(struct ctx *c, struct html *h, int64_t post_id, bool closed)
 	html_raw_literal(h, "</p></div>");
 }
 
-/* Writes post_id's poll as JSON ("poll" of a post), or null. */
+/*
+ * Loads the polls of posts[0..n) for the viewer in one query
+ * (store_polls_on), so that a list's JSON reads none of its own. A
+ * failed read leaves them unloaded; app_poll_json then reads each.
+ */
+void
+app_polls_load(struct ctx *c, struct post *const *posts, size_t n)
+{
+	if (store_polls_on(c->s, c->a, c->user ? c->user->id : 0, posts, n) !=
+	    STORE_OK)
+		log_msg(LOG_ERR, "app", "polls of a page not read");
+}
+
+/*
+ * Writes p's poll as JSON ("poll" of a post), or null for a post without
+ * one. A list loads its polls first (app_polls_load); a single post's is
+ * read here.
+ */
 void
 app_poll_json(struct ctx *c, struct json *j, const struct post *p)
 {
-	struct poll poll;
+	struct poll one;
+	const struct poll *poll = p->poll;
 
 	json_key(j, "poll");
-	if (store_poll_get(c->s, c->a, p->id, c->user ? c->user->id : 0,
-	    &poll) != STORE_OK) {
+	if (p->has_poll && poll == NULL && store_poll_get(c->s, c->a, p->id,
+	    c->user ? c->user->id : 0, &one) == STORE_OK)
+		poll = &one;
+	if (poll == NULL) {
 		json_null(j);
 		return;
 	}
 	json_obj_open(j);
 	json_key(j, "options");
 	json_arr_open(j);
-	for (size_t i = 0; i < poll.n; i++) {
+	for (size_t i = 0; i < poll->n; i++) {
 		json_obj_open(j);
-		json_kv_int(j, "id", poll.options[i].id);
-		json_kv_str_c(j, "text", poll.options[i].text);
-		json_kv_int(j, "votes", poll.options[i].votes);
+		json_kv_int(j, "id", poll->options[i].id);
+		json_kv_str_c(j, "text", poll->options[i].text);
+		json_kv_int(j, "votes", poll->options[i].votes);
 		json_obj_close(j);
 	}
 	json_arr_close(j);
-	json_kv_opt_time(j, "closes", poll.closes);
-	json_kv_opt_int(j, "voted", poll.voted);
-	json_kv_bool(j, "closed", app_poll_closed(c, p, &poll));
+	json_kv_opt_time(j, "closes", poll->closes);
+	json_kv_opt_int(j, "voted", poll->voted);
+	json_kv_bool(j, "closed", app_poll_closed(c, p, poll));
 	json_obj_close(j);
 }

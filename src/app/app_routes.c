@@ -37,6 +37,7 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/s/*/p/#", page_thread, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_GET, "/s/*/p/#/edit", page_post_edit_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/edit", page_post_edit, ROUTE_USER },
+	{ HTTP_GET, "/s/*/p/#/delete", page_post_delete_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/delete", page_post_delete, ROUTE_USER },
 	/* richer posts: edit history; before the slug route below, which
 	 * would take "history" for a slug */
@@ -47,6 +48,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/s/*/p/#/c/#/reply", page_comment_reply, ROUTE_USER },
 	{ HTTP_GET, "/s/*/p/#/c/#/edit", page_comment_edit_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/c/#/edit", page_comment_edit, ROUTE_USER },
+	{ HTTP_GET, "/s/*/p/#/c/#/delete", page_comment_delete_form, ROUTE_USER },
 	{ HTTP_POST, "/s/*/p/#/c/#/delete", page_comment_delete, ROUTE_USER },
 	{ HTTP_GET, "/s/*/p/#/*", page_thread, ROUTE_JSON | ROUTE_MEMBER },
 	{ HTTP_GET, "/u/*", page_user, ROUTE_JSON | ROUTE_MEMBER },
@@ -104,6 +106,16 @@ static const struct route routes[] = {
 	  ROUTE_USER | ROUTE_API },
 	{ HTTP_POST, "/api/v1/mod", page_api_mod,
 	  ROUTE_USER | ROUTE_API | ROUTE_MODERATE },
+	{ HTTP_POST, "/api/v1/save", page_api_save, ROUTE_USER | ROUTE_API },
+	{ HTTP_GET, "/api/v1/messages", page_messages, ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/messages", page_api_message_send,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_GET, "/api/v1/messages/#", page_api_conversation,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_POST, "/api/v1/messages/#", page_api_message_reply,
+	  ROUTE_USER | ROUTE_API },
+	{ HTTP_DELETE, "/api/v1/messages/#", page_api_message_delete,
+	  ROUTE_USER | ROUTE_API },
 	{ HTTP_GET, "/api/v1/openapi", page_api_openapi, ROUTE_API | ROUTE_JSON },
 	/* two-factor sign-in */
 	{ HTTP_GET, "/settings/2fa", page_2fa,
@@ -115,8 +127,13 @@ static const struct route routes[] = {
 	  ROUTE_USER | ROUTE_JSON | ROUTE_NOBEARER },
 	{ HTTP_POST, "/settings/sessions/end", page_session_end, ROUTE_USER },
 	/* registration modes and invites */
-	{ HTTP_GET, "/admin/invites", page_admin_invites, ROUTE_USER },
+	{ HTTP_GET, "/admin/invites", page_admin_invites,
+	  ROUTE_USER | ROUTE_JSON },
 	{ HTTP_POST, "/admin/invites", page_admin_invite_create, ROUTE_USER },
+	{ HTTP_GET, "/settings/invites", page_member_invites,
+	  ROUTE_USER | ROUTE_JSON },
+	{ HTTP_POST, "/settings/invites", page_member_invite_create,
+	  ROUTE_USER },
 	{ HTTP_POST, "/admin/registration", page_admin_registration,
 	  ROUTE_USER },
 	{ HTTP_GET, "/.well-known/parley", page_wellknown, ROUTE_JSON },
@@ -513,7 +530,9 @@ handle(struct req *r)
 		}
 	}
 	hit->fn(&c);
-	if (m != HTTP_GET)
+	if (m == HTTP_GET)
+		app_archive_keep(&c, hit->fn);   /* a visitor, the cache off */
+	else
 		app_cache_written(&c);
 }
 

@@ -208,13 +208,35 @@ admin_user(struct store *s, struct arena *a, const char *name, struct user *u)
 	return 0;
 }
 
+/*
+ * Writes the mod log line of a change that the caller made inside the
+ * transaction it began, rc the change's result, and ends the transaction:
+ * the change and its line are committed together, or neither is. The
+ * line's moderator is the command line (STORE_CLI_ACTOR). Returns rc, or
+ * the store's error from logging or committing.
+ */
+static int
+admin_log(struct store *s, int rc, const char *action, int64_t community_id,
+    int64_t user_id, const char *reason)
+{
+	struct mod_action m = { .action = action, .reason = reason,
+		.created = base_now() };
+
+	if (rc == STORE_OK)
+		rc = store_modlog_add(s, &m, community_id, 0, user_id);
+	if (rc == STORE_OK)
+		return store_commit(s);
+	store_rollback(s);
+	return rc;
+}
+
 static int
 admin_run(struct store *s, struct arena *a, int argc, char **argv, bool admin)
 {
 	const char *cmd = argv[0];
 	char hash[128];
 	struct user u;
-	int64_t id;
+	int64_t id = 0;
 	int rc;
 
 	if (strcmp(cmd, "add-user") == 0 && argc == 2) {
@@ -222,10 +244,13 @@ admin_run(struct store *s, struct arena *a, int argc, char **argv, bool admin)
 			fprintf(stderr, "parley: a name is 3 to 24 of A-Z a-z 0-9 _ -\n");
 			return -1;
 		}
-		if (admin_password(a, hash) != 0)
+		if (admin_password(a, hash) != 0 ||
+		    (admin && store_begin(s) != STORE_OK))
 			return -1;
 		rc = store_user_create(s, argv[1], hash, NULL,
 		    admin ? ROLE_ADMIN : ROLE_USER, base_now(), &id);
+		if (admin)
+			rc = admin_log(s, rc, "set role", 0, id, "admin");
 		if (rc == STORE_CONFLICT) {
 			fprintf(stderr, "parley: the name '%s' is taken\n", argv[1]);
 			return -1;
@@ -243,10 +268,12 @@ admin_run(struct store *s, struct arena *a, int argc, char **argv, bool admin)
 	}
 	if (strcmp(cmd, "set-role") == 0 && argc == 3 &&
 	    (strcmp(argv[2], "admin") == 0 || strcmp(argv[2], "user") == 0)) {
-		if (admin_user(s, a, argv[1], &u) != 0)
+		if (admin_user(s, a, argv[1], &u) != 0 || store_begin(s) != STORE_OK)
 			return -1;
-		return store_user_set_role(s, u.id, strcmp(argv[2], "admin") == 0 ?
-		    ROLE_ADMIN : ROLE_USER) == STORE_OK ? 0 : -1;
+		rc = store_user_set_role(s, u.id, strcmp(argv[2], "admin") == 0 ?
+		    ROLE_ADMIN : ROLE_USER);
+		return admin_log(s, rc, "set role", 0, u.id, argv[2]) == STORE_OK ?
+		    0 : -1;
 	}
 	if (strcmp(cmd, "set-page") == 0 && (argc == 2 || argc == 3)) {
 		struct page old;
@@ -266,10 +293,12 @@ admin_run(struct store *s, struct arena *a, int argc, char **argv, bool admin)
 			return -1;
 		}
 		buf_init(&html, a, body.len * 2 + 64);
-		if (md_render(&html, body) != 0)
+		if (md_render(&html, body) != 0 || store_begin(s) != STORE_OK)
 			return -1;
-		return store_page_set(s, argv[1], title, str_dup(a, body), html.p, 0,
-		    base_now()) == STORE_OK ? 0 : -1;
+		rc = store_page_set(s, argv[1], title, str_dup(a, body), html.p, 0,
+		    base_now());
+		return admin_log(s, rc, "edit page", 0, 0, argv[1]) == STORE_OK ?
+		    0 : -1;
 	}
 	if (strcmp(cmd, "set-limit") == 0 && argc == 3) {
 		const struct site_limit *l = site_limit_find(str_c(argv[1]));
@@ -281,7 +310,12 @@ admin_run(struct store *s, struct arena *a, int argc, char **argv, bool admin)
 			    "a whole number from 0 to %d\n", LIMIT_MAX);
 			return -1;
 		}
-		return store_setting_set(s, l->key, argv[2]) == STORE_OK ? 0 : -1;
+		if (store_begin(s) != STORE_OK)
+			return -1;
+		rc = store_setting_set(s, l->key, arena_printf(a, "%lld",
+		    (long long)v));
+		return admin_log(s, rc, "settings", 0, 0, arena_printf(a,
+		    "%s=%lld", l->key, (long long)v)) == STORE_OK ? 0 : -1;
 	}
 	if (strcmp(cmd, "appoint") == 0 && argc == 3) {
 		struct community cm;
@@ -290,15 +324,20 @@ admin_run(struct store *s, struct arena *a, int argc, char **argv, bool admin)
 			fprintf(stderr, "parley: no community '%s'\n", argv[1]);
 			return -1;
 		}
-		if (admin_user(s, a, argv[2], &u) != 0)
+		if (admin_user(s, a, argv[2], &u) != 0 || store_begin(s) != STORE_OK)
 			return -1;
 		rc = store_moderator_add(s, cm.id, u.id, base_now());
+		rc = admin_log(s, rc, "appoint", cm.id, u.id, NULL);
 		return rc == STORE_OK || rc == STORE_CONFLICT ? 0 : -1;
 	}
 	if (strcmp(cmd, "rotate-key") == 0 && argc == 1) {
 		const char *old, *new;
 
-		if (store_key_rotate(s, a, base_now(), &old, &new) != STORE_OK) {
+		if (store_begin(s) != STORE_OK)
+			return -1;
+		rc = store_key_rotate(s, a, base_now(), &old, &new);
+		if (admin_log(s, rc, "rotate key", 0, 0, rc == STORE_OK ? new : NULL)
+		    != STORE_OK) {
 			fprintf(stderr, "parley: cannot rotate the site key\n");
 			return -1;
 		}

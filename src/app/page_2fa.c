@@ -13,27 +13,6 @@
 
 /* ---- /settings/2fa ----------------------------------------------------- */
 
-/* Appends s percent-encoded but for RFC 3986's unreserved characters. */
-static void
-url_encode(struct buf *b, struct str s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned char ch = (unsigned char)s.p[i];
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' ||
-		    ch == '_' || ch == '~') {
-			buf_putc(b, (char)ch);
-		} else {
-			buf_putc(b, '%');
-			buf_putc(b, hex[ch >> 4]);
-			buf_putc(b, hex[ch & 15]);
-		}
-	}
-}
-
 static const char *
 otpauth(struct ctx *c, const char *b32)
 {
@@ -43,13 +22,13 @@ otpauth(struct ctx *c, const char *b32)
 
 	buf_init(&b, c->a, 128);
 	buf_puts(&b, "otpauth://totp/");
-	url_encode(&b, str_c(site));
+	url_escape(&b, str_c(site));
 	buf_puts(&b, ":");
-	url_encode(&b, str_c(c->user->name));
+	url_escape(&b, str_c(c->user->name));
 	buf_puts(&b, "?secret=");
 	buf_puts(&b, b32);
 	buf_puts(&b, "&issuer=");
-	url_encode(&b, str_c(site));
+	url_escape(&b, str_c(site));
 	buf_puts(&b, "&algorithm=SHA1&digits=6&period=30");
 	buf_putc(&b, '\0');
 	return b.p;

@@ -38,6 +38,16 @@ const struct site_limit site_limits[SITE_LIMITS] = {
 	  "account" },
 	{ "limit_messages_new", LIMIT_MESSAGES_NEW,
 	  "private messages an hour, accounts younger than a day" },
+	/* members' invites and community creation (page_invites.c,
+	 * app_authz.c) */
+	{ "member_invites", 0,
+	  "members may make invite codes (1 yes, 0 no)" },
+	{ "invite_min_points", INVITE_MIN_POINTS,
+	  "points a member needs to make invite codes" },
+	{ "invite_max_per_member", INVITE_MAX_PER_MEMBER,
+	  "invite codes one member may make in all" },
+	{ "create_community_min_points", 0,
+	  "points a member needs to create a community (0: none)" },
 };
 
 /* The limit of that key, or NULL when the key is not a limit. */
@@ -171,7 +181,10 @@ static void
 ban_form(struct ctx *c, struct html *h, bool ban)
 {
 	html_raw_literal(h, "<form class=\"edit\" method=\"post\" "
-	    "action=\"/mod\">");
+	    "action=\"/mod\"");
+	if (ban)
+		html_raw_literal(h, " data-confirm=\"Ban this user from the site?\"");
+	html_raw_literal(h, ">");
 	app_csrf_field(c, h);
 	html_raw_literal(h, "<input type=\"hidden\" name=\"community\" value=\"\">"
 	    "<input type=\"hidden\" name=\"action\"");
@@ -185,7 +198,7 @@ ban_form(struct ctx *c, struct html *h, bool ban)
 		    "<label>for how long (30d, 12h; empty: for good)<input "
 		    "type=\"text\" name=\"duration\" "
 		    "maxlength=\"" APP_STR(DURATION_MAX) "\"></label>"
-		    "<p><button>ban from the site</button></p></form>");
+		    APP_SURE_BOX "<p><button>ban from the site</button></p></form>");
 	else
 		html_raw_literal(h, "<input type=\"hidden\" name=\"reason\" "
 		    "value=\"\"><p><button>lift a site ban</button></p></form>");

@@ -123,18 +123,26 @@ param_id(struct ctx *c, int64_t *id)
 /* ---- posts ------------------------------------------------------------- */
 
 static const struct jfield post_fields[] = {
-	{ "community", JT_STR, true, false },
-	{ "title", JT_STR, true, false },
-	{ "url", JT_STR, false, true },
-	{ "body", JT_STR, false, true },
-	{ "flair", JT_STR, false, true },
-	{ "nsfw", JT_BOOL, false, false },
-	{ "spoiler", JT_BOOL, false, false },
-	{ "poll", JT_STR, false, true },
+	{ "community", JT_STR, true, false, .doc = "its name" },
+	{ "title", JT_STR, true, false, .min = 1, .max = TITLE_MAX },
+	{ "url", JT_STR, false, true,
+	  .doc = "http or https; a post is a link or a text" },
+	{ "body", JT_STR, false, true, .max = POST_BODY_MAX },
+	{ "flair", JT_STR, false, true, .max = FLAIR_MAX,
+	  .doc = "one of the community's flairs; absent, null or empty: none" },
+	{ "nsfw", JT_BOOL, false, false, .doc = "not safe for work" },
+	{ "spoiler", JT_BOOL, false, false, .doc = "hides the body" },
+	{ "poll", JT_STR, false, true, .doc = "a text post's poll: 2 to 10 "
+	  "options, one a line, each at most " APP_STR(POLL_OPTION_MAX)
+	  " characters" },
+	{ "closes", JT_STR, false, true, .max = DURATION_MAX,
+	  .doc = "when the poll closes, as a duration such as 12h or 7d; "
+	  "absent, null or empty: never" },
 };
 
 /* POST /api/v1/posts: {"community", "title", "url" or "body"; "flair",
- * "nsfw", "spoiler", "poll" (its options, one a line)} */
+ * "nsfw", "spoiler", "poll" (its options, one a line), "closes" (the
+ * poll's duration)} */
 void
 page_api_post_create(struct ctx *c)
 {
@@ -147,7 +155,8 @@ page_api_post_create(struct ctx *c)
 	f = (struct post_form){ .community = v[0].s, .title = v[1].s,
 	    .url = text_of(&v[2]), .body = text_of(&v[3]),
 	    .flair = text_of(&v[4]), .nsfw = v[5].present && v[5].b,
-	    .spoiler = v[6].present && v[6].b, .poll = text_of(&v[7]) };
+	    .spoiler = v[6].present && v[6].b, .poll = text_of(&v[7]),
+	    .closes = text_of(&v[8]) };
 	if (app_post_submit(c, &f, &p) != 0)
 		return;
 	answer_post(c, &p);
@@ -155,8 +164,9 @@ page_api_post_create(struct ctx *c)
 }
 
 static const struct jfield post_edit_fields[] = {
-	{ "title", JT_STR, false, false },
-	{ "body", JT_STR, false, true },
+	{ "title", JT_STR, false, false, .min = 1, .max = TITLE_MAX },
+	{ "body", JT_STR, false, true, .max = POST_BODY_MAX,
+	  .doc = "absent: unchanged" },
 };
 
 /* PATCH /api/v1/posts/ID: {"title", "body"}, each optional. */
@@ -198,9 +208,9 @@ page_api_post_delete(struct ctx *c)
 /* ---- comments ---------------------------------------------------------- */
 
 static const struct jfield comment_fields[] = {
-	{ "post", JT_INT, true, false },
-	{ "parent", JT_INT, false, true },
-	{ "body", JT_STR, true, false },
+	{ "post", JT_INT, true, false, .min = 1 },
+	{ "parent", JT_INT, false, true, .min = 1 },
+	{ "body", JT_STR, true, false, .min = 1, .max = COMMENT_BODY_MAX },
 };
 
 /* POST /api/v1/comments: {"post", "parent" or null, "body"} */
@@ -251,7 +261,7 @@ own_comment(struct ctx *c, int64_t id, struct post *p, struct comment *cm,
 }
 
 static const struct jfield comment_edit_fields[] = {
-	{ "body", JT_STR, true, false },
+	{ "body", JT_STR, true, false, .min = 1, .max = COMMENT_BODY_MAX },
 };
 
 /* PATCH /api/v1/comments/ID: {"body"} */
@@ -289,9 +299,9 @@ page_api_comment_delete(struct ctx *c)
 /* ---- votes ------------------------------------------------------------- */
 
 static const struct jfield vote_fields[] = {
-	{ "kind", JT_STR, true, false },
-	{ "id", JT_INT, true, false },
-	{ "dir", JT_INT, true, false },
+	{ "kind", JT_STR, true, false, .oneof = "post comment" },
+	{ "id", JT_INT, true, false, .min = 1 },
+	{ "dir", JT_INT, true, false, .oneof = "1 0 -1" },
 };
 
 /* POST /api/v1/votes: {"kind", "id", "dir"} -> {"score", "dir"} */
@@ -312,7 +322,7 @@ page_api_vote(struct ctx *c)
 	json_obj_close(&j);
 }
 
-/* ---- reports and moderator actions: the forms' fields ----------------- */
+/* ---- the forms' fields: reports, moderator actions, saving, messages -- */
 
 /*
  * Makes the body's members the request's form fields (numbers written
@@ -342,12 +352,13 @@ as_form(struct ctx *c, const struct jfield *f, size_t nf)
 }
 
 static const struct jfield report_fields[] = {
-	{ "kind", JT_STR, true, false },
-	{ "id", JT_INT, true, false },
-	{ "reason", JT_STR, true, false },
+	{ "kind", JT_STR, true, false, .oneof = "post comment message" },
+	{ "id", JT_INT, true, false, .min = 1 },
+	{ "reason", JT_STR, true, false, .min = 1, .max = REASON_MAX },
 };
 
-/* POST /api/v1/reports: {"kind", "id", "reason"} */
+/* POST /api/v1/reports: {"kind" (post, comment, message), "id",
+ * "reason"} */
 void
 page_api_report(struct ctx *c)
 {
@@ -356,13 +367,16 @@ page_api_report(struct ctx *c)
 }
 
 static const struct jfield mod_fields[] = {
-	{ "action", JT_STR, true, false },
-	{ "kind", JT_STR, false, true },
-	{ "id", JT_INT, false, true },
-	{ "user", JT_STR, false, true },
-	{ "community", JT_STR, false, true },
-	{ "reason", JT_STR, false, true },
-	{ "duration", JT_STR, false, true },
+	{ "action", JT_STR, true, false, .oneof = "remove restore approve "
+	  "dismiss lock unlock sticky unsticky ban unban appoint unappoint" },
+	{ "kind", JT_STR, false, true, .oneof = "post comment" },
+	{ "id", JT_INT, false, true, .doc = "the post or comment" },
+	{ "user", JT_STR, false, true, .doc = "whom to ban or appoint" },
+	{ "community", JT_STR, false, true,
+	  .doc = "where, for bans and appointments" },
+	{ "reason", JT_STR, false, true, .max = REASON_MAX },
+	{ "duration", JT_STR, false, true,
+	  .doc = "for bans, e.g. 30d; empty or absent: permanent" },
 };
 
 /* POST /api/v1/mod: the fields of POST /mod; needs the moderate scope. */
@@ -372,3 +386,93 @@ page_api_mod(struct ctx *c)
 	if (as_form(c, mod_fields, ARRAY_LEN(mod_fields)) == 0)
 		page_mod(c);
 }
+
+static const struct jfield save_fields[] = {
+	{ "action", JT_STR, true, false, .oneof = "save unsave hide unhide" },
+	{ "kind", JT_STR, false, true, .oneof = "post comment",
+	  .doc = "what to save; hiding takes a post (absent or post)" },
+	{ "id", JT_INT, true, false, .min = 1 },
+};
+
+/* POST /api/v1/save: {"action" (save, unsave, hide, unhide), "kind"
+ * (post, comment; hiding takes a post), "id"} */
+void
+page_api_save(struct ctx *c)
+{
+	struct str action, kind;
+
+	if (as_form(c, save_fields, ARRAY_LEN(save_fields)) != 0)
+		return;
+	action = http_form(c->r, "action");
+	kind = http_form(c->r, "kind");
+	if (str_eq_lit(action, "save") || str_eq_lit(action, "unsave")) {
+		app_save_item(c, str_eq_lit(action, "save"));
+		return;
+	}
+	if (!str_eq_lit(action, "hide") && !str_eq_lit(action, "unhide")) {
+		app_error(c, 400, "bad_action", "action is save, unsave, hide "
+		    "or unhide.");
+		return;
+	}
+	if (kind.p != NULL && !str_eq_lit(kind, "post")) {
+		app_error(c, 400, "bad_kind", "Only a post can be hidden.");
+		return;
+	}
+	app_hide_item(c, str_eq_lit(action, "hide"));
+}
+
+static const struct jfield message_fields[] = {
+	{ "to", JT_STR, true, false, .min = 1, .max = NAME_MAX,
+	  .doc = "a user name" },
+	{ "subject", JT_STR, true, false, .min = 1, .max = MESSAGE_SUBJECT_MAX },
+	{ "body", JT_STR, true, false, .min = 1, .max = MESSAGE_BODY_MAX },
+};
+
+/* POST /api/v1/messages: {"to", "subject", "body"} -> 201 {"id" (the
+ * conversation), "message"} */
+void
+page_api_message_send(struct ctx *c)
+{
+	if (as_form(c, message_fields, ARRAY_LEN(message_fields)) == 0)
+		page_messages_send(c);
+}
+
+static const struct jfield reply_fields[] = {
+	{ "body", JT_STR, true, false, .min = 1, .max = MESSAGE_BODY_MAX },
+};
+
+/* POST /api/v1/messages/ID: {"body"}, a reply by one of its members. */
+void
+page_api_message_reply(struct ctx *c)
+{
+	if (as_form(c, reply_fields, ARRAY_LEN(reply_fields)) == 0)
+		page_conversation_reply(c);
+}
+
+/* DELETE /api/v1/messages/ID: gone from the viewer's side only. */
+void
+page_api_message_delete(struct ctx *c)
+{
+	struct jval v[1];
+
+	if (read_body(c, NULL, 0, v) == 0)
+		page_conversation_delete(c);
+}
+
+/* ---- the bodies, for the OpenAPI document ----------------------------- */
+
+#define API_BODY(name, fields) { name, fields, ARRAY_LEN(fields) }
+
+const struct api_body api_bodies[] = {
+	API_BODY("PostCreate", post_fields),
+	API_BODY("PostEdit", post_edit_fields),
+	API_BODY("CommentCreate", comment_fields),
+	API_BODY("CommentEdit", comment_edit_fields),
+	API_BODY("Vote", vote_fields),
+	API_BODY("Report", report_fields),
+	API_BODY("ModAction", mod_fields),
+	API_BODY("Save", save_fields),
+	API_BODY("MessageSend", message_fields),
+	API_BODY("MessageReply", reply_fields),
+};
+const size_t api_nbodies = ARRAY_LEN(api_bodies);

@@ -359,6 +359,22 @@ app_comment_delete(struct ctx *c, struct comment *cm)
 	return 0;
 }
 
+/* GET .../c/CID/delete: asks the author before the comment is deleted. */
+void
+page_comment_delete_form(struct ctx *c)
+{
+	struct post p;
+	struct comment cm;
+	const char *href;
+
+	if (own_comment(c, &p, &cm, true) != 0)
+		return;
+	href = arena_printf(c->a, "/s/%s/p/%lld/c/%lld", p.community,
+	    (long long)p.id, (long long)cm.id);
+	app_delete_confirm(c, "comment", cm.body, arena_printf(c->a,
+	    "%s/delete", href), href);
+}
+
 /* POST .../c/CID/delete: the comment stays in place as [deleted]. */
 void
 page_comment_delete(struct ctx *c)

@@ -59,24 +59,13 @@ app_flair_label(struct ctx *c, struct html *h, const char *text,
 const char *
 app_flair_query(struct ctx *c, const char *flair)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	struct buf b;
 
 	if (flair == NULL)
 		return "";
 	buf_init(&b, c->a, 32);
 	buf_puts(&b, "&flair=");
-	for (const unsigned char *p = (const unsigned char *)flair; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		    *p == '.') {
-			buf_putc(&b, (char)*p);
-		} else {
-			buf_putc(&b, '%');
-			buf_putc(&b, hex[*p >> 4]);
-			buf_putc(&b, hex[*p & 15]);
-		}
-	}
+	url_escape(&b, str_c(flair));
 	return b.p;
 }
 

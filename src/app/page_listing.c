@@ -49,8 +49,8 @@ sort_tabs(struct ctx *c, struct html *h, const char *base,
 	html_raw_literal(h, "<nav class=\"sorts\">sort: ");
 	for (size_t i = 0; i < ARRAY_LEN(sort_names); i++) {
 		html_raw_literal(h, "<a");
-		html_attr(h, "href", str_c(arena_printf(c->a, "%s?sort=%s", base,
-		    sort_names[i])));
+		html_attr(h, "href", str_c(arena_printf(c->a, "%s?sort=%s%s",
+		    base, sort_names[i], app_flair_query(c, la->flair))));
 		if ((size_t)la->sort == i)
 			html_raw_literal(h, " class=\"on\"");
 		html_raw_literal(h, ">");
@@ -62,7 +62,8 @@ sort_tabs(struct ctx *c, struct html *h, const char *base,
 		for (size_t i = 0; i < TOP_PERIODS; i++) {
 			html_raw_literal(h, "<a");
 			html_attr(h, "href", str_c(arena_printf(c->a,
-			    "%s?sort=top&t=%s", base, top_periods[i].name)));
+			    "%s?sort=top&t=%s%s", base, top_periods[i].name,
+			    app_flair_query(c, la->flair))));
 			if (strcmp(la->t, top_periods[i].name) == 0)
 				html_raw_literal(h, " class=\"on\"");
 			html_raw_literal(h, ">");
@@ -169,10 +170,8 @@ listing_json(struct ctx *c, struct post *sticky, size_t nsticky,
 	struct json j;
 
 	app_json_list_begin(c, &j, "posts");
-	for (size_t i = 0; i < nsticky; i++)
-		app_json_post(c, &j, &sticky[i]);
-	for (size_t i = 0; i < n; i++)
-		app_json_post(c, &j, &posts[i]);
+	app_json_posts(c, &j, sticky, nsticky);
+	app_json_posts(c, &j, posts, n);
 	json_arr_close(&j);
 	app_json_after(c, &j, more, more ? posts[n - 1].id : 0);
 	json_obj_close(&j);
@@ -185,8 +184,8 @@ pager(struct ctx *c, struct html *h, const char *base,
 	html_raw_literal(h, "<p class=\"pager\"><a rel=\"next\"");
 	if (la->sort == SORT_TOP)
 		html_attr(h, "href", str_c(arena_printf(c->a,
-		    "%s?sort=top&t=%s&after=%lld", base, la->t,
-		    (long long)last->id)));
+		    "%s?sort=top&t=%s&after=%lld%s", base, la->t,
+		    (long long)last->id, app_flair_query(c, la->flair))));
 	else
 		html_attr(h, "href", str_c(arena_printf(c->a,
 		    "%s?sort=%s&after=%lld%s", base, sort_names[la->sort],
@@ -425,15 +424,11 @@ page_community(struct ctx *c)
 	if (app_route_community(c, &k.cm) != 0 || listing_args(c, &k.la) != 0)
 		return;
 	app_cache_shows(c, DEP_COMMUNITY, k.cm.id);
-	/* richer posts: one flair's posts, walked on its own index */
+	/* richer posts: one flair's posts in any sort, walked on its own
+	 * index */
 	if (flair.len > 0) {
 		if (!app_flair_valid(flair)) {
 			app_error(c, 400, "bad_flair", "That is not a flair.");
-			return;
-		}
-		if (k.la.sort != SORT_HOT && k.la.sort != SORT_NEW) {
-			app_error(c, 400, "bad_sort", "Posts of one flair sort by hot "
-			    "or new.");
 			return;
 		}
 		k.la.flair = str_dup(c->a, flair);

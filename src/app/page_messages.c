@@ -9,16 +9,21 @@
  * closes its reports.
  *
  * Who may read a conversation is decided here alone: its two members,
- * and a site admin while one of its messages has an open report. Anyone
- * else gets the same 404 as for an id that does not exist, so ids tell
- * nothing. A user who blocks another gets no messages from them (403 for
- * the sender); site bans and the hourly limits apply (authz AZ_MESSAGE).
+ * and a site admin while one of its messages has an open report (not
+ * through /api/v1, where only the members read). Anyone else gets the
+ * same 404 as for an id that does not exist, so ids tell nothing. A user
+ * who blocks another gets no messages from them (403 for the sender);
+ * site bans and the hourly limits apply (authz AZ_MESSAGE).
+ *
+ * Both lists page by a cursor, never an offset: the conversations by
+ * their latest message's id (?after=, newest first), a conversation's
+ * messages by message id (?after=, oldest first). /api/v1/messages
+ * routes here too (page_api.c), so the API has the forms' checks.
  */
 #include "app_int.h"
 
 #include <string.h>
 
-#define CONVERSATIONS_SHOWN 100
 #define REPORTS_SHOWN 100
 
 /* ---- reading a conversation ------------------------------------------ */
@@ -40,6 +45,36 @@ static void
 not_found(struct ctx *c)
 {
 	app_error(c, 404, "not_found", "There is no such conversation.");
+}
+
+/* Reads ?after= into *after (0 when absent). Returns 0, or -1 after
+ * answering 400. */
+static int
+cursor_arg(struct ctx *c, int64_t *after)
+{
+	struct str s = http_query(c->r, "after");
+
+	*after = 0;
+	if (s.p != NULL && (!str_to_i64(s, after) || *after < 0)) {
+		app_error(c, 400, "bad_cursor", "after is a message id.");
+		return -1;
+	}
+	return 0;
+}
+
+/* The link to the next page of path after cursor, when there is one. */
+static void
+next_link(struct ctx *c, struct html *h, const char *path, bool more,
+    int64_t cursor, const char *label)
+{
+	if (!more)
+		return;
+	html_raw_literal(h, "<p class=\"next\"><a");
+	html_attr(h, "href", str_c(arena_printf(c->a, "%s?after=%lld", path,
+	    (long long)cursor)));
+	html_raw_literal(h, ">");
+	html_text_c(h, label);
+	html_raw_literal(h, "</a></p>");
 }
 
 /*
@@ -100,7 +135,7 @@ route_load(struct ctx *c, bool member_only, struct conversation *v,
 
 static void
 conversation_json(struct ctx *c, const struct conversation *v,
-    const struct message *ms, size_t n)
+    const struct message *ms, size_t n, bool more)
 {
 	struct json j;
 
@@ -124,12 +159,13 @@ conversation_json(struct ctx *c, const struct conversation *v,
 		json_obj_close(&j);
 	}
 	json_arr_close(&j);
+	app_json_after(c, &j, more, n > 0 ? ms[n - 1].id : 0);
 	json_obj_close(&j);
 }
 
 static void
 conversation_html(struct ctx *c, const struct conversation *v,
-    const struct message *ms, size_t n, bool admin)
+    const struct message *ms, size_t n, bool more, bool admin)
 {
 	struct html h;
 
@@ -162,6 +198,8 @@ conversation_html(struct ctx *c, const struct conversation *v,
 		html_raw_literal(&h, "</div></div></li>");
 	}
 	html_raw_literal(&h, "</ol>");
+	next_link(c, &h, arena_printf(c->a, "/messages/%lld", (long long)v->id),
+	    more, n > 0 ? ms[n - 1].id : 0, "newer messages");
 	if (admin) {
 		html_raw_literal(&h, "<p class=\"meta\">You read this as a site "
 		    "admin because a message in it was reported.</p>"
@@ -191,20 +229,23 @@ conversation_html(struct ctx *c, const struct conversation *v,
 	page_end(c, &h);
 }
 
-/* GET /messages/ID and /messages/ID.json */
-void
-page_conversation(struct ctx *c)
+/* Shows the conversation of the route's id, a page of its messages
+ * after ?after=; with member_only, to its two members alone. */
+static void
+show(struct ctx *c, bool member_only)
 {
 	struct conversation v;
 	struct message *ms;
-	int64_t floor;
-	bool admin;
+	int64_t floor, after;
+	bool admin, more;
 	size_t n;
 	int rc;
 
-	if (route_load(c, false, &v, &floor, &admin) != 0)
+	if (route_load(c, member_only, &v, &floor, &admin) != 0 ||
+	    cursor_arg(c, &after) != 0)
 		return;
-	rc = store_messages(c->s, c->a, v.id, floor, &ms, &n);
+	rc = store_messages(c->s, c->a, v.id, after > floor ? after : floor,
+	    PAGE_SIZE + 1, &ms, &n);
 	/* reading it reads its messages in the inbox, and the header's
 	 * count, from the session query, follows */
 	if (rc == STORE_OK && !admin) {
@@ -219,17 +260,35 @@ page_conversation(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
+	more = n > PAGE_SIZE;
+	if (more)
+		n = PAGE_SIZE;
 	if (c->json)
-		conversation_json(c, &v, ms, n);
+		conversation_json(c, &v, ms, n, more);
 	else
-		conversation_html(c, &v, ms, n, admin);
+		conversation_html(c, &v, ms, n, more, admin);
+}
+
+/* GET /messages/ID and /messages/ID.json: ?after=MESSAGE for the page of
+ * later messages. */
+void
+page_conversation(struct ctx *c)
+{
+	show(c, false);
+}
+
+/* GET /api/v1/messages/ID: the same for its two members only. */
+void
+page_api_conversation(struct ctx *c)
+{
+	show(c, true);
 }
 
 /* ---- the list and the form that starts a conversation ---------------- */
 
 static void
 messages_html(struct ctx *c, const struct conversation *vs, size_t n,
-    const char *msg)
+    bool more, const char *msg)
 {
 	struct html h;
 	struct str to = http_query(c->r, "to");
@@ -254,6 +313,8 @@ messages_html(struct ctx *c, const struct conversation *vs, size_t n,
 	html_raw_literal(&h, "</ol>");
 	if (n == 0)
 		html_raw_literal(&h, "<p>No conversations.</p>");
+	next_link(c, &h, "/messages", more, n > 0 ? vs[n - 1].last_message : 0,
+	    "older conversations");
 	html_raw_literal(&h, "<h2>New message</h2>");
 	if (msg != NULL) {
 		html_raw_literal(&h, "<p class=\"error\">");
@@ -277,37 +338,54 @@ messages_html(struct ctx *c, const struct conversation *vs, size_t n,
 	page_end(c, &h);
 }
 
+/* Reads the page of the viewer's conversations after the cursor into
+ * *vs, *n; *more says whether a page follows. */
+static int
+conversations(struct ctx *c, int64_t after, struct conversation **vs,
+    size_t *n, bool *more)
+{
+	int rc = store_conversations(c->s, c->a, c->user->id, after,
+	    PAGE_SIZE + 1, vs, n);
+
+	*more = rc == STORE_OK && *n > PAGE_SIZE;
+	if (*more)
+		*n = PAGE_SIZE;
+	return rc;
+}
+
 static void
 messages_again(struct ctx *c, const char *msg)
 {
 	struct conversation *vs = NULL;
 	size_t n = 0;
+	bool more;
 
-	if (store_conversations(c->s, c->a, c->user->id, CONVERSATIONS_SHOWN,
-	    &vs, &n) != STORE_OK)
+	if (conversations(c, 0, &vs, &n, &more) != STORE_OK)
 		n = 0;
-	messages_html(c, vs, n, msg);
+	messages_html(c, vs, n, more, msg);
 }
 
-/* GET /messages and /messages.json: ?to=NAME fills the form. */
+/* GET /messages and /messages.json (and GET /api/v1/messages): ?to=NAME
+ * fills the form; ?after=CURSOR for the older ones. */
 void
 page_messages(struct ctx *c)
 {
 	struct conversation *vs;
 	struct json j;
+	int64_t after;
+	bool more;
 	size_t n;
 	int rc;
 
-	if (authz(c, AZ_SETTINGS, NULL) != 0)
+	if (authz(c, AZ_SETTINGS, NULL) != 0 || cursor_arg(c, &after) != 0)
 		return;
-	rc = store_conversations(c->s, c->a, c->user->id, CONVERSATIONS_SHOWN,
-	    &vs, &n);
+	rc = conversations(c, after, &vs, &n, &more);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return;
 	}
 	if (!c->json) {
-		messages_html(c, vs, n, NULL);
+		messages_html(c, vs, n, more, NULL);
 		return;
 	}
 	app_json_list_begin(c, &j, "conversations");
@@ -320,6 +398,7 @@ page_messages(struct ctx *c)
 		json_obj_close(&j);
 	}
 	json_arr_close(&j);
+	app_json_after(c, &j, more, more ? vs[n - 1].last_message : 0);
 	json_obj_close(&j);
 }
 
@@ -378,6 +457,12 @@ send_message(struct ctx *c, int64_t conv, int64_t to_id, const char *subject)
 		json_kv_int(&j, "id", conv);
 		json_kv_int(&j, "message", msg);
 		json_obj_close(&j);
+		/* the API answers a write with 201 and where to read it */
+		if (str_has_prefix(c->r->path, "/api/")) {
+			c->r->status = 201;
+			http_add_header(c->r, "Location", arena_printf(c->a,
+			    "/api/v1/messages/%lld", (long long)conv));
+		}
 		return;
 	}
 	app_redirect(c, arena_printf(c->a, "/messages/%lld#m%lld",

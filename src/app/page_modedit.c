@@ -6,6 +6,22 @@
  */
 #include "app_int.h"
 
+/* The start of a form to /mod about a user of community name: the csrf
+ * field, the community, and the user's name box with the given id. */
+static void
+user_fields(struct ctx *c, struct html *h, const char *name, const char *id)
+{
+	app_csrf_field(c, h);
+	html_raw_literal(h, "<input type=\"hidden\" name=\"community\"");
+	html_attr_c(h, "value", name);
+	html_raw_literal(h, "><label");
+	html_attr_c(h, "for", id);
+	html_raw_literal(h, ">user</label><input type=\"text\"");
+	html_attr_c(h, "id", id);
+	html_raw_literal(h, " name=\"user\" required "
+	    "maxlength=\"" APP_STR(NAME_MAX) "\">");
+}
+
 /* GET /s/NAME/mod/edit */
 void
 page_community_edit_form(struct ctx *c)
@@ -45,28 +61,23 @@ page_community_edit_form(struct ctx *c)
 	    "<p><button>save</button></p></form>"
 	    "<h2>Moderators</h2><form class=\"edit\" method=\"post\" "
 	    "action=\"/mod\">");
-	app_csrf_field(c, &h);
-	html_raw_literal(&h, "<input type=\"hidden\" name=\"community\"");
-	html_attr_c(&h, "value", cm.name);
-	html_raw_literal(&h, "><label for=\"mu\">user</label><input type=\"text\" "
-	    "id=\"mu\" name=\"user\" required "
-	    "maxlength=\"" APP_STR(NAME_MAX) "\"><p>"
-	    "<button name=\"action\" value=\"appoint\">appoint</button> "
+	user_fields(c, &h, cm.name, "mu");
+	html_raw_literal(&h, "<p><button name=\"action\" value=\"appoint\">appoint</button> "
 	    "<button name=\"action\" value=\"unappoint\">remove</button></p></form>"
-	    "<h2>Ban a user</h2><form class=\"edit\" method=\"post\" action=\"/mod\">");
-	app_csrf_field(c, &h);
-	html_raw_literal(&h, "<input type=\"hidden\" name=\"community\"");
-	html_attr_c(&h, "value", cm.name);
-	html_raw_literal(&h, "><label for=\"bu\">user</label><input type=\"text\" "
-	    "id=\"bu\" name=\"user\" required "
-	    "maxlength=\"" APP_STR(NAME_MAX) "\">"
-	    "<label for=\"bd\">duration (like 7d; empty = for good)</label>"
+	    "<h2>Ban a user</h2><form class=\"edit\" method=\"post\" action=\"/mod\" "
+	    "data-confirm=\"Ban this user from the community?\">");
+	user_fields(c, &h, cm.name, "bu");
+	html_raw_literal(&h, "<label for=\"bd\">duration (like 7d; empty = for good)</label>"
 	    "<input type=\"text\" id=\"bd\" name=\"duration\" "
 	    "maxlength=\"" APP_STR(DURATION_MAX) "\">"
 	    "<label for=\"br\">reason</label><input type=\"text\" id=\"br\" "
-	    "name=\"reason\" maxlength=\"" APP_STR(REASON_MAX) "\"><p>"
-	    "<button name=\"action\" value=\"ban\">ban</button> "
-	    "<button name=\"action\" value=\"unban\">unban</button></p></form></div>");
+	    "name=\"reason\" maxlength=\"" APP_STR(REASON_MAX) "\">"
+	    APP_SURE_BOX "<p><button name=\"action\" value=\"ban\">ban</button>"
+	    "</p></form><h2>Lift a ban</h2><form class=\"edit\" method=\"post\" "
+	    "action=\"/mod\">");
+	user_fields(c, &h, cm.name, "ubu");
+	html_raw_literal(&h, "<p><button name=\"action\" value=\"unban\">unban</button>"
+	    "</p></form></div>");
 	page_end(c, &h);
 }
 

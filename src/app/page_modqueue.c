@@ -67,8 +67,7 @@ queue_json(struct ctx *c, const struct queue *k)
 	json_arr_close(&j);
 	json_key(&j, "held_posts");
 	json_arr_open(&j);
-	for (size_t i = 0; i < k->nhp; i++)
-		app_json_post(c, &j, &k->hp[i]);
+	app_json_posts(c, &j, k->hp, k->nhp);
 	json_arr_close(&j);
 	json_key(&j, "held_comments");
 	json_arr_open(&j);

@@ -216,6 +216,7 @@ app_post_submit(struct ctx *c, const struct post_form *ff, struct post *out)
 	p.score = 1;
 	p.ups = 1;
 	p.my_vote = 1;
+	p.has_poll = npoll > 0;
 	p.author = c->user->name;
 	/* a held post tells nobody until it is shown */
 	if (!p.held && p.body != NULL)
@@ -428,6 +429,48 @@ app_post_delete(struct ctx *c, struct post *p)
 	}
 	p->deleted = true;
 	return 0;
+}
+
+/*
+ * The page that asks before an author's deletion (GET .../delete): what
+ * goes (quote, as text), a button that posts the deletion to action and
+ * a way back to back. Without JavaScript this page is the confirmation;
+ * parley.js asks in place instead.
+ */
+void
+app_delete_confirm(struct ctx *c, const char *what, const char *quote,
+    const char *action, const char *back)
+{
+	struct html h;
+
+	page_begin(c, &h, arena_printf(c->a, "Delete this %s?", what));
+	html_raw_literal(&h, "<div class=\"content\"><h1>");
+	html_textf(&h, "Delete this %s?", what);
+	html_raw_literal(&h, "</h1><blockquote class=\"body\">");
+	html_text_c(&h, quote ? quote : "");
+	html_raw_literal(&h, "</blockquote><p>It keeps its place as [deleted], "
+	    "without its text. This cannot be undone.</p><form method=\"post\"");
+	html_attr_c(&h, "action", action);
+	html_raw_literal(&h, ">");
+	app_csrf_field(c, &h);
+	html_raw_literal(&h, "<p><button>delete</button> <a");
+	html_attr_c(&h, "href", back);
+	html_raw_literal(&h, ">cancel</a></p></form></div>");
+	page_end(c, &h);
+}
+
+/* GET .../p/ID/delete: asks the author before the post is deleted. */
+void
+page_post_delete_form(struct ctx *c)
+{
+	struct post p;
+	const char *href;
+
+	if (own_post(c, &p, true) != 0)
+		return;
+	href = app_post_href(c, &p);
+	app_delete_confirm(c, "post", p.title, arena_printf(c->a,
+	    "/s/%s/p/%lld/delete", p.community, (long long)p.id), href);
 }
 
 /* POST .../p/ID/delete: the author deletes the post; it stays as [deleted]. */

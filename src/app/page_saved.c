@@ -84,11 +84,23 @@ found_json(struct ctx *c, struct json *j, const struct found_item *it)
 	json_obj_close(j);
 }
 
+/* Reads the polls of the n found items' posts in one query. */
+static void
+found_polls(struct ctx *c, struct found_item *items, size_t n)
+{
+	struct post **ps = ARENA_ARRAY(c->a, struct post *, n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		ps[i] = &items[i].post;
+	app_polls_load(c, ps, n);
+}
+
 /* Writes the n found items into an open JSON list. */
 void
 app_found_items_json(struct ctx *c, struct json *j,
-    const struct found_item *items, size_t n)
+    struct found_item *items, size_t n)
 {
+	found_polls(c, items, n);
 	for (size_t i = 0; i < n; i++)
 		found_json(c, j, &items[i]);
 }
@@ -98,7 +110,7 @@ app_found_items_json(struct ctx *c, struct json *j,
  * whether a page follows the n items.
  */
 void
-app_found_json(struct ctx *c, const char *key, const struct found_item *items,
+app_found_json(struct ctx *c, const char *key, struct found_item *items,
     size_t n, bool more)
 {
 	struct json j;
@@ -125,7 +137,7 @@ found_comment_html(struct ctx *c, struct html *h, const struct found_item *it)
 	html_raw_literal(h, " on <a");
 	html_attr_c(h, "href", href);
 	html_raw_literal(h, ">");
-	html_text_c(h, it->post.title);
+	html_text_c(h, app_post_title(c, &it->post, false));
 	html_raw_literal(h, "</a> in <a");
 	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s",
 	    it->post.community)));
@@ -239,6 +251,7 @@ kept_page(struct ctx *c, const struct kept_list *l)
 		struct json j;
 
 		app_json_list_begin(c, &j, "posts");
+		found_polls(c, items, n);
 		for (size_t i = 0; i < n; i++)
 			app_json_post(c, &j, &items[i].post);
 		json_arr_close(&j);
@@ -327,11 +340,11 @@ done(struct ctx *c, const struct post *p)
 	app_redirect(c, back ? back : app_post_href(c, p));
 }
 
-/* POST /save, POST /unsave: kind (post, comment), id. */
+/* Saves (on) or unsaves the item of the fields kind (post, comment) and
+ * id, and answers: POST /save and /unsave, and /api/v1/save. */
 void
-page_save(struct ctx *c)
+app_save_item(struct ctx *c, bool on)
 {
-	bool on = str_eq_lit(c->r->path, "/save");
 	struct post p;
 	int64_t id;
 	int kind, rc;
@@ -357,11 +370,18 @@ page_save(struct ctx *c)
 	done(c, &p);
 }
 
-/* POST /hide, POST /unhide: id of a post. */
+/* POST /save, POST /unsave: kind (post, comment), id. */
 void
-page_hide(struct ctx *c)
+page_save(struct ctx *c)
 {
-	bool on = str_eq_lit(c->r->path, "/hide");
+	app_save_item(c, str_eq_lit(c->r->path, "/save"));
+}
+
+/* Hides (on) or unhides the post of the field id, and answers: POST
+ * /hide and /unhide, and /api/v1/save. */
+void
+app_hide_item(struct ctx *c, bool on)
+{
 	struct post p;
 	int64_t id;
 	int kind, rc;
@@ -384,4 +404,11 @@ page_hide(struct ctx *c)
 		return;
 	}
 	done(c, &p);
+}
+
+/* POST /hide, POST /unhide: id of a post. */
+void
+page_hide(struct ctx *c)
+{
+	app_hide_item(c, str_eq_lit(c->r->path, "/hide"));
 }

@@ -178,28 +178,6 @@ read_args(struct ctx *c, struct search_page *k)
 	return 0;
 }
 
-/* Appends s percent-encoded for a query string: only unreserved bytes
- * stay as they are. */
-static void
-query_encode(struct buf *b, struct str s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned char ch = (unsigned char)s.p[i];
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-		    ch == '.' || ch == '~') {
-			buf_putc(b, (char)ch);
-		} else {
-			buf_putc(b, '%');
-			buf_putc(b, hex[ch >> 4]);
-			buf_putc(b, hex[ch & 15]);
-		}
-	}
-}
-
 /* The link to this search with other values; NULL ones are left out. */
 static const char *
 search_href(struct ctx *c, const struct search_page *k, const char *sort,
@@ -209,7 +187,7 @@ search_href(struct ctx *c, const struct search_page *k, const char *sort,
 
 	buf_init(&b, c->a, 128);
 	buf_puts(&b, "/search?q=");
-	query_encode(&b, k->text);
+	url_escape(&b, k->text);
 	if (k->community) {
 		buf_puts(&b, "&community=");
 		buf_puts(&b, k->community);
@@ -262,10 +240,12 @@ search_form(struct ctx *c, struct html *h, const struct search_page *k)
 {
 	html_raw_literal(h, "<form class=\"searchpage\" method=\"get\" "
 	    "action=\"/search\"><input type=\"search\" name=\"q\" "
+	    "aria-label=\"words to find\" "
 	    "maxlength=\"" APP_STR(SEARCH_QUERY_MAX) "\"");
 	if (k->text.p != NULL)
 		html_attr(h, "value", k->text);
-	html_raw_literal(h, "> <select name=\"kind\"><option value=\"\">posts "
+	html_raw_literal(h, "> <select name=\"kind\" aria-label=\"what to find\">"
+	    "<option value=\"\">posts "
 	    "and comments</option><option value=\"post\"");
 	if (k->kind && k->kind[0] == 'p')
 		html_raw_literal(h, " selected");

@@ -116,6 +116,11 @@ settings_page(struct ctx *c, const char *msg)
 	html_raw_literal(&h, "<h2>API tokens</h2><p><a href=\"/settings/tokens\">"
 	    "Tokens</a> let programs use the API on your behalf.</p>");
 
+	if (app_setting_int(c, "member_invites", 0) != 0)
+		html_raw_literal(&h, "<h2>Invites</h2><p><a "
+		    "href=\"/settings/invites\">Invite codes</a> let people you "
+		    "know register, once you have enough points.</p>");
+
 	html_raw_literal(&h, "<h2>Export</h2><p><a href=\"/settings/export.json\">"
 	    "Download your data</a>: your account, posts, comments and votes, "
 	    "as JSON.</p>");
@@ -252,8 +257,7 @@ export_posts(struct ctx *c, struct json *j)
 		rc = store_post_list(c->s, c->a, &q, &posts, &n);
 		if (rc != STORE_OK)
 			return rc;
-		for (size_t i = 0; i < n; i++)
-			app_json_post(c, j, &posts[i]);
+		app_json_posts(c, j, posts, n);
 		if (n > 0)
 			q.after = posts[n - 1].id;
 	} while (n == EXPORT_PAGE);

@@ -259,6 +259,23 @@ report_link(struct ctx *c, struct html *h, int kind, int64_t id,
 	html_raw_literal(h, ">report</a>");
 }
 
+/*
+ * The author's delete: a link to the page that asks first (GET .../delete),
+ * so that nothing is lost to a slip without JavaScript; with it, parley.js
+ * asks with the question in data-confirm and posts in place. After a " · "
+ * when dot (a comment's line of links).
+ */
+static void
+delete_link(struct html *h, const char *href, const char *question, bool dot)
+{
+	if (dot)
+		html_raw_literal(h, " · ");
+	html_raw_literal(h, "<a");
+	html_attr_c(h, "href", href);
+	html_attr_c(h, "data-confirm", question);
+	html_raw_literal(h, ">delete</a>");
+}
+
 static const char *
 comment_href(struct ctx *c, struct view *v, const struct comment *cm)
 {
@@ -334,13 +351,9 @@ comment_actions(struct ctx *c, struct html *h, struct view *v,
 		html_attr(h, "href", str_c(arena_printf(c->a, "%s/edit", href)));
 		html_raw_literal(h, ">edit</a>");
 	}
-	if (mine) {
-		html_raw_literal(h, " · <form method=\"post\"");
-		html_attr(h, "action", str_c(arena_printf(c->a, "%s/delete", href)));
-		html_raw_literal(h, ">");
-		app_csrf_field(c, h);
-		html_raw_literal(h, "<button>delete</button></form>");
-	}
+	if (mine)
+		delete_link(h, arena_printf(c->a, "%s/delete", href),
+		    "Delete this comment?", true);
 	if (!cm->deleted && !cm->removed)
 		app_save_buttons(c, h, VOTE_COMMENT, cm->id, cm->saved, false);
 	if (!cm->deleted)
@@ -367,7 +380,7 @@ kids_html(struct ctx *c, struct html *h, struct view *v, struct node *nd,
 {
 	for (size_t i = 0; i < nd->nkids; i++) {
 		if (v->shown >= THREAD_MAX_SHOWN) {
-			html_raw_literal(h, "<p class=\"more\"><a");
+			html_raw_literal(h, "<p class=\"more\"><a class=\"load\"");
 			html_attr_c(h, "href", comment_href(c, v, nd->cm));
 			html_raw_literal(h, ">load more replies (");
 			html_int(h, (int64_t)(nd->nkids - i));
@@ -401,7 +414,7 @@ comment_html(struct ctx *c, struct html *h, struct view *v, struct node *nd,
 	html_raw_literal(h, "</div>");
 	comment_actions(c, h, v, cm);
 	if (nd->nkids > 0 && depth + 1 >= THREAD_MAX_DEPTH) {
-		html_raw_literal(h, "<p class=\"more\"><a");
+		html_raw_literal(h, "<p class=\"more\"><a class=\"load\"");
 		html_attr_c(h, "href", comment_href(c, v, cm));
 		html_raw_literal(h, ">continue this thread ›</a></p>");
 	} else {
@@ -455,9 +468,10 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 		html_raw_literal(h, "</p>");
 	}
 	if (!p->deleted && c->user != NULL) {
-		html_raw_literal(h, "<p class=\"meta\">keep");
+		/* A <div>: a <form> would end a paragraph. */
+		html_raw_literal(h, "<div class=\"meta\">keep");
 		app_save_buttons(c, h, VOTE_POST, p->id, p->saved, p->hidden);
-		html_raw_literal(h, "</p>");
+		html_raw_literal(h, "</div>");
 	}
 	if (!p->deleted && (v->mod || (c->user && !mine))) {
 		/* A <div>, not a <p>: a <form> would end a paragraph. */
@@ -481,12 +495,9 @@ post_head(struct ctx *c, struct html *h, struct view *v)
 			    p->community, (long long)p->id)));
 			html_raw_literal(h, ">edit</a> ");
 		}
-		html_raw_literal(h, "<form method=\"post\"");
-		html_attr(h, "action", str_c(arena_printf(c->a, "/s/%s/p/%lld/delete",
-		    p->community, (long long)p->id)));
-		html_raw_literal(h, ">");
-		app_csrf_field(c, h);
-		html_raw_literal(h, "<button>delete</button></form></div>");
+		delete_link(h, arena_printf(c->a, "/s/%s/p/%lld/delete",
+		    p->community, (long long)p->id), "Delete this post?", false);
+		html_raw_literal(h, "</div>");
 	}
 }
 
@@ -608,7 +619,7 @@ thread_html(struct ctx *c, struct view *v, const struct tree *t)
 	for (i = start; i < t->nroots && v->shown < THREAD_MAX_SHOWN; i++)
 		comment_html(c, &h, v, t->roots[i], 0);
 	if (i < t->nroots) {
-		html_raw_literal(&h, "<p class=\"more\"><a");
+		html_raw_literal(&h, "<p class=\"more\"><a class=\"load\"");
 		html_attr(&h, "href", str_c(arena_printf(c->a, "%s?sort=%s&after=%lld",
 		    v->post_href, csort_names[v->sort],
 		    (long long)t->roots[i - 1]->cm->id)));

@@ -29,6 +29,8 @@ struct profile {
 	struct post *posts;
 	struct comment *cms;
 	size_t np, nc;
+	const char *inviter;  /* whose invite code they used, for admins;
+	                         NULL otherwise */
 };
 
 /* Loads the route's user and their newest posts and comments. Returns 0,
@@ -49,6 +51,16 @@ profile_load(struct ctx *c, struct profile *pr)
 	if (rc == STORE_OK)
 		rc = store_comments_by_author(c->s, c->a, pr->u.id, 0, PAGE_SIZE,
 		    &pr->cms, &pr->nc);
+	pr->inviter = NULL;
+	if (rc == STORE_OK && c->user != NULL && app_is_admin(c)) {
+		struct invited inv;
+
+		rc = store_user_inviter(c->s, c->a, pr->u.id, &inv);
+		if (rc == STORE_OK)
+			pr->inviter = inv.inviter;
+		else if (rc == STORE_NOTFOUND)
+			rc = STORE_OK;
+	}
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return -1;
@@ -67,10 +79,12 @@ profile_json(struct ctx *c, const struct profile *pr)
 	json_kv_time(&j, "created", pr->u.created);
 	json_kv_int(&j, "points", pr->u.points);
 	json_kv_bool(&j, "admin", pr->u.role == ROLE_ADMIN);
+	/* who invited whom is the admins' to see */
+	if (c->user != NULL && app_is_admin(c))
+		json_kv_str_c(&j, "invited_by", pr->inviter);
 	json_key(&j, "posts");
 	json_arr_open(&j);
-	for (size_t i = 0; i < pr->np; i++)
-		app_json_post(c, &j, &pr->posts[i]);
+	app_json_posts(c, &j, pr->posts, pr->np);
 	json_arr_close(&j);
 	json_key(&j, "comments");
 	json_arr_open(&j);
@@ -94,7 +108,10 @@ profile_comment(struct ctx *c, struct html *h, const struct comment *cm)
 	html_attr(h, "href", str_c(arena_printf(c->a, "/s/%s/p/%lld/c/%lld",
 	    cm->community, (long long)cm->post_id, (long long)cm->id)));
 	html_raw_literal(h, ">");
-	html_text_c(h, cm->post_title ? cm->post_title : "a post");
+	html_text_c(h, app_post_title(c, &(struct post){
+	    .title = cm->post_title ? cm->post_title : "a post",
+	    .deleted = cm->post_deleted, .removed = cm->post_removed,
+	    .held = cm->post_held, .nsfw = cm->post_nsfw }, false));
 	html_raw_literal(h, "</a> in ");
 	html_text_c(h, cm->community ? cm->community : "");
 	html_raw_literal(h, "</p><div class=\"body\">");
@@ -128,6 +145,10 @@ profile_html(struct ctx *c, const struct profile *pr)
 	html_time(&h, u->created, c->now);
 	if (u->role == ROLE_ADMIN)
 		html_raw_literal(&h, " · site admin");
+	if (pr->inviter != NULL) {
+		html_raw_literal(&h, " · invited by ");
+		app_user_link(c, &h, pr->inviter);
+	}
 	if (c->user != NULL && !app_viewer_is(c, u->id))
 		block_button(c, &h, u);
 	html_raw_literal(&h, "</p><h2>Posts</h2><ol class=\"posts\">");

@@ -146,6 +146,7 @@ int url_parse(struct str s, struct url *u);
 enum url_fault url_check(struct str s, struct url *u, unsigned flags);
 char *url_host_label(struct arena *a, const struct url *u);
 bool url_is_local_path(struct str p);
+void url_escape(struct buf *b, struct str s);
 
 /* ---- canonical JSON (base_canon.c) ----------------------------------- */
 

@@ -465,3 +465,23 @@ url_host_label(struct arena *a, const struct url *u)
 	*p = '\0';
 	return out;
 }
+
+/* ---- escaping ---------------------------------------------------------- */
+
+/*
+ * Appends s to b percent-encoded for a query value or path segment: every
+ * byte but RFC 3986's unreserved characters becomes %XX (uriparser's
+ * escaper). uriparser stops at a NUL byte: callers pass text that was
+ * checked to hold none (the server refuses NUL in queries and forms).
+ */
+void
+url_escape(struct buf *b, struct str s)
+{
+	char *end;
+
+	if (s.len == 0)
+		return;
+	buf_reserve(b, s.len * 3 + 1);
+	end = uriEscapeExA(s.p, s.p + s.len, b->p + b->len, URI_FALSE, URI_FALSE);
+	b->len = (size_t)(end - b->p);
+}

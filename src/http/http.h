@@ -52,6 +52,8 @@ struct req {
 	int status;               /* response status; 200 unless set */
 	const char *content_type; /* response type; literal or arena */
 	struct buf out;           /* response body */
+	void (*release)(void *);  /* set: out.p is borrowed (http_send_borrowed) */
+	void *release_cls;
 	struct http_header_out headers[HTTP_MAX_OUT_HEADERS];
 	size_t nheaders;
 };
@@ -82,5 +84,7 @@ size_t http_form_count(const struct req *r, const char *name);
 struct str http_header(const struct req *r, const char *name);
 struct str http_cookie(const struct req *r, const char *name);
 void http_add_header(struct req *r, const char *name, const char *value);
+void http_send_borrowed(struct req *r, const char *p, size_t len,
+    void (*release)(void *), void *cls);
 
 #endif

@@ -234,8 +234,15 @@ send_response(struct MHD_Connection *conn, struct req *r)
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(r->out.len, r->out.p,
-	    MHD_RESPMEM_PERSISTENT);
+	if (r->release != NULL) {
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(
+		    r->out.len, r->out.p, r->release, r->release_cls);
+		if (resp == NULL)
+			r->release(r->release_cls);
+	} else {
+		resp = MHD_create_response_from_buffer(r->out.len, r->out.p,
+		    MHD_RESPMEM_PERSISTENT);
+	}
 	if (resp == NULL)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -1020,4 +1027,19 @@ http_add_header(struct req *r, const char *name, const char *value)
 	r->headers[r->nheaders].name = name;
 	r->headers[r->nheaders].value = value;
 	r->nheaders++;
+}
+
+/*
+ * Answers r with len bytes at p that r does not own: release(cls) is
+ * called once the answer is sent or dropped, on whichever thread drops
+ * it, and p must stay valid until then.
+ */
+void
+http_send_borrowed(struct req *r, const char *p, size_t len,
+    void (*release)(void *), void *cls)
+{
+	r->out.p = (char *)p;
+	r->out.len = len;
+	r->release = release;
+	r->release_cls = cls;
 }

@@ -17,7 +17,7 @@ const char layout_css[] =
 "@media (prefers-color-scheme:dark){:root{--bg:#121212;--fg:#e6e6e6;"
 "--muted:#9a9a9a;--link:#8ab4f8;--line:#2c2c2c;--edge:#6f6f6f;--accent:#ff6a33;"
 "--down:#7193ff;--box:#1c1c1c;--focus:#8ab4f8;--hl:#2a2614}}\n"
-"*{box-sizing:border-box}\n"
+"*{box-sizing:border-box}[hidden]{display:none!important}\n"
 "body{margin:0;background:var(--bg);color:var(--fg);"
 "font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif}\n"
 /* Links in text are underlined, so colour is not the only sign; links
@@ -65,7 +65,8 @@ const char layout_css[] =
 ".flair-yellow{background:#f9a825;color:#222}.flair-green{background:#2e7d32;color:#fff}\n"
 ".flair-blue{background:#1565c0;color:#fff}.flair-purple{background:#6a1b9a;color:#fff}\n"
 ".flair-grey{background:#616161;color:#fff}\n"
-"pre.diff{white-space:pre-wrap}ins{background:#d4f7d4}del{background:#f7d4d4}\n"
+"pre.diff{white-space:pre-wrap}ins{background:#d4f7d4;color:#111}"
+"del{background:#f7d4d4;color:#111}\n"
 ".body{overflow-wrap:anywhere;max-width:48rem}.body p{margin:.3rem 0}"
 ".body blockquote{margin:.3rem 0;padding-left:.7rem;border-left:3px solid var(--line);color:var(--muted)}\n"
 ".body pre{background:var(--box);padding:.5rem;overflow:auto}\n"
@@ -77,17 +78,19 @@ const char layout_css[] =
  * (the <summary>, laid over the start of the header line, which lives
  * outside the <details> so it shows when collapsed), then text and links. */
 ".comments{margin-top:1rem}\n"
-".c{position:relative;margin:.5rem 0 0;padding-left:1.2rem}\n"
-".c .c{margin-left:.2rem;padding-left:1.3rem;border-left:1px solid var(--line)}\n"
-".c>.head{margin:0;padding-left:1.9em;line-height:1.5}\n"
+".c{position:relative;margin:.5rem 0 0;padding-left:1.6rem}\n"
+".c .c{padding-left:1.5rem;border-left:1px solid var(--line)}\n"
+".c>.head{margin:0;padding-left:2.1rem;line-height:1.5rem;overflow-wrap:anywhere}\n"
 ".c>.head a{font-weight:600}.c>.head .score{color:var(--fg)}\n"
-".c>details>summary{position:absolute;top:0;font-size:.8rem;line-height:1.5;"
+".c>details>summary{position:absolute;top:0;font-size:.8rem;line-height:1.5rem;"
+"min-width:1.5rem;text-align:center;"
 "list-style:none;cursor:pointer;color:var(--muted);white-space:nowrap}\n"
 ".c>details>summary::-webkit-details-marker{display:none}\n"
 ".c>details[open]>summary .plus,.c>details:not([open])>summary .minus{display:none}\n"
 ".c>details{scroll-margin-top:1.5rem}.c>details:target>.row{background:var(--hl)}\n"
-".c .vote{position:absolute;left:0;top:.05rem;width:1.2rem}\n"
-".c .vote button,.c .vote a{font-size:.85rem;padding:0 .1rem}\n"
+".c .vote{position:absolute;left:0;top:0;width:1.5rem}\n"
+".c .vote button,.c .vote a{display:block;width:1.5rem;font-size:.85rem;"
+"line-height:1.5rem;padding:0;text-align:center}\n"
 ".c .body p{margin:.1rem 0 .2rem}\n"
 ".c .meta{margin-bottom:.1rem}.c .meta form{margin:0}\n"
 ".more{font-size:.85rem;margin:.3rem 0}\n"
@@ -97,69 +100,23 @@ const char layout_css[] =
 "form.edit textarea{min-height:6rem}form.edit label{display:block;margin:.5rem 0 .2rem}\n"
 "form.reply{margin:.4rem 0}form.reply textarea{width:100%;max-width:40rem;"
 "min-height:4rem;vertical-align:top}\n"
+/* what parley.js is sending shows it */
+"[aria-busy]{opacity:.6}\n"
 ".notice{padding:.5rem;border:1px solid var(--accent);margin:.5rem 0}\n"
 ".error{padding:.5rem;border:1px solid #c00;margin:.5rem 0}\n"
-"form.inline{display:inline}table.log{border-collapse:collapse;width:100%}"
-"table.log td,table.log th{border-bottom:1px solid var(--line);padding:.2rem .4rem;"
-"text-align:left;font-size:.85rem}details.blocked>summary{color:var(--muted);cursor:pointer}\n"
+/* tables of records wrap their cells rather than scroll: a phone shows
+ * them whole, and no scrolled box needs a keyboard stop of its own */
+"form.inline{display:inline}:is(table.log,table.sessions,table.tokens)"
+"{border-collapse:collapse;width:100%}"
+":is(table.log,table.sessions,table.tokens) :is(td,th){border-bottom:1px solid var(--line);"
+"padding:.2rem .4rem;text-align:left;font-size:.85rem;overflow-wrap:anywhere}details.blocked>summary{color:var(--muted);cursor:pointer}\n"
 ".scroll{overflow-x:auto}\n"
 "footer{border-top:1px solid var(--line);margin-top:2rem;padding:.8rem;text-align:center;"
 "font-size:.85rem;color:var(--muted)}footer a{margin:0 .4rem;color:var(--muted)}\n"
 "footer nav{display:flex;flex-wrap:wrap;justify-content:center;row-gap:.2rem}"
 "footer p{margin:.5rem 0 0}\n"
 ".pager{margin:.8rem 0}\n"
-"@media (max-width:40rem){main>aside{flex-basis:100%}"
-"table.log{display:block;overflow-x:auto}}\n";
-
-/*
- * The one script (GET /parley.js, script-src 'self', loaded with defer so
- * no page waits for it): votes without a reload. It only takes over the
- * vote forms' submit; the server's answer in JSON sets the arrows and the
- * score, and on any failure the form is sent as before. Without it every
- * page works the same, by form posts.
- */
-const char layout_js[] =
-"/* SPDX-License-Identifier: AGPL-3.0-or-later */\n"
-"/* parley.js: votes without a reload; the vote forms stay the fallback. */\n"
-"(function () {\n"
-"  'use strict';\n"
-"  if (!window.fetch || !window.URLSearchParams) return;\n"
-"  function pts(n) { return n + (Math.abs(n) === 1 || n === 0 ? ' pt' : ' pts'); }\n"
-"  function scoreOf(box) {\n"
-"    var s = box.querySelector('.score');\n"
-"    var c = box.closest('details[id^=\"c\"]');\n"
-"    return s || (c && c.parentNode.querySelector(':scope > .head .score'));\n"
-"  }\n"
-"  document.addEventListener('submit', function (e) {\n"
-"    var f = e.target, box = f.closest('.vote');\n"
-"    if (f.getAttribute('action') !== '/vote' || !box) return;\n"
-"    e.preventDefault();\n"
-"    if (box.getAttribute('aria-busy')) return;\n"
-"    box.setAttribute('aria-busy', 'true');\n"
-"    fetch('/vote', {\n"
-"      method: 'POST', credentials: 'same-origin',\n"
-"      headers: { Accept: 'application/json' },\n"
-"      body: new URLSearchParams(new FormData(f))\n"
-"    }).then(function (r) {\n"
-"      if (!r.ok) throw new Error(r.status);\n"
-"      return r.json();\n"
-"    }).then(function (j) {\n"
-"      box.querySelectorAll('form[action=\"/vote\"]').forEach(function (g) {\n"
-"        var b = g.querySelector('button'), up = b.classList.contains('up');\n"
-"        var on = up ? j.dir > 0 : j.dir < 0;\n"
-"        b.classList.toggle('on', on);\n"
-"        g.querySelector('input[name=dir]').value = on ? '0' : up ? '1' : '-1';\n"
-"      });\n"
-"      var s = scoreOf(box);\n"
-"      if (s) s.textContent = pts(j.score);\n"
-"      box.removeAttribute('aria-busy');\n"
-"    }).catch(function () {\n"
-"      f.submit();\n"
-"    });\n"
-"  });\n"
-"})();\n";
-
-const size_t layout_js_len = sizeof(layout_js) - 1;
+"@media (max-width:40rem){main>aside{flex-basis:100%}}\n";
 
 /*
  * The favicon: a speech bubble on the accent colour, small enough to

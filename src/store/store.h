@@ -94,6 +94,9 @@ struct post {
 	const char *flair;       /* richer posts: post flair's text or NULL */
 	const char *author_flair; /* the author's flair in the community */
 	const char *flair_colour; /* the flair's palette colour, or NULL */
+	bool has_poll;           /* richer posts: the post has a poll */
+	const struct poll *poll; /* that poll once store_polls_on loaded it
+	                            (in its arena), else NULL */
 };
 
 struct comment {
@@ -116,6 +119,9 @@ struct comment {
 	/* filled only by store_comments_by_author, for links on profiles: */
 	const char *post_title;
 	const char *community;
+	bool post_deleted, post_removed, post_held, post_nsfw; /* that post's
+	                            flags, which decide what stands for
+	                            post_title (app_post_title) */
 	const char *author_flair; /* richer posts: in the post's community */
 };
 
@@ -191,7 +197,7 @@ struct post_query {
 	bool include_stickied;  /* false: skip stickied posts (shown apart) */
 	bool home;              /* only communities viewer_id subscribes to */
 	const char *flair;      /* richer posts: only posts with this flair
-	                           (with community_id; SORT_HOT or SORT_NEW) */
+	                           (with community_id; any sort) */
 };
 /* Listings never show removed, deleted or held posts. */
 
@@ -203,7 +209,7 @@ struct store *store_open(const char *url);
 void store_close(struct store *s);
 int store_bulk(struct store *s);
 int store_bulk_end(struct store *s);
-bool store_shared(const struct store *s);
+int store_analyze(struct store *s);
 int store_epoch(struct store *s, int64_t *epoch);
 int store_epoch_raise(struct store *s, int64_t *epoch);
 int store_migrate(struct store *s);
@@ -409,6 +415,9 @@ char *store_search_tsquery(const struct search_query *q, struct arena *a);
 #define STORE_HASH_HEX 65        /* 64 hex digits of a SHA-256 and a NUL */
 #define STORE_KEY_HEX 65         /* 64 hex digits of an Ed25519 public key */
 #define STORE_SIG_HEX 129        /* 128 hex digits of a signature */
+/* The moderator of a mod log line written by `parley admin` (mod_id 0):
+ * no account's name, since names hold no spaces. */
+#define STORE_CLI_ACTOR "parley admin"
 
 /* The signed head of the mod log. */
 struct modlog_head {
@@ -556,6 +565,20 @@ int store_user_create_invited(struct store *s, const unsigned char key[32],
     const char *name, const char *pwhash, const char *email, int64_t now,
     int64_t *id);
 
+/* A member who registered with someone's invite code. */
+struct invited {
+	int64_t id;              /* the member's */
+	const char *name;
+	const char *inviter;     /* the code's maker's name */
+	int64_t created;         /* when the member registered */
+};
+
+int store_invite_count(struct store *s, int64_t creator_id, int64_t *n);
+int store_invited_list(struct store *s, struct arena *a, int64_t before,
+    int limit, struct invited **out, size_t *n);
+int store_user_inviter(struct store *s, struct arena *a, int64_t user_id,
+    struct invited *out);
+
 /* ---- two-factor sign-in (store_totp.c) --------------------------------- */
 
 #define STORE_TOTP_SECRET 20    /* bytes of a TOTP secret */
@@ -671,6 +694,8 @@ int store_poll_get(struct store *s, struct arena *a, int64_t post_id,
     int64_t viewer_id, struct poll *out);
 int store_poll_vote(struct store *s, int64_t post_id, int64_t user_id,
     int64_t option_id, int64_t now);
+int store_polls_on(struct store *s, struct arena *a, int64_t viewer_id,
+    struct post *const *posts, size_t n);
 
 int store_copy(struct store *from, struct store *to, struct arena *a,
     unsigned flags, struct store_copy_table **out, size_t *n);
@@ -744,9 +769,9 @@ int store_message_send(struct store *s, int64_t conversation_id,
 int store_conversation_get(struct store *s, struct arena *a, int64_t id,
     struct conversation *out);
 int store_conversations(struct store *s, struct arena *a, int64_t user_id,
-    int limit, struct conversation **out, size_t *n);
+    int64_t before, int limit, struct conversation **out, size_t *n);
 int store_messages(struct store *s, struct arena *a, int64_t conversation_id,
-    int64_t floor, struct message **out, size_t *n);
+    int64_t after, int limit, struct message **out, size_t *n);
 int store_message_get(struct store *s, struct arena *a, int64_t id,
     struct message *out);
 int store_conversation_clear(struct store *s, int64_t id, int64_t user_id);

@@ -82,7 +82,7 @@ static const struct {
 	{ "polls", 0 },
 	{ "poll_options", 0 },
 	{ "poll_votes", 0 },
-	/* the page caches' epoch (schema v8) */
+	/* the page caches' epoch (schema v11) */
 	{ "cache_epoch", TABLE_SEEDED },
 };
 
@@ -475,6 +475,9 @@ store_copy(struct store *from, struct store *to, struct arena *a,
 	else
 		store_rollback(to);
 	store_rollback(from);
+	if (rc == STORE_OK && store_analyze(to) != STORE_OK)
+		log_msg(LOG_WARN, "store", "copy: ANALYZE failed: queries may "
+		    "be slow until autovacuum gathers statistics");
 	return rc;
 }
 

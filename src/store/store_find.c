@@ -25,14 +25,6 @@ static const enum store_stmt search_stmt[][2] = {
 	[SEARCH_TOP] = { STMT_SEARCH_POSTS_TOP, STMT_SEARCH_COMMENTS_TOP },
 };
 
-static double
-col_real(const struct store_val *v)
-{
-	if (v->type == STORE_T_REAL)
-		return v->d;
-	return (double)store__col_i64(v);
-}
-
 /*
  * Row callbacks of found items (search, saved, hidden): POST_COL, or
  * COMMENT_COL and POST_COL, then one more column, the key. The cursor is
@@ -51,7 +43,7 @@ store__found_post_cb(void *data, const struct store_val *row, size_t ncols)
 	it->kind = VOTE_POST;
 	store__post_row.read(m->a, row, &it->post);
 	it->cursor = it->post.id;
-	it->key = col_real(&row[POST_COL__COUNT]);
+	it->key = store__col_real(&row[POST_COL__COUNT]);
 	return STORE_OK;
 }
 
@@ -69,7 +61,7 @@ store__found_comment_cb(void *data, const struct store_val *row,
 	memset(it, 0, sizeof(*it));
 	store__comment_post_row.read(m->a, row, it);
 	it->cursor = it->comment.id;
-	it->key = col_real(&row[store__comment_post_row.ncols]);
+	it->key = store__col_real(&row[store__comment_post_row.ncols]);
 	return STORE_OK;
 }
 

@@ -198,9 +198,10 @@ store_message_send(struct store *s, int64_t conversation_id,
 }
 
 static void
-read_conversation(struct arena *a, const struct store_val *row,
-    struct conversation *v)
+read_conversation(struct arena *a, const struct store_val *row, void *out)
 {
+	struct conversation *v = out;
+
 	v->id = store__col_i64(&row[0]);
 	v->a_id = store__col_i64(&row[1]);
 	v->a = store__col_text(a, &row[2]);
@@ -214,20 +215,14 @@ read_conversation(struct arena *a, const struct store_val *row,
 	v->b_cleared = store__col_i64(&row[10]);
 }
 
-static int
-many_conversation_cb(void *data, const struct store_val *row, size_t ncols)
-{
-	struct store_many *m = data;
-
-	if (ncols < 11)
-		return store__bad_row(ncols, 11);
-	read_conversation(m->a, row, store__many_push(m));
-	return STORE_OK;
-}
+static const struct store_row conversation_row = {
+	11, sizeof(struct conversation), read_conversation };
 
 static void
-read_message(struct arena *a, const struct store_val *row, struct message *v)
+read_message(struct arena *a, const struct store_val *row, void *out)
 {
+	struct message *v = out;
+
 	v->id = store__col_i64(&row[0]);
 	v->conversation_id = store__col_i64(&row[1]);
 	v->sender_id = store__col_i64(&row[2]);
@@ -237,66 +232,56 @@ read_message(struct arena *a, const struct store_val *row, struct message *v)
 	v->created = store__col_i64(&row[6]);
 }
 
-static int
-many_message_cb(void *data, const struct store_val *row, size_t ncols)
-{
-	struct store_many *m = data;
-
-	if (ncols < 7)
-		return store__bad_row(ncols, 7);
-	read_message(m->a, row, store__many_push(m));
-	return STORE_OK;
-}
+static const struct store_row message_row = {
+	7, sizeof(struct message), read_message };
 
 /* Fills *out (strings in a); STORE_NOTFOUND when there is no such one. */
 int
 store_conversation_get(struct store *s, struct arena *a, int64_t id,
     struct conversation *out)
 {
-	struct store_many m = STORE_MANY_OF(a, struct conversation);
-	int rc;
-
-	rc = store__run(s, STMT_CONVERSATION_GET, STORE_PARAMS(store_v_int(id)),
-	    many_conversation_cb, &m);
-	if (rc == STORE_OK && m.n == 0)
-		rc = STORE_NOTFOUND;
-	if (rc == STORE_OK)
-		*out = *(struct conversation *)m.items;
-	return rc;
+	return store__get(s, STMT_CONVERSATION_GET,
+	    STORE_PARAMS(store_v_int(id)), &conversation_row, a, out);
 }
 
 /*
  * Lists user_id's conversations that hold a message they have not
- * deleted, the latest message first; limit <= 0 means 25, at most 100.
+ * deleted and whose latest message is below before (0: from the top),
+ * the latest message first; limit <= 0 means 25, at most 100. A page's
+ * cursor is its last row's last_message.
  */
 int
 store_conversations(struct store *s, struct arena *a, int64_t user_id,
-    int limit, struct conversation **out, size_t *n)
+    int64_t before, int limit, struct conversation **out, size_t *n)
 {
-	struct store_many m = STORE_MANY_OF(a, struct conversation);
+	struct store_many m = STORE_MANY(a, &conversation_row);
 	int rc;
 
 	rc = store__run(s, STMT_CONVERSATIONS, STORE_PARAMS(
 	    store_v_int(user_id), store_v_int(store__clamp_limit(limit,
-	    STORE_QUEUE_MAX))), many_conversation_cb, &m);
+	    STORE_QUEUE_MAX)), store_v_int(before > 0 ? before : INT64_MAX)),
+	    store__many_cb, &m);
 	STORE_MANY_OUT(rc, m, struct conversation, out, n);
 	return rc;
 }
 
 /*
- * Lists the messages of a conversation with an id above floor (a side's
- * *_cleared: what it deleted for itself stays away), oldest first.
+ * Lists at most limit messages (limit <= 0 means 25, at most 100) of a
+ * conversation with an id above after, oldest first. The caller passes
+ * at least its side's *_cleared, so what it deleted for itself stays
+ * away; a page's cursor is its last message's id.
  */
 int
 store_messages(struct store *s, struct arena *a, int64_t conversation_id,
-    int64_t floor, struct message **out, size_t *n)
+    int64_t after, int limit, struct message **out, size_t *n)
 {
-	struct store_many m = STORE_MANY_OF(a, struct message);
+	struct store_many m = STORE_MANY(a, &message_row);
 	int rc;
 
 	rc = store__run(s, STMT_MESSAGES_OF, STORE_PARAMS(
-	    store_v_int(conversation_id), store_v_int(floor)),
-	    many_message_cb, &m);
+	    store_v_int(conversation_id), store_v_int(after),
+	    store_v_int(store__clamp_limit(limit, STORE_QUEUE_MAX))),
+	    store__many_cb, &m);
 	STORE_MANY_OUT(rc, m, struct message, out, n);
 	return rc;
 }
@@ -306,16 +291,8 @@ int
 store_message_get(struct store *s, struct arena *a, int64_t id,
     struct message *out)
 {
-	struct store_many m = STORE_MANY_OF(a, struct message);
-	int rc;
-
-	rc = store__run(s, STMT_MESSAGE_GET, STORE_PARAMS(store_v_int(id)),
-	    many_message_cb, &m);
-	if (rc == STORE_OK && m.n == 0)
-		rc = STORE_NOTFOUND;
-	if (rc == STORE_OK)
-		*out = *(struct message *)m.items;
-	return rc;
+	return store__get(s, STMT_MESSAGE_GET, STORE_PARAMS(store_v_int(id)),
+	    &message_row, a, out);
 }
 
 /*

@@ -120,7 +120,8 @@ enum store_stmt {
 	STMT_COMMENT_CURSOR,     /* id -> created */
 	STMT_COMMENT_BY_AUTHOR,  /* author_id, cursor created, cursor id,
 	                            limit -> COMMENT_COL, post title,
-	                            community name */
+	                            community name, the post's deleted,
+	                            removed, held, nsfw */
 	STMT_COMMENT_EDIT,       /* id, body, body_html, edited */
 	STMT_COMMENT_DELETE,     /* id */
 	STMT_COMMENT_VOTE_TARGET, /* id -> author_id, ups, downs, created */
@@ -278,6 +279,11 @@ enum store_stmt {
 	                            left and it has not expired */
 	STMT_INVITE_CREATOR,     /* key -> creator_id */
 	STMT_USER_SET_INVITED_BY, /* id, inviter id */
+	/* members' invites (schema v8) */
+	STMT_INVITE_COUNT,       /* creator_id -> codes made */
+	STMT_INVITED_LIST,       /* user id cursor, limit -> id, name,
+	                            inviter's name, created; newest first */
+	STMT_USER_INVITER,       /* user id -> the same row, when invited */
 	/* saved and hidden (schema v4) */
 	STMT_SAVE_INSERT,        /* user_id, kind, target_id, created; no-op
 	                            when saved already */
@@ -309,6 +315,16 @@ enum store_stmt {
 	STMT_POST_LIST_ACTIVE_HOME,
 	STMT_POST_LIST_CONTROVERSIAL_HOME,
 	STMT_SUBSCRIBES_ANY,     /* user_id -> 1 when subscribed to any */
+	/* Home as a merge (store_home.c) */
+	STMT_SUBSCRIPTION_IDS,   /* user_id, limit -> community_id, in order */
+	STMT_HOME_KEYS_HOT,      /* as STMT_POST_LIST_*_C (?6 the community,
+	                            TOP ?7 since) -> key, id */
+	STMT_HOME_KEYS_NEW,
+	STMT_HOME_KEYS_TOP,
+	STMT_HOME_KEYS_ACTIVE,
+	STMT_HOME_KEYS_CONTROVERSIAL,
+	STMT_POST_BY_IDS,        /* viewer, VOTES_ON_IDS ids (0: none) ->
+	                            POST_COL, in no order */
 	STMT_SEARCH_TRIGGERS,    /* -> count of the SQLite search triggers
 	                            (store__fts_heal) */
 	/* inbox, mentions and private messages (schema v5) */
@@ -378,18 +394,25 @@ enum store_stmt {
 	STMT_POST_SET_FLAIR,     /* id, flair (NULL: none) */
 	STMT_POST_LIST_HOT_F,    /* as STMT_POST_LIST_HOT_C, ?7 flair */
 	STMT_POST_LIST_NEW_F,    /* as STMT_POST_LIST_NEW_C, ?7 flair */
+	STMT_POST_LIST_TOP_F,    /* as STMT_POST_LIST_TOP_C, ?7 flair, ?8
+	                            since */
+	STMT_POST_LIST_ACTIVE_F, /* as STMT_POST_LIST_ACTIVE_C, ?7 flair */
+	STMT_POST_LIST_CONTROVERSIAL_F, /* as ..._CONTROVERSIAL_C, ?7 flair */
 
 	/* richer posts: polls (schema v6, store_poll.c) */
 	STMT_POLL_INSERT,        /* post_id, closes */
 	STMT_POLL_OPTION_INSERT, /* post_id, position, text */
 	STMT_POLL_GET,           /* post_id -> closes */
 	STMT_POLL_OPTIONS,       /* post_id -> id, text, votes; by position */
+	STMT_POLLS_ON,           /* viewer, VOTES_ON_IDS post ids -> post_id,
+	                            closes, option id, text, votes, voted;
+	                            by post, then position */
 	STMT_POLL_VOTED,         /* post_id, user_id -> option_id */
 	STMT_POLL_OPTION_POST,   /* option id -> post_id */
 	STMT_POLL_VOTE,          /* post_id, user_id, option_id, created
 	                            (upsert: one vote per member) */
 
-	/* the page caches' epoch (schema v8, store.c) */
+	/* the page caches' epoch (schema v11, store.c) */
 	STMT_EPOCH,              /* -> the epoch */
 	STMT_EPOCH_RAISE,        /* -> the epoch, one higher */
 
@@ -450,6 +473,7 @@ enum post_col {
 	POST_COL_FLAIR,          /* richer posts: flair */
 	POST_COL_AUTHOR_FLAIR,
 	POST_COL_FLAIR_COLOUR,
+	POST_COL_HAS_POLL,       /* richer posts: polls */
 	POST_COL__COUNT
 };
 
@@ -723,6 +747,7 @@ struct store_text {
 char *store__lower_dup(const char *s);
 int store__bad_row(size_t ncols, size_t want);
 int64_t store__col_i64(const struct store_val *v);
+double store__col_real(const struct store_val *v);
 const char *store__col_text(struct arena *a, const struct store_val *v);
 void *store__many_push(struct store_many *m);
 int store__one_cb(void *data, const struct store_val *row, size_t ncols);
@@ -744,5 +769,13 @@ int store__found_comment_cb(void *data, const struct store_val *row,
     size_t ncols);
 void store__found_merge(struct arena *a, const struct store_many m[2],
     int limit, struct found_item **out, size_t *n);
+
+/* Home (store_home.c): up to this many subscriptions, a page merges one
+ * walk per subscribed community; past it, the global walk. */
+#define HOME_MERGE_MAX 50
+int store__home_list(struct store *s, struct arena *a,
+    const struct post_query *q, enum post_sort sort, struct store_val key,
+    struct store_val after_id, int limit, bool *merged, struct post **out,
+    size_t *n);
 
 #endif

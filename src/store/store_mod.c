@@ -310,8 +310,9 @@ store_report_resolve(struct store *s, int kind, int64_t target_id,
 
 /*
  * Writes one line of the mod log: m's action, kind and target_id (0: no
- * item), reason, created and expires, by mod_id, in community_id (0:
- * site-wide), about target_user_id (0: none), chained to the line before
+ * item), reason, created and expires, by mod_id (0: the command line,
+ * shown as STORE_CLI_ACTOR), in community_id (0: site-wide), about
+ * target_user_id (0: none), chained to the line before
  * and with the signed head moved to it (store_trust.c), in the caller's
  * transaction when there is one. Returns STORE_NOTFOUND for an unknown
  * community, moderator or user.

@@ -107,3 +107,81 @@ store_poll_vote(struct store *s, int64_t post_id, int64_t user_id,
 	    store_v_int(post_id), store_v_int(user_id), store_v_int(option_id),
 	    store_v_int(now)));
 }
+
+/* The posts whose polls one STMT_POLLS_ON round reads. */
+struct polls_on {
+	struct arena *a;
+	struct post *const *posts; /* those with has_poll, at most
+	                              VOTES_ON_IDS */
+	struct poll *polls;      /* polls[i] is posts[i]'s */
+	size_t n;
+};
+
+static int
+polls_on_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct polls_on *po = data;
+	int64_t post_id;
+	struct poll *poll;
+	struct poll_option *o;
+	size_t i;
+
+	if (ncols < 6)
+		return store__bad_row(ncols, 6);
+	post_id = store__col_i64(&row[0]);
+	for (i = 0; i < po->n && po->posts[i]->id != post_id; i++)
+		;
+	if (i == po->n)
+		return STORE_OK;
+	poll = &po->polls[i];
+	if (poll->n == POLL_OPTIONS_MAX)
+		return STORE_OK;
+	if (poll->options == NULL)
+		poll->options = arena_zalloc(po->a,
+		    POLL_OPTIONS_MAX * sizeof(*poll->options));
+	poll->closes = store__col_i64(&row[1]);
+	o = &poll->options[poll->n++];
+	o->id = store__col_i64(&row[2]);
+	o->text = store__col_text(po->a, &row[3]);
+	o->votes = store__col_i64(&row[4]);
+	if (store__col_i64(&row[5]) != 0)
+		poll->voted = o->id;
+	return STORE_OK;
+}
+
+/*
+ * Loads the polls of posts[0..n) that have one (has_poll) and points
+ * each one's poll at it (in a), with viewer_id's choice (0 signed out):
+ * one query for every VOTES_ON_IDS such posts, so a page of posts costs
+ * one query whatever its polls. Returns STORE_OK or the store's error.
+ */
+int
+store_polls_on(struct store *s, struct arena *a, int64_t viewer_id,
+    struct post *const *posts, size_t n)
+{
+	struct post *with[VOTES_ON_IDS];
+	struct store_val v[1 + VOTES_ON_IDS];
+	size_t i = 0;
+	int rc = STORE_OK;
+
+	while (i < n && rc == STORE_OK) {
+		struct polls_on po = { .a = a, .posts = with };
+
+		for (; i < n && po.n < VOTES_ON_IDS; i++)
+			if (posts[i]->has_poll)
+				with[po.n++] = posts[i];
+		if (po.n == 0)
+			break;
+		po.polls = arena_zalloc(a, po.n * sizeof(*po.polls));
+		v[0] = store_v_int(viewer_id);
+		/* Ids are positive; 0 fills the places this round leaves. */
+		for (size_t k = 0; k < VOTES_ON_IDS; k++)
+			v[1 + k] = store_v_int(k < po.n ? with[k]->id : 0);
+		rc = store__run(s, STMT_POLLS_ON, v, ARRAY_LEN(v), polls_on_cb,
+		    &po);
+		for (size_t k = 0; k < po.n && rc == STORE_OK; k++)
+			if (po.polls[k].n > 0)
+				with[k]->poll = &po.polls[k];
+	}
+	return rc;
+}

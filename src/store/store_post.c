@@ -71,18 +71,20 @@ store_post_get(struct store *s, struct arena *a, int64_t id,
 	    store_v_int(id)), &store__post_row, a, out);
 }
 
-/* Listing statements by sort, for every community and for one. */
-static const enum store_stmt list_stmt[][3] = {
+/* Listing statements by sort: every community, one, Home (the global
+ * walk), one community's posts of one flair. */
+static const enum store_stmt list_stmt[][4] = {
 	[SORT_HOT] = { STMT_POST_LIST_HOT, STMT_POST_LIST_HOT_C,
-	    STMT_POST_LIST_HOT_HOME },
+	    STMT_POST_LIST_HOT_HOME, STMT_POST_LIST_HOT_F },
 	[SORT_NEW] = { STMT_POST_LIST_NEW, STMT_POST_LIST_NEW_C,
-	    STMT_POST_LIST_NEW_HOME },
+	    STMT_POST_LIST_NEW_HOME, STMT_POST_LIST_NEW_F },
 	[SORT_TOP] = { STMT_POST_LIST_TOP, STMT_POST_LIST_TOP_C,
-	    STMT_POST_LIST_TOP_HOME },
+	    STMT_POST_LIST_TOP_HOME, STMT_POST_LIST_TOP_F },
 	[SORT_ACTIVE] = { STMT_POST_LIST_ACTIVE, STMT_POST_LIST_ACTIVE_C,
-	    STMT_POST_LIST_ACTIVE_HOME },
+	    STMT_POST_LIST_ACTIVE_HOME, STMT_POST_LIST_ACTIVE_F },
 	[SORT_CONTROVERSIAL] = { STMT_POST_LIST_CONTROVERSIAL,
-	    STMT_POST_LIST_CONTROVERSIAL_C, STMT_POST_LIST_CONTROVERSIAL_HOME },
+	    STMT_POST_LIST_CONTROVERSIAL_C, STMT_POST_LIST_CONTROVERSIAL_HOME,
+	    STMT_POST_LIST_CONTROVERSIAL_F },
 };
 
 /* Column of STMT_POST_CURSOR holding each sort's key. */
@@ -110,7 +112,7 @@ store_post_list(struct store *s, struct arena *a,
     const struct post_query *q, struct post **out, size_t *n)
 {
 	struct store_many m = STORE_MANY(a, &store__post_row);
-	struct store_val params[7];
+	struct store_val params[8];
 	struct store_val key, after_id;
 	enum post_sort sort = q->author_id != 0 ? SORT_NEW : q->sort;
 	enum store_stmt st;
@@ -145,6 +147,14 @@ store_post_list(struct store *s, struct arena *a,
 		key = cur.vals[cursor_col[sort]];
 		after_id = store_v_int(q->after);
 	}
+	if (q->home && q->community_id == 0 && q->author_id == 0) {
+		bool merged;
+
+		rc = store__home_list(s, a, q, sort, key, after_id, limit,
+		    &merged, out, n);
+		if (rc != STORE_OK || merged)
+			return rc;
+	}
 
 	params[np++] = store_v_int(q->viewer_id);
 	params[np++] = key;
@@ -155,22 +165,19 @@ store_post_list(struct store *s, struct arena *a,
 		st = STMT_POST_LIST_AUTHOR;
 		params[np++] = store_v_int(q->author_id);
 	} else if (q->home && q->community_id == 0) {
-		/* Home: the member's subscriptions (store_subscribes_any
-		 * tells the caller whether there are any) */
+		/* Home past HOME_MERGE_MAX subscriptions (store_home.c):
+		 * the global walk (store_subscribes_any tells the caller
+		 * whether there are any) */
 		st = list_stmt[sort][2];
 		if (sort == SORT_TOP)
 			params[np++] = store_v_int(q->since);
 	} else if (q->flair != NULL && q->community_id != 0) {
-		/* richer posts: one flair's posts, by hot or new */
-		if (sort != SORT_HOT && sort != SORT_NEW) {
-			log_msg(LOG_ERR, "store", "no flair listing by sort %d",
-			    (int)sort);
-			return STORE_ERR;
-		}
-		st = sort == SORT_HOT ? STMT_POST_LIST_HOT_F :
-		    STMT_POST_LIST_NEW_F;
+		/* richer posts: one flair's posts, on its own index */
+		st = list_stmt[sort][3];
 		params[np++] = store_v_int(q->community_id);
 		params[np++] = store_v_text(q->flair);
+		if (sort == SORT_TOP)
+			params[np++] = store_v_int(q->since);
 	} else {
 		st = list_stmt[sort][q->community_id != 0];
 		if (q->community_id != 0)
@@ -190,6 +197,45 @@ store_post_list(struct store *s, struct arena *a,
 }
 
 /*
+ * Saves item id's version to its history (save) and runs edit with params,
+ * in one transaction; STORE_NOTFOUND when edit changes no row.
+ */
+static int
+edit_keeping_history(struct store *s, enum store_stmt save, int64_t id,
+    enum store_stmt edit, const struct store_val *params, size_t nparams)
+{
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store__run(s, save, STORE_PARAMS(store_v_int(id)), NULL, NULL);
+	if (rc == STORE_OK)
+		rc = store__run_one(s, edit, params, nparams);
+	return store__tx_end(s, rc);
+}
+
+/*
+ * Runs del on item id and drops its history (kind HISTORY_POST or
+ * HISTORY_COMMENT) in one transaction; STORE_NOTFOUND when del changes
+ * no row.
+ */
+static int
+delete_with_history(struct store *s, enum store_stmt del,
+    enum history_kind kind,
+    int64_t id)
+{
+	int rc;
+
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store__run_one(s, del, STORE_PARAMS(store_v_int(id)));
+	if (rc == STORE_OK)
+		rc = store__run(s, STMT_HISTORY_DELETE, STORE_PARAMS(
+		    store_v_int(kind), store_v_int(id)), NULL, NULL);
+	return store__tx_end(s, rc);
+}
+
+/*
  * Replaces a post's body and body_html (NULL for a link post), and its
  * title unless title is NULL; marks it edited at now. The version before
  * goes to its history in the same transaction (store_history.c).
@@ -199,17 +245,9 @@ int
 store_post_edit(struct store *s, int64_t id, const char *title,
     const char *body, const char *body_html, int64_t now)
 {
-	int rc;
-
-	if ((rc = store_begin(s)) != STORE_OK)
-		return rc;
-	rc = store__run(s, STMT_HISTORY_SAVE_POST, STORE_PARAMS(
-	    store_v_int(id)), NULL, NULL);
-	if (rc == STORE_OK)
-		rc = store__run_one(s, STMT_POST_EDIT, STORE_PARAMS(
-		    store_v_int(id), store_v_text(title), store_v_text(body),
-		    store_v_text(body_html), store_v_int(now)));
-	return store__tx_end(s, rc);
+	return edit_keeping_history(s, STMT_HISTORY_SAVE_POST, id,
+	    STMT_POST_EDIT, STORE_PARAMS(store_v_int(id), store_v_text(title),
+	    store_v_text(body), store_v_text(body_html), store_v_int(now)));
 }
 
 /*
@@ -221,17 +259,8 @@ store_post_edit(struct store *s, int64_t id, const char *title,
 int
 store_post_delete(struct store *s, int64_t id, int64_t now)
 {
-	int rc;
-
 	(void)now;
-	if ((rc = store_begin(s)) != STORE_OK)
-		return rc;
-	rc = store__run_one(s, STMT_POST_DELETE, STORE_PARAMS(
-	    store_v_int(id)));
-	if (rc == STORE_OK)
-		rc = store__run(s, STMT_HISTORY_DELETE, STORE_PARAMS(
-		    store_v_int(HISTORY_POST), store_v_int(id)), NULL, NULL);
-	return store__tx_end(s, rc);
+	return delete_with_history(s, STMT_POST_DELETE, HISTORY_POST, id);
 }
 
 /* ---- comments -------------------------------------------------------- */
@@ -379,17 +408,9 @@ int
 store_comment_edit(struct store *s, int64_t id, const char *body,
     const char *body_html, int64_t now)
 {
-	int rc;
-
-	if ((rc = store_begin(s)) != STORE_OK)
-		return rc;
-	rc = store__run(s, STMT_HISTORY_SAVE_COMMENT, STORE_PARAMS(
-	    store_v_int(id)), NULL, NULL);
-	if (rc == STORE_OK)
-		rc = store__run_one(s, STMT_COMMENT_EDIT, STORE_PARAMS(
-		    store_v_int(id), store_v_text(body), store_v_text(body_html),
-		    store_v_int(now)));
-	return store__tx_end(s, rc);
+	return edit_keeping_history(s, STMT_HISTORY_SAVE_COMMENT, id,
+	    STMT_COMMENT_EDIT, STORE_PARAMS(store_v_int(id), store_v_text(body),
+	    store_v_text(body_html), store_v_int(now)));
 }
 
 /*
@@ -400,15 +421,6 @@ store_comment_edit(struct store *s, int64_t id, const char *body,
 int
 store_comment_delete(struct store *s, int64_t id, int64_t now)
 {
-	int rc;
-
 	(void)now;
-	if ((rc = store_begin(s)) != STORE_OK)
-		return rc;
-	rc = store__run_one(s, STMT_COMMENT_DELETE, STORE_PARAMS(
-	    store_v_int(id)));
-	if (rc == STORE_OK)
-		rc = store__run(s, STMT_HISTORY_DELETE, STORE_PARAMS(
-		    store_v_int(HISTORY_COMMENT), store_v_int(id)), NULL, NULL);
-	return store__tx_end(s, rc);
+	return delete_with_history(s, STMT_COMMENT_DELETE, HISTORY_COMMENT, id);
 }

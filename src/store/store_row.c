@@ -46,6 +46,15 @@ store__col_i64(const struct store_val *v)
 	return 0;
 }
 
+/* Returns a numeric column as a double (an integer one converted). */
+double
+store__col_real(const struct store_val *v)
+{
+	if (v->type == STORE_T_REAL)
+		return v->d;
+	return (double)store__col_i64(v);
+}
+
 /* Returns an arena copy of a text column, NULL for SQL NULL. */
 const char *
 store__col_text(struct arena *a, const struct store_val *v)
@@ -125,6 +134,8 @@ read_post(struct arena *a, const struct store_val *r, void *out)
 	p->flair = store__col_text(a, &r[POST_COL_FLAIR]);
 	p->author_flair = store__col_text(a, &r[POST_COL_AUTHOR_FLAIR]);
 	p->flair_colour = store__col_text(a, &r[POST_COL_FLAIR_COLOUR]);
+	p->has_poll = store__col_i64(&r[POST_COL_HAS_POLL]) != 0;
+	p->poll = NULL;
 }
 
 static void
@@ -155,9 +166,12 @@ read_comment(struct arena *a, const struct store_val *r, void *out)
 	c->author_flair = store__col_text(a, &r[COMMENT_COL_AUTHOR_FLAIR]);
 	c->post_title = NULL;
 	c->community = NULL;
+	c->post_deleted = c->post_removed = c->post_held = false;
+	c->post_nsfw = false;
 }
 
-/* A profile or queue comment: COMMENT_COL, then post title, community. */
+/* A profile or queue comment: COMMENT_COL, then post title, community,
+ * and the post's deleted, removed, held and NSFW flags. */
 static void
 read_comment_link(struct arena *a, const struct store_val *r, void *out)
 {
@@ -166,6 +180,10 @@ read_comment_link(struct arena *a, const struct store_val *r, void *out)
 	read_comment(a, r, c);
 	c->post_title = store__col_text(a, &r[COMMENT_COL__COUNT]);
 	c->community = store__col_text(a, &r[COMMENT_COL__COUNT + 1]);
+	c->post_deleted = store__col_i64(&r[COMMENT_COL__COUNT + 2]) != 0;
+	c->post_removed = store__col_i64(&r[COMMENT_COL__COUNT + 3]) != 0;
+	c->post_held = store__col_i64(&r[COMMENT_COL__COUNT + 4]) != 0;
+	c->post_nsfw = store__col_i64(&r[COMMENT_COL__COUNT + 5]) != 0;
 }
 
 const struct store_row store__user_row = {
@@ -177,7 +195,7 @@ const struct store_row store__post_row = {
 const struct store_row store__comment_row = {
 	COMMENT_COL__COUNT, sizeof(struct comment), read_comment };
 const struct store_row store__comment_link_row = {
-	COMMENT_COL__COUNT + 2, sizeof(struct comment), read_comment_link };
+	COMMENT_COL__COUNT + 6, sizeof(struct comment), read_comment_link };
 
 /* A comment and its post (saved, search): COMMENT_COL, then POST_COL. */
 static void

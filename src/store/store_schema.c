@@ -598,21 +598,82 @@ static const char schema_bootstrap[] =
 	"ALTER TABLE users ADD COLUMN invited_by " I64 ";\n"
 
 /*
- * v8 (the page caches' epoch): a number raised by every writer whose
- * commits a server's page cache cannot see otherwise (app_cache.c). On
- * SQLite the one row of cache_epoch, which `parley admin` and the other
- * commands raise; a server's own writes need not, and the row is read
- * only when PRAGMA data_version says something changed. On PostgreSQL,
- * where several servers share the database, a sequence that every server
- * raises after each write: nextval takes no lock and is seen by the
- * other sessions at once, outside any transaction. The table is there
- * too, unused, so that both databases have the same tables to copy.
+ * v8 (everyday features): ?flair= works for every sort, so each sort of
+ * one flair's posts gets its index as hot and new have since v6 (the
+ * cost of a filtered page stays an index walk from the cursor).
  */
 #define SCHEMA_V8(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE INDEX IF NOT EXISTS posts_c_flair_top" \
+	" ON posts(community_id, flair, score DESC, id DESC);\n" \
+	"CREATE INDEX IF NOT EXISTS posts_c_flair_active" \
+	" ON posts(community_id, flair, last_comment DESC, id DESC);\n" \
+	"CREATE INDEX IF NOT EXISTS posts_c_flair_controversial" \
+	" ON posts(community_id, flair, controversy DESC, id DESC);\n"
+
+/*
+ * Schema version 9: members' own invites. invites_creator counts the
+ * codes a member made (their cap); users_invited, partial, walks the
+ * members who came by a code, for the admins' list of who invited whom.
+ */
+#define SCHEMA_V9(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE INDEX IF NOT EXISTS invites_creator ON invites(creator_id);\n" \
+	"CREATE INDEX IF NOT EXISTS users_invited ON users(id) " \
+	"WHERE invited_by IS NOT NULL;\n"
+
+/*
+ * v10: the command line's actions in the mod log (issue 18). What `parley
+ * admin` changes (roles, moderators, limits, pages, the site key) is
+ * logged like an admin's action on the web, but nobody signed in did it:
+ * such a line has no moderator (mod_id NULL) and /modlog.json names
+ * "parley admin" as its moderator, a name no account can have (names
+ * hold no spaces). PostgreSQL drops the NOT NULL; SQLite cannot, so it
+ * copies the table into one without it, ids, chain and all (no table
+ * refers to mod_actions), and makes its indexes again.
+ */
+#define SCHEMA_V10_SQLITE \
+	"CREATE TABLE mod_actions_v10 (" \
+	" id INTEGER PRIMARY KEY," \
+	" community_id INTEGER REFERENCES communities(id)," \
+	" mod_id INTEGER REFERENCES users(id)," \
+	" action TEXT NOT NULL," \
+	" kind INTEGER," \
+	" target_id INTEGER," \
+	" target_user_id INTEGER REFERENCES users(id)," \
+	" reason TEXT," \
+	" created INTEGER NOT NULL," \
+	" expires INTEGER NOT NULL DEFAULT 0," \
+	" seq INTEGER NOT NULL DEFAULT 0," \
+	" prev TEXT," \
+	" hash TEXT);\n" \
+	"INSERT INTO mod_actions_v10 SELECT id, community_id, mod_id, action," \
+	" kind, target_id, target_user_id, reason, created, expires, seq, prev," \
+	" hash FROM mod_actions;\n" \
+	"DROP TABLE mod_actions;\n" \
+	"ALTER TABLE mod_actions_v10 RENAME TO mod_actions;\n" \
+	"CREATE INDEX mod_actions_community ON mod_actions(community_id, id);\n" \
+	"CREATE INDEX mod_actions_mod ON mod_actions(mod_id, id);\n" \
+	"CREATE UNIQUE INDEX mod_actions_seq ON mod_actions(seq)" \
+	" WHERE seq > 0;\n" \
+	"CREATE INDEX mod_actions_unchained ON mod_actions(id) WHERE seq = 0;\n"
+#define SCHEMA_V10_PG \
+	"ALTER TABLE mod_actions ALTER COLUMN mod_id DROP NOT NULL;\n"
+
+/*
+ * v11 (the page caches' epoch): a number every server raises after each
+ * write, and `parley admin` and the other commands after theirs, so that
+ * the page caches of other servers on the database see it (app_cache.c).
+ * On SQLite the one row of cache_epoch, read only when PRAGMA
+ * data_version says something changed. On PostgreSQL a sequence:
+ * nextval takes no lock and is seen by the other sessions at once,
+ * outside any transaction, where a row updated by every write would
+ * serialise the writers. The table is there too, unused, so that both
+ * databases have the same tables to copy.
+ */
+#define SCHEMA_V11(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
 	"CREATE TABLE cache_epoch (id INTEGER PRIMARY KEY," \
 	" n " I64 " NOT NULL);\n" \
 	"INSERT INTO cache_epoch (id, n) VALUES (1, 0);\n"
-#define SCHEMA_V8_PG \
+#define SCHEMA_V11_PG \
 	"CREATE SEQUENCE cache_epoch_seq;\n"
 
 /* Migration N is element N-1. Append only. */
@@ -626,7 +687,10 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V5, SQLITE_WORDS),
 	SPELL(SCHEMA_V6, SQLITE_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, SQLITE_WORDS), /* api tokens, 2fa */
-	SPELL(SCHEMA_V8, SQLITE_WORDS), /* the page caches' epoch */
+	SPELL(SCHEMA_V8, SQLITE_WORDS), /* everyday: flair sorts */
+	SPELL(SCHEMA_V9, SQLITE_WORDS), /* members' invites */
+	SCHEMA_V10_SQLITE, /* the command line's mod log lines */
+	SPELL(SCHEMA_V11, SQLITE_WORDS), /* the page caches' epoch */
 	NULL
 };
 
@@ -639,7 +703,10 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V5, PG_WORDS),
 	SPELL(SCHEMA_V6, PG_WORDS), /* richer posts */
 	SPELL(SCHEMA_V7, PG_WORDS), /* api tokens, 2fa */
-	SPELL(SCHEMA_V8, PG_WORDS) SCHEMA_V8_PG, /* the page caches' epoch */
+	SPELL(SCHEMA_V8, PG_WORDS), /* everyday: flair sorts */
+	SPELL(SCHEMA_V9, PG_WORDS), /* members' invites */
+	SCHEMA_V10_PG, /* the command line's mod log lines */
+	SPELL(SCHEMA_V11, PG_WORDS) SCHEMA_V11_PG, /* the page caches' epoch */
 	NULL
 };
 

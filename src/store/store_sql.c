@@ -53,8 +53,9 @@
 
 /*
  * POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. The
- * viewer's saved and hidden marks are index probes inside the one query
- * (saves_item, hides primary key), never a query per row.
+ * viewer's saved and hidden marks, and whether the post has a poll, are
+ * index probes inside the one query (saves_item, hides primary key,
+ * polls primary key), never a query per row.
  */
 #define POST_COLS \
 	"p.id, p.community_id, c.name, p.author_id, " AUTHOR_NAME \
@@ -67,7 +68,8 @@
 	"AND sv.kind = 0 AND sv.target_id = p.id), " \
 	"EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = ?1 " \
 	"AND hd.post_id = p.id), " \
-	"p.spoiler, p.flair, uf.text, fl.colour"
+	"p.spoiler, p.flair, uf.text, fl.colour, " \
+	"EXISTS (SELECT 1 FROM polls pl WHERE pl.post_id = p.id)"
 /* The joins POST_COLS reads from, after "FROM posts p". */
 #define POST_JOINS \
 	"JOIN communities c ON c.id = p.community_id " \
@@ -108,10 +110,12 @@
 	"LEFT JOIN votes v ON v.user_id = ?1 AND v.kind = 1 " \
 	"AND v.target_id = cm.id "
 
-/* A profile or queue comment: COMMENT_COL, post title, community name. */
+/* A profile or queue comment: COMMENT_COL, post title, community name,
+ * then the post's deleted, removed, held and NSFW flags, which decide
+ * what stands for its title. */
 #define COMMENT_LINK_SELECT \
 	"SELECT " COMMENT_COLS ", 0, cm.held, 0, " COMMENT_AUTHOR_FLAIR \
-	", p.title, c.name " \
+	", p.title, c.name, p.deleted, p.removed, p.held, " NSFW_COL " " \
 	"FROM comments cm "
 
 /* An insert into a table whose id a sequence feeds on PostgreSQL. */
@@ -135,17 +139,20 @@
 
 /*
  * One listing: the posts strictly after the cursor (?2, ?3) in the order
- * of key, then id, both descending; where narrows it further. Removed,
+ * of key, then id, both descending; where narrows it further; select
+ * says which columns (POST_SELECT for whole rows). Removed,
  * deleted and held posts are never listed, nor those viewer ?1 hid. ?4 (include stickied) is an
  * integer, which PostgreSQL will not take as a boolean.
  */
-#define POST_LIST_SQL(key, where, stickied) \
-	POST_SELECT "WHERE " where "(p." key ", p.id) < (?2, ?3) " \
+#define POST_WALK_SQL(select, key, where, stickied) \
+	select "WHERE " where "(p." key ", p.id) < (?2, ?3) " \
 	"AND (" stickied " OR p.stickied = 0) " \
 	"AND p.removed = 0 AND p.deleted = 0 AND p.held = 0 " \
 	"AND NOT EXISTS (SELECT 1 FROM hides hx WHERE hx.user_id = ?1 " \
 	"AND hx.post_id = p.id) " \
 	"ORDER BY p." key " DESC, p.id DESC LIMIT ?5"
+#define POST_LIST_SQL(key, where, stickied) \
+	POST_WALK_SQL(POST_SELECT, key, where, stickied)
 #define POST_LIST(key, where) { \
 	POST_LIST_SQL(key, where, "?4"), \
 	POST_LIST_SQL(key, where, "?4 <> 0") }
@@ -155,12 +162,14 @@
  * ?3 (mod_id) and ?4 (action) filter when non-zero and non-NULL. where
  * picks the index to walk (the primary key, community or moderator).
  * PostgreSQL needs the casts to type ?3 and ?4 where they first appear.
+ * A line without a moderator was written by the command line (v10).
  */
 #define MODLOG_SELECT \
-	"SELECT m.id, c.name, mu.name, m.action, m.kind, m.target_id, " \
+	"SELECT m.id, c.name, coalesce(mu.name, '" STORE_CLI_ACTOR "'), " \
+	"m.action, m.kind, m.target_id, " \
 	"tu.name, m.reason, m.created, m.expires, m.seq, m.prev, m.hash " \
 	"FROM mod_actions m " \
-	"JOIN users mu ON mu.id = m.mod_id " \
+	"LEFT JOIN users mu ON mu.id = m.mod_id " \
 	"LEFT JOIN communities c ON c.id = m.community_id " \
 	"LEFT JOIN users tu ON tu.id = m.target_user_id "
 #define MODLOG_LIST_SQL(where, mod, action) \
@@ -196,7 +205,8 @@
  * kind, id: results come by key, then posts before comments, then id,
  * all descending but kind), ?9 limit. Each row is the item's columns,
  * then its key. Removed, deleted and held items, comments on removed or
- * held posts, and authors the viewer blocks never appear.
+ * held posts, posts the viewer hid and the comments on them, and
+ * authors the viewer blocks never appear.
  *
  * SQLite walks the FTS5 match first (CROSS JOIN keeps it the outer
  * loop); relevance is bm25 with titles weighing four times a body, its
@@ -214,6 +224,8 @@
 	"AND " item ".created >= ?5 " \
 	"AND " item ".removed = 0 AND " item ".deleted = 0 " \
 	"AND " item ".held = 0 AND p.removed = 0 AND p.held = 0 " \
+	"AND NOT EXISTS (SELECT 1 FROM hides hx WHERE hx.user_id = ?1 " \
+	"AND hx.post_id = p.id) " \
 	"AND NOT EXISTS (SELECT 1 FROM blocks bk WHERE bk.user_id = ?1 " \
 	"AND bk.blocked_id = " item ".author_id) "
 #define SEARCH_ORDER(key, item) \
@@ -252,6 +264,17 @@
 	"AND ?7::int IS NOT NULL AND ?8::bigint IS NOT NULL " \
 	SEARCH_FILTER("cm", 0) SEARCH_AFTER_COMMENT(pgkey) \
 	SEARCH_ORDER(pgkey, "cm") }
+
+/*
+ * Home as a merge (store_home.c): one subscribed community's (?6) walk
+ * from the cursor, the listing's parameters and filters, only the key
+ * and id of each post (from its posts_c_* index and the row's flags).
+ */
+#define HOME_KEYS(key, where) { \
+	POST_WALK_SQL("SELECT p." key ", p.id FROM posts p ", key, \
+	    "p.community_id = ?6 AND " where, "?4"), \
+	POST_WALK_SQL("SELECT p." key ", p.id FROM posts p ", key, \
+	    "p.community_id = ?6 AND " where, "?4 <> 0") }
 
 /* Home: the post's community is one the member ?1 subscribes to. */
 #define HOME_WHERE \
@@ -398,9 +421,11 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_POST_EDIT] = {
 	    "UPDATE posts SET title = coalesce(?2, title), body = ?3, "
 	    "body_html = ?4, edited = ?5 WHERE id = ?1" },
+	/* The title stays (a view shows app_post_title's placeholder);
+	 * the text and link go. */
 	[STMT_POST_DELETE] = {
-	    "UPDATE posts SET deleted = 1, title = '[deleted]', body = NULL, "
-	    "body_html = NULL, url = NULL WHERE id = ?1" },
+	    "UPDATE posts SET deleted = 1, body = NULL, body_html = NULL, "
+	    "url = NULL WHERE id = ?1" },
 	[STMT_POST_VOTE_TARGET] = FOR_UPDATE(
 	    "SELECT author_id, ups, downs, created FROM posts WHERE id = ?1"),
 	[STMT_POST_SET_VOTES] = {
@@ -577,8 +602,9 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_USER_DELETE] = {
 	    "UPDATE users SET deleted = 1, pass = '', email = NULL "
 	    "WHERE id = ?1" },
+	/* Erasing takes the title too: empty, not a placeholder word. */
 	[STMT_POST_ERASE_AUTHOR] = {
-	    "UPDATE posts SET deleted = 1, title = '[deleted]', body = NULL, "
+	    "UPDATE posts SET deleted = 1, title = '', body = NULL, "
 	    "body_html = NULL, url = NULL WHERE author_id = ?1" },
 	[STMT_COMMENT_ERASE_AUTHOR] = {
 	    "UPDATE comments SET deleted = 1, body = NULL, body_html = NULL "
@@ -740,6 +766,18 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT creator_id FROM invites WHERE key = ?1" },
 	[STMT_USER_SET_INVITED_BY] = {
 	    "UPDATE users SET invited_by = ?2 WHERE id = ?1" },
+	/* members' invites: invites_creator counts; users_invited (a
+	 * partial index) walks the invited members by id */
+	[STMT_INVITE_COUNT] = {
+	    "SELECT count(*) FROM invites WHERE creator_id = ?1" },
+	[STMT_INVITED_LIST] = {
+	    "SELECT u.id, u.name, i.name, u.created FROM users u "
+	    "JOIN users i ON i.id = u.invited_by "
+	    "WHERE u.invited_by IS NOT NULL AND u.id < ?1 "
+	    "ORDER BY u.id DESC LIMIT ?2" },
+	[STMT_USER_INVITER] = {
+	    "SELECT u.id, u.name, i.name, u.created FROM users u "
+	    "JOIN users i ON i.id = u.invited_by WHERE u.id = ?1" },
 	/* saved and hidden (schema v4): pages walk saves_user and
 	 * hides_user by id, newest first */
 	[STMT_SAVE_INSERT] = RETURNING_ID(
@@ -785,9 +823,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "cm.created"),
 	[STMT_SEARCH_COMMENTS_TOP] = SEARCH_COMMENTS("cm.score", "cm.score"),
 
-	/* Home: the global index walk, each row kept when the member
-	 * subscribes to its community (a probe of the subscriptions key),
-	 * so a page costs what /all's does over the rows it skips. */
+	/* Home past HOME_MERGE_MAX subscriptions: the global index walk,
+	 * each row kept when the member subscribes to its community (a
+	 * probe of the subscriptions key); with so many subscriptions
+	 * they are a large share of the rows it reads. */
 	[STMT_POST_LIST_HOT_HOME] = POST_LIST("hot", HOME_WHERE),
 	[STMT_POST_LIST_NEW_HOME] = POST_LIST("created", HOME_WHERE),
 	[STMT_POST_LIST_TOP_HOME] =
@@ -797,6 +836,21 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    POST_LIST("controversy", HOME_WHERE),
 	[STMT_SUBSCRIBES_ANY] = {
 	    "SELECT 1 FROM subscriptions WHERE user_id = ?1 LIMIT 1" },
+	/* Home as a merge of per-community walks (store_home.c) */
+	[STMT_SUBSCRIPTION_IDS] = {
+	    "SELECT community_id FROM subscriptions WHERE user_id = ?1 "
+	    "ORDER BY community_id LIMIT ?2" },
+	[STMT_HOME_KEYS_HOT] = HOME_KEYS("hot", ""),
+	[STMT_HOME_KEYS_NEW] = HOME_KEYS("created", ""),
+	[STMT_HOME_KEYS_TOP] = HOME_KEYS("score", "p.created >= ?7 AND "),
+	[STMT_HOME_KEYS_ACTIVE] = HOME_KEYS("last_comment", ""),
+	[STMT_HOME_KEYS_CONTROVERSIAL] = HOME_KEYS("controversy", ""),
+	[STMT_POST_BY_IDS] = {
+	    POST_SELECT "WHERE p.id IN ("
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+	    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
+	    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)" },
 	/* PostgreSQL's GIN indexes need no trigger: always all six */
 	[STMT_SEARCH_TRIGGERS] = {
 	    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
@@ -837,20 +891,22 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "WHERE id = ?1" },
 	[STMT_CONVERSATION_GET] = {
 	    CONVERSATION_SELECT "WHERE v.id = ?1" },
-	/* Walks conversation_sides_list; the rows the member deleted are
-	 * skipped (a page later goes on past them). */
+	/* Walks conversation_sides_list below the cursor ?3 (a message id);
+	 * the rows the member deleted are skipped (a page later goes on past
+	 * them). */
 	[STMT_CONVERSATIONS] = {
 	    "SELECT v.id, v.a_id, ua.name, v.b_id, ub.name, v.subject, "
 	    "v.created, v.updated, v.last_message, v.a_cleared, v.b_cleared "
 	    "FROM conversation_sides s "
 	    "JOIN conversations v ON v.id = s.conversation_id "
 	    "JOIN users ua ON ua.id = v.a_id JOIN users ub ON ub.id = v.b_id "
-	    "WHERE s.user_id = ?1 AND s.last_message > CASE WHEN v.a_id = ?1 "
+	    "WHERE s.user_id = ?1 AND s.last_message < ?3 "
+	    "AND s.last_message > CASE WHEN v.a_id = ?1 "
 	    "THEN v.a_cleared ELSE v.b_cleared END "
 	    "ORDER BY s.last_message DESC LIMIT ?2" },
 	[STMT_MESSAGES_OF] = {
 	    MESSAGE_SELECT "WHERE m.conversation_id = ?1 AND m.id > ?2 "
-	    "ORDER BY m.id" },
+	    "ORDER BY m.id LIMIT ?3" },
 	[STMT_MESSAGE_GET] = { MESSAGE_SELECT "WHERE m.id = ?1" },
 	[STMT_CONVERSATION_CLEAR] = {
 	    "UPDATE conversations SET "
@@ -951,6 +1007,13 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    POST_LIST("hot", "p.community_id = ?6 AND p.flair = ?7 AND "),
 	[STMT_POST_LIST_NEW_F] =
 	    POST_LIST("created", "p.community_id = ?6 AND p.flair = ?7 AND "),
+	/* the other sorts of one flair (schema v8 indexes) */
+	[STMT_POST_LIST_TOP_F] = POST_LIST("score",
+	    "p.community_id = ?6 AND p.flair = ?7 AND p.created >= ?8 AND "),
+	[STMT_POST_LIST_ACTIVE_F] = POST_LIST("last_comment",
+	    "p.community_id = ?6 AND p.flair = ?7 AND "),
+	[STMT_POST_LIST_CONTROVERSIAL_F] = POST_LIST("controversy",
+	    "p.community_id = ?6 AND p.flair = ?7 AND "),
 
 	/* richer posts: polls (schema v6, store_poll.c) */
 	[STMT_POLL_INSERT] = {
@@ -964,6 +1027,21 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT o.id, o.text, (SELECT count(*) FROM poll_votes v "
 	    "WHERE v.option_id = o.id) FROM poll_options o "
 	    "WHERE o.post_id = ?1 ORDER BY o.position" },
+	/* The polls of up to VOTES_ON_IDS posts (?2...; 0 fills unused
+	 * places) with ?1's choice, one row per option, so a page of posts
+	 * reads all its polls at once. */
+	[STMT_POLLS_ON] = {
+	    "SELECT o.post_id, pl.closes, o.id, o.text, "
+	    "(SELECT count(*) FROM poll_votes v WHERE v.option_id = o.id), "
+	    "EXISTS (SELECT 1 FROM poll_votes w WHERE w.post_id = o.post_id "
+	    "AND w.user_id = ?1 AND w.option_id = o.id) "
+	    "FROM polls pl JOIN poll_options o ON o.post_id = pl.post_id "
+	    "WHERE pl.post_id IN ("
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+	    "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
+	    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33) "
+	    "ORDER BY o.post_id, o.position" },
 	[STMT_POLL_VOTED] = {
 	    "SELECT option_id FROM poll_votes WHERE post_id = ?1 "
 	    "AND user_id = ?2" },

@@ -237,3 +237,65 @@ store_user_create_invited(struct store *s, const unsigned char key[32],
 		    store_v_int(*id), store_v_int(inviter)), NULL, NULL);
 	return store__tx_end(s, rc);
 }
+
+/* Sets *n to the number of invite codes creator_id has made. */
+int
+store_invite_count(struct store *s, int64_t creator_id, int64_t *n)
+{
+	return store__run_count(s, STMT_INVITE_COUNT, STORE_PARAMS(
+	    store_v_int(creator_id)), n);
+}
+
+static int
+invited_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct store_many *m = data;
+	struct invited *v;
+
+	if (ncols < 4)
+		return store__bad_row(ncols, 4);
+	v = store__many_push(m);
+	v->id = store__col_i64(&row[0]);
+	v->name = store__col_text(m->a, &row[1]);
+	v->inviter = store__col_text(m->a, &row[2]);
+	v->created = store__col_i64(&row[3]);
+	return STORE_OK;
+}
+
+/*
+ * Lists the members who registered with an invite code and have an id
+ * below before (0: from the newest), newest first, with who invited
+ * them; limit <= 0 means 25, at most 100. Strings are in a.
+ */
+int
+store_invited_list(struct store *s, struct arena *a, int64_t before,
+    int limit, struct invited **out, size_t *n)
+{
+	struct store_many m = STORE_MANY_OF(a, struct invited);
+	int rc;
+
+	rc = store__run(s, STMT_INVITED_LIST, STORE_PARAMS(
+	    store_v_int(before > 0 ? before : INT64_MAX),
+	    store_v_int(store__clamp_limit(limit, STORE_QUEUE_MAX))),
+	    invited_cb, &m);
+	STORE_MANY_OUT(rc, m, struct invited, out, n);
+	return rc;
+}
+
+/* Fills *out with who invited user_id (strings in a); STORE_NOTFOUND
+ * when they registered without a code. */
+int
+store_user_inviter(struct store *s, struct arena *a, int64_t user_id,
+    struct invited *out)
+{
+	struct store_many m = STORE_MANY_OF(a, struct invited);
+	int rc;
+
+	rc = store__run(s, STMT_USER_INVITER, STORE_PARAMS(
+	    store_v_int(user_id)), invited_cb, &m);
+	if (rc == STORE_OK && m.n == 0)
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_OK)
+		*out = *(struct invited *)m.items;
+	return rc;
+}

@@ -84,17 +84,26 @@ store_modlog_canonical(struct arena *a, const struct mod_action *m)
 	return canon(a, f, ARRAY_LEN(f), 256);
 }
 
+/*
+ * The canonical JSON of a signed statement made at a time: fields one and
+ * two and "time" (RFC 3339), in a.
+ */
+static const char *
+canon_dated(struct arena *a, struct canon_field one, struct canon_field two,
+    int64_t time, size_t cap)
+{
+	struct canon_field f[] = { one, two, CANON_S("time", rfc3339(a, time)) };
+
+	return canon(a, f, ARRAY_LEN(f), cap);
+}
+
 /* The canonical JSON of the head without its signature: what is signed. */
 const char *
 store_head_canonical(struct arena *a, int64_t seq, const char *hash,
     int64_t time)
 {
-	struct canon_field f[] = {
-		CANON_S("hash", hash), CANON_I("seq", seq),
-		CANON_S("time", rfc3339(a, time)),
-	};
-
-	return canon(a, f, ARRAY_LEN(f), 128);
+	return canon_dated(a, CANON_S("hash", hash), CANON_I("seq", seq), time,
+	    128);
 }
 
 /*
@@ -105,12 +114,8 @@ const char *
 store_key_statement(struct arena *a, const char *old_key, const char *new_key,
     int64_t time)
 {
-	struct canon_field f[] = {
-		CANON_S("new_key", new_key), CANON_S("old_key", old_key),
-		CANON_S("time", rfc3339(a, time)),
-	};
-
-	return canon(a, f, ARRAY_LEN(f), 192);
+	return canon_dated(a, CANON_S("new_key", new_key),
+	    CANON_S("old_key", old_key), time, 192);
 }
 
 /* The canary's signed form: {"date", "text"}. */
@@ -353,7 +358,7 @@ store__modlog_append(struct store *s, const struct mod_action *m,
 		goto out;
 	}
 	rc = store__run_guarded(s, STMT_MODLOG_INSERT, STORE_PARAMS(
-	    store__ref_val(community_id), store_v_int(mod_id),
+	    store__ref_val(community_id), store__ref_val(mod_id),
 	    store_v_text(m->action),
 	    m->target_id ? store_v_int(m->kind) : store_v_null(),
 	    store__ref_val(m->target_id), store__ref_val(target_user_id),

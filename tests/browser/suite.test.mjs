@@ -72,7 +72,62 @@ before(async () => {
   fx.actComments = ta.comments.filter((c) => !c.removed && !c.deleted && c.author !== 'bob'
     && c.author !== 'alice').map((c) => c.id);
   assert.ok(fx.actComments.length >= 6, 'the action thread has comments by others');
+  await makeFixtures();
 });
+
+// Signs role in a request context and returns post(path, form, status),
+// which sends a form with the session's csrf token, wants the answer's
+// status (303 unless said) and returns its Location.
+async function poster(role) {
+  const ctx = await browser.newContext({ storageState: state[role] });
+  const page = await (await ctx.request.get(`${srv.base}/settings`)).text();
+  const csrf = /name="csrf" value="([0-9a-f]+)"/.exec(page)[1];
+  const post = async (path, form, status = 303) => {
+    const r = await ctx.request.post(`${srv.base}${path}`, { form: { csrf, ...form }, maxRedirects: 0 });
+    assert.equal(r.status(), status, `POST ${path}: ${(await r.text()).slice(-300)}`);
+    return r.headers().location;
+  };
+  return { post, close: () => ctx.close() };
+}
+
+// What the demo lacks for this round's pages: a conversation (in bob's
+// inbox too), a saved and a hidden post, an edited post with its history,
+// a poll and a flair.
+async function makeFixtures() {
+  const bob = await poster('member');
+  const alice = await poster('mod');
+  const admin = await poster('admin');
+  try {
+    const conv = await alice.post('/messages', { to: 'bob', subject: 'Seed swap',
+      body: 'Shall we swap **seeds** in spring? See u/bob.' });
+    fx.conversation = new URL(conv, srv.base).pathname;
+    await bob.post(fx.conversation, { body: 'Gladly: I have beans.' });
+    await bob.post('/save', { kind: 'post', id: String(fx.postId) });
+    const cooking = (await json('/s/cooking.json')).posts;
+    fx.hiddenId = cooking[cooking.length - 1].id;
+    await bob.post('/hide', { id: String(fx.hiddenId) });
+    const edited = new URL(await bob.post('/submit', { community: COMMUNITY,
+      title: 'Raised beds, first try', body: 'Two beds of **pine**.' }), srv.base).pathname;
+    const m = /^\/s\/[^/]+\/p\/(\d+)/.exec(edited);
+    fx.editedPost = m[0];
+    await bob.post(`${m[0]}/edit`, { title: 'Raised beds, first try',
+      body: 'Two beds of **larch**: pine rots.' });
+    await alice.post(`/s/${COMMUNITY}/mod/flair`, { add: 'Harvest', colour: 'green' });
+    fx.poll = new URL(await bob.post('/submit', { community: COMMUNITY,
+      title: 'Which bean next year?', poll: 'Borlotti\nRunner\nFrench', body: '' }), srv.base).pathname;
+    await admin.post('/admin/invites', { uses: '2' }, 200);
+    // Two posts held by the filter list, for the moderator to approve.
+    await admin.post('/admin/filters', { filters: 'zzheldforreview' });
+    fx.held = [];
+    for (const n of [1, 2]) {
+      const held = await bob.post('/submit', { community: COMMUNITY,
+        title: `Held post ${n} zzheldforreview`, body: 'Waits for a moderator.' });
+      fx.held.push(Number(/\/p\/(\d+)/.exec(held)[1]));
+    }
+  } finally {
+    await Promise.all([bob.close(), alice.close(), admin.close()]);
+  }
+}
 
 after(async () => {
   await browser?.close();
@@ -140,7 +195,7 @@ async function check(page, seen, p, { js }) {
       problems.push(`favicon ${m.icon}: ${r.status()} ${r.headers()['content-type']}`);
     } else fx.iconOk = true;
   }
-  if (js) problems.push(...await axe(page));
+  if (js && !p.long) problems.push(...await axe(page));
   return problems.map((s) => `${p.path}: ${s}`);
 }
 
@@ -159,6 +214,8 @@ function pages(role) {
     { path: fx.comment },
     { path: `${fx.comment}?context=2` },
     { path: '/u/carol' },
+    { path: '/search?q=garlic' },
+    { path: '/all' },
     { path: '/modlog' },
     { path: `/s/${COMMUNITY}/modlog` },
     { path: '/welcome' },
@@ -166,7 +223,22 @@ function pages(role) {
     { path: '/no/such/page', status: 404 },
     { path: '/s/nosuchcommunity', status: 404 },
   ];
+  // A member's own pages, the same for a moderator: checked as bob only.
+  const own = [
+    { path: '/inbox' },
+    { path: '/messages' },
+    { path: fx.conversation },
+    { path: '/saved' },
+    { path: '/hidden' },
+    { path: `${fx.editedPost}/history` },
+    { path: `/s/${COMMUNITY}/history` },
+    { path: `${fx.editedPost}/delete` },
+    { path: '/settings/tokens' },
+    { path: '/settings/2fa' },
+    { path: '/settings/sessions' },
+  ];
   const member = [
+    { path: fx.poll },
     { path: `/submit?community=${COMMUNITY}` },
     { path: '/create' },
     { path: '/settings' },
@@ -176,14 +248,18 @@ function pages(role) {
   const mod = [
     { path: `/s/${COMMUNITY}/mod/queue` },
     { path: `/s/${COMMUNITY}/mod/edit` },
+    { path: `/s/${COMMUNITY}/mod/flair` },
   ];
   if (role === 'anon') {
-    return [...all, { path: '/login' }, { path: '/register' },
+    // The long thread, ten levels deep, for its width; axe would take
+    // seconds over its 300 comments and finds the same as on fx.thread.
+    return [...all, { path: fx.actThread, long: true }, { path: '/login' }, { path: '/register' },
       ...['guide', 'tos', 'privacy', 'canary', 'donate', 'bugs'].map((s) => ({ path: `/${s}` }))];
   }
-  if (role === 'member') return [...all, ...member];
+  if (role === 'member') return [...all, ...member, ...own];
   if (role === 'mod') return [...all, ...member, ...mod];
-  return [{ path: '/admin' }, { path: '/' }, { path: fx.thread }, { path: '/settings' }];
+  return [{ path: '/admin' }, { path: '/admin/invites' }, { path: '/admin/messages' },
+    { path: '/' }, { path: fx.thread }, { path: '/settings' }];
 }
 
 async function visitAll(role, width, js) {
@@ -223,11 +299,13 @@ async function tabWalk(page) {
     const shown = (e) => e.checkVisibility() && !e.disabled;
     const all = [...document.querySelectorAll('a[href], button, input, textarea, select, summary')]
       .filter((e) => e.type !== 'hidden' && shown(e));
+    // Tab reaches a group of radio buttons once (arrows move within it).
     let n = 0;
     for (const e of document.querySelectorAll('main form :is(button, input, textarea, select)')) {
-      if (e.type !== 'hidden' && shown(e)) e.dataset.kb = String(n++);
+      if (e.type === 'radio') e.dataset.kb = `radio ${e.name}`;
+      else if (e.type !== 'hidden' && shown(e)) e.dataset.kb = String(n++);
     }
-    window.__kb = { want: n, got: new Set(), dull: [] };
+    window.__kb = { got: new Set(), dull: [] };
     return all.length;
   });
   await page.evaluate(() => document.activeElement?.blur());
@@ -266,9 +344,11 @@ describe('the keyboard', () => {
   const forms = {
     anon: ['/login', '/register'],
     member: [`/submit?community=${COMMUNITY}`, '/create', '/settings',
-      () => `/report?kind=post&id=${fx.postId}`, () => fx.comment],
-    mod: [`/s/${COMMUNITY}/mod/edit`, () => fx.thread],
-    admin: ['/admin'],
+      () => `/report?kind=post&id=${fx.postId}`, () => fx.comment, '/messages',
+      () => fx.conversation, '/search?q=garlic', () => fx.poll, '/settings/tokens',
+      '/settings/2fa', '/settings/sessions'],
+    mod: [`/s/${COMMUNITY}/mod/edit`, `/s/${COMMUNITY}/mod/flair`, () => fx.thread],
+    admin: ['/admin', '/admin/invites'],
   };
   test('reaches every control of every form, with focus in sight', async () => {
     const problems = [];
@@ -285,6 +365,28 @@ describe('the keyboard', () => {
       await ctx.close();
     }
     assert.deepEqual(problems, []);
+  });
+
+  test('opens a reply box and replies with the keyboard alone, JavaScript on', async () => {
+    const ctx = await browser.newContext({ viewport: WIDTHS.phone, storageState: state.member });
+    const page = await ctx.newPage();
+    try {
+      const id = fx.actComments[6];
+      const text = `Replied by keyboard ${Date.now()}`;
+      await page.goto(`${srv.base}${fx.actThread}`);
+      await page.locator(`#c${id} > .meta a`).first().focus();
+      await tabTo(page, `#c${id} > .meta a[href$="#reply"]`, 10);
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement.name), 'body');
+      await page.keyboard.type(text);
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.locator(`#c${id} > .c`, { hasText: text }).waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY',
+        'the focus is on the new reply');
+    } finally {
+      await ctx.close();
+    }
   });
 
   for (const js of [true, false]) {
@@ -418,11 +520,31 @@ describe('actions', () => {
     test(`a member replies to a comment, ${mode}`, () => as('member', js, async (page) => {
       const id = fx.actComments[k];
       const text = `A reply typed in Chromium, ${mode}, ${Date.now()}`;
-      await page.goto(`${srv.base}${fx.actThread}/c/${id}`);
-      await page.fill('form#reply textarea[name=body]', text);
-      await Promise.all([page.waitForNavigation(), page.click('form#reply button')]);
-      const mine = page.locator('.c', { hasText: text }).last();
+      await page.goto(`${srv.base}${fx.actThread}`);
+      await page.evaluate(() => { window.stayed = true; });
+      const link = page.locator(`#c${id} > .meta a[href$="#reply"]`);
+      if (js) {
+        // The box opens under the comment, and the reply appears there.
+        await link.click();
+        const form = page.locator(`#c${id} > form.reply`);
+        assert.equal(await form.locator('textarea').evaluate((t) => t === document.activeElement),
+          true, 'the box has the focus');
+        await page.keyboard.type(text);
+        await form.locator('button:not(.cancel)').click();
+        await page.locator(`#c${id} > .c`, { hasText: text }).waitFor();
+        assert.equal(await page.evaluate(() => window.stayed), true, 'no reload');
+        assert.equal(await form.count(), 0, 'the box is gone');
+      } else {
+        await Promise.all([page.waitForNavigation(), link.click()]);
+        assert.equal(new URL(page.url()).pathname, `${fx.actThread}/c/${id}`);
+        await page.fill('form#reply textarea[name=body]', text);
+        await Promise.all([page.waitForNavigation(), page.click('form#reply button')]);
+      }
+      const mine = page.locator(`#c${id} > .c`, { hasText: text });
+      assert.equal(await mine.count(), 1);
       assert.equal(await mine.locator('> .head a').first().textContent(), 'bob');
+      const t = await json(fx.actThread);
+      assert.equal(t.comments.filter((c) => c.body === text && c.parent === id).length, 1);
     }));
 
     test(`a visitor collapses and expands a comment, ${mode}`, () => as('anon', js, async (page) => {
@@ -435,10 +557,39 @@ describe('actions', () => {
       assert.equal(await details.getAttribute('open'), null, 'closed by a click');
       assert.equal(await body.isVisible(), false, 'the text is hidden');
       assert.equal(await c.locator('> .head').isVisible(), true, 'the header stays');
+      // With the script the page remembers it (localStorage); without,
+      // the server's page comes back open.
+      await page.reload();
+      assert.equal(await details.getAttribute('open'), js ? null : '', 'after a reload');
+      if (!js) await c.locator('> details > summary').click();
       await c.locator('> details > summary').focus();
       await page.keyboard.press('Enter');
       assert.notEqual(await details.getAttribute('open'), null, 'opened by Enter');
       assert.equal(await body.isVisible(), true);
+      await page.reload();
+      assert.notEqual(await details.getAttribute('open'), null, 'still open after a reload');
+    }));
+
+    test(`a visitor loads more comments, ${mode}`, () => as('anon', js, async (page) => {
+      await page.goto(`${srv.base}${fx.actThread}`);
+      await page.evaluate(() => { window.stayed = true; });
+      const link = page.locator('.comments .more a.load').first();
+      const href = await link.getAttribute('href');
+      const cid = Number(/\/c\/(\d+)$/.exec(href)[1]);
+      const want = (await json(fx.actThread)).comments.filter((c) => c.parent === cid)
+        .map((c) => c.id);
+      assert.ok(want.length > 0, 'the cut-off comment has replies');
+      assert.equal(await page.locator(`#c${want[0]}`).count(), 0, 'not on the page yet');
+      if (js) {
+        await link.click();
+        await page.locator(`#c${cid} > .c > #c${want[0]}`).waitFor();
+        assert.equal(await page.evaluate(() => window.stayed), true, 'no reload');
+        assert.equal(await page.locator(`#c${cid} > .more`).count(), 0, 'the link is gone');
+      } else {
+        await Promise.all([page.waitForNavigation(), link.click()]);
+        assert.equal(new URL(page.url()).pathname, href);
+      }
+      for (const w of want) assert.equal(await page.locator(`#c${cid} > .c > #c${w}`).count(), 1);
     }));
 
     test(`a member reports, the moderator sees it, ${mode}`, async () => {
@@ -462,14 +613,31 @@ describe('actions', () => {
     test(`a moderator removes a comment and locks a post, ${mode}`, () => as('mod', js, async (page) => {
       const id = fx.actComments[4 + k];
       await page.goto(`${srv.base}${fx.actThread}`);
-      await Promise.all([page.waitForNavigation(),
-        page.click(`#c${id} .meta button[value=remove]`)]);
+      await page.evaluate(() => { window.stayed = true; });
+      const [action, undo, flag] = js ? ['lock', 'unlock', 'locked'] : ['sticky', 'unsticky', 'stickied'];
+      if (js) {
+        // In place: the comment and the post's tools change, the page stays.
+        await page.click(`#c${id} .meta button[value=remove]`);
+        await page.locator(`#c${id} .meta button[value=restore]`).waitFor();
+        assert.equal(await page.evaluate(() => document.activeElement.value), 'restore');
+        await page.goto(`${srv.base}${fx.lockThread}`);
+        await page.evaluate(() => { window.stayed = true; });
+        await page.click(`.tools button[value=${action}]`);
+        await page.locator(`.tools button[value=${undo}]`).waitFor();
+        assert.equal(await page.evaluate(() => window.stayed), true, 'no reload');
+        assert.equal(await page.evaluate(() => document.activeElement.value), undo,
+          'the focus is on the button that undoes it');
+      } else {
+        await Promise.all([page.waitForNavigation(),
+          page.click(`#c${id} .meta button[value=remove]`)]);
+        await page.goto(`${srv.base}${fx.lockThread}`);
+        await Promise.all([page.waitForNavigation(),
+          page.click(`.tools button[value=${action}]`)]);
+      }
+      assert.equal((await json(fx.lockThread)).post[flag], true, `the post is ${flag}`);
+      await page.goto(`${srv.base}${fx.actThread}`);
       assert.match(await page.locator(`#c${id} .notice`).textContent(), /removed by the moderators/);
       assert.equal(await page.locator(`#c${id} .meta button[value=restore]`).count(), 1);
-      await page.goto(`${srv.base}${fx.lockThread}`);
-      const [action, undo, flag] = js ? ['lock', 'unlock', 'locked'] : ['sticky', 'unsticky', 'stickied'];
-      await Promise.all([page.waitForNavigation(),
-        page.click(`.tools button[value=${action}]`)]);
       await page.goto(`${srv.base}${fx.lockThread}`);
       assert.equal(await page.locator(`.tools button[value=${undo}]`).count(), 1);
       assert.equal(await page.locator('.post .flag', { hasText: flag }).count(), 1);
@@ -481,6 +649,83 @@ describe('actions', () => {
       assert.ok(boxes.length >= 4);
       assert.equal(new Set(boxes.map((b) => b.top)).size, 1, 'one row');
       assert.ok(boxes.every((b) => b.width < 120), 'small buttons');
+    }));
+
+    test(`a moderator approves a held post in the queue, ${mode}`, () => as('mod', js, async (page) => {
+      const id = fx.held[k];
+      const listed = async () => (await json(`/s/${COMMUNITY}.json?sort=new`)).posts
+        .some((p) => p.id === id);
+      assert.equal(await listed(), false, 'held, it is not listed');
+      await page.goto(`${srv.base}/s/${COMMUNITY}/mod/queue`);
+      await page.evaluate(() => { window.stayed = true; });
+      const form = page.locator(`form:has(input[name=action][value=approve]):has(input[name=id][value="${id}"])`);
+      assert.equal(await form.count(), 1);
+      if (js) {
+        await form.locator('button').click();
+        await form.waitFor({ state: 'detached' });
+        assert.equal(await page.evaluate(() => window.stayed), true, 'no reload');
+      } else {
+        await Promise.all([page.waitForNavigation(), form.locator('button').click()]);
+        assert.equal(await form.count(), 0);
+      }
+      assert.equal(await listed(), true, 'approved, it is listed');
+    }));
+
+    test(`an author deletes a comment only after saying yes, ${mode}`, async () => {
+      const body = `Soon gone, ${mode}, ${Date.now()}`;
+      const bob = await poster('member');
+      const loc = await bob.post(`${fx.actThread}/comment`, { body });
+      await bob.close();
+      const id = Number(/#c(\d+)$/.exec(loc)[1]);
+      const gone = async () => (await json(fx.actThread)).comments.find((c) => c.id === id).deleted;
+      await as('member', js, async (page) => {
+        await page.goto(`${srv.base}${fx.actThread}`);
+        await page.evaluate(() => { window.stayed = true; });
+        const del = page.locator(`#c${id} > .meta a[data-confirm]`);
+        if (js) {
+          page.once('dialog', (d) => d.dismiss());
+          await del.click();
+          assert.equal(await gone(), false, 'no is no');
+          let asked = null;
+          page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+          await del.click();
+          await page.locator(`#c${id} > .row .body`, { hasText: '[deleted]' }).waitFor();
+          assert.equal(asked, 'Delete this comment?');
+          assert.equal(await page.evaluate(() => window.stayed), true, 'in place');
+        } else {
+          await Promise.all([page.waitForNavigation(), del.click()]);
+          assert.equal(await page.locator('h1').textContent(), 'Delete this comment?');
+          assert.equal(await page.locator('main blockquote').textContent(), body);
+          assert.equal(await gone(), false, 'asking deletes nothing');
+          await Promise.all([page.waitForNavigation(), page.click('main form button')]);
+          assert.equal(await page.locator(`#c${id} > .row .body`).textContent(), '[deleted]');
+        }
+        assert.equal(await gone(), true);
+      });
+    });
+
+    test(`a moderator bans only after saying yes, ${mode}`, () => as('mod', js, async (page) => {
+      const user = js ? 'erin' : 'frank';
+      const bans = async () => (await json(`/s/${COMMUNITY}/modlog`)).actions
+        .filter((a) => a.action === 'ban' && a.user === user).length;
+      await page.goto(`${srv.base}/s/${COMMUNITY}/mod/edit`);
+      await page.fill('#bu', user);
+      if (js) {
+        assert.equal(await page.locator('label.sure').isVisible(), false, 'the browser asks');
+        page.once('dialog', (d) => d.dismiss());
+        await page.click('button[value=ban]');
+        assert.equal(await bans(), 0, 'no is no');
+        page.once('dialog', (d) => d.accept());
+        await page.click('button[value=ban]');
+        await page.waitForFunction(() => document.querySelector('#bu').value === '');
+      } else {
+        await page.click('button[value=ban]');
+        assert.equal(await page.locator('label.sure input:invalid').count(), 1, 'the box is wanted');
+        assert.equal(await bans(), 0, 'nothing sent');
+        await page.check('label.sure input');
+        await Promise.all([page.waitForNavigation(), page.click('button[value=ban]')]);
+      }
+      assert.equal(await bans(), 1);
     }));
   }
 });

@@ -699,6 +699,71 @@ def raw_request(port, data, timeout=10.0, read_all=True):
 # --------------------------------------------------------------------------
 # Test base class
 
+class TwoServersTestCase(unittest.TestCase):
+    """Two servers of one site, cls.a and cls.b, on one database (one
+    PostgreSQL database in make e2e-pg, one SQLite file otherwise) and one
+    temporary folder, cls.tmp.  Subclasses may set `server_env`."""
+
+    server_env = {}
+
+    @classmethod
+    def db_url(cls, tmp):
+        """The database both servers use; a subclass may dress it up."""
+        return db_url_for(tmp)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tmp = tempfile.mkdtemp(prefix="parley-two-")
+        url = cls.db_url(cls.tmp)
+        env = {k: v.format(tmp=cls.tmp) for k, v in cls.server_env.items()}
+        cls.a = Server(env=env, tmpdir=cls.tmp, db_url=url)
+        cls.b = Server(env=env, tmpdir=cls.tmp, db_url=url)
+        errors = []
+
+        def start(s):
+            try:
+                s.start()
+            except Exception as e:  # noqa: B902 - reported below
+                errors.append(e)
+
+        if is_postgres(url):
+            # Both race to migrate and to make the site key.
+            ts = [threading.Thread(target=start, args=(s,)) for s in (cls.a, cls.b)]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join()
+        else:
+            # Two processes opening a new SQLite file at the same moment
+            # may see "database is locked" while one turns WAL on: they
+            # start in turn.
+            for s in (cls.a, cls.b):
+                start(s)
+        if errors:
+            cls.tearDownClass()
+            raise errors[0]
+
+    @classmethod
+    def tearDownClass(cls):
+        for s in (cls.a, cls.b):
+            if s.alive():
+                s.stop()
+            else:
+                s.kill()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        super().tearDownClass()
+
+    def login_new(self, server, prefix, admin=False, password="correct-horse-1"):
+        """Adds a user named uniq(prefix) with the CLI; returns a Browser
+        signed in as them on server (either of the two)."""
+        name = uniq(prefix)
+        self.a.add_user(name, password, admin=admin)
+        b = Browser(server)
+        b.login(name, password)
+        return b
+
+
 class ParleyTestCase(unittest.TestCase):
     """One server per test class.  Subclasses may set `server_env`."""
 

@@ -279,11 +279,14 @@ class WriteTest(ApiTestCase):
         r = self.admin.post("/s/%s/mod/flair" % self.comm, {"add": "ApiNews", "colour": ""})
         self.assertStatus(r, 303)
         q = self.create_post(poll="yes\nno\n").json()
+        self.assertEqual([(o["text"], o["votes"]) for o in q["poll"]["options"]],
+                         [("yes", 0), ("no", 0)])
         got = self.admin.get_json("/s/%s/p/%d" % (self.comm, q["id"]))["post"]
         self.assertEqual([o["text"] for o in got["poll"]["options"]], ["yes", "no"])
         self.assertIsNone(got["flair"])
         self.assertIs(got["nsfw"], False)
         p = self.create_post(flair="ApiNews", nsfw=True, spoiler=True).json()
+        self.assertIsNone(p["poll"])
         path = "/s/%s/p/%d" % (self.comm, p["id"])
         got = self.admin.get_json(path)["post"]
         self.assertEqual(got["flair"], "ApiNews")
@@ -425,6 +428,229 @@ class WriteTest(ApiTestCase):
         self.assertJSONError(r, 403)
 
 
+class SaveApiTest(ApiTestCase):
+    """POST /api/v1/save: the saved and hidden forms' store calls."""
+
+    def test_save_and_hide(self):
+        b = self.member("sv")
+        api = ApiClient(self.server, self.make_token(b)[1])
+        pid = b.submit_text(self.comm, "keep me", "text")
+        cid = b.comment(self.comm, pid, "a comment")
+        r = api.request("POST", "/api/v1/save", {"action": "save", "kind": "post", "id": pid})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json(), {"kind": "post", "id": pid, "saved": True})
+        r = api.request("POST", "/api/v1/save", {"action": "save", "kind": "comment",
+                                                 "id": cid})
+        self.assertEqual(r.json(), {"kind": "comment", "id": cid, "saved": True})
+        saved = b.get_json("/saved")["items"]
+        self.assertEqual([(i["kind"], (i.get("comment") or i["post"])["id"]) for i in saved],
+                         [("comment", cid), ("post", pid)])
+        r = api.request("POST", "/api/v1/save", {"action": "unsave", "kind": "post", "id": pid})
+        self.assertEqual(r.json()["saved"], False)
+        self.assertEqual([i["kind"] for i in b.get_json("/saved")["items"]], ["comment"])
+        r = api.request("POST", "/api/v1/save", {"action": "hide", "id": pid})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json(), {"id": pid, "hidden": True})
+        self.assertEqual([p["id"] for p in b.get_json("/hidden")["posts"]], [pid])
+        self.assertNotIn(pid, [p["id"] for p in b.get_json("/s/" + self.comm)["posts"]])
+        r = api.request("POST", "/api/v1/save", {"action": "unhide", "kind": "post", "id": pid})
+        self.assertEqual(r.json(), {"id": pid, "hidden": False})
+        self.assertEqual(b.get_json("/hidden")["posts"], [])
+
+    def test_refusals(self):
+        b = self.member("sv")
+        api = ApiClient(self.server, self.make_token(b)[1])
+        pid = b.submit_text(self.comm, "keep me not", "text")
+        cid = b.comment(self.comm, pid, "a comment")
+        for body, status in (({"action": "keep", "kind": "post", "id": pid}, 400),
+                             ({"action": "hide", "kind": "comment", "id": cid}, 400),
+                             ({"action": "save", "id": pid}, 400),
+                             ({"action": "save", "kind": "post", "id": "1"}, 400),
+                             ({"action": "save", "kind": "post", "id": pid, "x": 1}, 400),
+                             ({"action": "save", "kind": "post", "id": 999999}, 404),
+                             ({"action": "hide", "id": 999999}, 404)):
+            self.assertJSONError(api.request("POST", "/api/v1/save", body), status)
+        _, ro = self.make_token(b, "read")
+        r = ApiClient(self.server, ro).request("POST", "/api/v1/save",
+                                               {"action": "save", "kind": "post", "id": pid})
+        self.assertEqual(self.assertJSONError(r, 403)["error"], "insufficient_scope")
+        self.assertEqual(b.get_json("/saved")["items"], [], "nothing saved")
+        self.assertEqual(b.get_json("/hidden")["posts"], [], "nothing hidden")
+
+
+class MessageApiTest(ApiTestCase):
+    """/api/v1/messages: the message forms' code path, limits and blocks;
+    only the two members read."""
+
+    site_limits = dict(ApiTestCase.site_limits, limit_messages=100000,
+                       limit_messages_new=100000)
+
+    def pair(self):
+        a, b = self.member("ma"), self.member("mb")
+        return (a, ApiClient(self.server, self.make_token(a)[1]),
+                b, ApiClient(self.server, self.make_token(b)[1]))
+
+    def test_send_read_reply_delete(self):
+        a, aapi, b, bapi = self.pair()
+        r = aapi.request("POST", "/api/v1/messages",
+                         {"to": b.name, "subject": "Hi", "body": "*first*"})
+        self.assertStatus(r, 201)
+        sent = r.json()
+        cid = sent["id"]
+        self.assertEqual(r.header("Location"), "/api/v1/messages/%d" % cid)
+        self.assertIsInstance(sent["message"], int)
+        lst = bapi.get("/api/v1/messages").json()
+        self.assertEqual(lst["conversations"][0]["id"], cid)
+        self.assertEqual(lst["conversations"][0]["with"], a.name)
+        self.assertEqual(lst["conversations"][0]["subject"], "Hi")
+        self.assertIsNone(lst["after"])
+        conv = bapi.get("/api/v1/messages/%d" % cid).json()
+        self.assertEqual(conv["members"], [a.name, b.name])
+        self.assertEqual([(m["from"], m["body"]) for m in conv["messages"]],
+                         [(a.name, "*first*")])
+        self.assertIsNone(conv["after"])
+        # reading it by the API reads it in the inbox, as the page does
+        self.assertTrue(b.get_json("/inbox")["items"][0]["read"])
+        r = bapi.request("POST", "/api/v1/messages/%d" % cid, {"body": "second"})
+        self.assertStatus(r, 201)
+        self.assertEqual(r.json()["id"], cid)
+        conv = aapi.get("/api/v1/messages/%d" % cid).json()
+        self.assertEqual([m["body"] for m in conv["messages"]], ["*first*", "second"])
+        # deleting is for oneself
+        self.assertStatus(aapi.request("DELETE", "/api/v1/messages/%d" % cid), 200)
+        self.assertEqual(aapi.get("/api/v1/messages").json()["conversations"], [])
+        self.assertEqual(aapi.get("/api/v1/messages/%d" % cid).json()["messages"], [])
+        self.assertEqual(len(bapi.get("/api/v1/messages/%d" % cid).json()["messages"]), 2)
+
+    def test_only_members_read(self):
+        a, aapi, b, bapi = self.pair()
+        cid = aapi.request("POST", "/api/v1/messages",
+                           {"to": b.name, "subject": "Private", "body": "secret"}).json()["id"]
+        mid = bapi.get("/api/v1/messages/%d" % cid).json()["messages"][0]["id"]
+        other = ApiClient(self.server, self.make_token(self.member("mc"))[1])
+        self.assertJSONError(other.get("/api/v1/messages/%d" % cid), 404)
+        self.assertJSONError(other.request("POST", "/api/v1/messages/%d" % cid,
+                                           {"body": "me too"}), 404)
+        self.assertJSONError(other.request("DELETE", "/api/v1/messages/%d" % cid), 404)
+        self.assertJSONError(other.get("/api/v1/messages/999999"), 404)
+        # a report lets the admins read it on the site, never through the API
+        r = bapi.request("POST", "/api/v1/reports",
+                         {"kind": "message", "id": mid, "reason": "spam"})
+        self.assertStatus(r, 200)
+        self.assertJSONError(bapi.request("POST", "/api/v1/reports",
+                                          {"kind": "message", "id": mid,
+                                           "reason": "spam"}), 409)
+        reports = self.admin.get_json("/admin/messages")["reports"]
+        self.assertIn(mid, [x["message"] for x in reports])
+        self.assertEqual(self.admin.get_json("/messages/%d" % cid)["id"], cid)
+        adm = ApiClient(self.server, self.make_token(self.admin)[1])
+        self.assertJSONError(adm.get("/api/v1/messages/%d" % cid), 404)
+        self.assertEqual(len(aapi.get("/api/v1/messages/%d" % cid).json()["messages"]), 1,
+                         "nobody else wrote in it")
+
+    def test_blocks_limits_and_bad_bodies(self):
+        a, aapi, b, bapi = self.pair()
+        for body, status in (({"to": b.name, "subject": "x"}, 400),
+                             ({"to": b.name, "subject": "x", "body": "y", "cc": "z"}, 400),
+                             ({"to": "nobody_here_x", "subject": "x", "body": "y"}, 404),
+                             ({"to": a.name, "subject": "x", "body": "y"}, 400),
+                             ({"to": "bad name!", "subject": "x", "body": "y"}, 400),
+                             ({"to": b.name, "subject": "two\nlines", "body": "y"}, 400),
+                             ({"to": b.name, "subject": "x", "body": "y" * 10001}, 400)):
+            self.assertJSONError(aapi.request("POST", "/api/v1/messages", body), status)
+        r = b.post("/block", {"user": a.name})
+        self.assertStatus(r, 303)
+        r = aapi.request("POST", "/api/v1/messages", {"to": b.name, "subject": "x", "body": "y"})
+        self.assertEqual(self.assertJSONError(r, 403)["error"], "blocked")
+        self.assertEqual(bapi.get("/api/v1/messages").json()["conversations"], [])
+        self.server.set_limit("limit_messages_new", 1)
+        try:
+            c, capi = self.member("md"), None
+            capi = ApiClient(self.server, self.make_token(c)[1])
+            r = capi.request("POST", "/api/v1/messages", {"to": a.name, "subject": "1",
+                                                          "body": "one"})
+            self.assertStatus(r, 201)
+            r = capi.request("POST", "/api/v1/messages", {"to": a.name, "subject": "2",
+                                                          "body": "two"})
+            self.assertJSONError(r, 429)
+            # the form counts the API's messages: one limit
+            r = c.post("/messages", {"to": a.name, "subject": "3", "body": "three"},
+                       headers={"Accept": "application/json"})
+            self.assertJSONError(r, 429)
+        finally:
+            self.server.set_limit("limit_messages_new", 100000)
+
+    def test_pages_by_cursor(self):
+        a, aapi, b, bapi = self.pair()
+        ids = []
+        for i in range(27):
+            r = aapi.request("POST", "/api/v1/messages",
+                             {"to": b.name, "subject": "s%d" % i, "body": "b%d" % i})
+            self.assertStatus(r, 201)
+            ids.append(r.json()["id"])
+        first = bapi.get("/api/v1/messages").json()
+        self.assertEqual([v["id"] for v in first["conversations"]], ids[::-1][:25])
+        self.assertIsNotNone(first["after"])
+        second = bapi.get("/api/v1/messages?after=" + first["after"]).json()
+        self.assertEqual([v["id"] for v in second["conversations"]], ids[1::-1])
+        self.assertIsNone(second["after"])
+        self.assertJSONError(bapi.get("/api/v1/messages?after=x"), 400)
+        # the HTML list pages by the same cursor
+        page = b.page("/messages").text
+        self.assertIn("/messages?after=" + first["after"], page)
+        self.assertNotIn("/messages/%d\"" % ids[0], page)
+        self.assertIn("/messages/%d\"" % ids[0], b.page("/messages?after=" + first["after"]).text)
+        # a conversation's messages, oldest first
+        cid = ids[-1]
+        for i in range(26):
+            r = bapi.request("POST", "/api/v1/messages/%d" % cid, {"body": "r%d" % i})
+            self.assertStatus(r, 201)
+        conv = aapi.get("/api/v1/messages/%d" % cid).json()
+        self.assertEqual([m["body"] for m in conv["messages"]],
+                         ["b26"] + ["r%d" % i for i in range(24)])
+        more = aapi.get("/api/v1/messages/%d?after=%s" % (cid, conv["after"])).json()
+        self.assertEqual([m["body"] for m in more["messages"]], ["r24", "r25"])
+        self.assertIsNone(more["after"])
+        page = a.page("/messages/%d" % cid).text
+        self.assertIn("/messages/%d?after=%s" % (cid, conv["after"]), page)
+        self.assertIn("r23", page)
+        self.assertNotIn("r24", page)
+        self.assertIn("r25", a.page("/messages/%d?after=%s" % (cid, conv["after"])).text)
+
+
+class PollClosesApiTest(ApiTestCase):
+
+    def test_closes(self):
+        b = self.member("pc")
+        api = ApiClient(self.server, self.make_token(b)[1])
+        r = api.request("POST", "/api/v1/posts", {"community": self.comm, "title": "poll",
+                                                  "poll": "a\nb", "closes": "7d"})
+        self.assertStatus(r, 201)
+        p = r.json()
+        got = b.get_json("/s/%s/p/%d" % (self.comm, p["id"]))["post"]["poll"]
+        created = b.get_json("/s/%s/p/%d" % (self.comm, p["id"]))["post"]["created"]
+        self.assertEqual(days_between(created, got["closes"]), 7)
+        r = api.request("POST", "/api/v1/posts", {"community": self.comm, "title": "open",
+                                                  "poll": "a\nb", "closes": None})
+        self.assertStatus(r, 201)
+        got = b.get_json("/s/%s/p/%d" % (self.comm, r.json()["id"]))["post"]["poll"]
+        self.assertIsNone(got["closes"])
+        n = len(b.get_json("/u/" + b.name)["posts"])
+        for bad in ("soon", "0s", "-1d", "1" * 30, 7):
+            r = api.request("POST", "/api/v1/posts", {"community": self.comm, "title": "bad",
+                                                      "poll": "a\nb", "closes": bad})
+            self.assertJSONError(r, 400)
+        self.assertEqual(len(b.get_json("/u/" + b.name)["posts"]), n, "nothing written")
+
+
+def days_between(a, b):
+    """Whole days from RFC 3339 time a to b."""
+    import datetime
+    fa = datetime.datetime.fromisoformat(a.replace("Z", "+00:00"))
+    fb = datetime.datetime.fromisoformat(b.replace("Z", "+00:00"))
+    return round((fb - fa).total_seconds() / 86400)
+
+
 def api_routes_in_table():
     """(method, OpenAPI path) of every /api/v1 route in app_routes.c."""
     with open(os.path.join(REPO_ROOT, "src", "app", "app_routes.c")) as f:
@@ -488,6 +714,13 @@ class OpenApiTest(ApiTestCase):
             ("editComment", "comment", lambda: {"body": "c2"}),
             ("vote", None, lambda: {"kind": "post", "id": state["post"], "dir": 0}),
             ("report", None, lambda: {"kind": "post", "id": state["post"], "reason": "check"}),
+            ("save", None, lambda: {"action": "save", "kind": "post", "id": state["post"]}),
+            ("sendMessage", None, lambda: {"to": self.admin_name, "subject": "oa",
+                                           "body": "m"}),
+            ("conversations", None, None),
+            ("conversation", "conversation", None),
+            ("replyMessage", "conversation", lambda: {"body": "again"}),
+            ("deleteConversation", "conversation", None),
             ("mod", None, lambda: {"action": "lock", "kind": "post", "id": state["post"],
                                    "reason": "oa"}),
             ("deleteComment", "comment", None),
@@ -516,6 +749,8 @@ class OpenApiTest(ApiTestCase):
                 state["post"] = got["id"]
             if name == "createComment":
                 state["comment"] = got["id"]
+            if name == "sendMessage":
+                state["conversation"] = got["id"]
         # Errors answer the documented shape.
         r = api.request("POST", "/api/v1/votes", {"nonsense": 1})
         self.assertIn("400", ops["vote"][2]["responses"])

@@ -95,7 +95,7 @@ class FlairTest(ParleyTestCase):
         a = self.submit(self.mod, "Meta one", flair="Meta talk")
         b = self.submit(self.mod, "No flair one")
         c = self.submit(self.mod, "Meta two", flair="Meta talk")
-        for sort in ("hot", "new"):
+        for sort in ("hot", "new", "top", "top&t=all", "active", "controversial"):
             j = Browser(self.server).get_json("/s/%s?flair=Meta%%20talk&sort=%s"
                                               % (self.comm, sort))
             ids = [p["id"] for p in j["posts"]]
@@ -106,7 +106,9 @@ class FlairTest(ParleyTestCase):
         page = Browser(self.server).page("/s/%s?flair=Meta+talk" % self.comm).text
         self.assertIn("Meta two", page)
         self.assertNotIn("No flair one", page)
-        self.assertStatus(Browser(self.server).get("/s/%s?flair=x&sort=top" % self.comm), 400)
+        self.assertStatus(Browser(self.server).get("/s/%s?flair=x&sort=bad" % self.comm), 400)
+        self.assertStatus(Browser(self.server).get("/s/%s?flair=x&sort=top&t=aeon"
+                                                   % self.comm), 400)
 
     def test_filter_pages_by_cursor(self):
         comm = uniq("Flairp")
@@ -122,6 +124,53 @@ class FlairTest(ParleyTestCase):
         self.assertEqual(len(j2["posts"]), 2)
         page = Browser(self.server).page("/s/%s?flair=P&sort=new" % comm).text
         self.assertIn("&amp;flair=P", page)
+
+    def test_filter_every_sort_pages_by_cursor(self):
+        # each sort of one flair's posts: exactly that flair's posts, in the
+        # sort's order, the second page going on where the first stopped
+        comm = uniq("Flairs")
+        self.mod.create_community(comm)
+        self.assertStatus(self.mod.post("/s/%s/mod/flair" % comm, {"add": "Q"}), 303)
+        want = []
+        for i in range(40):
+            r = self.mod.post("/submit", {"community": comm, "title": "q%d" % i,
+                                          "body": "b", "flair": "Q" if i % 4 else ""})
+            self.assertStatus(r, 303)
+            if i % 4:
+                want.append(int(r.header("Location").split("/p/")[1].split("/")[0]))
+        # votes make top and controversial differ from new
+        voters = [self.member() for _ in range(2)]
+        for k, pid in enumerate(want[:6]):
+            for v in voters[:1 + k % 2]:
+                self.assertStatus(v.vote("post", pid, -1 if k == 3 else 1), 303)
+        self.assertEqual(len(want), 30)
+        for sort in ("hot", "new", "top&t=all", "active", "controversial"):
+            whole = Browser(self.server).get_json("/s/%s?sort=%s" % (comm, sort))
+            flaired = [p["id"] for p in whole["posts"] if p["flair"] == "Q"]
+            got, after, pages = [], None, 0
+            while True:
+                path = "/s/%s?flair=Q&sort=%s" % (comm, sort)
+                if after:
+                    path += "&after=" + after
+                j = Browser(self.server).get_json(path)
+                got += [p["id"] for p in j["posts"]]
+                self.assertTrue(all(p["flair"] == "Q" for p in j["posts"]))
+                pages += 1
+                after = j["after"]
+                if not after:
+                    break
+                self.assertEqual(len(j["posts"]), 25)
+            self.assertEqual(pages, 2, sort)
+            self.assertEqual(len(got), 30, sort)
+            self.assertEqual(sorted(got), sorted(want), sort)
+            # the filtered order is the unfiltered listing's order
+            self.assertEqual(got[:len(flaired)], flaired, sort)
+        # the sort tabs and the next-page link keep the filter
+        page = Browser(self.server).page("/s/%s?flair=Q&sort=top&t=all" % comm).text
+        self.assertIn('href="/s/%s?sort=controversial&amp;flair=Q"' % comm, page)
+        self.assertIn('href="/s/%s?sort=top&amp;t=week&amp;flair=Q"' % comm, page)
+        self.assertRegex(page, r'rel="next" href="/s/%s\?sort=top&amp;t=all&amp;after=\d+&amp;flair=Q"'
+                         % comm)
 
     def test_user_flair(self):
         m = self.member()

@@ -16,13 +16,12 @@ import re
 import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 import unittest
 
-from harness import (DB_URL_TEMPLATE, Browser, Server, db_url_for, is_postgres,
-                     signed_in_as, uniq)
+from harness import (DB_URL_TEMPLATE, Browser, Server, TwoServersTestCase, db_url_for,
+                     is_postgres, signed_in_as, uniq)
 import pgcluster
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -135,32 +134,17 @@ def same_session(browser, server):
 
 
 @needs_postgres
-class ManyServersTest(unittest.TestCase):
+class ManyServersTest(TwoServersTestCase):
     """Two servers on one database, started at the same moment on an empty
     database (so both race to migrate it and to make the site secret)."""
 
     @classmethod
+    def db_url(cls, tmp):
+        return with_password(db_url_for(tmp))
+
+    @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="parley-many-")
-        cls.db_url = with_password(db_url_for(cls.tmp))
-        cls.a = Server(tmpdir=cls.tmp, db_url=cls.db_url)
-        cls.b = Server(tmpdir=cls.tmp, db_url=cls.db_url)
-        errors = []
-
-        def start(srv):
-            try:
-                srv.start()
-            except Exception as e:  # noqa: B902 - reported below
-                errors.append(e)
-
-        ts = [threading.Thread(target=start, args=(s,)) for s in (cls.a, cls.b)]
-        for t in ts:
-            t.start()
-        for t in ts:
-            t.join()
-        if errors:
-            cls.tearDownClass()
-            raise errors[0]
+        super().setUpClass()
         cls.proxy = Proxy(cls.tmp, cls.a, cls.b)
         cls.admin = uniq("adm")
         cls.a.add_user(cls.admin, PASSWORD, admin=True)
@@ -169,12 +153,7 @@ class ManyServersTest(unittest.TestCase):
     def tearDownClass(cls):
         if getattr(cls, "proxy", None):
             cls.proxy.stop()
-        for srv in (cls.a, cls.b):
-            if srv.alive():
-                srv.stop()
-            else:
-                srv.kill()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        super().tearDownClass()
 
     def signed_in(self, server):
         b = Browser(server)

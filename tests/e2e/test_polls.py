@@ -77,6 +77,48 @@ class PollsTest(ParleyTestCase):
         plain = self.admin.submit_text(self.comm, "No poll", "b")
         self.assertIsNone(self.poll(Browser(self.server), plain))
 
+    def test_lists_carry_each_posts_own_poll(self):
+        # a page of several polls and plain posts: each post's own poll,
+        # counts and the viewer's choice, in listings, search and saved
+        word = uniq("pl").lower().replace("-", "").replace("_", "")
+        a = self.make_poll("One\nTwo")
+        plain = self.admin.submit_text(self.comm, "Plain %s" % word, "b")
+        b = self.make_poll("Three\nFour\nFive")
+        m = self.member()
+        opts = {pid: [o["id"] for o in self.poll(m, pid)["options"]] for pid in (a, b)}
+        self.assertStatus(m.post("/poll", {"post": str(a), "option": str(opts[a][1])}), 303)
+        self.assertStatus(m.post("/poll", {"post": str(b), "option": str(opts[b][0])}), 303)
+        self.assertStatus(self.admin.post("/poll", {"post": str(b), "option": str(opts[b][0])}), 303)
+        for pid in (a, plain, b):
+            self.assertStatus(m.post("/save", {"kind": "post", "id": str(pid)}), 303)
+        want = {
+            a: {"texts": ["One", "Two"], "votes": [0, 1], "voted": opts[a][1]},
+            b: {"texts": ["Three", "Four", "Five"], "votes": [2, 0, 0],
+                "voted": opts[b][0]},
+        }
+
+        def check(posts, viewer_voted):
+            seen = set()
+            for post in posts:
+                if post["id"] == plain:
+                    self.assertIsNone(post["poll"])
+                    seen.add(plain)
+                if post["id"] not in want:
+                    continue
+                w, poll = want[post["id"]], post["poll"]
+                self.assertEqual([o["text"] for o in poll["options"]], w["texts"])
+                self.assertEqual([o["id"] for o in poll["options"]], opts[post["id"]])
+                self.assertEqual([o["votes"] for o in poll["options"]], w["votes"])
+                self.assertEqual(poll["voted"], w["voted"] if viewer_voted else None)
+                self.assertFalse(poll["closed"])
+                seen.add(post["id"])
+            self.assertEqual(seen, {a, b, plain})
+
+        for viewer, voted in ((m, True), (Browser(self.server), False)):
+            check(viewer.get_json("/s/%s.json?sort=new" % self.comm)["posts"], voted)
+        check([i["post"] for i in m.get_json("/saved.json")["items"]], True)
+        self.assertIsNone(m.get_json("/search.json?q=" + word)["results"][0]["post"]["poll"])
+
     def test_results_html_without_script(self):
         pid = self.make_poll("Yes\nNo")
         p = self.poll(Browser(self.server), pid)

@@ -238,6 +238,58 @@ class PostsTest(ParleyTestCase):
         # not in the community listing text either
         self.assertNotIn("kk-77", Browser(self.server).get("/s/" + self.comm).text)
 
+    def test_deleted_title_shows_the_placeholder_everywhere(self):
+        # the store keeps the title; every view decides what stands for it
+        pid = self.author.submit_text(self.comm, "Vanishing title qx-41", "b")
+        commenter = Browser(self.server)
+        cname = uniq("dtc")
+        commenter.register(cname, "correct-horse-1")
+        cid = commenter.comment(self.comm, pid, "still here qx-42")
+        self.assertStatus(self.author.post("/s/%s/p/%d/delete" % (self.comm, pid), {}), 303)
+        path = "/s/%s/p/%d" % (self.comm, pid)
+        for b in (Browser(self.server), commenter, self.author):
+            t = b.get_json(path)
+            self.assertEqual(t["post"]["title"], "[deleted]")
+            self.assertEqual(t["post"]["author"], "[deleted]")
+            page = b.page(path).text
+            self.assertNotIn("qx-41", page)
+            self.assertIn("<title>[deleted]", page)
+            prof = b.page("/u/%s" % cname).text
+            self.assertIn("still here qx-42", prof)
+            self.assertNotIn("qx-41", prof)
+            self.assertRegex(prof, r"on <a href=\"/s/%s/p/%d/c/%d\">\[deleted\]</a>"
+                             % (self.comm, pid, cid))
+            self.assertNotIn("qx-41", b.get("/feed.atom").text)
+            self.assertNotIn("qx-41", b.get("/s/%s/feed.atom" % self.comm).text)
+        self.assertEqual(Browser(self.server).get_json(
+            "/search.json?q=Vanishing")["results"], [])
+        self.assertIn("still here qx-42", Browser(self.server).get_json(
+            "/search.json?q=still")["results"][0]["comment"]["body"])
+
+    def test_profile_comment_titles_follow_the_post(self):
+        # "on <post title>" of a profile's comment: the NSFW label for those
+        # without show_nsfw, [removed] once a moderator removes the post
+        r = self.author.post("/submit", {"community": self.comm, "title":
+                                         "Spicy title qx-51", "body": "b", "nsfw": "1"})
+        self.assertStatus(r, 303)
+        nsfw = int(re.search(r"/p/(\d+)", r.header("Location")).group(1))
+        gone = self.author.submit_text(self.comm, "Removed title qx-52", "b")
+        commenter = Browser(self.server)
+        cname = uniq("ptc")
+        commenter.register(cname, "correct-horse-1")
+        commenter.comment(self.comm, nsfw, "on the spicy one")
+        commenter.comment(self.comm, gone, "on the removed one")
+        self.assertStatus(self.author.post("/mod", {"action": "remove", "kind": "post",
+                                                     "id": str(gone), "reason": "r"}), 303)
+        for b in (Browser(self.server), commenter):
+            prof = b.page("/u/%s" % cname).text
+            self.assertNotIn("qx-51", prof)
+            self.assertNotIn("qx-52", prof)
+            self.assertIn(">[NSFW]</a>", prof)
+            self.assertIn(">[removed]</a>", prof)
+        self.assertStatus(commenter.post("/settings/nsfw", {"show_nsfw": "1"}), 303)
+        self.assertIn(">Spicy title qx-51</a>", commenter.page("/u/%s" % cname).text)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -167,6 +167,35 @@ class SavedTest(ParleyTestCase):
         self.hide(b, "x", expect=400)
         self.assertStatus(b.post("/hide", {"id": str(p)}, csrf=False), 403)
 
+    # -- the viewer's marks in post JSON -----------------------------------
+
+    def test_post_json_carries_saved_and_hidden(self):
+        b, other = self.new_user("mk"), self.new_user("mko")
+        saved, hidden, plain = self.post(), self.post(), self.post()
+        self.save(b, "post", saved)
+        self.hide(b, hidden)
+
+        def marks(viewer, path, key="posts"):
+            return {i["id"]: (i["saved"], i["hidden"])
+                    for i in viewer.get_json(path)[key]}
+
+        got = marks(b, "/s/%s.json?sort=new" % self.comm)
+        self.assertEqual(got[saved], (True, False))
+        self.assertEqual(got[plain], (False, False))
+        self.assertNotIn(hidden, got)
+        self.assertEqual(marks(b, "/hidden.json"), {hidden: (False, True)})
+        self.assertEqual(b.get_json("/saved.json")["items"][0]["post"]["saved"], True)
+        for pid, want in ((saved, (True, False)), (hidden, (False, True)),
+                          (plain, (False, False))):
+            j = b.get_json("/s/%s/p/%d.json" % (self.comm, pid))["post"]
+            self.assertEqual((j["saved"], j["hidden"]), want, pid)
+        for viewer in (other, Browser(self.server)):
+            got = marks(viewer, "/s/%s.json?sort=new" % self.comm)
+            for pid in (saved, hidden, plain):
+                self.assertEqual(got[pid], (False, False), pid)
+            j = viewer.get_json("/s/%s/p/%d.json" % (self.comm, saved))["post"]
+            self.assertEqual((j["saved"], j["hidden"]), (False, False))
+
 
 if __name__ == "__main__":
     import unittest

@@ -180,3 +180,55 @@ class SearchTest(ParleyTestCase):
 if __name__ == "__main__":
     import unittest
     unittest.main()
+
+
+class SearchViewerTest(ParleyTestCase):
+    """What one viewer's search leaves out or covers: posts they hid, and
+    NSFW titles for those without show_nsfw."""
+
+    @classmethod
+    def setUpServer(cls):
+        cls.admin = cls.login_new("svadm", admin=True)
+        cls.comm = uniq("Srv")
+        cls.admin.create_community(cls.comm)
+
+    def word(self):
+        return uniq("zv").lower().replace("-", "").replace("_", "")
+
+    def test_hidden_posts_leave_only_the_hiders_search(self):
+        w = self.word()
+        hider, other = self.new_user("shd"), self.new_user("sho")
+        p = self.admin.submit_text(self.comm, "hideable %s" % w, "x")
+        keep = self.admin.submit_text(self.comm, "kept %s" % w, "x")
+        c = other.comment(self.comm, p, "reply %s" % w)
+        self.assertStatus(hider.post("/hide", {"id": str(p)}), 303)
+        self.assertEqual(SearchTest.ids(hider.get_json(q(q=w))), [("post", keep)])
+        self.assertNotIn("hideable", hider.page("/search?q=" + w).text)
+        want = sorted([("post", p), ("post", keep), ("comment", c)])
+        for b in (other, Browser(self.server)):
+            self.assertEqual(sorted(SearchTest.ids(b.get_json(q(q=w)))), want)
+        self.assertStatus(hider.post("/unhide", {"id": str(p)}), 303)
+        self.assertEqual(sorted(SearchTest.ids(hider.get_json(q(q=w)))), want)
+
+    def test_nsfw_titles_show_the_label(self):
+        w = self.word()
+        r = self.admin.post("/submit", {"community": self.comm, "title":
+                                        "Secret nsfwtitle %s" % w,
+                                        "body": "body", "nsfw": "1"})
+        self.assertStatus(r, 303)
+        p = int(r.header("Location").split("/p/")[1].split("/")[0])
+        c = self.admin.comment(self.comm, p, "comment on it %s" % w)
+        shower = self.new_user("sns")
+        self.assertStatus(shower.post("/settings/nsfw", {"show_nsfw": "1"}), 303)
+        for b in (Browser(self.server), self.new_user("snn")):
+            j = b.get_json(q(q=w))
+            self.assertEqual(sorted(SearchTest.ids(j)), sorted([("post", p), ("comment", c)]))
+            for item in j["results"]:
+                self.assertEqual(item["post"]["title"], "[NSFW]")
+            page = b.page("/search?q=" + w).text
+            self.assertNotIn("nsfwtitle", page)
+            self.assertIn("[NSFW]", page)
+        j = shower.get_json(q(q=w))
+        self.assertEqual([i["post"]["title"] for i in j["results"]],
+                         ["Secret nsfwtitle %s" % w] * 2)
+        self.assertIn("Secret nsfwtitle", shower.page("/search?q=%s&kind=comment" % w).text)

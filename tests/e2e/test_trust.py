@@ -26,9 +26,10 @@ import time
 import unittest
 
 import harness
+from test_archive import old_thread
 from test_many_servers import Endpoint
 from harness import (DB_URL_TEMPLATE, PARLEY_BIN, REPO_ROOT, Browser, ParleyTestCase,
-                     Server, db_url_for, is_postgres, uniq)
+                     Server, TwoServersTestCase, uniq)
 
 try:
     import nacl.signing
@@ -259,6 +260,66 @@ class TrustTest(TrustMixin, ParleyTestCase):
         self.assertEqual(code, 0, out)
 
 
+class CommandLineLogTest(TrustMixin, ParleyTestCase):
+    """`parley admin` commands that change roles, moderators, limits, pages
+    or the site key each append one chained entry by "parley admin" (no
+    account can have that name), in the same transaction as the change;
+    a refused command appends nothing; `parley verify` still holds."""
+
+    def cli(self, *args, stdin=None, ok=True):
+        r = self.server.cli("admin", *args, "--db", self.server.db_url,
+                            **({"stdin_text": stdin} if stdin is not None else {}))
+        self.assertEqual(r.returncode == 0, ok, r.stderr)
+        return r
+
+    def new_entries(self, since):
+        return [e for e in all_entries(Browser(self.server)) if e["seq"] > since]
+
+    def test_admin_commands_logged(self):
+        member = uniq("cmem")
+        self.server.add_user(member, PW)
+        owner = self.login_new("cown", admin=True)
+        community = uniq("Tl")
+        owner.create_community(community)
+        before = all_entries(Browser(self.server))
+        seq = before[0]["seq"] if before else 0
+        admin = uniq("cadm")
+        self.cli("add-user", admin, "--admin", stdin=PW + "\n")
+        self.cli("set-role", member, "admin")
+        self.cli("set-role", member, "user")
+        self.cli("appoint", community, member)
+        self.cli("appoint", community, member)          # already: nothing new
+        self.cli("set-limit", "limit_posts", "0042")
+        self.cli("set-page", "guide", "Our guide", stdin="# Guide\n")
+        self.cli("set-role", "nobody_here", "admin", ok=False)
+        self.cli("set-limit", "no_such_limit", "3", ok=False)
+        self.cli("add-user", uniq("cusr"), stdin=PW + "\n")   # not a moderation change
+        old_key = Browser(self.server).get_json("/.well-known/parley.json")["public_key"]
+        self.cli("rotate-key")
+        doc = Browser(self.server).get_json("/.well-known/parley.json")
+        got = [(e["moderator"], e["action"], e["community"], e["user"], e["reason"])
+               for e in reversed(self.new_entries(seq))]
+        self.assertEqual(got, [
+            ("parley admin", "set role", None, admin, "admin"),
+            ("parley admin", "set role", None, member, "admin"),
+            ("parley admin", "set role", None, member, "user"),
+            ("parley admin", "appoint", community, member, None),
+            ("parley admin", "settings", None, None, "limit_posts=42"),
+            ("parley admin", "edit page", None, None, "guide"),
+            ("parley admin", "rotate key", None, None, doc["public_key"]),
+        ])
+        self.assertNotEqual(old_key, doc["public_key"])
+        self.assertEqual(doc["modlog_head"]["seq"], seq + 7)
+        self.check_chain(all_entries(Browser(self.server)), doc["modlog_head"])
+        code, out = verify(self.server)
+        self.assertEqual(code, 0, out)
+        self.assertIn("all holds", out)
+        # The page lists them too, and no account answers to the name.
+        page = Browser(self.server).get("/modlog").text
+        self.assertIn("parley admin", page)
+        self.assertEqual(Browser(self.server).get("/modlog.json?mod=parley%20admin").status, 404)
+
+
 class StaleCanaryTest(ParleyTestCase):
     server_env = {"PARLEY_CANARY_MAX_AGE": "1s"}
 
@@ -459,12 +520,8 @@ class ArchiveFilesTest(TrustMixin, ParleyTestCase):
     def test_archive(self):
         admin = self.login_new("aadm", admin=True)
         member = self.login_new("amem")
-        community = uniq("Ta")
-        admin.create_community(community)
-        post = member.submit_text(community, "Old news", "the body")
-        cid = member.comment(community, post, "a comment that stays")
-        time.sleep(2.5)
-        path = "/s/%s/p/%d" % (community, post)
+        community, post, cid, path = old_thread(admin, member, "Ta", "Old news",
+                                                "a comment that stays")
         html_file, json_file = self.files(community, post)
         anon = Browser(self.server)
         first = anon.get(path)
@@ -560,11 +617,7 @@ class ArchiveNginxTest(TrustMixin, ParleyTestCase):
 
     def test_nginx_serves_the_file(self):
         admin = self.login_new("nadm", admin=True)
-        community = uniq("Tn")
-        admin.create_community(community)
-        post = admin.submit_text(community, "Served by nginx", "body")
-        time.sleep(2.5)
-        path = "/s/%s/p/%d" % (community, post)
+        path = old_thread(admin, admin, "Tn", "Served by nginx", "a comment")[3]
         parley_view = Browser(self.server).get(path).text      # writes the file
         Browser(self.server).get(path + ".json")                # and the JSON one
         tmp = tempfile.mkdtemp(prefix="parley-nginx-")
@@ -591,69 +644,28 @@ class ArchiveNginxTest(TrustMixin, ParleyTestCase):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-class ConcurrentModeratorsTest(TrustMixin, unittest.TestCase):
+class ConcurrentModeratorsTest(TrustMixin, TwoServersTestCase):
     """Moderators acting at once through two servers on one database (one
     PostgreSQL database in make e2e-pg, one SQLite file otherwise): the
     chain has no repeated seq, no gap, and verifies."""
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="parley-trust-")
-        url = db_url_for(cls.tmp)
-        cls.a = Server(tmpdir=cls.tmp, db_url=url)
-        cls.b = Server(tmpdir=cls.tmp, db_url=url)
-        errors = []
-
-        def start(s):
-            try:
-                s.start()
-            except Exception as e:  # noqa: B902 - reported below
-                errors.append(e)
-
-        if is_postgres(url):
-            # Both race to migrate and to make the site key.
-            ts = [threading.Thread(target=start, args=(s,)) for s in (cls.a, cls.b)]
-            for t in ts:
-                t.start()
-            for t in ts:
-                t.join()
-        else:
-            # Two processes opening a new SQLite file at the same moment
-            # may see "database is locked" while one turns WAL on (on
-            # main too); this test is about appends, so they start in turn.
-            for s in (cls.a, cls.b):
-                start(s)
-        if errors:
-            cls.tearDownClass()
-            raise errors[0]
+        super().setUpClass()
         cls.a.set_limit("limit_registrations", BIG)
 
-    @classmethod
-    def tearDownClass(cls):
-        for s in (cls.a, cls.b):
-            if s.alive():
-                s.stop()
-            else:
-                s.kill()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
     def test_concurrent_appends(self):
-        name = uniq("cadm")
-        self.a.add_user(name, PW, admin=True)
-        setup = Browser(self.a)
-        setup.login(name, PW)
+        setup = self.login_new(self.a, "cadm", admin=True)
         community = uniq("Tq")
         setup.create_community(community)
         posts = [setup.submit_text(community, "Post %d" % i, "body") for i in range(4)]
-        mods = []
-        for i in range(4):
-            m = uniq("cmod")
-            self.a.add_user(m, PW, admin=True)
-            b = Browser(self.a if i % 2 == 0 else self.b)
-            b.login(m, PW)
-            mods.append(b)
+        mods = [self.login_new(self.a if i % 2 == 0 else self.b, "cmod", admin=True)
+                for i in range(4)]
         errors, done = [], []
         rounds = 15
+        # The command line logged set-limit and each add-user --admin.
+        earlier = len(all_entries(Browser(self.a)))
+        self.assertEqual(earlier, 1 + 1 + 4)
 
         def work(i, b):
             try:
@@ -674,7 +686,7 @@ class ConcurrentModeratorsTest(TrustMixin, unittest.TestCase):
             t.join()
         self.assertEqual(errors, [])
         entries = all_entries(Browser(self.b))
-        self.assertEqual(len(entries), 4 * rounds)
+        self.assertEqual(len(entries), earlier + 4 * rounds)
         seqs = [e["seq"] for e in entries]
         self.assertEqual(len(set(seqs)), len(seqs), "a seq repeats")
         head = Browser(self.a).get_json("/.well-known/parley.json")["modlog_head"]

@@ -20,10 +20,10 @@ enum bearer_rc { BEARER_NONE, BEARER_OK, BEARER_BAD };
 enum bearer_rc app_bearer_parse(struct str header, unsigned char key[32]);
 
 static const struct jfield fields[] = {
-	{ "post", JT_INT, true, false },
-	{ "parent", JT_INT, false, true },
-	{ "body", JT_STR, true, false },
-	{ "nsfw", JT_BOOL, false, false },
+	{ "post", JT_INT, true, false, .min = 1 },
+	{ "parent", JT_INT, false, true, .min = 1 },
+	{ "body", JT_STR, true, false, .max = 100 },
+	{ "nsfw", JT_BOOL, false, false, .doc = "a flag" },
 };
 
 static void

@@ -16,8 +16,10 @@
 2. sqlmap against every form and JSON endpoint, signed out and signed in
    (as the demo admin, who is exempt from rate limits), on a fresh server:
    level 3 (query, form, cookie, User-Agent and Referer parameters), risk
-   1, all techniques with one-second time-based tests. Any injection point
-   and any 5xx answer is a finding.
+   1, all techniques with one-second time-based tests. The /api/v1 routes
+   too, with the admin's bearer token: each JSON body's members, the ids
+   in their paths, their cursors and the Authorization header itself. Any
+   injection point and any 5xx answer is a finding.
 
 Loopback only; each tool has a time bound. The report goes to
 build/security-scan/report.txt; the exit status is 1 when anything was
@@ -25,7 +27,9 @@ found. Needs sqlmap and chromium from Debian (installed when missing and
 running as root) and node with tests/security/node_modules (npm ci).
 
 Environment: SCAN_SQLMAP_LEVEL (3), SCAN_SQLMAP_TIMEOUT (per target, 300 s),
-SCAN_JOBS (parallel sqlmap runs, 2), SCAN_SKIP_SQLMAP, SCAN_SKIP_BROWSER.
+SCAN_JOBS (parallel sqlmap runs, 2), SCAN_SKIP_SQLMAP, SCAN_SKIP_BROWSER,
+SCAN_SQLMAP_ONLY (run only the sqlmap targets whose name holds it, such
+as /api/v1).
 """
 
 import json
@@ -437,24 +441,92 @@ def sqlmap_targets(srv):
         t.append(("POST %s (admin)" % p, srv.origin + p, d, cookie_admin))
         # The same with a JSON answer.
         t.append(("POST %s (admin, JSON)" % p, srv.origin + p, d, cookie_admin, True))
+    t += api_targets(srv, admin, cname, pid, cid)
+    only = os.environ.get("SCAN_SQLMAP_ONLY")
+    return [x for x in t if only in x[0]] if only else t
+
+
+def api_targets(srv, admin, cname, pid, cid):
+    """/api/v1 with the admin's bearer token and no cookie: JSON bodies
+    (sqlmap tests each member), ids in paths and cursors ('*' marks), and
+    the Authorization header."""
+    r = admin.post("/settings/tokens", {"name": "sqlmap", "scopes": "read write moderate"},
+                   headers={"Accept": "application/json"})
+    if r.status != 201:
+        sys.exit("security-scan: no API token: %s" % r.describe())
+    token = r.json()["token"]
+    bearer = "Authorization: Bearer " + token
+    api = Browser(srv)
+
+    def call(method, path, body):
+        r = api.request(method, path, body=json.dumps(body),
+                        headers={"Accept": "application/json",
+                                 "Authorization": "Bearer " + token},
+                        content_type="application/json", origin=False)
+        if r.status >= 300:
+            sys.exit("security-scan: %s %s: %s" % (method, path, r.describe()))
+        return r.json()
+
+    spare = call("POST", "/api/v1/posts", {"community": cname, "title": "spare",
+                                           "body": "b"})["id"]
+    conv = call("POST", "/api/v1/messages", {"to": "alice", "subject": "s",
+                                             "body": "b"})["id"]
+    gets = ["/api/v1/me", "/api/v1/messages?after=999999",
+            "/api/v1/messages/%d?after=1" % conv, "/api/v1/messages/%d*" % conv,
+            "/s/%s.json?sort=new&after=3" % cname]
+    writes = [
+        ("POST", "/api/v1/posts", {"community": cname, "title": "t", "body": "b",
+                                   "flair": None, "nsfw": False, "spoiler": False}),
+        ("POST", "/api/v1/posts", {"community": cname, "title": "p", "body": "b",
+                                   "poll": "a\nb", "closes": "1d"}),
+        ("PATCH", "/api/v1/posts/%d" % pid, {"title": "t", "body": "b"}),
+        ("PATCH", "/api/v1/posts/%d*" % pid, {"title": "t"}),
+        ("POST", "/api/v1/comments", {"post": pid, "parent": cid, "body": "c"}),
+        ("PATCH", "/api/v1/comments/%d" % cid, {"body": "b"}),
+        ("POST", "/api/v1/votes", {"kind": "post", "id": pid, "dir": 1}),
+        ("POST", "/api/v1/reports", {"kind": "comment", "id": cid, "reason": "r"}),
+        ("POST", "/api/v1/mod", {"action": "lock", "kind": "post", "id": pid,
+                                 "reason": "r"}),
+        ("POST", "/api/v1/mod", {"action": "ban", "user": "carol", "community": cname,
+                                 "reason": "r", "duration": "1d"}),
+        ("POST", "/api/v1/save", {"action": "save", "kind": "comment", "id": cid}),
+        ("POST", "/api/v1/messages", {"to": "alice", "subject": "s", "body": "b"}),
+        ("POST", "/api/v1/messages/%d" % conv, {"body": "b"}),
+        ("DELETE", "/api/v1/messages/%d*" % conv, {}),
+        ("DELETE", "/api/v1/posts/%d*" % spare, {}),
+    ]
+    t = [("GET %s (API)" % g, srv.origin + g, None, None, True, {"headers": [bearer]})
+         for g in gets]
+    t.append(("GET /api/v1/me (API, Authorization)", srv.origin + "/api/v1/me", None,
+              None, True, {"headers": [bearer + "*"]}))
+    for method, path, body in writes:
+        t.append(("%s %s (API) %s" % (method, path, ",".join(body)), srv.origin + path,
+                  json.dumps(body), None, True,
+                  {"method": method, "headers": [bearer, "Content-Type: application/json"]}))
     return t
 
 
 def run_sqlmap(target, workdir):
+    """target: (name, url, form or JSON body or None, cookie or None[,
+    JSON answer wanted[, {"method", "headers"}]])."""
     name, url, data, cookie = target[:4]
-    json_accept = len(target) > 4
+    json_accept = len(target) > 4 and target[4]
+    extra = target[5] if len(target) > 5 else {}
     out = os.path.join(workdir, re.sub(r"[^A-Za-z0-9]+", "_", name)[:80])
     cmd = ["sqlmap", "-u", url, "--batch", "--level", LEVEL, "--risk", "1",
            "--technique", "BEUST", "--time-sec", "1", "--threads", "2",
            "--output-dir", out, "--flush-session", "--disable-coloring",
-           "--skip", "csrf", "--answers", "follow=N", "--cookie", cookie,
+           "--skip", "csrf", "--answers", "follow=N",
            "--timeout", "10", "--retries", "1",
            # A wrong password is a 401: not a reason to stop.
            "--ignore-code", "401"]
+    if cookie is not None:
+        cmd += ["--cookie", cookie]
     if data is not None:
-        cmd += ["--data", data, "--method", "POST"]
-    if json_accept:
-        cmd += ["--headers", "Accept: application/json"]
+        cmd += ["--data", data, "--method", extra.get("method", "POST")]
+    headers = (["Accept: application/json"] if json_accept else []) + extra.get("headers", [])
+    if headers:
+        cmd += ["--headers", "\n".join(headers)]
     t0 = time.monotonic()
     try:
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -4,7 +4,7 @@
  * url_check's verdict on the hostile class behind the domain-label spoof
  * (user info, IDN, IPv6 literals, backslashes, escaped dots, missing
  * slashes, control bytes, long URLs, ports), url_host_label and
- * url_is_local_path (redirects back to a Referer).
+ * url_is_local_path (redirects back to a Referer) and url_escape.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -293,6 +293,35 @@ test_local_path(void **state)
 		}
 }
 
+/* ---- url_escape ---------------------------------------------------------- */
+
+static void
+test_escape(void **state)
+{
+	static const struct { const char *in; size_t n; const char *want; } cases[] = {
+#define E(lit, want) { lit, sizeof(lit) - 1, want }
+		E("", ""),
+		E("AZaz09-._~", "AZaz09-._~"),
+		E("a b&c=d+e/f?g#h", "a%20b%26c%3Dd%2Be%2Ff%3Fg%23h"),
+		E("caf\xc3\xa9", "caf%C3%A9"),
+		E("%41\"'<>", "%2541%22%27%3C%3E"),
+#undef E
+	};
+	struct arena *a = arena_new(256);
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct buf b;
+
+		buf_init(&b, a, 4);
+		buf_puts(&b, "q=");
+		url_escape(&b, (struct str){ cases[i].in, cases[i].n });
+		assert_string_equal(b.p + 2, cases[i].want);
+		assert_int_equal(b.len, 2 + strlen(cases[i].want));
+	}
+	arena_free(a);
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -304,6 +333,7 @@ main(void)
 		cmocka_unit_test(test_check_long),
 		cmocka_unit_test(test_host_label),
 		cmocka_unit_test(test_local_path),
+		cmocka_unit_test(test_escape),
 	};
 
 	return cmocka_run_group_tests_name("base_url", tests, NULL, NULL);

@@ -230,6 +230,15 @@ put_line(struct buf *o, const char *name, struct str v)
 }
 
 static atomic_int handler_calls;
+static atomic_int borrowed_released;
+static const char borrowed_body[] = "bytes the request does not own\n";
+
+static void
+borrowed_release(void *cls)
+{
+	assert_ptr_equal(cls, borrowed_body);
+	atomic_fetch_add(&borrowed_released, 1);
+}
 
 static void
 echo_handler(struct req *r, void *data)
@@ -237,6 +246,11 @@ echo_handler(struct req *r, void *data)
 	struct buf *o = &r->out;
 
 	atomic_fetch_add(&handler_calls, 1);
+	if (str_eq_lit(r->path, "/borrowed")) {
+		http_send_borrowed(r, borrowed_body, sizeof(borrowed_body) - 1,
+		    borrowed_release, (void *)borrowed_body);
+		return;
+	}
 	r->content_type = "text/plain";
 	buf_putc(o, '\n');
 	put_line(o, "method", str_c(r->method_name));
@@ -463,6 +477,30 @@ test_server_get_query(void **state)
 	assert_int_equal(atomic_load(&handler_calls), 1);
 	client_close(&c);
 	stop_server(srv);
+}
+
+/* A borrowed body is sent as is and released once per answer. */
+static void
+test_server_borrowed_body(void **state)
+{
+	struct http_server *srv = start_server();
+	struct client c;
+	struct response res;
+
+	atomic_store(&borrowed_released, 0);
+	client_open(&c, http_port(srv));
+	for (int i = 0; i < 2; i++) {
+		SEND(&c, "GET /borrowed HTTP/1.1\r\nHost: localhost\r\n\r\n");
+		client_read(&c, &res);
+		assert_int_equal(res.status, 200);
+		assert_int_equal(res.body_len, sizeof(borrowed_body) - 1);
+		assert_string_equal(res.body, borrowed_body);
+	}
+	SEND(&c, "HEAD /borrowed HTTP/1.1\r\nHost: localhost\r\n\r\n");
+	assert_true(client_fill(&c));
+	client_close(&c);
+	stop_server(srv);
+	assert_int_equal(atomic_load(&borrowed_released), 3);
 }
 
 static void
@@ -741,6 +779,7 @@ main(void)
 		cmocka_unit_test(test_unescape),
 		cmocka_unit_test(test_parse_listen),
 		cmocka_unit_test(test_server_get_query),
+		cmocka_unit_test(test_server_borrowed_body),
 		cmocka_unit_test(test_server_post_form),
 		cmocka_unit_test(test_server_cookie),
 		cmocka_unit_test(test_server_body_limit),

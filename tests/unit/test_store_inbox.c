@@ -169,20 +169,40 @@ test_conversations(void **state)
 	assert_int_equal(store_conversation_get(f->s, f->a, conv2 + 10, &v),
 	    STORE_NOTFOUND);
 
-	assert_int_equal(store_conversations(f->s, f->a, ann, 0, &vs, &n),
+	assert_int_equal(store_conversations(f->s, f->a, ann, 0, 0, &vs, &n),
 	    STORE_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(vs[0].id, conv2);
 	assert_int_equal(vs[1].id, conv);
-	assert_int_equal(store_conversations(f->s, f->a, bob, 0, &vs, &n),
+	/* pages by cursor: one a page, then the next below it */
+	assert_int_equal(store_conversations(f->s, f->a, ann, 0, 1, &vs, &n),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(vs[0].id, conv2);
+	assert_int_equal(store_conversations(f->s, f->a, ann,
+	    vs[0].last_message, 1, &vs, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(vs[0].id, conv);
+	assert_int_equal(store_conversations(f->s, f->a, ann,
+	    vs[0].last_message, 1, &vs, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_conversations(f->s, f->a, bob, 0, 0, &vs, &n),
 	    STORE_OK);
 	assert_int_equal(n, 1);
 
-	assert_int_equal(store_messages(f->s, f->a, conv, 0, &ms, &n),
+	assert_int_equal(store_messages(f->s, f->a, conv, 0, 0, &ms, &n),
 	    STORE_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(ms[0].body, "first");
 	assert_string_equal(ms[1].sender, "bob");
+	assert_int_equal(store_messages(f->s, f->a, conv, 0, 1, &ms, &n),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ms[0].id, m1);
+	assert_int_equal(store_messages(f->s, f->a, conv, m1, 1, &ms, &n),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ms[0].id, m2);
 	assert_int_equal(store_message_get(f->s, f->a, m1, &msg), STORE_OK);
 	assert_int_equal(msg.conversation_id, conv);
 
@@ -190,10 +210,10 @@ test_conversations(void **state)
 	assert_int_equal(store_conversation_clear(f->s, conv, cat),
 	    STORE_NOTFOUND);
 	assert_int_equal(store_conversation_clear(f->s, conv, ann), STORE_OK);
-	assert_int_equal(store_conversations(f->s, f->a, ann, 0, &vs, &n),
+	assert_int_equal(store_conversations(f->s, f->a, ann, 0, 0, &vs, &n),
 	    STORE_OK);
 	assert_int_equal(n, 1);
-	assert_int_equal(store_conversations(f->s, f->a, bob, 0, &vs, &n),
+	assert_int_equal(store_conversations(f->s, f->a, bob, 0, 0, &vs, &n),
 	    STORE_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(store_conversation_get(f->s, f->a, conv, &v),
@@ -203,11 +223,11 @@ test_conversations(void **state)
 	/* a new message brings it back, without the old ones */
 	assert_int_equal(store_message_send(f->s, conv, bob, ann, NULL,
 	    "third", "<p>third</p>", T0 + 3, NULL, NULL), STORE_OK);
-	assert_int_equal(store_conversations(f->s, f->a, ann, 0, &vs, &n),
+	assert_int_equal(store_conversations(f->s, f->a, ann, 0, 0, &vs, &n),
 	    STORE_OK);
 	assert_int_equal(n, 2);
-	assert_int_equal(store_messages(f->s, f->a, conv, v.a_cleared, &ms,
-	    &n), STORE_OK);
+	assert_int_equal(store_messages(f->s, f->a, conv, v.a_cleared, 0,
+	    &ms, &n), STORE_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(ms[0].body, "third");
 

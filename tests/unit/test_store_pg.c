@@ -149,7 +149,8 @@ test_inserts_return_ids(void **state)
 
 /*
  * The listings and the arguments of their first page: FIRST_*, then
- * community or author 1, and since 0 for top. Comment lists: viewer and
+ * community or author 1, flair 'f' for one flair's, and since 0 for
+ * top. Comment lists: viewer and
  * post 1; author 1's newest. A thread may sort its own rows (the domain
  * layer sorts the tree anyway); nothing may sort a table.
  */
@@ -169,6 +170,16 @@ static const struct {
 	{ STMT_POST_LIST_CONTROVERSIAL, FIRST_REAL, false },
 	{ STMT_POST_LIST_CONTROVERSIAL_C, FIRST_REAL ", 1", false },
 	{ STMT_POST_LIST_AUTHOR, FIRST_INT ", 1", false },
+	{ STMT_POST_LIST_HOT_F, FIRST_REAL ", 1, 'f'", false },
+	{ STMT_POST_LIST_NEW_F, FIRST_INT ", 1, 'f'", false },
+	{ STMT_POST_LIST_TOP_F, FIRST_INT ", 1, 'f', 0", false },
+	{ STMT_POST_LIST_ACTIVE_F, FIRST_INT ", 1, 'f'", false },
+	{ STMT_POST_LIST_CONTROVERSIAL_F, FIRST_REAL ", 1, 'f'", false },
+	{ STMT_HOME_KEYS_HOT, FIRST_REAL ", 1", false },
+	{ STMT_HOME_KEYS_NEW, FIRST_INT ", 1", false },
+	{ STMT_HOME_KEYS_TOP, FIRST_INT ", 1, 0", false },
+	{ STMT_HOME_KEYS_ACTIVE, FIRST_INT ", 1", false },
+	{ STMT_HOME_KEYS_CONTROVERSIAL, FIRST_REAL ", 1", false },
 	{ STMT_COMMENT_LIST, "1, 1", true },
 	{ STMT_COMMENT_BY_AUTHOR, "1, " MAXKEY ", " MAXKEY ", 26", false },
 };
@@ -195,6 +206,7 @@ test_listing_plans(void **state)
 	    "hot, controversy, last_comment) "
 	    "SELECT 1 + i % 4, 1 + i % 50, 't', i, i % 97, i / 45000.0, "
 	    "i % 13, i FROM generate_series(1, 20000) i;"
+	    "UPDATE posts SET flair = CASE WHEN id % 2 = 0 THEN 'f' ELSE 'g' END;"
 	    "INSERT INTO comments(post_id, author_id, body, created) "
 	    "SELECT CASE WHEN i <= 300 THEN 1 ELSE 2 + i % 5000 END, "
 	    "1 + i % 50, 'b', i FROM generate_series(1, 20000) i;"

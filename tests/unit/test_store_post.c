@@ -99,7 +99,8 @@ test_post_edit_delete(void **state)
 	assert_int_equal(store_post_delete(f->s, pid, T0 + 70), STORE_OK);
 	p = get_post(f, pid, 0);
 	assert_true(p.deleted);
-	assert_string_equal(p.title, "[deleted]");
+	/* The flag says deleted; the title stays, no placeholder word. */
+	assert_string_equal(p.title, "Renamed");
 	assert_null(p.body);
 	assert_null(p.body_html);
 	assert_null(p.url);

@@ -78,12 +78,60 @@ test_migrate_from_v1(void **state)
 	assert_int_equal(store_notify(f->s, uid, "hi", NULL, T0), STORE_OK);
 }
 
+/*
+ * v10 lets a mod log line have no moderator (the command line): the lines
+ * before it keep their ids, chain and indexes; a line by the command line
+ * is chained after them and shows STORE_CLI_ACTOR.
+ */
+static void
+test_migrate_v10_keeps_the_log(void **state)
+{
+	struct fixture *f = *state;
+	struct modlog_query q = { .limit = 10 };
+	struct mod_action m = { .action = "settings", .reason = "limit_posts=7",
+		.created = T0 }, *l;
+	size_t n;
+
+	assert_int_equal(f->s->be->script(f->s->conn,
+	    "CREATE TABLE schema_version (version INTEGER PRIMARY KEY,"
+	    " applied INTEGER NOT NULL)"), STORE_OK);
+	for (int v = 0; v < 7; v++)
+		assert_int_equal(f->s->be->script(f->s->conn,
+		    f->s->be->migrations[v]), STORE_OK);
+	assert_int_equal(f->s->be->script(f->s->conn,
+	    "INSERT INTO schema_version VALUES (1, 1), (2, 1), (3, 1), (4, 1),"
+	    " (5, 1), (6, 1), (7, 1);"
+	    "INSERT INTO users(name, name_lc, pass, created)"
+	    " VALUES ('old', 'old', 'h', 1);"
+	    "INSERT INTO mod_actions(mod_id, action, reason, created, seq, prev,"
+	    " hash) VALUES (1, 'lock', 'kept', 1, 1, 'p1', 'h1');"
+	    "UPDATE modlog_head SET seq = 1, hash = 'h1';"), STORE_OK);
+	assert_int_equal(store_migrate(f->s), STORE_OK);
+	assert_int_equal(store_modlog_add(f->s, &m, 0, 0, 0), STORE_OK);
+	assert_int_equal(store_modlog_list(f->s, f->a, &q, &l, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(l[0].mod, STORE_CLI_ACTOR);
+	assert_int_equal(l[0].seq, 2);
+	assert_string_equal(l[0].prev, "h1");
+	assert_string_equal(l[1].mod, "old");
+	assert_int_equal(l[1].id, 1);
+	assert_int_equal(l[1].seq, 1);
+	assert_string_equal(l[1].prev, "p1");
+	assert_string_equal(l[1].hash, "h1");
+	assert_string_equal(l[1].reason, "kept");
+	/* seq stays unique */
+	assert_int_not_equal(f->s->be->script(f->s->conn,
+	    "INSERT INTO mod_actions(action, created, seq)"
+	    " VALUES ('x', 1, 1)"), STORE_OK);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_migrate_twice),
 		T_BARE(test_migrate_from_v1),
+		T_BARE(test_migrate_v10_keeps_the_log),
 	};
 
 	return FIXTURE_MAIN("store_schema", tests);

@@ -88,6 +88,8 @@ static bool
 is_listing(int i)
 {
 	return (i >= STMT_POST_LIST_HOT && i <= STMT_POST_LIST_AUTHOR) ||
+	    (i >= STMT_POST_LIST_HOT_F && i <= STMT_POST_LIST_CONTROVERSIAL_F) ||
+	    (i >= STMT_HOME_KEYS_HOT && i <= STMT_HOME_KEYS_CONTROVERSIAL) ||
 	    i == STMT_COMMENT_LIST || i == STMT_COMMENT_BY_AUTHOR ||
 	    i == STMT_POST_STICKIED || i == STMT_POST_HELD ||
 	    i == STMT_COMMENT_HELD ||

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * test_store_token.c: unit tests of store_token.c (API tokens: made,
- * found by key, listed with their last use, revoked) over both backends
+ * found by key, listed with their last use, revoked; invite codes:
+ * counted by maker, who invited whom) over both backends
  * (store_fixture.h).
  */
 #include <setjmp.h>
@@ -84,11 +85,62 @@ test_tokens(void **state)
 	    &scopes), STORE_NOTFOUND);
 }
 
+static void
+test_invites(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char k1[32], k2[32];
+	int64_t ann = mk_user(f->s, "ann"), bob = 0, cat = 0, made = -1;
+	struct invited *l = NULL, who;
+	size_t n = 9;
+
+	memset(k1, 1, 32);
+	memset(k2, 2, 32);
+	assert_int_equal(store_invite_count(f->s, ann, &made), STORE_OK);
+	assert_int_equal(made, 0);
+	assert_int_equal(store_invited_list(f->s, f->a, 0, 10, &l, &n),
+	    STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_invite_create(f->s, k1, ann, 2, 0, T0), STORE_OK);
+	assert_int_equal(store_invite_create(f->s, k2, ann, 1, T0 + 10, T0),
+	    STORE_OK);
+	assert_int_equal(store_invite_count(f->s, ann, &made), STORE_OK);
+	assert_int_equal(made, 2);
+
+	assert_int_equal(store_user_create_invited(f->s, k1, "bob", "h", NULL,
+	    T0 + 1, &bob), STORE_OK);
+	assert_int_equal(store_user_create_invited(f->s, k1, "cat", "h", NULL,
+	    T0 + 2, &cat), STORE_OK);
+	/* used up, and expired */
+	assert_int_equal(store_user_create_invited(f->s, k1, "dan", "h", NULL,
+	    T0 + 3, NULL), STORE_NOTFOUND);
+	assert_int_equal(store_user_create_invited(f->s, k2, "dan", "h", NULL,
+	    T0 + 11, NULL), STORE_NOTFOUND);
+
+	/* newest first, a page at a time below the cursor */
+	assert_int_equal(store_invited_list(f->s, f->a, 0, 1, &l, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(l[0].id, cat);
+	assert_string_equal(l[0].name, "cat");
+	assert_string_equal(l[0].inviter, "ann");
+	assert_int_equal(l[0].created, T0 + 2);
+	assert_int_equal(store_invited_list(f->s, f->a, cat, 10, &l, &n),
+	    STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(l[0].id, bob);
+
+	assert_int_equal(store_user_inviter(f->s, f->a, bob, &who), STORE_OK);
+	assert_string_equal(who.inviter, "ann");
+	assert_int_equal(store_user_inviter(f->s, f->a, ann, &who),
+	    STORE_NOTFOUND);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_tokens),
+		T(test_invites),
 	};
 
 	return FIXTURE_MAIN("store_token", tests);

@@ -189,6 +189,30 @@ test_chain_earlier_lines(void **state)
 	assert_int_equal(check_chain(f), 4);
 }
 
+/* A line by the command line (moderator 0) is chained like any other. */
+static void
+test_command_line_line(void **state)
+{
+	struct fixture *f = *state;
+	int64_t ann = mk_user(f->s, "ann");
+	struct modlog_query q = { .limit = 10 };
+	struct mod_action *l;
+	size_t n;
+
+	log_line(f, "lock", 0, ann, "by ann", T0);
+	log_line(f, "settings", 0, 0, "limit_posts=7", T0 + 1);
+	assert_int_equal(check_chain(f), 2);
+	assert_head_signed(f);
+	assert_int_equal(store_modlog_list(f->s, f->a, &q, &l, &n), STORE_OK);
+	assert_string_equal(l[0].mod, STORE_CLI_ACTOR);
+	assert_string_equal(l[1].mod, "ann");
+	assert_non_null(strstr(store_modlog_canonical(f->a, &l[0]),
+	    "\"moderator\":\"parley admin\""));
+	q.mod_id = ann;
+	assert_int_equal(store_modlog_list(f->s, f->a, &q, &l, &n), STORE_OK);
+	assert_int_equal(n, 1);
+}
+
 /* rotate-key: the old key signs the new one; the head is re-signed. */
 static void
 test_rotate(void **state)
@@ -276,6 +300,7 @@ main(void)
 		T(test_chain),
 		T(test_failed_append),
 		T(test_chain_earlier_lines),
+		T(test_command_line_line),
 		T(test_rotate),
 		T(test_rotate_resigns_canary),
 		T(test_canary),
