@@ -670,11 +670,11 @@ static const char schema_bootstrap[] =
  * databases have the same tables to copy.
  */
 #define SCHEMA_V11(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
-	"CREATE TABLE cache_epoch (id INTEGER PRIMARY KEY," \
+	"CREATE TABLE IF NOT EXISTS cache_epoch (id INTEGER PRIMARY KEY," \
 	" n " I64 " NOT NULL);\n" \
-	"INSERT INTO cache_epoch (id, n) VALUES (1, 0);\n"
+	"INSERT INTO cache_epoch (id, n) VALUES (1, 0) ON CONFLICT DO NOTHING;\n"
 #define SCHEMA_V11_PG \
-	"CREATE SEQUENCE cache_epoch_seq;\n"
+	"CREATE SEQUENCE IF NOT EXISTS cache_epoch_seq;\n"
 
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
