@@ -3,19 +3,29 @@
  * app_cache.c: finished pages for signed-out visitors, kept per worker
  * thread so that the read path shares no lock.
  *
- * Exactness comes from one generation number. Every POST this process
- * answers bumps it before its answer leaves (app_cache_written), and so
- * does any commit by another connection, seen through the database's
- * data version (store_changed_elsewhere) at the start of each cacheable
- * request: other threads, or another process such as `parley admin`. A
- * page is kept with the generation read before its queries ran, and is
- * served only while the generation is unchanged, so no page older than
- * an acknowledged write is ever served. Pages also carry the time: "3
- * minutes ago", archiving and the top periods move with the clock, so a
- * page lives at most CACHE_TTL_MS.
+ * Exactness comes from numbering writes. Every POST this process answers
+ * takes the next number before its answer leaves (app_cache_written) and
+ * raises the counters of what it changes to that number: the post, the
+ * community, the global listings, users' profiles (enum cache_dep; a
+ * write that says nothing raises the counter every page watches). A
+ * page is kept with the number read before its queries ran and with the
+ * counters of what it shows (app_cache_shows; a page that says nothing
+ * watches every write), and is served only while none of them has risen
+ * past its number: so no page older than an acknowledged write that
+ * could change it is ever served. The counters live in a fixed table
+ * (GEN_SLOTS), indexed by a hash of what they count: two things sharing
+ * a counter only cost a render.
  *
- * Only a backend that can see other writers (SQLite) allows the cache;
- * several servers on one PostgreSQL would not see each other's writes.
+ * Every server raises the database's epoch (store_epoch) after each of
+ * its writes, and `parley admin` and the other commands after theirs.
+ * Each cacheable request reads it (on SQLite only when PRAGMA
+ * data_version moved) and a rise that is not one of this process's own
+ * empties every page: several servers may share one database, a
+ * PostgreSQL one or one SQLite file. Pages
+ * also carry the time: "3 minutes ago", archiving and the top periods
+ * move with the clock, so a page lives at most CACHE_TTL_MS; that is also
+ * how long a program other than parley writing the SQLite file directly
+ * can go unseen.
  *
  * What is kept: 200 answers to GET routes that need no sign-in, rendered
  * for a visitor with no session whose page used no CSRF token (a page
@@ -35,7 +45,8 @@
  * what a full render would give. A template also lists the users who
  * would see it otherwise (authors of items on it: edit links, removed
  * text; a profile's owner); their own requests are rendered in full.
- * Other viewers are never templated.
+ * Members who show NSFW posts have templates of their own (key 'N'
+ * rather than 'M'). Other viewers are never templated.
  */
 #include "app_int.h"
 
@@ -48,11 +59,19 @@
 
 #define CACHE_SLOTS 1024    /* per thread; a colliding page replaces */
 #define CACHE_TTL_MS 1000
+#define GEN_SLOTS 4096      /* write counters, shared by the threads */
+#define GEN_ALL 0           /* every page watches it */
+#define GEN_ANY 1           /* every write raises it */
+#define GEN_LISTINGS 2      /* DEP_LISTINGS */
+#define GEN_FIRST 3         /* the hashed ones */
+#define OWN_RING 4096       /* epochs this process raised, remembered */
 
 /* A kept page and, for a template, its holes; one allocation. */
 struct entry {
 	uint64_t hash;
-	uint64_t gen;
+	uint64_t gen;            /* write number before the page was made */
+	uint16_t watch[CACHE_DEPS_MAX]; /* counters it watches (GEN_ALL too) */
+	size_t nwatch;
 	int64_t made_ms;
 	size_t size;             /* of the allocation, for the budget */
 	struct str key;          /* the rest points into the allocation */
@@ -70,9 +89,15 @@ struct entry {
 struct cache {
 	struct entry *slot[CACHE_SLOTS];
 	size_t bytes;
+	int64_t epoch;           /* the database's epoch, as last read */
+	bool epoch_read;
 };
 
-static _Atomic uint64_t generation = 1;
+static _Atomic uint64_t write_seq = 1;  /* the last write's number */
+static _Atomic uint64_t gens[GEN_SLOTS]; /* the number of the last write
+                                            that raised each counter */
+static _Atomic int64_t own[OWN_RING];   /* epochs raised here, by value
+                                            modulo OWN_RING */
 static size_t budget;        /* bytes per thread; 0 = no cache */
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
 static pthread_key_t cache_key;
@@ -128,18 +153,148 @@ app_cache_init(size_t total_bytes, unsigned threads)
 	randombytes_buf(hash_key, sizeof(hash_key));
 }
 
-/* A write was committed by this process: no kept page is current now. */
-void
-app_cache_written(void)
+/* The counter of what kind and id name (see enum cache_dep). */
+static uint16_t
+gen_slot(enum cache_dep kind, int64_t id)
 {
-	atomic_fetch_add_explicit(&generation, 1, memory_order_acq_rel);
+	uint64_t h = ((uint64_t)id * 4 + (uint64_t)kind) *
+	    UINT64_C(0x9e3779b97f4a7c15);
+
+	if (kind == DEP_LISTINGS)
+		return GEN_LISTINGS;
+	return (uint16_t)(GEN_FIRST + (h >> 32) % (GEN_SLOTS - GEN_FIRST));
+}
+
+static void
+deps_add(struct cache_deps *d, uint16_t slot)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->slot[i] == slot)
+			return;
+	if (d->n == CACHE_DEPS_MAX)
+		d->over = true;
+	else
+		d->slot[d->n++] = slot;
+}
+
+/*
+ * Notes that the write being answered changes what kind and id name
+ * (DEP_LISTINGS: id 0). A write that notes nothing ends every page; one
+ * that notes something must note everything it changes.
+ */
+void
+app_cache_touch(struct ctx *c, enum cache_dep kind, int64_t id)
+{
+	deps_add(&c->touched, gen_slot(kind, id));
+}
+
+/*
+ * Notes that the page being rendered shows what kind and id name, and
+ * (along with anything else it notes) nothing that other writes change.
+ * A page that notes nothing is ended by every write.
+ */
+void
+app_cache_shows(struct ctx *c, enum cache_dep kind, int64_t id)
+{
+	deps_add(&c->shows, gen_slot(kind, id));
+}
+
+/* Raises counter slot to write number n, never lowering it. */
+static void
+raise_gen(uint16_t slot, uint64_t n)
+{
+	uint64_t old = atomic_load_explicit(&gens[slot], memory_order_relaxed);
+
+	while (old < n && !atomic_compare_exchange_weak_explicit(&gens[slot],
+	    &old, n, memory_order_acq_rel, memory_order_relaxed))
+		;
+}
+
+/* Every kept page of every thread stops being current. */
+static void
+end_all(void)
+{
+	raise_gen(GEN_ALL, atomic_fetch_add_explicit(&write_seq, 1,
+	    memory_order_acq_rel) + 1);
+}
+
+/*
+ * A write by this process was committed (or refused): raises the
+ * counters of what it noted (app_cache_touch), or of every page, and the
+ * database's epoch, so that other servers on the database see it. Called
+ * after the handler, before the answer leaves.
+ */
+void
+app_cache_written(struct ctx *c)
+{
+	const struct cache_deps *d = &c->touched;
+	uint64_t n = atomic_fetch_add_explicit(&write_seq, 1,
+	    memory_order_acq_rel) + 1;
+	int64_t epoch;
+
+	if (d->n == 0 || d->over) {
+		raise_gen(GEN_ALL, n);
+	} else {
+		raise_gen(GEN_ANY, n);
+		for (size_t i = 0; i < d->n; i++)
+			raise_gen(d->slot[i], n);
+	}
+	/* even with this server's cache off: others share the database */
+	if (c->s == NULL)
+		return;
+	if (store_epoch_raise(c->s, &epoch) == STORE_OK)
+		atomic_store_explicit(&own[epoch % OWN_RING], epoch,
+		    memory_order_release);
+	else
+		log_msg(LOG_WARN, "cache", "cannot raise the epoch: other "
+		    "servers may show pages older than this write for a second");
 }
 
 /* True when this request may be answered from, or kept in, the cache. */
 bool
 app_cache_allowed(const struct ctx *c)
 {
-	return budget > 0 && c->user == NULL && store_watches(c->s);
+	return budget > 0 && c->user == NULL;
+}
+
+/*
+ * Reads the database's epoch and ends every page when it rose by any
+ * writer but this process since this thread last looked; returns false
+ * when the epoch cannot be read (nothing may be served or kept then).
+ */
+static bool
+epoch_check(struct ctx *c, struct cache *k)
+{
+	int64_t epoch;
+
+	if (store_epoch(c->s, &epoch) != STORE_OK)
+		return false;
+	if (k->epoch_read && epoch != k->epoch) {
+		bool ours = epoch > k->epoch && epoch - k->epoch <= OWN_RING;
+
+		for (int64_t e = k->epoch + 1; ours && e <= epoch; e++)
+			ours = atomic_load_explicit(&own[e % OWN_RING],
+			    memory_order_acquire) == e;
+		if (!ours)
+			end_all();
+	}
+	k->epoch = epoch;
+	k->epoch_read = true;
+	return true;
+}
+
+/* True while no counter e watches has risen past the page's number. */
+static bool
+current(const struct entry *e)
+{
+	if (atomic_load_explicit(&gens[GEN_ALL], memory_order_acquire) >
+	    e->gen)
+		return false;
+	for (size_t i = 0; i < e->nwatch; i++)
+		if (atomic_load_explicit(&gens[e->watch[i]],
+		    memory_order_acquire) > e->gen)
+			return false;
+	return true;
 }
 
 static void
@@ -171,17 +326,17 @@ ticket_key(struct ctx *c, struct cache_ticket *t, char kind)
 static struct entry *
 lookup(struct ctx *c, struct cache_ticket *t, char kind)
 {
+	struct cache *k = thread_cache();
 	struct entry *e;
-	bool changed = false;
 
-	if (store_changed_elsewhere(c->s, &changed) != STORE_OK || changed)
-		app_cache_written();
-	t->gen = atomic_load_explicit(&generation, memory_order_acquire);
+	t->usable = epoch_check(c, k);
+	t->gen = atomic_load_explicit(&write_seq, memory_order_acquire);
 	t->made_ms = now_ms();
 	ticket_key(c, t, kind);
-	e = thread_cache()->slot[t->hash % CACHE_SLOTS];
-	if (e == NULL || e->hash != t->hash || e->gen != t->gen ||
-	    t->made_ms - e->made_ms >= CACHE_TTL_MS || !str_eq(e->key, t->key))
+	e = k->slot[t->hash % CACHE_SLOTS];
+	if (!t->usable || e == NULL || e->hash != t->hash ||
+	    t->made_ms - e->made_ms >= CACHE_TTL_MS || !current(e) ||
+	    !str_eq(e->key, t->key))
 		return NULL;
 	return e;
 }
@@ -207,9 +362,9 @@ app_cache_serve(struct ctx *c, struct cache_ticket *t)
 	return true;
 }
 
-/* Drops pages of older generations or past their time, or all of them. */
+/* Drops pages no longer current or past their time, or all of them. */
 static void
-make_room(struct cache *k, uint64_t gen, size_t need)
+make_room(struct cache *k, size_t need)
 {
 	int64_t now = now_ms();
 
@@ -217,7 +372,7 @@ make_room(struct cache *k, uint64_t gen, size_t need)
 		for (size_t i = 0; i < CACHE_SLOTS; i++) {
 			struct entry *e = k->slot[i];
 
-			if (e == NULL || (pass == 0 && e->gen == gen &&
+			if (e == NULL || (pass == 0 && current(e) &&
 			    now - e->made_ms < CACHE_TTL_MS))
 				continue;
 			k->bytes -= e->size;
@@ -248,7 +403,7 @@ keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
 
 	/* A page's own headers are its validators (ETag, Last-Modified)
 	 * or none. */
-	if ((r->status != 0 && r->status != 200) || c->personal ||
+	if (!t->usable || (r->status != 0 && r->status != 200) || c->personal ||
 	    r->nheaders != APP_SECURITY_HEADERS + (c->etag ? 2 : 0))
 		return;
 	for (size_t i = 0; i < nholes; i++)
@@ -265,11 +420,17 @@ keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
 		free(*slot);
 		*slot = NULL;
 	}
-	make_room(k, t->gen, size);
+	make_room(k, size);
 	e = xmalloc(size);
 	*e = (struct entry){ .hash = t->hash, .gen = t->gen,
 		.made_ms = t->made_ms, .size = size, .nholes = nholes,
 		.nauthors = nauthors, .post_id = tm ? tm->post_id : 0 };
+	if (c->shows.n == 0 || c->shows.over) {
+		e->watch[e->nwatch++] = GEN_ANY;
+	} else {
+		memcpy(e->watch, c->shows.slot, c->shows.n * sizeof(*e->watch));
+		e->nwatch = c->shows.n;
+	}
 	/* Holes, then authors (both 8-byte aligned after the entry), then
 	 * the bytes. */
 	e->holes = (struct hole *)(e + 1);
@@ -322,10 +483,8 @@ app_cache_keep(struct ctx *c, const struct cache_ticket *t)
 bool
 app_member_allowed(struct ctx *c)
 {
-	/* Templates show NSFW posts as those who do not see them do. */
 	return budget > 0 && c->user != NULL && c->user->role != ROLE_ADMIN &&
-	    c->viewer.plain && !c->json && store_watches(c->s) &&
-	    !app_show_nsfw(c);
+	    c->viewer.plain && !c->json;
 }
 
 /*
@@ -414,7 +573,9 @@ fill(struct ctx *c, struct str body, const struct hole *holes, size_t n,
 enum member_answer
 app_member_serve(struct ctx *c, struct cache_ticket *t)
 {
-	struct entry *e = lookup(c, t, 'M');
+	/* A template shows NSFW posts as its renderer sees them: members
+	 * with show_nsfw have templates of their own. */
+	struct entry *e = lookup(c, t, app_show_nsfw(c) ? 'N' : 'M');
 
 	if (e == NULL)
 		return MEMBER_RENDER;

@@ -56,6 +56,26 @@ struct app {
 
 extern struct app app_g;
 
+/*
+ * What a cached page shows, or a write changes (app_cache.c): the
+ * counters the page watches or the write raises.
+ */
+enum cache_dep {
+	DEP_LISTINGS,              /* every community's listings (/, /all) */
+	DEP_COMMUNITY,             /* one community's listings (id) */
+	DEP_POST,                  /* one post's thread and comment pages (id) */
+	DEP_USER,                  /* one user's profile (id) */
+};
+
+#define CACHE_DEPS_MAX 8
+
+struct cache_deps {
+	uint16_t slot[CACHE_DEPS_MAX]; /* counters, in the order noted */
+	size_t n;
+	bool over;                 /* more than fit: count as none noted */
+};
+
+
 /* Everything a handler needs for one request; lives in the request arena. */
 struct ctx {
 	struct req *r;
@@ -81,6 +101,8 @@ struct ctx {
 	const char *etag;          /* the answer's validators, when it has */
 	int64_t last_modified;     /* them (app_validators.c); kept in the cache */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
+	struct cache_deps shows;   /* what the page shows (app_cache_shows) */
+	struct cache_deps touched; /* what the write changes (app_cache_touch) */
 	/* api tokens */
 	bool bearer;               /* signed in by an Authorization: Bearer
 	                              token, not a cookie */
@@ -133,8 +155,9 @@ void app_store_release(void);
 struct cache_ticket {
 	struct str key;            /* format, path and query (arena memory) */
 	uint64_t hash;
-	uint64_t gen;              /* generation before the page was made */
+	uint64_t gen;              /* write number before the page was made */
 	int64_t made_ms;
+	bool usable;               /* the epoch was read: the page may be kept */
 };
 
 /*
@@ -219,7 +242,9 @@ enum member_answer {
 };
 
 void app_cache_init(size_t total_bytes, unsigned threads);
-void app_cache_written(void);
+void app_cache_written(struct ctx *c);
+void app_cache_touch(struct ctx *c, enum cache_dep kind, int64_t id);
+void app_cache_shows(struct ctx *c, enum cache_dep kind, int64_t id);
 bool app_cache_allowed(const struct ctx *c);
 bool app_cache_serve(struct ctx *c, struct cache_ticket *t);
 void app_cache_keep(struct ctx *c, const struct cache_ticket *t);

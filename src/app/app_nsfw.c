@@ -6,9 +6,9 @@
  * and an image post's thumbnail behind <details>, which needs no script.
  *
  * Visitors never see NSFW titles or bodies, so a visitor's cached page is
- * right for every visitor. A member template is rendered as a member
- * without show_nsfw; a member with it gets the page rendered for them
- * (app_member_allowed asks app_show_nsfw).
+ * right for every visitor. Members' templates come in two kinds, kept
+ * apart (app_member_serve): those rendered for members without show_nsfw
+ * and those rendered for members with it.
  */
 #include "app_int.h"
 

@@ -543,9 +543,9 @@ handle(struct req *r)
 	}
 	hit->fn(&c);
 	if (m == HTTP_GET)
-		app_archive_keep(&c, hit->fn);   /* no page cache: PostgreSQL */
+		app_archive_keep(&c, hit->fn);   /* a visitor, the cache off */
 	else
-		app_cache_written();
+		app_cache_written(&c);
 }
 
 /*

@@ -422,6 +422,7 @@ int
 app_admin(const struct app_config *cfg, int argc, char **argv, bool admin)
 {
 	struct arena *a;
+	int64_t epoch;
 	int rc;
 
 	if (prepare(cfg) == NULL)
@@ -429,6 +430,10 @@ app_admin(const struct app_config *cfg, int argc, char **argv, bool admin)
 	a = arena_new(64 * 1024);
 	rc = admin_run(app_store(), a, argc, argv, admin);
 	arena_free(a);
+	/* running servers' page caches see the change at once */
+	if (rc == 0 && store_epoch_raise(app_store(), &epoch) != STORE_OK)
+		fprintf(stderr, "parley: done, but running servers may show "
+		    "the old pages for a second\n");
 	app_store_release();
 	return rc;
 }

@@ -154,6 +154,15 @@ app_comment_create(struct ctx *c, const struct post *p,
 		app_store_error(c, rc);
 		return -1;
 	}
+	/* the thread, the post's comment count and activity in listings,
+	 * and the profiles that list the comment or count it */
+	app_cache_touch(c, DEP_POST, p->id);
+	app_cache_touch(c, DEP_COMMUNITY, p->community_id);
+	app_cache_touch(c, DEP_LISTINGS, 0);
+	app_cache_touch(c, DEP_USER, c->user->id);
+	app_cache_touch(c, DEP_USER, p->author_id);
+	if (parent != NULL)
+		app_cache_touch(c, DEP_USER, parent->author_id);
 	cm.id = id;
 	cm.score = 1;
 	cm.ups = 1;

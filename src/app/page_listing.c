@@ -251,6 +251,7 @@ front(struct ctx *c, const char *base, bool home)
 	bool more;
 	struct html h;
 
+	app_cache_shows(c, DEP_LISTINGS, 0);
 	if (listing_args(c, &la) != 0 ||
 	    load_home(c, &la, 0, home, &posts, &n, &more) != 0)
 		return;
@@ -423,6 +424,7 @@ page_community(struct ctx *c)
 
 	if (app_route_community(c, &k.cm) != 0 || listing_args(c, &k.la) != 0)
 		return;
+	app_cache_shows(c, DEP_COMMUNITY, k.cm.id);
 	/* richer posts: one flair's posts in any sort, walked on its own
 	 * index */
 	if (flair.len > 0) {

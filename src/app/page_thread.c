@@ -549,6 +549,7 @@ load_thread(struct ctx *c, struct view *v, struct tree *t)
 	v->post = ARENA_NEW(c->a, struct post);
 	if (app_get_post(c, 0, 1, v->post) != 0)
 		return -1;
+	app_cache_shows(c, DEP_POST, v->post->id);
 	if (!parse_csort(http_query(c->r, "sort"), &v->sort)) {
 		app_error(c, 400, "bad_sort", "Sort comments by best, top, new, old "
 		    "or controversial.");

@@ -44,6 +44,7 @@ profile_load(struct ctx *c, struct profile *pr)
 
 	if (app_route_user(c, &pr->u) != 0)
 		return -1;
+	app_cache_shows(c, DEP_USER, pr->u.id);
 	q.author_id = pr->u.id;
 	q.viewer_id = c->user ? c->user->id : 0;
 	rc = store_post_list(c->s, c->a, &q, &pr->posts, &pr->np);

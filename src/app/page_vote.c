@@ -72,6 +72,15 @@ app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
 	}
 	if (on != NULL)
 		*on = p;
+	/* the score, the author's points; a post's also its rank */
+	app_cache_touch(c, DEP_POST, p.id);
+	if (k == VOTE_COMMENT) {
+		app_cache_touch(c, DEP_USER, cm.author_id);
+	} else {
+		app_cache_touch(c, DEP_USER, p.author_id);
+		app_cache_touch(c, DEP_COMMUNITY, p.community_id);
+		app_cache_touch(c, DEP_LISTINGS, 0);
+	}
 	return 0;
 }
 

@@ -69,7 +69,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CONN_MEMORY_LIMIT (64 * 1024) /* request line, headers and buffers */
+#define CONN_MEMORY_LIMIT (48 * 1024) /* request line, headers and buffers;
+                                        a larger pool costs libmicrohttpd
+                                        more per request, a smaller one
+                                        has no room for hundreds of query
+                                        arguments */
 #define HEADERS_MAX (16 * 1024)       /* all header names and values */
 
 struct http_server {

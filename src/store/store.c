@@ -132,27 +132,41 @@ store_bulk_end(struct store *s)
 }
 
 /*
- * True when the backend can tell cheaply whether another connection
- * committed (store_changed_elsewhere): SQLite, where every writer shares
- * one file. PostgreSQL cannot; caches of what it holds must not be kept.
+ * Sets *epoch to the page caches' epoch (schema v13), which every server
+ * raises after each write and `parley admin` and the other commands after
+ * theirs. On SQLite the row is read again only when another connection
+ * committed since the last call (PRAGMA data_version); else the last
+ * value read stands.
  */
-bool
-store_watches(const struct store *s)
+int
+store_epoch(struct store *s, int64_t *epoch)
 {
-	return s->be->changed_elsewhere != NULL;
+	bool changed = true;
+	int rc;
+
+	if (s->be->changed_elsewhere != NULL &&
+	    (rc = s->be->changed_elsewhere(s->conn, &changed)) != STORE_OK)
+		return rc;
+	if (changed || !s->epoch_read) {
+		rc = store__run_count(s, STMT_EPOCH, NULL, 0, &s->epoch);
+		if (rc != STORE_OK)
+			return rc;
+		s->epoch_read = true;
+	}
+	*epoch = s->epoch;
+	return STORE_OK;
 }
 
 /*
- * Sets *changed when a connection other than s committed since the last
- * call on s (the first call reports a change). Returns STORE_ERR where
- * store_watches is false.
+ * Raises the epoch after a write other servers' page caches must see;
+ * sets *epoch to the new value. Call it after the write's commit: on
+ * PostgreSQL it is outside any transaction, on SQLite a transaction of
+ * its own.
  */
 int
-store_changed_elsewhere(struct store *s, bool *changed)
+store_epoch_raise(struct store *s, int64_t *epoch)
 {
-	if (s->be->changed_elsewhere == NULL)
-		return STORE_ERR;
-	return s->be->changed_elsewhere(s->conn, changed);
+	return store__run_count(s, STMT_EPOCH_RAISE, NULL, 0, epoch);
 }
 
 /*

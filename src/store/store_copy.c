@@ -84,6 +84,8 @@ static const struct {
 	{ "poll_votes", 0 },
 	/* image uploads (schema v11) */
 	{ "uploads", 0 },
+	/* the page caches' epoch (schema v13) */
+	{ "cache_epoch", TABLE_SEEDED },
 };
 
 /* The bookkeeping tables, not copied: the schema version, the same on

@@ -428,6 +428,9 @@ enum store_stmt {
 	STMT_UPLOAD_RECENT,      /* user_id, limit -> UPLOAD_COL of live
 	                            ones, newest first */
 	STMT_POST_SET_IMAGE,     /* id, image ("HASH.EXT") */
+	/* the page caches' epoch (schema v13, store.c) */
+	STMT_EPOCH,              /* -> the epoch */
+	STMT_EPOCH_RAISE,        /* -> the epoch, one higher */
 
 	STMT__COUNT
 };
@@ -591,6 +594,8 @@ struct store {
 	const struct store_backend *be;
 	void *conn;              /* owned; released by be->close */
 	int depth;               /* open begins: 0 none, 1 outer, >1 nested */
+	int64_t epoch;           /* SQLite: the epoch last read (store_epoch) */
+	bool epoch_read;         /* it was read since the connection opened */
 };
 
 extern const struct store_backend store_sqlite_backend;

@@ -726,6 +726,24 @@ static const char schema_bootstrap[] =
 	" coalesce(max(id), 0) FROM comments;\n" \
 	SEARCH_FTS_TRIGGERS("IF NOT EXISTS ")
 
+/*
+ * v13 (the page caches' epoch): a number every server raises after each
+ * write, and `parley admin` and the other commands after theirs, so that
+ * the page caches of other servers on the database see it (app_cache.c).
+ * On SQLite the one row of cache_epoch, read only when PRAGMA
+ * data_version says something changed. On PostgreSQL a sequence:
+ * nextval takes no lock and is seen by the other sessions at once,
+ * outside any transaction, where a row updated by every write would
+ * serialise the writers. The table is there too, unused, so that both
+ * databases have the same tables to copy.
+ */
+#define SCHEMA_V13(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE IF NOT EXISTS cache_epoch (id INTEGER PRIMARY KEY," \
+	" n " I64 " NOT NULL);\n" \
+	"INSERT INTO cache_epoch (id, n) VALUES (1, 0) ON CONFLICT DO NOTHING;\n"
+#define SCHEMA_V13_PG \
+	"CREATE SEQUENCE IF NOT EXISTS cache_epoch_seq;\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -743,6 +761,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V11, SQLITE_WORDS), /* image uploads */
 	/* new comments are searchable through store_search_catch_up */
 	SPELL(SCHEMA_V12, SQLITE_WORDS) SEARCH_V12_SQLITE,
+	SPELL(SCHEMA_V13, SQLITE_WORDS), /* the page caches' epoch */
 	NULL
 };
 
@@ -760,6 +779,7 @@ const char *const store_pg_migrations[] = {
 	SCHEMA_V10_PG, /* the command line's mod log lines */
 	SPELL(SCHEMA_V11, PG_WORDS), /* image uploads */
 	SPELL(SCHEMA_V12, PG_WORDS),
+	SPELL(SCHEMA_V13, PG_WORDS) SCHEMA_V13_PG, /* the page caches' epoch */
 	NULL
 };
 

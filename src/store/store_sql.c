@@ -1093,6 +1093,14 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "AND deleted = 0 ORDER BY created DESC, hash DESC LIMIT ?2" },
 	[STMT_POST_SET_IMAGE] = {
 	    "UPDATE posts SET image = ?2 WHERE id = ?1" },
+	/* the page caches' epoch: a sequence on PostgreSQL, where every
+	 * server raises it, outside any transaction */
+	[STMT_EPOCH] = {
+	    "SELECT n FROM cache_epoch WHERE id = 1",
+	    "SELECT last_value FROM cache_epoch_seq" },
+	[STMT_EPOCH_RAISE] = {
+	    "UPDATE cache_epoch SET n = n + 1 WHERE id = 1 RETURNING n",
+	    "SELECT nextval('cache_epoch_seq')" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

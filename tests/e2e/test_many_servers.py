@@ -204,6 +204,48 @@ class ManyServersTest(TwoServersTestCase):
         self.assertIn(cid, [c["id"] for c in thread["comments"]])
         self.assertEqual(thread["post"]["comment_count"], 1)
 
+    def test_4_cached_pages_follow_the_other_server(self):
+        """Each server keeps pages; a write acknowledged by one is seen
+        on the very next read through the other, whatever it kept."""
+        on_a = self.signed_in(self.a)
+        community = uniq("c")
+        on_a.create_community(community)
+        post = on_a.submit_text(community, "Cached on both", "body")
+        voter = uniq("v")
+        self.a.add_user(voter, PASSWORD)
+        servers = (self.a, self.b)
+        voters = [Browser(srv) for srv in servers]
+        for vb in voters:
+            vb.login(voter, PASSWORD)
+        paths = ["/s/%s/p/%d.json" % (community, post), "/s/%s.json" % community,
+                 "/all.json?sort=new"]
+
+        def warm(srv):
+            for path in paths:
+                for _ in range(20):
+                    r = Browser(srv).get(path)
+                    self.assertEqual(r.status, 200)
+                    if r.header("X-Cache") == "hit":
+                        break
+                else:
+                    self.fail("%s never came from the cache" % path)
+
+        for i in range(6):
+            writer, reader = i % 2, 1 - i % 2
+            warm(servers[reader])
+            direction = 1 if i % 4 < 2 else 0
+            voters[writer].vote("post", post, direction)
+            for path in paths:
+                j = Browser(servers[reader]).get_json(path)
+                score = j["post"]["score"] if "post" in j else next(
+                    p["score"] for p in j["posts"] if p["id"] == post)
+                self.assertEqual(score, 1 + direction, "round %d: %s" % (i, path))
+            warm(servers[reader])
+            body = uniq("comment ")
+            voters[writer].comment(community, post, body)
+            thread = Browser(servers[reader]).get_json(paths[0])
+            self.assertIn(body, [c["body"] for c in thread["comments"]], "round %d" % i)
+
     def test_9_kill_one_under_load(self):
         """Runs last: it kills server A."""
         setup = self.signed_in(self.proxy.endpoint)

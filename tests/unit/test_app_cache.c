@@ -3,8 +3,9 @@
  * test_app_cache.c: unit tests for src/app/app_cache.c, the page cache of
  * signed-out visitors, over a real SQLite store: what is kept (plain 200
  * answers with no header of their own), under which key (format, path
- * and query), and when a kept page stops being served (a write by this
- * process, a commit by another connection, one second of age).
+ * and query), and when a kept page stops being served: a write by this
+ * process that changes what the page shows (and no other), a rise of the
+ * database's epoch by another process, one second of age.
  *
  * Member templates and the validators of feeds need a live connection
  * (request headers, the viewer's votes) and are tested end to end in
@@ -73,10 +74,18 @@ served(struct world *w, const char *path, const char *q, bool json)
 	return f.r.out.p;
 }
 
-/* Renders body for path and offers it to the cache, as app_handle does. */
+/* What a page shows or a write changes: up to four, kind 0 ends them. */
+struct dep {
+	enum cache_dep kind;
+	int64_t id;
+};
+
+/* Renders body for path, showing deps (none: a page that says nothing),
+ * and offers it to the cache, as app_handle does. */
 static void
-rendered(struct world *w, const char *path, const char *q, bool json,
-    const char *body, void (*tweak)(struct fake *))
+rendered_showing(struct world *w, const char *path, const char *q, bool json,
+    const char *body, void (*tweak)(struct fake *), const struct dep *deps,
+    size_t ndeps)
 {
 	struct fake f;
 	struct cache_ticket t;
@@ -84,9 +93,30 @@ rendered(struct world *w, const char *path, const char *q, bool json,
 	fake_init(&f, w, path, q, json);
 	assert_false(app_cache_serve(&f.c, &t));
 	buf_puts(&f.r.out, body);
+	for (size_t i = 0; i < ndeps; i++)
+		app_cache_shows(&f.c, deps[i].kind, deps[i].id);
 	if (tweak != NULL)
 		tweak(&f);
 	app_cache_keep(&f.c, &t);
+}
+
+static void
+rendered(struct world *w, const char *path, const char *q, bool json,
+    const char *body, void (*tweak)(struct fake *))
+{
+	rendered_showing(w, path, q, json, body, tweak, NULL, 0);
+}
+
+/* A write this process answers, changing deps (none: it says nothing). */
+static void
+written(struct world *w, const struct dep *deps, size_t ndeps)
+{
+	struct fake f;
+
+	fake_init(&f, w, "/vote", NULL, false);
+	for (size_t i = 0; i < ndeps; i++)
+		app_cache_touch(&f.c, deps[i].kind, deps[i].id);
+	app_cache_written(&f.c);
 }
 
 static int
@@ -102,7 +132,10 @@ setup(void **state)
 	assert_int_equal(store_migrate(w->s), STORE_OK);
 	w->a = arena_new(1 << 16);
 	app_cache_init(1 << 20, 1);
-	app_cache_written();    /* nothing an earlier test kept is current */
+	/* epochs an earlier test's database raised are not this one's */
+	for (size_t i = 0; i < OWN_RING; i++)
+		own[i] = 0;
+	written(w, NULL, 0);    /* nothing an earlier test kept is current */
 	*state = w;
 	return 0;
 }
@@ -173,17 +206,18 @@ test_what_is_not_kept(void **state)
 	assert_null(served(w, "/h", NULL, false));
 }
 
-/* A write by this process, a commit by another connection, and one
- * second of age each end a kept page. */
+/* A write by this process that says nothing, a raise of the epoch by
+ * another process, and one second of age each end a kept page. */
 static void
 test_what_ends_a_page(void **state)
 {
 	struct world *w = *state;
 	struct store *other;
+	int64_t epoch;
 
 	rendered(w, "/w", NULL, false, "before the write", NULL);
 	assert_non_null(served(w, "/w", NULL, false));
-	app_cache_written();
+	written(w, NULL, 0);
 	assert_null(served(w, "/w", NULL, false));
 
 	rendered(w, "/o", NULL, false, "before another commit", NULL);
@@ -191,6 +225,7 @@ test_what_ends_a_page(void **state)
 	other = store_open(w->url);
 	assert_non_null(other);
 	assert_int_equal(store_setting_set(other, "test_key", "1"), STORE_OK);
+	assert_int_equal(store_epoch_raise(other, &epoch), STORE_OK);
 	store_close(other);
 	assert_null(served(w, "/o", NULL, false));
 
@@ -198,6 +233,85 @@ test_what_ends_a_page(void **state)
 	assert_non_null(served(w, "/t", NULL, false));
 	usleep((CACHE_TTL_MS + 50) * 1000);
 	assert_null(served(w, "/t", NULL, false));
+}
+
+/* A write ends the pages that show what it changes, and pages that say
+ * nothing; it leaves the others. */
+static void
+test_a_write_ends_what_it_changes(void **state)
+{
+	struct world *w = *state;
+	static const struct dep post1[] = { { DEP_POST, 1 } },
+	    post2[] = { { DEP_POST, 2 } },
+	    lists[] = { { DEP_LISTINGS, 0 } },
+	    comm7[] = { { DEP_COMMUNITY, 7 } },
+	    user1[] = { { DEP_USER, 1 } },
+	    vote[] = { { DEP_POST, 1 }, { DEP_USER, 9 } };
+
+	rendered_showing(w, "/p1", NULL, false, "post 1", NULL, post1, 1);
+	rendered_showing(w, "/p2", NULL, false, "post 2", NULL, post2, 1);
+	rendered_showing(w, "/all", NULL, false, "listings", NULL, lists, 1);
+	rendered_showing(w, "/s/c", NULL, false, "community 7", NULL, comm7, 1);
+	/* user 1 is not post 1: kinds count apart */
+	rendered_showing(w, "/u/one", NULL, false, "user 1", NULL, user1, 1);
+	rendered(w, "/search", NULL, false, "says nothing", NULL);
+	written(w, vote, 2);
+	assert_null(served(w, "/p1", NULL, false));
+	assert_null(served(w, "/search", NULL, false));
+	assert_string_equal(served(w, "/p2", NULL, false), "post 2");
+	assert_string_equal(served(w, "/all", NULL, false), "listings");
+	assert_string_equal(served(w, "/s/c", NULL, false), "community 7");
+	assert_string_equal(served(w, "/u/one", NULL, false), "user 1");
+
+	written(w, lists, 1);
+	assert_null(served(w, "/all", NULL, false));
+	assert_string_equal(served(w, "/s/c", NULL, false), "community 7");
+	written(w, NULL, 0);
+	assert_null(served(w, "/p2", NULL, false));
+	assert_null(served(w, "/s/c", NULL, false));
+	assert_null(served(w, "/u/one", NULL, false));
+}
+
+/* A page or a write that notes more than CACHE_DEPS_MAX things counts as
+ * one that notes nothing. */
+static void
+test_too_many_deps(void **state)
+{
+	struct world *w = *state;
+	struct dep many[CACHE_DEPS_MAX + 1];
+	static const struct dep post1[] = { { DEP_POST, 1 } },
+	    post5[] = { { DEP_POST, 5 } };
+
+	for (size_t i = 0; i < ARRAY_LEN(many); i++)
+		many[i] = (struct dep){ DEP_POST, 100 + (int64_t)i };
+	rendered_showing(w, "/many", NULL, false, "many", NULL, many,
+	    ARRAY_LEN(many));
+	rendered_showing(w, "/p1", NULL, false, "post 1", NULL, post1, 1);
+	written(w, post5, 1);
+	assert_null(served(w, "/many", NULL, false));
+	assert_string_equal(served(w, "/p1", NULL, false), "post 1");
+	written(w, many, ARRAY_LEN(many));
+	assert_null(served(w, "/p1", NULL, false));
+}
+
+/* The epoch's rises that this process made (after each of its writes)
+ * end nothing; one it did not make ends every page. */
+static void
+test_own_epochs(void **state)
+{
+	struct world *w = *state;
+	struct store *other = store_open(w->url);
+	int64_t epoch;
+
+	assert_non_null(other);
+	rendered(w, "/e", NULL, false, "epoch", NULL);
+	assert_string_equal(served(w, "/e", NULL, false), "epoch");
+	assert_int_equal(store_epoch_raise(other, &epoch), STORE_OK);
+	own[epoch % OWN_RING] = epoch;
+	assert_string_equal(served(w, "/e", NULL, false), "epoch");
+	assert_int_equal(store_epoch_raise(other, &epoch), STORE_OK);
+	assert_null(served(w, "/e", NULL, false));
+	store_close(other);
 }
 
 int
@@ -209,6 +323,11 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_what_ends_a_page, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_a_write_ends_what_it_changes,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_many_deps, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_own_epochs, setup, teardown),
 	};
 
 	log_set_level(LOG_WARN);
