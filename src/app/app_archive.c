@@ -147,8 +147,6 @@ struct archive_cache {
 	size_t next;              /* the slot a new file takes */
 };
 
-static pthread_key_t cache_key;
-static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 
 static void
 blob_put(void *cls)
@@ -170,25 +168,14 @@ cache_free(void *p)
 	free(ac);
 }
 
-static void
-cache_key_make(void)
-{
-	pthread_key_create(&cache_key, cache_free);
-}
+static struct thread_state cache_state = THREAD_STATE(struct archive_cache,
+    cache_free);
 
 /* This thread's slots, made on first use, freed when the thread ends. */
 static struct archive_cache *
 thread_cache(void)
 {
-	struct archive_cache *ac;
-
-	pthread_once(&cache_once, cache_key_make);
-	ac = pthread_getspecific(cache_key);
-	if (ac == NULL) {
-		ac = xcalloc(1, sizeof(*ac));
-		pthread_setspecific(cache_key, ac);
-	}
-	return ac;
+	return thread_state(&cache_state, NULL);
 }
 
 /* True when st describes the file slot s read (a renamed-in rewrite has

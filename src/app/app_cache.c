@@ -100,8 +100,6 @@ static _Atomic int64_t own[OWN_RING];   /* epochs raised here, by value
                                             modulo OWN_RING */
 static size_t budget;        /* bytes per thread; 0 = no cache */
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
-static pthread_key_t cache_key;
-static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 
 static void
 cache_free(void *p)
@@ -113,24 +111,13 @@ cache_free(void *p)
 	free(k);
 }
 
-static void
-cache_key_make(void)
-{
-	pthread_key_create(&cache_key, cache_free);
-}
+static struct thread_state cache_state = THREAD_STATE(struct cache,
+    cache_free);
 
 static struct cache *
 thread_cache(void)
 {
-	struct cache *k;
-
-	pthread_once(&cache_once, cache_key_make);
-	k = pthread_getspecific(cache_key);
-	if (k == NULL) {
-		k = xcalloc(1, sizeof(*k));
-		pthread_setspecific(cache_key, k);
-	}
-	return k;
+	return thread_state(&cache_state, NULL);
 }
 
 static int64_t

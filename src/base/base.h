@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <pthread.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -54,6 +55,24 @@ void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t first,
 
 #define ARENA_NEW(a, type) ((type *)arena_zalloc((a), sizeof(type)))
 #define ARENA_ARRAY(a, type, n) ((type *)arena_zalloc((a), sizeof(type) * (n)))
+
+/* ---- per-thread state (base_misc.c) ---------------------------------- */
+
+/*
+ * A zeroed struct of size bytes for each thread that asks, made on the
+ * thread's first call of thread_state and handed to destroy when the
+ * thread ends. Declare one per module with THREAD_STATE.
+ */
+struct thread_state {
+	_Atomic bool ready;
+	pthread_key_t key;
+	size_t size;
+	void (*destroy)(void *);
+};
+
+#define THREAD_STATE(type, destroy) { false, 0, sizeof(type), (destroy) }
+
+void *thread_state(struct thread_state *ts, bool *made);
 
 /* ---- sorted arrays of ids (base_misc.c) ------------------------------ */
 

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
- * base_misc.c: wall-clock time, RFC 3339 dates, durations, logging, and
- * sorted arrays of ids.
+ * base_misc.c: wall-clock time, RFC 3339 dates, durations, logging,
+ * per-thread state and sorted arrays of ids.
  */
 #include "base.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,4 +188,38 @@ ids_find(const int64_t *v, size_t n, int64_t id)
 			hi = mid;
 	}
 	return lo < n && v[lo] == id ? lo : n;
+}
+
+/* ---- per-thread state ------------------------------------------------- */
+
+static pthread_mutex_t thread_state_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * This thread's state of ts, made (zeroed) on its first call; *made, when
+ * not NULL, tells whether this call made it. The key is created once, on
+ * the first call of any thread.
+ */
+void *
+thread_state(struct thread_state *ts, bool *made)
+{
+	void *p;
+
+	if (!atomic_load_explicit(&ts->ready, memory_order_acquire)) {
+		pthread_mutex_lock(&thread_state_lock);
+		if (!atomic_load_explicit(&ts->ready, memory_order_relaxed)) {
+			if (pthread_key_create(&ts->key, ts->destroy) != 0)
+				base_fatal(__FILE__, __LINE__, "pthread_key_create");
+			atomic_store_explicit(&ts->ready, true,
+			    memory_order_release);
+		}
+		pthread_mutex_unlock(&thread_state_lock);
+	}
+	p = pthread_getspecific(ts->key);
+	if (made != NULL)
+		*made = p == NULL;
+	if (p == NULL) {
+		p = xcalloc(1, ts->size);
+		pthread_setspecific(ts->key, p);
+	}
+	return p;
 }

@@ -495,8 +495,6 @@ struct spares {
 	size_t n;
 };
 
-static pthread_key_t spares_key;
-static pthread_once_t spares_once = PTHREAD_ONCE_INIT;
 
 static void
 spares_free(void *p)
@@ -508,24 +506,17 @@ spares_free(void *p)
 	free(sp);
 }
 
-static void
-spares_key_make(void)
-{
-	pthread_key_create(&spares_key, spares_free);
-}
+static struct thread_state spares_state = THREAD_STATE(struct spares,
+    spares_free);
 
 static struct spares *
 thread_spares(void)
 {
-	struct spares *sp;
+	bool made;
+	struct spares *sp = thread_state(&spares_state, &made);
 
-	pthread_once(&spares_once, spares_key_make);
-	sp = pthread_getspecific(spares_key);
-	if (sp == NULL) {
+	if (made)
 		base_crash_thread_init(); /* a worker's first request */
-		sp = xcalloc(1, sizeof(*sp));
-		pthread_setspecific(spares_key, sp);
-	}
 	return sp;
 }
 

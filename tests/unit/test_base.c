@@ -777,6 +777,74 @@ test_crash_ill(void **state)
 	crash_child(SIGILL);
 }
 
+/* ---- thread_state ------------------------------------------------------ */
+
+struct counter {
+	int n;
+};
+
+static _Atomic int destroyed;
+
+static void
+counter_destroy(void *p)
+{
+	struct counter *k = p;
+
+	destroyed += k->n;
+	free(k);
+}
+
+static struct thread_state counter_state = THREAD_STATE(struct counter,
+    counter_destroy);
+
+static pthread_barrier_t all_alive;
+
+/*
+ * Counts to 3 in this thread's own counter while the other threads do the
+ * same (the barriers keep all of them alive meanwhile, so a shared counter
+ * would reach 12); returns it when it holds 3, made by the first call.
+ */
+static void *
+count_three(void *arg)
+{
+	bool made[3];
+	struct counter *k = NULL;
+	bool same = true;
+
+	pthread_barrier_wait(&all_alive);
+	for (int i = 0; i < 3; i++) {
+		struct counter *now = thread_state(&counter_state, &made[i]);
+
+		same = same && (k == NULL || now == k);
+		k = now;
+		k->n++;
+	}
+	pthread_barrier_wait(&all_alive);
+	(void)arg;
+	return same && made[0] && !made[1] && !made[2] && k->n == 3 ? k : NULL;
+}
+
+/* Each thread gets its own zeroed state, made once; it is handed to the
+ * destructor when the thread ends. */
+static void
+test_thread_state(void **state)
+{
+	pthread_t t[4];
+	void *got;
+
+	destroyed = 0;
+	assert_int_equal(pthread_barrier_init(&all_alive, NULL, 4), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, count_three, NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], &got), 0);
+		assert_non_null(got);
+	}
+	pthread_barrier_destroy(&all_alive);
+	assert_int_equal(destroyed, 12);
+	(void)state;
+}
+
 int
 main(void)
 {
@@ -786,6 +854,7 @@ main(void)
 		cmocka_unit_test(test_arena_large),
 		cmocka_unit_test(test_arena_grow),
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_thread_state),
 		cmocka_unit_test(test_arena_reset),
 		cmocka_unit_test(test_arena_strings),
 		cmocka_unit_test(test_str_to_i64),
