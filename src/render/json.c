@@ -6,7 +6,6 @@
  */
 #include "render.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,16 +121,6 @@ json_int(struct json *j, int64_t v)
 {
 	value_begin(j);
 	buf_put_i64(j->b, v);
-}
-
-void
-json_double(struct json *j, double v)
-{
-	value_begin(j);
-	if (isfinite(v))
-		buf_printf(j->b, "%.17g", v);
-	else
-		buf_puts(j->b, "null");
 }
 
 void

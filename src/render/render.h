@@ -100,7 +100,6 @@ void json_key(struct json *j, const char *key);
 void json_str(struct json *j, struct str s);
 void json_str_c(struct json *j, const char *s);
 void json_int(struct json *j, int64_t v);
-void json_double(struct json *j, double v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 void json_time(struct json *j, int64_t t);
