@@ -28,6 +28,11 @@ import { startServer, launch, signIn, COMMUNITY, ROLES, WIDTHS } from './lib.mjs
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
+// The page checks are independent (each its own browser context, nothing
+// written), so several run at once in the one Chromium; the actions change
+// shared data and run one after another.
+const PAGE_CONCURRENCY = Number(process.env.PARLEY_BROWSER_JOBS || 3);
+
 let srv;
 let browser;
 const state = {};      // role -> storage state (session cookie)
@@ -44,9 +49,8 @@ async function json(path) {
 before(async () => {
   srv = await startServer({ posts: 30 });
   browser = await launch();
-  for (const [role, user] of Object.entries(ROLES)) {
-    if (user) state[role] = await signIn(browser, srv.base, user);
-  }
+  await Promise.all(Object.entries(ROLES).filter(([, user]) => user)
+    .map(async ([role, user]) => { state[role] = await signIn(browser, srv.base, user); }));
   // Open threads of the moderated community: a middling one (a screenful
   // or two of comments, so axe stays quick) for the page checks, the
   // longest for the actions that change things, another one to lock.
@@ -157,8 +161,11 @@ function watch(page) {
   return seen;
 }
 
+// axe-core is sent to the page once per context where the checks run
+// (an init script, evaluated in each new document before the page's own
+// scripts) and only evaluated here where it is missing.
 async function axe(page) {
-  await page.evaluate(AXE);
+  if (!await page.evaluate(() => typeof window.axe?.run === 'function')) await page.evaluate(AXE);
   const res = await page.evaluate(() => window.axe.run(document, {
     resultTypes: ['violations'],
   }));
@@ -179,14 +186,19 @@ async function check(page, seen, p, { js }) {
   problems.push(...seen.filter((s) => !(want >= 400 && (s === expected
     || s.startsWith('console error: Failed to load resource: the server responded with a status of 404')))));
   seen.length = 0;
-  const m = await page.evaluate(() => ({
-    sw: document.documentElement.scrollWidth,
-    iw: window.innerWidth,
-    icon: document.querySelector('link[rel~=icon]')?.getAttribute('href') ?? null,
-    wide: [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-      .slice(0, 3).map((e) => e.outerHTML.slice(0, 120)),
-  }));
+  // The elements that stick out are looked for only when the page is too
+  // wide: a box of every element costs time on a long thread.
+  const m = await page.evaluate(() => {
+    const sw = document.documentElement.scrollWidth;
+    const iw = window.innerWidth;
+    return {
+      sw, iw,
+      icon: document.querySelector('link[rel~=icon]')?.getAttribute('href') ?? null,
+      wide: sw <= iw ? [] : [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > iw + 0.5)
+        .slice(0, 3).map((e) => e.outerHTML.slice(0, 120)),
+    };
+  });
   if (m.sw > m.iw) problems.push(`${m.sw} px wide in a ${m.iw} px viewport: ${m.wide.join(' | ')}`);
   if (!m.icon) problems.push('no <link rel=icon>');
   else if (!fx.iconOk) {
@@ -267,6 +279,7 @@ async function visitAll(role, width, js) {
   const ctx = await browser.newContext({
     viewport: WIDTHS[width], javaScriptEnabled: js, storageState: state[role],
   });
+  if (js) await ctx.addInitScript(AXE);
   const page = await ctx.newPage();
   const seen = watch(page);
   const problems = [];
@@ -278,7 +291,7 @@ async function visitAll(role, width, js) {
   assert.deepEqual(problems, [], `${role}, ${width}, JavaScript ${js ? 'on' : 'off'}`);
 }
 
-describe('every page', () => {
+describe('every page', { concurrency: PAGE_CONCURRENCY }, () => {
   for (const role of ['anon', 'member', 'mod', 'admin']) {
     for (const width of Object.keys(WIDTHS)) {
       for (const js of [true, false]) {
@@ -341,7 +354,7 @@ async function tabTo(page, sel, max = 60) {
   throw new Error(`${sel} not reached with Tab`);
 }
 
-describe('the keyboard', () => {
+describe('the keyboard', { concurrency: true }, () => {
   const forms = {
     anon: ['/login', '/register'],
     member: [`/submit?community=${COMMUNITY}`, '/create', '/settings',
@@ -559,7 +572,12 @@ describe('actions', () => {
       assert.equal(await body.isVisible(), false, 'the text is hidden');
       assert.equal(await c.locator('> .head').isVisible(), true, 'the header stays');
       // With the script the page remembers it (localStorage); without,
-      // the server's page comes back open.
+      // the server's page comes back open. The script keeps it on the
+      // toggle event, which comes a task later: wait for it, not a time.
+      const did = await details.getAttribute('id');
+      const kept = (want) => page.waitForFunction(([i, w]) => (JSON.parse(
+        localStorage.getItem('parley-collapsed')) || []).includes(i) === w, [did, want]);
+      if (js) await kept(true);
       await page.reload();
       assert.equal(await details.getAttribute('open'), js ? null : '', 'after a reload');
       if (!js) await c.locator('> details > summary').click();
@@ -567,6 +585,7 @@ describe('actions', () => {
       await page.keyboard.press('Enter');
       assert.notEqual(await details.getAttribute('open'), null, 'opened by Enter');
       assert.equal(await body.isVisible(), true);
+      if (js) await kept(false);
       await page.reload();
       assert.notEqual(await details.getAttribute('open'), null, 'still open after a reload');
     }));
