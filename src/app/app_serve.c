@@ -96,7 +96,8 @@ prepare(const struct app_config *cfg)
 /*
  * Once a second, off the request path, the comments written since are
  * indexed for search in one transaction (store_search_catch_up; nothing
- * on PostgreSQL). A search catches up itself before it runs, so this
+ * on PostgreSQL, where the thread is not started and holds no
+ * connection). A search catches up itself before it runs, so this
  * only keeps that share small; a failure is logged by the store and
  * tried again a second later.
  */
@@ -104,9 +105,10 @@ static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;       /* stop was set */
 	bool stop;
+	bool running;            /* started: SQLite only (store_search_batched) */
 	pthread_t thread;
 } indexer = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false,
-    0 };
+    false, 0 };
 
 static void *
 indexer_run(void *arg)
@@ -135,6 +137,8 @@ indexer_run(void *arg)
 static void
 indexer_stop(void)
 {
+	if (!indexer.running)
+		return;
 	pthread_mutex_lock(&indexer.mu);
 	indexer.stop = true;
 	pthread_cond_signal(&indexer.cv);
@@ -177,9 +181,10 @@ app_serve(const struct app_config *cfg)
 	struct http_server *srv;
 	sigset_t set;
 	char *err = NULL;
+	struct store *s;
 	int sig = 0;
 
-	if (prepare(cfg) == NULL)
+	if ((s = prepare(cfg)) == NULL)
 		return -1;
 	app_cache_init((size_t)cfg->page_cache_mb << 20, cfg->threads);
 	signal(SIGPIPE, SIG_IGN);
@@ -194,8 +199,12 @@ app_serve(const struct app_config *cfg)
 		app_store_release();
 		return -1;
 	}
-	if (pthread_create(&indexer.thread, NULL, indexer_run, NULL) != 0)
-		base_fatal(__FILE__, __LINE__, "cannot start the search indexer");
+	if (store_search_batched(s)) {
+		if (pthread_create(&indexer.thread, NULL, indexer_run, NULL) != 0)
+			base_fatal(__FILE__, __LINE__,
+			    "cannot start the search indexer");
+		indexer.running = true;
+	}
 	{
 		char host[256];
 		const char *colon = strrchr(cfg->listen, ':');

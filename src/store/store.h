@@ -511,6 +511,7 @@ struct search_args {
 	int limit;
 };
 
+bool store_search_batched(const struct store *s);
 int store_search_catch_up(struct store *s);
 int store_search(struct store *s, struct arena *a,
     const struct search_args *sa, struct found_item **out, size_t *n);

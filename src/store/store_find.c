@@ -78,6 +78,17 @@ before(const struct found_item *x, const struct found_item *y)
 }
 
 /*
+ * True when new comments reach the search index in batches, so that a
+ * server runs store_search_catch_up off the request path: SQLite. On
+ * PostgreSQL the GIN indexes follow every row.
+ */
+bool
+store_search_batched(const struct store *s)
+{
+	return s->be == &store_sqlite_backend;
+}
+
+/*
  * Indexes for search the comments written since the last call (SQLite;
  * nothing to do on PostgreSQL), in one transaction: one FTS5 segment for
  * all of them instead of one per comment. The server calls it every
@@ -90,7 +101,7 @@ store_search_catch_up(struct store *s)
 	int64_t pending = 0;
 	int rc;
 
-	if (s->be != &store_sqlite_backend)
+	if (!store_search_batched(s))
 		return STORE_OK;
 	rc = store__run_count(s, STMT_SEARCH_PENDING, NULL, 0, &pending);
 	if (rc != STORE_OK || pending == 0)
