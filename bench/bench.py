@@ -884,7 +884,7 @@ def run_writes(server, tmp, cfg, names):
 MIXED_CONNS = 64
 
 
-def run_mixed(server, nginx, tmp, cfg, pages, bodies, reader):
+def run_mixed(server, nginx, tmp, cfg, pages, bodies):
     """90% signed-out reads, 8% member reads and 2% writes from 64
     connections against Parley; the same reads (writes left out) against
     nginx serving the bodies each page had."""
@@ -1001,7 +1001,7 @@ def cmd_run():
                                     cfg, header))
         search = search_latency(reader, meta["search_words"])
         writes = run_writes(server, tmp, cfg, meta["mention_names"])
-        mixed = run_mixed(server, nginx, tmp, cfg, pages, bodies, reader)
+        mixed = run_mixed(server, nginx, tmp, cfg, pages, bodies)
         peak = dict(server.peak)
         nthreads = server.threads()
     finally:
