@@ -251,10 +251,10 @@ store_post_edit(struct store *s, int64_t id, const char *title,
 }
 
 /*
- * Marks a post deleted by its author: the title becomes "[deleted]" and
- * the url, body and body_html are dropped for good, its earlier versions
- * too; votes, comments and the edited time stay. Returns STORE_NOTFOUND
- * when there is no such post.
+ * Marks a post deleted by its author: the url, body and body_html are
+ * dropped for good, its earlier versions too; the title, votes, comments
+ * and the edited time stay (views show a placeholder for the title:
+ * app_post_title). Returns STORE_NOTFOUND when there is no such post.
  */
 int
 store_post_delete(struct store *s, int64_t id, int64_t now)
