@@ -500,6 +500,7 @@ class PythonVerifierTest(TrustMixin, ParleyTestCase):
                 db.execute("UPDATE mod_actions SET reason = 'edited' WHERE seq = 5")
                 db.commit()
                 db.close()
+                time.sleep(CACHE_TTL_S + 0.2)   # as TamperTest.sql says
                 r = subprocess.run(["/usr/bin/python3", script, self.server.origin],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
                 self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
@@ -546,6 +547,7 @@ class ArchiveFilesTest(TrustMixin, ParleyTestCase):
         db.execute("UPDATE posts SET title = 'Changed behind its back' WHERE id = ?", (post,))
         db.commit()
         db.close()
+        time.sleep(CACHE_TTL_S + 0.2)   # cached member pages have expired
         self.assertIn("Old news", Browser(self.server).get(path).text)
         mine = member.get(path)
         self.assertIsNone(mine.header("X-Archive"))
