@@ -412,6 +412,7 @@ void app_json_posts(struct ctx *c, struct json *j, struct post *posts,
 void app_json_comment(struct ctx *c, struct json *j, const struct comment *cm);
 void app_json_list_begin(struct ctx *c, struct json *j, const char *key);
 void app_json_ok(struct ctx *c);
+void app_done(struct ctx *c, const char *href);
 void app_json_after(struct ctx *c, struct json *j, bool more, int64_t last);
 
 /* ---- vote arrows and scores (app_vote.c) ------------------------------- */

@@ -129,6 +129,16 @@ app_json_ok(struct ctx *c)
 	json_obj_close(&j);
 }
 
+/* A write's answer: {"ok": true} to JSON, else 303 to href. */
+void
+app_done(struct ctx *c, const char *href)
+{
+	if (c->json)
+		app_json_ok(c);
+	else
+		app_redirect(c, href);
+}
+
 /* Writes a page's "after" cursor: the last id as a string while there is
  * more, else null. */
 void

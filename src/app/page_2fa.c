@@ -227,8 +227,5 @@ page_2fa_disable(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	if (c->json)
-		app_json_ok(c);
-	else
-		app_redirect(c, "/settings/2fa");
+	app_done(c, "/settings/2fa");
 }

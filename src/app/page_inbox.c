@@ -185,10 +185,7 @@ page_inbox_read(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	if (c->json)
-		app_json_ok(c);
-	else
-		app_redirect(c, "/inbox");
+	app_done(c, "/inbox");
 }
 
 /* GET /notifications: the notices live in the inbox now (301). */

@@ -407,8 +407,5 @@ page_admin_registration(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	if (c->json)
-		app_json_ok(c);
-	else
-		app_redirect(c, "/admin/invites");
+	app_done(c, "/admin/invites");
 }

@@ -541,10 +541,7 @@ page_conversation_delete(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	if (c->json)
-		app_json_ok(c);
-	else
-		app_redirect(c, "/messages");
+	app_done(c, "/messages");
 }
 
 /* ---- reports ----------------------------------------------------------- */
@@ -591,11 +588,8 @@ app_message_report(struct ctx *c)
 		app_store_error(c, rc);
 		return true;
 	}
-	if (c->json)
-		app_json_ok(c);
-	else
-		app_redirect(c, arena_printf(c->a, "/messages/%lld",
-		    (long long)v.id));
+	app_done(c, arena_printf(c->a, "/messages/%lld",
+	    (long long)v.id));
 	return true;
 }
 
@@ -702,8 +696,5 @@ page_conversation_resolve(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	if (c->json)
-		app_json_ok(c);
-	else
-		app_redirect(c, "/admin/messages");
+	app_done(c, "/admin/messages");
 }

@@ -39,10 +39,7 @@ page_report(struct ctx *c)
 	}
 	/* To the item, not back: back is the report form, and landing on it
 	 * again looked as if the report had not gone. */
-	if (c->json)
-		app_json_ok(c);
-	else
-		app_redirect(c, app_mod_item_href(c, &it));
+	app_done(c, app_mod_item_href(c, &it));
 }
 
 /* GET /report?kind=post|comment&id=N: the form that says why. */

@@ -157,8 +157,5 @@ out:
 		app_store_error(c, rc);
 		return;
 	}
-	if (c->json)
-		app_json_ok(c);
-	else
-		app_redirect(c, c->user ? "/settings/sessions" : "/login");
+	app_done(c, c->user ? "/settings/sessions" : "/login");
 }

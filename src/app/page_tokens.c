@@ -209,10 +209,7 @@ page_token_revoke(struct ctx *c)
 		app_store_error(c, rc);
 		return;
 	}
-	if (c->json)
-		app_json_ok(c);
-	else
-		app_redirect(c, "/settings/tokens");
+	app_done(c, "/settings/tokens");
 }
 
 /* ---- GET /api/v1/me ---------------------------------------------------- */

@@ -303,10 +303,7 @@ page_image_delete(struct ctx *c)
 		return;
 	}
 	app_upload_unlink(hash, u.ext);
-	if (c->json)
-		app_json_ok(c);
-	else
-		app_redirect(c, "/upload");
+	app_done(c, "/upload");
 }
 
 /* POST /admin/uploads/purge: field user; deletes every image they
