@@ -16,12 +16,15 @@
  * (GEN_SLOTS), indexed by a hash of what they count: two things sharing
  * a counter only cost a render.
  *
- * Every server raises the database's epoch (store_epoch) after each of
- * its writes, and `parley admin` and the other commands after theirs.
- * Each cacheable request reads it (on SQLite only when PRAGMA
- * data_version moved) and a rise that is not one of this process's own
- * empties every page: several servers may share one database, a
- * PostgreSQL one or one SQLite file. Pages
+ * Several servers may share one database, a PostgreSQL one or one SQLite
+ * file. Every server adds an entry to the database's log after each of
+ * its writes, naming the counters it raised (store_epoch_log), and
+ * `parley admin` and the other commands one naming none after theirs.
+ * Each cacheable request reads the entries after the last this process
+ * has seen (log_check; on SQLite only when PRAGMA data_version moved),
+ * and raises the counters each names, as the write would have here; only
+ * what it cannot account for (more entries than one read returns, or an
+ * entry missing for longer than a page lives) empties every page. Pages
  * also carry the time: "3 minutes ago", archiving and the top periods
  * move with the clock, so a page lives at most CACHE_TTL_MS; that is also
  * how long a program other than parley writing the SQLite file directly
@@ -64,7 +67,10 @@
 #define GEN_ANY 1           /* every write raises it */
 #define GEN_LISTINGS 2      /* DEP_LISTINGS */
 #define GEN_FIRST 3         /* the hashed ones */
-#define OWN_RING 4096       /* epochs this process raised, remembered */
+#define SEEN_RING 4096      /* log entries applied or written here */
+
+_Static_assert(CACHE_DEPS_MAX <= EPOCH_SLOTS_MAX,
+    "a write's counters fit in its log entry");
 
 /* A kept page and, for a template, its holes; one allocation. */
 struct entry {
@@ -89,15 +95,19 @@ struct entry {
 struct cache {
 	struct entry *slot[CACHE_SLOTS];
 	size_t bytes;
-	int64_t epoch;           /* the database's epoch, as last read */
-	bool epoch_read;
 };
 
 static _Atomic uint64_t write_seq = 1;  /* the last write's number */
 static _Atomic uint64_t gens[GEN_SLOTS]; /* the number of the last write
                                             that raised each counter */
-static _Atomic int64_t own[OWN_RING];   /* epochs raised here, by value
-                                            modulo OWN_RING */
+static _Atomic int64_t seen[SEEN_RING]; /* log entries applied or
+                                            written here, by number
+                                            modulo SEEN_RING */
+static _Atomic int64_t log_done = -1;   /* every log entry up to it is
+                                            accounted for; -1: not read */
+static _Atomic int64_t gap_ms;          /* when the entry after log_done
+                                            was first found missing; 0:
+                                            none is */
 static size_t budget;        /* bytes per thread; 0 = no cache */
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
 
@@ -206,35 +216,61 @@ end_all(void)
 }
 
 /*
+ * Takes the next write number and raises the n counters in slots to it
+ * (none: every page's).
+ */
+static void
+raise_written(const uint16_t *slots, size_t n)
+{
+	uint64_t w = atomic_fetch_add_explicit(&write_seq, 1,
+	    memory_order_acq_rel) + 1;
+
+	if (n == 0) {
+		raise_gen(GEN_ALL, w);
+		return;
+	}
+	raise_gen(GEN_ANY, w);
+	for (size_t i = 0; i < n; i++)
+		raise_gen(slots[i], w);
+}
+
+/* Moves log_done up to to, never down (from: its value as last read). */
+static void
+log_done_raise(int64_t from, int64_t to)
+{
+	while (from < to && !atomic_compare_exchange_weak_explicit(&log_done,
+	    &from, to, memory_order_acq_rel, memory_order_acquire))
+		;
+}
+
+/*
  * A write by this process was committed (or refused): raises the
- * counters of what it noted (app_cache_touch), or of every page, and the
- * database's epoch, so that other servers on the database see it. Called
- * after the handler, before the answer leaves.
+ * counters of what it noted (app_cache_touch), or of every page, and
+ * logs them in the database, so that other servers on it see the write.
+ * Called after the handler, before the answer leaves.
  */
 void
 app_cache_written(struct ctx *c)
 {
 	const struct cache_deps *d = &c->touched;
-	uint64_t n = atomic_fetch_add_explicit(&write_seq, 1,
-	    memory_order_acq_rel) + 1;
-	int64_t epoch;
+	size_t n = d->over ? 0 : d->n;
+	int64_t seq, prev;
 
-	if (d->n == 0 || d->over) {
-		raise_gen(GEN_ALL, n);
-	} else {
-		raise_gen(GEN_ANY, n);
-		for (size_t i = 0; i < d->n; i++)
-			raise_gen(d->slot[i], n);
-	}
+	raise_written(d->slot, n);
 	/* even with this server's cache off: others share the database */
 	if (c->s == NULL)
 		return;
-	if (store_epoch_raise(c->s, &epoch) == STORE_OK)
-		atomic_store_explicit(&own[epoch % OWN_RING], epoch,
-		    memory_order_release);
-	else
-		log_msg(LOG_WARN, "cache", "cannot raise the epoch: other "
-		    "servers may show pages older than this write for a second");
+	if (store_epoch_log(c->s, d->slot, n, &seq) != STORE_OK) {
+		log_msg(LOG_WARN, "cache", "cannot log the write: other "
+		    "servers may show pages older than it for a second");
+		return;
+	}
+	atomic_store_explicit(&seen[seq % SEEN_RING], seq,
+	    memory_order_release);
+	/* right after the last entry accounted for: it is too */
+	prev = seq - 1;
+	atomic_compare_exchange_strong_explicit(&log_done, &prev, seq,
+	    memory_order_acq_rel, memory_order_relaxed);
 }
 
 /* True when this request may be answered from, or kept in, the cache. */
@@ -244,29 +280,79 @@ app_cache_allowed(const struct ctx *c)
 	return budget > 0 && c->user == NULL;
 }
 
+/* Raises the counters a log entry names, unless that was done here. */
+static void
+log_apply(const struct epoch_entry *e)
+{
+	bool known = true;
+
+	if (atomic_load_explicit(&seen[e->seq % SEEN_RING],
+	    memory_order_acquire) == e->seq)
+		return;
+	for (size_t i = 0; i < e->n; i++)
+		known = known && e->slots[i] < GEN_SLOTS;
+	/* a counter this build does not have: every page */
+	raise_written(e->slots, known ? e->n : 0);
+	atomic_store_explicit(&seen[e->seq % SEEN_RING], e->seq,
+	    memory_order_release);
+}
+
 /*
- * Reads the database's epoch and ends every page when it rose by any
- * writer but this process since this thread last looked; returns false
- * when the epoch cannot be read (nothing may be served or kept then).
+ * Applies the log entries after log_done that this process has not
+ * applied or written, and moves log_done past those now accounted for;
+ * returns false when the log cannot be read (nothing may be served or
+ * kept then).
+ *
+ * Exact: a writer logs after its commit and answers after logging, so a
+ * request that follows the answer reads the entry, or finds log_done
+ * past it. On PostgreSQL entries commit out of their numbers' order: an
+ * entry missing below a newer one is waited for (read again by the next
+ * requests), and applied when it comes. One that never comes (a writer
+ * that died between its number and its commit, or an entry pruned)
+ * holds log_done back; after a page's lifetime every page is ended and
+ * log_done jumps to the newest entry read. That too is exact: a number
+ * is taken after the write's commit, so every write numbered below an
+ * entry read was committed before the read, and the pages it could
+ * change are ended. A read that returns as many entries as it may
+ * (EPOCH_SINCE_MAX) ends every page the same way.
  */
 static bool
-epoch_check(struct ctx *c, struct cache *k)
+log_check(struct ctx *c)
 {
-	int64_t epoch;
+	int64_t from = atomic_load_explicit(&log_done, memory_order_acquire);
+	int64_t to, top, now, since;
+	struct epoch_entry *e;
+	size_t n;
 
-	if (store_epoch(c->s, &epoch) != STORE_OK)
-		return false;
-	if (k->epoch_read && epoch != k->epoch) {
-		bool ours = epoch > k->epoch && epoch - k->epoch <= OWN_RING;
-
-		for (int64_t e = k->epoch + 1; ours && e <= epoch; e++)
-			ours = atomic_load_explicit(&own[e % OWN_RING],
-			    memory_order_acquire) == e;
-		if (!ours)
-			end_all();
+	if (from < 0) {
+		/* this process's first read: it keeps no page yet */
+		if (store_epoch_last(c->s, &top) != STORE_OK)
+			return false;
+		log_done_raise(from, top);
+		return true;
 	}
-	k->epoch = epoch;
-	k->epoch_read = true;
+	if (store_epoch_since(c->s, c->a, from, &e, &n) != STORE_OK)
+		return false;
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		log_apply(&e[i]);
+	top = e[n - 1].seq;
+	to = from;
+	while (to < top && atomic_load_explicit(&seen[(to + 1) % SEEN_RING],
+	    memory_order_acquire) == to + 1)
+		to++;
+	now = now_ms();
+	since = atomic_load_explicit(&gap_ms, memory_order_relaxed);
+	if (n == EPOCH_SINCE_MAX ||
+	    (to < top && since != 0 && to == from &&
+	    now - since >= CACHE_TTL_MS)) {
+		end_all();
+		to = top;
+	}
+	atomic_store_explicit(&gap_ms, to == top ? 0 :
+	    to > from || since == 0 ? now : since, memory_order_relaxed);
+	log_done_raise(from, to);
 	return true;
 }
 
@@ -316,7 +402,7 @@ lookup(struct ctx *c, struct cache_ticket *t, char kind)
 	struct cache *k = thread_cache();
 	struct entry *e;
 
-	t->usable = epoch_check(c, k);
+	t->usable = log_check(c);
 	t->gen = atomic_load_explicit(&write_seq, memory_order_acquire);
 	t->made_ms = now_ms();
 	ticket_key(c, t, kind);

@@ -157,7 +157,7 @@ struct cache_ticket {
 	uint64_t hash;
 	uint64_t gen;              /* write number before the page was made */
 	int64_t made_ms;
-	bool usable;               /* the epoch was read: the page may be kept */
+	bool usable;               /* the log was read: the page may be kept */
 };
 
 /*

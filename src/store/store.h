@@ -205,6 +205,16 @@ struct post_query {
 
 struct store;
 
+/* One entry of the page caches' log (store_epoch_since): a write's number
+ * and the cache counters it raised; none: every page (app_cache.c). */
+#define EPOCH_SLOTS_MAX 8
+#define EPOCH_SINCE_MAX 64   /* entries read at once at the most */
+struct epoch_entry {
+	int64_t seq;
+	uint16_t slots[EPOCH_SLOTS_MAX];
+	size_t n;
+};
+
 /* ---- connection and schema (store.c, store_schema.c) ----------------- */
 
 struct store *store_open(const char *url);
@@ -212,8 +222,11 @@ void store_close(struct store *s);
 int store_bulk(struct store *s);
 int store_bulk_end(struct store *s);
 int store_analyze(struct store *s);
-int store_epoch(struct store *s, int64_t *epoch);
-int store_epoch_raise(struct store *s, int64_t *epoch);
+int store_epoch_last(struct store *s, int64_t *seq);
+int store_epoch_since(struct store *s, struct arena *a, int64_t after,
+    struct epoch_entry **out, size_t *n);
+int store_epoch_log(struct store *s, const uint16_t *slots, size_t n,
+    int64_t *seq);
 int store_migrate(struct store *s);
 int store_begin(struct store *s);
 int store_commit(struct store *s);

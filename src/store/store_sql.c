@@ -1093,14 +1093,20 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "AND deleted = 0 ORDER BY created DESC, hash DESC LIMIT ?2" },
 	[STMT_POST_SET_IMAGE] = {
 	    "UPDATE posts SET image = ?2 WHERE id = ?1" },
-	/* the page caches' epoch: a sequence on PostgreSQL, where every
-	 * server raises it, outside any transaction */
-	[STMT_EPOCH] = {
-	    "SELECT n FROM cache_epoch WHERE id = 1",
-	    "SELECT last_value FROM cache_epoch_seq" },
-	[STMT_EPOCH_RAISE] = {
-	    "UPDATE cache_epoch SET n = n + 1 WHERE id = 1 RETURNING n",
-	    "SELECT nextval('cache_epoch_seq')" },
+	/* the page caches' log (schema v14): numbered by a sequence on
+	 * PostgreSQL, where rows commit out of order, by the rowid on SQLite,
+	 * where writers take turns */
+	[STMT_EPOCH_LAST] = {
+	    "SELECT coalesce(max(seq), 0) FROM cache_log" },
+	[STMT_EPOCH_SINCE] = {
+	    "SELECT seq, slots FROM cache_log WHERE seq > ?1 ORDER BY seq "
+	    "LIMIT ?2" },
+	[STMT_EPOCH_LOG] = {
+	    "INSERT INTO cache_log (slots) VALUES (?1) RETURNING seq",
+	    "INSERT INTO cache_log (seq, slots) VALUES "
+	    "(nextval('cache_epoch_seq'), ?1) RETURNING seq" },
+	[STMT_EPOCH_PRUNE] = {
+	    "DELETE FROM cache_log WHERE seq <= ?1" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */
