@@ -51,6 +51,7 @@ struct user {
 struct viewer {
 	bool plain;           /* moderates no community, blocks nobody and
 	                         has saved and hidden nothing */
+	bool moderates;       /* would be plain but moderates a community */
 	int64_t unseen;       /* notifications not yet seen */
 };
 

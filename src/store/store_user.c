@@ -119,6 +119,7 @@ session_user_cb(void *data, const struct store_val *row, size_t ncols)
 	store__user_row.read(o->a, row, o->out);
 	if (o->v != NULL) {
 		o->v->plain = store__col_i64(&row[USER_COL__COUNT]) == 1;
+		o->v->moderates = store__col_i64(&row[USER_COL__COUNT]) == 2;
 		o->v->unseen = store__col_i64(&row[USER_COL__COUNT + 1]);
 	}
 	o->found = true;

@@ -134,7 +134,8 @@ unseen_of(struct fixture *f, int64_t user_id)
 	return viewer_of(f, user_id).unseen;
 }
 
-/* A viewer is plain until they moderate a community or block someone. */
+/* A viewer is plain until they moderate a community or block someone;
+ * one who moderates and blocks nobody "moderates". */
 static void
 test_session_viewer(void **state)
 {
@@ -144,12 +145,19 @@ test_session_viewer(void **state)
 	int64_t comm = mk_community(f->s, "cats", cat);
 
 	assert_true(viewer_of(f, ann).plain);
+	assert_false(viewer_of(f, ann).moderates);
 	assert_true(viewer_of(f, bob).plain);
 	assert_false(viewer_of(f, cat).plain);
+	assert_true(viewer_of(f, cat).moderates);
 	assert_int_equal(store_moderator_add(f->s, comm, ann, T0), STORE_OK);
 	assert_false(viewer_of(f, ann).plain);
+	assert_true(viewer_of(f, ann).moderates);
+	assert_int_equal(store_block_set(f->s, ann, bob, true, T0), STORE_OK);
+	assert_false(viewer_of(f, ann).plain);
+	assert_false(viewer_of(f, ann).moderates);
 	assert_int_equal(store_block_set(f->s, bob, cat, true, T0), STORE_OK);
 	assert_false(viewer_of(f, bob).plain);
+	assert_false(viewer_of(f, bob).moderates);
 	assert_int_equal(store_block_set(f->s, bob, cat, false, T0), STORE_OK);
 	assert_true(viewer_of(f, bob).plain);
 	assert_int_equal(store_notify(f->s, bob, "hi", NULL, T0), STORE_OK);
