@@ -545,7 +545,8 @@ mod_find(struct ctx *c, struct cache_ticket *t)
 /*
  * Reads the viewer's votes on the items of a template's vote holes into
  * v (post_id: the thread's post, whose comments the store may read in
- * one query).
+ * one query). Only items within the range of ids the viewer ever voted
+ * on (the session query's) are asked about: often none.
  */
 static int
 load_votes(struct ctx *c, const struct hole *holes, size_t n,
@@ -558,11 +559,12 @@ load_votes(struct ctx *c, const struct hole *holes, size_t n,
 		v->n[k] = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (holes[i].kind == HOLE_VOTE) {
-			int k = holes[i].vote_kind == VOTE_COMMENT;
+		int k = holes[i].vote_kind == VOTE_COMMENT;
 
+		if (holes[i].kind == HOLE_VOTE &&
+		    holes[i].id >= c->viewer.voted_lo[k] &&
+		    holes[i].id <= c->viewer.voted_hi[k])
 			v->ids[k][v->n[k]++] = holes[i].id;
-		}
 	}
 	for (int k = 0; k < 2 && rc == STORE_OK; k++) {
 		v->n[k] = ids_sort_unique(v->ids[k], v->n[k]);

@@ -355,7 +355,15 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT " USER_COLS ", "
 	    VIEWER_CLASS ", "
 	    "(SELECT count(*) FROM notifications n "
-	    "WHERE n.user_id = u.id AND n.seen = 0) "
+	    "WHERE n.user_id = u.id AND n.seen = 0), "
+	    "(SELECT min(target_id) FROM votes v WHERE v.user_id = u.id "
+	    "AND v.kind = 0), "
+	    "(SELECT max(target_id) FROM votes v WHERE v.user_id = u.id "
+	    "AND v.kind = 0), "
+	    "(SELECT min(target_id) FROM votes v WHERE v.user_id = u.id "
+	    "AND v.kind = 1), "
+	    "(SELECT max(target_id) FROM votes v WHERE v.user_id = u.id "
+	    "AND v.kind = 1) "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.key = ?1 AND s.expires > ?2 AND u.deleted = 0" },
 	[STMT_SESSION_DELETE] = { "DELETE FROM sessions WHERE key = ?1" },
