@@ -1226,6 +1226,8 @@ def render_run(r):
     check(["front (in)", "community (in)"], 0.5, "front and community, signed in")
     check([t3], 0.5, "300-comment thread")
     check([tb], 0.3, "3,000-comment thread")
+    check(["community (mod)", t3 + " (mod)", "community (admin)"], 0.3,
+          "moderators' and admins' pages (issue 17)")
     if "feed" in by and "front" in by:
         # The feed holds each entry's rendered text, so it has more bytes
         # than the page: judged per byte, against nginx's copy of each.
