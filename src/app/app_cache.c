@@ -49,7 +49,17 @@
  * would see it otherwise (authors of items on it: edit links, removed
  * text; a profile's owner); their own requests are rendered in full.
  * Members who show NSFW posts have templates of their own (key 'N'
- * rather than 'M'). Other viewers are never templated.
+ * rather than 'M').
+ *
+ * Moderators and admins (blocking nobody, having saved and hidden
+ * nothing) get templates by role: admins one of their own ('A'); a
+ * moderator's render notes which communities app_is_mod was asked about
+ * (struct tmpl's mod_of), and when that was one community they moderate
+ * the template is for that community's moderators ('D'), when one they
+ * do not, a member's ('M'); a page asking about several (a profile, all
+ * communities' posts) is rendered for them in full. Serving a moderator
+ * asks the store once whether they moderate the template's community.
+ * Other viewers are never templated.
  */
 #include "app_int.h"
 
@@ -90,6 +100,8 @@ struct entry {
 	int64_t *authors;        /* ascending */
 	size_t nauthors;
 	int64_t post_id;
+	int64_t mod_of;          /* a template's struct tmpl fields */
+	bool mod_many;
 };
 
 struct cache {
@@ -393,25 +405,41 @@ ticket_key(struct ctx *c, struct cache_ticket *t, char kind)
 }
 
 /*
+ * This thread's current entry for the request under kind, with t's key
+ * made for it, or NULL.
+ */
+static struct entry *
+find(struct ctx *c, struct cache_ticket *t, char kind)
+{
+	struct entry *e;
+
+	ticket_key(c, t, kind);
+	e = thread_cache()->slot[t->hash % CACHE_SLOTS];
+	if (!t->usable || e == NULL || e->hash != t->hash ||
+	    t->made_ms - e->made_ms >= CACHE_TTL_MS || !current(e) ||
+	    !str_eq(e->key, t->key))
+		return NULL;
+	return e;
+}
+
+/* Notes other connections' commits and starts *t for the request. */
+static void
+ticket_start(struct ctx *c, struct cache_ticket *t)
+{
+	t->usable = log_check(c);
+	t->gen = atomic_load_explicit(&write_seq, memory_order_acquire);
+	t->made_ms = now_ms();
+}
+
+/*
  * Notes other connections' commits, fills *t for the request and returns
  * this thread's current entry for it, or NULL.
  */
 static struct entry *
 lookup(struct ctx *c, struct cache_ticket *t, char kind)
 {
-	struct cache *k = thread_cache();
-	struct entry *e;
-
-	t->usable = log_check(c);
-	t->gen = atomic_load_explicit(&write_seq, memory_order_acquire);
-	t->made_ms = now_ms();
-	ticket_key(c, t, kind);
-	e = k->slot[t->hash % CACHE_SLOTS];
-	if (!t->usable || e == NULL || e->hash != t->hash ||
-	    t->made_ms - e->made_ms >= CACHE_TTL_MS || !current(e) ||
-	    !str_eq(e->key, t->key))
-		return NULL;
-	return e;
+	ticket_start(c, t);
+	return find(c, t, kind);
 }
 
 /*
@@ -497,7 +525,8 @@ keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
 	e = xmalloc(size);
 	*e = (struct entry){ .hash = t->hash, .gen = t->gen,
 		.made_ms = t->made_ms, .size = size, .nholes = nholes,
-		.nauthors = nauthors, .post_id = tm ? tm->post_id : 0 };
+		.nauthors = nauthors, .post_id = tm ? tm->post_id : 0,
+		.mod_of = tm ? tm->mod_of : 0, .mod_many = tm && tm->mod_many };
 	if (c->shows.n == 0 || c->shows.over) {
 		e->watch[e->nwatch++] = GEN_ANY;
 	} else {
@@ -556,14 +585,54 @@ app_cache_keep(struct ctx *c, const struct cache_ticket *t)
 bool
 app_member_allowed(struct ctx *c)
 {
-	return budget > 0 && c->user != NULL && c->user->role != ROLE_ADMIN &&
-	    c->viewer.plain && !c->json;
+	return budget > 0 && c->user != NULL &&
+	    (c->viewer.plain || c->viewer.moderates) && !c->json;
+}
+
+/*
+ * The kind of template a viewer's render makes (tm) or is served: one per
+ * role, each for viewers who see NSFW posts or not. A moderator's render
+ * that found them moderating the one community it asked about is a
+ * template for that community's moderators; else it is a member's.
+ */
+static char
+tmpl_kind(struct ctx *c, const struct tmpl *tm)
+{
+	bool nsfw = app_show_nsfw(c);
+
+	if (app_is_admin(c))
+		return nsfw ? 'B' : 'A';
+	if (tm != NULL && tm->mod_yes)
+		return nsfw ? 'E' : 'D';
+	return nsfw ? 'N' : 'M';
+}
+
+/*
+ * A moderator's template for the request: the one for the moderators of
+ * the one community its page asked about, when they are one, or else a
+ * member's whose page asked about one community at most, which they do
+ * not moderate.
+ */
+static struct entry *
+mod_find(struct ctx *c, struct cache_ticket *t)
+{
+	struct tmpl mod = { .mod_yes = true };
+	struct entry *e = find(c, t, tmpl_kind(c, &mod));
+
+	if (e != NULL && app_is_mod(c, e->mod_of))
+		return e;
+	e = find(c, t, tmpl_kind(c, NULL));
+	if (e != NULL && !e->mod_many &&
+	    (e->mod_of == 0 || !app_is_mod(c, e->mod_of)))
+		return e;
+	return NULL;
 }
 
 /*
  * Reads the viewer's votes on the items of a template's vote holes into
  * v (post_id: the thread's post, whose comments the store may read in
- * one query).
+ * one query). Only items within the range of ids the viewer ever voted
+ * on (the session query's) are asked about: often none.
  */
 static int
 load_votes(struct ctx *c, const struct hole *holes, size_t n,
@@ -576,11 +645,12 @@ load_votes(struct ctx *c, const struct hole *holes, size_t n,
 		v->n[k] = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (holes[i].kind == HOLE_VOTE) {
-			int k = holes[i].vote_kind == VOTE_COMMENT;
+		int k = holes[i].vote_kind == VOTE_COMMENT;
 
+		if (holes[i].kind == HOLE_VOTE &&
+		    holes[i].id >= c->viewer.voted_lo[k] &&
+		    holes[i].id <= c->viewer.voted_hi[k])
 			v->ids[k][v->n[k]++] = holes[i].id;
-		}
 	}
 	for (int k = 0; k < 2 && rc == STORE_OK; k++) {
 		v->n[k] = ids_sort_unique(v->ids[k], v->n[k]);
@@ -648,8 +718,14 @@ app_member_serve(struct ctx *c, struct cache_ticket *t)
 {
 	/* A template shows NSFW posts as its renderer sees them: members
 	 * with show_nsfw have templates of their own. */
-	struct entry *e = lookup(c, t, app_show_nsfw(c) ? 'N' : 'M');
+	struct entry *e;
 
+	if (c->viewer.moderates && !app_is_admin(c)) {
+		ticket_start(c, t);
+		e = mod_find(c, t);
+	} else {
+		e = lookup(c, t, tmpl_kind(c, NULL));
+	}
 	if (e == NULL)
 		return MEMBER_RENDER;
 	if (ids_find(e->authors, e->nauthors, c->user->id) < e->nauthors)
@@ -669,11 +745,17 @@ app_member_serve(struct ctx *c, struct cache_ticket *t)
 bool
 app_member_keep(struct ctx *c, const struct cache_ticket *t, struct tmpl *tm)
 {
+	struct cache_ticket kt = *t;
 	struct str body;
 
 	c->tmpl = NULL;
 	tm->nauthors = ids_sort_unique(tm->authors, tm->nauthors);
-	keep(c, t, tm);
+	/* A moderator's page that asked about several communities shows
+	 * what they moderate among them: theirs alone. */
+	if (!c->viewer.moderates || app_is_admin(c) || !tm->mod_many) {
+		ticket_key(c, &kt, tmpl_kind(c, tm));
+		keep(c, &kt, tm);
+	}
 	if (ids_find(tm->authors, tm->nauthors, c->user->id) < tm->nauthors)
 		return false;
 	body.len = c->r->out.len;

@@ -51,6 +51,10 @@ struct user {
 struct viewer {
 	bool plain;           /* moderates no community, blocks nobody and
 	                         has saved and hidden nothing */
+	bool moderates;       /* would be plain but moderates a community */
+	int64_t voted_lo[2];  /* the lowest and highest ids of the posts (0) */
+	int64_t voted_hi[2];  /* and comments (1) they voted on; 0 for none
+	                         (sessions only) */
 	int64_t unseen;       /* notifications not yet seen */
 };
 

@@ -36,6 +36,16 @@
 #define USER_COLS \
 	"u.id, u.name, u.email, u.created, u.role, u.points, u.deleted"
 
+/* What templates a signed-in user (users alias u) may be served (struct
+ * viewer): 0 blocks, saved or hid something; 2 moderates a community;
+ * 1 neither. */
+#define VIEWER_CLASS \
+	"CASE WHEN EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) " \
+	"OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) " \
+	"OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) THEN 0 " \
+	"WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) " \
+	"THEN 2 ELSE 1 END"
+
 #define COMMUNITY_COLS \
 	"c.id, c.name, c.title, c.description, c.description_html, " \
 	"c.rules, c.rules_html, c.creator_id, c.created, c.subscribers, " \
@@ -343,13 +353,17 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4)" },
 	[STMT_SESSION_USER] = {
 	    "SELECT " USER_COLS ", "
-	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) "
-	    "THEN 0 ELSE 1 END, "
+	    VIEWER_CLASS ", "
 	    "(SELECT count(*) FROM notifications n "
-	    "WHERE n.user_id = u.id AND n.seen = 0) "
+	    "WHERE n.user_id = u.id AND n.seen = 0), "
+	    "(SELECT min(target_id) FROM votes v WHERE v.user_id = u.id "
+	    "AND v.kind = 0), "
+	    "(SELECT max(target_id) FROM votes v WHERE v.user_id = u.id "
+	    "AND v.kind = 0), "
+	    "(SELECT min(target_id) FROM votes v WHERE v.user_id = u.id "
+	    "AND v.kind = 1), "
+	    "(SELECT max(target_id) FROM votes v WHERE v.user_id = u.id "
+	    "AND v.kind = 1) "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.key = ?1 AND s.expires > ?2 AND u.deleted = 0" },
 	[STMT_SESSION_DELETE] = { "DELETE FROM sessions WHERE key = ?1" },
@@ -703,11 +717,7 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5)"),
 	[STMT_TOKEN_USER] = {
 	    "SELECT " USER_COLS ", "
-	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) "
-	    "THEN 0 ELSE 1 END, "
+	    VIEWER_CLASS ", "
 	    "(SELECT count(*) FROM notifications n "
 	    "WHERE n.user_id = u.id AND n.seen = 0), t.id, t.scopes "
 	    "FROM api_tokens t JOIN users u ON u.id = t.user_id "

@@ -50,6 +50,7 @@ token_user_cb(void *data, const struct store_val *row, size_t ncols)
 	store__user_row.read(o->a, row, o->out);
 	if (o->v != NULL) {
 		o->v->plain = store__col_i64(&row[USER_COL__COUNT]) == 1;
+		o->v->moderates = store__col_i64(&row[USER_COL__COUNT]) == 2;
 		o->v->unseen = store__col_i64(&row[USER_COL__COUNT + 1]);
 	}
 	o->token_id = store__col_i64(&row[USER_COL__COUNT + 2]);

@@ -114,12 +114,20 @@ session_user_cb(void *data, const struct store_val *row, size_t ncols)
 {
 	struct session_row *o = data;
 
-	if (ncols < USER_COL__COUNT + 2)
-		return store__bad_row(ncols, USER_COL__COUNT + 2);
+	if (ncols < USER_COL__COUNT + 6)
+		return store__bad_row(ncols, USER_COL__COUNT + 6);
 	store__user_row.read(o->a, row, o->out);
 	if (o->v != NULL) {
 		o->v->plain = store__col_i64(&row[USER_COL__COUNT]) == 1;
+		o->v->moderates = store__col_i64(&row[USER_COL__COUNT]) == 2;
 		o->v->unseen = store__col_i64(&row[USER_COL__COUNT + 1]);
+		/* NULL (no votes) reads as 0: no id is in [0, 0] */
+		for (int k = 0; k < 2; k++) {
+			o->v->voted_lo[k] = store__col_i64(
+			    &row[USER_COL__COUNT + 2 + 2 * k]);
+			o->v->voted_hi[k] = store__col_i64(
+			    &row[USER_COL__COUNT + 3 + 2 * k]);
+		}
 	}
 	o->found = true;
 	return STORE_OK;
