@@ -431,6 +431,13 @@ enum store_stmt {
 	/* the page caches' epoch (schema v13, store.c) */
 	STMT_EPOCH,              /* -> the epoch */
 	STMT_EPOCH_RAISE,        /* -> the epoch, one higher */
+	/* posts re-ranked in batches (schema v14, store_vote.c) */
+	STMT_POST_SET_UPS,       /* id, ups, downs: the rank lags */
+	STMT_RANK_QUEUE_ADD,     /* post_id */
+	STMT_RANK_QUEUE_LIST,    /* limit -> id, community_id, ups, downs,
+	                            created of queued posts, by id */
+	STMT_POST_SET_RANK,      /* id, score, hot, controversy */
+	STMT_RANK_QUEUE_DONE,    /* post_id: the queue up to it */
 
 	STMT__COUNT
 };

@@ -744,6 +744,23 @@ static const char schema_bootstrap[] =
 #define SCHEMA_V13_PG \
 	"CREATE SEQUENCE IF NOT EXISTS cache_epoch_seq;\n"
 
+/*
+ * v14 (votes re-rank their post off the request path,
+ * docs/decisions/025-rank-lag.md): on SQLite a vote on a post writes its
+ * ups and downs, from which the score shown is read (ups - downs), and
+ * queues the post here in the same transaction; score, hot and
+ * controversy, the keys of the nine rank indexes, are then recomputed
+ * within a second by store_rank_catch_up, so ranking order lags by at
+ * most that while the score shown stays exact. A kill -9 loses nothing:
+ * the queue commits with the vote and is caught up at the next start.
+ * On PostgreSQL a vote still re-ranks in its own transaction and the
+ * table stays empty.
+ */
+#define SCHEMA_V14(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE IF NOT EXISTS rank_queue (" \
+	" post_id " I64 " PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE)" \
+	KEYED ";\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -762,6 +779,7 @@ const char *const store_sqlite_migrations[] = {
 	/* new comments are searchable through store_search_catch_up */
 	SPELL(SCHEMA_V12, SQLITE_WORDS) SEARCH_V12_SQLITE,
 	SPELL(SCHEMA_V13, SQLITE_WORDS), /* the page caches' epoch */
+	SPELL(SCHEMA_V14, SQLITE_WORDS), /* posts re-ranked in batches */
 	NULL
 };
 
@@ -780,6 +798,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V11, PG_WORDS), /* image uploads */
 	SPELL(SCHEMA_V12, PG_WORDS),
 	SPELL(SCHEMA_V13, PG_WORDS) SCHEMA_V13_PG, /* the page caches' epoch */
+	SPELL(SCHEMA_V14, PG_WORDS), /* posts re-ranked in batches */
 	NULL
 };
 

@@ -53,15 +53,18 @@
 
 /*
  * POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. The
- * viewer's saved and hidden marks, and whether the post has a poll, are
- * index probes inside the one query (saves_item, hides primary key,
- * polls primary key), never a query per row.
+ * score shown is ups - downs: p.score is a rank key, which lags votes by
+ * up to a second on SQLite (schema v14). The viewer's saved and hidden
+ * marks, and whether the post has a poll, are index probes inside the
+ * one query (saves_item, hides primary key, polls primary key), never a
+ * query per row.
  */
 #define POST_COLS \
 	"p.id, p.community_id, c.name, p.author_id, " AUTHOR_NAME \
 	", p.title, " \
-	"p.url, p.body, p.body_html, p.created, p.edited, p.score, p.ups, " \
-	"p.downs, p.comment_count, p.last_comment, p.locked, p.stickied, " \
+	"p.url, p.body, p.body_html, p.created, p.edited, " \
+	"p.ups - p.downs, p.ups, p.downs, p.comment_count, p.last_comment, " \
+	"p.locked, p.stickied, " \
 	NSFW_COL ", p.removed, p.deleted, p.removed_reason, " \
 	"coalesce(v.dir, 0), p.held, " \
 	"EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = ?1 " \
@@ -815,7 +818,9 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "-bm25(posts_fts, 4.0, 1.0)",
 	    "ts_rank(" POST_TSV ", to_tsquery('simple', ?2::text))::float8"),
 	[STMT_SEARCH_POSTS_NEW] = SEARCH_POSTS("p.created", "p.created"),
-	[STMT_SEARCH_POSTS_TOP] = SEARCH_POSTS("p.score", "p.score"),
+	/* by the score shown: search sorts its matches, no index lags */
+	[STMT_SEARCH_POSTS_TOP] = SEARCH_POSTS("(p.ups - p.downs)",
+	    "(p.ups - p.downs)"),
 	[STMT_SEARCH_COMMENTS_RELEVANCE] = SEARCH_COMMENTS(
 	    "-bm25(comments_fts)",
 	    "ts_rank(" COMMENT_TSV ", to_tsquery('simple', ?2::text))::float8"),
@@ -1101,6 +1106,21 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_EPOCH_RAISE] = {
 	    "UPDATE cache_epoch SET n = n + 1 WHERE id = 1 RETURNING n",
 	    "SELECT nextval('cache_epoch_seq')" },
+	/* A vote on a post leaves its rank columns to a batch (SQLite) */
+	[STMT_POST_SET_UPS] = {
+	    "UPDATE posts SET ups = ?2, downs = ?3 WHERE id = ?1" },
+	[STMT_RANK_QUEUE_ADD] = {
+	    "INSERT INTO rank_queue(post_id) VALUES (?1) "
+	    "ON CONFLICT DO NOTHING" },
+	[STMT_RANK_QUEUE_LIST] = {
+	    "SELECT p.id, p.community_id, p.ups, p.downs, p.created "
+	    "FROM rank_queue q JOIN posts p ON p.id = q.post_id "
+	    "ORDER BY q.post_id LIMIT ?1" },
+	[STMT_POST_SET_RANK] = {
+	    "UPDATE posts SET score = ?2, hot = ?3, controversy = ?4 "
+	    "WHERE id = ?1" },
+	[STMT_RANK_QUEUE_DONE] = {
+	    "DELETE FROM rank_queue WHERE post_id <= ?1" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

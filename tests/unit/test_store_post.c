@@ -325,6 +325,7 @@ build_world(struct fixture *f, struct listing_world *w)
 			mk_comment(f->s, w->posts[i], 0, w->users[0],
 			    T0 + 500000 - 1000 * i);
 	}
+	assert_int_equal(store_rank_catch_up(f->s, NULL), STORE_OK);
 	assert_int_equal(store_commit(f->s), STORE_OK);
 }
 
@@ -380,6 +381,7 @@ test_listing_order(void **state)
 	    &score), STORE_OK);
 	assert_int_equal(store_vote_set(f->s, bob, VOTE_POST, young, -1, T0,
 	    &score), STORE_OK);
+	assert_int_equal(store_rank_catch_up(f->s, NULL), STORE_OK);
 
 	q.sort = SORT_NEW;
 	assert_int_equal(store_post_list(f->s, f->a, &q, &list, &n), STORE_OK);
