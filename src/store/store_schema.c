@@ -745,13 +745,14 @@ static const char schema_bootstrap[] =
 	"CREATE SEQUENCE IF NOT EXISTS cache_epoch_seq;\n"
 
 /*
- * v14 (votes re-rank their post off the request path,
+ * v14 (votes and comments re-rank their post off the request path,
  * docs/decisions/025-rank-lag.md): on SQLite a vote on a post writes its
- * ups and downs, from which the score shown is read (ups - downs), and
- * queues the post here in the same transaction; score, hot and
- * controversy, the keys of the nine rank indexes, are then recomputed
- * within a second by store_rank_catch_up, so ranking order lags by at
- * most that while the score shown stays exact. A kill -9 loses nothing:
+ * ups and downs, from which the score shown is read (ups - downs), a
+ * comment its post's comment_count, and either queues the post here in
+ * the same transaction; score, hot, controversy and last_comment, the
+ * keys of twelve sort indexes, are then recomputed within a second by
+ * store_rank_catch_up, so ranking order lags by at most that while the
+ * score and count shown stay exact. A kill -9 loses nothing:
  * the queue commits with the vote and is caught up at the next start.
  * On PostgreSQL a vote still re-ranks in its own transaction and the
  * table stays empty.

@@ -1106,19 +1106,25 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_EPOCH_RAISE] = {
 	    "UPDATE cache_epoch SET n = n + 1 WHERE id = 1 RETURNING n",
 	    "SELECT nextval('cache_epoch_seq')" },
-	/* A vote on a post leaves its rank columns to a batch (SQLite) */
+	/* A vote or comment on a post leaves its rank columns and
+	 * last_comment to a batch (SQLite) */
 	[STMT_POST_SET_UPS] = {
 	    "UPDATE posts SET ups = ?2, downs = ?3 WHERE id = ?1" },
 	[STMT_RANK_QUEUE_ADD] = {
 	    "INSERT INTO rank_queue(post_id) VALUES (?1) "
 	    "ON CONFLICT DO NOTHING" },
+	[STMT_POST_COUNT_COMMENT] = {
+	    "UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?1" },
 	[STMT_RANK_QUEUE_LIST] = {
-	    "SELECT p.id, p.community_id, p.ups, p.downs, p.created "
+	    "SELECT p.id, p.community_id, p.ups, p.downs, p.created, "
+	    "(SELECT max(cm.created) FROM comments cm WHERE cm.post_id = p.id) "
 	    "FROM rank_queue q JOIN posts p ON p.id = q.post_id "
 	    "ORDER BY q.post_id LIMIT ?1" },
 	[STMT_POST_SET_RANK] = {
-	    "UPDATE posts SET score = ?2, hot = ?3, controversy = ?4 "
-	    "WHERE id = ?1" },
+	    "UPDATE posts SET score = ?2, hot = ?3, controversy = ?4, "
+	    "last_comment = max(last_comment, ?5) WHERE id = ?1",
+	    "UPDATE posts SET score = ?2, hot = ?3, controversy = ?4, "
+	    "last_comment = greatest(last_comment, ?5) WHERE id = ?1" },
 	[STMT_RANK_QUEUE_DONE] = {
 	    "DELETE FROM rank_queue WHERE post_id <= ?1" },
 };

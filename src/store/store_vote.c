@@ -122,6 +122,7 @@ out:
 
 struct queued {
 	int64_t id, community_id, ups, downs, created;
+	int64_t last_comment;    /* its newest comment's created, or 0 */
 };
 
 struct queued_list {
@@ -135,8 +136,8 @@ queued_cb(void *data, const struct store_val *row, size_t ncols)
 	struct queued_list *l = data;
 	struct queued *q;
 
-	if (ncols < 5)
-		return store__bad_row(ncols, 5);
+	if (ncols < 6)
+		return store__bad_row(ncols, 6);
 	if (l->n == RANK_CHUNK)
 		return STORE_ERR;
 	q = &l->v[l->n++];
@@ -145,6 +146,7 @@ queued_cb(void *data, const struct store_val *row, size_t ncols)
 	q->ups = store__col_i64(&row[2]);
 	q->downs = store__col_i64(&row[3]);
 	q->created = store__col_i64(&row[4]);
+	q->last_comment = store__col_i64(&row[5]);
 	return STORE_OK;
 }
 
@@ -178,8 +180,8 @@ rank_chunk(struct store *s, struct queued_list *l, struct rank_moved *m)
 		rc = store__run(s, STMT_POST_SET_RANK, STORE_PARAMS(
 		    store_v_int(q->id), store_v_int(q->ups - q->downs),
 		    store_v_real(rank_hot(q->ups - q->downs, q->created)),
-		    store_v_real(rank_controversy(q->ups, q->downs))), NULL,
-		    NULL);
+		    store_v_real(rank_controversy(q->ups, q->downs)),
+		    store_v_int(q->last_comment)), NULL, NULL);
 	}
 	if (rc == STORE_OK && l->n > 0)
 		rc = store__run(s, STMT_RANK_QUEUE_DONE, STORE_PARAMS(
@@ -194,12 +196,13 @@ rank_chunk(struct store *s, struct queued_list *l, struct rank_moved *m)
 }
 
 /*
- * Recomputes score, hot and controversy of every post that votes queued
+ * Recomputes score, hot and controversy, and moves last_comment up to
+ * the newest comment, of every post that votes and comments queued
  * (store_rank_batched), RANK_CHUNK posts a transaction, and notes in m
  * (when not NULL; zeroed first) how many and their communities. The
  * server calls it on start and once a second off the request path, so
- * ranking order lags votes by at most about a second; the score shown
- * never lags. Returns STORE_OK, STORE_BUSY or STORE_ERR; the posts of
+ * ranking order lags votes and comments by at most about a second; the
+ * score and comment count shown never lag. Returns STORE_OK, STORE_BUSY or STORE_ERR; the posts of
  * a failed transaction stay queued.
  */
 int

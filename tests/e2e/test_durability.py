@@ -11,7 +11,8 @@ path, so a kill can come before their batch), ranking order must follow
 every vote (on SQLite posts are re-ranked in batches too; a last kill
 after the writers stop leaves the start to catch up), and on SQLite the
 database must pass PRAGMA integrity_check, hold every acknowledged vote
-row and no post queued or ranked by votes it no longer has. A kill cannot lose
+row, and no post still queued or ranked (score, hot, last_comment) by
+anything but the votes and comments it has. A kill cannot lose
 an acknowledged write even with synchronous=NORMAL: the commit is in the
 WAL file, which the kernel keeps after the process dies (a power cut is
 another matter; see docs/SECURITY.md).
@@ -283,6 +284,11 @@ class KillTest(ParleyTestCase):
                     self.assertEqual(score, ups - downs, "post %d" % pid)
                     self.assertAlmostEqual(hot, rank_hot(score, created), places=9,
                                            msg="post %d" % pid)
+                for pid, last, want in db.execute(
+                        "SELECT p.id, p.last_comment, max(p.created, coalesce("
+                        "(SELECT max(cm.created) FROM comments cm "
+                        "WHERE cm.post_id = p.id), 0)) FROM posts p"):
+                    self.assertEqual(last, want, "post %d: last_comment" % pid)
             finally:
                 db.close()
         users, posts, comments, votes = ledger.count()

@@ -206,10 +206,10 @@ class ListingTest(ParleyTestCase):
         p3 = self.author.submit_text(c, "active three", "")
         time.sleep(1.1)
         self.author.comment(c, p1, "wake one")
-        self.assertEqual(self.ids("/s/%s?sort=active" % c)[0], p1)
+        self.assertRanked(lambda: self.ids("/s/%s?sort=active" % c)[0], p1)
         time.sleep(1.1)
         self.author.comment(c, p2, "wake two")
-        self.assertEqual(self.ids("/s/%s?sort=active" % c), [p2, p1, p3])
+        self.assertRanked(lambda: self.ids("/s/%s?sort=active" % c), [p2, p1, p3])
 
     def test_front_page_mixes_communities(self):
         c1 = self.fresh_community("FrA")
