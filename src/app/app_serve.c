@@ -217,13 +217,11 @@ app_serve(const struct app_config *cfg)
 
 	if ((s = prepare(cfg)) == NULL)
 		return -1;
-	/* Votes a kill -9 left queued are ranked before the first page. */
-	if (store_rank_catch_up(s, NULL) != STORE_OK) {
-		fprintf(stderr, "parley: cannot rank the posts voted on in %s\n",
-		    cfg->db_shown);
-		app_store_release();
-		return -1;
-	}
+	/* What a kill -9 left queued is ranked before the first page; if
+	 * another writer holds the database, the indexer's next second. */
+	if (store_rank_catch_up(s, NULL) != STORE_OK)
+		log_msg(LOG_WARN, "serve", "the posts voted or commented on "
+		    "before this start are ranked within a second");
 	app_cache_init((size_t)cfg->page_cache_mb << 20, cfg->threads);
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();
