@@ -96,8 +96,8 @@ prepare(const struct app_config *cfg)
 /*
  * Once a second, off the request path, the comments written since are
  * indexed for search in one transaction (store_search_catch_up) and the
- * posts voted on since are re-ranked (store_rank_catch_up), so ranking
- * order lags votes by about a second at most. Both are SQLite's; on
+ * posts voted or commented on since are re-ranked (store_rank_catch_up),
+ * so ranking order lags votes and comments by about a second at most. Both are SQLite's; on
  * PostgreSQL the thread is not started and holds no connection. A
  * search catches up itself before it runs, so this only keeps that share
  * small; a failure is logged by the store and tried again a second later.

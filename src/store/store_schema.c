@@ -752,10 +752,10 @@ static const char schema_bootstrap[] =
  * the same transaction; score, hot, controversy and last_comment, the
  * keys of twelve sort indexes, are then recomputed within a second by
  * store_rank_catch_up, so ranking order lags by at most that while the
- * score and count shown stay exact. A kill -9 loses nothing:
- * the queue commits with the vote and is caught up at the next start.
- * On PostgreSQL a vote still re-ranks in its own transaction and the
- * table stays empty.
+ * score and count shown stay exact. A kill -9 loses nothing: the queue
+ * commits with the write and is caught up at the next start. On
+ * PostgreSQL votes and comments still re-rank in their own transaction
+ * and the table stays empty.
  */
 #define SCHEMA_V14(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
 	"CREATE TABLE IF NOT EXISTS rank_queue (" \

@@ -14,9 +14,10 @@
 
 /*
  * True when a vote on a post leaves its rank columns (score, hot,
- * controversy) to store_rank_catch_up: SQLite, where they are the keys
- * of nine indexes that a vote would otherwise rewrite under its one
- * writer lock. PostgreSQL re-ranks in the vote's transaction.
+ * controversy), and a comment its last_comment, to store_rank_catch_up:
+ * SQLite, where they are the keys of twelve indexes that the write would
+ * otherwise rewrite under its one writer lock. PostgreSQL re-ranks in
+ * the write's transaction.
  */
 bool
 store_rank_batched(const struct store *s)
