@@ -536,6 +536,24 @@ fail(const char *what, int rc)
 }
 
 /*
+ * Ranks the posts the open batch voted on (store_rank_catch_up) and
+ * commits it. Returns 0, or -1 after reporting.
+ */
+static int
+batch_commit(struct demo *d)
+{
+	int rc;
+
+	if ((rc = store_rank_catch_up(d->s, NULL)) != STORE_OK)
+		return fail("store_rank_catch_up", rc);
+	/* A failed commit has rolled its transaction back already. */
+	d->in_tx = false;
+	if ((rc = store_commit(d->s)) != STORE_OK)
+		return fail("commit", rc);
+	return 0;
+}
+
+/*
  * Opens the first transaction, or once the open one holds BATCH_ITEMS
  * writes, commits it, resets the arena and opens the next. Only call it
  * where nothing of the arena is still needed. Returns 0, or -1 after
@@ -548,12 +566,8 @@ batch_step(struct demo *d)
 
 	if (d->in_tx && d->batch < BATCH_ITEMS)
 		return 0;
-	if (d->in_tx) {
-		/* A failed commit has rolled its transaction back already. */
-		d->in_tx = false;
-		if ((rc = store_commit(d->s)) != STORE_OK)
-			return fail("commit", rc);
-	}
+	if (d->in_tx && batch_commit(d) != 0)
+		return -1;
 	arena_reset(d->a);
 	d->batch = 0;
 	if ((rc = store_begin(d->s)) != STORE_OK)
@@ -1119,11 +1133,8 @@ app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
 		    d.now - 20 * 3600, true, false) != 0)
 			goto out;
 	}
-	d.in_tx = false;
-	if ((rc = store_commit(d.s)) != STORE_OK) {
-		rc = fail("commit", rc);
+	if ((rc = batch_commit(&d)) != 0)
 		goto out;
-	}
 	printf("demo: %ld users, %zu communities, %ld posts, %ld comments, "
 	    "%ld votes in %.1f s\n", d.n_users, DEMO_TOPICS, d.n_posts,
 	    d.n_comments, d.n_votes, seconds() - t0);

@@ -91,15 +91,16 @@ prepare(const struct app_config *cfg)
 	return s;
 }
 
-/* ---- the search indexer ---------------------------------------------- */
+/* ---- the search indexer and the rank batch ---------------------------- */
 
 /*
  * Once a second, off the request path, the comments written since are
- * indexed for search in one transaction (store_search_catch_up; nothing
- * on PostgreSQL, where the thread is not started and holds no
- * connection). A search catches up itself before it runs, so this
- * only keeps that share small; a failure is logged by the store and
- * tried again a second later.
+ * indexed for search in one transaction (store_search_catch_up) and the
+ * posts voted or commented on since are re-ranked (store_rank_catch_up),
+ * so ranking order lags votes and comments by about a second at most. Both are SQLite's; on
+ * PostgreSQL the thread is not started and holds no connection. A
+ * search catches up itself before it runs, so this only keeps that share
+ * small; a failure is logged by the store and tried again a second later.
  */
 static struct {
 	pthread_mutex_t mu;
@@ -110,9 +111,36 @@ static struct {
 } indexer = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false,
     false, 0 };
 
+/*
+ * Ends the cached listings that the posts re-ranked (m) are on: the
+ * global ones and their communities', CACHE_DEPS_MAX counters a write;
+ * every page when m could not name all their communities.
+ */
+static void
+ranks_moved(struct store *s, const struct rank_moved *m)
+{
+	struct ctx c = { .s = s };
+	size_t i = 0;
+
+	if (m->posts == 0)
+		return;
+	if (m->more) {
+		app_cache_written(&c);
+		return;
+	}
+	do {
+		c.touched.n = 0;
+		app_cache_touch(&c, DEP_LISTINGS, 0);
+		for (; i < m->ncommunities && c.touched.n < CACHE_DEPS_MAX; i++)
+			app_cache_touch(&c, DEP_COMMUNITY, m->communities[i]);
+		app_cache_written(&c);
+	} while (i < m->ncommunities);
+}
+
 static void *
 indexer_run(void *arg)
 {
+	struct rank_moved moved;
 	struct timespec at;
 	struct store *s;
 
@@ -125,8 +153,11 @@ indexer_run(void *arg)
 		if (indexer.stop)
 			break;
 		pthread_mutex_unlock(&indexer.mu);
-		if ((s = app_store()) != NULL)
+		if ((s = app_store()) != NULL) {
 			store_search_catch_up(s);
+			if (store_rank_catch_up(s, &moved) == STORE_OK)
+				ranks_moved(s, &moved);
+		}
 		pthread_mutex_lock(&indexer.mu);
 	}
 	pthread_mutex_unlock(&indexer.mu);
@@ -186,6 +217,11 @@ app_serve(const struct app_config *cfg)
 
 	if ((s = prepare(cfg)) == NULL)
 		return -1;
+	/* What a kill -9 left queued is ranked before the first page; if
+	 * another writer holds the database, the indexer's next second. */
+	if (store_rank_catch_up(s, NULL) != STORE_OK)
+		log_msg(LOG_WARN, "serve", "the posts voted or commented on "
+		    "before this start are ranked within a second");
 	app_cache_init((size_t)cfg->page_cache_mb << 20, cfg->threads);
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();

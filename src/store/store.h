@@ -312,6 +312,19 @@ int store_vote_set(struct store *s, int64_t user_id, int kind,
 int store_votes_on(struct store *s, int64_t user_id, int kind, int64_t post_id,
     const int64_t *ids, size_t n, int *dirs);
 
+#define RANK_MOVED_MAX 16       /* communities a rank_moved names */
+
+/* What one store_rank_catch_up re-ranked, for the page cache. */
+struct rank_moved {
+	size_t posts;
+	int64_t communities[RANK_MOVED_MAX]; /* theirs, each once */
+	size_t ncommunities;
+	bool more;               /* in more communities than named */
+};
+
+bool store_rank_batched(const struct store *s);
+int store_rank_catch_up(struct store *s, struct rank_moved *m);
+
 /* ---- site pages (store_site.c) ---------------------------------------- */
 
 int store_page_get(struct store *s, struct arena *a, const char *slug,

@@ -88,10 +88,12 @@ static const struct {
 
 /* The bookkeeping tables, not copied: the schema version, the same on
  * both sides, how far the target's own search index has come, and the
- * target's own page caches' log. */
+ * target's own page caches' log, and the
+ * posts whose ranks await a batch (store_copy copies them caught up). */
 #define SCHEMA_TABLE "schema_version"
 #define SEARCH_TABLE "search_done"
 #define LOG_TABLE "cache_log"
+#define RANK_TABLE "rank_queue"
 
 /* ---- the catalogue ---------------------------------------------------- */
 
@@ -148,6 +150,7 @@ check_tables(struct store *db, struct arena *a, const char *side)
 		if (strcmp(nm.v[i], SCHEMA_TABLE) != 0 &&
 		    strcmp(nm.v[i], SEARCH_TABLE) != 0 &&
 		    strcmp(nm.v[i], LOG_TABLE) != 0 &&
+		    strcmp(nm.v[i], RANK_TABLE) != 0 &&
 		    known_table(nm.v[i]) < 0) {
 			log_msg(LOG_ERR, "store", "copy: the %s database has a "
 			    "table '%s' that this build cannot copy", side,
@@ -460,7 +463,10 @@ store_copy(struct store *from, struct store *to, struct arena *a,
 		return rc;
 	if ((rc = store_begin(from)) != STORE_OK)
 		return rc;
-	if ((rc = store_begin(to)) != STORE_OK) {
+	/* Ranks caught up inside the source's transaction, which is rolled
+	 * back: the copy holds them exact, the source stays as it was. */
+	if ((rc = store_rank_catch_up(from, NULL)) != STORE_OK ||
+	    (rc = store_begin(to)) != STORE_OK) {
 		store_rollback(from);
 		return rc;
 	}

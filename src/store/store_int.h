@@ -434,6 +434,17 @@ enum store_stmt {
 	                            after seq, oldest first */
 	STMT_EPOCH_LOG,          /* slots -> the new entry's seq */
 	STMT_EPOCH_PRUNE,        /* seq: drops it and older entries */
+	/* posts re-ranked in batches (schema v15, store_vote.c) */
+	STMT_POST_SET_UPS,       /* id, ups, downs: the rank lags */
+	STMT_RANK_QUEUE_ADD,     /* post_id */
+	STMT_POST_COUNT_COMMENT, /* id: comment_count + 1, last_comment
+	                            lags */
+	STMT_RANK_QUEUE_LIST,    /* limit -> id, community_id, ups, downs,
+	                            created, newest comment's created (NULL:
+	                            none) of queued posts, by id */
+	STMT_POST_SET_RANK,      /* id, score, hot, controversy, a comment's
+	                            created (last_comment moves up to it) */
+	STMT_RANK_QUEUE_DONE,    /* post_id: the queue up to it */
 
 	STMT__COUNT
 };

@@ -268,7 +268,9 @@ store_post_delete(struct store *s, int64_t id, int64_t now)
 /*
  * Creates comment c (post_id, parent_id or 0, author_id, body, body_html,
  * created, held) one level below its parent, with its author's +1 vote;
- * counts it in the post and moves the post's last_comment forward. Sets *id.
+ * counts it in the post and moves the post's last_comment (the key of
+ * the active sort) forward, or where store_rank_batched queues the post
+ * for store_rank_catch_up to move it. Sets *id.
  * Returns STORE_NOTFOUND for an unknown post, parent or author, and
  * STORE_CONFLICT when the parent belongs to another post.
  */
@@ -281,8 +283,16 @@ store_comment_create(struct store *s, const struct comment *c, int64_t *id)
 
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
-	rc = store__run_one(s, STMT_POST_ADD_COMMENT, STORE_PARAMS(
-	    store_v_int(c->post_id), store_v_int(c->created)));
+	if (store_rank_batched(s)) {
+		rc = store__run_one(s, STMT_POST_COUNT_COMMENT, STORE_PARAMS(
+		    store_v_int(c->post_id)));
+		if (rc == STORE_OK)
+			rc = store__run(s, STMT_RANK_QUEUE_ADD, STORE_PARAMS(
+			    store_v_int(c->post_id)), NULL, NULL);
+	} else {
+		rc = store__run_one(s, STMT_POST_ADD_COMMENT, STORE_PARAMS(
+		    store_v_int(c->post_id), store_v_int(c->created)));
+	}
 	if (rc != STORE_OK)
 		goto out;
 	if (c->parent_id != 0) {

@@ -763,6 +763,24 @@ static const char schema_bootstrap[] =
 	" seq BIGINT PRIMARY KEY, slots TEXT NOT NULL);\n" \
 	"DROP TABLE IF EXISTS cache_epoch;\n"
 
+/*
+ * v15 (votes and comments re-rank their post off the request path,
+ * docs/decisions/025-rank-lag.md): on SQLite a vote on a post writes its
+ * ups and downs, from which the score shown is read (ups - downs), a
+ * comment its post's comment_count, and either queues the post here in
+ * the same transaction; score, hot, controversy and last_comment, the
+ * keys of twelve sort indexes, are then recomputed within a second by
+ * store_rank_catch_up, so ranking order lags by at most that while the
+ * score and count shown stay exact. A kill -9 loses nothing: the queue
+ * commits with the write and is caught up at the next start. On
+ * PostgreSQL votes and comments still re-rank in their own transaction
+ * and the table stays empty.
+ */
+#define SCHEMA_V15(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE IF NOT EXISTS rank_queue (" \
+	" post_id " I64 " PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE)" \
+	KEYED ";\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -782,6 +800,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V12, SQLITE_WORDS) SEARCH_V12_SQLITE,
 	SPELL(SCHEMA_V13, SQLITE_WORDS), /* the page caches' epoch */
 	SCHEMA_V14_SQLITE, /* the page caches' log */
+	SPELL(SCHEMA_V15, SQLITE_WORDS), /* posts re-ranked in batches */
 	NULL
 };
 
@@ -801,6 +820,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V12, PG_WORDS),
 	SPELL(SCHEMA_V13, PG_WORDS) SCHEMA_V13_PG, /* the page caches' epoch */
 	SCHEMA_V14_PG, /* the page caches' log */
+	SPELL(SCHEMA_V15, PG_WORDS), /* posts re-ranked in batches */
 	NULL
 };
 

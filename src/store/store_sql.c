@@ -63,15 +63,18 @@
 
 /*
  * POST_COL order; ?1 is the viewer. Vote kind 0 is VOTE_POST. The
- * viewer's saved and hidden marks, and whether the post has a poll, are
- * index probes inside the one query (saves_item, hides primary key,
- * polls primary key), never a query per row.
+ * score shown is ups - downs: p.score is a rank key, which lags votes by
+ * up to a second on SQLite (schema v15). The viewer's saved and hidden
+ * marks, and whether the post has a poll, are index probes inside the
+ * one query (saves_item, hides primary key, polls primary key), never a
+ * query per row.
  */
 #define POST_COLS \
 	"p.id, p.community_id, c.name, p.author_id, " AUTHOR_NAME \
 	", p.title, " \
-	"p.url, p.body, p.body_html, p.created, p.edited, p.score, p.ups, " \
-	"p.downs, p.comment_count, p.last_comment, p.locked, p.stickied, " \
+	"p.url, p.body, p.body_html, p.created, p.edited, " \
+	"p.ups - p.downs, p.ups, p.downs, p.comment_count, p.last_comment, " \
+	"p.locked, p.stickied, " \
 	NSFW_COL ", p.removed, p.deleted, p.removed_reason, " \
 	"coalesce(v.dir, 0), p.held, " \
 	"EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = ?1 " \
@@ -825,7 +828,9 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "-bm25(posts_fts, 4.0, 1.0)",
 	    "ts_rank(" POST_TSV ", to_tsquery('simple', ?2::text))::float8"),
 	[STMT_SEARCH_POSTS_NEW] = SEARCH_POSTS("p.created", "p.created"),
-	[STMT_SEARCH_POSTS_TOP] = SEARCH_POSTS("p.score", "p.score"),
+	/* by the score shown: search sorts its matches, no index lags */
+	[STMT_SEARCH_POSTS_TOP] = SEARCH_POSTS("(p.ups - p.downs)",
+	    "(p.ups - p.downs)"),
 	[STMT_SEARCH_COMMENTS_RELEVANCE] = SEARCH_COMMENTS(
 	    "-bm25(comments_fts)",
 	    "ts_rank(" COMMENT_TSV ", to_tsquery('simple', ?2::text))::float8"),
@@ -1117,6 +1122,27 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "(nextval('cache_epoch_seq'), ?1) RETURNING seq" },
 	[STMT_EPOCH_PRUNE] = {
 	    "DELETE FROM cache_log WHERE seq <= ?1" },
+	/* A vote or comment on a post leaves its rank columns and
+	 * last_comment to a batch (SQLite) */
+	[STMT_POST_SET_UPS] = {
+	    "UPDATE posts SET ups = ?2, downs = ?3 WHERE id = ?1" },
+	[STMT_RANK_QUEUE_ADD] = {
+	    "INSERT INTO rank_queue(post_id) VALUES (?1) "
+	    "ON CONFLICT DO NOTHING" },
+	[STMT_POST_COUNT_COMMENT] = {
+	    "UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?1" },
+	[STMT_RANK_QUEUE_LIST] = {
+	    "SELECT p.id, p.community_id, p.ups, p.downs, p.created, "
+	    "(SELECT max(cm.created) FROM comments cm WHERE cm.post_id = p.id) "
+	    "FROM rank_queue q JOIN posts p ON p.id = q.post_id "
+	    "ORDER BY q.post_id LIMIT ?1" },
+	[STMT_POST_SET_RANK] = {
+	    "UPDATE posts SET score = ?2, hot = ?3, controversy = ?4, "
+	    "last_comment = max(last_comment, ?5) WHERE id = ?1",
+	    "UPDATE posts SET score = ?2, hot = ?3, controversy = ?4, "
+	    "last_comment = greatest(last_comment, ?5) WHERE id = ?1" },
+	[STMT_RANK_QUEUE_DONE] = {
+	    "DELETE FROM rank_queue WHERE post_id <= ?1" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

@@ -1,19 +1,36 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * store_vote.c: the store's votes: casting one, with the counts, ranks
- * and points it moves, a viewer's votes on a page, and a user's votes
- * over time.
+ * and points it moves; re-ranking the posts that votes queued; a
+ * viewer's votes on a page; and a user's votes over time.
  */
 #include "store_int.h"
+
+#include <string.h>
 
 #define VOTES_PAGE_MAX 1000     /* a page of a user's votes at the most */
 
 /* ---- casting a vote ------------------------------------------------- */
 
 /*
+ * True when a vote on a post leaves its rank columns (score, hot,
+ * controversy), and a comment its last_comment, to store_rank_catch_up:
+ * SQLite, where they are the keys of twelve indexes that the write would
+ * otherwise rewrite under its one writer lock. PostgreSQL re-ranks in
+ * the write's transaction.
+ */
+bool
+store_rank_batched(const struct store *s)
+{
+	return s->be == &store_sqlite_backend;
+}
+
+/*
  * Sets user_id's vote on a post or comment (kind is enum vote_kind) to
  * dir: 1 up, -1 down, 0 withdrawn. In one transaction it updates the
- * target's ups, downs and score (for posts also hot and controversy) and
+ * target's ups and downs (the score shown is ups - downs), for comments
+ * their score and for posts their rank columns or, where
+ * store_rank_batched, queues the post for store_rank_catch_up, and
  * moves the target author's points by the change, unless the voter is
  * the author. Repeating the current vote changes nothing. Sets *score to
  * the target's new score. Returns STORE_NOTFOUND for an unknown target
@@ -73,13 +90,20 @@ store_vote_set(struct store *s, int64_t user_id, int kind,
 
 	ups += (dir == 1) - (prev == 1);
 	downs += (dir == -1) - (prev == -1);
-	if (kind == VOTE_POST)
+	if (kind == VOTE_POST && store_rank_batched(s)) {
+		rc = store__run(s, STMT_POST_SET_UPS, STORE_PARAMS(
+		    store_v_int(target_id), store_v_int(ups),
+		    store_v_int(downs)), NULL, NULL);
+		if (rc == STORE_OK)
+			rc = store__run(s, STMT_RANK_QUEUE_ADD, STORE_PARAMS(
+			    store_v_int(target_id)), NULL, NULL);
+	} else if (kind == VOTE_POST) {
 		rc = store__run(s, STMT_POST_SET_VOTES, STORE_PARAMS(
 		    store_v_int(target_id), store_v_int(ups),
 		    store_v_int(downs), store_v_int(ups - downs),
 		    store_v_real(rank_hot(ups - downs, created)),
 		    store_v_real(rank_controversy(ups, downs))), NULL, NULL);
-	else
+	} else
 		rc = store__run(s, STMT_COMMENT_SET_VOTES, STORE_PARAMS(
 		    store_v_int(target_id), store_v_int(ups),
 		    store_v_int(downs), store_v_int(ups - downs)), NULL, NULL);
@@ -90,6 +114,111 @@ out:
 	rc = store__tx_end(s, rc);
 	if (rc == STORE_OK && score != NULL)
 		*score = ups - downs;
+	return rc;
+}
+
+/* ---- re-ranking the queued posts ------------------------------------ */
+
+#define RANK_CHUNK 512          /* posts re-ranked in one transaction */
+
+struct queued {
+	int64_t id, community_id, ups, downs, created;
+	int64_t last_comment;    /* its newest comment's created, or 0 */
+};
+
+struct queued_list {
+	struct queued v[RANK_CHUNK];
+	size_t n;
+};
+
+static int
+queued_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct queued_list *l = data;
+	struct queued *q;
+
+	if (ncols < 6)
+		return store__bad_row(ncols, 6);
+	if (l->n == RANK_CHUNK)
+		return STORE_ERR;
+	q = &l->v[l->n++];
+	q->id = store__col_i64(&row[0]);
+	q->community_id = store__col_i64(&row[1]);
+	q->ups = store__col_i64(&row[2]);
+	q->downs = store__col_i64(&row[3]);
+	q->created = store__col_i64(&row[4]);
+	q->last_comment = store__col_i64(&row[5]);
+	return STORE_OK;
+}
+
+/* Notes that community id's listings moved, once. */
+static void
+moved_add(struct rank_moved *m, int64_t id)
+{
+	for (size_t i = 0; i < m->ncommunities; i++)
+		if (m->communities[i] == id)
+			return;
+	if (m->ncommunities == RANK_MOVED_MAX)
+		m->more = true;
+	else
+		m->communities[m->ncommunities++] = id;
+}
+
+/* Re-ranks up to RANK_CHUNK queued posts in one transaction; *n of them. */
+static int
+rank_chunk(struct store *s, struct queued_list *l, struct rank_moved *m)
+{
+	int rc;
+
+	l->n = 0;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	rc = store__run(s, STMT_RANK_QUEUE_LIST, STORE_PARAMS(
+	    store_v_int(RANK_CHUNK)), queued_cb, l);
+	for (size_t i = 0; i < l->n && rc == STORE_OK; i++) {
+		const struct queued *q = &l->v[i];
+
+		rc = store__run(s, STMT_POST_SET_RANK, STORE_PARAMS(
+		    store_v_int(q->id), store_v_int(q->ups - q->downs),
+		    store_v_real(rank_hot(q->ups - q->downs, q->created)),
+		    store_v_real(rank_controversy(q->ups, q->downs)),
+		    store_v_int(q->last_comment)), NULL, NULL);
+	}
+	if (rc == STORE_OK && l->n > 0)
+		rc = store__run(s, STMT_RANK_QUEUE_DONE, STORE_PARAMS(
+		    store_v_int(l->v[l->n - 1].id)), NULL, NULL);
+	rc = store__tx_end(s, rc);
+	if (rc == STORE_OK && m != NULL) {
+		m->posts += l->n;
+		for (size_t i = 0; i < l->n; i++)
+			moved_add(m, l->v[i].community_id);
+	}
+	return rc;
+}
+
+/*
+ * Recomputes score, hot and controversy, and moves last_comment up to
+ * the newest comment, of every post that votes and comments queued
+ * (store_rank_batched), RANK_CHUNK posts a transaction, and notes in m
+ * (when not NULL; zeroed first) how many and their communities. The
+ * server calls it on start and once a second off the request path, so
+ * ranking order lags votes and comments by at most about a second; the
+ * score and comment count shown never lag. Returns STORE_OK, STORE_BUSY or STORE_ERR; the posts of
+ * a failed transaction stay queued.
+ */
+int
+store_rank_catch_up(struct store *s, struct rank_moved *m)
+{
+	struct queued_list l;
+	int rc;
+
+	if (m != NULL)
+		memset(m, 0, sizeof(*m));
+	if (!store_rank_batched(s))
+		return STORE_OK;
+	do
+		rc = rank_chunk(s, &l, m);
+	while (rc == STORE_OK && l.n == RANK_CHUNK);
 	return rc;
 }
 

@@ -44,6 +44,8 @@ DB_URL_TEMPLATE = os.environ.get("PARLEY_TEST_DB_URL_TEMPLATE") or "sqlite:{tmpd
 
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
+# Longest a test waits for ranking order to follow votes (assertRanked).
+RANK_WAIT = 30.0
 REQUEST_TIMEOUT = 30.0
 
 FOOTER_PAGES = ["welcome", "guide", "tos", "privacy", "canary", "donate", "bugs", "license"]
@@ -889,6 +891,18 @@ class ParleyTestCase(unittest.TestCase):
         self.assertIsInstance(doc.get("message"), str, "no string 'message': %r" % doc)
         self.assertTrue(doc["error"] and doc["message"], doc)
         return doc
+
+    def assertRanked(self, listed, want, msg=None):
+        """Ranking order lags votes by up to a second (the server re-ranks
+        the posts voted on in a batch, docs/BEHAVIOUR.md): polls listed()
+        until it gives want, then asserts it. The wait is no measure of
+        speed; RANK_WAIT only bounds a batch that never comes."""
+        deadline = time.monotonic() + RANK_WAIT
+        got = listed()
+        while got != want and time.monotonic() < deadline:
+            time.sleep(0.1)
+            got = listed()
+        self.assertEqual(got, want, msg)
 
     def assertAlive(self):
         self.assertTrue(self.server.alive(), "server process is gone:\n" + self.server.log_text())

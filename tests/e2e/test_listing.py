@@ -132,7 +132,8 @@ class ListingTest(ParleyTestCase):
         v1.vote("post", p3, -1)                # p3: -1
         for t in ("all", "hour", "day", "week", "month", "year"):
             with self.subTest(t=t):
-                self.assertEqual(self.ids("/s/%s?sort=top&t=%s" % (c, t)), [p2, p1, p3])
+                self.assertRanked(lambda: self.ids("/s/%s?sort=top&t=%s" % (c, t)),
+                                  [p2, p1, p3])
         self.assertEqual(self.ids("/s/%s?sort=top" % c), [p2, p1, p3])
         page = Browser(self.server).page("/s/%s?sort=top&t=all" % c).text
         self.assertLess(page.index("top two"), page.index("top one"))
@@ -150,11 +151,11 @@ class ListingTest(ParleyTestCase):
         newer = self.author.submit_text(c, "hot newer", "")
         for v in self.voters:
             v.vote("post", older, 1)           # older: score 4, log10(4) = 0.6
-        self.assertEqual(self.ids("/s/%s?sort=hot" % c), [older, newer])
+        self.assertRanked(lambda: self.ids("/s/%s?sort=hot" % c), [older, newer])
         self.assertEqual(self.ids("/s/%s" % c), [older, newer], "hot is the default")
         for v in self.voters:
             v.vote("post", older, -1)          # older: score -2, below
-        self.assertEqual(self.ids("/s/%s?sort=hot" % c), [newer, older])
+        self.assertRanked(lambda: self.ids("/s/%s?sort=hot" % c), [newer, older])
 
     def test_controversial(self):
         c = self.fresh_community("Contro")
@@ -167,7 +168,36 @@ class ListingTest(ParleyTestCase):
         v2.vote("post", a, -1)
         v0.vote("post", b, 1)
         v1.vote("post", b, -1)
-        self.assertEqual(self.ids("/s/%s?sort=controversial" % c), [a, b, z])
+        self.assertRanked(lambda: self.ids("/s/%s?sort=controversial" % c), [a, b, z])
+
+    def scores(self, path, b=None):
+        return {p["id"]: p["score"] for p in (b or Browser(self.server)).get_json(path)["posts"]}
+
+    def test_rank_lag(self):
+        """The score shown follows a vote at once, for the voter and for
+        everyone; ranking order follows within the lag, on every sort the
+        votes move, and both stay exact after it."""
+        c = self.fresh_community("Lag")
+        p1 = self.author.submit_text(c, "lag one", "")
+        p2 = self.author.submit_text(c, "lag two", "")
+        listing = "/s/%s?sort=top" % c
+        self.assertEqual(self.ids(listing), [p2, p1])
+        for i, v in enumerate(self.voters):
+            r = v.vote("post", p1, 1)
+            self.assertIn('<span class="score">%d pts</span>' % (i + 2),
+                          v.get(r.header("Location")).text)
+            self.assertEqual(self.scores(listing, v), {p1: i + 2, p2: 1})
+            self.assertEqual(self.scores(listing), {p1: i + 2, p2: 1})
+        self.assertEqual(self.scores("/s/%s?sort=new" % c), {p1: 4, p2: 1})
+        self.assertRanked(lambda: self.ids(listing), [p1, p2])
+        self.assertRanked(lambda: self.ids("/s/%s?sort=hot" % c), [p1, p2])
+        self.assertRanked(lambda: self.ids("/s/%s?sort=top&t=day" % c), [p1, p2])
+        self.voters[0].vote("post", p2, -1)
+        self.voters[1].vote("post", p2, 1)
+        self.assertEqual(self.scores(listing), {p1: 4, p2: 1})
+        self.assertRanked(lambda: self.ids("/s/%s?sort=controversial" % c), [p2, p1])
+        self.assertEqual(self.ids(listing), [p1, p2])
+        self.assertEqual(self.scores(listing), {p1: 4, p2: 1})
 
     def test_active(self):
         c = self.fresh_community("Active")
@@ -176,10 +206,10 @@ class ListingTest(ParleyTestCase):
         p3 = self.author.submit_text(c, "active three", "")
         time.sleep(1.1)
         self.author.comment(c, p1, "wake one")
-        self.assertEqual(self.ids("/s/%s?sort=active" % c)[0], p1)
+        self.assertRanked(lambda: self.ids("/s/%s?sort=active" % c)[0], p1)
         time.sleep(1.1)
         self.author.comment(c, p2, "wake two")
-        self.assertEqual(self.ids("/s/%s?sort=active" % c), [p2, p1, p3])
+        self.assertRanked(lambda: self.ids("/s/%s?sort=active" % c), [p2, p1, p3])
 
     def test_front_page_mixes_communities(self):
         c1 = self.fresh_community("FrA")

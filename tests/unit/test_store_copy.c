@@ -129,12 +129,23 @@ test_copy(void **state)
 {
 	struct fixture *f = *state;
 	struct store_copy_table *t;
+	struct store_numbers k = { .found = false };
 	const char *v = NULL;
 	struct post p;
 	struct user u;
+	int64_t score;
 	size_t n;
 
+	/* Ranks the source has queued (the comment's last_comment, this
+	 * vote's score) reach the copy caught up. */
+	assert_int_equal(store_vote_set(f->from, f->user, VOTE_POST, f->post,
+	    -1, T0 + 2, &score), STORE_OK);
 	assert_int_equal(store_copy(f->from, f->to, f->a, 0, &t, &n), STORE_OK);
+	assert_int_equal(store__run(f->to, STMT_POST_CURSOR, STORE_PARAMS(
+	    store_v_int(f->post)), store__numbers_cb, &k), STORE_OK);
+	assert_true(k.found);
+	assert_int_equal(store__col_i64(&k.vals[2]), -1);     /* score */
+	assert_int_equal(store__col_i64(&k.vals[3]), T0 + 1); /* last_comment */
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(t[i].rows_from, t[i].rows_to);
 		assert_true(t[i].sum_from == t[i].sum_to);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /*
  * test_store_vote.c: unit tests of store_vote.c (casting votes with the
- * counts and points they move, a viewer's votes on a page, a user's votes
- * over time) over both backends (store_fixture.h).
+ * counts and points they move, re-ranking the posts voted on, a viewer's
+ * votes on a page, a user's votes over time) over both backends (store_fixture.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -129,6 +129,88 @@ test_self_vote_withdrawal(void **state)
 	assert_int_equal(c.ups, 0);
 	assert_int_equal(c.my_vote, 0);
 	assert_int_equal(get_user(f, alice).points, 0);
+}
+
+/* The ids of the first page of posts by sort (up to 4), in order. */
+static size_t
+listed(struct fixture *f, enum post_sort sort, int64_t out[4])
+{
+	struct post_query q = { .sort = sort, .limit = 4,
+	    .include_stickied = true };
+	struct post *list;
+	size_t n;
+
+	assert_int_equal(store_post_list(f->s, f->a, &q, &list, &n), STORE_OK);
+	for (size_t i = 0; i < n; i++)
+		out[i] = list[i].id;
+	return n;
+}
+
+/*
+ * On SQLite a vote leaves the ranks of its post to store_rank_catch_up:
+ * the score shown moves at once, the order after the catch-up, which
+ * names the posts' communities. PostgreSQL ranks in the vote.
+ */
+static void
+test_rank_catch_up(void **state)
+{
+	struct fixture *f = *state;
+	int64_t alice = mk_user(f->s, "alice"), bob = mk_user(f->s, "bob");
+	int64_t cats = mk_community(f->s, "cats", alice);
+	int64_t a = mk_post(f->s, cats, alice, T0);
+	int64_t b = mk_post(f->s, cats, alice, T0);
+	bool batched = store_rank_batched(f->s);
+	struct rank_moved m;
+	int64_t ids[4], score, many[RANK_MOVED_MAX + 1];
+	char name[16];
+
+	assert_int_equal(store_vote_set(f->s, bob, VOTE_POST, a, 1, T0 + 1,
+	    &score), STORE_OK);
+	check_post(f, a, 2, 2, 0);
+	assert_int_equal(listed(f, SORT_TOP, ids), 2);
+	assert_int_equal(ids[0], batched ? b : a);
+	assert_int_equal(listed(f, SORT_HOT, ids), 2);
+	assert_int_equal(ids[0], batched ? b : a);
+
+	assert_int_equal(store_rank_catch_up(f->s, &m), STORE_OK);
+	assert_int_equal(m.posts, batched ? 1 : 0);
+	assert_int_equal(m.ncommunities, batched ? 1 : 0);
+	assert_false(m.more);
+	if (batched)
+		assert_int_equal(m.communities[0], cats);
+	assert_int_equal(listed(f, SORT_TOP, ids), 2);
+	assert_int_equal(ids[0], a);
+	assert_int_equal(ids[1], b);
+	assert_int_equal(listed(f, SORT_HOT, ids), 2);
+	assert_int_equal(ids[0], a);
+	check_post(f, a, 2, 2, 0);
+
+	/* Nothing queued: nothing moves. */
+	assert_int_equal(store_rank_catch_up(f->s, &m), STORE_OK);
+	assert_int_equal(m.posts, 0);
+
+	/* Down votes on b make it controversial once ranked. */
+	assert_int_equal(store_vote_set(f->s, bob, VOTE_POST, b, -1, T0 + 2,
+	    &score), STORE_OK);
+	assert_int_equal(score, 0);
+	assert_int_equal(store_rank_catch_up(f->s, NULL), STORE_OK);
+	assert_int_equal(listed(f, SORT_CONTROVERSIAL, ids), 2);
+	assert_int_equal(ids[0], b);
+	assert_int_equal(listed(f, SORT_TOP, ids), 2);
+	assert_int_equal(ids[0], a);
+
+	/* More communities than a rank_moved names. */
+	for (size_t i = 0; i < ARRAY_LEN(many); i++) {
+		snprintf(name, sizeof(name), "c%zu", i);
+		many[i] = mk_post(f->s, mk_community(f->s, name, alice), alice,
+		    T0);
+		assert_int_equal(store_vote_set(f->s, bob, VOTE_POST, many[i],
+		    1, T0 + 3, &score), STORE_OK);
+	}
+	assert_int_equal(store_rank_catch_up(f->s, &m), STORE_OK);
+	assert_int_equal(m.posts, batched ? ARRAY_LEN(many) : 0);
+	assert_int_equal(m.ncommunities, batched ? RANK_MOVED_MAX : 0);
+	assert_true(m.more == batched);
 }
 
 static void
@@ -324,6 +406,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_votes),
 		T(test_self_vote_withdrawal),
+		T(test_rank_catch_up),
 		T(test_comment_votes),
 		T(test_votes_on),
 		T(test_votes_by_user),
