@@ -290,7 +290,12 @@ search_form(struct ctx *c, struct html *h, const struct search_page *k)
 	}
 	html_raw_literal(h, " <button>search</button></form>"
 	    "<p class=\"meta\">All words must match; \"quoted words\" match "
-	    "a phrase, word* any word that begins so.</p>");
+	    "a phrase, word* any word that begins so.");
+	if (k->sa.window > 0)
+		html_text_c(h, arena_printf(c->a, " Search looks at the newest "
+		    "%lld posts and the newest %lld comments that hold the words.",
+		    (long long)k->sa.window, (long long)k->sa.window));
+	html_raw_literal(h, "</p>");
 }
 
 static void

@@ -295,6 +295,12 @@ class SearchWindowTest(SearchCase):
         j = self.admin.get_json(q(q="%s oldest" % w))
         self.assertEqual(SearchTest.ids(j), [("post", old)])
         self.assertIsNone(j["after"])
+        # the page says so, and the guide explains it
+        note = "the newest 30 posts and the newest 30 comments that hold"
+        self.assertIn(note, self.admin.page("/search?q=" + w).text)
+        self.assertIn(note, Browser(self.server).page("/search").text)
+        self.assertIn("for a common word, relevance is the best of those",
+                      Browser(self.server).page("/guide").text)
 
     def test_later_pages_keep_the_first_pages_window(self):
         w = self.word()
@@ -337,6 +343,8 @@ class SearchWindowTest(SearchCase):
         self.server.set_limit("search_window", 0)
         try:
             seen, _ = self.pages(q=w, sort="top")
+            self.assertNotIn("Search looks at the newest",
+                             self.admin.page("/search?q=" + w).text)
         finally:
             self.server.set_limit("search_window", 30)
         self.assertEqual(sorted(seen), sorted(ids))
