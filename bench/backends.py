@@ -11,9 +11,15 @@ interleaved SQLite, PostgreSQL, SQLite, PostgreSQL so that the noise of a
 shared machine falls on both alike. Prints a table and writes it to
 bench/results/backends.md.
 
+Then search, one signed-in client on each server in turn: a common word
+(the indexed word nearest 10% of the posts, as make bench picks it) in
+each sort, BENCH_SEARCH_N requests in a row, p50 and server CPU per
+request; and each search index's size (SQLite: the FTS5 shadow tables'
+pages; PostgreSQL: the GIN indexes).
+
 Settings (environment): BENCH_POSTS (10000), BENCH_SECONDS (5), BENCH_CONNS
 (32), BENCH_WRK_THREADS (2), BENCH_ROUNDS (2), BENCH_SERVER_THREADS (Parley's
-default), PARLEY_BIN (bench/build/parley).
+default), BENCH_SEARCH_N (30), PARLEY_BIN (bench/build/parley).
 """
 
 import json
@@ -33,6 +39,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests", "e2e"))
 import pgcluster  # noqa: E402
+
+import bench  # noqa: E402
 
 BIN = os.path.abspath(os.environ.get("PARLEY_BIN") or os.path.join(HERE, "build", "parley"))
 
@@ -91,6 +99,38 @@ def wrk(url, seconds, conns, threads):
     return json.loads(m.group(1))
 
 
+def search_rows(backends, clients, word, n):
+    """(sort, backend, p50 ms, CPU ms per request, results) of n searches
+    in a row for word in each sort, the backends in turn."""
+    rows = []
+    for sort in ("relevance", "new", "top"):
+        path = "/search.json?q=%s&sort=%s" % (word, sort)
+        for name, srv in backends:
+            c = clients[name]
+            c.get(path)
+            times = []
+            c0 = srv.cpu()
+            for _ in range(n):
+                t0 = time.monotonic()
+                body = c.get(path)
+                times.append((time.monotonic() - t0) * 1000)
+            cpu_ms = (srv.cpu() - c0) * 1000 / n
+            rows.append((sort, name, statistics.median(times), cpu_ms,
+                         len(json.loads(body)["results"])))
+            log("search %s %s on %s: p50 %.1f ms" % (word, sort, name, rows[-1][2]))
+    return rows
+
+
+def index_sizes(sqlite_db, pg_url):
+    """Bytes of each backend's search index, posts and comments."""
+    fts = bench.search_index_bytes(sqlite_db)
+    pg = re.search(r"(\d+) (\d+)", pgcluster.psql(
+        pg_url, "SELECT pg_relation_size('posts_search') || ' ' || "
+        "pg_relation_size('comments_search')"))
+    return {"SQLite": (fts["posts"], fts["comments"]),
+            "PostgreSQL": (int(pg.group(1)), int(pg.group(2)))}
+
+
 def main():
     posts = env_int("BENCH_POSTS", 10000)
     seconds = env_int("BENCH_SECONDS", 5)
@@ -107,6 +147,11 @@ def main():
         t0 = time.monotonic()
         parley("demo", "--db", "sqlite:" + sqlite_db, "--posts", str(posts))
         log("demo of %d posts in %.0f s" % (posts, time.monotonic() - t0))
+        r = subprocess.run([BIN, "admin", "add-user", bench.READER, "--db",
+                            "sqlite:" + sqlite_db], input=bench.PASSWORD + "\n",
+                           text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            raise RuntimeError("parley admin add-user failed: %s" % r.stdout)
         pg_url = pgcluster.create_database(cluster.url("bench"))
         t0 = time.monotonic()
         parley("migrate", "--from", "sqlite:" + sqlite_db, "--to", pg_url)
@@ -150,6 +195,13 @@ def main():
                              cpu[name] / dur, errors))
                 log("%s on %s: %.0f req/s" % (label, name, reqs / dur))
 
+        word = bench.search_words(sqlite_db)
+        clients = {name: bench.Client(srv.port).login(bench.READER, bench.PASSWORD)
+                   for name, srv in backends}
+        searches = search_rows(backends, clients, word["common"],
+                               env_int("BENCH_SEARCH_N", 30))
+        sizes = index_sizes(sqlite_db, pg_url)
+
         out = ["# Parley on SQLite and on PostgreSQL", "",
                "%s, %d cores, %s; demo of %d posts; wrk -t%d -c%d, %d x %d s per server "
                "and page, interleaved; server threads: %s. PostgreSQL %s on loopback "
@@ -163,6 +215,16 @@ def main():
         for label, name, rps, p50, p99, cpu_share, errors in rows:
             out.append("| %s | %s | %.0f | %.2f | %.2f | %.2f | %d |"
                        % (label, name, rps, p50, p99, cpu_share, errors))
+        out += ["", "Search for \"%s\" (in %d posts), signed in, one client, %d in a "
+                "row; CPU = the parley process's CPU time per request."
+                % (word["common"], word["common_posts"], env_int("BENCH_SEARCH_N", 30)), "",
+                "| sort | backend | p50 ms | CPU ms | results |",
+                "| --- | --- | ---: | ---: | ---: |"]
+        for sort, name, p50, cpu_ms, n in searches:
+            out.append("| %s | %s | %.2f | %.2f | %d |" % (sort, name, p50, cpu_ms, n))
+        out += ["", "Search index: %s." % "; ".join(
+            "%s posts %.1f MiB, comments %.1f MiB" % (name, p / 2**20, c / 2**20)
+            for name, (p, c) in sizes.items())]
         text = "\n".join(out) + "\n"
         os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
         with open(os.path.join(HERE, "results", "backends.md"), "w") as f:
