@@ -15,9 +15,15 @@ one server alone (direct, and behind nginx), and two servers on the one
 database behind nginx (an upstream of both), interleaved the same way.
 Prints the tables and writes them to bench/results/backends.md.
 
+Then search, one signed-in client on each server in turn: a common word
+(the indexed word nearest 10% of the posts, as make bench picks it) in
+each sort, BENCH_SEARCH_N requests in a row, p50 and server CPU per
+request; and each search index's size (SQLite: the FTS5 shadow tables'
+pages; PostgreSQL: the GIN indexes).
+
 Settings (environment): BENCH_POSTS (10000), BENCH_SECONDS (5), BENCH_CONNS
 (32), BENCH_WRK_THREADS (2), BENCH_ROUNDS (2), BENCH_SERVER_THREADS (Parley's
-default), PARLEY_BIN (bench/build/parley).
+default), BENCH_SEARCH_N (30), PARLEY_BIN (bench/build/parley).
 """
 
 import json
@@ -37,6 +43,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "tests", "e2e"))
 import pgcluster  # noqa: E402
+
+import bench  # noqa: E402
 
 BIN = os.path.abspath(os.environ.get("PARLEY_BIN") or os.path.join(HERE, "build", "parley"))
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -202,6 +210,38 @@ def measure(targets, path, seconds, conns, wthreads, rounds):
     return rows
 
 
+def search_rows(backends, clients, word, n):
+    """(sort, backend, p50 ms, CPU ms per request, results) of n searches
+    in a row for word in each sort, the backends in turn."""
+    rows = []
+    for sort in ("relevance", "new", "top"):
+        path = "/search.json?q=%s&sort=%s" % (word, sort)
+        for name, srv in backends:
+            c = clients[name]
+            c.get(path)
+            times = []
+            c0 = srv.cpu()
+            for _ in range(n):
+                t0 = time.monotonic()
+                body = c.get(path)
+                times.append((time.monotonic() - t0) * 1000)
+            cpu_ms = (srv.cpu() - c0) * 1000 / n
+            rows.append((sort, name, statistics.median(times), cpu_ms,
+                         len(json.loads(body)["results"])))
+            log("search %s %s on %s: p50 %.1f ms" % (word, sort, name, rows[-1][2]))
+    return rows
+
+
+def index_sizes(sqlite_db, pg_url):
+    """Bytes of each backend's search index, posts and comments."""
+    fts = bench.search_index_bytes(sqlite_db)
+    pg = re.search(r"(\d+) (\d+)", pgcluster.psql(
+        pg_url, "SELECT pg_relation_size('posts_search') || ' ' || "
+        "pg_relation_size('comments_search')"))
+    return {"SQLite": (fts["posts"], fts["comments"]),
+            "PostgreSQL": (int(pg.group(1)), int(pg.group(2)))}
+
+
 def main():
     posts = env_int("BENCH_POSTS", 10000)
     seconds = env_int("BENCH_SECONDS", 5)
@@ -219,6 +259,11 @@ def main():
         t0 = time.monotonic()
         parley("demo", "--db", "sqlite:" + sqlite_db, "--posts", str(posts))
         log("demo of %d posts in %.0f s" % (posts, time.monotonic() - t0))
+        r = subprocess.run([BIN, "admin", "add-user", bench.READER, "--db",
+                            "sqlite:" + sqlite_db], input=bench.PASSWORD + "\n",
+                           text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            raise RuntimeError("parley admin add-user failed: %s" % r.stdout)
         pg_url = pgcluster.create_database(cluster.url("bench"))
         t0 = time.monotonic()
         parley("migrate", "--from", "sqlite:" + sqlite_db, "--to", pg_url)
@@ -263,6 +308,15 @@ def main():
                   ("two servers behind nginx", two.port, [pg_a, pg_b, two])]
         several = measure(setups, "/", seconds, conns, wthreads, rounds)
 
+        word = bench.search_words(sqlite_db)
+        # search on each backend once, with the cache and threads as set
+        searchers = backends[:2]
+        clients = {name: bench.Client(srv.port).login(bench.READER, bench.PASSWORD)
+                   for name, srv in searchers}
+        searches = search_rows(searchers, clients, word["common"],
+                               env_int("BENCH_SEARCH_N", 30))
+        sizes = index_sizes(sqlite_db, pg_url)
+
         out = ["# Parley on SQLite and on PostgreSQL", "",
                "%s, %d cores, %s; demo of %d posts; wrk -t%d -c%d, %d x %d s per server "
                "and page, interleaved; server threads: %s. PostgreSQL %s on loopback "
@@ -287,6 +341,16 @@ def main():
         for name, rps, p50, p99, cpu_share, errors in several:
             out.append("| %s | %.0f | %.2f | %.2f | %.2f | %d |"
                        % (name, rps, p50, p99, cpu_share, errors))
+        out += ["", "## Search", "", "Search for \"%s\" (in %d posts), signed in, one client, %d in a "
+                "row; CPU = the parley process's CPU time per request."
+                % (word["common"], word["common_posts"], env_int("BENCH_SEARCH_N", 30)), "",
+                "| sort | backend | p50 ms | CPU ms | results |",
+                "| --- | --- | ---: | ---: | ---: |"]
+        for sort, name, p50, cpu_ms, n in searches:
+            out.append("| %s | %s | %.2f | %.2f | %d |" % (sort, name, p50, cpu_ms, n))
+        out += ["", "Search index: %s." % "; ".join(
+            "%s posts %.1f MiB, comments %.1f MiB" % (name, p / 2**20, c / 2**20)
+            for name, (p, c) in sizes.items())]
         text = "\n".join(out) + "\n"
         os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
         with open(os.path.join(HERE, "results", "backends.md"), "w") as f:

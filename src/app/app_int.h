@@ -393,7 +393,7 @@ bool app_filter_match(struct ctx *c, struct str a, struct str b, struct str d);
 #define LIMIT_LOGINS 20         /* failed logins in 15 minutes, per address */
 #define LIMIT_LOGINS_NAME 10    /* failed logins in 15 minutes, per name */
 #define LIMIT_MAX 100000        /* the most an admin may set */
-#define SITE_LIMITS 21
+#define SITE_LIMITS 22
 #define INVITE_MIN_POINTS 100    /* defaults of the members' invites */
 #define INVITE_MAX_PER_MEMBER 5
 

@@ -59,6 +59,9 @@ const struct site_limit site_limits[SITE_LIMITS] = {
 	  "upload (0: none)" },
 	{ "upload_max_megapixels", UPLOAD_MEGAPIXELS, "millions of pixels an "
 	  "image may have" },
+	/* search (page_search.c) */
+	{ "search_window", SEARCH_WINDOW, "posts, and comments, a search looks "
+	  "at: the newest that hold its words (0: every one)" },
 };
 
 /* The limit of that key, or NULL when the key is not a limit. */

@@ -10,9 +10,13 @@
  *   syntax error. A query with no word, over SEARCH_QUERY_MAX bytes or
  *   over SEARCH_TERMS_MAX words is a 400 that says which; a GET /search
  *   without q shows the form.
- * - The cursor is "KEY_KIND_ID" (the last item's sort key as %.17g, 0
- *   for a post or 1 for a comment, its id): relevance has no column to
- *   resume from, so the key travels in the link.
+ * - The cursor is "KEY_KIND_ID_POSTS_COMMENTS" (the last item's sort
+ *   key as %.17g, 0 for a post or 1 for a comment, its id, then the
+ *   newest post and comment ids the first page looked at): relevance has
+ *   no column to resume from, so the key travels in the link, and every
+ *   page searches the same window (store_find.c).
+ * - The window is the site setting search_window (SEARCH_WINDOW items
+ *   of each kind unless an admin changes it; 0 looks at every match).
  * - The page is the viewer's own (blocks filter it, buttons show their
  *   marks), so it is not a member template.
  */
@@ -39,29 +43,47 @@ struct search_page {
 	bool more;
 };
 
-/* Reads KEY_KIND_ID into sa; false when it is not one. */
+/* Cuts the next "_"-ended field off *text; NULL when there is none. */
+static char *
+cursor_field(char **text)
+{
+	char *f = *text, *us = strchr(f, '_');
+
+	if (us == NULL)
+		return NULL;
+	*us = '\0';
+	*text = us + 1;
+	return f;
+}
+
+/* Reads KEY_KIND_ID_POSTS_COMMENTS into sa; false when it is not one. */
 static bool
 parse_cursor(struct ctx *c, struct str s, struct search_args *sa)
 {
-	char *text = str_dup(c->a, s), *end, *us;
-	int64_t kind, id;
+	char *text, *key, *kind_text, *id_text, *posts_text, *end;
+	int64_t kind, id, posts, comments;
 
-	if (s.len == 0 || s.len > 64 || (us = strchr(text, '_')) == NULL)
+	if (s.len == 0 || s.len > 128)
 		return false;
-	*us = '\0';
-	sa->after_key = strtod(text, &end);
-	if (end == text || *end != '\0' || !isfinite(sa->after_key))
+	text = str_dup(c->a, s);
+	if ((key = cursor_field(&text)) == NULL ||
+	    (kind_text = cursor_field(&text)) == NULL ||
+	    (id_text = cursor_field(&text)) == NULL ||
+	    (posts_text = cursor_field(&text)) == NULL)
 		return false;
-	text = us + 1;
-	if ((us = strchr(text, '_')) == NULL)
+	sa->after_key = strtod(key, &end);
+	if (end == key || *end != '\0' || !isfinite(sa->after_key))
 		return false;
-	*us = '\0';
-	if (!str_to_i64(str_c(text), &kind) || (kind != 0 && kind != 1) ||
-	    !str_to_i64(str_c(us + 1), &id) || id <= 0)
+	if (!str_to_i64(str_c(kind_text), &kind) || (kind != 0 && kind != 1) ||
+	    !str_to_i64(str_c(id_text), &id) || id <= 0 ||
+	    !str_to_i64(str_c(posts_text), &posts) || posts < 0 ||
+	    !str_to_i64(str_c(text), &comments) || comments < 0)
 		return false;
 	sa->after = true;
 	sa->after_kind = (int)kind;
 	sa->after_id = id;
+	sa->upto[0] = posts;
+	sa->upto[1] = comments;
 	return true;
 }
 
@@ -95,6 +117,7 @@ read_args(struct ctx *c, struct search_page *k)
 	k->sa.q = &k->q;
 	k->sa.viewer_id = c->user ? c->user->id : 0;
 	k->sa.limit = PAGE_SIZE + 1;
+	k->sa.window = app_setting_int(c, "search_window", SEARCH_WINDOW);
 	v = http_query(c->r, "sort");
 	if (v.p != NULL) {
 		size_t i;
@@ -216,10 +239,12 @@ search_href(struct ctx *c, const struct search_page *k, const char *sort,
 }
 
 static const char *
-cursor_text(struct ctx *c, const struct found_item *it)
+cursor_text(struct ctx *c, const struct search_page *k,
+    const struct found_item *it)
 {
-	return arena_printf(c->a, "%.17g_%d_%lld", it->key, it->kind,
-	    (long long)it->cursor);
+	return arena_printf(c->a, "%.17g_%d_%lld_%lld_%lld", it->key, it->kind,
+	    (long long)it->cursor, (long long)k->sa.upto[0],
+	    (long long)k->sa.upto[1]);
 }
 
 static void
@@ -230,7 +255,7 @@ search_json(struct ctx *c, const struct search_page *k)
 	app_json_list_begin(c, &j, "results");
 	app_found_items_json(c, &j, k->items, k->n);
 	json_arr_close(&j);
-	json_kv_str_c(&j, "after", k->more ? cursor_text(c,
+	json_kv_str_c(&j, "after", k->more ? cursor_text(c, k,
 	    &k->items[k->n - 1]) : NULL);
 	json_obj_close(&j);
 }
@@ -265,7 +290,12 @@ search_form(struct ctx *c, struct html *h, const struct search_page *k)
 	}
 	html_raw_literal(h, " <button>search</button></form>"
 	    "<p class=\"meta\">All words must match; \"quoted words\" match "
-	    "a phrase, word* any word that begins so.</p>");
+	    "a phrase, word* any word that begins so.");
+	if (k->sa.window > 0)
+		html_text_c(h, arena_printf(c->a, " Search looks at the newest "
+		    "%lld posts and the newest %lld comments that hold the words.",
+		    (long long)k->sa.window, (long long)k->sa.window));
+	html_raw_literal(h, "</p>");
 }
 
 static void
@@ -295,7 +325,7 @@ search_html(struct ctx *c, const struct search_page *k, bool empty_form)
 		if (k->more) {
 			html_raw_literal(&h, "<p class=\"pager\"><a rel=\"next\"");
 			html_attr_c(&h, "href", search_href(c, k,
-			    sort_names[k->sa.sort], cursor_text(c,
+			    sort_names[k->sa.sort], cursor_text(c, k,
 			    &k->items[k->n - 1])));
 			html_raw_literal(&h, ">next page ›</a></p>");
 		}

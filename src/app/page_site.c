@@ -44,7 +44,16 @@ static const char *const first_text[SITE_PAGES_N] = {
 	  "Nobody hears from a user they block. [Private messages](/messages) "
 	  "are between two members; either can report one to the site admins, "
 	  "who can then read that conversation, and either can delete it for "
-	  "themselves.\n",
+	  "themselves.\n\n"
+	  "## Search\n\n[Search](/search) finds the posts and comments that "
+	  "hold every word you type; `\"quoted words\"` match a phrase and "
+	  "`word*` any word that begins so. Sort by *relevance* (the default), "
+	  "*new* or *top*, and narrow by community, author, kind or period. A "
+	  "search looks at the newest posts and the newest comments that hold "
+	  "your words, " APP_STR(SEARCH_WINDOW) " of each unless the admins "
+	  "chose another number: for a common word, relevance is the best of "
+	  "those, top the highest scored of those, and the filters narrow "
+	  "them. Add a word to reach older ones.\n",
 	[SITE_TOS] =
 	  "By using this site you agree to these terms.\n\n"
 	  "1. You are responsible for what you post. Post only what you have "

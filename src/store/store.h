@@ -525,6 +525,10 @@ enum search_kinds {
 	SEARCH_COMMENTS = 1 << 1,
 };
 
+/* Items of each kind a search looks at, the newest that hold its words
+ * (docs/decisions/022-search-at-scale.md): an admin's search_window. */
+#define SEARCH_WINDOW 1000
+
 /* One search: what to match, which items, in which order, from where. */
 struct search_args {
 	const struct search_query *q; /* parsed (store_search_parse) */
@@ -538,13 +542,17 @@ struct search_args {
 	double after_key;        /* the last item's key, kind and id */
 	int after_kind;          /* VOTE_POST or VOTE_COMMENT */
 	int64_t after_id;
+	int64_t upto[2];         /* the newest post and comment ids looked
+	                            at: those of the first page; 0: now */
+	int64_t window;          /* items of each kind looked at, the newest
+	                            at or below upto; 0: every one */
 	int limit;
 };
 
 bool store_search_batched(const struct store *s);
 int store_search_catch_up(struct store *s);
-int store_search(struct store *s, struct arena *a,
-    const struct search_args *sa, struct found_item **out, size_t *n);
+int store_search(struct store *s, struct arena *a, struct search_args *sa,
+    struct found_item **out, size_t *n);
 
 /* ---- api tokens (store_token.c) ----------------------------------------- */
 

@@ -13,6 +13,12 @@
  * - The cursor is the last item's (key, kind, id), so a page costs the
  *   same wherever it starts, and the key's text (%.17g) gives back the
  *   very double.
+ * - Each kind is searched within its window: the newest sa->window
+ *   items that hold the words, at or below the newest id there was when
+ *   the first page was asked for (sa->upto, which the cursor carries).
+ *   So a common word costs a window's rows, not all of its matches, and
+ *   later pages read the same window while new items arrive
+ *   (docs/decisions/022-search-at-scale.md).
  */
 #include "store_int.h"
 
@@ -117,12 +123,13 @@ store_search_catch_up(struct store *s)
 /*
  * Runs search sa: one page of matching posts and comments, in a, merged
  * in the order of sa->sort, at most sa->limit (capped at 100; <= 0: 25).
- * Each item's cursor and key continue the search after it. Comments come
- * with their post. Returns STORE_OK (also for no match) or the store's
- * error.
+ * Each item's cursor and key continue the search after it, with the
+ * same sa->upto, which a first page (upto 0) sets to the newest ids.
+ * Comments come with their post. Returns STORE_OK (also for no match) or
+ * the store's error.
  */
 int
-store_search(struct store *s, struct arena *a, const struct search_args *sa,
+store_search(struct store *s, struct arena *a, struct search_args *sa,
     struct found_item **out, size_t *n)
 {
 	struct store_many m[2] = { STORE_MANY_OF(a, struct found_item),
@@ -138,6 +145,18 @@ store_search(struct store *s, struct arena *a, const struct search_args *sa,
 	if ((kinds & SEARCH_COMMENTS) && s->depth == 0 &&
 	    (rc = store_search_catch_up(s)) != STORE_OK)
 		return rc;
+	if (sa->upto[0] == 0 && sa->upto[1] == 0) {
+		struct store_numbers nb = { .found = false };
+
+		rc = store__run(s, STMT_SEARCH_UPTO, NULL, 0, store__numbers_cb,
+		    &nb);
+		if (rc != STORE_OK)
+			return rc;
+		if (nb.found && nb.n >= 2) {
+			sa->upto[0] = store__col_i64(&nb.vals[0]);
+			sa->upto[1] = store__col_i64(&nb.vals[1]);
+		}
+	}
 	limit = store__clamp_limit(sa->limit, STORE_PAGE_MAX);
 	text = s->be == &store_pg_backend ? store_search_tsquery(sa->q, a) :
 	    store_search_fts5(sa->q, a);
@@ -151,7 +170,9 @@ store_search(struct store *s, struct arena *a, const struct search_args *sa,
 		    store_v_real(sa->after ? sa->after_key : HUGE_VAL),
 		    store_v_int(sa->after ? sa->after_kind : 0),
 		    store_v_int(sa->after ? sa->after_id : INT64_MAX),
-		    store_v_int(limit)), kind ? store__found_comment_cb :
+		    store_v_int(limit), store_v_int(sa->upto[kind]),
+		    store_v_int(sa->window > 0 ? sa->window : INT64_MAX)),
+		    kind ? store__found_comment_cb :
 		    store__found_post_cb, &m[kind]);
 	}
 	if (rc == STORE_OK)

@@ -306,6 +306,7 @@ enum store_stmt {
 	STMT_SEARCH_COMMENTS_RELEVANCE,
 	STMT_SEARCH_COMMENTS_NEW,
 	STMT_SEARCH_COMMENTS_TOP,
+	STMT_SEARCH_UPTO,        /* -> the newest post and comment ids */
 
 	/* Home: listings as STMT_POST_LIST_* (?1 the member), narrowed to
 	 * the communities ?1 subscribes to; TOP adds ?6 since */

@@ -216,13 +216,20 @@
  * (store_search_fts5 or store_search_tsquery), ?3 community_id (0: any),
  * ?4 author_id (0: any), ?5 created since, ?6 ?7 ?8 the cursor (key,
  * kind, id: results come by key, then posts before comments, then id,
- * all descending but kind), ?9 limit. Each row is the item's columns,
- * then its key. Removed, deleted and held items, comments on removed or
- * held posts, posts the viewer hid and the comments on them, and
- * authors the viewer blocks never appear.
+ * all descending but kind), ?9 limit, ?10 the highest id of the kind
+ * that the search looks at (the newest when its first page was asked
+ * for), ?11 the window. Each row is the item's columns, then its key.
+ * Removed, deleted and held items, comments on removed or held posts,
+ * posts the viewer hid and the comments on them, and authors the viewer
+ * blocks never appear.
  *
- * SQLite walks the FTS5 match first (CROSS JOIN keeps it the outer
- * loop); relevance is bm25 with titles weighing four times a body, its
+ * The window: the newest ?11 items of the kind (by id, at or below ?10)
+ * that hold the words; the filters, the sort and the cursor apply within
+ * it (docs/decisions/022-search-at-scale.md). So a search reads and
+ * ranks at most ?11 rows of each kind however common its words are, and
+ * every page of it reads the same window. SQLite takes the window from
+ * the FTS5 doclist in rowid order, which needs no ranking; relevance is
+ * bm25 of the window's rows only, titles weighing four times a body, its
  * sign turned so that every sort runs key DESC. PostgreSQL matches the
  * GIN-indexed expressions POST_TSV and COMMENT_TSV (the very text of
  * the indexes in store_schema.c) and ranks with ts_rank.
@@ -231,7 +238,7 @@
 	"to_tsvector('simple', coalesce(p.title, '') || ' ' || " \
 	"coalesce(p.body, ''))"
 #define COMMENT_TSV "to_tsvector('simple', coalesce(cm.body, ''))"
-#define SEARCH_FILTER(item, post_cursor) \
+#define SEARCH_FILTER(item) \
 	"AND (?3 = 0 OR p.community_id = ?3) " \
 	"AND (?4 = 0 OR " item ".author_id = ?4) " \
 	"AND " item ".created >= ?5 " \
@@ -251,32 +258,62 @@
 	"AND (" key " < ?6 OR (" key " = ?6 AND ?7 = 0 AND p.id < ?8)) "
 #define SEARCH_AFTER_COMMENT(key) \
 	"AND (" key " < ?6 OR (" key " = ?6 AND (?7 = 0 OR cm.id < ?8))) "
-#define SEARCH_POSTS(key, pgkey) { \
-	"SELECT " POST_COLS ", " key " FROM posts_fts " \
-	"CROSS JOIN posts p ON p.id = posts_fts.rowid " POST_JOINS \
-	"WHERE posts_fts MATCH ?2 " SEARCH_FILTER("p", 1) \
-	SEARCH_AFTER_POST(key) SEARCH_ORDER(key, "p"), \
-	"SELECT " POST_COLS ", " pgkey " FROM posts p " POST_JOINS \
-	"WHERE " POST_TSV " @@ to_tsquery('simple', ?2::text) " \
+/* The window of a kind (FTS5 table fts): w.id and w.rank, the rank of
+ * a row (0 where the sort is not relevance). */
+#define SEARCH_FTS_WINDOW(fts, rank) \
+	"(SELECT rowid AS id, " rank " AS rank FROM " fts " " \
+	"WHERE " fts " MATCH ?2 AND rowid <= ?10 " \
+	"ORDER BY rowid DESC LIMIT ?11) w "
+/* PostgreSQL's window: ids only, the rank is taken of its rows. The
+ * matches come from the GIN index, all of them (MATERIALIZED keeps the
+ * generic plan, which knows no word, from walking the ids backwards
+ * and computing every row's tsvector until enough match: a rare word
+ * would read the whole table; test_store_pg.c checks it). The id bound
+ * stays out of it: ANDed into the bitmap it made the bitmap lossier. */
+#define SEARCH_PG_WINDOW(table, alias, tsv) \
+	"(WITH m AS MATERIALIZED (SELECT " alias ".id FROM " table " " alias " " \
+	"WHERE " tsv " @@ to_tsquery('simple', ?2::text)) " \
+	"SELECT m.id FROM m WHERE m.id <= ?10 ORDER BY m.id DESC LIMIT ?11) w "
+#define SEARCH_PG_TYPES \
 	"AND ?3::bigint IS NOT NULL AND ?4::bigint IS NOT NULL " \
 	"AND ?5::bigint IS NOT NULL AND ?6::float8 IS NOT NULL " \
-	"AND ?7::int IS NOT NULL AND ?8::bigint IS NOT NULL " \
-	SEARCH_FILTER("p", 1) SEARCH_AFTER_POST(pgkey) \
-	SEARCH_ORDER(pgkey, "p") }
-#define SEARCH_COMMENTS(key, pgkey) { \
-	"SELECT " COMMENT_POST_COLS(", " key) " FROM comments_fts " \
-	"CROSS JOIN comments cm ON cm.id = comments_fts.rowid " \
-	COMMENT_POST_JOINS \
-	"WHERE comments_fts MATCH ?2 " SEARCH_FILTER("cm", 0) \
-	SEARCH_AFTER_COMMENT(key) SEARCH_ORDER(key, "cm"), \
-	"SELECT " COMMENT_POST_COLS(", " pgkey) " FROM comments cm " \
-	COMMENT_POST_JOINS \
-	"WHERE " COMMENT_TSV " @@ to_tsquery('simple', ?2::text) " \
-	"AND ?3::bigint IS NOT NULL AND ?4::bigint IS NOT NULL " \
-	"AND ?5::bigint IS NOT NULL AND ?6::float8 IS NOT NULL " \
-	"AND ?7::int IS NOT NULL AND ?8::bigint IS NOT NULL " \
-	SEARCH_FILTER("cm", 0) SEARCH_AFTER_COMMENT(pgkey) \
-	SEARCH_ORDER(pgkey, "cm") }
+	"AND ?7::int IS NOT NULL AND ?8::bigint IS NOT NULL "
+/* The page of a kind's keys, k.id and k.key, from window w of table
+ * (alias item) joined from: the filters, the cursor and the order run on
+ * the rows' flags alone, so only a page of rows has its columns read. */
+#define SEARCH_KEYS(item, from, key, after) \
+	"(SELECT " item ".id AS id, " key " AS key FROM " from \
+	"WHERE " item ".id <= ?10 " SEARCH_FILTER(item) after \
+	SEARCH_ORDER(key, item) ") k "
+#define SEARCH_POSTS_FROM "CROSS JOIN posts p ON p.id = w.id "
+#define SEARCH_COMMENTS_FROM \
+	"CROSS JOIN comments cm ON cm.id = w.id " \
+	"JOIN posts p ON p.id = cm.post_id "
+#define SEARCH_POSTS(rank, key, pgkey) { \
+	"SELECT " POST_COLS ", k.key FROM " \
+	SEARCH_KEYS("p", SEARCH_FTS_WINDOW("posts_fts", rank) \
+	    SEARCH_POSTS_FROM, key, SEARCH_AFTER_POST(key)) \
+	"CROSS JOIN posts p ON p.id = k.id " POST_JOINS \
+	"ORDER BY k.key DESC, p.id DESC", \
+	"SELECT " POST_COLS ", k.key FROM " \
+	SEARCH_KEYS("p", SEARCH_PG_WINDOW("posts", "p", POST_TSV) \
+	    "JOIN posts p ON p.id = w.id ", pgkey, \
+	    SEARCH_PG_TYPES SEARCH_AFTER_POST(pgkey)) \
+	"JOIN posts p ON p.id = k.id " POST_JOINS \
+	"ORDER BY k.key DESC, p.id DESC" }
+#define SEARCH_COMMENTS(rank, key, pgkey) { \
+	"SELECT " COMMENT_POST_COLS(", k.key") " FROM " \
+	SEARCH_KEYS("cm", SEARCH_FTS_WINDOW("comments_fts", rank) \
+	    SEARCH_COMMENTS_FROM, key, SEARCH_AFTER_COMMENT(key)) \
+	"CROSS JOIN comments cm ON cm.id = k.id " COMMENT_POST_JOINS \
+	"ORDER BY k.key DESC, cm.id DESC", \
+	"SELECT " COMMENT_POST_COLS(", k.key") " FROM " \
+	SEARCH_KEYS("cm", SEARCH_PG_WINDOW("comments", "cm", COMMENT_TSV) \
+	    "JOIN comments cm ON cm.id = w.id " \
+	    "JOIN posts p ON p.id = cm.post_id ", pgkey, \
+	    SEARCH_PG_TYPES SEARCH_AFTER_COMMENT(pgkey)) \
+	"JOIN comments cm ON cm.id = k.id " COMMENT_POST_JOINS \
+	"ORDER BY k.key DESC, cm.id DESC" }
 
 /*
  * Home as a merge (store_home.c): one subscribed community's (?6) walk
@@ -825,18 +862,23 @@ const struct store_sql store__sql[STMT__COUNT] = {
 
 	/* search (schema v4) */
 	[STMT_SEARCH_POSTS_RELEVANCE] = SEARCH_POSTS(
-	    "-bm25(posts_fts, 4.0, 1.0)",
+	    "-bm25(posts_fts, 4.0, 1.0)", "w.rank",
 	    "ts_rank(" POST_TSV ", to_tsquery('simple', ?2::text))::float8"),
-	[STMT_SEARCH_POSTS_NEW] = SEARCH_POSTS("p.created", "p.created"),
+	[STMT_SEARCH_POSTS_NEW] = SEARCH_POSTS("0", "p.created", "p.created"),
 	/* by the score shown: search sorts its matches, no index lags */
-	[STMT_SEARCH_POSTS_TOP] = SEARCH_POSTS("(p.ups - p.downs)",
+	[STMT_SEARCH_POSTS_TOP] = SEARCH_POSTS("0", "(p.ups - p.downs)",
 	    "(p.ups - p.downs)"),
 	[STMT_SEARCH_COMMENTS_RELEVANCE] = SEARCH_COMMENTS(
-	    "-bm25(comments_fts)",
+	    "-bm25(comments_fts)", "w.rank",
 	    "ts_rank(" COMMENT_TSV ", to_tsquery('simple', ?2::text))::float8"),
-	[STMT_SEARCH_COMMENTS_NEW] = SEARCH_COMMENTS("cm.created",
+	[STMT_SEARCH_COMMENTS_NEW] = SEARCH_COMMENTS("0", "cm.created",
 	    "cm.created"),
-	[STMT_SEARCH_COMMENTS_TOP] = SEARCH_COMMENTS("cm.score", "cm.score"),
+	[STMT_SEARCH_COMMENTS_TOP] = SEARCH_COMMENTS("0", "cm.score",
+	    "cm.score"),
+	/* the newest ids, where a search's window begins */
+	[STMT_SEARCH_UPTO] = {
+	    "SELECT (SELECT coalesce(max(id), 0) FROM posts), "
+	    "(SELECT coalesce(max(id), 0) FROM comments)" },
 
 	/* Home past HOME_MERGE_MAX subscriptions: the global index walk,
 	 * each row kept when the member subscribes to its community (a

@@ -11,18 +11,24 @@ def q(**kw):
     return "/search.json?" + urllib.parse.urlencode(kw)
 
 
-class SearchTest(ParleyTestCase):
+class SearchCase(ParleyTestCase):
+    """An admin and two communities; tag names them and the words."""
+
+    tag = "sr"
 
     @classmethod
     def setUpServer(cls):
-        cls.admin = cls.login_new("sradm", admin=True)
-        cls.comm = uniq("Srch")
-        cls.comm2 = uniq("Srch")
+        cls.admin = cls.login_new(cls.tag + "adm", admin=True)
+        cls.comm = uniq("S" + cls.tag)
+        cls.comm2 = uniq("S" + cls.tag)
         cls.admin.create_community(cls.comm)
         cls.admin.create_community(cls.comm2)
 
     def word(self):
-        return uniq("zq").lower().replace("-", "").replace("_", "")
+        return uniq("z" + self.tag).lower().replace("-", "").replace("_", "")
+
+
+class SearchTest(SearchCase):
 
     def results(self, b=None, **kw):
         return (b or self.admin).get_json(q(**kw))
@@ -167,7 +173,9 @@ class SearchTest(ParleyTestCase):
             self.assertEqual(len(seen), 27, sort)
         page = self.admin.page("/search?q=%s&sort=new" % w).text
         self.assertIn('rel="next"', page)
-        for bad in ("x", "1_2_3", "1_0", "nan_0_1", "inf_0_1", "1_0_-4"):
+        for bad in ("x", "1_2_3_0_0", "1_0", "nan_0_1_0_0", "inf_0_1_0_0",
+                    "1_0_-4_0_0", "1_0_4", "1_0_4_5", "1_0_4_-1_0", "1_0_4_0_x",
+                    "1_0_4_0_0_0"):
             self.assertStatus(self.admin.get(q(q=w, after=bad)), 400, bad)
 
     def test_unsearchable_queries_are_400(self):
@@ -193,11 +201,6 @@ class SearchTest(ParleyTestCase):
                 r = self.admin.get(path)
                 self.assertIn(r.status, (200, 400), "%r -> %s" % (text, r.status))
         self.assertAlive()
-
-
-if __name__ == "__main__":
-    import unittest
-    unittest.main()
 
 
 class SearchViewerTest(ParleyTestCase):
@@ -250,3 +253,103 @@ class SearchViewerTest(ParleyTestCase):
         self.assertEqual([i["post"]["title"] for i in j["results"]],
                          ["Secret nsfwtitle %s" % w] * 2)
         self.assertIn("Secret nsfwtitle", shower.page("/search?q=%s&kind=comment" % w).text)
+
+
+class SearchWindowTest(SearchCase):
+    """The window: a search looks at the newest search_window posts and
+    comments that hold its words (30 here), the same window on every page
+    of it, and every match when an admin sets 0."""
+
+    tag = "sw"
+    site_limits = dict(ParleyTestCase.site_limits, search_window=30)
+
+    def pages(self, **kw):
+        """Every page of a search by its cursor: the ids and the cursors."""
+        seen, afters, after = [], [], None
+        for _ in range(10):
+            j = self.admin.get_json(q(**dict(kw, after=after) if after else kw))
+            seen += [i for _, i in SearchTest.ids(j)]
+            after = j["after"]
+            if after is None:
+                return seen, afters
+            afters.append(after)
+        self.fail("more than ten pages")
+
+    def test_the_newest_matches_in_every_sort_and_page(self):
+        w = self.word()
+        old = self.admin.submit_text(self.comm, "%s %s %s oldest" % (w, w, w), "x")
+        ids = [self.admin.submit_text(self.comm, "%s %d" % (w, i), "x")
+               for i in range(34)]
+        window = ids[-30:]
+        for sort in ("relevance", "new", "top"):
+            seen, afters = self.pages(q=w, sort=sort, kind="post")
+            self.assertEqual(len(seen), 30, sort)
+            self.assertEqual(sorted(seen), sorted(window), sort)
+            self.assertEqual(len(afters), 1, sort)
+        # new: newest first; the post that says w three times is outside
+        seen, _ = self.pages(q=w, sort="new")
+        self.assertEqual(seen, window[::-1])
+        self.assertNotIn(old, seen)
+        # an old post is found when it is among the newest matches of the
+        # words: "oldest" is in it alone
+        j = self.admin.get_json(q(q="%s oldest" % w))
+        self.assertEqual(SearchTest.ids(j), [("post", old)])
+        self.assertIsNone(j["after"])
+        # the page says so, and the guide explains it
+        note = "the newest 30 posts and the newest 30 comments that hold"
+        self.assertIn(note, self.admin.page("/search?q=" + w).text)
+        self.assertIn(note, Browser(self.server).page("/search").text)
+        self.assertIn("for a common word, relevance is the best of those",
+                      Browser(self.server).page("/guide").text)
+
+    def test_later_pages_keep_the_first_pages_window(self):
+        w = self.word()
+        ids = [self.admin.submit_text(self.comm, "%s %d" % (w, i), "x")
+               for i in range(32)]
+        for sort in ("relevance", "new", "top"):
+            j = self.admin.get_json(q(q=w, sort=sort))
+            first = [i for _, i in SearchTest.ids(j)]
+            self.assertEqual(len(first), 25, sort)
+            # new matches arrive between the pages: the second page is
+            # the rest of the first page's window, nothing skipped
+            late = [self.admin.submit_text(self.comm, "%s late" % w, "x")
+                    for _ in range(3)]
+            j = self.admin.get_json(q(q=w, sort=sort, after=j["after"]))
+            rest = [i for _, i in SearchTest.ids(j)]
+            self.assertIsNone(j["after"], sort)
+            self.assertEqual(sorted(first + rest), sorted(ids[-30:]), sort)
+            self.assertEqual(len(first + rest), 30, sort)
+            ids += late
+
+    def test_filters_narrow_the_window(self):
+        w = self.word()
+        a = [self.admin.submit_text(self.comm, "%s a%d" % (w, i), "x") for i in range(3)]
+        b = [self.admin.submit_text(self.comm2, "%s b%d" % (w, i), "x") for i in range(29)]
+        # the window is the newest 30 of both communities' posts: a[0]
+        # and a[1] are older
+        j = self.admin.get_json(q(q=w, community=self.comm))
+        self.assertEqual(SearchTest.ids(j), [("post", a[2])])
+        seen, _ = self.pages(q=w, community=self.comm2, sort="new")
+        self.assertEqual(seen, b[::-1])
+        # comments have a window of their own
+        c = [self.admin.comment(self.comm, a[0], "%s c%d" % (w, i)) for i in range(2)]
+        j = self.admin.get_json(q(q=w, kind="comment", sort="new"))
+        self.assertEqual([i for _, i in SearchTest.ids(j)], c[::-1])
+
+    def test_zero_looks_at_every_match(self):
+        w = self.word()
+        ids = [self.admin.submit_text(self.comm, "%s %d" % (w, i), "x")
+               for i in range(33)]
+        self.server.set_limit("search_window", 0)
+        try:
+            seen, _ = self.pages(q=w, sort="top")
+            self.assertNotIn("Search looks at the newest",
+                             self.admin.page("/search?q=" + w).text)
+        finally:
+            self.server.set_limit("search_window", 30)
+        self.assertEqual(sorted(seen), sorted(ids))
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()

@@ -257,6 +257,63 @@ test_search_catches_up(void **state)
 	check_fts(f, c3);
 }
 
+/*
+ * The window: the newest items of each kind that hold the words, the
+ * filters and the sort within them; the upto ids of a first page keep
+ * later pages on the same window however many items arrive.
+ */
+static void
+test_search_window(void **state)
+{
+	struct fixture *f = *state;
+	int64_t ann = mk_user(f->s, "ann");
+	int64_t cats = mk_community(f->s, "cats", ann);
+	int64_t dogs = mk_community(f->s, "dogs", ann);
+	int64_t ids[6], late;
+	struct search_query q;
+	struct search_args sa = { .q = &q, .sort = SEARCH_TOP, .window = 4,
+	    .limit = 2, .kinds = SEARCH_POSTS };
+	struct found_item *it;
+	size_t n;
+
+	for (int i = 0; i < 6; i++)
+		ids[i] = post_titled(f->s, i == 1 || i == 3 ? dogs : cats, ann,
+		    i == 0 ? "stoat stoat oldest" : "stoat", "x", T0 + i);
+	assert_int_equal(find(f, "stoat", (struct search_args){ .window = 4,
+	    .sort = SEARCH_NEW }, &it), 4);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(it[i].post.id, ids[5 - i]);
+	/* an old post among the newest matches of its words */
+	assert_int_equal(find(f, "stoat oldest", (struct search_args){
+	    .window = 4 }, &it), 1);
+	assert_int_equal(it[0].post.id, ids[0]);
+	/* the filters narrow the window: ids[3] alone of dogs is in it */
+	assert_int_equal(find(f, "stoat", (struct search_args){ .window = 4,
+	    .community_id = dogs }, &it), 1);
+	assert_int_equal(it[0].post.id, ids[3]);
+	assert_int_equal(find(f, "stoat", (struct search_args){
+	    .community_id = dogs }, &it), 2);
+
+	/* the first page sets upto; a post after it stays out of the next */
+	assert_int_equal(store_search_parse(str_c("stoat"), &q), SEARCH_PARSED);
+	assert_int_equal(store_search(f->s, f->a, &sa, &it, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(sa.upto[0], ids[5]);
+	late = post_titled(f->s, cats, ann, "stoat", "x", T0 + 9);
+	sa.after = true;
+	sa.after_key = it[1].key;
+	sa.after_kind = it[1].kind;
+	sa.after_id = it[1].cursor;
+	assert_int_equal(store_search(f->s, f->a, &sa, &it, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(it[0].post.id, ids[3]);
+	assert_int_equal(it[1].post.id, ids[2]);
+	assert_int_equal(sa.upto[0], ids[5]);
+	assert_int_equal(find(f, "stoat", (struct search_args){ .window = 4,
+	    .sort = SEARCH_NEW }, &it), 4);
+	assert_int_equal(it[0].post.id, late);
+}
+
 int
 main(void)
 {
@@ -265,6 +322,7 @@ main(void)
 		T(test_search_filters_sorts_cursor),
 		T(test_search_after_bulk),
 		T(test_search_catches_up),
+		T(test_search_window),
 	};
 
 	return FIXTURE_MAIN("store_find", tests);

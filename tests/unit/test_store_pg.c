@@ -244,6 +244,67 @@ test_listing_plans(void **state)
 	}
 }
 
+/*
+ * A search's window comes from the GIN index (a bitmap of the matches,
+ * the newest ids of it kept), never from walking the ids backwards and
+ * computing each row's tsvector until enough match: with generic plans
+ * the word is unknown, and a rare one would read the whole table.
+ */
+static void
+test_search_plans(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_conn *c = conn_of(f);
+	static const enum store_stmt searches[] = {
+		STMT_SEARCH_POSTS_RELEVANCE, STMT_SEARCH_POSTS_NEW,
+		STMT_SEARCH_POSTS_TOP, STMT_SEARCH_COMMENTS_RELEVANCE,
+		STMT_SEARCH_COMMENTS_NEW, STMT_SEARCH_COMMENTS_TOP,
+	};
+
+	sql(f->s, "INSERT INTO users(name, name_lc, pass, created) "
+	    "VALUES ('u', 'u', 'h', 1);"
+	    "INSERT INTO communities(name, name_lc, title, created) "
+	    "VALUES ('c', 'c', 't', 1);"
+	    "INSERT INTO posts(community_id, author_id, title, body, created) "
+	    "SELECT 1, 1, 'word' || i % 500, 'body' || i % 70, i "
+	    "FROM generate_series(1, 20000) i;"
+	    "INSERT INTO comments(post_id, author_id, body, created) "
+	    "SELECT 1 + i % 20000, 1, 'said' || i % 300, i "
+	    "FROM generate_series(1, 20000) i;"
+	    "ANALYZE");
+	for (size_t i = 0; i < ARRAY_LEN(searches); i++) {
+		bool gin = false, walks = false;
+		char q[256];
+		PGresult *res;
+
+		assert_int_equal(prepare(c, searches[i]), STORE_OK);
+		snprintf(q, sizeof(q), "EXPLAIN EXECUTE s%d(1, 'word7', 0, 0, 0, "
+		    "1e300, 0, 9000000000000000000, 26, 9000000000000000000, "
+		    "1000)", (int)searches[i]);
+		res = PQexec(c->pg, q);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			fail_msg("%s: %s", q, PQresultErrorMessage(res));
+		for (int r = 0; r < PQntuples(res); r++) {
+			const char *line = PQgetvalue(res, r, 0);
+
+			if (strstr(line, "Bitmap Index Scan on posts_search") ||
+			    strstr(line, "Bitmap Index Scan on comments_search"))
+				gin = true;
+			if (strstr(line, "Seq Scan on posts") ||
+			    strstr(line, "Seq Scan on comments") ||
+			    strstr(line, "Index Scan Backward"))
+				walks = true;
+		}
+		if (!gin || walks) {
+			for (int r = 0; r < PQntuples(res); r++)
+				print_message("%s\n", PQgetvalue(res, r, 0));
+			fail_msg("search %d does not take its window from the GIN "
+			    "index: %s", (int)searches[i], store__sql_pg(searches[i]));
+		}
+		PQclear(res);
+	}
+}
+
 /* ---- errors and transactions ------------------------------------------ */
 
 static void
@@ -560,6 +621,7 @@ main(void)
 		T(test_every_statement_prepares),
 		T(test_inserts_return_ids),
 		T(test_listing_plans),
+		T(test_search_plans),
 		T(test_aborted_commit),
 		T(test_value_types),
 		T(test_concurrent_votes),
