@@ -266,15 +266,16 @@
 	SEARCH_ORDER(pgkey, "cm") }
 
 /*
- * Home as a merge (store_home.c): one subscribed community's (?6) walk
- * from the cursor, the listing's parameters and filters, only the key
- * and id of each post (from its posts_c_* index and the row's flags).
+ * Home as a merge (store_home.c): one subscribed community's (?1) walk
+ * from the cursor (?2, ?3), at most ?4 keys, only the key and id of each
+ * post, from its posts_c_* index alone; the listing's filters are
+ * store_home.c's, on the rows of the winners. Top's period (?5, 0 for
+ * all time, when the row is never read) is the one filter here.
  */
 #define HOME_KEYS(key, where) { \
-	POST_WALK_SQL("SELECT p." key ", p.id FROM posts p ", key, \
-	    "p.community_id = ?6 AND " where, "?4"), \
-	POST_WALK_SQL("SELECT p." key ", p.id FROM posts p ", key, \
-	    "p.community_id = ?6 AND " where, "?4 <> 0") }
+	"SELECT p." key ", p.id FROM posts p WHERE p.community_id = ?1 AND " \
+	where "(p." key ", p.id) < (?2, ?3) " \
+	"ORDER BY p." key " DESC, p.id DESC LIMIT ?4" }
 
 /* Home: the post's community is one the member ?1 subscribes to. */
 #define HOME_WHERE \
@@ -823,10 +824,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "cm.created"),
 	[STMT_SEARCH_COMMENTS_TOP] = SEARCH_COMMENTS("cm.score", "cm.score"),
 
-	/* Home past HOME_MERGE_MAX subscriptions: the global index walk,
-	 * each row kept when the member subscribes to its community (a
-	 * probe of the subscriptions key); with so many subscriptions
-	 * they are a large share of the rows it reads. */
+	/* Home when the subscribed communities are a large share of the
+	 * posts, or past HOME_MERGE_MAX subscriptions (store_home.c): the
+	 * global index walk, each row kept when the member subscribes to
+	 * its community (a probe of the subscriptions key). */
 	[STMT_POST_LIST_HOT_HOME] = POST_LIST("hot", HOME_WHERE),
 	[STMT_POST_LIST_NEW_HOME] = POST_LIST("created", HOME_WHERE),
 	[STMT_POST_LIST_TOP_HOME] =
@@ -838,11 +839,14 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT 1 FROM subscriptions WHERE user_id = ?1 LIMIT 1" },
 	/* Home as a merge of per-community walks (store_home.c) */
 	[STMT_SUBSCRIPTION_IDS] = {
-	    "SELECT community_id FROM subscriptions WHERE user_id = ?1 "
-	    "ORDER BY community_id LIMIT ?2" },
+	    "SELECT sb.community_id, c.post_count, "
+	    "coalesce((SELECT max(id) FROM posts), 0) FROM subscriptions sb "
+	    "JOIN communities c ON c.id = sb.community_id "
+	    "WHERE sb.user_id = ?1 ORDER BY sb.community_id LIMIT ?2" },
 	[STMT_HOME_KEYS_HOT] = HOME_KEYS("hot", ""),
 	[STMT_HOME_KEYS_NEW] = HOME_KEYS("created", ""),
-	[STMT_HOME_KEYS_TOP] = HOME_KEYS("score", "p.created >= ?7 AND "),
+	[STMT_HOME_KEYS_TOP] =
+	    HOME_KEYS("score", "(?5 = 0 OR p.created >= ?5) AND "),
 	[STMT_HOME_KEYS_ACTIVE] = HOME_KEYS("last_comment", ""),
 	[STMT_HOME_KEYS_CONTROVERSIAL] = HOME_KEYS("controversy", ""),
 	[STMT_POST_BY_IDS] = {
