@@ -282,6 +282,31 @@
 	"EXISTS (SELECT 1 FROM subscriptions sb WHERE sb.user_id = ?1 " \
 	"AND sb.community_id = p.community_id) AND "
 
+/*
+ * A signed-in user u and what struct viewer holds: plain (1 when they
+ * moderate nothing, block nobody, saved and hid nothing), notifications
+ * unseen, and their subscriptions (store.h's STORE_HOME_SET_MAX + 1 ids
+ * at most, ascending, comma-separated; NULL for none), then more.
+ */
+#define VIEWER_COLS \
+	"SELECT " USER_COLS ", " \
+	"CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) " \
+	"OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) " \
+	"OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) " \
+	"OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) " \
+	"THEN 0 ELSE 1 END, " \
+	"(SELECT count(*) FROM notifications n " \
+	"WHERE n.user_id = u.id AND n.seen = 0), "
+_Static_assert(STORE_HOME_SET_MAX + 1 == 51, "VIEWER_HOME_IDS lists 51");
+#define VIEWER_HOME_IDS \
+	"FROM (SELECT community_id FROM subscriptions sb " \
+	"WHERE sb.user_id = u.id ORDER BY community_id LIMIT 51) hs) "
+#define VIEWER_SELECT(more) \
+	VIEWER_COLS "(SELECT group_concat(community_id) " VIEWER_HOME_IDS more
+#define VIEWER_SELECT_PG(more) \
+	VIEWER_COLS "(SELECT string_agg(community_id::text, ',' " \
+	"ORDER BY community_id) " VIEWER_HOME_IDS more
+
 /* ---- the table -------------------------------------------------------- */
 
 /* A conversation row: id, a_id, a name, b_id, b name, subject, created,
@@ -343,15 +368,9 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "INSERT INTO sessions(key, user_id, created, expires) "
 	    "VALUES (?1, ?2, ?3, ?4)" },
 	[STMT_SESSION_USER] = {
-	    "SELECT " USER_COLS ", "
-	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) "
-	    "THEN 0 ELSE 1 END, "
-	    "(SELECT count(*) FROM notifications n "
-	    "WHERE n.user_id = u.id AND n.seen = 0) "
-	    "FROM sessions s JOIN users u ON u.id = s.user_id "
+	    VIEWER_SELECT("") "FROM sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE s.key = ?1 AND s.expires > ?2 AND u.deleted = 0",
+	    VIEWER_SELECT_PG("") "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.key = ?1 AND s.expires > ?2 AND u.deleted = 0" },
 	[STMT_SESSION_DELETE] = { "DELETE FROM sessions WHERE key = ?1" },
 	[STMT_SESSION_PURGE] = { "DELETE FROM sessions WHERE expires <= ?1" },
@@ -703,14 +722,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "INSERT INTO api_tokens(user_id, name, key, scopes, created) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)"),
 	[STMT_TOKEN_USER] = {
-	    "SELECT " USER_COLS ", "
-	    "CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) "
-	    "OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) "
-	    "THEN 0 ELSE 1 END, "
-	    "(SELECT count(*) FROM notifications n "
-	    "WHERE n.user_id = u.id AND n.seen = 0), t.id, t.scopes "
+	    VIEWER_SELECT(", t.id, t.scopes ")
+	    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	    "WHERE t.key = ?1 AND u.deleted = 0",
+	    VIEWER_SELECT_PG(", t.id, t.scopes ")
 	    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
 	    "WHERE t.key = ?1 AND u.deleted = 0" },
 	[STMT_TOKEN_TOUCH] = {
@@ -835,8 +850,6 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_POST_LIST_ACTIVE_HOME] = POST_LIST("last_comment", HOME_WHERE),
 	[STMT_POST_LIST_CONTROVERSIAL_HOME] =
 	    POST_LIST("controversy", HOME_WHERE),
-	[STMT_SUBSCRIBES_ANY] = {
-	    "SELECT 1 FROM subscriptions WHERE user_id = ?1 LIMIT 1" },
 	/* Home as a merge of per-community walks (store_home.c) */
 	[STMT_SUBSCRIPTION_IDS] = {
 	    "SELECT sb.community_id, c.post_count, "
