@@ -272,10 +272,11 @@
  * store_home.c's, on the rows of the winners. Top's period (?5, 0 for
  * all time, when the row is never read) is the one filter here.
  */
-#define HOME_KEYS(key, where) { \
+#define HOME_KEYS_SQL(key, where) \
 	"SELECT p." key ", p.id FROM posts p WHERE p.community_id = ?1 AND " \
 	where "(p." key ", p.id) < (?2, ?3) " \
-	"ORDER BY p." key " DESC, p.id DESC LIMIT ?4" }
+	"ORDER BY p." key " DESC, p.id DESC LIMIT ?4"
+#define HOME_KEYS(key) { HOME_KEYS_SQL(key, "") }
 
 /* Home: the post's community is one the member ?1 subscribes to. */
 #define HOME_WHERE \
@@ -856,12 +857,15 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "coalesce((SELECT max(id) FROM posts), 0) FROM subscriptions sb "
 	    "JOIN communities c ON c.id = sb.community_id "
 	    "WHERE sb.user_id = ?1 ORDER BY sb.community_id LIMIT ?2" },
-	[STMT_HOME_KEYS_HOT] = HOME_KEYS("hot", ""),
-	[STMT_HOME_KEYS_NEW] = HOME_KEYS("created", ""),
-	[STMT_HOME_KEYS_TOP] =
-	    HOME_KEYS("score", "(?5 = 0 OR p.created >= ?5) AND "),
-	[STMT_HOME_KEYS_ACTIVE] = HOME_KEYS("last_comment", ""),
-	[STMT_HOME_KEYS_CONTROVERSIAL] = HOME_KEYS("controversy", ""),
+	[STMT_HOME_KEYS_HOT] = HOME_KEYS("hot"),
+	[STMT_HOME_KEYS_NEW] = HOME_KEYS("created"),
+	/* PostgreSQL would type ?5 from "= 0" as a 4-byte integer */
+	[STMT_HOME_KEYS_TOP] = {
+	    HOME_KEYS_SQL("score", "(?5 = 0 OR p.created >= ?5) AND "),
+	    HOME_KEYS_SQL("score",
+	    "(?5::bigint = 0 OR p.created >= ?5) AND ") },
+	[STMT_HOME_KEYS_ACTIVE] = HOME_KEYS("last_comment"),
+	[STMT_HOME_KEYS_CONTROVERSIAL] = HOME_KEYS("controversy"),
 	[STMT_POST_BY_IDS] = {
 	    POST_SELECT "WHERE p.id IN ("
 	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
