@@ -740,9 +740,9 @@ def measure_row(server, nginx, label, path, body, cookie, cfg, header=None):
     p, n = combine(pr), combine(nr)
     row = {"label": label, "path": path, "bytes": body[1],
            "parley": p, "nginx": n, "ratio": p["rps"] / n["rps"]}
-    log("%-22s parley %8s req/s  nginx %8s req/s  ratio %.2f  errors %d/%d"
-        % (label, fmt_int(p["rps"]), fmt_int(n["rps"]), row["ratio"],
-           p["errors"], n["errors"]))
+    log("%-22s parley %8s req/s  nginx %8s req/s  ratio %.2f  errors %d/%d  "
+        "CPU %.0f%%" % (label, fmt_int(p["rps"]), fmt_int(n["rps"]), row["ratio"],
+                        p["errors"], n["errors"], 100 * p.get("cpu", 0)))
     return row
 
 
