@@ -33,6 +33,8 @@ Settings (environment):
   BENCH_PAGES        comma-separated labels to measure (all)
   BENCH_INSTR_N      requests per page kind under callgrind (10)
   BENCH_COMMUNITIES  communities in the demo database (24: Home's 20 and more)
+  BENCH_INSTR_CACHE  instructions with the page cache on: cached answers and
+                     filled templates (printed, not written to results/)
   BENCH_HOME_SUBS    communities bench_home subscribes to (20, issue 13's figure)
   BENCH_IMAGE_RUNS   uploads of the photo and of the bomb, each (5)
   BENCH_SCALE_SIZES  sizes compared by `scale` (10000,1000000)
@@ -72,6 +74,7 @@ BIN = os.path.abspath(os.environ.get("PARLEY_BIN") or
 PASSWORD = "bench-password-1"     # of the bench users added to the cache
 READER = "bench_reader"           # the signed-in reader: an ordinary user
 HOME_USER = "bench_home"          # a member subscribed to HOME_SUBS communities
+MOD_USER = "bench_mod"            # moderates COMMUNITY and thread_300's community
 WRITER = "bench_w%02d"            # writers: admins, exempt from rate limits
 MAX_WRITERS = 64
 BEARER = "bearer"                  # page_paths: signed in by API token
@@ -603,6 +606,27 @@ def home_paths():
     return chosen([("home (sub)", "/", "home"), ("all (sub)", "/all", "home")])
 
 
+def mod_paths(meta):
+    """A moderator's community page and 300-comment thread in communities
+    they moderate, and an admin's community page (issue 17)."""
+    t3 = meta["thread_300"]
+    return chosen([
+        ("community (mod)", "/s/%s" % COMMUNITY, "mod"),
+        ("thread %d (mod)" % t3["comments"],
+         "/s/%s/p/%d" % (t3["community"], t3["id"]), "mod"),
+        ("community (admin)", "/s/%s" % COMMUNITY, "admin"),
+    ])
+
+
+def add_moderator(db_path, meta):
+    """Adds MOD_USER to a working copy, moderating the communities of
+    mod_paths."""
+    parley("admin", "--db", "sqlite:" + db_path, "add-user", MOD_USER,
+           stdin_text=PASSWORD + "\n")
+    for name in sorted({COMMUNITY, meta["thread_300"]["community"]}):
+        parley("admin", "--db", "sqlite:" + db_path, "appoint", name, MOD_USER)
+
+
 def search_words(db_path):
     """The common word of the search rows: the indexed post word whose
     posts are nearest 10% of all (SQLite's FTS5 vocabulary)."""
@@ -893,7 +917,8 @@ def run_mixed(server, nginx, tmp, cfg, pages, bodies):
     connections against Parley; the same reads (writes left out) against
     nginx serving the bodies each page had."""
     anon = [(p, bodies[l][0]) for l, p, signed_in in pages if not signed_in]
-    member = [(p, bodies[l][0]) for l, p, signed_in in pages if signed_in]
+    member = [(p, bodies[l][0]) for l, p, signed_in in pages
+              if signed_in and signed_in not in ("mod", "admin")]
     if not anon or not member:
         return None
     c = Client(server.port)
@@ -973,18 +998,21 @@ def cmd_run():
     meta["mention_names"] = mention_names(work)
     parley("admin", "--db", "sqlite:" + work, "add-user", HOME_USER,
            stdin_text=PASSWORD + "\n")
+    add_moderator(work, meta)
     tmp = tempfile.mkdtemp(prefix="parley-bench-")
     # Start-up migrates a database made by an older schema: allow for it.
     server = Server(work, threads=cfg["server_threads"], start_timeout=1800)
     nginx = Nginx()
     rows = []
     try:
-        pages = page_paths(server.port, meta) + home_paths()
+        pages = page_paths(server.port, meta) + home_paths() + mod_paths(meta)
         reader = Client(server.port).login(READER, PASSWORD)
         bearer = "Authorization: Bearer " + reader.api_token()
         anon = Client(server.port)
         home = home_member(server.port, cfg)
-        who = {False: anon, True: reader, "home": home, BEARER: reader}
+        who = {False: anon, True: reader, "home": home, BEARER: reader,
+               "mod": Client(server.port).login(MOD_USER, PASSWORD),
+               "admin": Client(server.port).login(WRITER % 0, PASSWORD)}
         images = measure_images(reader, tmp, cfg["image_runs"])
         if page_wanted("thumbnail"):
             pages.append(("thumbnail", images["thumb_path"], False))
@@ -999,7 +1027,7 @@ def cmd_run():
         nginx.start()
         for label, path, signed_in in pages:
             cookie = who[signed_in].cookie_header() \
-                if signed_in in (True, "home") else None
+                if signed_in in (True, "home", "mod", "admin") else None
             header = bearer if signed_in == BEARER else None
             rows.append(measure_row(server, nginx, label, path, bodies[label], cookie,
                                     cfg, header))
@@ -1202,6 +1230,8 @@ def render_run(r):
     check(["front (in)", "community (in)"], 0.5, "front and community, signed in")
     check([t3], 0.5, "300-comment thread")
     check([tb], 0.3, "3,000-comment thread")
+    check(["community (mod)", t3 + " (mod)", "community (admin)"], 0.3,
+          "moderators' and admins' pages (issue 17)")
     if "feed" in by and "front" in by:
         # The feed holds each entry's rendered text, so it has more bytes
         # than the page: judged per byte, against nginx's copy of each.
@@ -1448,21 +1478,26 @@ def cmd_images():
 # --------------------------------------------------------------------------
 # instructions: callgrind
 
-def callgrind_counts(db_path, meta, n, label_filter=None):
+def callgrind_counts(db_path, meta, n, label_filter=None, cached=False):
     """Instructions per request for each page kind, from one callgrind run.
     The page cache is off: these are full renders, which is what could grow
-    with the forum or regress. (Under callgrind a request takes longer than
-    a cached page lives, so with the cache on the figures would count a
-    varying mix of hits and renders.)"""
+    with the forum or regress. With cached set (BENCH_INSTR_CACHE=1) it is
+    on and each kind is requested once just before its batch, so that the
+    batch counts answers from the cache and members' filled templates (a
+    page lives a second: a batch that outlives it counts a render too,
+    which the best of three batches leaves out)."""
     outdir = tempfile.mkdtemp(prefix="parley-bench-cg-")
     out_file = os.path.join(outdir, "cg.out")
+    add_moderator(db_path, meta)
     server = Server(db_path, threads=1, start_timeout=1800, wrapper=[
         "valgrind", "--tool=callgrind", "--callgrind-out-file=" + out_file],
-        env={"PARLEY_PAGE_CACHE": "0"})
+        env={} if cached else {"PARLEY_PAGE_CACHE": "0"})
     results = []
     try:
-        pages = page_paths(server.port, meta)
+        pages = page_paths(server.port, meta) + mod_paths(meta)
         reader = Client(server.port).login(READER, PASSWORD)
+        who = {True: reader, "mod": Client(server.port).login(MOD_USER, PASSWORD),
+               "admin": Client(server.port).login(WRITER % 1, PASSWORD)}
         writer = Client(server.port).login(WRITER % 0, PASSWORD)
         anon = Client(server.port)
         tmp = outdir
@@ -1486,7 +1521,7 @@ def callgrind_counts(db_path, meta, n, label_filter=None):
             if signed_in == BEARER:
                 kinds.append((label, lambda path=path: bearer_get(path)))
                 continue
-            c = reader if signed_in else anon
+            c = who[signed_in] if signed_in else anon
             kinds.append((label, lambda c=c, path=path: c.get(path)))
         # The two comment kinds walk the same posts, each from the first.
         state = {"i": 0, "form": 0, "api": 0}
@@ -1532,9 +1567,13 @@ def callgrind_counts(db_path, meta, n, label_filter=None):
         # and would decide the comparison of the two.
         comments = [k for k in kinds if k[0] in ("comment", "api comment")]
         schedule = [k for k in kinds if k not in comments] + comments * 3
+        if cached:
+            schedule = [k for k in kinds if k not in comments] * 3 + comments * 3
         pid = str(server.proc.pid)
         best = {}
         for idx, (label, fn) in enumerate(schedule):
+            if cached:
+                fn()
             subprocess.run(["callgrind_control", "-z", pid], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, check=True)
             for _ in range(n):
@@ -1599,7 +1638,13 @@ def cmd_instructions():
         die("valgrind is not installed: `make bench-deps` installs it")
     db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"], cfg["communities"])
     work = work_copy(db_path, "cg-%d" % cfg["posts"])
-    res = callgrind_counts(work, meta, n)
+    cached = bool(os.environ.get("BENCH_INSTR_CACHE"))
+    res = callgrind_counts(work, meta, n, cached=cached)
+    if cached:
+        for r in res:
+            print("| %s | %s | %s |" % (r["label"], fmt_int(r["total"]),
+                                        fmt_int(r["handler"])))
+        return 0
     L = ["# Instructions per request (callgrind)", "",
          "- date: %s; commit: %s" % (
              datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

@@ -72,20 +72,26 @@ app_is_admin(const struct ctx *c)
 }
 
 /*
- * True when the viewer moderates community_id (admins moderate all);
- * never in a template, which is for members who moderate nothing.
+ * True when the viewer moderates community_id (admins moderate all). In
+ * a template the answer is noted (tmpl_moderated); one rendered for a
+ * member who moderates nothing answers false without asking.
  */
 bool
 app_is_mod(struct ctx *c, int64_t community_id)
 {
 	bool mod = false;
 
-	if (c->user == NULL || c->tmpl)
+	if (c->user == NULL)
 		return false;
 	if (c->user->role == ROLE_ADMIN)
-		return true;
-	return store_is_moderator(c->s, community_id, c->user->id, &mod) ==
-	    STORE_OK && mod;
+		mod = true;
+	else if ((c->tmpl == NULL || c->viewer.moderates) &&
+	    store_is_moderator(c->s, community_id, c->user->id, &mod) !=
+	    STORE_OK)
+		mod = false;
+	if (c->tmpl)
+		tmpl_moderated(c, community_id, mod);
+	return mod;
 }
 
 /*

@@ -16,12 +16,15 @@
  * (GEN_SLOTS), indexed by a hash of what they count: two things sharing
  * a counter only cost a render.
  *
- * Every server raises the database's epoch (store_epoch) after each of
- * its writes, and `parley admin` and the other commands after theirs.
- * Each cacheable request reads it (on SQLite only when PRAGMA
- * data_version moved) and a rise that is not one of this process's own
- * empties every page: several servers may share one database, a
- * PostgreSQL one or one SQLite file. Pages
+ * Several servers may share one database, a PostgreSQL one or one SQLite
+ * file. Every server adds an entry to the database's log after each of
+ * its writes, naming the counters it raised (store_epoch_log), and
+ * `parley admin` and the other commands one naming none after theirs.
+ * Each cacheable request reads the entries after the last this process
+ * has seen (log_check; on SQLite only when PRAGMA data_version moved),
+ * and raises the counters each names, as the write would have here; only
+ * what it cannot account for (more entries than one read returns, or an
+ * entry missing for longer than a page lives) empties every page. Pages
  * also carry the time: "3 minutes ago", archiving and the top periods
  * move with the clock, so a page lives at most CACHE_TTL_MS; that is also
  * how long a program other than parley writing the SQLite file directly
@@ -46,7 +49,17 @@
  * would see it otherwise (authors of items on it: edit links, removed
  * text; a profile's owner); their own requests are rendered in full.
  * Members who show NSFW posts have templates of their own (key 'N'
- * rather than 'M'). Other viewers are never templated.
+ * rather than 'M').
+ *
+ * Moderators and admins (blocking nobody, having saved and hidden
+ * nothing) get templates by role: admins one of their own ('A'); a
+ * moderator's render notes which communities app_is_mod was asked about
+ * (struct tmpl's mod_of), and when that was one community they moderate
+ * the template is for that community's moderators ('D'), when one they
+ * do not, a member's ('M'); a page asking about several (a profile, all
+ * communities' posts) is rendered for them in full. Serving a moderator
+ * asks the store once whether they moderate the template's community.
+ * Other viewers are never templated.
  */
 #include "app_int.h"
 
@@ -64,7 +77,10 @@
 #define GEN_ANY 1           /* every write raises it */
 #define GEN_LISTINGS 2      /* DEP_LISTINGS */
 #define GEN_FIRST 3         /* the hashed ones */
-#define OWN_RING 4096       /* epochs this process raised, remembered */
+#define SEEN_RING 4096      /* log entries applied or written here */
+
+_Static_assert(CACHE_DEPS_MAX <= EPOCH_SLOTS_MAX,
+    "a write's counters fit in its log entry");
 
 /* A kept page and, for a template, its holes; one allocation. */
 struct entry {
@@ -84,20 +100,26 @@ struct entry {
 	int64_t *authors;        /* ascending */
 	size_t nauthors;
 	int64_t post_id;
+	int64_t mod_of;          /* a template's struct tmpl fields */
+	bool mod_many;
 };
 
 struct cache {
 	struct entry *slot[CACHE_SLOTS];
 	size_t bytes;
-	int64_t epoch;           /* the database's epoch, as last read */
-	bool epoch_read;
 };
 
 static _Atomic uint64_t write_seq = 1;  /* the last write's number */
 static _Atomic uint64_t gens[GEN_SLOTS]; /* the number of the last write
                                             that raised each counter */
-static _Atomic int64_t own[OWN_RING];   /* epochs raised here, by value
-                                            modulo OWN_RING */
+static _Atomic int64_t seen[SEEN_RING]; /* log entries applied or
+                                            written here, by number
+                                            modulo SEEN_RING */
+static _Atomic int64_t log_done = -1;   /* every log entry up to it is
+                                            accounted for; -1: not read */
+static _Atomic int64_t gap_ms;          /* when the entry after log_done
+                                            was first found missing; 0:
+                                            none is */
 static size_t budget;        /* bytes per thread; 0 = no cache */
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
 
@@ -206,35 +228,61 @@ end_all(void)
 }
 
 /*
+ * Takes the next write number and raises the n counters in slots to it
+ * (none: every page's).
+ */
+static void
+raise_written(const uint16_t *slots, size_t n)
+{
+	uint64_t w = atomic_fetch_add_explicit(&write_seq, 1,
+	    memory_order_acq_rel) + 1;
+
+	if (n == 0) {
+		raise_gen(GEN_ALL, w);
+		return;
+	}
+	raise_gen(GEN_ANY, w);
+	for (size_t i = 0; i < n; i++)
+		raise_gen(slots[i], w);
+}
+
+/* Moves log_done up to to, never down (from: its value as last read). */
+static void
+log_done_raise(int64_t from, int64_t to)
+{
+	while (from < to && !atomic_compare_exchange_weak_explicit(&log_done,
+	    &from, to, memory_order_acq_rel, memory_order_acquire))
+		;
+}
+
+/*
  * A write by this process was committed (or refused): raises the
- * counters of what it noted (app_cache_touch), or of every page, and the
- * database's epoch, so that other servers on the database see it. Called
- * after the handler, before the answer leaves.
+ * counters of what it noted (app_cache_touch), or of every page, and
+ * logs them in the database, so that other servers on it see the write.
+ * Called after the handler, before the answer leaves.
  */
 void
 app_cache_written(struct ctx *c)
 {
 	const struct cache_deps *d = &c->touched;
-	uint64_t n = atomic_fetch_add_explicit(&write_seq, 1,
-	    memory_order_acq_rel) + 1;
-	int64_t epoch;
+	size_t n = d->over ? 0 : d->n;
+	int64_t seq, prev;
 
-	if (d->n == 0 || d->over) {
-		raise_gen(GEN_ALL, n);
-	} else {
-		raise_gen(GEN_ANY, n);
-		for (size_t i = 0; i < d->n; i++)
-			raise_gen(d->slot[i], n);
-	}
+	raise_written(d->slot, n);
 	/* even with this server's cache off: others share the database */
 	if (c->s == NULL)
 		return;
-	if (store_epoch_raise(c->s, &epoch) == STORE_OK)
-		atomic_store_explicit(&own[epoch % OWN_RING], epoch,
-		    memory_order_release);
-	else
-		log_msg(LOG_WARN, "cache", "cannot raise the epoch: other "
-		    "servers may show pages older than this write for a second");
+	if (store_epoch_log(c->s, d->slot, n, &seq) != STORE_OK) {
+		log_msg(LOG_WARN, "cache", "cannot log the write: other "
+		    "servers may show pages older than it for a second");
+		return;
+	}
+	atomic_store_explicit(&seen[seq % SEEN_RING], seq,
+	    memory_order_release);
+	/* right after the last entry accounted for: it is too */
+	prev = seq - 1;
+	atomic_compare_exchange_strong_explicit(&log_done, &prev, seq,
+	    memory_order_acq_rel, memory_order_relaxed);
 }
 
 /* True when this request may be answered from, or kept in, the cache. */
@@ -244,29 +292,79 @@ app_cache_allowed(const struct ctx *c)
 	return budget > 0 && c->user == NULL;
 }
 
+/* Raises the counters a log entry names, unless that was done here. */
+static void
+log_apply(const struct epoch_entry *e)
+{
+	bool known = true;
+
+	if (atomic_load_explicit(&seen[e->seq % SEEN_RING],
+	    memory_order_acquire) == e->seq)
+		return;
+	for (size_t i = 0; i < e->n; i++)
+		known = known && e->slots[i] < GEN_SLOTS;
+	/* a counter this build does not have: every page */
+	raise_written(e->slots, known ? e->n : 0);
+	atomic_store_explicit(&seen[e->seq % SEEN_RING], e->seq,
+	    memory_order_release);
+}
+
 /*
- * Reads the database's epoch and ends every page when it rose by any
- * writer but this process since this thread last looked; returns false
- * when the epoch cannot be read (nothing may be served or kept then).
+ * Applies the log entries after log_done that this process has not
+ * applied or written, and moves log_done past those now accounted for;
+ * returns false when the log cannot be read (nothing may be served or
+ * kept then).
+ *
+ * Exact: a writer logs after its commit and answers after logging, so a
+ * request that follows the answer reads the entry, or finds log_done
+ * past it. On PostgreSQL entries commit out of their numbers' order: an
+ * entry missing below a newer one is waited for (read again by the next
+ * requests), and applied when it comes. One that never comes (a writer
+ * that died between its number and its commit, or an entry pruned)
+ * holds log_done back; after a page's lifetime every page is ended and
+ * log_done jumps to the newest entry read. That too is exact: a number
+ * is taken after the write's commit, so every write numbered below an
+ * entry read was committed before the read, and the pages it could
+ * change are ended. A read that returns as many entries as it may
+ * (EPOCH_SINCE_MAX) ends every page the same way.
  */
 static bool
-epoch_check(struct ctx *c, struct cache *k)
+log_check(struct ctx *c)
 {
-	int64_t epoch;
+	int64_t from = atomic_load_explicit(&log_done, memory_order_acquire);
+	int64_t to, top, now, since;
+	struct epoch_entry *e;
+	size_t n;
 
-	if (store_epoch(c->s, &epoch) != STORE_OK)
-		return false;
-	if (k->epoch_read && epoch != k->epoch) {
-		bool ours = epoch > k->epoch && epoch - k->epoch <= OWN_RING;
-
-		for (int64_t e = k->epoch + 1; ours && e <= epoch; e++)
-			ours = atomic_load_explicit(&own[e % OWN_RING],
-			    memory_order_acquire) == e;
-		if (!ours)
-			end_all();
+	if (from < 0) {
+		/* this process's first read: it keeps no page yet */
+		if (store_epoch_last(c->s, &top) != STORE_OK)
+			return false;
+		log_done_raise(from, top);
+		return true;
 	}
-	k->epoch = epoch;
-	k->epoch_read = true;
+	if (store_epoch_since(c->s, c->a, from, &e, &n) != STORE_OK)
+		return false;
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		log_apply(&e[i]);
+	top = e[n - 1].seq;
+	to = from;
+	while (to < top && atomic_load_explicit(&seen[(to + 1) % SEEN_RING],
+	    memory_order_acquire) == to + 1)
+		to++;
+	now = now_ms();
+	since = atomic_load_explicit(&gap_ms, memory_order_relaxed);
+	if (n == EPOCH_SINCE_MAX ||
+	    (to < top && since != 0 && to == from &&
+	    now - since >= CACHE_TTL_MS)) {
+		end_all();
+		to = top;
+	}
+	atomic_store_explicit(&gap_ms, to == top ? 0 :
+	    to > from || since == 0 ? now : since, memory_order_relaxed);
+	log_done_raise(from, to);
 	return true;
 }
 
@@ -314,25 +412,41 @@ ticket_key(struct ctx *c, struct cache_ticket *t, char kind)
 }
 
 /*
+ * This thread's current entry for the request under kind, with t's key
+ * made for it, or NULL.
+ */
+static struct entry *
+find(struct ctx *c, struct cache_ticket *t, char kind)
+{
+	struct entry *e;
+
+	ticket_key(c, t, kind);
+	e = thread_cache()->slot[t->hash % CACHE_SLOTS];
+	if (!t->usable || e == NULL || e->hash != t->hash ||
+	    t->made_ms - e->made_ms >= CACHE_TTL_MS || !current(e) ||
+	    !str_eq(e->key, t->key))
+		return NULL;
+	return e;
+}
+
+/* Notes other connections' commits and starts *t for the request. */
+static void
+ticket_start(struct ctx *c, struct cache_ticket *t)
+{
+	t->usable = log_check(c);
+	t->gen = atomic_load_explicit(&write_seq, memory_order_acquire);
+	t->made_ms = now_ms();
+}
+
+/*
  * Notes other connections' commits, fills *t for the request and returns
  * this thread's current entry for it, or NULL.
  */
 static struct entry *
 lookup(struct ctx *c, struct cache_ticket *t, char kind)
 {
-	struct cache *k = thread_cache();
-	struct entry *e;
-
-	t->usable = epoch_check(c, k);
-	t->gen = atomic_load_explicit(&write_seq, memory_order_acquire);
-	t->made_ms = now_ms();
-	ticket_key(c, t, kind);
-	e = k->slot[t->hash % CACHE_SLOTS];
-	if (!t->usable || e == NULL || e->hash != t->hash ||
-	    t->made_ms - e->made_ms >= CACHE_TTL_MS || !current(e) ||
-	    !str_eq(e->key, t->key))
-		return NULL;
-	return e;
+	ticket_start(c, t);
+	return find(c, t, kind);
 }
 
 /*
@@ -418,7 +532,8 @@ keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
 	e = xmalloc(size);
 	*e = (struct entry){ .hash = t->hash, .gen = t->gen,
 		.made_ms = t->made_ms, .size = size, .nholes = nholes,
-		.nauthors = nauthors, .post_id = tm ? tm->post_id : 0 };
+		.nauthors = nauthors, .post_id = tm ? tm->post_id : 0,
+		.mod_of = tm ? tm->mod_of : 0, .mod_many = tm && tm->mod_many };
 	if (c->shows.n == 0 || c->shows.over) {
 		e->watch[e->nwatch++] = GEN_ANY;
 	} else {
@@ -480,15 +595,55 @@ app_cache_keep(struct ctx *c, const struct cache_ticket *t)
 bool
 app_member_allowed(struct ctx *c)
 {
-	return budget > 0 && c->user != NULL && c->user->role != ROLE_ADMIN &&
-	    c->viewer.plain && !c->json &&
+	return budget > 0 && c->user != NULL &&
+	    (c->viewer.plain || c->viewer.moderates) && !c->json &&
 	    (!c->by_home || c->viewer.nhome <= STORE_HOME_SET_MAX);
+}
+
+/*
+ * The kind of template a viewer's render makes (tm) or is served: one per
+ * role, each for viewers who see NSFW posts or not. A moderator's render
+ * that found them moderating the one community it asked about is a
+ * template for that community's moderators; else it is a member's.
+ */
+static char
+tmpl_kind(struct ctx *c, const struct tmpl *tm)
+{
+	bool nsfw = app_show_nsfw(c);
+
+	if (app_is_admin(c))
+		return nsfw ? 'B' : 'A';
+	if (tm != NULL && tm->mod_yes)
+		return nsfw ? 'E' : 'D';
+	return nsfw ? 'N' : 'M';
+}
+
+/*
+ * A moderator's template for the request: the one for the moderators of
+ * the one community its page asked about, when they are one, or else a
+ * member's whose page asked about one community at most, which they do
+ * not moderate.
+ */
+static struct entry *
+mod_find(struct ctx *c, struct cache_ticket *t)
+{
+	struct tmpl mod = { .mod_yes = true };
+	struct entry *e = find(c, t, tmpl_kind(c, &mod));
+
+	if (e != NULL && app_is_mod(c, e->mod_of))
+		return e;
+	e = find(c, t, tmpl_kind(c, NULL));
+	if (e != NULL && !e->mod_many &&
+	    (e->mod_of == 0 || !app_is_mod(c, e->mod_of)))
+		return e;
+	return NULL;
 }
 
 /*
  * Reads the viewer's votes on the items of a template's vote holes into
  * v (post_id: the thread's post, whose comments the store may read in
- * one query).
+ * one query). Only items within the range of ids the viewer ever voted
+ * on (the session query's) are asked about: often none.
  */
 static int
 load_votes(struct ctx *c, const struct hole *holes, size_t n,
@@ -501,11 +656,12 @@ load_votes(struct ctx *c, const struct hole *holes, size_t n,
 		v->n[k] = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (holes[i].kind == HOLE_VOTE) {
-			int k = holes[i].vote_kind == VOTE_COMMENT;
+		int k = holes[i].vote_kind == VOTE_COMMENT;
 
+		if (holes[i].kind == HOLE_VOTE &&
+		    holes[i].id >= c->viewer.voted_lo[k] &&
+		    holes[i].id <= c->viewer.voted_hi[k])
 			v->ids[k][v->n[k]++] = holes[i].id;
-		}
 	}
 	for (int k = 0; k < 2 && rc == STORE_OK; k++) {
 		v->n[k] = ids_sort_unique(v->ids[k], v->n[k]);
@@ -573,8 +729,14 @@ app_member_serve(struct ctx *c, struct cache_ticket *t)
 {
 	/* A template shows NSFW posts as its renderer sees them: members
 	 * with show_nsfw have templates of their own. */
-	struct entry *e = lookup(c, t, app_show_nsfw(c) ? 'N' : 'M');
+	struct entry *e;
 
+	if (c->viewer.moderates && !app_is_admin(c)) {
+		ticket_start(c, t);
+		e = mod_find(c, t);
+	} else {
+		e = lookup(c, t, tmpl_kind(c, NULL));
+	}
 	if (e == NULL)
 		return MEMBER_RENDER;
 	if (ids_find(e->authors, e->nauthors, c->user->id) < e->nauthors)
@@ -594,11 +756,17 @@ app_member_serve(struct ctx *c, struct cache_ticket *t)
 bool
 app_member_keep(struct ctx *c, const struct cache_ticket *t, struct tmpl *tm)
 {
+	struct cache_ticket kt = *t;
 	struct str body;
 
 	c->tmpl = NULL;
 	tm->nauthors = ids_sort_unique(tm->authors, tm->nauthors);
-	keep(c, t, tm);
+	/* A moderator's page that asked about several communities shows
+	 * what they moderate among them: theirs alone. */
+	if (!c->viewer.moderates || app_is_admin(c) || !tm->mod_many) {
+		ticket_key(c, &kt, tmpl_kind(c, tm));
+		keep(c, &kt, tm);
+	}
 	if (ids_find(tm->authors, tm->nauthors, c->user->id) < tm->nauthors)
 		return false;
 	body.len = c->r->out.len;

@@ -161,14 +161,15 @@ struct cache_ticket {
 	uint64_t hash;
 	uint64_t gen;              /* write number before the page was made */
 	int64_t made_ms;
-	bool usable;               /* the epoch was read: the page may be kept */
+	bool usable;               /* the log was read: the page may be kept */
 };
 
 /*
  * A member template is a page rendered for any plain member (see
- * struct viewer) with holes where one member's page differs from
- * another's; serving it renders only the holes for the viewer, each
- * kind by its renderer in hole_kinds[] (app_hole.c).
+ * struct viewer), for the moderators of a community or for admins, with
+ * holes where one such viewer's page differs from another's; serving it
+ * renders only the holes for the viewer, each kind by its renderer in
+ * hole_kinds[] (app_hole.c).
  */
 enum hole_kind {
 	HOLE_ME,                   /* the header's signed-in part */
@@ -196,6 +197,10 @@ struct tmpl {
 	size_t nauthors, acap;
 	int64_t post_id;           /* a thread's post: its comments' votes are
 	                              read in one query */
+	int64_t mod_of;            /* the first community app_is_mod was asked
+	                              about, or 0 */
+	bool mod_yes;              /* its answer */
+	bool mod_many;             /* it was asked about another one too */
 };
 
 /* The viewer's votes on a template's items, by kind (0 posts, 1
@@ -237,6 +242,22 @@ tmpl_author(struct ctx *c, int64_t author_id)
 	tm->authors = arena_grow(c->a, tm->authors, tm->nauthors, &tm->acap, 16,
 	    sizeof(*tm->authors));
 	tm->authors[tm->nauthors++] = author_id;
+}
+
+/* Notes app_is_mod's answer for community_id in the template being
+ * rendered: a moderator's template is theirs only when the page asked
+ * about one community. */
+static inline void
+tmpl_moderated(struct ctx *c, int64_t community_id, bool yes)
+{
+	struct tmpl *tm = c->tmpl;
+
+	if (tm->mod_of == 0) {
+		tm->mod_of = community_id;
+		tm->mod_yes = yes;
+	} else if (tm->mod_of != community_id) {
+		tm->mod_many = true;
+	}
 }
 
 enum member_answer {

@@ -431,7 +431,7 @@ int
 app_admin(const struct app_config *cfg, int argc, char **argv, bool admin)
 {
 	struct arena *a;
-	int64_t epoch;
+	int64_t seq;
 	int rc;
 
 	if (prepare(cfg) == NULL)
@@ -440,7 +440,7 @@ app_admin(const struct app_config *cfg, int argc, char **argv, bool admin)
 	rc = admin_run(app_store(), a, argc, argv, admin);
 	arena_free(a);
 	/* running servers' page caches see the change at once */
-	if (rc == 0 && store_epoch_raise(app_store(), &epoch) != STORE_OK)
+	if (rc == 0 && store_epoch_log(app_store(), NULL, 0, &seq) != STORE_OK)
 		fprintf(stderr, "parley: done, but running servers may show "
 		    "the old pages for a second\n");
 	app_store_release();

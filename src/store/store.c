@@ -19,6 +19,7 @@
  */
 #include "store_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,41 +133,137 @@ store_bulk_end(struct store *s)
 }
 
 /*
- * Sets *epoch to the page caches' epoch (schema v13), which every server
- * raises after each write and `parley admin` and the other commands after
- * theirs. On SQLite the row is read again only when another connection
- * committed since the last call (PRAGMA data_version); else the last
- * value read stands.
+ * The page caches' log (schema v14, app_cache.c): every server adds an
+ * entry after each write, and `parley admin` and the other commands after
+ * theirs, naming the cache counters the write raised; each server applies
+ * the others' entries to its own counters. Entries are kept until
+ * EPOCH_KEEP newer ones follow.
  */
-int
-store_epoch(struct store *s, int64_t *epoch)
-{
-	bool changed = true;
-	int rc;
+#define EPOCH_KEEP 4096
+#define EPOCH_PRUNE_EVERY 1024
 
-	if (s->be->changed_elsewhere != NULL &&
-	    (rc = s->be->changed_elsewhere(s->conn, &changed)) != STORE_OK)
-		return rc;
-	if (changed || !s->epoch_read) {
-		rc = store__run_count(s, STMT_EPOCH, NULL, 0, &s->epoch);
-		if (rc != STORE_OK)
-			return rc;
-		s->epoch_read = true;
-	}
-	*epoch = s->epoch;
-	return STORE_OK;
+/* The longest slots_text: EPOCH_SLOTS_MAX numbers of five digits. */
+#define SLOTS_TEXT_MAX (EPOCH_SLOTS_MAX * 6)
+
+/* Writes n (<= EPOCH_SLOTS_MAX) slots into out as decimal numbers
+ * separated by spaces. */
+static const char *
+slots_text(char out[SLOTS_TEXT_MAX], const uint16_t *slots, size_t n)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, SLOTS_TEXT_MAX - len,
+		    i ? " %u" : "%u", (unsigned)slots[i]);
+	return out;
 }
 
 /*
- * Raises the epoch after a write other servers' page caches must see;
- * sets *epoch to the new value. Call it after the write's commit: on
- * PostgreSQL it is outside any transaction, on SQLite a transaction of
- * its own.
+ * Reads slots_text's numbers into e; an entry whose text is not that
+ * (or holds more than EPOCH_SLOTS_MAX) counts as one naming none, which
+ * ends every page.
+ */
+static void
+slots_parse(struct epoch_entry *e, const char *p, size_t len)
+{
+	size_t i = 0;
+
+	e->n = 0;
+	while (i < len && e->n < EPOCH_SLOTS_MAX) {
+		unsigned v = 0;
+		size_t start = i;
+
+		while (i < len && p[i] >= '0' && p[i] <= '9' && v <= 65535)
+			v = v * 10 + (unsigned)(p[i++] - '0');
+		if (i == start || v > 65535 || (i < len && p[i++] != ' ')) {
+			e->n = 0;
+			return;
+		}
+		e->slots[e->n++] = (uint16_t)v;
+	}
+	if (i < len)
+		e->n = 0;
+}
+
+static int
+epoch_entry_cb(void *data, const struct store_val *row, size_t ncols)
+{
+	struct store_many *m = data;
+	struct epoch_entry *e;
+
+	if (ncols != 2 || (row[1].type != STORE_T_TEXT &&
+	    row[1].type != STORE_T_NULL))
+		return store__bad_row(ncols, 2);
+	e = store__many_push(m);
+	e->seq = store__col_i64(&row[0]);
+	slots_parse(e, row[1].p, row[1].type == STORE_T_TEXT ? row[1].len : 0);
+	return STORE_OK;
+}
+
+/* Sets *seq to the newest entry's number, 0 when there is none. */
+int
+store_epoch_last(struct store *s, int64_t *seq)
+{
+	return store__run_count(s, STMT_EPOCH_LAST, NULL, 0, seq);
+}
+
+/*
+ * Sets *out to the entries numbered above after, oldest first, and *n to
+ * how many: EPOCH_SINCE_MAX at the most, so that *n == EPOCH_SINCE_MAX
+ * may leave newer ones unread. On SQLite the log is read only when
+ * another connection committed since it was last read (PRAGMA
+ * data_version); else *n is 0.
  */
 int
-store_epoch_raise(struct store *s, int64_t *epoch)
+store_epoch_since(struct store *s, struct arena *a, int64_t after,
+    struct epoch_entry **out, size_t *n)
 {
-	return store__run_count(s, STMT_EPOCH_RAISE, NULL, 0, epoch);
+	struct store_many m = STORE_MANY_OF(a, struct epoch_entry);
+	bool changed = true;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s->be->changed_elsewhere != NULL) {
+		if ((rc = s->be->changed_elsewhere(s->conn, &changed)) !=
+		    STORE_OK)
+			return rc;
+		s->log_unread |= changed;
+		if (!s->log_unread)
+			return STORE_OK;
+	}
+	rc = store__run(s, STMT_EPOCH_SINCE, STORE_PARAMS(store_v_int(after),
+	    store_v_int(EPOCH_SINCE_MAX)), epoch_entry_cb, &m);
+	if (rc == STORE_OK)
+		s->log_unread = false;
+	STORE_MANY_OUT(rc, m, struct epoch_entry, out, n);
+	return rc;
+}
+
+/*
+ * Adds an entry naming the n cache counters in slots (none: every page)
+ * after a write other servers' page caches must see, and sets *seq to
+ * its number. Call it after the write's commit: on PostgreSQL the entry
+ * commits on its own, on SQLite in a transaction of its own. Every
+ * EPOCH_PRUNE_EVERY entries it drops those EPOCH_KEEP older.
+ */
+int
+store_epoch_log(struct store *s, const uint16_t *slots, size_t n,
+    int64_t *seq)
+{
+	char text[SLOTS_TEXT_MAX];
+	int rc;
+
+	if (n > EPOCH_SLOTS_MAX)
+		n = 0;
+	rc = store__run_count(s, STMT_EPOCH_LOG,
+	    STORE_PARAMS(store_v_text(slots_text(text, slots, n))), seq);
+	if (rc == STORE_OK && *seq % EPOCH_PRUNE_EVERY == 0 &&
+	    store__run(s, STMT_EPOCH_PRUNE, STORE_PARAMS(store_v_int(*seq -
+	    EPOCH_KEEP)), NULL, NULL) != STORE_OK)
+		log_msg(LOG_WARN, "store", "cannot prune the page caches' log");
+	return rc;
 }
 
 /*

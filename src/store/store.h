@@ -55,6 +55,10 @@ struct user {
 struct viewer {
 	bool plain;           /* moderates no community, blocks nobody and
 	                         has saved and hidden nothing */
+	bool moderates;       /* would be plain but moderates a community */
+	int64_t voted_lo[2];  /* the lowest and highest ids of the posts (0) */
+	int64_t voted_hi[2];  /* and comments (1) they voted on; 0 for none
+	                         (sessions only) */
 	int64_t unseen;       /* notifications not yet seen */
 	const char *home;     /* the communities subscribed to: ids ascending,
 	                         comma-separated, at most STORE_HOME_SET_MAX + 1
@@ -213,6 +217,16 @@ struct post_query {
 
 struct store;
 
+/* One entry of the page caches' log (store_epoch_since): a write's number
+ * and the cache counters it raised; none: every page (app_cache.c). */
+#define EPOCH_SLOTS_MAX 8
+#define EPOCH_SINCE_MAX 64   /* entries read at once at the most */
+struct epoch_entry {
+	int64_t seq;
+	uint16_t slots[EPOCH_SLOTS_MAX];
+	size_t n;
+};
+
 /* ---- connection and schema (store.c, store_schema.c) ----------------- */
 
 struct store *store_open(const char *url);
@@ -220,8 +234,11 @@ void store_close(struct store *s);
 int store_bulk(struct store *s);
 int store_bulk_end(struct store *s);
 int store_analyze(struct store *s);
-int store_epoch(struct store *s, int64_t *epoch);
-int store_epoch_raise(struct store *s, int64_t *epoch);
+int store_epoch_last(struct store *s, int64_t *seq);
+int store_epoch_since(struct store *s, struct arena *a, int64_t after,
+    struct epoch_entry **out, size_t *n);
+int store_epoch_log(struct store *s, const uint16_t *slots, size_t n,
+    int64_t *seq);
 int store_migrate(struct store *s);
 int store_begin(struct store *s);
 int store_commit(struct store *s);

@@ -84,14 +84,14 @@ static const struct {
 	{ "poll_votes", 0 },
 	/* image uploads (schema v11) */
 	{ "uploads", 0 },
-	/* the page caches' epoch (schema v13) */
-	{ "cache_epoch", TABLE_SEEDED },
 };
 
 /* The bookkeeping tables, not copied: the schema version, the same on
- * both sides, and how far the target's own search index has come. */
+ * both sides, how far the target's own search index has come, and the
+ * target's own page caches' log. */
 #define SCHEMA_TABLE "schema_version"
 #define SEARCH_TABLE "search_done"
+#define LOG_TABLE "cache_log"
 
 /* ---- the catalogue ---------------------------------------------------- */
 
@@ -147,6 +147,7 @@ check_tables(struct store *db, struct arena *a, const char *side)
 	for (size_t i = 0; i < nm.n; i++) {
 		if (strcmp(nm.v[i], SCHEMA_TABLE) != 0 &&
 		    strcmp(nm.v[i], SEARCH_TABLE) != 0 &&
+		    strcmp(nm.v[i], LOG_TABLE) != 0 &&
 		    known_table(nm.v[i]) < 0) {
 			log_msg(LOG_ERR, "store", "copy: the %s database has a "
 			    "table '%s' that this build cannot copy", side,

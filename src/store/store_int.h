@@ -428,9 +428,12 @@ enum store_stmt {
 	STMT_UPLOAD_RECENT,      /* user_id, limit -> UPLOAD_COL of live
 	                            ones, newest first */
 	STMT_POST_SET_IMAGE,     /* id, image ("HASH.EXT") */
-	/* the page caches' epoch (schema v13, store.c) */
-	STMT_EPOCH,              /* -> the epoch */
-	STMT_EPOCH_RAISE,        /* -> the epoch, one higher */
+	/* the page caches' log (schema v14, store.c) */
+	STMT_EPOCH_LAST,         /* -> the newest entry's seq, or 0 */
+	STMT_EPOCH_SINCE,        /* seq, limit -> seq, slots of the entries
+	                            after seq, oldest first */
+	STMT_EPOCH_LOG,          /* slots -> the new entry's seq */
+	STMT_EPOCH_PRUNE,        /* seq: drops it and older entries */
 
 	STMT__COUNT
 };
@@ -464,7 +467,7 @@ enum user_col {
 	USER_COL__COUNT
 };
 
-/* Columns of a VIEWER_COLS row (store_sql.c): the user's, then plain,
+/* Columns of a VIEWER_COLS row (store_sql.c): the user's, then class,
  * unseen and the subscriptions (struct viewer). */
 #define VIEWER_COL__COUNT (USER_COL__COUNT + 3)
 
@@ -598,8 +601,8 @@ struct store {
 	const struct store_backend *be;
 	void *conn;              /* owned; released by be->close */
 	int depth;               /* open begins: 0 none, 1 outer, >1 nested */
-	int64_t epoch;           /* SQLite: the epoch last read (store_epoch) */
-	bool epoch_read;         /* it was read since the connection opened */
+	bool log_unread;         /* SQLite: another connection committed
+	                            since the log was last read (store_epoch) */
 };
 
 extern const struct store_backend store_sqlite_backend;

@@ -744,6 +744,25 @@ static const char schema_bootstrap[] =
 #define SCHEMA_V13_PG \
 	"CREATE SEQUENCE IF NOT EXISTS cache_epoch_seq;\n"
 
+/*
+ * v14 (the page caches' log): every server adds an entry after each
+ * write, numbered and naming the cache counters the write raised, and
+ * `parley admin` and the other commands one naming none (every page);
+ * each cacheable request reads the entries after the last it has seen
+ * (app_cache.c), so that a write on one server ends on the others only
+ * what it changes. On PostgreSQL the sequence of v13 numbers them; on
+ * SQLite the rowid (AUTOINCREMENT: a number is never used twice, even
+ * should the table be emptied). The one-row table of v13 goes.
+ */
+#define SCHEMA_V14_SQLITE \
+	"CREATE TABLE IF NOT EXISTS cache_log (" \
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT, slots TEXT NOT NULL);\n" \
+	"DROP TABLE IF EXISTS cache_epoch;\n"
+#define SCHEMA_V14_PG \
+	"CREATE TABLE IF NOT EXISTS cache_log (" \
+	" seq BIGINT PRIMARY KEY, slots TEXT NOT NULL);\n" \
+	"DROP TABLE IF EXISTS cache_epoch;\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -762,6 +781,7 @@ const char *const store_sqlite_migrations[] = {
 	/* new comments are searchable through store_search_catch_up */
 	SPELL(SCHEMA_V12, SQLITE_WORDS) SEARCH_V12_SQLITE,
 	SPELL(SCHEMA_V13, SQLITE_WORDS), /* the page caches' epoch */
+	SCHEMA_V14_SQLITE, /* the page caches' log */
 	NULL
 };
 
@@ -780,6 +800,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V11, PG_WORDS), /* image uploads */
 	SPELL(SCHEMA_V12, PG_WORDS),
 	SPELL(SCHEMA_V13, PG_WORDS) SCHEMA_V13_PG, /* the page caches' epoch */
+	SCHEMA_V14_PG, /* the page caches' log */
 	NULL
 };
 

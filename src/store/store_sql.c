@@ -36,6 +36,16 @@
 #define USER_COLS \
 	"u.id, u.name, u.email, u.created, u.role, u.points, u.deleted"
 
+/* What templates a signed-in user (users alias u) may be served (struct
+ * viewer): 0 blocks, saved or hid something; 2 moderates a community;
+ * 1 neither. */
+#define VIEWER_CLASS \
+	"CASE WHEN EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) " \
+	"OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) " \
+	"OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) THEN 0 " \
+	"WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) " \
+	"THEN 2 ELSE 1 END"
+
 #define COMMUNITY_COLS \
 	"c.id, c.name, c.title, c.description, c.description_html, " \
 	"c.rules, c.rules_html, c.creator_id, c.created, c.subscribers, " \
@@ -284,20 +294,26 @@
 	"AND sb.community_id = p.community_id) AND "
 
 /*
- * A signed-in user u and what struct viewer holds: plain (1 when they
- * moderate nothing, block nobody, saved and hid nothing), notifications
- * unseen, and their subscriptions (store.h's STORE_HOME_SET_MAX + 1 ids
- * at most, ascending, comma-separated; NULL for none), then more.
+ * A signed-in user u and what struct viewer holds: their class
+ * (VIEWER_CLASS), notifications unseen, and their subscriptions
+ * (store.h's STORE_HOME_SET_MAX + 1 ids at most, ascending,
+ * comma-separated; NULL for none), then more.
  */
 #define VIEWER_COLS \
-	"SELECT " USER_COLS ", " \
-	"CASE WHEN EXISTS (SELECT 1 FROM moderators m WHERE m.user_id = u.id) " \
-	"OR EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = u.id) " \
-	"OR EXISTS (SELECT 1 FROM saves sv WHERE sv.user_id = u.id) " \
-	"OR EXISTS (SELECT 1 FROM hides hd WHERE hd.user_id = u.id) " \
-	"THEN 0 ELSE 1 END, " \
+	"SELECT " USER_COLS ", " VIEWER_CLASS ", " \
 	"(SELECT count(*) FROM notifications n " \
 	"WHERE n.user_id = u.id AND n.seen = 0), "
+/* A session's more: the lowest and highest ids of the posts and the
+ * comments the user voted on (struct viewer's voted_lo, voted_hi). */
+#define SESSION_VOTED \
+	", (SELECT min(target_id) FROM votes v WHERE v.user_id = u.id " \
+	"AND v.kind = 0), " \
+	"(SELECT max(target_id) FROM votes v WHERE v.user_id = u.id " \
+	"AND v.kind = 0), " \
+	"(SELECT min(target_id) FROM votes v WHERE v.user_id = u.id " \
+	"AND v.kind = 1), " \
+	"(SELECT max(target_id) FROM votes v WHERE v.user_id = u.id " \
+	"AND v.kind = 1) "
 _Static_assert(STORE_HOME_SET_MAX + 1 == 51, "VIEWER_HOME_IDS lists 51");
 #define VIEWER_HOME_IDS \
 	"FROM (SELECT community_id FROM subscriptions sb " \
@@ -369,9 +385,11 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "INSERT INTO sessions(key, user_id, created, expires) "
 	    "VALUES (?1, ?2, ?3, ?4)" },
 	[STMT_SESSION_USER] = {
-	    VIEWER_SELECT("") "FROM sessions s JOIN users u ON u.id = s.user_id "
+	    VIEWER_SELECT(SESSION_VOTED)
+	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.key = ?1 AND s.expires > ?2 AND u.deleted = 0",
-	    VIEWER_SELECT_PG("") "FROM sessions s JOIN users u ON u.id = s.user_id "
+	    VIEWER_SELECT_PG(SESSION_VOTED)
+	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.key = ?1 AND s.expires > ?2 AND u.deleted = 0" },
 	[STMT_SESSION_DELETE] = { "DELETE FROM sessions WHERE key = ?1" },
 	[STMT_SESSION_PURGE] = { "DELETE FROM sessions WHERE expires <= ?1" },
@@ -1114,14 +1132,20 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "AND deleted = 0 ORDER BY created DESC, hash DESC LIMIT ?2" },
 	[STMT_POST_SET_IMAGE] = {
 	    "UPDATE posts SET image = ?2 WHERE id = ?1" },
-	/* the page caches' epoch: a sequence on PostgreSQL, where every
-	 * server raises it, outside any transaction */
-	[STMT_EPOCH] = {
-	    "SELECT n FROM cache_epoch WHERE id = 1",
-	    "SELECT last_value FROM cache_epoch_seq" },
-	[STMT_EPOCH_RAISE] = {
-	    "UPDATE cache_epoch SET n = n + 1 WHERE id = 1 RETURNING n",
-	    "SELECT nextval('cache_epoch_seq')" },
+	/* the page caches' log (schema v14): numbered by a sequence on
+	 * PostgreSQL, where rows commit out of order, by the rowid on SQLite,
+	 * where writers take turns */
+	[STMT_EPOCH_LAST] = {
+	    "SELECT coalesce(max(seq), 0) FROM cache_log" },
+	[STMT_EPOCH_SINCE] = {
+	    "SELECT seq, slots FROM cache_log WHERE seq > ?1 ORDER BY seq "
+	    "LIMIT ?2" },
+	[STMT_EPOCH_LOG] = {
+	    "INSERT INTO cache_log (slots) VALUES (?1) RETURNING seq",
+	    "INSERT INTO cache_log (seq, slots) VALUES "
+	    "(nextval('cache_epoch_seq'), ?1) RETURNING seq" },
+	[STMT_EPOCH_PRUNE] = {
+	    "DELETE FROM cache_log WHERE seq <= ?1" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */

@@ -123,6 +123,7 @@ store__viewer_read(struct arena *a, const struct store_val *row,
 	if (v == NULL)
 		return;
 	v->plain = store__col_i64(&row[USER_COL__COUNT]) == 1;
+	v->moderates = store__col_i64(&row[USER_COL__COUNT]) == 2;
 	v->unseen = store__col_i64(&row[USER_COL__COUNT + 1]);
 	v->home = store__col_text(a, &row[USER_COL__COUNT + 2]);
 	v->nhome = 0;
@@ -136,9 +137,16 @@ session_user_cb(void *data, const struct store_val *row, size_t ncols)
 {
 	struct session_row *o = data;
 
-	if (ncols < VIEWER_COL__COUNT)
-		return store__bad_row(ncols, VIEWER_COL__COUNT);
+	if (ncols < VIEWER_COL__COUNT + 4)
+		return store__bad_row(ncols, VIEWER_COL__COUNT + 4);
 	store__viewer_read(o->a, row, o->out, o->v);
+	/* NULL (no votes) reads as 0: no id is in [0, 0] */
+	for (int k = 0; o->v != NULL && k < 2; k++) {
+		o->v->voted_lo[k] = store__col_i64(
+		    &row[VIEWER_COL__COUNT + 2 * k]);
+		o->v->voted_hi[k] = store__col_i64(
+		    &row[VIEWER_COL__COUNT + 1 + 2 * k]);
+	}
 	o->found = true;
 	return STORE_OK;
 }

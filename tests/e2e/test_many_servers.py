@@ -9,8 +9,14 @@ a vote or a comment through one is visible through the other on the next
 request; SIGKILL of one server under load loses no acknowledged write
 while the proxy keeps serving through the other. And that a database
 restart costs at most a 503 or two, never a crash.
+
+CacheAcrossServersTest runs on both backends (two servers on one SQLite
+file, or one PostgreSQL database): a write through one server ends on
+the other only the kept pages it can change, and a command-line write
+ends them all.
 """
 
+import json
 import os
 import re
 import shutil
@@ -310,6 +316,85 @@ class ManyServersTest(TwoServersTestCase):
         for cid, body in acked:
             self.assertEqual(have.get(cid), body, "acknowledged comment %d lost" % cid)
         self.assertEqual(thread["post"]["comment_count"], len(have))
+
+
+class CacheAcrossServersTest(TwoServersTestCase):
+    """Two servers of one worker thread each (so that a page kept before a
+    write is the one read after it when it stays kept): A writes, B reads
+    (docs/decisions/021-cache-across-servers.md)."""
+
+    server_env = {"PARLEY_THREADS": "1"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        admin, voter = uniq("adm"), uniq("v")
+        cls.a.add_user(admin, PASSWORD, admin=True)
+        cls.a.add_user(voter, PASSWORD)
+        cls.writer, cls.voter = Browser(cls.a), Browser(cls.a)
+        cls.writer.login(admin, PASSWORD)
+        cls.voter.login(voter, PASSWORD)
+
+    def read_b(self, path):
+        """path's JSON through B, and whether it came from B's cache."""
+        r = Browser(self.b).get(path)
+        self.assertEqual(r.status, 200, r.describe())
+        return r.json(), r.header("X-Cache") == "hit"
+
+    def warm_b(self, paths):
+        for path in paths:
+            for _ in range(20):
+                if self.read_b(path)[1]:
+                    break
+            else:
+                self.fail("%s never came from B's cache" % path)
+
+    def two_communities(self):
+        x, y = uniq("X"), uniq("Y")
+        for name in (x, y):
+            self.writer.create_community(name)
+        px = self.writer.submit_text(x, "In X", "body")
+        py = self.writer.submit_text(y, "In Y", "body")
+        return (x, px), (y, py)
+
+    def test_write_on_a_ends_only_what_it_changes_on_b(self):
+        (x, px), (y, py) = self.two_communities()
+        x_thread = "/s/%s/p/%d.json" % (x, px)
+        y_pages = ["/s/%s.json" % y, "/s/%s/p/%d.json" % (y, py)]
+        self.warm_b([x_thread, "/all.json?sort=new"] + y_pages)
+        self.voter.vote("post", px, 1)
+        for path in y_pages:
+            self.assertTrue(self.read_b(path)[1], "%s left B's cache" % path)
+        j, kept = self.read_b(x_thread)
+        self.assertFalse(kept)
+        self.assertEqual(j["post"]["score"], 2)
+        j, kept = self.read_b("/all.json?sort=new")
+        self.assertFalse(kept)
+        self.assertEqual(next(p["score"] for p in j["posts"] if p["id"] == px), 2)
+
+        self.warm_b([x_thread] + y_pages)
+        body = uniq("comment ")
+        self.voter.comment(x, px, body)
+        for path in y_pages:
+            self.assertTrue(self.read_b(path)[1], "%s left B's cache" % path)
+        j, kept = self.read_b(x_thread)
+        self.assertFalse(kept)
+        self.assertEqual([c["body"] for c in j["comments"]], [body])
+        self.assertEqual(j["post"]["comment_count"], 1)
+
+    def test_command_line_write_ends_every_page_on_b(self):
+        (_, _), (y, py) = self.two_communities()
+        y_pages = ["/s/%s.json" % y, "/s/%s/p/%d.json" % (y, py)]
+        self.warm_b(y_pages + ["/welcome.json"])
+        text = uniq("Welcome anew ")
+        r = self.a.cli("admin", "set-page", "welcome", "--db", self.a.db_url,
+                       stdin_text=text + "\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for path in y_pages:
+            self.assertFalse(self.read_b(path)[1], "%s stayed in B's cache" % path)
+        j, kept = self.read_b("/welcome.json")
+        self.assertFalse(kept)
+        self.assertIn(text, json.dumps(j))
 
 
 @needs_postgres

@@ -202,9 +202,10 @@ HOME_LINE = "Home: the communities you subscribe to"
 
 
 class MemberTemplateTest(ParleyTestCase):
-    """Signed-in members who moderate nothing and block nobody get /all,
-    community pages and Home (/) from a template with their own parts
-    filled in; Home's templates are kept by the member's subscriptions."""
+    """Signed-in members who block nobody get /all, community pages and
+    Home (/) from a template with their own parts filled in: plain members
+    one, the moderators of a community one for its pages, admins one of
+    their own; Home's templates are kept by the member's subscriptions."""
 
     site_limits = MANY_WRITES
 
@@ -401,19 +402,62 @@ class MemberTemplateTest(ParleyTestCase):
         a.vote("post", self.posts[2], 0)
         self.assertEqual(a.get(path).text.count('class="up on"'), 0)
 
-    def test_moderators_admins_and_blockers_get_their_full_page(self):
-        mod = self.login_new("mtm")
-        self.assertStatus(self.admin.post("/mod", {"action": "appoint", "user": mod.name,
-                                                   "community": self.comm}), 303)
+    def appoint(self, user, comm):
+        self.assertStatus(self.admin.post("/mod", {"action": "appoint", "user": user.name,
+                                                   "community": comm}), 303)
+
+    def test_moderators_get_their_communitys_template(self):
+        """A moderator's pages of the community they moderate come from a
+        template of its moderators': the removed text and mod tools they
+        see, byte for byte their full render. A member, or a moderator of
+        another community, never gets that template, whichever was made
+        first; pages showing several communities are a moderator's own."""
+        comm = uniq("Mtmod")
+        self.admin.create_community(comm)
+        mod, mod2, other_mod, member, author = (
+            self.login_new(n) for n in ("mtm", "mtm2", "mto", "mtn", "mtau"))
+        self.appoint(mod, comm)
+        self.appoint(mod2, comm)
+        self.appoint(other_mod, self.comm)
+        secret = uniq("Removed title ")
+        pid = author.submit_text(comm, secret, "")
+        author.comment(comm, pid, "a comment to moderate")
+        author.submit_text(comm, "A post left alone", "")
+        self.assertStatus(self.admin.post("/mod", {"action": "remove", "kind": "post",
+                                                   "id": str(pid), "reason": "test"}), 303)
+        listing, thread = "/s/%s?sort=new" % comm, "/s/%s/p/%d" % (comm, pid)
+        tools = ("/s/%s/mod/queue" % comm, '<button name="action" value="remove">')
+        for path in (listing, thread):
+            for b in (member, mod, other_mod, mod2, member):
+                page = self.assertFullRender(b, path)
+                moderates = b in (mod, mod2)
+                # listings leave removed posts out, for moderators too
+                self.assertEqual(secret in page, moderates and path == thread,
+                                 (path, b.name))
+                self.assertEqual(any(t in page for t in tools), moderates,
+                                 (path, b.name))
+        for path in ("/all?sort=new", "/u/" + author.name):
+            for b in (mod, other_mod):
+                for _ in range(3):
+                    self.same_as_full_render(b, path)
+
+    def test_admins_share_a_template_of_their_own(self):
+        first, second = (self.login_new(n, admin=True) for n in ("mtad", "mtae"))
+        for path in ("/s/%s" % self.comm, "/all", "/u/" + self.admin.name):
+            for b in (first, second):
+                page = self.assertFullRender(b, path)
+                self.assertIn(b.name, page)
+        self.assertIn("/s/%s/mod/queue" % self.comm,
+                      self.assertFullRender(second, "/s/%s" % self.comm))
+
+    def test_blockers_get_their_full_page(self):
         blocker = self.login_new("mtb")
         self.assertStatus(blocker.post("/block", {"user": self.admin.name}), 303)
         path = "/s/%s" % self.comm
-        for who, b in (("moderator", mod), ("admin", self.admin), ("blocker", blocker)):
-            for _ in range(4):
-                r = b.get(path)
-                self.assertStatus(r, 200)
-                self.assertFalse(hit(r), who)
-        self.assertIn("/mod/queue", mod.get(path).text)
+        for _ in range(4):
+            r = blocker.get(path)
+            self.assertStatus(r, 200)
+            self.assertFalse(hit(r))
         self.assertIn("[blocked]", blocker.get(path).text)
 
     def test_removed_posts_in_templates(self):

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "../../src/app/app_cache.c"
+#include "../../src/store/store_int.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -133,9 +134,11 @@ setup(void **state)
 	assert_int_equal(store_migrate(w->s), STORE_OK);
 	w->a = arena_new(1 << 16);
 	app_cache_init(1 << 20, 1);
-	/* epochs an earlier test's database raised are not this one's */
-	for (size_t i = 0; i < OWN_RING; i++)
-		own[i] = 0;
+	/* entries an earlier test's database holds are not this one's */
+	for (size_t i = 0; i < SEEN_RING; i++)
+		seen[i] = 0;
+	log_done = -1;
+	gap_ms = 0;
 	written(w, NULL, 0);    /* nothing an earlier test kept is current */
 	*state = w;
 	return 0;
@@ -207,14 +210,14 @@ test_what_is_not_kept(void **state)
 	assert_null(served(w, "/h", NULL, false));
 }
 
-/* A write by this process that says nothing, a raise of the epoch by
- * another process, and one second of age each end a kept page. */
+/* A write by this process that says nothing, another process's that says
+ * nothing, and one second of age each end a kept page. */
 static void
 test_what_ends_a_page(void **state)
 {
 	struct world *w = *state;
 	struct store *other;
-	int64_t epoch;
+	int64_t seq;
 
 	rendered(w, "/w", NULL, false, "before the write", NULL);
 	assert_non_null(served(w, "/w", NULL, false));
@@ -226,7 +229,7 @@ test_what_ends_a_page(void **state)
 	other = store_open(w->url);
 	assert_non_null(other);
 	assert_int_equal(store_setting_set(other, "test_key", "1"), STORE_OK);
-	assert_int_equal(store_epoch_raise(other, &epoch), STORE_OK);
+	assert_int_equal(store_epoch_log(other, NULL, 0, &seq), STORE_OK);
 	store_close(other);
 	assert_null(served(w, "/o", NULL, false));
 
@@ -295,23 +298,106 @@ test_too_many_deps(void **state)
 	assert_null(served(w, "/p1", NULL, false));
 }
 
-/* The epoch's rises that this process made (after each of its writes)
- * end nothing; one it did not make ends every page. */
+/* Another process's entries end what they name; this process's own
+ * (written after each of its writes) end nothing more. */
 static void
-test_own_epochs(void **state)
+test_other_processes_writes(void **state)
 {
 	struct world *w = *state;
 	struct store *other = store_open(w->url);
-	int64_t epoch;
+	static const struct dep post1[] = { { DEP_POST, 1 } },
+	    post5[] = { { DEP_POST, 5 } };
+	uint16_t slot5 = gen_slot(DEP_POST, 5);
+	int64_t seq;
 
 	assert_non_null(other);
-	rendered(w, "/e", NULL, false, "epoch", NULL);
-	assert_string_equal(served(w, "/e", NULL, false), "epoch");
-	assert_int_equal(store_epoch_raise(other, &epoch), STORE_OK);
-	own[epoch % OWN_RING] = epoch;
-	assert_string_equal(served(w, "/e", NULL, false), "epoch");
-	assert_int_equal(store_epoch_raise(other, &epoch), STORE_OK);
-	assert_null(served(w, "/e", NULL, false));
+	rendered_showing(w, "/p1", NULL, false, "post 1", NULL, post1, 1);
+	rendered_showing(w, "/p5", NULL, false, "post 5", NULL, post5, 1);
+	rendered(w, "/any", NULL, false, "says nothing", NULL);
+	assert_int_equal(store_epoch_log(other, &slot5, 1, &seq), STORE_OK);
+	assert_null(served(w, "/p5", NULL, false));
+	assert_null(served(w, "/any", NULL, false));
+	assert_string_equal(served(w, "/p1", NULL, false), "post 1");
+	assert_int_equal(log_done, seq);
+
+	/* an entry marked as this process's own is not applied again */
+	rendered(w, "/any", NULL, false, "says nothing", NULL);
+	assert_int_equal(store_epoch_log(other, NULL, 0, &seq), STORE_OK);
+	seen[seq % SEEN_RING] = seq;
+	assert_string_equal(served(w, "/any", NULL, false), "says nothing");
+	assert_int_equal(store_epoch_log(other, NULL, 0, &seq), STORE_OK);
+	assert_null(served(w, "/any", NULL, false));
+	store_close(other);
+}
+
+/* More entries than one read returns end every page. */
+static void
+test_too_many_entries(void **state)
+{
+	struct world *w = *state;
+	struct store *other = store_open(w->url);
+	static const struct dep post1[] = { { DEP_POST, 1 } };
+	uint16_t slot5 = gen_slot(DEP_POST, 5);
+	int64_t seq;
+
+	assert_non_null(other);
+	rendered_showing(w, "/p1", NULL, false, "post 1", NULL, post1, 1);
+	assert_string_equal(served(w, "/p1", NULL, false), "post 1");
+	for (int i = 0; i < EPOCH_SINCE_MAX; i++)
+		assert_int_equal(store_epoch_log(other, &slot5, 1, &seq),
+		    STORE_OK);
+	assert_null(served(w, "/p1", NULL, false));
+	store_close(other);
+}
+
+/* Inserts the entry seq naming post id's counter, as a writer whose
+ * number came before another's commit would. */
+static void
+late_entry(struct store *other, int64_t seq, int64_t id)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO cache_log (seq, slots) "
+	    "VALUES (%lld, '%u')", (long long)seq,
+	    (unsigned)gen_slot(DEP_POST, id));
+	assert_int_equal(other->be->script(other->conn, sql), STORE_OK);
+}
+
+/* An entry missing below a newer one is waited for and applied when it
+ * comes; one missing for longer than a page lives is given up, with
+ * every page. */
+static void
+test_entries_out_of_order(void **state)
+{
+	struct world *w = *state;
+	struct store *other = store_open(w->url);
+	static const struct dep post1[] = { { DEP_POST, 1 } },
+	    post6[] = { { DEP_POST, 6 } }, post7[] = { { DEP_POST, 7 } };
+	int64_t base;
+
+	assert_non_null(other);
+	assert_int_equal(store_epoch_log(other, NULL, 0, &base), STORE_OK);
+	rendered_showing(w, "/p1", NULL, false, "post 1", NULL, post1, 1);
+	rendered_showing(w, "/p6", NULL, false, "post 6", NULL, post6, 1);
+	rendered_showing(w, "/p7", NULL, false, "post 7", NULL, post7, 1);
+	late_entry(other, base + 2, 6);
+	assert_null(served(w, "/p6", NULL, false));
+	assert_string_equal(served(w, "/p7", NULL, false), "post 7");
+	assert_int_equal(log_done, base);
+	late_entry(other, base + 1, 7);
+	assert_null(served(w, "/p7", NULL, false));
+	assert_string_equal(served(w, "/p1", NULL, false), "post 1");
+	assert_int_equal(log_done, base + 2);
+
+	late_entry(other, base + 4, 6);
+	assert_string_equal(served(w, "/p1", NULL, false), "post 1");
+	assert_int_equal(log_done, base + 2);
+	usleep((CACHE_TTL_MS + 50) * 1000);
+	/* SQLite: the log is read again after another connection's commit */
+	assert_int_equal(store_setting_set(other, "test_key", "1"), STORE_OK);
+	rendered_showing(w, "/p1", NULL, false, "post 1 again", NULL, post1, 1);
+	assert_int_equal(log_done, base + 4);
+	assert_string_equal(served(w, "/p1", NULL, false), "post 1 again");
 	store_close(other);
 }
 
@@ -370,7 +456,12 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_deps, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_own_epochs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_other_processes_writes,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_many_entries, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_entries_out_of_order, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_home_keys, setup, teardown),
 	};
 

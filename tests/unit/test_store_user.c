@@ -134,7 +134,8 @@ unseen_of(struct fixture *f, int64_t user_id)
 	return viewer_of(f, user_id).unseen;
 }
 
-/* A viewer is plain until they moderate a community or block someone. */
+/* A viewer is plain until they moderate a community or block someone;
+ * one who moderates and blocks nobody "moderates". */
 static void
 test_session_viewer(void **state)
 {
@@ -144,17 +145,56 @@ test_session_viewer(void **state)
 	int64_t comm = mk_community(f->s, "cats", cat);
 
 	assert_true(viewer_of(f, ann).plain);
+	assert_false(viewer_of(f, ann).moderates);
 	assert_true(viewer_of(f, bob).plain);
 	assert_false(viewer_of(f, cat).plain);
+	assert_true(viewer_of(f, cat).moderates);
 	assert_int_equal(store_moderator_add(f->s, comm, ann, T0), STORE_OK);
 	assert_false(viewer_of(f, ann).plain);
+	assert_true(viewer_of(f, ann).moderates);
+	assert_int_equal(store_block_set(f->s, ann, bob, true, T0), STORE_OK);
+	assert_false(viewer_of(f, ann).plain);
+	assert_false(viewer_of(f, ann).moderates);
 	assert_int_equal(store_block_set(f->s, bob, cat, true, T0), STORE_OK);
 	assert_false(viewer_of(f, bob).plain);
+	assert_false(viewer_of(f, bob).moderates);
 	assert_int_equal(store_block_set(f->s, bob, cat, false, T0), STORE_OK);
 	assert_true(viewer_of(f, bob).plain);
 	assert_int_equal(store_notify(f->s, bob, "hi", NULL, T0), STORE_OK);
 	assert_int_equal(viewer_of(f, bob).unseen, 1);
 	assert_int_equal(viewer_of(f, ann).unseen, 0);
+}
+
+/* The session query bounds the ids of the posts and comments the viewer
+ * voted on: [0, 0] (none) until they vote. */
+static void
+test_session_voted_range(void **state)
+{
+	struct fixture *f = *state;
+	int64_t ann = mk_user(f->s, "ann"), bob = mk_user(f->s, "bob");
+	int64_t comm = mk_community(f->s, "cats", bob);
+	int64_t p1 = mk_post(f->s, comm, bob, T0), p2 = mk_post(f->s, comm, bob, T0);
+	int64_t p3 = mk_post(f->s, comm, bob, T0);
+	int64_t c1 = mk_comment(f->s, p1, 0, bob, T0);
+	int64_t score;
+	struct viewer v = viewer_of(f, ann);
+
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(v.voted_lo[k], 0);
+		assert_int_equal(v.voted_hi[k], 0);
+	}
+	assert_int_equal(store_vote_set(f->s, ann, VOTE_POST, p3, 1, T0, &score),
+	    STORE_OK);
+	assert_int_equal(store_vote_set(f->s, ann, VOTE_POST, p1, -1, T0,
+	    &score), STORE_OK);
+	assert_int_equal(store_vote_set(f->s, ann, VOTE_COMMENT, c1, 1, T0,
+	    &score), STORE_OK);
+	v = viewer_of(f, ann);
+	assert_int_equal(v.voted_lo[VOTE_POST], p1);
+	assert_int_equal(v.voted_hi[VOTE_POST], p3);
+	assert_true(p2 > p1 && p2 < p3);
+	assert_int_equal(v.voted_lo[VOTE_COMMENT], c1);
+	assert_int_equal(v.voted_hi[VOTE_COMMENT], c1);
 }
 
 /* ---- users protecting themselves -------------------------------------- */
@@ -391,6 +431,7 @@ main(void)
 		T(test_users),
 		T(test_sessions),
 		T(test_session_viewer),
+		T(test_session_voted_range),
 		T(test_blocks),
 		T(test_notifications),
 		T(test_sessions_end_others),
