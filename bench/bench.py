@@ -32,9 +32,10 @@ Settings (environment):
   BENCH_SERVER_THREADS  parley serve --threads (unset: Parley's default)
   BENCH_PAGES        comma-separated labels to measure (all)
   BENCH_INSTR_N      requests per page kind under callgrind (10)
+  BENCH_COMMUNITIES  communities in the demo database (24: Home's 20 and more)
   BENCH_INSTR_CACHE  instructions with the page cache on: cached answers and
                      filled templates (printed, not written to results/)
-  BENCH_HOME_SUBS    communities bench_home subscribes to (2; the demo has 8)
+  BENCH_HOME_SUBS    communities bench_home subscribes to (20, issue 13's figure)
   BENCH_IMAGE_RUNS   uploads of the photo and of the bomb, each (5)
   BENCH_SCALE_SIZES  sizes compared by `scale` (10000,1000000)
   BENCH_OUT          where `run` writes its table (bench/results/latest.md)
@@ -183,8 +184,8 @@ def loadavg():
 # --------------------------------------------------------------------------
 # The cached demo database
 
-def cache_paths(posts, seed, big):
-    base = os.path.join(DATA, "demo-%d-s%d-t%d" % (posts, seed, big))
+def cache_paths(posts, seed, big, communities):
+    base = os.path.join(DATA, "demo-%d-s%d-t%d-c%d" % (posts, seed, big, communities))
     return base + ".db", base + ".json"
 
 
@@ -215,9 +216,9 @@ def find_thread(db, want):
     return {"id": row[0], "community": row[1], "comments": row[2]}
 
 
-def cached_db(posts, seed, big):
+def cached_db(posts, seed, big, communities):
     """Returns (path, meta) of the demo database, generating it if needed."""
-    path, meta_path = cache_paths(posts, seed, big)
+    path, meta_path = cache_paths(posts, seed, big, communities)
     src_hash = sha256_files(DEMO_SOURCES)
     if os.path.exists(path) and os.path.exists(meta_path):
         with open(meta_path) as f:
@@ -235,11 +236,13 @@ def cached_db(posts, seed, big):
     os.makedirs(DATA, exist_ok=True)
     tmp = path + ".tmp"
     remove_db(tmp)
-    log("generating %s (parley demo --posts %d --seed %d --big-thread %d); "
-        "this is cached for later runs" % (os.path.basename(path), posts, seed, big))
+    log("generating %s (parley demo --posts %d --seed %d --big-thread %d "
+        "--communities %d); this is cached for later runs"
+        % (os.path.basename(path), posts, seed, big, communities))
     t0 = time.monotonic()
     r = subprocess.run([BIN, "demo", "--db", "sqlite:" + tmp, "--posts", str(posts),
-                        "--seed", str(seed), "--big-thread", str(big)],
+                        "--seed", str(seed), "--big-thread", str(big),
+                        "--communities", str(communities)],
                        stdout=subprocess.PIPE, text=True)
     gen_seconds = time.monotonic() - t0
     if r.returncode != 0:
@@ -781,9 +784,9 @@ def measure_row(server, nginx, label, path, body, cookie, cfg, header=None):
     p, n = combine(pr), combine(nr)
     row = {"label": label, "path": path, "bytes": body[1],
            "parley": p, "nginx": n, "ratio": p["rps"] / n["rps"]}
-    log("%-22s parley %8s req/s  nginx %8s req/s  ratio %.2f  errors %d/%d"
-        % (label, fmt_int(p["rps"]), fmt_int(n["rps"]), row["ratio"],
-           p["errors"], n["errors"]))
+    log("%-22s parley %8s req/s  nginx %8s req/s  ratio %.2f  errors %d/%d  "
+        "CPU %.0f%%" % (label, fmt_int(p["rps"]), fmt_int(n["rps"]), row["ratio"],
+                        p["errors"], n["errors"], 100 * p.get("cpu", 0)))
     return row
 
 
@@ -817,7 +820,8 @@ def config():
         "warmup": env_int("BENCH_WARMUP", 1),
         "writers": min(env_int("BENCH_WRITERS", MAX_WRITERS), MAX_WRITERS),
         "server_threads": env_int("BENCH_SERVER_THREADS", 0) or None,
-        "home_subs": env_int("BENCH_HOME_SUBS", 2),
+        "communities": env_int("BENCH_COMMUNITIES", 24),
+        "home_subs": env_int("BENCH_HOME_SUBS", 20),
     }
 
 
@@ -1006,7 +1010,7 @@ def cmd_run():
             die("%s is not installed: `make bench-deps` installs it" % tool)
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = loadavg()
-    db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"])
+    db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"], cfg["communities"])
     meta["db_bytes"] = os.path.getsize(db_path)
     work = work_copy(db_path, str(cfg["posts"]))
     meta["thread_archived"] = archived_thread(work)
@@ -1093,7 +1097,7 @@ def cmd_writes():
     cfg = config()
     if not os.access(BIN, os.X_OK):
         die("%s is missing: run `make bench-build` first" % BIN)
-    db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"])
+    db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"], cfg["communities"])
     work = work_copy(db_path, "writes-%d" % cfg["posts"])
     tmp = tempfile.mkdtemp(prefix="parley-bench-")
     load_before = loadavg()
@@ -1658,7 +1662,7 @@ def cmd_instructions():
     n = env_int("BENCH_INSTR_N", 10)
     if not shutil.which("valgrind"):
         die("valgrind is not installed: `make bench-deps` installs it")
-    db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"])
+    db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"], cfg["communities"])
     work = work_copy(db_path, "cg-%d" % cfg["posts"])
     cached = bool(os.environ.get("BENCH_INSTR_CACHE"))
     res = callgrind_counts(work, meta, n, cached=cached)
@@ -1711,7 +1715,7 @@ def cmd_scale():
     if len(sizes) != 2:
         die("BENCH_SCALE_SIZES takes two sizes")
     n = env_int("BENCH_INSTR_N", 10)
-    dbs = [cached_db(s, cfg["seed"], cfg["big"]) for s in sizes]
+    dbs = [cached_db(s, cfg["seed"], cfg["big"], cfg["communities"]) for s in sizes]
     works = [work_copy(p, "scale-%d" % s) for (p, _), s in zip(dbs, sizes)]
     servers = [Server(w, threads=cfg["server_threads"], start_timeout=1800)
                for w in works]

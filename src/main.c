@@ -22,6 +22,7 @@ struct settings {
 	long posts;          /* demo --posts */
 	unsigned seed;       /* demo --seed */
 	long big_thread;     /* demo --big-thread */
+	long communities;    /* demo --communities */
 	bool admin;          /* admin add-user --admin */
 	struct app_migrate mig; /* migrate --from, --to (also backup's),
 	                           --force, --sessions */
@@ -81,13 +82,15 @@ static const char usage_init[] =
 
 static const char usage_demo[] =
 "usage: parley demo [--db URL] [--posts N] [--seed N] [--big-thread N]\n"
-"                   [--config FILE]\n"
+"                   [--communities N] [--config FILE]\n"
 "\n"
 "Fills the database with neutral sample content: communities, users, link and\n"
 "text posts of various ages, threads of varied depth, and votes.\n"
 "  --posts N   how many posts (default 300)\n"
 "  --seed N    random seed, for repeatable content (default 1)\n"
-"  --big-thread N  add one more post whose thread has N comments\n";
+"  --big-thread N  add one more post whose thread has N comments\n"
+"  --communities N  how many communities (default 8, at most 64); past the\n"
+"              eight topics, they come round again as gardening2 and so on\n";
 
 static const char usage_migrate[] =
 "usage: parley migrate --from sqlite:PATH --to postgres://... [--force]\n"
@@ -512,6 +515,7 @@ parse(struct settings *st, int argc, char **argv, const char *usage)
 		{ "posts", required_argument, NULL, 'p' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "big-thread", required_argument, NULL, 'B' },
+		{ "communities", required_argument, NULL, 'C' },
 		{ "admin", no_argument, NULL, 'A' },
 		{ "from", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 'T' },
@@ -588,6 +592,16 @@ parse(struct settings *st, int argc, char **argv, const char *usage)
 				return -1;
 			}
 			break;
+		case 'C':
+			st->communities = strtol(optarg, &end, 10);
+			if (*end != '\0' || st->communities < 1 ||
+			    st->communities > APP_DEMO_COMMUNITIES_MAX) {
+				fprintf(stderr, "parley: --communities wants a "
+				    "number from 1 to %d\n",
+				    APP_DEMO_COMMUNITIES_MAX);
+				return -1;
+			}
+			break;
 		case 'A':
 			st->admin = true;
 			break;
@@ -638,6 +652,7 @@ main(int argc, char **argv)
 		},
 		.posts = 300,
 		.seed = 1,
+		.communities = 8,
 	};
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	const char *cmd;
@@ -666,7 +681,7 @@ main(int argc, char **argv)
 		if (parse(&st, argc, argv, usage_demo) != 0 || optind != argc)
 			return 2;
 		return app_demo_big(&st.cfg, st.posts, st.seed,
-		    st.big_thread) == 0 ? 0 : 1;
+		    st.big_thread, (size_t)st.communities) == 0 ? 0 : 1;
 	}
 	if (strcmp(cmd, "admin") == 0) {
 		if (parse(&st, argc, argv, usage_admin) != 0)

@@ -36,8 +36,9 @@ struct app_config {
 int app_serve(const struct app_config *cfg);
 int app_init_db(const struct app_config *cfg);
 int app_demo(const struct app_config *cfg, long posts, unsigned seed);
+#define APP_DEMO_COMMUNITIES_MAX 64 /* parley demo --communities */
 int app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
-    long big_thread);
+    long big_thread, size_t communities);
 int app_admin(const struct app_config *cfg, int argc, char **argv,
     bool admin);
 

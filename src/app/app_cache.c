@@ -399,6 +399,13 @@ ticket_key(struct ctx *c, struct cache_ticket *t, char kind)
 		buf_putc(&b, '\x02');
 		buf_put(&b, c->r->query[i].val.p, c->r->query[i].val.len);
 	}
+	/* Home: the subscriptions, whole (app_member_allowed), so that a
+	 * subscription changes the key at once */
+	if (c->by_home) {
+		buf_putc(&b, '\x03');
+		if (c->viewer.home != NULL)
+			buf_puts(&b, c->viewer.home);
+	}
 	t->key = (struct str){ b.p, b.len };
 	crypto_shorthash(h, (const unsigned char *)b.p, b.len, hash_key);
 	memcpy(&t->hash, h, sizeof(t->hash));
@@ -581,12 +588,16 @@ app_cache_keep(struct ctx *c, const struct cache_ticket *t)
 
 /* ---- member templates ------------------------------------------------- */
 
-/* True when the signed-in viewer's page may come from a template. */
+/*
+ * True when the signed-in viewer's page may come from a template: Home's
+ * only when struct viewer lists every subscription.
+ */
 bool
 app_member_allowed(struct ctx *c)
 {
 	return budget > 0 && c->user != NULL &&
-	    (c->viewer.plain || c->viewer.moderates) && !c->json;
+	    (c->viewer.plain || c->viewer.moderates) && !c->json &&
+	    (!c->by_home || c->viewer.nhome <= STORE_HOME_SET_MAX);
 }
 
 /*

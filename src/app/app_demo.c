@@ -98,7 +98,8 @@ struct demo {
 	double vote_scale;          /* votes per target, relative */
 	int64_t *users;             /* ids of the users that write; owned */
 	size_t nusers;
-	int64_t community[DEMO_TOPICS];
+	size_t ncommunities;        /* communities, each on a topic */
+	int64_t community[APP_DEMO_COMMUNITIES_MAX];
 	int weight_sum;
 	long n_users, n_posts, n_comments, n_votes; /* written so far */
 	size_t big_count;           /* comments of the next large thread; 0 = random */
@@ -770,15 +771,22 @@ comment_count(struct demo *d, double pop)
 	return n;
 }
 
-/* A community index, by the topics' weights. */
+/* Community ci's topic: past the DEMO_TOPICS, the topics come round again. */
+static const struct topic *
+topic_of(size_t ci)
+{
+	return &app_demo_topics[ci % DEMO_TOPICS];
+}
+
+/* A community index, by its topic's weight. */
 static size_t
 pick_topic(struct demo *d)
 {
 	int w = (int)rng_below(&d->rng, (size_t)d->weight_sum);
 	size_t i = 0;
 
-	while (w >= app_demo_topics[i].weight) {
-		w -= app_demo_topics[i].weight;
+	while (w >= topic_of(i)->weight) {
+		w -= topic_of(i)->weight;
 		i++;
 	}
 	return i;
@@ -791,7 +799,7 @@ pick_topic(struct demo *d)
 static int
 add_post(struct demo *d, size_t ci, int64_t created, bool big, bool sticky)
 {
-	const struct topic *tp = &app_demo_topics[ci];
+	const struct topic *tp = topic_of(ci);
 	struct gen_post gp = {
 		.created = created,
 		.tp = tp,
@@ -854,7 +862,7 @@ add_post(struct demo *d, size_t ci, int64_t created, bool big, bool sticky)
 static int
 add_posts(struct demo *d, long posts, double t0)
 {
-	size_t nsticky = posts >= STICKY_MIN_POSTS ? DEMO_TOPICS : 0;
+	size_t nsticky = posts >= STICKY_MIN_POSTS ? d->ncommunities : 0;
 	long plain = posts - 1 - (long)nsticky, tenth = posts / 10, next;
 	struct timespec ts;
 
@@ -965,15 +973,22 @@ add_users(struct demo *d, size_t want)
 	return 0;
 }
 
-/* Creates the communities, each with its creator and a second moderator. */
+/*
+ * Creates the communities, each with its creator and a second moderator.
+ * Those past the DEMO_TOPICS take their topic's name and title with the
+ * round's number: gardening2, "Gardening 2".
+ */
 static int
 add_communities(struct demo *d)
 {
-	for (size_t i = 0; i < DEMO_TOPICS; i++) {
-		const struct topic *tp = &app_demo_topics[i];
+	for (size_t i = 0; i < d->ncommunities; i++) {
+		const struct topic *tp = topic_of(i);
+		size_t round = i / DEMO_TOPICS + 1;
 		struct community c = {
-			.name = tp->name,
-			.title = tp->title,
+			.name = round == 1 ? tp->name :
+			    arena_printf(d->a, "%s%zu", tp->name, round),
+			.title = round == 1 ? tp->title :
+			    arena_printf(d->a, "%s %zu", tp->title, round),
 			.description = tp->description,
 			.rules = tp->rules,
 			.creator_id = d->users[i],
@@ -990,7 +1005,7 @@ add_communities(struct demo *d)
 			/* Made by hand before the demo ran: fill it anyway. */
 			struct community have;
 
-			rc = store_community_by_name(d->s, d->a, tp->name, &have);
+			rc = store_community_by_name(d->s, d->a, c.name, &have);
 			if (rc != STORE_OK)
 				return fail("store_community_by_name", rc);
 			d->community[i] = have.id;
@@ -999,7 +1014,7 @@ add_communities(struct demo *d)
 		}
 		/* The store made the creator the first moderator. */
 		rc = store_moderator_add(d->s, d->community[i],
-		    d->users[i + DEMO_TOPICS], c.created);
+		    d->users[i + d->ncommunities], c.created);
 		if (rc != STORE_OK && rc != STORE_CONFLICT)
 			return fail("store_moderator_add", rc);
 		d->batch++;
@@ -1034,8 +1049,8 @@ seconds(void)
 }
 
 /*
- * Runs `parley demo`: opens and migrates cfg->db, then writes about eight
- * communities, users sharing the password DEMO_PASSWORD (and an admin),
+ * Runs `parley demo`: opens and migrates cfg->db, then writes the
+ * DEMO_TOPICS communities, users sharing the password DEMO_PASSWORD (and an admin),
  * posts (at least one: the large thread) with their comments and votes,
  * generated from seed. A database where the demo already ran is left as
  * it is. Prints progress on stderr and a summary on stdout.
@@ -1047,19 +1062,21 @@ seconds(void)
 int
 app_demo(const struct app_config *cfg, long posts, unsigned seed)
 {
-	return app_demo_big(cfg, posts, seed, 0);
+	return app_demo_big(cfg, posts, seed, 0, DEMO_TOPICS);
 }
 
 /*
  * app_demo with, when big_thread > 0, one more post at the end (in the
  * third community, 20 hours old) whose thread holds exactly big_thread
- * comments, for the benchmark's largest page. Returns as app_demo.
+ * comments, for the benchmark's largest page; and communities
+ * communities (1 to APP_DEMO_COMMUNITIES_MAX; the default DEMO_TOPICS),
+ * for a benchmark of members subscribed to many. Returns as app_demo.
  */
 int
 app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
-    long big_thread)
+    long big_thread, size_t communities)
 {
-	struct demo d = { .now = base_now() };
+	struct demo d = { .now = base_now(), .ncommunities = communities };
 	char hash[crypto_pwhash_STRBYTES];
 	size_t want;
 	int64_t seq;
@@ -1116,10 +1133,13 @@ app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
 		want = (size_t)posts / POSTS_PER_USER;
 	if (want > MAX_USERS)
 		want = MAX_USERS;
+	/* each community has two moderators of its own */
+	if (want < 2 * d.ncommunities)
+		want = 2 * d.ncommunities;
 	d.vote_scale = fmin(1.0, fmax(0.2, sqrt(20000.0 / (double)posts)));
 	if (batch_step(&d) != 0 || add_users(&d, want) != 0)
 		goto out;
-	if (d.nusers < 2 * DEMO_TOPICS) {
+	if (d.nusers < 2 * d.ncommunities) {
 		fprintf(stderr, "parley demo: too many of the demo's user names "
 		    "are taken\n");
 		goto out;
@@ -1136,7 +1156,7 @@ app_demo_big(const struct app_config *cfg, long posts, unsigned seed,
 	if ((rc = batch_commit(&d)) != 0)
 		goto out;
 	printf("demo: %ld users, %zu communities, %ld posts, %ld comments, "
-	    "%ld votes in %.1f s\n", d.n_users, DEMO_TOPICS, d.n_posts,
+	    "%ld votes in %.1f s\n", d.n_users, d.ncommunities, d.n_posts,
 	    d.n_comments, d.n_votes, seconds() - t0);
 	rc = 0;
 out:

@@ -83,6 +83,7 @@ struct ctx {
 	struct store *s;           /* this thread's connection */
 	struct user *user;         /* signed-in user, or NULL */
 	struct viewer viewer;      /* more about user, from the same query */
+	bool by_home;              /* the route is ROUTE_HOME */
 	unsigned char sess_key[32];/* hash of the session token, when signed in */
 	const char *anon;          /* signed-out visitor's token, or NULL */
 	bool json;                 /* answer JSON (.json path or Accept) */
@@ -135,6 +136,9 @@ enum route_flag {
 	ROUTE_FILE = 1 << 7,   /* a file anyone may fetch (an uploaded
 	                          image): answered before the session is
 	                          read, from no cache */
+	ROUTE_HOME = 1 << 8,   /* with ROUTE_MEMBER: the page shows the
+	                          viewer's subscriptions, and its templates
+	                          are kept by them (app_cache.c) */
 };
 
 struct route {

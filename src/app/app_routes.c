@@ -17,8 +17,8 @@
 	{ HTTP_GET, "/" slug, page_site, ROUTE_JSON },
 
 static const struct route routes[] = {
-	/* Home depends on the member's subscriptions: no member template */
-	{ HTTP_GET, "/", page_front, ROUTE_JSON },
+	/* Home: templates kept by the member's subscriptions */
+	{ HTTP_GET, "/", page_front, ROUTE_JSON | ROUTE_MEMBER | ROUTE_HOME },
 	{ HTTP_GET, "/style.css", page_style, 0 },
 	{ HTTP_GET, "/favicon.svg", page_favicon, 0 },
 	{ HTTP_GET, "/favicon.ico", page_favicon, 0 },
@@ -478,6 +478,7 @@ handle(struct req *r)
 	}
 	if (hit->flags & ROUTE_API)
 		c.json = true;
+	c.by_home = (hit->flags & ROUTE_HOME) != 0;
 	if (!bearer_sign_in(&c, hit, m))
 		return;
 	if (!c.bearer) {

@@ -284,25 +284,15 @@ front(struct ctx *c, const char *base, bool home)
 }
 
 /*
- * GET /: Home. A member who subscribes to any community sees those
- * communities' posts; everybody else every community's, as on /all. The
- * page depends on the member's subscriptions, so "/" is no member
- * template (app_routes.c); /all is.
+ * GET /: Home. A member who subscribes to any community (the session
+ * row lists them: struct viewer) sees those communities' posts;
+ * everybody else every community's, as on /all. Its member templates
+ * are kept by the subscriptions (ROUTE_HOME).
  */
 void
 page_front(struct ctx *c)
 {
-	bool home = false;
-	int rc;
-
-	if (c->user != NULL) {
-		rc = store_subscribes_any(c->s, c->user->id, &home);
-		if (rc != STORE_OK) {
-			app_store_error(c, rc);
-			return;
-		}
-	}
-	front(c, "/", home);
+	front(c, "/", c->user != NULL && c->viewer.home != NULL);
 }
 
 /* GET /all: every community's posts, for everyone. */

@@ -47,6 +47,10 @@ struct user {
 	bool deleted;
 };
 
+/* Subscriptions struct viewer lists; a member with more has Home
+ * rendered for them alone. */
+#define STORE_HOME_SET_MAX 50
+
 /* What the session query tells besides the user (store_session_user). */
 struct viewer {
 	bool plain;           /* moderates no community, blocks nobody and
@@ -56,6 +60,10 @@ struct viewer {
 	int64_t voted_hi[2];  /* and comments (1) they voted on; 0 for none
 	                         (sessions only) */
 	int64_t unseen;       /* notifications not yet seen */
+	const char *home;     /* the communities subscribed to: ids ascending,
+	                         comma-separated, at most STORE_HOME_SET_MAX + 1
+	                         (more are left off); NULL for none */
+	size_t nhome;         /* ids in home */
 };
 
 struct community {
@@ -277,7 +285,6 @@ int store_subscription_set(struct store *s, int64_t user_id,
     int64_t community_id, bool on, int64_t now);
 int store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
     bool *out);
-int store_subscribes_any(struct store *s, int64_t user_id, bool *out);
 
 /* ---- posts (store_post.c) --------------------------------------------- */
 

@@ -202,11 +202,3 @@ store_community_by_id(struct store *s, struct arena *a, int64_t id,
 	return store__get(s, STMT_COMMUNITY_BY_ID,
 	    STORE_PARAMS(store_v_int(id)), &store__community_row, a, out);
 }
-
-/* Sets *out when user_id subscribes to at least one community (Home). */
-int
-store_subscribes_any(struct store *s, int64_t user_id, bool *out)
-{
-	return store__run_exists(s, STMT_SUBSCRIBES_ANY, STORE_PARAMS(
-	    store_v_int(user_id)), out);
-}

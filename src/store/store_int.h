@@ -315,11 +315,11 @@ enum store_stmt {
 	STMT_POST_LIST_TOP_HOME,
 	STMT_POST_LIST_ACTIVE_HOME,
 	STMT_POST_LIST_CONTROVERSIAL_HOME,
-	STMT_SUBSCRIBES_ANY,     /* user_id -> 1 when subscribed to any */
 	/* Home as a merge (store_home.c) */
-	STMT_SUBSCRIPTION_IDS,   /* user_id, limit -> community_id, in order */
-	STMT_HOME_KEYS_HOT,      /* as STMT_POST_LIST_*_C (?6 the community,
-	                            TOP ?7 since) -> key, id */
+	STMT_SUBSCRIPTION_IDS,   /* user_id, limit -> community_id, its
+	                            post_count, the highest post id; in order */
+	STMT_HOME_KEYS_HOT,      /* community, key, id, limit (TOP: since)
+	                            -> key, id, unfiltered (store_home.c) */
 	STMT_HOME_KEYS_NEW,
 	STMT_HOME_KEYS_TOP,
 	STMT_HOME_KEYS_ACTIVE,
@@ -478,6 +478,10 @@ enum user_col {
 	USER_COL_ROLE, USER_COL_POINTS, USER_COL_DELETED,
 	USER_COL__COUNT
 };
+
+/* Columns of a VIEWER_COLS row (store_sql.c): the user's, then class,
+ * unseen and the subscriptions (struct viewer). */
+#define VIEWER_COL__COUNT (USER_COL__COUNT + 3)
 
 /* Column order of a community row. */
 enum community_col {
@@ -781,6 +785,8 @@ int store__bad_row(size_t ncols, size_t want);
 int64_t store__col_i64(const struct store_val *v);
 double store__col_real(const struct store_val *v);
 const char *store__col_text(struct arena *a, const struct store_val *v);
+void store__viewer_read(struct arena *a, const struct store_val *row,
+    struct user *u, struct viewer *v);
 void *store__many_push(struct store_many *m);
 int store__one_cb(void *data, const struct store_val *row, size_t ncols);
 int store__many_cb(void *data, const struct store_val *row, size_t ncols);
@@ -802,8 +808,8 @@ int store__found_comment_cb(void *data, const struct store_val *row,
 void store__found_merge(struct arena *a, const struct store_many m[2],
     int limit, struct found_item **out, size_t *n);
 
-/* Home (store_home.c): up to this many subscriptions, a page merges one
- * walk per subscribed community; past it, the global walk. */
+/* Home (store_home.c): up to this many subscriptions, a page may merge
+ * one walk per subscribed community; past it, the global walk. */
 #define HOME_MERGE_MAX 50
 int store__home_list(struct store *s, struct arena *a,
     const struct post_query *q, enum post_sort sort, struct store_val key,

@@ -165,9 +165,9 @@ store_post_list(struct store *s, struct arena *a,
 		st = STMT_POST_LIST_AUTHOR;
 		params[np++] = store_v_int(q->author_id);
 	} else if (q->home && q->community_id == 0) {
-		/* Home past HOME_MERGE_MAX subscriptions (store_home.c):
-		 * the global walk (store_subscribes_any tells the caller
-		 * whether there are any) */
+		/* Home when the global walk costs less than the merge
+		 * (store_home.c; struct viewer tells the caller whether
+		 * there are any subscriptions) */
 		st = list_stmt[sort][2];
 		if (sort == SORT_TOP)
 			params[np++] = store_v_int(q->since);

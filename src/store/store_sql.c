@@ -316,20 +316,53 @@
 	"ORDER BY k.key DESC, cm.id DESC" }
 
 /*
- * Home as a merge (store_home.c): one subscribed community's (?6) walk
- * from the cursor, the listing's parameters and filters, only the key
- * and id of each post (from its posts_c_* index and the row's flags).
+ * Home as a merge (store_home.c): one subscribed community's (?1) walk
+ * from the cursor (?2, ?3), at most ?4 keys, only the key and id of each
+ * post, from its posts_c_* index alone; the listing's filters are
+ * store_home.c's, on the rows of the winners. Top's period (?5, 0 for
+ * all time, when the row is never read) is the one filter here.
  */
-#define HOME_KEYS(key, where) { \
-	POST_WALK_SQL("SELECT p." key ", p.id FROM posts p ", key, \
-	    "p.community_id = ?6 AND " where, "?4"), \
-	POST_WALK_SQL("SELECT p." key ", p.id FROM posts p ", key, \
-	    "p.community_id = ?6 AND " where, "?4 <> 0") }
+#define HOME_KEYS_SQL(key, where) \
+	"SELECT p." key ", p.id FROM posts p WHERE p.community_id = ?1 AND " \
+	where "(p." key ", p.id) < (?2, ?3) " \
+	"ORDER BY p." key " DESC, p.id DESC LIMIT ?4"
+#define HOME_KEYS(key) { HOME_KEYS_SQL(key, "") }
 
 /* Home: the post's community is one the member ?1 subscribes to. */
 #define HOME_WHERE \
 	"EXISTS (SELECT 1 FROM subscriptions sb WHERE sb.user_id = ?1 " \
 	"AND sb.community_id = p.community_id) AND "
+
+/*
+ * A signed-in user u and what struct viewer holds: their class
+ * (VIEWER_CLASS), notifications unseen, and their subscriptions
+ * (store.h's STORE_HOME_SET_MAX + 1 ids at most, ascending,
+ * comma-separated; NULL for none), then more.
+ */
+#define VIEWER_COLS \
+	"SELECT " USER_COLS ", " VIEWER_CLASS ", " \
+	"(SELECT count(*) FROM notifications n " \
+	"WHERE n.user_id = u.id AND n.seen = 0), "
+/* A session's more: the lowest and highest ids of the posts and the
+ * comments the user voted on (struct viewer's voted_lo, voted_hi). */
+#define SESSION_VOTED \
+	", (SELECT min(target_id) FROM votes v WHERE v.user_id = u.id " \
+	"AND v.kind = 0), " \
+	"(SELECT max(target_id) FROM votes v WHERE v.user_id = u.id " \
+	"AND v.kind = 0), " \
+	"(SELECT min(target_id) FROM votes v WHERE v.user_id = u.id " \
+	"AND v.kind = 1), " \
+	"(SELECT max(target_id) FROM votes v WHERE v.user_id = u.id " \
+	"AND v.kind = 1) "
+_Static_assert(STORE_HOME_SET_MAX + 1 == 51, "VIEWER_HOME_IDS lists 51");
+#define VIEWER_HOME_IDS \
+	"FROM (SELECT community_id FROM subscriptions sb " \
+	"WHERE sb.user_id = u.id ORDER BY community_id LIMIT 51) hs) "
+#define VIEWER_SELECT(more) \
+	VIEWER_COLS "(SELECT group_concat(community_id) " VIEWER_HOME_IDS more
+#define VIEWER_SELECT_PG(more) \
+	VIEWER_COLS "(SELECT string_agg(community_id::text, ',' " \
+	"ORDER BY community_id) " VIEWER_HOME_IDS more
 
 /* ---- the table -------------------------------------------------------- */
 
@@ -392,18 +425,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "INSERT INTO sessions(key, user_id, created, expires) "
 	    "VALUES (?1, ?2, ?3, ?4)" },
 	[STMT_SESSION_USER] = {
-	    "SELECT " USER_COLS ", "
-	    VIEWER_CLASS ", "
-	    "(SELECT count(*) FROM notifications n "
-	    "WHERE n.user_id = u.id AND n.seen = 0), "
-	    "(SELECT min(target_id) FROM votes v WHERE v.user_id = u.id "
-	    "AND v.kind = 0), "
-	    "(SELECT max(target_id) FROM votes v WHERE v.user_id = u.id "
-	    "AND v.kind = 0), "
-	    "(SELECT min(target_id) FROM votes v WHERE v.user_id = u.id "
-	    "AND v.kind = 1), "
-	    "(SELECT max(target_id) FROM votes v WHERE v.user_id = u.id "
-	    "AND v.kind = 1) "
+	    VIEWER_SELECT(SESSION_VOTED)
+	    "FROM sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE s.key = ?1 AND s.expires > ?2 AND u.deleted = 0",
+	    VIEWER_SELECT_PG(SESSION_VOTED)
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.key = ?1 AND s.expires > ?2 AND u.deleted = 0" },
 	[STMT_SESSION_DELETE] = { "DELETE FROM sessions WHERE key = ?1" },
@@ -756,10 +781,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "INSERT INTO api_tokens(user_id, name, key, scopes, created) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)"),
 	[STMT_TOKEN_USER] = {
-	    "SELECT " USER_COLS ", "
-	    VIEWER_CLASS ", "
-	    "(SELECT count(*) FROM notifications n "
-	    "WHERE n.user_id = u.id AND n.seen = 0), t.id, t.scopes "
+	    VIEWER_SELECT(", t.id, t.scopes ")
+	    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	    "WHERE t.key = ?1 AND u.deleted = 0",
+	    VIEWER_SELECT_PG(", t.id, t.scopes ")
 	    "FROM api_tokens t JOIN users u ON u.id = t.user_id "
 	    "WHERE t.key = ?1 AND u.deleted = 0" },
 	[STMT_TOKEN_TOUCH] = {
@@ -880,10 +905,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT (SELECT coalesce(max(id), 0) FROM posts), "
 	    "(SELECT coalesce(max(id), 0) FROM comments)" },
 
-	/* Home past HOME_MERGE_MAX subscriptions: the global index walk,
-	 * each row kept when the member subscribes to its community (a
-	 * probe of the subscriptions key); with so many subscriptions
-	 * they are a large share of the rows it reads. */
+	/* Home when the subscribed communities are a large share of the
+	 * posts, or past HOME_MERGE_MAX subscriptions (store_home.c): the
+	 * global index walk, each row kept when the member subscribes to
+	 * its community (a probe of the subscriptions key). */
 	[STMT_POST_LIST_HOT_HOME] = POST_LIST("hot", HOME_WHERE),
 	[STMT_POST_LIST_NEW_HOME] = POST_LIST("created", HOME_WHERE),
 	[STMT_POST_LIST_TOP_HOME] =
@@ -891,17 +916,21 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_POST_LIST_ACTIVE_HOME] = POST_LIST("last_comment", HOME_WHERE),
 	[STMT_POST_LIST_CONTROVERSIAL_HOME] =
 	    POST_LIST("controversy", HOME_WHERE),
-	[STMT_SUBSCRIBES_ANY] = {
-	    "SELECT 1 FROM subscriptions WHERE user_id = ?1 LIMIT 1" },
 	/* Home as a merge of per-community walks (store_home.c) */
 	[STMT_SUBSCRIPTION_IDS] = {
-	    "SELECT community_id FROM subscriptions WHERE user_id = ?1 "
-	    "ORDER BY community_id LIMIT ?2" },
-	[STMT_HOME_KEYS_HOT] = HOME_KEYS("hot", ""),
-	[STMT_HOME_KEYS_NEW] = HOME_KEYS("created", ""),
-	[STMT_HOME_KEYS_TOP] = HOME_KEYS("score", "p.created >= ?7 AND "),
-	[STMT_HOME_KEYS_ACTIVE] = HOME_KEYS("last_comment", ""),
-	[STMT_HOME_KEYS_CONTROVERSIAL] = HOME_KEYS("controversy", ""),
+	    "SELECT sb.community_id, c.post_count, "
+	    "coalesce((SELECT max(id) FROM posts), 0) FROM subscriptions sb "
+	    "JOIN communities c ON c.id = sb.community_id "
+	    "WHERE sb.user_id = ?1 ORDER BY sb.community_id LIMIT ?2" },
+	[STMT_HOME_KEYS_HOT] = HOME_KEYS("hot"),
+	[STMT_HOME_KEYS_NEW] = HOME_KEYS("created"),
+	/* PostgreSQL would type ?5 from "= 0" as a 4-byte integer */
+	[STMT_HOME_KEYS_TOP] = {
+	    HOME_KEYS_SQL("score", "(?5 = 0 OR p.created >= ?5) AND "),
+	    HOME_KEYS_SQL("score",
+	    "(?5::bigint = 0 OR p.created >= ?5) AND ") },
+	[STMT_HOME_KEYS_ACTIVE] = HOME_KEYS("last_comment"),
+	[STMT_HOME_KEYS_CONTROVERSIAL] = HOME_KEYS("controversy"),
 	[STMT_POST_BY_IDS] = {
 	    POST_SELECT "WHERE p.id IN ("
 	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "

@@ -45,16 +45,11 @@ token_user_cb(void *data, const struct store_val *row, size_t ncols)
 {
 	struct token_row *o = data;
 
-	if (ncols < USER_COL__COUNT + 4)
-		return store__bad_row(ncols, USER_COL__COUNT + 4);
-	store__user_row.read(o->a, row, o->out);
-	if (o->v != NULL) {
-		o->v->plain = store__col_i64(&row[USER_COL__COUNT]) == 1;
-		o->v->moderates = store__col_i64(&row[USER_COL__COUNT]) == 2;
-		o->v->unseen = store__col_i64(&row[USER_COL__COUNT + 1]);
-	}
-	o->token_id = store__col_i64(&row[USER_COL__COUNT + 2]);
-	o->scopes = (unsigned)store__col_i64(&row[USER_COL__COUNT + 3]);
+	if (ncols < VIEWER_COL__COUNT + 2)
+		return store__bad_row(ncols, VIEWER_COL__COUNT + 2);
+	store__viewer_read(o->a, row, o->out, o->v);
+	o->token_id = store__col_i64(&row[VIEWER_COL__COUNT]);
+	o->scopes = (unsigned)store__col_i64(&row[VIEWER_COL__COUNT + 1]);
 	o->found = true;
 	return STORE_OK;
 }

@@ -8,6 +8,7 @@
 #include "store_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- users and sessions ---------------------------------------------- */
 
@@ -109,25 +110,42 @@ struct session_row {
 	bool found;
 };
 
+/*
+ * Reads the user and, when v is not NULL, the viewer columns of a
+ * VIEWER_COLS row (store_sql.c) into a; the caller checked that the row
+ * has VIEWER_COL__COUNT columns.
+ */
+void
+store__viewer_read(struct arena *a, const struct store_val *row,
+    struct user *u, struct viewer *v)
+{
+	store__user_row.read(a, row, u);
+	if (v == NULL)
+		return;
+	v->plain = store__col_i64(&row[USER_COL__COUNT]) == 1;
+	v->moderates = store__col_i64(&row[USER_COL__COUNT]) == 2;
+	v->unseen = store__col_i64(&row[USER_COL__COUNT + 1]);
+	v->home = store__col_text(a, &row[USER_COL__COUNT + 2]);
+	v->nhome = 0;
+	if (v->home != NULL)
+		for (const char *p = v->home; p != NULL; p = strchr(p + 1, ','))
+			v->nhome++;
+}
+
 static int
 session_user_cb(void *data, const struct store_val *row, size_t ncols)
 {
 	struct session_row *o = data;
 
-	if (ncols < USER_COL__COUNT + 6)
-		return store__bad_row(ncols, USER_COL__COUNT + 6);
-	store__user_row.read(o->a, row, o->out);
-	if (o->v != NULL) {
-		o->v->plain = store__col_i64(&row[USER_COL__COUNT]) == 1;
-		o->v->moderates = store__col_i64(&row[USER_COL__COUNT]) == 2;
-		o->v->unseen = store__col_i64(&row[USER_COL__COUNT + 1]);
-		/* NULL (no votes) reads as 0: no id is in [0, 0] */
-		for (int k = 0; k < 2; k++) {
-			o->v->voted_lo[k] = store__col_i64(
-			    &row[USER_COL__COUNT + 2 + 2 * k]);
-			o->v->voted_hi[k] = store__col_i64(
-			    &row[USER_COL__COUNT + 3 + 2 * k]);
-		}
+	if (ncols < VIEWER_COL__COUNT + 4)
+		return store__bad_row(ncols, VIEWER_COL__COUNT + 4);
+	store__viewer_read(o->a, row, o->out, o->v);
+	/* NULL (no votes) reads as 0: no id is in [0, 0] */
+	for (int k = 0; o->v != NULL && k < 2; k++) {
+		o->v->voted_lo[k] = store__col_i64(
+		    &row[VIEWER_COL__COUNT + 2 * k]);
+		o->v->voted_hi[k] = store__col_i64(
+		    &row[VIEWER_COL__COUNT + 1 + 2 * k]);
 	}
 	o->found = true;
 	return STORE_OK;

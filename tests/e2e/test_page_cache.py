@@ -198,11 +198,14 @@ def without_relative_times(page):
     return re.sub(r"(<time[^>]*>)[^<]*(</time>)", r"\1\2", page)
 
 
+HOME_LINE = "Home: the communities you subscribe to"
+
+
 class MemberTemplateTest(ParleyTestCase):
-    """Signed-in members who block nobody get /all and community pages
-    from a template with their own parts filled in (a member's / is Home,
-    their own: never a template): plain members one, the moderators of a
-    community one for its pages, admins one of their own."""
+    """Signed-in members who block nobody get /all, community pages and
+    Home (/) from a template with their own parts filled in: plain members
+    one, the moderators of a community one for its pages, admins one of
+    their own; Home's templates are kept by the member's subscriptions."""
 
     site_limits = MANY_WRITES
 
@@ -261,6 +264,57 @@ class MemberTemplateTest(ParleyTestCase):
         self.assertIn('class="down on"', page)
         self.assertIn(a.name, page)
         self.assertIn(a.csrf, page)
+
+    def test_home_from_templates_kept_by_subscriptions(self):
+        """/ with no subscriptions is every community's listing; each
+        subscription or unsubscription shows in the very next page; two
+        members with the same subscriptions get the same page, each with
+        their own parts."""
+        other = uniq("Mh")
+        self.admin.create_community(other)
+        theirs = self.admin.submit_text(other, uniq("Other post "), "")
+        a, b = self.login_new("mha"), self.login_new("mhb")
+        a.vote("post", self.posts[0], 1)
+        page = self.assertFullRender(a, "/")
+        self.assertNotIn(HOME_LINE, page)
+        self.assertIn("/p/%d" % theirs, page)
+        self.assertIn("/p/%d" % self.posts[0], page)
+        for who in (a, b):
+            self.assertStatus(who.post("/s/%s/subscribe" % self.comm, {}), 303)
+            page = who.get("/").text
+            self.assertIn(HOME_LINE, page)
+            self.assertNotIn("/p/%d" % theirs, page)
+        for path in ("/", "/?sort=new", "/?sort=top&t=all"):
+            pa = self.assertFullRender(a, path)
+            pb = self.assertFullRender(b, path)
+            self.assertIn('class="up on"', pa)
+            self.assertNotIn('class="up on"', pb)
+            self.assertIn("/p/%d" % self.posts[0], pb)
+            self.assertNotIn("/p/%d" % theirs, pb)
+        self.assertStatus(a.post("/s/%s/subscribe" % other, {}), 303)
+        self.assertIn("/p/%d" % theirs, a.get("/?sort=new").text)
+        self.assertIn("/p/%d" % theirs, self.assertFullRender(a, "/?sort=new"))
+        self.assertNotIn("/p/%d" % theirs, self.assertFullRender(b, "/?sort=new"))
+        for name in (self.comm, other):
+            self.assertStatus(a.post("/s/%s/unsubscribe" % name, {}), 303)
+        page = a.get("/").text
+        self.assertNotIn(HOME_LINE, page)
+        self.assertIn("/p/%d" % theirs, page)
+
+    def test_home_past_the_listed_subscriptions_is_rendered_in_full(self):
+        """A member subscribed to more communities than the session row
+        lists (50) gets Home rendered for them, never from a template."""
+        many = self.login_new("mhm")
+        for i in range(51):
+            name = uniq("Mhs%d" % i)
+            self.admin.create_community(name)
+            self.assertStatus(many.post("/s/%s/subscribe" % name, {}), 303)
+        pid = self.admin.submit_text(name, uniq("In the last one "), "")
+        for _ in range(4):
+            r = self.same_as_full_render(many, "/")
+            self.assertFalse(hit(r))
+            self.assertIn(HOME_LINE, r.text)
+            self.assertIn("/p/%d" % pid, r.text)
 
     def test_members_who_show_nsfw_have_their_own_templates(self):
         """A member with show_nsfw gets a template that shows NSFW posts,

@@ -5,7 +5,8 @@
  * answers with no header of their own), under which key (format, path
  * and query), and when a kept page stops being served: a write by this
  * process that changes what the page shows (and no other), a rise of the
- * database's epoch by another process, one second of age.
+ * database's epoch by another process, one second of age; and the key of
+ * Home's member templates, which carries the member's subscriptions.
  *
  * Member templates and the validators of feeds need a live connection
  * (request headers, the viewer's votes) and are tested end to end in
@@ -400,6 +401,48 @@ test_entries_out_of_order(void **state)
 	store_close(other);
 }
 
+/* The key of a page (the member's template key: 'M'), by_home, for a
+ * viewer subscribed to home (NULL: none). */
+static struct str
+home_key(struct world *w, bool by_home, const char *home)
+{
+	struct fake f;
+	struct cache_ticket t;
+
+	fake_init(&f, w, "/", "new", false);
+	f.c.by_home = by_home;
+	f.c.viewer.home = home;
+	ticket_key(&f.c, &t, 'M');
+	return t.key;
+}
+
+/* Home's templates are kept by the member's subscriptions, whole; other
+ * pages' keys never carry them; a member with more subscriptions than
+ * struct viewer lists has no template of Home. */
+static void
+test_home_keys(void **state)
+{
+	struct world *w = *state;
+	struct user u = { .id = 7, .role = ROLE_USER };
+	struct fake f;
+
+	assert_true(str_eq(home_key(w, false, "1,2"), home_key(w, false, NULL)));
+	assert_false(str_eq(home_key(w, true, "1,2"), home_key(w, true, NULL)));
+	assert_false(str_eq(home_key(w, true, "1,2"), home_key(w, true, "1,23")));
+	assert_false(str_eq(home_key(w, true, "1,2"), home_key(w, false, "1,2")));
+	assert_true(str_eq(home_key(w, true, "1,2"), home_key(w, true, "1,2")));
+	fake_init(&f, w, "/", NULL, false);
+	f.c.user = &u;
+	f.c.viewer.plain = true;
+	f.c.by_home = true;
+	f.c.viewer.nhome = STORE_HOME_SET_MAX;
+	assert_true(app_member_allowed(&f.c));
+	f.c.viewer.nhome = STORE_HOME_SET_MAX + 1;
+	assert_false(app_member_allowed(&f.c));
+	f.c.by_home = false;
+	assert_true(app_member_allowed(&f.c));
+}
+
 int
 main(void)
 {
@@ -419,6 +462,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_entries_out_of_order, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_home_keys, setup, teardown),
 	};
 
 	log_set_level(LOG_WARN);

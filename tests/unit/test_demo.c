@@ -3,7 +3,7 @@
  * test_demo.c: unit tests for src/app/app_demo.c: a small demo run into a
  * temporary SQLite database, read back through the store, has the
  * communities, users, posts and the one large deep thread it promises,
- * and a second run adds nothing.
+ * and a second run adds nothing; --communities numbers the topics' rounds.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -53,20 +53,28 @@ setup(void **state)
 	return 0;
 }
 
+/* Removes the database file name and its WAL files from dir. */
+static void
+remove_db(const char *dir, const char *name)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	char path[160];
+
+	for (size_t i = 0; i < ARRAY_LEN(suffixes); i++) {
+		snprintf(path, sizeof(path), "%s/%s%s", dir, name, suffixes[i]);
+		unlink(path);
+	}
+}
+
 static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	static const char *const files[] = { "demo.db", "demo.db-wal",
-	    "demo.db-shm" };
-	char path[160];
 
 	store_close(f->s);
 	arena_free(f->a);
-	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
-		snprintf(path, sizeof(path), "%s/%s", f->dir, files[i]);
-		unlink(path);
-	}
+	remove_db(f->dir, "demo.db");
+	remove_db(f->dir, "more.db");
 	rmdir(f->dir);
 	free(f);
 	return 0;
@@ -201,6 +209,48 @@ test_second_run_adds_nothing(void **state)
 	assert_int_equal(n, POSTS);
 }
 
+/* --communities 20: the topics come round again, numbered; each
+ * community has its two moderators and its welcome post. */
+static void
+test_more_communities(void **state)
+{
+	struct fixture *f = *state;
+	struct app_config cfg = f->cfg;
+	char url[160];
+	struct community *c;
+	struct store *s;
+	size_t n;
+	int64_t posts = 0;
+
+	snprintf(url, sizeof(url), "sqlite:%s/more.db", f->dir);
+	cfg.db = url;
+	cfg.db_shown = url;
+	assert_int_equal(app_demo_big(&cfg, 120, 3, 0, 20), 0);
+	assert_non_null(s = store_open(url));
+	assert_int_equal(store_community_list(s, f->a, COMMUNITIES_BY_NAME,
+	    100, &c, &n), STORE_OK);
+	assert_int_equal(n, 20);
+	assert_string_equal(c[0].name, "boardgames");
+	assert_string_equal(c[1].name, "boardgames2");
+	assert_string_equal(c[1].title, "Board games 2");
+	for (size_t i = 0; i < n; i++) {
+		struct user *mods;
+		size_t nmods;
+
+		assert_int_equal(store_community_mods(s, f->a, c[i].id, &mods,
+		    &nmods), STORE_OK);
+		assert_int_equal(nmods, 2);
+		assert_true(c[i].post_count >= 1);
+		posts += c[i].post_count;
+	}
+	assert_int_equal(posts, 120);
+	assert_int_equal(store_community_by_name(s, f->a, "gardening3", c),
+	    STORE_OK);
+	assert_int_equal(store_community_by_name(s, f->a, "history3", c),
+	    STORE_NOTFOUND);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -209,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_posts),
 		cmocka_unit_test(test_big_thread),
 		cmocka_unit_test(test_second_run_adds_nothing),
+		cmocka_unit_test(test_more_communities),
 	};
 
 	return cmocka_run_group_tests_name("demo", tests, setup, teardown);

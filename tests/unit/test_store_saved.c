@@ -155,7 +155,25 @@ test_plain_flag(void **state)
 	assert_false(v.plain);
 }
 
-/* Home: the listings narrowed to the member's subscriptions. */
+/* The session row's subscriptions: ids ascending, comma-separated. */
+static void
+assert_home(struct fixture *f, const unsigned char key[32], const char *want,
+    size_t nwant)
+{
+	struct viewer v;
+	struct user u;
+
+	assert_int_equal(store_session_user(f->s, f->a, key, T0, &u, &v),
+	    STORE_OK);
+	if (want == NULL)
+		assert_null(v.home);
+	else
+		assert_string_equal(v.home, want);
+	assert_int_equal(v.nhome, nwant);
+}
+
+/* Home: the listings narrowed to the member's subscriptions, which the
+ * session row lists (at most STORE_HOME_SET_MAX + 1 of them). */
 static void
 test_home_listing(void **state)
 {
@@ -166,16 +184,27 @@ test_home_listing(void **state)
 	int64_t pc = mk_post(f->s, cats, ann, T0);
 	struct post_query q = { .viewer_id = bob, .home = true };
 	struct post *posts;
+	unsigned char kb[32] = { 3 };
+	char want[64];
+	struct viewer v;
+	struct user u;
 	size_t n;
-	bool any = true;
 
 	mk_post(f->s, dogs, ann, T0 + 1);
-	assert_int_equal(store_subscribes_any(f->s, bob, &any), STORE_OK);
-	assert_false(any);
+	assert_int_equal(store_session_create(f->s, kb, bob, T0, T0 + 1000),
+	    STORE_OK);
+	assert_home(f, kb, NULL, 0);
+	assert_int_equal(store_subscription_set(f->s, bob, dogs, true, T0),
+	    STORE_OK);
 	assert_int_equal(store_subscription_set(f->s, bob, cats, true, T0),
 	    STORE_OK);
-	assert_int_equal(store_subscribes_any(f->s, bob, &any), STORE_OK);
-	assert_true(any);
+	snprintf(want, sizeof(want), "%lld,%lld", (long long)cats,
+	    (long long)dogs);
+	assert_home(f, kb, want, 2);
+	assert_int_equal(store_subscription_set(f->s, bob, dogs, false, T0),
+	    STORE_OK);
+	snprintf(want, sizeof(want), "%lld", (long long)cats);
+	assert_home(f, kb, want, 1);
 	for (int sort = SORT_HOT; sort <= SORT_CONTROVERSIAL; sort++) {
 		q.sort = sort;
 		assert_int_equal(store_post_list(f->s, f->a, &q, &posts, &n),
@@ -186,6 +215,19 @@ test_home_listing(void **state)
 	q.home = false;
 	assert_int_equal(store_post_list(f->s, f->a, &q, &posts, &n), STORE_OK);
 	assert_int_equal(n, 2);
+	for (int i = 0; i < STORE_HOME_SET_MAX + 5; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "c%d", i);
+		assert_int_equal(store_subscription_set(f->s, bob,
+		    mk_community(f->s, name, ann), true, T0), STORE_OK);
+	}
+	/* cats and the first STORE_HOME_SET_MAX new ones: more are left off */
+	assert_int_equal(store_session_user(f->s, f->a, kb, T0, &u, &v),
+	    STORE_OK);
+	assert_int_equal(v.nhome, STORE_HOME_SET_MAX + 1);
+	assert_true(strncmp(v.home, want, strlen(want)) == 0);
+	assert_int_equal(v.home[strlen(want)], ',');
 }
 
 int
