@@ -89,9 +89,11 @@ static const struct {
 };
 
 /* The bookkeeping tables, not copied: the schema version, the same on
- * both sides, and how far the target's own search index has come. */
+ * both sides, how far the target's own search index has come, and the
+ * indexes a bulk load on the source has dropped for the while. */
 #define SCHEMA_TABLE "schema_version"
 #define SEARCH_TABLE "search_done"
+#define BULK_TABLE "bulk_index"
 
 /* ---- the catalogue ---------------------------------------------------- */
 
@@ -147,6 +149,7 @@ check_tables(struct store *db, struct arena *a, const char *side)
 	for (size_t i = 0; i < nm.n; i++) {
 		if (strcmp(nm.v[i], SCHEMA_TABLE) != 0 &&
 		    strcmp(nm.v[i], SEARCH_TABLE) != 0 &&
+		    strcmp(nm.v[i], BULK_TABLE) != 0 &&
 		    known_table(nm.v[i]) < 0) {
 			log_msg(LOG_ERR, "store", "copy: the %s database has a "
 			    "table '%s' that this build cannot copy", side,
