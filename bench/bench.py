@@ -8,6 +8,7 @@
     python3 bench/bench.py instructions   # callgrind instructions per request
     python3 bench/bench.py images         # image uploads alone, on a new database
     python3 bench/bench.py writes         # the write rows of `run` alone
+    python3 bench/bench.py mixed          # the mixed row of `run` alone
 
 `run` builds nothing itself (the Makefile builds bench/build/parley first).
 It takes a demo database of BENCH_POSTS posts from bench/data (generating
@@ -35,6 +36,7 @@ Settings (environment):
   BENCH_HOME_SUBS    communities bench_home subscribes to (2; the demo has 8)
   BENCH_IMAGE_RUNS   uploads of the photo and of the bomb, each (5)
   BENCH_SCALE_SIZES  sizes compared by `scale` (10000,1000000)
+  BENCH_IDLE_CONNS   keep-alive connections held idle through the mixed load (1000)
   BENCH_OUT          where `run` writes its table (bench/results/latest.md)
   BENCH_KEEP         keep the working copies in bench/data/run after a run
   PARLEY_BIN         the server binary (bench/build/parley)
@@ -48,6 +50,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -78,6 +81,7 @@ COMMUNITY = "programming"         # the community page measured
 PROFILE = "alice"                 # the profile measured (a demo user)
 PAGE_DEPTH = 40                   # "new" is measured on this page
 SQLITE_CACHE_MIB = 32             # PRAGMA cache_size of store_sqlite.c
+PAGE_CACHE_MIB = 16               # page_cache's default (README)
 SEARCH_N = 50                     # sequential searches per word (search p50)
 
 
@@ -315,6 +319,7 @@ class Server:
                                      stderr=subprocess.STDOUT, env=env)
         wait_port(self.port, self.proc, start_timeout, "parley serve")
         self.peak = {"VmHWM": 0, "RssAnon": 0, "RssFile": 0, "VmRSS": 0}
+        self.window = dict(self.peak)
         self._stop_sampler = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
@@ -335,6 +340,11 @@ class Server:
         while not self._stop_sampler.wait(0.25):
             for k, v in self.status().items():
                 self.peak[k] = max(self.peak[k], v)
+                self.window[k] = max(self.window[k], v)
+
+    def open_window(self):
+        """Starts the peaks of one part of a run (window) from now."""
+        self.window = dict.fromkeys(self.window, 0)
 
     def cpu_seconds(self):
         try:
@@ -420,6 +430,47 @@ class Nginx:
                 self.proc.kill()
                 self.proc.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class IdleConns:
+    """n keep-alive connections that each read one page and then stay
+    silent, as browsers between two clicks do: what they cost the server
+    is memory, not CPU."""
+
+    def __init__(self, port, n, path="/"):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < n + 256:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 256), hard))
+        self.port = port
+        self.path = path
+        self.socks = []
+        for _ in range(n):
+            s = socket.create_connection(("127.0.0.1", port), timeout=60)
+            if not self._ask(s):
+                s.close()
+                die("an idle connection's first request was not answered")
+            self.socks.append(s)
+
+    def _ask(self, s):
+        """One GET on s: True when answered 200 and left open."""
+        try:
+            s.sendall(("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+                       % (self.path, self.port)).encode())
+            r = http.client.HTTPResponse(s)
+            r.begin()
+            r.read()
+            return r.status == 200 and not r.will_close
+        except (OSError, http.client.HTTPException):
+            return False
+
+    def still_open(self):
+        """How many the server kept: each is asked for the page again."""
+        return sum(1 for s in self.socks if self._ask(s))
+
+    def close(self):
+        for s in self.socks:
+            s.close()
+        self.socks = []
 
 
 # --------------------------------------------------------------------------
@@ -772,6 +823,7 @@ def config():
         "rounds": env_int("BENCH_ROUNDS", 2),
         "warmup": env_int("BENCH_WARMUP", 1),
         "writers": min(env_int("BENCH_WRITERS", MAX_WRITERS), MAX_WRITERS),
+        "idle": env_int("BENCH_IDLE_CONNS", 1000),
         "server_threads": env_int("BENCH_SERVER_THREADS", 0) or None,
         "home_subs": env_int("BENCH_HOME_SUBS", 2),
     }
@@ -915,14 +967,22 @@ def run_mixed(server, nginx, tmp, cfg, pages, bodies):
                    script_args=args)
 
     log("mixed: %d connections, 90%% signed-out reads, 8%% member reads, "
-        "2%% writes, %d s" % (MIXED_CONNS, cfg["seconds"]))
+        "2%% writes, %d s, %d idle keep-alive connections open" % (
+            MIXED_CONNS, cfg["seconds"], cfg["idle"]))
+    server.open_window()
+    idle = IdleConns(server.port, cfg["idle"])
     pr, nr = [], []
-    for _ in range(cfg["rounds"]):
-        cpu0, t0 = server.cpu_seconds(), time.monotonic()
-        res = run(server.port, "parley", True)
-        res["cpu"] = (server.cpu_seconds() - cpu0) / (time.monotonic() - t0)
-        pr.append(res)
-        nr.append(run(nginx.port, "nginx", False))
+    try:
+        for _ in range(cfg["rounds"]):
+            cpu0, t0 = server.cpu_seconds(), time.monotonic()
+            res = run(server.port, "parley", True)
+            res["cpu"] = (server.cpu_seconds() - cpu0) / (time.monotonic() - t0)
+            pr.append(res)
+            nr.append(run(nginx.port, "nginx", False))
+        kept = idle.still_open()
+        peak = dict(server.window)
+    finally:
+        idle.close()
 
     def per_s(runs, key):
         return sum(r[key] for r in runs) / (sum(r["duration_us"] for r in runs) / 1e6)
@@ -939,6 +999,9 @@ def run_mixed(server, nginx, tmp, cfg, pages, bodies):
         "p99_us": statistics.median(r["p99_us"] for r in pr),
         "cpu": statistics.mean(r["cpu"] for r in pr),
         "writes": sum(r["acked"] for r in pr),
+        "idle": cfg["idle"],
+        "idle_kept": kept,
+        "peak": peak,
     }
     out["ratio"] = out["reads_per_s"] / out["nginx_reads_per_s"]
     log("mixed: parley reads %s/s (writes %s/s acknowledged), nginx reads %s/s, "
@@ -946,7 +1009,56 @@ def run_mixed(server, nginx, tmp, cfg, pages, bodies):
                                    fmt_int(out["writes_per_s"]),
                                    fmt_int(out["nginx_reads_per_s"]), out["ratio"],
                                    out["errors"]))
+    log("mixed: peak RSS %s, anonymous %s; %d of %d idle connections still open "
+        "at the end" % (fmt_mib(peak["VmHWM"]), fmt_mib(peak["RssAnon"]), kept,
+                        cfg["idle"]))
     return out
+
+
+def page_bodies(pages, who, nginx):
+    """Each page's body as its reader gets it, given to nginx to serve:
+    {label: (file name, bytes)}."""
+    bodies = {}
+    for label, path, signed_in in pages:
+        body = who[signed_in].get(path)
+        name = slug(label) + (".json" if ".json" in label else
+                              ".jpg" if label == "thumbnail" else ".html")
+        nginx.add(name, body)
+        bodies[label] = (name, len(body))
+    return bodies
+
+
+def cmd_mixed():
+    """The mixed row of `run` alone, on a fresh copy, with its memory
+    target: for measuring a change back to back."""
+    cfg = config()
+    if not os.access(BIN, os.X_OK):
+        die("%s is missing: run `make bench-build` first" % BIN)
+    db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"])
+    work = work_copy(db_path, "mixed-%d" % cfg["posts"])
+    parley("admin", "--db", "sqlite:" + work, "add-user", HOME_USER,
+           stdin_text=PASSWORD + "\n")
+    tmp = tempfile.mkdtemp(prefix="parley-bench-")
+    load_before = loadavg()
+    server = Server(work, threads=cfg["server_threads"], start_timeout=1800)
+    nginx = Nginx()
+    try:
+        pages = page_paths(server.port, meta) + home_paths()
+        reader = Client(server.port).login(READER, PASSWORD)
+        who = {False: Client(server.port), True: reader,
+               "home": home_member(server.port, cfg), BEARER: reader}
+        bodies = page_bodies(pages, who, nginx)
+        nginx.start()
+        mixed = run_mixed(server, nginx, tmp, cfg, pages, bodies)
+    finally:
+        nginx.stop()
+        rc = server.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
+    drop_copy(work)
+    print("posts %d, load average %s / %s, server exit %s\n" % (
+        cfg["posts"], load_before, loadavg(), rc))
+    print("\n".join(mixed_table(mixed) + [mixed_memory_line(mixed, cfg)]))
+    return 0 if rc == 0 else 1
 
 
 # --------------------------------------------------------------------------
@@ -984,14 +1096,7 @@ def cmd_run():
         images = measure_images(reader, tmp, cfg["image_runs"])
         if page_wanted("thumbnail"):
             pages.append(("thumbnail", images["thumb_path"], False))
-        bodies = {}
-        for label, path, signed_in in pages:
-            c = who[signed_in]
-            body = c.get(path)
-            name = slug(label) + (".json" if ".json" in label else
-                                  ".jpg" if label == "thumbnail" else ".html")
-            nginx.add(name, body)
-            bodies[label] = (name, len(body))
+        bodies = page_bodies(pages, who, nginx)
         nginx.start()
         for label, path, signed_in in pages:
             cookie = who[signed_in].cookie_header() \
@@ -1080,6 +1185,54 @@ def target_line(ok, text):
     return "- [%s] %s" % ("x" if ok else " ", text)
 
 
+def sqlite_cache_kb(cfg):
+    """What SQLite's page caches may hold: one per worker thread and one
+    for the indexer."""
+    return SQLITE_CACHE_MIB * 1024 * max(1, (cfg["server_threads"] or os.cpu_count()) + 1)
+
+
+def mixed_table(mx):
+    """The mixed row of `run` and `mixed`, as lines of markdown."""
+    pk = mx["peak"]
+    return [
+        "| mixed load | connections | idle kept | Parley reads/s | writes "
+        "acknowledged/s | p50 | p99 | CPU | nginx reads/s | ratio | errors | VmHWM "
+        "| RssAnon |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| 90%% out, 8%% in, 2%% writes | %d + %d idle | %d | %s | %s | %s | %s | %.0f%% "
+        "| %s | %.2f | %d%s | %s | %s |" % (
+            mx["conns"], mx["idle"], mx["idle_kept"], fmt_int(mx["reads_per_s"]),
+            fmt_int(mx["writes_per_s"]), fmt_ms(mx["p50_us"]), fmt_ms(mx["p99_us"]),
+            100 * mx["cpu"], fmt_int(mx["nginx_reads_per_s"]), mx["ratio"],
+            mx["errors"], (" (%s)" % mx["codes"]) if mx["codes"] else "",
+            fmt_mib(pk["VmHWM"]), fmt_mib(pk["RssAnon"])),
+        "",
+        "The mixed load sends, of every 100 requests, 90 signed-out reads of "
+        "the pages above, 8 signed-in reads and 2 writes (a vote and a "
+        "comment on recent posts); nginx gets the same reads with the "
+        "writes left out. Ratio is reads/s over nginx's reads/s. Meanwhile "
+        "%d more connections to Parley have each read the front page with "
+        "keep-alive and stay silent; idle kept is how many of them answered "
+        "again at the end. VmHWM and RssAnon are the server's peaks from "
+        "opening them to the end of the load." % mx["idle"],
+        "",
+    ]
+
+
+def mixed_memory_line(mx, cfg):
+    """The memory target (issue 17) over the mixed load's window."""
+    pk = mx["peak"]
+    allowed = 64 * 1024 + sqlite_cache_kb(cfg) + PAGE_CACHE_MIB * 1024
+    return target_line(
+        pk["RssAnon"] < allowed and mx["idle_kept"] == mx["idle"],
+        "peak anonymous RSS < 64 MiB + the configured caches under the mixed "
+        "load with %s idle keep-alive connections open (issue 17): %s against "
+        "64 MiB + %s of SQLite caches + %d MiB of page cache = %s; %d of them "
+        "kept" % (fmt_int(mx["idle"]), fmt_mib(pk["RssAnon"]),
+                  fmt_mib(sqlite_cache_kb(cfg)), PAGE_CACHE_MIB, fmt_mib(allowed),
+                  mx["idle_kept"]))
+
+
 def render_run(r):
     cfg, meta = r["cfg"], r["meta"]
     L = []
@@ -1134,21 +1287,7 @@ def render_run(r):
     L.append("")
     mx = r.get("mixed")
     if mx:
-        L.append("| mixed load | connections | Parley reads/s | writes acknowledged/s "
-                 "| p50 | p99 | CPU | nginx reads/s | ratio | errors |")
-        L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        L.append("| 90%% out, 8%% in, 2%% writes | %d | %s | %s | %s | %s | %.0f%% | %s "
-                 "| %.2f | %d%s |" % (
-                     mx["conns"], fmt_int(mx["reads_per_s"]), fmt_int(mx["writes_per_s"]),
-                     fmt_ms(mx["p50_us"]), fmt_ms(mx["p99_us"]), 100 * mx["cpu"],
-                     fmt_int(mx["nginx_reads_per_s"]), mx["ratio"], mx["errors"],
-                     (" (%s)" % mx["codes"]) if mx["codes"] else ""))
-        L.append("")
-        L.append("The mixed load sends, of every 100 requests, 90 signed-out reads of "
-                 "the pages above, 8 signed-in reads and 2 writes (a vote and a "
-                 "comment on recent posts); nginx gets the same reads with the "
-                 "writes left out. Ratio is reads/s over nginx's reads/s.")
-        L.append("")
+        L += mixed_table(mx)
     acked_c = sum(r["writes"][m]["acked"] for m in ("comment", "mention", "api comment"))
     L.append("Mentions are comments that also name two users (u/NAME and @NAME), "
              "each of whom gets an inbox item.")
@@ -1166,7 +1305,7 @@ def render_run(r):
                  "none lost" if r["comments_delta"] >= acked_c else "SOME LOST"))
     L.append("")
     pk = r["peak"]
-    cache_kb = SQLITE_CACHE_MIB * 1024 * max(1, (cfg["server_threads"] or os.cpu_count()) + 1)
+    cache_kb = sqlite_cache_kb(cfg)
     L.append("- server peak RSS (VmHWM): %s; peak anonymous %s, peak file-backed "
              "(SQLite mmap of the database) %s; SQLite page cache allowed: %d "
              "connections x %d MiB = %s" % (
@@ -1238,6 +1377,7 @@ def render_run(r):
                          "(page caches included) against 64 MiB + %s of allowed cache"
                          % (fmt_mib(pk["RssAnon"]), fmt_mib(cache_kb))))
     if mx:
+        L.append(mixed_memory_line(mx, cfg))
         L.append(target_line(mx["ratio"] >= 0.5 and mx["errors"] == 0,
                              "mixed load: reads >= 0.5 of nginx's with writes "
                              "acknowledged and zero errors (issue 17): %.2f, %s "
@@ -1751,6 +1891,8 @@ def main(argv):
         return cmd_images()
     if cmd == "writes":
         return cmd_writes()
+    if cmd == "mixed":
+        return cmd_mixed()
     sys.stderr.write(__doc__)
     return 2
 
