@@ -705,15 +705,38 @@ def home_member(port, cfg):
     return c
 
 
-def search_latency(reader, words):
-    """The p50 and p90 of SEARCH_N sequential searches (one client, so no
-    queueing) for the rare word, posted once just before, and the common
-    one; signed in, so never a cached page."""
+def post_rare_word(reader, words):
+    """Posts the one post that holds the rare word."""
     status, _, data = reader.request("POST", "/submit", urllib.parse.urlencode({
         "community": COMMUNITY, "title": "A post with the word %s" % words["rare"],
         "body": "Only this post has it.", "csrf": reader.csrf}))
     if status != 303:
         die("posting the rare word answered %d: %r" % (status, data[:300]))
+
+
+def search_pages(words):
+    """The search row of `scale`, signed in (never a cached page): the
+    rare word, in one post at every size."""
+    return [("search 1 post", "/search?q=%s" % words["rare"], True)]
+
+
+def common_search_ms(reader, words, n=3):
+    """The median time of n searches for the common word, which is in a
+    tenth of the posts: more posts to rank the larger the forum."""
+    path = "/search?q=%s" % words["common"]
+    times = []
+    for _ in range(n):
+        t0 = time.monotonic()
+        reader.get(path)
+        times.append((time.monotonic() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def search_latency(reader, words):
+    """The p50 and p90 of SEARCH_N sequential searches (one client, so no
+    queueing) for the rare word, posted once just before, and the common
+    one; signed in, so never a cached page."""
+    post_rare_word(reader, words)
     out = {}
     for kind in ("rare", "common"):
         path = "/search?q=%s" % words[kind]
@@ -1584,12 +1607,13 @@ def cmd_images():
 # --------------------------------------------------------------------------
 # instructions: callgrind
 
-def callgrind_counts(db_path, meta, n, label_filter=None):
+def callgrind_counts(db_path, meta, n, label_filter=None, words=None):
     """Instructions per request for each page kind, from one callgrind run.
     The page cache is off: these are full renders, which is what could grow
     with the forum or regress. (Under callgrind a request takes longer than
     a cached page lives, so with the cache on the figures would count a
-    varying mix of hits and renders.)"""
+    varying mix of hits and renders.) With words, the search pages of
+    `scale` too."""
     outdir = tempfile.mkdtemp(prefix="parley-bench-cg-")
     out_file = os.path.join(outdir, "cg.out")
     server = Server(db_path, threads=1, start_timeout=1800, wrapper=[
@@ -1599,6 +1623,9 @@ def callgrind_counts(db_path, meta, n, label_filter=None):
     try:
         pages = page_paths(server.port, meta)
         reader = Client(server.port).login(READER, PASSWORD)
+        if words:
+            post_rare_word(reader, words)
+            pages += search_pages(words)
         writer = Client(server.port).login(WRITER % 0, PASSWORD)
         anon = Client(server.port)
         tmp = outdir
@@ -1782,12 +1809,16 @@ def cmd_scale():
     n = env_int("BENCH_INSTR_N", 10)
     dbs = [cached_db(s, cfg["seed"], cfg["big"]) for s in sizes]
     works = [work_copy(p, "scale-%d" % s) for (p, _), s in zip(dbs, sizes)]
+    words = [search_words(w) for w in works]
     servers = [Server(w, threads=cfg["server_threads"], start_timeout=1800)
                for w in works]
     rows = []
     try:
-        pages = [page_paths(s.port, m) for s, (_, m) in zip(servers, dbs)]
         readers = [Client(s.port).login(READER, PASSWORD) for s in servers]
+        for r, w in zip(readers, words):
+            post_rare_word(r, w)
+        pages = [page_paths(s.port, m) + search_pages(w)
+                 for s, (_, m), w in zip(servers, dbs, words)]
         for i in range(len(pages[0])):
             label = pages[0][i][0]
             runs = [[], []]
@@ -1811,6 +1842,7 @@ def cmd_scale():
             log("%-22s %8s req/s at %d, %8s at %d: cost x%.2f" % (
                 label, fmt_int(a["rps"]), sizes[0], fmt_int(b["rps"]), sizes[1],
                 a["rps"] / b["rps"]))
+        common_ms = [common_search_ms(r, w) for r, w in zip(readers, words)]
     finally:
         for s in servers:
             s.stop()
@@ -1818,8 +1850,8 @@ def cmd_scale():
             drop_copy(w)
     instr = []
     if shutil.which("valgrind") and os.environ.get("BENCH_SCALE_INSTR", "1") != "0":
-        for (p, m), s in zip(dbs, sizes):
-            instr.append(callgrind_counts(work_copy(p, "cg-%d" % s), m, n))
+        for (p, m), s, w in zip(dbs, sizes, words):
+            instr.append(callgrind_counts(work_copy(p, "cg-%d" % s), m, n, words=w))
     L = ["# Scaling: %s posts against %s" % (fmt_int(sizes[1]), fmt_int(sizes[0])), "",
          "- date: %s; commit: %s; machine: %s" % (
              datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -1834,43 +1866,53 @@ def cmd_scale():
          "- bytes: the average response (headers included) at each size; the two "
          "forums differ, so a page can be larger at one size than the other",
          "",
+         "- target (issue 17): each row's cost at %s within 1.2x of %s, by "
+         "instructions where callgrind ran, else by wall clock"
+         % (fmt_int(sizes[1]), fmt_int(sizes[0])),
+         "- not judged: a search for a word in a tenth of the posts (%s, %s "
+         "posts at %s; %s, %s at %s), which ranks every post and comment that "
+         "holds it, so it grows with the forum: median of 3, signed in, "
+         "%.0f ms at %s and %.0f ms at %s" % (
+             words[0]["common"], fmt_int(words[0]["common_posts"]),
+             fmt_int(sizes[0]), words[1]["common"],
+             fmt_int(words[1]["common_posts"]), fmt_int(sizes[1]), common_ms[0],
+             fmt_int(sizes[0]), common_ms[1], fmt_int(sizes[1])),
+         "",
          "| page | bytes at %s | bytes at %s | req/s at %s | req/s at %s | cost ratio "
-         "| instr. at %s | instr. at %s | instr. ratio |" % tuple(
+         "| instr. at %s | instr. at %s | instr. ratio | within 1.2x |" % tuple(
              fmt_int(s) for s in sizes * 3),
-         "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    worst = 0.0          # instructions, large over small
-    worst_wall = 0.0     # time per request, large over small (noisy)
+         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    judged = []          # each row: within 1.2x
+
+    def verdict(ratio):
+        judged.append(ratio <= 1.2)
+        return "met" if ratio <= 1.2 else "not met"
+
     # Rows match by position: the thread labels carry each size's own count.
     for k, row in enumerate(rows):
         lab = row["label"]
+        ratio = row["cost"]
         if instr and k < len(instr[0]) and k < len(instr[1]):
             i0, i1 = instr[0][k]["total"], instr[1][k]["total"]
             icell = "%s | %s | %.2f" % (fmt_int(i0), fmt_int(i1), i1 / i0)
-            worst = max(worst, i1 / i0)
+            ratio = i1 / i0
         else:
             icell = "- | - | -"
-        worst_wall = max(worst_wall, row["cost"])
-        L.append("| %s | %s | %s | %s | %s | %.2f | %s |" % (
+        L.append("| %s | %s | %s | %s | %s | %.2f | %s | %s |" % (
             lab, fmt_int(row["small"]["bytes_per_req"]),
             fmt_int(row["large"]["bytes_per_req"]), fmt_int(row["small"]["rps"]),
-            fmt_int(row["large"]["rps"]), row["cost"], icell))
+            fmt_int(row["large"]["rps"]), row["cost"], icell, verdict(ratio)))
     if instr:
         for k in range(len(rows), min(len(instr[0]), len(instr[1]))):
             i0, i1 = instr[0][k]["total"], instr[1][k]["total"]
-            worst = max(worst, i1 / i0)
-            L.append("| %s | - | - | - | - | - | %s | %s | %.2f |" % (
-                instr[0][k]["label"], fmt_int(i0), fmt_int(i1), i1 / i0))
+            L.append("| %s | - | - | - | - | - | %s | %s | %.2f | %s |" % (
+                instr[0][k]["label"], fmt_int(i0), fmt_int(i1), i1 / i0,
+                verdict(i1 / i0)))
     L.append("")
-    if instr:
-        L.append(target_line(worst <= 1.2, "cost at %s within 1.2x of %s for every "
-                             "page, by instructions: worst ratio %.2f (wall-clock "
-                             "worst %.2f, which moves with the machine's load)" % (
-                                 fmt_int(sizes[1]), fmt_int(sizes[0]), worst,
-                                 worst_wall)))
-    else:
-        L.append(target_line(worst_wall <= 1.2, "cost at %s within 1.2x of %s for "
-                             "every page, by wall clock: worst ratio %.2f" % (
-                                 fmt_int(sizes[1]), fmt_int(sizes[0]), worst_wall)))
+    L.append(target_line(all(judged), "cost at %s within 1.2x of %s: %d of %d rows "
+                         "met (%s)" % (fmt_int(sizes[1]), fmt_int(sizes[0]),
+                                       sum(judged), len(judged),
+                                       "instructions" if instr else "wall clock")))
     L.append("")
     text = "\n".join(L) + "\n"
     with open(os.path.join(HERE, "results", "scale.md"), "w") as f:
