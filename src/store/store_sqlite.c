@@ -581,11 +581,44 @@ any_cb(void *data, int ncols, char **row, char **names)
 	return 0;
 }
 
+/* Copies the first column of the row into the char[8] data. */
+static int
+mode_cb(void *data, int ncols, char **row, char **names)
+{
+	(void)names;
+	if (ncols >= 1 && row[0] != NULL)
+		snprintf(data, 8, "%s", row[0]);
+	return 0;
+}
+
+/*
+ * Turns the journal and syncing off, unless another connection (a
+ * running server) has the file open: SQLite then keeps the WAL, and so
+ * does the load.
+ */
+static int
+unjournal(struct sqlite_conn *c)
+{
+	char mode[8] = "";
+	int rc;
+
+	rc = sqlite3_exec(c->db, "PRAGMA journal_mode = OFF", mode_cb, mode,
+	    NULL);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return SQLITE_OK;
+	if (rc != SQLITE_OK || strcmp(mode, "off") != 0)
+		return rc;
+	c->unjournaled = true;
+	return sqlite3_exec(c->db, "PRAGMA synchronous = OFF", NULL, NULL,
+	    NULL);
+}
+
 /*
  * Prepares a load: the large page cache, the secondary indexes of posts,
  * comments and votes saved in bulk_index and dropped, and, when no post
  * is there yet (a fresh database, nothing to lose), no journal and no
- * syncing until sqlite_bulk_end: a load that dies leaves a file to delete.
+ * syncing until sqlite_bulk_end (unjournal): a load that dies then
+ * leaves a file to delete.
  */
 static int
 sqlite_bulk(void *conn)
@@ -600,11 +633,8 @@ sqlite_bulk(void *conn)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(c->db, "SELECT 1 FROM posts LIMIT 1", any_cb,
 		    &any, NULL);
-	if (rc == SQLITE_OK && !any) {
-		rc = sqlite3_exec(c->db, "PRAGMA journal_mode = OFF;"
-		    "PRAGMA synchronous = OFF", NULL, NULL, NULL);
-		c->unjournaled = rc == SQLITE_OK;
-	}
+	if (rc == SQLITE_OK && !any)
+		rc = unjournal(c);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(c->db, BULK_INDEX_SAVE, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
