@@ -538,7 +538,8 @@ script_cb(void *data, int ncols, char **row, char **names)
 
 /*
  * Runs, in one transaction, the statements that query's rows spell, then
- * after; the rows are read before any of them runs.
+ * after; the rows are read before any of them runs. No row, no
+ * transaction: a server's start (store_migrate) writes nothing here.
  */
 static int
 run_built(struct sqlite_conn *c, const char *query, const char *after)
@@ -550,7 +551,7 @@ run_built(struct sqlite_conn *c, const char *query, const char *after)
 	if (script == NULL)
 		return STORE_ERR;
 	rc = sqlite3_exec(c->db, query, script_cb, &script, &err);
-	if (rc == SQLITE_OK) {
+	if (rc == SQLITE_OK && script[0] != '\0') {
 		char *all = sqlite3_mprintf("BEGIN IMMEDIATE;\n%s%sCOMMIT;",
 		    script, after);
 
