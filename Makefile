@@ -235,7 +235,7 @@ test-all:
 # bench/build, demo databases cached in bench/data. Never part of make test.
 BENCH_BUILD := bench/build
 BENCH_RUN = PARLEY_BIN=$(BENCH_BUILD)/parley python3 bench/bench.py
-.PHONY: bench bench-scale bench-instructions bench-images bench-writes bench-deps bench-build
+.PHONY: bench bench-scale bench-instructions bench-images bench-writes bench-mixed bench-deps bench-build
 
 bench-deps:
 	@sh bench/deps.sh
@@ -259,6 +259,10 @@ bench-images: bench-deps bench-build
 
 bench-writes: bench-deps bench-build
 	$(BENCH_RUN) writes
+
+# The mixed row alone, with 1,000 idle keep-alive connections open.
+bench-mixed: bench-deps bench-build
+	$(BENCH_RUN) mixed
 
 # The front page and a 300-comment thread on SQLite and on PostgreSQL, one
 # run, same machine (bench/backends.py).

@@ -8,6 +8,7 @@
     python3 bench/bench.py instructions   # callgrind instructions per request
     python3 bench/bench.py images         # image uploads alone, on a new database
     python3 bench/bench.py writes         # the write rows of `run` alone
+    python3 bench/bench.py mixed          # the mixed row of `run` alone
 
 `run` builds nothing itself (the Makefile builds bench/build/parley first).
 It takes a demo database of BENCH_POSTS posts from bench/data (generating
@@ -38,6 +39,7 @@ Settings (environment):
   BENCH_HOME_SUBS    communities bench_home subscribes to (20, issue 13's figure)
   BENCH_IMAGE_RUNS   uploads of the photo and of the bomb, each (5)
   BENCH_SCALE_SIZES  sizes compared by `scale` (10000,1000000)
+  BENCH_IDLE_CONNS   keep-alive connections held idle through the mixed load (1000)
   BENCH_OUT          where `run` writes its table (bench/results/latest.md)
   BENCH_KEEP         keep the working copies in bench/data/run after a run
   PARLEY_BIN         the server binary (bench/build/parley)
@@ -51,6 +53,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -82,6 +85,7 @@ COMMUNITY = "programming"         # the community page measured
 PROFILE = "alice"                 # the profile measured (a demo user)
 PAGE_DEPTH = 40                   # "new" is measured on this page
 SQLITE_CACHE_MIB = 32             # PRAGMA cache_size of store_sqlite.c
+PAGE_CACHE_MIB = 16               # page_cache's default (README)
 SEARCH_N = 50                     # sequential searches per word (search p50)
 # The search rows: label, word ("rare" or "common") and sort (None: the
 # default, relevance).
@@ -325,6 +329,7 @@ class Server:
                                      stderr=subprocess.STDOUT, env=env)
         wait_port(self.port, self.proc, start_timeout, "parley serve")
         self.peak = {"VmHWM": 0, "RssAnon": 0, "RssFile": 0, "VmRSS": 0}
+        self.window = dict(self.peak)
         self._stop_sampler = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
         self._sampler.start()
@@ -345,6 +350,11 @@ class Server:
         while not self._stop_sampler.wait(0.25):
             for k, v in self.status().items():
                 self.peak[k] = max(self.peak[k], v)
+                self.window[k] = max(self.window[k], v)
+
+    def open_window(self):
+        """Starts the peaks of one part of a run (window) from now."""
+        self.window = dict.fromkeys(self.window, 0)
 
     def cpu_seconds(self):
         try:
@@ -430,6 +440,47 @@ class Nginx:
                 self.proc.kill()
                 self.proc.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class IdleConns:
+    """n keep-alive connections that each read one page and then stay
+    silent, as browsers between two clicks do: what they cost the server
+    is memory, not CPU."""
+
+    def __init__(self, port, n, path="/"):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < n + 256:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 256), hard))
+        self.port = port
+        self.path = path
+        self.socks = []
+        for _ in range(n):
+            s = socket.create_connection(("127.0.0.1", port), timeout=60)
+            if not self._ask(s):
+                s.close()
+                die("an idle connection's first request was not answered")
+            self.socks.append(s)
+
+    def _ask(self, s):
+        """One GET on s: True when answered 200 and left open."""
+        try:
+            s.sendall(("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n"
+                       % (self.path, self.port)).encode())
+            r = http.client.HTTPResponse(s)
+            r.begin()
+            r.read()
+            return r.status == 200 and not r.will_close
+        except (OSError, http.client.HTTPException):
+            return False
+
+    def still_open(self):
+        """How many the server kept: each is asked for the page again."""
+        return sum(1 for s in self.socks if self._ask(s))
+
+    def close(self):
+        for s in self.socks:
+            s.close()
+        self.socks = []
 
 
 # --------------------------------------------------------------------------
@@ -701,15 +752,38 @@ def home_member(port, cfg):
     return c
 
 
-def search_latency(reader, words):
-    """The p50 and p90 of SEARCH_N sequential searches (one client, so no
-    queueing) for the rare word, posted once just before, and the common
-    one; signed in, so never a cached page."""
+def post_rare_word(reader, words):
+    """Posts the one post that holds the rare word."""
     status, _, data = reader.request("POST", "/submit", urllib.parse.urlencode({
         "community": COMMUNITY, "title": "A post with the word %s" % words["rare"],
         "body": "Only this post has it.", "csrf": reader.csrf}))
     if status != 303:
         die("posting the rare word answered %d: %r" % (status, data[:300]))
+
+
+def search_pages(words):
+    """The search row of `scale`, signed in (never a cached page): the
+    rare word, in one post at every size."""
+    return [("search 1 post", "/search?q=%s" % words["rare"], True)]
+
+
+def common_search_ms(reader, words, n=3):
+    """The median time of n searches for the common word, which is in a
+    tenth of the posts: more posts to rank the larger the forum."""
+    path = "/search?q=%s" % words["common"]
+    times = []
+    for _ in range(n):
+        t0 = time.monotonic()
+        reader.get(path)
+        times.append((time.monotonic() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def search_latency(reader, words):
+    """The p50 and p90 of SEARCH_N sequential searches (one client, so no
+    queueing) for the rare word, posted once just before, and the common
+    one; signed in, so never a cached page."""
+    post_rare_word(reader, words)
     out = {}
     for kind, word, sort in SEARCH_ROWS:
         path = "/search?q=%s%s" % (words[word], "&sort=" + sort if sort else "")
@@ -819,6 +893,7 @@ def config():
         "rounds": env_int("BENCH_ROUNDS", 2),
         "warmup": env_int("BENCH_WARMUP", 1),
         "writers": min(env_int("BENCH_WRITERS", MAX_WRITERS), MAX_WRITERS),
+        "idle": env_int("BENCH_IDLE_CONNS", 1000),
         "server_threads": env_int("BENCH_SERVER_THREADS", 0) or None,
         "communities": env_int("BENCH_COMMUNITIES", 24),
         "home_subs": env_int("BENCH_HOME_SUBS", 20),
@@ -964,14 +1039,22 @@ def run_mixed(server, nginx, tmp, cfg, pages, bodies):
                    script_args=args)
 
     log("mixed: %d connections, 90%% signed-out reads, 8%% member reads, "
-        "2%% writes, %d s" % (MIXED_CONNS, cfg["seconds"]))
+        "2%% writes, %d s, %d idle keep-alive connections open" % (
+            MIXED_CONNS, cfg["seconds"], cfg["idle"]))
+    server.open_window()
+    idle = IdleConns(server.port, cfg["idle"])
     pr, nr = [], []
-    for _ in range(cfg["rounds"]):
-        cpu0, t0 = server.cpu_seconds(), time.monotonic()
-        res = run(server.port, "parley", True)
-        res["cpu"] = (server.cpu_seconds() - cpu0) / (time.monotonic() - t0)
-        pr.append(res)
-        nr.append(run(nginx.port, "nginx", False))
+    try:
+        for _ in range(cfg["rounds"]):
+            cpu0, t0 = server.cpu_seconds(), time.monotonic()
+            res = run(server.port, "parley", True)
+            res["cpu"] = (server.cpu_seconds() - cpu0) / (time.monotonic() - t0)
+            pr.append(res)
+            nr.append(run(nginx.port, "nginx", False))
+        kept = idle.still_open()
+        peak = dict(server.window)
+    finally:
+        idle.close()
 
     def per_s(runs, key):
         return sum(r[key] for r in runs) / (sum(r["duration_us"] for r in runs) / 1e6)
@@ -988,6 +1071,9 @@ def run_mixed(server, nginx, tmp, cfg, pages, bodies):
         "p99_us": statistics.median(r["p99_us"] for r in pr),
         "cpu": statistics.mean(r["cpu"] for r in pr),
         "writes": sum(r["acked"] for r in pr),
+        "idle": cfg["idle"],
+        "idle_kept": kept,
+        "peak": peak,
     }
     out["ratio"] = out["reads_per_s"] / out["nginx_reads_per_s"]
     log("mixed: parley reads %s/s (writes %s/s acknowledged), nginx reads %s/s, "
@@ -995,7 +1081,56 @@ def run_mixed(server, nginx, tmp, cfg, pages, bodies):
                                    fmt_int(out["writes_per_s"]),
                                    fmt_int(out["nginx_reads_per_s"]), out["ratio"],
                                    out["errors"]))
+    log("mixed: peak RSS %s, anonymous %s; %d of %d idle connections still open "
+        "at the end" % (fmt_mib(peak["VmHWM"]), fmt_mib(peak["RssAnon"]), kept,
+                        cfg["idle"]))
     return out
+
+
+def page_bodies(pages, who, nginx):
+    """Each page's body as its reader gets it, given to nginx to serve:
+    {label: (file name, bytes)}."""
+    bodies = {}
+    for label, path, signed_in in pages:
+        body = who[signed_in].get(path)
+        name = slug(label) + (".json" if ".json" in label else
+                              ".jpg" if label == "thumbnail" else ".html")
+        nginx.add(name, body)
+        bodies[label] = (name, len(body))
+    return bodies
+
+
+def cmd_mixed():
+    """The mixed row of `run` alone, on a fresh copy, with its memory
+    target: for measuring a change back to back."""
+    cfg = config()
+    if not os.access(BIN, os.X_OK):
+        die("%s is missing: run `make bench-build` first" % BIN)
+    db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"])
+    work = work_copy(db_path, "mixed-%d" % cfg["posts"])
+    parley("admin", "--db", "sqlite:" + work, "add-user", HOME_USER,
+           stdin_text=PASSWORD + "\n")
+    tmp = tempfile.mkdtemp(prefix="parley-bench-")
+    load_before = loadavg()
+    server = Server(work, threads=cfg["server_threads"], start_timeout=1800)
+    nginx = Nginx()
+    try:
+        pages = page_paths(server.port, meta) + home_paths()
+        reader = Client(server.port).login(READER, PASSWORD)
+        who = {False: Client(server.port), True: reader,
+               "home": home_member(server.port, cfg), BEARER: reader}
+        bodies = page_bodies(pages, who, nginx)
+        nginx.start()
+        mixed = run_mixed(server, nginx, tmp, cfg, pages, bodies)
+    finally:
+        nginx.stop()
+        rc = server.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
+    drop_copy(work)
+    print("posts %d, load average %s / %s, server exit %s\n" % (
+        cfg["posts"], load_before, loadavg(), rc))
+    print("\n".join(mixed_table(mixed) + [mixed_memory_line(mixed, cfg)]))
+    return 0 if rc == 0 else 1
 
 
 # --------------------------------------------------------------------------
@@ -1037,14 +1172,7 @@ def cmd_run():
         images = measure_images(reader, tmp, cfg["image_runs"])
         if page_wanted("thumbnail"):
             pages.append(("thumbnail", images["thumb_path"], False))
-        bodies = {}
-        for label, path, signed_in in pages:
-            c = who[signed_in]
-            body = c.get(path)
-            name = slug(label) + (".json" if ".json" in label else
-                                  ".jpg" if label == "thumbnail" else ".html")
-            nginx.add(name, body)
-            bodies[label] = (name, len(body))
+        bodies = page_bodies(pages, who, nginx)
         nginx.start()
         for label, path, signed_in in pages:
             cookie = who[signed_in].cookie_header() \
@@ -1133,6 +1261,54 @@ def target_line(ok, text):
     return "- [%s] %s" % ("x" if ok else " ", text)
 
 
+def sqlite_cache_kb(cfg):
+    """What SQLite's page caches may hold: one per worker thread and one
+    for the indexer."""
+    return SQLITE_CACHE_MIB * 1024 * max(1, (cfg["server_threads"] or os.cpu_count()) + 1)
+
+
+def mixed_table(mx):
+    """The mixed row of `run` and `mixed`, as lines of markdown."""
+    pk = mx["peak"]
+    return [
+        "| mixed load | connections | idle kept | Parley reads/s | writes "
+        "acknowledged/s | p50 | p99 | CPU | nginx reads/s | ratio | errors | VmHWM "
+        "| RssAnon |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| 90%% out, 8%% in, 2%% writes | %d + %d idle | %d | %s | %s | %s | %s | %.0f%% "
+        "| %s | %.2f | %d%s | %s | %s |" % (
+            mx["conns"], mx["idle"], mx["idle_kept"], fmt_int(mx["reads_per_s"]),
+            fmt_int(mx["writes_per_s"]), fmt_ms(mx["p50_us"]), fmt_ms(mx["p99_us"]),
+            100 * mx["cpu"], fmt_int(mx["nginx_reads_per_s"]), mx["ratio"],
+            mx["errors"], (" (%s)" % mx["codes"]) if mx["codes"] else "",
+            fmt_mib(pk["VmHWM"]), fmt_mib(pk["RssAnon"])),
+        "",
+        "The mixed load sends, of every 100 requests, 90 signed-out reads of "
+        "the pages above, 8 signed-in reads and 2 writes (a vote and a "
+        "comment on recent posts); nginx gets the same reads with the "
+        "writes left out. Ratio is reads/s over nginx's reads/s. Meanwhile "
+        "%d more connections to Parley have each read the front page with "
+        "keep-alive and stay silent; idle kept is how many of them answered "
+        "again at the end. VmHWM and RssAnon are the server's peaks from "
+        "opening them to the end of the load." % mx["idle"],
+        "",
+    ]
+
+
+def mixed_memory_line(mx, cfg):
+    """The memory target (issue 17) over the mixed load's window."""
+    pk = mx["peak"]
+    allowed = 64 * 1024 + sqlite_cache_kb(cfg) + PAGE_CACHE_MIB * 1024
+    return target_line(
+        pk["RssAnon"] < allowed and mx["idle_kept"] == mx["idle"],
+        "peak anonymous RSS < 64 MiB + the configured caches under the mixed "
+        "load with %s idle keep-alive connections open (issue 17): %s against "
+        "64 MiB + %s of SQLite caches + %d MiB of page cache = %s; %d of them "
+        "kept" % (fmt_int(mx["idle"]), fmt_mib(pk["RssAnon"]),
+                  fmt_mib(sqlite_cache_kb(cfg)), PAGE_CACHE_MIB, fmt_mib(allowed),
+                  mx["idle_kept"]))
+
+
 def render_run(r):
     cfg, meta = r["cfg"], r["meta"]
     L = []
@@ -1187,21 +1363,7 @@ def render_run(r):
     L.append("")
     mx = r.get("mixed")
     if mx:
-        L.append("| mixed load | connections | Parley reads/s | writes acknowledged/s "
-                 "| p50 | p99 | CPU | nginx reads/s | ratio | errors |")
-        L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        L.append("| 90%% out, 8%% in, 2%% writes | %d | %s | %s | %s | %s | %.0f%% | %s "
-                 "| %.2f | %d%s |" % (
-                     mx["conns"], fmt_int(mx["reads_per_s"]), fmt_int(mx["writes_per_s"]),
-                     fmt_ms(mx["p50_us"]), fmt_ms(mx["p99_us"]), 100 * mx["cpu"],
-                     fmt_int(mx["nginx_reads_per_s"]), mx["ratio"], mx["errors"],
-                     (" (%s)" % mx["codes"]) if mx["codes"] else ""))
-        L.append("")
-        L.append("The mixed load sends, of every 100 requests, 90 signed-out reads of "
-                 "the pages above, 8 signed-in reads and 2 writes (a vote and a "
-                 "comment on recent posts); nginx gets the same reads with the "
-                 "writes left out. Ratio is reads/s over nginx's reads/s.")
-        L.append("")
+        L += mixed_table(mx)
     acked_c = sum(r["writes"][m]["acked"] for m in ("comment", "mention", "api comment"))
     L.append("Mentions are comments that also name two users (u/NAME and @NAME), "
              "each of whom gets an inbox item.")
@@ -1219,7 +1381,7 @@ def render_run(r):
                  "none lost" if r["comments_delta"] >= acked_c else "SOME LOST"))
     L.append("")
     pk = r["peak"]
-    cache_kb = SQLITE_CACHE_MIB * 1024 * max(1, (cfg["server_threads"] or os.cpu_count()) + 1)
+    cache_kb = sqlite_cache_kb(cfg)
     L.append("- server peak RSS (VmHWM): %s; peak anonymous %s, peak file-backed "
              "(SQLite mmap of the database) %s; SQLite page cache allowed: %d "
              "connections x %d MiB = %s" % (
@@ -1298,6 +1460,7 @@ def render_run(r):
                          "(page caches included) against 64 MiB + %s of allowed cache"
                          % (fmt_mib(pk["RssAnon"]), fmt_mib(cache_kb))))
     if mx:
+        L.append(mixed_memory_line(mx, cfg))
         L.append(target_line(mx["ratio"] >= 0.5 and mx["errors"] == 0,
                              "mixed load: reads >= 0.5 of nginx's with writes "
                              "acknowledged and zero errors (issue 17): %.2f, %s "
@@ -1504,14 +1667,15 @@ def cmd_images():
 # --------------------------------------------------------------------------
 # instructions: callgrind
 
-def callgrind_counts(db_path, meta, n, label_filter=None, cached=False):
+def callgrind_counts(db_path, meta, n, label_filter=None, cached=False, words=None):
     """Instructions per request for each page kind, from one callgrind run.
     The page cache is off: these are full renders, which is what could grow
     with the forum or regress. With cached set (BENCH_INSTR_CACHE=1) it is
     on and each kind is requested once just before its batch, so that the
     batch counts answers from the cache and members' filled templates (a
     page lives a second: a batch that outlives it counts a render too,
-    which the best of three batches leaves out)."""
+    which the best of three batches leaves out). With words, the search
+    pages of `scale` too."""
     outdir = tempfile.mkdtemp(prefix="parley-bench-cg-")
     out_file = os.path.join(outdir, "cg.out")
     add_moderator(db_path, meta)
@@ -1524,6 +1688,9 @@ def callgrind_counts(db_path, meta, n, label_filter=None, cached=False):
         reader = Client(server.port).login(READER, PASSWORD)
         who = {True: reader, "mod": Client(server.port).login(MOD_USER, PASSWORD),
                "admin": Client(server.port).login(WRITER % 1, PASSWORD)}
+        if words:
+            post_rare_word(reader, words)
+            pages += search_pages(words)
         writer = Client(server.port).login(WRITER % 0, PASSWORD)
         anon = Client(server.port)
         tmp = outdir
@@ -1717,12 +1884,16 @@ def cmd_scale():
     n = env_int("BENCH_INSTR_N", 10)
     dbs = [cached_db(s, cfg["seed"], cfg["big"], cfg["communities"]) for s in sizes]
     works = [work_copy(p, "scale-%d" % s) for (p, _), s in zip(dbs, sizes)]
+    words = [search_words(w) for w in works]
     servers = [Server(w, threads=cfg["server_threads"], start_timeout=1800)
                for w in works]
     rows = []
     try:
-        pages = [page_paths(s.port, m) for s, (_, m) in zip(servers, dbs)]
         readers = [Client(s.port).login(READER, PASSWORD) for s in servers]
+        for r, w in zip(readers, words):
+            post_rare_word(r, w)
+        pages = [page_paths(s.port, m) + search_pages(w)
+                 for s, (_, m), w in zip(servers, dbs, words)]
         for i in range(len(pages[0])):
             label = pages[0][i][0]
             runs = [[], []]
@@ -1746,6 +1917,7 @@ def cmd_scale():
             log("%-22s %8s req/s at %d, %8s at %d: cost x%.2f" % (
                 label, fmt_int(a["rps"]), sizes[0], fmt_int(b["rps"]), sizes[1],
                 a["rps"] / b["rps"]))
+        common_ms = [common_search_ms(r, w) for r, w in zip(readers, words)]
     finally:
         for s in servers:
             s.stop()
@@ -1753,8 +1925,8 @@ def cmd_scale():
             drop_copy(w)
     instr = []
     if shutil.which("valgrind") and os.environ.get("BENCH_SCALE_INSTR", "1") != "0":
-        for (p, m), s in zip(dbs, sizes):
-            instr.append(callgrind_counts(work_copy(p, "cg-%d" % s), m, n))
+        for (p, m), s, w in zip(dbs, sizes, words):
+            instr.append(callgrind_counts(work_copy(p, "cg-%d" % s), m, n, words=w))
     L = ["# Scaling: %s posts against %s" % (fmt_int(sizes[1]), fmt_int(sizes[0])), "",
          "- date: %s; commit: %s; machine: %s" % (
              datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -1769,43 +1941,53 @@ def cmd_scale():
          "- bytes: the average response (headers included) at each size; the two "
          "forums differ, so a page can be larger at one size than the other",
          "",
+         "- target (issue 17): each row's cost at %s within 1.2x of %s, by "
+         "instructions where callgrind ran, else by wall clock"
+         % (fmt_int(sizes[1]), fmt_int(sizes[0])),
+         "- not judged: a search for a word in a tenth of the posts (%s, %s "
+         "posts at %s; %s, %s at %s), which ranks every post and comment that "
+         "holds it, so it grows with the forum: median of 3, signed in, "
+         "%.0f ms at %s and %.0f ms at %s" % (
+             words[0]["common"], fmt_int(words[0]["common_posts"]),
+             fmt_int(sizes[0]), words[1]["common"],
+             fmt_int(words[1]["common_posts"]), fmt_int(sizes[1]), common_ms[0],
+             fmt_int(sizes[0]), common_ms[1], fmt_int(sizes[1])),
+         "",
          "| page | bytes at %s | bytes at %s | req/s at %s | req/s at %s | cost ratio "
-         "| instr. at %s | instr. at %s | instr. ratio |" % tuple(
+         "| instr. at %s | instr. at %s | instr. ratio | within 1.2x |" % tuple(
              fmt_int(s) for s in sizes * 3),
-         "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    worst = 0.0          # instructions, large over small
-    worst_wall = 0.0     # time per request, large over small (noisy)
+         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    judged = []          # each row: within 1.2x
+
+    def verdict(ratio):
+        judged.append(ratio <= 1.2)
+        return "met" if ratio <= 1.2 else "not met"
+
     # Rows match by position: the thread labels carry each size's own count.
     for k, row in enumerate(rows):
         lab = row["label"]
+        ratio = row["cost"]
         if instr and k < len(instr[0]) and k < len(instr[1]):
             i0, i1 = instr[0][k]["total"], instr[1][k]["total"]
             icell = "%s | %s | %.2f" % (fmt_int(i0), fmt_int(i1), i1 / i0)
-            worst = max(worst, i1 / i0)
+            ratio = i1 / i0
         else:
             icell = "- | - | -"
-        worst_wall = max(worst_wall, row["cost"])
-        L.append("| %s | %s | %s | %s | %s | %.2f | %s |" % (
+        L.append("| %s | %s | %s | %s | %s | %.2f | %s | %s |" % (
             lab, fmt_int(row["small"]["bytes_per_req"]),
             fmt_int(row["large"]["bytes_per_req"]), fmt_int(row["small"]["rps"]),
-            fmt_int(row["large"]["rps"]), row["cost"], icell))
+            fmt_int(row["large"]["rps"]), row["cost"], icell, verdict(ratio)))
     if instr:
         for k in range(len(rows), min(len(instr[0]), len(instr[1]))):
             i0, i1 = instr[0][k]["total"], instr[1][k]["total"]
-            worst = max(worst, i1 / i0)
-            L.append("| %s | - | - | - | - | - | %s | %s | %.2f |" % (
-                instr[0][k]["label"], fmt_int(i0), fmt_int(i1), i1 / i0))
+            L.append("| %s | - | - | - | - | - | %s | %s | %.2f | %s |" % (
+                instr[0][k]["label"], fmt_int(i0), fmt_int(i1), i1 / i0,
+                verdict(i1 / i0)))
     L.append("")
-    if instr:
-        L.append(target_line(worst <= 1.2, "cost at %s within 1.2x of %s for every "
-                             "page, by instructions: worst ratio %.2f (wall-clock "
-                             "worst %.2f, which moves with the machine's load)" % (
-                                 fmt_int(sizes[1]), fmt_int(sizes[0]), worst,
-                                 worst_wall)))
-    else:
-        L.append(target_line(worst_wall <= 1.2, "cost at %s within 1.2x of %s for "
-                             "every page, by wall clock: worst ratio %.2f" % (
-                                 fmt_int(sizes[1]), fmt_int(sizes[0]), worst_wall)))
+    L.append(target_line(all(judged), "cost at %s within 1.2x of %s: %d of %d rows "
+                         "met (%s)" % (fmt_int(sizes[1]), fmt_int(sizes[0]),
+                                       sum(judged), len(judged),
+                                       "instructions" if instr else "wall clock")))
     L.append("")
     text = "\n".join(L) + "\n"
     with open(os.path.join(HERE, "results", "scale.md"), "w") as f:
@@ -1826,6 +2008,8 @@ def main(argv):
         return cmd_images()
     if cmd == "writes":
         return cmd_writes()
+    if cmd == "mixed":
+        return cmd_mixed()
     sys.stderr.write(__doc__)
     return 2
 

@@ -86,7 +86,9 @@ store_close(struct store *s)
 
 /*
  * Prepares s for loading much data at once (parley demo): on SQLite the
- * search index stops following each row until store_bulk_end.
+ * search index and the secondary indexes of posts, comments and votes
+ * stop following each row until store_bulk_end, and a fresh database
+ * is written without a journal.
  */
 int
 store_bulk(struct store *s)
@@ -115,9 +117,9 @@ store_analyze(struct store *s)
 
 /*
  * Ends a bulk load: puts the search index's triggers back and rebuilds
- * it from the rows (SQLite), or gathers the planner's statistics
- * (PostgreSQL). Call it on every way out after store_bulk; store_migrate
- * does it too after a crash.
+ * it from the rows, then builds the indexes store_bulk dropped (SQLite),
+ * or gathers the planner's statistics (PostgreSQL). Call it on every way
+ * out after store_bulk; store_migrate does it too after a crash.
  */
 int
 store_bulk_end(struct store *s)
@@ -129,7 +131,9 @@ store_bulk_end(struct store *s)
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
 	rc = s->be->script(s->conn, store__fts_restore);
-	return store__tx_end(s, rc);
+	if ((rc = store__tx_end(s, rc)) != STORE_OK)
+		return rc;
+	return s->be->bulk_end(s->conn);
 }
 
 /*

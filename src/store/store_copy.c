@@ -88,12 +88,14 @@ static const struct {
 
 /* The bookkeeping tables, not copied: the schema version, the same on
  * both sides, how far the target's own search index has come, and the
- * target's own page caches' log, and the
- * posts whose ranks await a batch (store_copy copies them caught up). */
+ * target's own page caches' log, the posts whose ranks await a
+ * batch (store_copy copies them caught up), and the indexes a bulk
+ * load on the source has dropped for the while. */
 #define SCHEMA_TABLE "schema_version"
 #define SEARCH_TABLE "search_done"
 #define LOG_TABLE "cache_log"
 #define RANK_TABLE "rank_queue"
+#define BULK_TABLE "bulk_index"
 
 /* ---- the catalogue ---------------------------------------------------- */
 
@@ -151,6 +153,7 @@ check_tables(struct store *db, struct arena *a, const char *side)
 		    strcmp(nm.v[i], SEARCH_TABLE) != 0 &&
 		    strcmp(nm.v[i], LOG_TABLE) != 0 &&
 		    strcmp(nm.v[i], RANK_TABLE) != 0 &&
+		    strcmp(nm.v[i], BULK_TABLE) != 0 &&
 		    known_table(nm.v[i]) < 0) {
 			log_msg(LOG_ERR, "store", "copy: the %s database has a "
 			    "table '%s' that this build cannot copy", side,

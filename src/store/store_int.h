@@ -589,6 +589,8 @@ struct store_backend {
 	                                    PostgreSQL: lastval() */
 	int (*bulk)(void *conn);         /* prepare for loading much data
 	                                    (parley demo); NULL: nothing to do */
+	int (*bulk_end)(void *conn);     /* undo bulk, also after a load
+	                                    that died; NULL: nothing to do */
 	int (*changed_elsewhere)(void *conn, bool *changed); /* another
 	                                    connection committed since the
 	                                    last call; NULL where the backend

@@ -781,6 +781,19 @@ static const char schema_bootstrap[] =
 	" post_id " I64 " PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE)" \
 	KEYED ";\n"
 
+/*
+ * v16 (a demo of millions of posts): a bulk load on SQLite drops the
+ * secondary indexes of posts, comments and votes and builds each again
+ * at its end with one sort, where keeping them costs a random insert per
+ * index and row (docs/decisions/026-scale-and-memory.md). bulk_index
+ * holds their definitions meanwhile, so that store_migrate builds them
+ * should a load die in between. On PostgreSQL too, unused, so that both
+ * have the same version numbers.
+ */
+#define SCHEMA_V16(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
+	"CREATE TABLE IF NOT EXISTS bulk_index (name TEXT PRIMARY KEY," \
+	" sql TEXT NOT NULL);\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -801,6 +814,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V13, SQLITE_WORDS), /* the page caches' epoch */
 	SCHEMA_V14_SQLITE, /* the page caches' log */
 	SPELL(SCHEMA_V15, SQLITE_WORDS), /* posts re-ranked in batches */
+	SPELL(SCHEMA_V16, SQLITE_WORDS), /* indexes a bulk load dropped */
 	NULL
 };
 
@@ -821,6 +835,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V13, PG_WORDS) SCHEMA_V13_PG, /* the page caches' epoch */
 	SCHEMA_V14_PG, /* the page caches' log */
 	SPELL(SCHEMA_V15, PG_WORDS), /* posts re-ranked in batches */
+	SPELL(SCHEMA_V16, PG_WORDS), /* indexes a bulk load dropped */
 	NULL
 };
 
@@ -957,8 +972,11 @@ store_migrate(struct store *s)
 		}
 	}
 	/* Not SQL: the site key and the chaining of earlier log lines,
-	 * then the search index after an interrupted bulk load. */
+	 * then the indexes and the search index after an interrupted bulk
+	 * load. */
 	rc = store_trust_init(s, base_now());
+	if (rc == STORE_OK && s->be->bulk_end != NULL)
+		rc = s->be->bulk_end(s->conn);
 	if (rc != STORE_OK)
 		return rc;
 	return store__fts_heal(s);

@@ -33,6 +33,8 @@ struct sqlite_conn {
 	sqlite3_stmt *data_version;      /* PRAGMA data_version, or NULL */
 	int64_t seen_version;            /* its value at the last look */
 	bool version_seen;               /* seen_version holds a value */
+	bool unjournaled;                /* a bulk load turned the journal
+	                                    off (sqlite_bulk) */
 };
 
 /* ---- errors ---------------------------------------------------------- */
@@ -509,16 +511,158 @@ fail:
  */
 #define BULK_CACHE_KIB (2 * 1024 * 1024)
 
+/* The secondary indexes a bulk load drops (schema v16): not the unique
+ * ones, which the load's own writes look rows up by. */
+#define BULK_INDEX_SAVE \
+	"INSERT OR IGNORE INTO bulk_index(name, sql) SELECT name, sql " \
+	"FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL " \
+	"AND tbl_name IN ('posts', 'comments', 'votes') " \
+	"AND sql NOT LIKE 'CREATE UNIQUE %'"
+
+/* Appends to the script *data the statement that row[0] formats. */
+static int
+script_cb(void *data, int ncols, char **row, char **names)
+{
+	char **script = data;
+	char *more;
+
+	(void)names;
+	if (ncols < 1 || row[0] == NULL)
+		return 1;
+	more = sqlite3_mprintf("%z%s;\n", *script, row[0]);
+	if (more == NULL)
+		return 1;
+	*script = more;
+	return 0;
+}
+
+/*
+ * Runs, in one transaction, the statements that query's rows spell, then
+ * after; the rows are read before any of them runs. No row, no
+ * transaction: a server's start (store_migrate) writes nothing here.
+ */
+static int
+run_built(struct sqlite_conn *c, const char *query, const char *after)
+{
+	char *script = sqlite3_mprintf("%s", "");
+	char *err = NULL;
+	int rc;
+
+	if (script == NULL)
+		return STORE_ERR;
+	rc = sqlite3_exec(c->db, query, script_cb, &script, &err);
+	if (rc == SQLITE_OK && script[0] != '\0') {
+		char *all = sqlite3_mprintf("BEGIN IMMEDIATE;\n%s%sCOMMIT;",
+		    script, after);
+
+		sqlite3_free(err);
+		err = NULL;
+		rc = all != NULL ? sqlite3_exec(c->db, all, NULL, NULL, &err) :
+		    SQLITE_NOMEM;
+		sqlite3_free(all);
+	}
+	if (rc != SQLITE_OK) {
+		log_msg(LOG_ERR, "store", "sqlite bulk indexes: %s",
+		    err ? err : sqlite3_errstr(rc));
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_free(err);
+	sqlite3_free(script);
+	return rc == SQLITE_OK ? STORE_OK : STORE_ERR;
+}
+
+/* Sets *(bool *)data: the query returned a row. */
+static int
+any_cb(void *data, int ncols, char **row, char **names)
+{
+	(void)ncols;
+	(void)row;
+	(void)names;
+	*(bool *)data = true;
+	return 0;
+}
+
+/* Copies the first column of the row into the char[8] data. */
+static int
+mode_cb(void *data, int ncols, char **row, char **names)
+{
+	(void)names;
+	if (ncols >= 1 && row[0] != NULL)
+		snprintf(data, 8, "%s", row[0]);
+	return 0;
+}
+
+/*
+ * Turns the journal and syncing off, unless another connection (a
+ * running server) has the file open: SQLite then keeps the WAL, and so
+ * does the load.
+ */
+static int
+unjournal(struct sqlite_conn *c)
+{
+	char mode[8] = "";
+	int rc;
+
+	rc = sqlite3_exec(c->db, "PRAGMA journal_mode = OFF", mode_cb, mode,
+	    NULL);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return SQLITE_OK;
+	if (rc != SQLITE_OK || strcmp(mode, "off") != 0)
+		return rc;
+	c->unjournaled = true;
+	return sqlite3_exec(c->db, "PRAGMA synchronous = OFF", NULL, NULL,
+	    NULL);
+}
+
+/*
+ * Prepares a load: the large page cache, the secondary indexes of posts,
+ * comments and votes saved in bulk_index and dropped, and, when no post
+ * is there yet (a fresh database, nothing to lose), no journal and no
+ * syncing until sqlite_bulk_end (unjournal): a load that dies then
+ * leaves a file to delete.
+ */
 static int
 sqlite_bulk(void *conn)
 {
 	struct sqlite_conn *c = conn;
+	bool any = false;
 	char sql[64];
 	int rc;
 
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", BULK_CACHE_KIB);
 	rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? STORE_OK : map_rc(c->db, rc, sql);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->db, "SELECT 1 FROM posts LIMIT 1", any_cb,
+		    &any, NULL);
+	if (rc == SQLITE_OK && !any)
+		rc = unjournal(c);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->db, BULK_INDEX_SAVE, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(c->db, rc, "bulk");
+	return run_built(c, "SELECT 'DROP INDEX IF EXISTS \"' || "
+	    "replace(name, '\"', '\"\"') || '\"' FROM bulk_index", "");
+}
+
+/*
+ * Builds the indexes sqlite_bulk dropped, each with one sort, and puts
+ * the journal back. store_migrate calls it too, for a load that died
+ * in between; with nothing dropped it does nothing.
+ */
+static int
+sqlite_bulk_end(void *conn)
+{
+	struct sqlite_conn *c = conn;
+	int rc;
+
+	rc = run_built(c, "SELECT sql FROM bulk_index",
+	    "DELETE FROM bulk_index;\n");
+	if (c->unjournaled && sqlite3_exec(c->db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK &&
+	    rc == STORE_OK)
+		rc = map_rc(c->db, sqlite3_errcode(c->db), "journal");
+	c->unjournaled = false;
+	return rc;
 }
 
 /*
@@ -577,6 +721,7 @@ const struct store_backend store_sqlite_backend = {
 	STORE_BACKEND_OPS(sqlite),
 	.backup = sqlite_backup,
 	.bulk = sqlite_bulk,
+	.bulk_end = sqlite_bulk_end,
 	.changed_elsewhere = sqlite_changed_elsewhere,
 	.migrations = store_sqlite_migrations,
 };

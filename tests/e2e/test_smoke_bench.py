@@ -108,6 +108,7 @@ class SmokeBenchTest(ParleyTestCase):
             path = "/?sort=new&after=%s" % d["after"] if d["after"] else None
         # Page 4 of "new" through the cursor, as the benchmark's page 40.
         after = posts[3 * 25 - 1]["id"]
+        cls.all_posts = list(posts)
         cls.open_posts = [p for p in posts if not (p["archived"] or p["locked"]
                                                    or p["deleted"] or p["removed"])]
         # The two large threads: the demo's own (330 or more) and BIG.
@@ -126,6 +127,49 @@ class SmokeBenchTest(ParleyTestCase):
         self.assertEqual(self.big["comment_count"], BIG)
         self.assertGreaterEqual(self.large["comment_count"], 300)
         self.assertEqual(len(self.open_posts) > 10, True)
+
+    def walk(self, path, key):
+        """Every item of a listing or search, page by page through its
+        cursor."""
+        b = Browser(self.server)
+        out = []
+        sep = "&" if "?" in path else "?"
+        after = None
+        for _ in range(100):
+            d = b.get_json(path + ("%safter=%s" % (sep, urllib.parse.quote(str(after)))
+                                   if after else ""))
+            out += d[key]
+            after = d["after"]
+            if not after:
+                return out
+        raise AssertionError("%s has more than 100 pages" % path)
+
+    def test_bulk_load_left_every_rank_and_the_search_index(self):
+        # The demo builds the rank indexes and the search index after its
+        # rows: every sort lists every post once, in its order.
+        want = sorted(p["id"] for p in self.all_posts)
+        for sort in ("hot", "new", "top", "active", "controversial"):
+            got = self.walk("/?sort=%s&t=all" % sort, "posts")
+            self.assertEqual(sorted(p["id"] for p in got), want, sort)
+        top = self.walk("/s/programming?sort=top&t=all", "posts")
+        self.assertEqual(sorted(p["id"] for p in top), sorted(
+            p["id"] for p in self.all_posts if p["community"] == "programming"))
+        scores = [p["score"] for p in top if not p["stickied"]]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+        # A post found by its title, a comment by its text.
+        def words(text):
+            return urllib.parse.quote(" ".join(re.findall(r"[A-Za-z]{4,}", text)[:5]))
+
+        post = max(self.all_posts, key=lambda p: p["id"])
+        found = self.walk("/search?kind=post&author=%s&q=%s" % (
+            post["author"], words(post["title"])), "results")
+        self.assertIn(post["id"], [r["post"]["id"] for r in found])
+        thread = Browser(self.server).get_json("/s/%s/p/%d" % (
+            self.large["community"], self.large["id"]))
+        cm = next(c for c in thread["comments"] if c.get("body"))
+        found = self.walk("/search?kind=comment&author=%s&q=%s" % (
+            cm["author"], words(cm["body"])), "results")
+        self.assertIn(cm["id"], [r["comment"]["id"] for r in found])
 
     def check_page(self, path, kind, status, body, signed_in, as_json):
         where = "%s%s%s" % (path, " (json)" if as_json else "",

@@ -3,7 +3,9 @@
  * test_demo.c: unit tests for src/app/app_demo.c: a small demo run into a
  * temporary SQLite database, read back through the store, has the
  * communities, users, posts and the one large deep thread it promises,
- * and a second run adds nothing; --communities numbers the topics' rounds.
+ * every index it dropped for the load back, and a second run adds
+ * nothing; a load that dies has its indexes built by the next migrate;
+ * --communities numbers the topics' rounds.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "app/app.h"
 #include "store/store.h"
@@ -198,6 +202,108 @@ test_big_thread(void **state)
 	assert_true(p[big].score > 10);
 }
 
+/* Appends each row's first column and a space to the buffer data. */
+static int
+names_cb(void *data, int ncols, char **row, char **names)
+{
+	char *out = data;
+
+	(void)names;
+	assert_int_equal(ncols, 1);
+	assert_true(strlen(out) + strlen(row[0]) + 2 < 4096);
+	strcat(out, row[0]);
+	strcat(out, " ");
+	return 0;
+}
+
+/* The result of query on the SQLite file path, rows joined in out. */
+static void
+query(const char *path, const char *sql, char out[4096])
+{
+	sqlite3 *db;
+
+	out[0] = '\0';
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, names_cb, out, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+#define INDEXES "SELECT name FROM sqlite_master WHERE type = 'index' " \
+	"ORDER BY name"
+
+/*
+ * A database migrated in dir, its indexes listed in out; with load, a
+ * bulk load is begun on it and never ended, as when the demo is killed.
+ */
+static void
+fresh_db(const char *dir, const char *name, bool load, char out[4096])
+{
+	char path[160], url[170];
+	struct store *s;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	assert_non_null(s = store_open(url));
+	assert_int_equal(store_migrate(s), STORE_OK);
+	if (load)
+		assert_int_equal(store_bulk(s), STORE_OK);
+	store_close(s);
+	query(path, INDEXES, out);
+}
+
+/* The load dropped the secondary indexes and turned the journal off;
+ * afterwards each index is there again and the journal is the WAL. */
+static void
+test_indexes_back(void **state)
+{
+	struct fixture *f = *state;
+	char path[160], have[4096], want[4096];
+
+	fresh_db(f->dir, "fresh.db", false, want);
+	assert_non_null(strstr(want, " posts_hot "));
+	assert_non_null(strstr(want, " votes_user "));
+	snprintf(path, sizeof(path), "%s/demo.db", f->dir);
+	query(path, INDEXES, have);
+	assert_string_equal(have, want);
+	query(path, "SELECT count(*) FROM bulk_index", have);
+	assert_string_equal(have, "0 ");
+	query(path, "PRAGMA journal_mode", have);
+	assert_string_equal(have, "wal ");
+	snprintf(path, sizeof(path), "%s/fresh.db", f->dir);
+	unlink(path);
+}
+
+/* A load killed between store_bulk and store_bulk_end: the next migrate
+ * builds the indexes it dropped. */
+static void
+test_killed_load_heals(void **state)
+{
+	struct fixture *f = *state;
+	char path[160], url[170], have[4096], want[4096];
+	struct store *s;
+
+	fresh_db(f->dir, "fresh.db", false, want);
+	fresh_db(f->dir, "killed.db", true, have);
+	assert_null(strstr(have, " posts_hot "));
+	assert_null(strstr(have, " comments_author "));
+	assert_null(strstr(have, " votes_user "));
+	assert_non_null(strstr(have, "sqlite_autoindex_users"));
+	snprintf(path, sizeof(path), "%s/killed.db", f->dir);
+	query(path, "SELECT count(*) > 20 FROM bulk_index", have);
+	assert_string_equal(have, "1 ");
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	assert_non_null(s = store_open(url));
+	assert_int_equal(store_migrate(s), STORE_OK);
+	store_close(s);
+	query(path, INDEXES, have);
+	assert_string_equal(have, want);
+	query(path, "SELECT count(*) FROM bulk_index", have);
+	assert_string_equal(have, "0 ");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/fresh.db", f->dir);
+	unlink(path);
+}
+
 static void
 test_second_run_adds_nothing(void **state)
 {
@@ -258,6 +364,8 @@ main(void)
 		cmocka_unit_test(test_users_and_communities),
 		cmocka_unit_test(test_posts),
 		cmocka_unit_test(test_big_thread),
+		cmocka_unit_test(test_indexes_back),
+		cmocka_unit_test(test_killed_load_heals),
 		cmocka_unit_test(test_second_run_adds_nothing),
 		cmocka_unit_test(test_more_communities),
 	};
