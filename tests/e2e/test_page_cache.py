@@ -309,7 +309,7 @@ class MemberTemplateTest(ParleyTestCase):
             name = uniq("Mhs%d" % i)
             self.admin.create_community(name)
             self.assertStatus(many.post("/s/%s/subscribe" % name, {}), 303)
-        pid = self.admin.submit_text(name, uniq("In the last one "), "")
+        pid = self.admin.submit_text(name, uniq("Last one "), "")
         for _ in range(4):
             r = self.same_as_full_render(many, "/")
             self.assertFalse(hit(r))
