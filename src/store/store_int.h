@@ -437,12 +437,13 @@ enum store_stmt {
 	STMT_EPOCH_PRUNE,        /* seq: drops it and older entries */
 	/* posts re-ranked in batches (schema v15, store_vote.c) */
 	STMT_POST_SET_UPS,       /* id, ups, downs: the rank lags */
-	STMT_RANK_QUEUE_ADD,     /* post_id */
+	STMT_RANK_QUEUE_ADD,     /* post_id, a comment's created (0: a
+	                            vote); the queue keeps the newest */
 	STMT_POST_COUNT_COMMENT, /* id: comment_count + 1, last_comment
 	                            lags */
 	STMT_RANK_QUEUE_LIST,    /* limit -> id, community_id, ups, downs,
-	                            created, newest comment's created (NULL:
-	                            none) of queued posts, by id */
+	                            created, newest queued comment's created
+	                            (0: none) of queued posts, by id */
 	STMT_POST_SET_RANK,      /* id, score, hot, controversy, a comment's
 	                            created (last_comment moves up to it) */
 	STMT_RANK_QUEUE_DONE,    /* post_id: the queue up to it */

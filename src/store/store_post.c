@@ -288,7 +288,8 @@ store_comment_create(struct store *s, const struct comment *c, int64_t *id)
 		    store_v_int(c->post_id)));
 		if (rc == STORE_OK)
 			rc = store__run(s, STMT_RANK_QUEUE_ADD, STORE_PARAMS(
-			    store_v_int(c->post_id)), NULL, NULL);
+			    store_v_int(c->post_id), store_v_int(c->created)),
+			    NULL, NULL);
 	} else {
 		rc = store__run_one(s, STMT_POST_ADD_COMMENT, STORE_PARAMS(
 		    store_v_int(c->post_id), store_v_int(c->created)));

@@ -768,7 +768,8 @@ static const char schema_bootstrap[] =
  * docs/decisions/025-rank-lag.md): on SQLite a vote on a post writes its
  * ups and downs, from which the score shown is read (ups - downs), a
  * comment its post's comment_count, and either queues the post here in
- * the same transaction; score, hot, controversy and last_comment, the
+ * the same transaction (a comment with its time, so that the batch reads
+ * no comment: a bulk load has no index on them); score, hot, controversy and last_comment, the
  * keys of twelve sort indexes, are then recomputed within a second by
  * store_rank_catch_up, so ranking order lags by at most that while the
  * score and count shown stay exact. A kill -9 loses nothing: the queue
@@ -778,8 +779,8 @@ static const char schema_bootstrap[] =
  */
 #define SCHEMA_V15(SERIAL, I64, F64, BYTES, BYTEWISE, KEYED, INDEX_ID) \
 	"CREATE TABLE IF NOT EXISTS rank_queue (" \
-	" post_id " I64 " PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE)" \
-	KEYED ";\n"
+	" post_id " I64 " PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE," \
+	" last_comment " I64 " NOT NULL DEFAULT 0)" KEYED ";\n"
 
 /*
  * v16 (a demo of millions of posts): a bulk load on SQLite drops the

@@ -1198,14 +1198,17 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	[STMT_POST_SET_UPS] = {
 	    "UPDATE posts SET ups = ?2, downs = ?3 WHERE id = ?1" },
 	[STMT_RANK_QUEUE_ADD] = {
-	    "INSERT INTO rank_queue(post_id) VALUES (?1) "
-	    "ON CONFLICT DO NOTHING" },
+	    "INSERT INTO rank_queue(post_id, last_comment) VALUES (?1, ?2) "
+	    "ON CONFLICT (post_id) DO UPDATE SET last_comment = "
+	    "max(rank_queue.last_comment, excluded.last_comment)",
+	    "INSERT INTO rank_queue(post_id, last_comment) VALUES (?1, ?2) "
+	    "ON CONFLICT (post_id) DO UPDATE SET last_comment = "
+	    "greatest(rank_queue.last_comment, excluded.last_comment)" },
 	[STMT_POST_COUNT_COMMENT] = {
 	    "UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?1" },
 	[STMT_RANK_QUEUE_LIST] = {
 	    "SELECT p.id, p.community_id, p.ups, p.downs, p.created, "
-	    "(SELECT max(cm.created) FROM comments cm WHERE cm.post_id = p.id) "
-	    "FROM rank_queue q JOIN posts p ON p.id = q.post_id "
+	    "q.last_comment FROM rank_queue q JOIN posts p ON p.id = q.post_id "
 	    "ORDER BY q.post_id LIMIT ?1" },
 	[STMT_POST_SET_RANK] = {
 	    "UPDATE posts SET score = ?2, hot = ?3, controversy = ?4, "

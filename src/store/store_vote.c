@@ -96,7 +96,7 @@ store_vote_set(struct store *s, int64_t user_id, int kind,
 		    store_v_int(downs)), NULL, NULL);
 		if (rc == STORE_OK)
 			rc = store__run(s, STMT_RANK_QUEUE_ADD, STORE_PARAMS(
-			    store_v_int(target_id)), NULL, NULL);
+			    store_v_int(target_id), store_v_int(0)), NULL, NULL);
 	} else if (kind == VOTE_POST) {
 		rc = store__run(s, STMT_POST_SET_VOTES, STORE_PARAMS(
 		    store_v_int(target_id), store_v_int(ups),
