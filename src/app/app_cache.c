@@ -93,6 +93,7 @@ struct entry {
 	struct str key;          /* the rest points into the allocation */
 	const char *content_type;
 	const char *etag;        /* the page's validators, or NULL */
+	const char *last_modified_date;
 	int64_t last_modified;
 	struct str body;
 	struct hole *holes;
@@ -466,7 +467,8 @@ app_cache_serve(struct ctx *c, struct cache_ticket *t)
 	c->r->out.len = 0;
 	buf_put(&c->r->out, e->body.p, e->body.len);
 	if (e->etag != NULL)
-		app_validators_replay(c, e->etag, e->last_modified);
+		app_validators_replay(c, e->etag, e->last_modified_date,
+		    e->last_modified);
 	return true;
 }
 
@@ -505,6 +507,7 @@ keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
 	    "text/html; charset=utf-8";
 	size_t ct_len = strlen(ct) + 1;
 	size_t etag_len = c->etag ? strlen(c->etag) + 1 : 0;
+	size_t date_len = c->etag ? strlen(c->last_modified_date) + 1 : 0;
 	size_t nholes = tm ? tm->nholes : 0, nauthors = tm ? tm->nauthors : 0;
 	size_t names = 0, size;
 	char *p;
@@ -517,7 +520,7 @@ keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
 	for (size_t i = 0; i < nholes; i++)
 		names += tm->holes[i].name.len;
 	size = sizeof(*e) + nholes * sizeof(struct hole) +
-	    nauthors * sizeof(int64_t) + t->key.len + ct_len + etag_len +
+	    nauthors * sizeof(int64_t) + t->key.len + ct_len + etag_len + date_len +
 	    r->out.len + names;
 	if (size > budget / 4)
 		return;
@@ -558,8 +561,11 @@ keep(struct ctx *c, const struct cache_ticket *t, const struct tmpl *tm)
 	if (c->etag != NULL) {
 		memcpy(p, c->etag, etag_len);
 		e->etag = p;
-		e->last_modified = c->last_modified;
 		p += etag_len;
+		memcpy(p, c->last_modified_date, date_len);
+		e->last_modified_date = p;
+		e->last_modified = c->last_modified;
+		p += date_len;
 	}
 	memcpy(p, r->out.p, r->out.len);
 	e->body = (struct str){ p, r->out.len };

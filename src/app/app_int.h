@@ -100,7 +100,8 @@ struct ctx {
 	bool personal;             /* the answer holds this visitor's token */
 	const char *feed;          /* site path of the page's Atom feed */
 	const char *etag;          /* the answer's validators, when it has */
-	int64_t last_modified;     /* them (app_validators.c); kept in the cache */
+	int64_t last_modified;     /* them (app_validators.c), Last-Modified */
+	const char *last_modified_date; /* also as its header; kept in the cache */
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
 	struct cache_deps shows;   /* what the page shows (app_cache_shows) */
 	struct cache_deps touched; /* what the write changes (app_cache_touch) */
@@ -456,7 +457,8 @@ int app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p);
 int app_route_community(struct ctx *c, struct community *cm);
 int app_route_user(struct ctx *c, struct user *u);
 bool app_validators(struct ctx *c, int64_t updated);
-bool app_validators_replay(struct ctx *c, const char *etag, int64_t updated);
+bool app_validators_replay(struct ctx *c, const char *etag, const char *date,
+    int64_t updated);
 
 struct top_period {
 	const char *name;      /* the t= value */

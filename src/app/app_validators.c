@@ -6,8 +6,8 @@
  *
  * The ETag is a hash of the answer's bytes, so it is the same whichever
  * server or thread wrote them and changes exactly when they change. The
- * page cache keeps both validators with the page (c->etag and
- * c->last_modified) and calls app_validators_replay when it serves it, so
+ * page cache keeps both validators with the page (c->etag,
+ * c->last_modified and its header text) and calls app_validators_replay when it serves it, so
  * a cached answer and a fresh one agree.
  */
 #include "app_int.h"
@@ -78,17 +78,18 @@ not_modified_since(struct ctx *c, struct str ims, int64_t updated)
 }
 
 /*
- * Adds the ETag and Last-Modified headers, and answers 304 with no body
- * when If-None-Match lists etag or, without one, If-Modified-Since is not
- * before updated. Returns true when it answered 304.
+ * Adds the ETag and Last-Modified (date, which is updated as an HTTP
+ * date) headers, and answers 304 with no body when If-None-Match lists
+ * etag or, without one, If-Modified-Since is not before updated. Returns true when it answered 304.
  */
 bool
-app_validators_replay(struct ctx *c, const char *etag, int64_t updated)
+app_validators_replay(struct ctx *c, const char *etag, const char *date,
+    int64_t updated)
 {
 	struct str inm = http_header(c->r, "If-None-Match");
 
 	http_add_header(c->r, "ETag", etag);
-	http_add_header(c->r, "Last-Modified", http_date(c, updated));
+	http_add_header(c->r, "Last-Modified", date);
 	if (inm.p != NULL ? !etag_matches(inm, etag) :
 	    !not_modified_since(c, http_header(c->r, "If-Modified-Since"),
 	    updated))
@@ -115,5 +116,7 @@ app_validators(struct ctx *c, int64_t updated)
 	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
 	c->etag = arena_printf(c->a, "\"%s\"", hex);
 	c->last_modified = updated;
-	return app_validators_replay(c, c->etag, updated);
+	c->last_modified_date = http_date(c, updated);
+	return app_validators_replay(c, c->etag, c->last_modified_date,
+	    updated);
 }
