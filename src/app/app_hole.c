@@ -92,11 +92,18 @@ fill_me(struct ctx *c, struct html *h, const struct hole *o,
 	header_me(c, h);
 }
 
+/* A page holds about six csrf fields a post: after the first, the field
+ * app_csrf_field kept is written again as it is, since no session starts
+ * or ends while holes are filled. */
 static void
 fill_csrf(struct ctx *c, struct html *h, const struct hole *o,
     const struct hole_votes *v)
 {
-	app_csrf_field(c, h);
+	if (c->csrf_field.s.p != NULL && c->csrf != NULL &&
+	    c->csrf_field_of == c->csrf)
+		html_piece(h, c->csrf_field);
+	else
+		app_csrf_field(c, h);
 }
 
 static void
