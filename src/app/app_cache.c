@@ -60,6 +60,21 @@
  * communities' posts) is rendered for them in full. Serving a moderator
  * asks the store once whether they moderate the template's community.
  * Other viewers are never templated.
+ *
+ * Session rows. A signed-in GET needs what the session query reads (the
+ * user, their class, unread count, subscriptions, voted-id ranges,
+ * show_nsfw and the session's end): each worker thread keeps the rows
+ * it read (SESS_SLOTS, by the session's hash) with the write number
+ * read before the query, and answers from one while neither the counter
+ * every page watches nor the user's (DEP_USER) has risen past it and
+ * the session has not expired. So the rule is the pages': a write that
+ * notes nothing ends every row (a sign-out, a revoked session, a ban,
+ * a role, settings, blocks, saves, hides, subscriptions, marking the
+ * inbox read), and the writes that note what they change note every
+ * user whose row they change (a vote its voter and the item's author,
+ * whose points move; a comment the users it tells). Other servers'
+ * writes come through the cache log, read before the row is looked up.
+ * POSTs always read the row from the database.
  */
 #include "app_int.h"
 
@@ -78,6 +93,9 @@
 #define GEN_LISTINGS 2      /* DEP_LISTINGS */
 #define GEN_FIRST 3         /* the hashed ones */
 #define SEEN_RING 4096      /* log entries applied or written here */
+#define SESS_SLOTS 256      /* session rows per thread; a colliding one
+                               replaces */
+#define SESS_TOUCH_SECS 60  /* a session's use is noted this often */
 
 _Static_assert(CACHE_DEPS_MAX <= EPOCH_SLOTS_MAX,
     "a write's counters fit in its log entry");
@@ -105,9 +123,19 @@ struct entry {
 	bool mod_many;
 };
 
+/* A kept session row; one allocation, its strings after it. */
+struct sess {
+	unsigned char key[32];   /* the session's hash (struct ctx's) */
+	uint64_t gen;            /* write number before its query ran */
+	int64_t touched;         /* when its use was last noted from here */
+	struct user u;
+	struct viewer v;
+};
+
 struct cache {
 	struct entry *slot[CACHE_SLOTS];
 	size_t bytes;
+	struct sess *sess[SESS_SLOTS];
 };
 
 static _Atomic uint64_t write_seq = 1;  /* the last write's number */
@@ -131,6 +159,8 @@ cache_free(void *p)
 
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
 		free(k->slot[i]);
+	for (size_t i = 0; i < SESS_SLOTS; i++)
+		free(k->sess[i]);
 	free(k);
 }
 
@@ -430,11 +460,22 @@ find(struct ctx *c, struct cache_ticket *t, char kind)
 	return e;
 }
 
+/* log_check, once a request. */
+static bool
+log_read(struct ctx *c)
+{
+	if (!c->log_read) {
+		c->log_ok = log_check(c);
+		c->log_read = true;
+	}
+	return c->log_ok;
+}
+
 /* Notes other connections' commits and starts *t for the request. */
 static void
 ticket_start(struct ctx *c, struct cache_ticket *t)
 {
-	t->usable = log_check(c);
+	t->usable = log_read(c);
 	t->gen = atomic_load_explicit(&write_seq, memory_order_acquire);
 	t->made_ms = now_ms();
 }
@@ -590,6 +631,124 @@ void
 app_cache_keep(struct ctx *c, const struct cache_ticket *t)
 {
 	keep(c, t, NULL);
+}
+
+/* ---- session rows ------------------------------------------------------ */
+
+/* True while no write since e's query can have changed it. */
+static bool
+sess_current(const struct sess *e, int64_t now)
+{
+	return e->v.expires > now &&
+	    atomic_load_explicit(&gens[GEN_ALL], memory_order_acquire) <=
+	    e->gen &&
+	    atomic_load_explicit(&gens[gen_slot(DEP_USER, e->u.id)],
+	    memory_order_acquire) <= e->gen;
+}
+
+static size_t
+cstr_size(const char *s)
+{
+	return s != NULL ? strlen(s) + 1 : 0;
+}
+
+/* Copies s (cstr_size bytes) to *p and moves *p past it. */
+static const char *
+cstr_put(char **p, const char *s)
+{
+	size_t n = cstr_size(s);
+	char *at = *p;
+
+	if (n == 0)
+		return NULL;
+	memcpy(at, s, n);
+	*p += n;
+	return at;
+}
+
+/* A copy of s in a, or NULL for NULL. */
+static const char *
+cstr_dup(struct arena *a, const char *s)
+{
+	return s != NULL ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+/* Keeps u and c->viewer, read after write number gen, in *slot. */
+static void
+sess_keep(struct ctx *c, struct sess **slot, uint64_t gen,
+    const struct user *u)
+{
+	struct sess *e = xmalloc(sizeof(*e) + cstr_size(u->name) +
+	    cstr_size(u->email) + cstr_size(c->viewer.home));
+	char *p = (char *)(e + 1);
+
+	memcpy(e->key, c->sess_key, sizeof(e->key));
+	e->gen = gen;
+	e->touched = c->now;
+	e->u = *u;
+	e->v = c->viewer;
+	e->u.name = cstr_put(&p, u->name);
+	e->u.email = cstr_put(&p, u->email);
+	e->v.home = cstr_put(&p, c->viewer.home);
+	free(*slot);
+	*slot = e;
+}
+
+/* Signs in u, with what c->viewer holds about them. */
+static void
+signed_in(struct ctx *c, struct user *u)
+{
+	c->user = u;
+	c->show_nsfw = c->viewer.show_nsfw;
+	c->nsfw_loaded = true;
+}
+
+/*
+ * Signs in the user of the session c->sess_key names (session_cookie),
+ * when it is current: sets c->user and c->viewer (arena memory), and
+ * notes the session's use (at most once a minute). A GET is answered
+ * from this thread's kept row when no write since its query can have
+ * changed it (see the header comment); a store error reads as signed out.
+ */
+void
+app_cache_session(struct ctx *c)
+{
+	struct user *u = ARENA_NEW(c->a, struct user);
+	struct sess *e, **slot = NULL;
+	uint64_t gen, at;
+
+	if (budget > 0 && (c->r->method == HTTP_GET ||
+	    c->r->method == HTTP_HEAD) && log_read(c)) {
+		memcpy(&at, c->sess_key, sizeof(at));
+		slot = &thread_cache()->sess[at % SESS_SLOTS];
+		e = *slot;
+		/* another visitor's row is compared too: in constant time */
+		if (e != NULL && sodium_memcmp(e->key, c->sess_key,
+		    sizeof(e->key)) == 0 && sess_current(e, c->now)) {
+			*u = e->u;
+			u->name = cstr_dup(c->a, e->u.name);
+			u->email = cstr_dup(c->a, e->u.email);
+			c->viewer = e->v;
+			c->viewer.home = cstr_dup(c->a, e->v.home);
+			if (c->now - e->touched >= SESS_TOUCH_SECS) {
+				/* for /settings/sessions; a lost note is
+				 * harmless */
+				(void)store_session_touch(c->s, c->sess_key,
+				    c->now);
+				e->touched = c->now;
+			}
+			signed_in(c, u);
+			return;
+		}
+	}
+	gen = atomic_load_explicit(&write_seq, memory_order_acquire);
+	if (store_session_user(c->s, c->a, c->sess_key, c->now, u,
+	    &c->viewer) != STORE_OK)
+		return;
+	(void)store_session_touch(c->s, c->sess_key, c->now);
+	signed_in(c, u);
+	if (slot != NULL)
+		sess_keep(c, slot, gen, u);
 }
 
 /* ---- member templates ------------------------------------------------- */

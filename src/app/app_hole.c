@@ -11,6 +11,7 @@
  */
 #include "app_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The header's signed-in part: what page_begin leaves to a hole. */
@@ -51,20 +52,45 @@ app_vote_arrow(struct html *h, int dir, bool on)
 		    "<button class=\"down on\" title=\"downvote\">▼</button>");
 }
 
+/*
+ * True when the signed-in viewer subscribes to community_id: from the
+ * session query's list (ids ascending) when it is whole, else from the
+ * store.
+ */
+static bool
+subscribed(struct ctx *c, int64_t community_id)
+{
+	const char *p = c->viewer.home;
+	bool sub = false;
+	char *end;
+
+	if (c->viewer.nhome > STORE_HOME_SET_MAX) {
+		store_subscribed(c->s, c->user->id, community_id, &sub);
+		return sub;
+	}
+	for (; p != NULL; p = *end == ',' ? end + 1 : NULL) {
+		long long id = strtoll(p, &end, 10);
+
+		if (id >= community_id)
+			return id == community_id;
+	}
+	return false;
+}
+
 /* The signed-in viewer's subscribe or unsubscribe button; in a template,
  * notes a hole. */
 void
 app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
     struct str name)
 {
-	bool sub = false;
+	bool sub;
 
 	if (c->tmpl) {
 		tmpl_add(c, (struct hole){ .off = h->b->len, .kind = HOLE_SUB,
 		    .id = community_id, .name = name });
 		return;
 	}
-	store_subscribed(c->s, c->user->id, community_id, &sub);
+	sub = subscribed(c, community_id);
 	html_raw_literal(h, "<form method=\"post\"");
 	html_attr(h, "action", str_c(arena_printf(c->a, sub ?
 	    "/s/%.*s/unsubscribe" : "/s/%.*s/subscribe", (int)name.len, name.p)));
@@ -92,11 +118,18 @@ fill_me(struct ctx *c, struct html *h, const struct hole *o,
 	header_me(c, h);
 }
 
+/* A page holds about six csrf fields a post: after the first, the field
+ * app_csrf_field kept is written again as it is, since no session starts
+ * or ends while holes are filled. */
 static void
 fill_csrf(struct ctx *c, struct html *h, const struct hole *o,
     const struct hole_votes *v)
 {
-	app_csrf_field(c, h);
+	if (c->csrf_field.s.p != NULL && c->csrf != NULL &&
+	    c->csrf_field_of == c->csrf)
+		html_piece(h, c->csrf_field);
+	else
+		app_csrf_field(c, h);
 }
 
 static void

@@ -64,7 +64,8 @@ enum cache_dep {
 	DEP_LISTINGS,              /* every community's listings (/, /all) */
 	DEP_COMMUNITY,             /* one community's listings (id) */
 	DEP_POST,                  /* one post's thread and comment pages (id) */
-	DEP_USER,                  /* one user's profile (id) */
+	DEP_USER,                  /* one user's profile and what their
+	                              session's query reads (id) */
 };
 
 #define CACHE_DEPS_MAX 8
@@ -105,6 +106,8 @@ struct ctx {
 	struct tmpl *tmpl;         /* rendering a member template (app_cache.c) */
 	struct cache_deps shows;   /* what the page shows (app_cache_shows) */
 	struct cache_deps touched; /* what the write changes (app_cache_touch) */
+	bool log_read;             /* the cache log was read (app_cache.c) */
+	bool log_ok;               /* and could be */
 	/* api tokens */
 	bool bearer;               /* signed in by an Authorization: Bearer
 	                              token, not a cookie */
@@ -271,6 +274,7 @@ void app_cache_init(size_t total_bytes, unsigned threads);
 void app_cache_written(struct ctx *c);
 void app_cache_touch(struct ctx *c, enum cache_dep kind, int64_t id);
 void app_cache_shows(struct ctx *c, enum cache_dep kind, int64_t id);
+void app_cache_session(struct ctx *c);
 bool app_cache_allowed(const struct ctx *c);
 bool app_cache_serve(struct ctx *c, struct cache_ticket *t);
 void app_cache_keep(struct ctx *c, const struct cache_ticket *t);
@@ -295,7 +299,7 @@ void app_subscribe_form(struct ctx *c, struct html *h, int64_t community_id,
 
 /* ---- sessions and CSRF (app_session.c) -------------------------------- */
 
-void session_load(struct ctx *c);
+bool session_cookie(struct ctx *c);
 const char *session_csrf(struct ctx *c);
 bool session_csrf_ok(struct ctx *c);
 int session_start(struct ctx *c, int64_t user_id);

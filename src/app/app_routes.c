@@ -482,7 +482,8 @@ handle(struct req *r)
 	if (!bearer_sign_in(&c, hit, m))
 		return;
 	if (!c.bearer) {
-		session_load(&c);
+		if (session_cookie(&c))
+			app_cache_session(&c);
 		c.scopes = TOKEN_SCOPES_ALL;
 	}
 	if ((hit->flags & ROUTE_API) && m != HTTP_GET && !c.bearer) {

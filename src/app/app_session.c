@@ -48,25 +48,24 @@ cookie_header(struct ctx *c, const char *name, const char *value,
 	    c->r->tls ? "; Secure" : "");
 }
 
-/* Reads the session and anonymous cookies and signs the user in. */
-void
-session_load(struct ctx *c)
+/*
+ * Reads the session and anonymous cookies. Returns true when a session
+ * token came: its hash is in c->sess_key, for app_cache_session to sign
+ * the user in.
+ */
+bool
+session_cookie(struct ctx *c)
 {
 	unsigned char token[32];
-	struct user *u;
+	bool has = false;
 
 	if (hex_token(http_cookie(c->r, SESSION_COOKIE), token)) {
 		token_key(token, c->sess_key);
-		u = ARENA_NEW(c->a, struct user);
-		if (store_session_user(c->s, c->a, c->sess_key, c->now, u,
-		    &c->viewer) == STORE_OK) {
-			c->user = u;
-			/* for /settings/sessions; a lost note is harmless */
-			(void)store_session_touch(c->s, c->sess_key, c->now);
-		}
+		has = true;
 	}
 	if (hex_token(http_cookie(c->r, ANON_COOKIE), token))
 		c->anon = str_dup(c->a, http_cookie(c->r, ANON_COOKIE));
+	return has;
 }
 
 /*

@@ -163,6 +163,9 @@ app_comment_create(struct ctx *c, const struct post *p,
 	app_cache_touch(c, DEP_USER, p->author_id);
 	if (parent != NULL)
 		app_cache_touch(c, DEP_USER, parent->author_id);
+	/* the unread count of everyone it tells (their session rows) */
+	for (size_t i = 0; i < am.nids; i++)
+		app_cache_touch(c, DEP_USER, am.ids[i]);
 	cm.id = id;
 	cm.score = 1;
 	cm.ups = 1;

@@ -255,6 +255,11 @@ show(struct ctx *c, bool member_only)
 		    arena_printf(c->a, "/messages/%lld", (long long)v.id), &read);
 		c->viewer.unseen -= read < c->viewer.unseen ? read :
 		    c->viewer.unseen;
+		/* a write on a GET: their kept session rows end with it */
+		if (rc == STORE_OK && read > 0) {
+			app_cache_touch(c, DEP_USER, c->user->id);
+			app_cache_written(c);
+		}
 	}
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);

@@ -72,8 +72,10 @@ app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
 	}
 	if (on != NULL)
 		*on = p;
-	/* the score, the author's points; a post's also its rank */
+	/* the score, the author's points; a post's also its rank; the
+	 * voter's session row (the ids they voted on) */
 	app_cache_touch(c, DEP_POST, p.id);
+	app_cache_touch(c, DEP_USER, c->user->id);
 	if (k == VOTE_COMMENT) {
 		app_cache_touch(c, DEP_USER, cm.author_id);
 	} else {

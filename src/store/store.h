@@ -59,6 +59,8 @@ struct viewer {
 	int64_t voted_lo[2];  /* the lowest and highest ids of the posts (0) */
 	int64_t voted_hi[2];  /* and comments (1) they voted on; 0 for none
 	                         (sessions only) */
+	int64_t expires;      /* the session's end (sessions only) */
+	bool show_nsfw;       /* the user sees NSFW posts (sessions only) */
 	int64_t unseen;       /* notifications not yet seen */
 	const char *home;     /* the communities subscribed to: ids ascending,
 	                         comma-separated, at most STORE_HOME_SET_MAX + 1

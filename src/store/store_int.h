@@ -60,7 +60,8 @@ enum store_stmt {
 	STMT_USER_SET_ROLE,      /* id, role */
 	STMT_USER_ADD_POINTS,    /* id, delta */
 	STMT_SESSION_INSERT,     /* key, user_id, created, expires */
-	STMT_SESSION_USER,       /* key, now -> USER_COL */
+	STMT_SESSION_USER,       /* key, now -> VIEWER_COL, voted ranges,
+	                            expires, show_nsfw */
 	STMT_SESSION_DELETE,     /* key */
 	STMT_SESSION_PURGE,      /* now: drops expired sessions */
 

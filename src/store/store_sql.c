@@ -353,7 +353,11 @@
 	"(SELECT min(target_id) FROM votes v WHERE v.user_id = u.id " \
 	"AND v.kind = 1), " \
 	"(SELECT max(target_id) FROM votes v WHERE v.user_id = u.id " \
-	"AND v.kind = 1) "
+	"AND v.kind = 1), "
+/* Then the session's end and the user's show_nsfw (struct viewer's
+ * expires and show_nsfw), so that a kept row can be checked against the
+ * clock and a member's page needs no query of its own for the setting. */
+#define SESSION_MORE SESSION_VOTED "s.expires, u.show_nsfw "
 _Static_assert(STORE_HOME_SET_MAX + 1 == 51, "VIEWER_HOME_IDS lists 51");
 #define VIEWER_HOME_IDS \
 	"FROM (SELECT community_id FROM subscriptions sb " \
@@ -425,10 +429,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "INSERT INTO sessions(key, user_id, created, expires) "
 	    "VALUES (?1, ?2, ?3, ?4)" },
 	[STMT_SESSION_USER] = {
-	    VIEWER_SELECT(SESSION_VOTED)
+	    VIEWER_SELECT(SESSION_MORE)
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.key = ?1 AND s.expires > ?2 AND u.deleted = 0",
-	    VIEWER_SELECT_PG(SESSION_VOTED)
+	    VIEWER_SELECT_PG(SESSION_MORE)
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "WHERE s.key = ?1 AND s.expires > ?2 AND u.deleted = 0" },
 	[STMT_SESSION_DELETE] = { "DELETE FROM sessions WHERE key = ?1" },

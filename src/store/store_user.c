@@ -137,17 +137,21 @@ session_user_cb(void *data, const struct store_val *row, size_t ncols)
 {
 	struct session_row *o = data;
 
-	if (ncols < VIEWER_COL__COUNT + 4)
-		return store__bad_row(ncols, VIEWER_COL__COUNT + 4);
+	if (ncols < VIEWER_COL__COUNT + 6)
+		return store__bad_row(ncols, VIEWER_COL__COUNT + 6);
 	store__viewer_read(o->a, row, o->out, o->v);
+	o->found = true;
+	if (o->v == NULL)
+		return STORE_OK;
 	/* NULL (no votes) reads as 0: no id is in [0, 0] */
-	for (int k = 0; o->v != NULL && k < 2; k++) {
+	for (int k = 0; k < 2; k++) {
 		o->v->voted_lo[k] = store__col_i64(
 		    &row[VIEWER_COL__COUNT + 2 * k]);
 		o->v->voted_hi[k] = store__col_i64(
 		    &row[VIEWER_COL__COUNT + 1 + 2 * k]);
 	}
-	o->found = true;
+	o->v->expires = store__col_i64(&row[VIEWER_COL__COUNT + 4]);
+	o->v->show_nsfw = store__col_i64(&row[VIEWER_COL__COUNT + 5]) != 0;
 	return STORE_OK;
 }
 

@@ -382,6 +382,44 @@ class CacheAcrossServersTest(TwoServersTestCase):
         self.assertEqual([c["body"] for c in j["comments"]], [body])
         self.assertEqual(j["post"]["comment_count"], 1)
 
+    def test_session_rows_follow_writes_on_a(self):
+        """B keeps the session rows it read (app_cache.c); a write through
+        A that changes one shows in the member's next page from B."""
+        (x, px), _ = self.two_communities()
+        name = uniq("sr")
+        self.a.add_user(name, PASSWORD)
+        m = Browser(self.a)
+        m.login(name, PASSWORD)
+        own = m.submit_text(x, "Mine", "body")
+        on_b = same_session(m, self.b)
+        page = "/s/%s?sort=new" % x
+
+        def read():
+            r = on_b.get(page)
+            self.assertEqual(r.status, 200, r.describe())
+            return r.text
+
+        for _ in range(3):
+            text = read()
+        self.assertIn(">%s</a> (0)<a class=\"msgs\" href=\"/inbox\">inbox</a>"
+                      % name, text)
+        up = ('name="id" value="%d"><input type="hidden" name="dir" value="0">'
+              '<button class="up on"' % px)
+        self.assertNotIn(up, text)
+        m.vote("post", px, 1)
+        self.assertIn(up, read())
+        self.voter.comment(x, own, "a reply")
+        self.assertIn('href="/inbox">inbox (1)</a>', read())
+        self.voter.vote("post", own, 1)
+        self.assertIn(">%s</a> (1)" % name, read())
+        self.assertStatus(m.post("/s/%s/subscribe" % x, {}), 303)
+        self.assertIn("/s/%s/unsubscribe" % x, read())
+        m.logout()
+        self.assertIn('href="/login"', read())
+
+    def assertStatus(self, r, want):
+        self.assertEqual(r.status, want, r.describe())
+
     def test_command_line_write_ends_every_page_on_b(self):
         (_, _), (y, py) = self.two_communities()
         y_pages = ["/s/%s.json" % y, "/s/%s/p/%d.json" % (y, py)]

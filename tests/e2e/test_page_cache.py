@@ -698,6 +698,175 @@ class WriteExactnessTest(ParleyTestCase):
         self.fresh("/welcome", lambda j: j["title"] == title, "the new title")
 
 
+def header(page, name):
+    """A member's points and unread count, from the header's signed-in
+    part."""
+    m = re.search(r">%s</a> \((-?\d+)\)<a class=\"msgs\" href=\"/inbox\">"
+                  r"inbox(?: \((\d+)\))?</a>" % re.escape(name), page)
+    if m is None:
+        return None
+    return int(m.group(1)), int(m.group(2) or 0)
+
+
+class SessionRowTest(ParleyTestCase):
+    """A worker thread keeps the session rows it read (app_cache.c): after
+    every kind of write that changes what a session's query reads, that
+    member's very next page shows it.  One worker thread, so that the
+    row kept before a write is the one looked up after it."""
+
+    server_env = {"PARLEY_THREADS": "1"}
+    site_limits = MANY_WRITES
+
+    @classmethod
+    def setUpServer(cls):
+        cls.admin, cls.other = cls.login_new("sra", admin=True), cls.login_new("sro")
+        cls.comm = uniq("Sr")
+        cls.admin.create_community(cls.comm)
+        cls.post_id = cls.admin.submit_text(cls.comm, "Rows", "text")
+        cls.page = "/s/%s?sort=new" % cls.comm
+
+    def member(self):
+        """A new member whose row this thread keeps."""
+        m = self.login_new("srm")
+        for _ in range(3):
+            self.assertStatus(m.get(self.page), 200)
+        return m
+
+    def head(self, m, name=None):
+        """m's page: (points, unread) from its header, and its text."""
+        name = name or m.name
+        r = m.get(self.page)
+        self.assertStatus(r, 200)
+        got = header(r.text, name)
+        self.assertIsNotNone(got, "signed in as %s" % name)
+        return got, r.text
+
+    def test_own_votes(self):
+        m = self.member()
+        pid = self.admin.submit_text(self.comm, uniq("Voted "), "")
+        cid = self.admin.comment(self.comm, pid, "a comment to vote on")
+        thread = "/s/%s/p/%d" % (self.comm, pid)
+        for _ in range(3):
+            self.assertNotIn('class="up on"', m.get(self.page).text)
+            self.assertNotIn('class="up on"', m.page(thread).text)
+        m.vote("post", pid, 1)
+        self.assertIn('class="up on"', m.get(self.page).text)
+        m.vote("comment", cid, -1)
+        self.assertIn('class="down on"', m.page(thread).text)
+        m.vote("post", pid, 0)
+        self.assertNotIn('class="up on"', m.get(self.page).text)
+
+    def test_points_from_others_votes(self):
+        m = self.member()
+        pid = m.submit_text(self.comm, uniq("Points "), "")
+        (before, _), _ = self.head(m)
+        self.assertEqual(self.head(m)[0][0], before)
+        self.other.vote("post", pid, 1)
+        self.assertEqual(self.head(m)[0][0], before + 1)
+        self.other.vote("post", pid, -1)
+        self.assertEqual(self.head(m)[0][0], before - 1)
+
+    def test_unread_count(self):
+        m = self.member()
+        pid = m.submit_text(self.comm, uniq("Told "), "")
+        self.assertEqual(self.head(m)[0][1], 0)
+        self.other.comment(self.comm, pid, "a reply")
+        self.assertEqual(self.head(m)[0][1], 1)
+        self.other.comment(self.comm, self.post_id, "hello @%s" % m.name)
+        self.assertEqual(self.head(m)[0][1], 2)
+        r = self.other.post("/messages", {"to": m.name, "subject": "Hi",
+                                          "body": "a private word"})
+        self.assertStatus(r, 303)
+        self.assertEqual(self.head(m)[0][1], 3)
+        conv = r.header("Location").split("/messages/", 1)[1].split("#")[0]
+        # reading the conversation (a GET) reads its message
+        self.assertStatus(m.get("/messages/" + conv), 200)
+        self.assertEqual(self.head(m)[0][1], 2)
+        self.assertStatus(m.post("/inbox/read", {"all": "1"}), 303)
+        self.assertEqual(self.head(m)[0][1], 0)
+
+    def test_subscriptions_and_saves(self):
+        m = self.member()
+        self.assertStatus(m.post("/s/%s/subscribe" % self.comm, {}), 303)
+        self.assertIn("/s/%s/unsubscribe" % self.comm, m.get(self.page).text)
+        self.assertStatus(m.post("/s/%s/unsubscribe" % self.comm, {}), 303)
+        self.assertNotIn("/s/%s/unsubscribe" % self.comm, m.get(self.page).text)
+        self.assertStatus(m.post("/save", {"kind": "post", "id": str(self.post_id)}),
+                          303)
+        self.assertIn('action="/unsave"', m.get(self.page).text)
+        self.assertStatus(m.post("/unsave", {"kind": "post", "id": str(self.post_id)}),
+                          303)
+        self.assertNotIn('action="/unsave"', m.get(self.page).text)
+
+    def test_roles_by_another_process(self):
+        m = self.member()
+        other = uniq("Sq")
+        self.admin.create_community(other)
+        queue = "/s/%s/mod/queue"
+        for _ in range(3):
+            self.assertNotIn(queue % self.comm, m.get(self.page).text)
+            self.assertNotIn(queue % other, m.get("/s/" + other).text)
+        r = self.server.cli("admin", "appoint", self.comm, m.name,
+                            "--db", self.server.db_url)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(queue % self.comm, m.get(self.page).text)
+        self.assertNotIn(queue % other, m.get("/s/" + other).text)
+        r = self.server.cli("admin", "set-role", m.name, "admin",
+                            "--db", self.server.db_url)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(queue % other, m.get("/s/" + other).text)
+
+    def test_site_ban_is_honoured_at_once(self):
+        m = self.member()
+        m.vote("post", self.post_id, 1)
+        self.assertStatus(self.admin.post("/mod", {
+            "action": "ban", "user": m.name, "community": "", "duration": "",
+            "reason": "rows"}), 303)
+        self.assertStatus(m.get(self.page), 200)
+        m.vote("post", self.post_id, 0, expect=403)
+        self.assertStatus(self.admin.post("/mod", {
+            "action": "unban", "user": m.name, "community": ""}), 303)
+        m.vote("post", self.post_id, 0)
+
+    def test_ended_sessions_sign_out_at_once(self):
+        m = self.member()
+        twin = Browser(self.server)
+        twin.cookies = dict(m.cookies)
+        self.assertIsNotNone(self.head(twin, m.name)[0])
+        name = m.name
+        m.logout()
+        r = twin.get(self.page)
+        self.assertIsNone(header(r.text, name))
+        self.assertIn('href="/login"', r.text)
+        # ended from another of their sessions
+        m2 = self.member()
+        other_side = Browser(self.server)
+        other_side.login(m2.name, "correct-horse-1")
+        self.assertIsNotNone(self.head(m2)[0])
+        self.assertStatus(other_side.post("/settings/sessions/end",
+                                          {"all": "1"}), 303)
+        self.assertIsNone(header(m2.get(self.page).text, m2.name))
+        # a deleted account
+        m3 = self.member()
+        twin = Browser(self.server)
+        twin.cookies = dict(m3.cookies)
+        self.assertIsNotNone(self.head(twin, m3.name)[0])
+        self.assertStatus(m3.post("/settings/delete",
+                                  {"password": "correct-horse-1"}), 303)
+        self.assertIsNone(header(twin.get(self.page).text, m3.name))
+
+    def test_settings(self):
+        m = self.member()
+        secret = uniq("Hidden title ")
+        self.assertStatus(self.admin.post("/submit", {
+            "community": self.comm, "title": secret, "body": "", "nsfw": "1"}), 303)
+        self.assertNotIn(secret, m.get(self.page).text)
+        self.assertStatus(m.post("/settings/nsfw", {"show_nsfw": "1"}), 303)
+        self.assertIn(secret, m.get(self.page).text)
+        self.assertStatus(m.post("/settings/nsfw", {}), 303)
+        self.assertNotIn(secret, m.get(self.page).text)
+
+
 class PageCacheOffTest(unittest.TestCase):
     """page_cache = 0 turns the cache off."""
 

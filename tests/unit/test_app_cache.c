@@ -5,8 +5,9 @@
  * answers with no header of their own), under which key (format, path
  * and query), and when a kept page stops being served: a write by this
  * process that changes what the page shows (and no other), a rise of the
- * database's epoch by another process, one second of age; and the key of
- * Home's member templates, which carries the member's subscriptions.
+ * database's epoch by another process, one second of age; the key of
+ * Home's member templates, which carries the member's subscriptions; and
+ * the session rows kept for signed-in GETs.
  *
  * Member templates and the validators of feeds need a live connection
  * (request headers, the viewer's votes) and are tested end to end in
@@ -443,6 +444,65 @@ test_home_keys(void **state)
 	assert_true(app_member_allowed(&f.c));
 }
 
+/* Signs in by session key (a GET unless post), as app_handle does;
+ * returns the user's id, or 0 when nobody is signed in. */
+static int64_t
+signed_in_as(struct world *w, const unsigned char key[32], int64_t now,
+    bool post)
+{
+	struct fake f;
+
+	fake_init(&f, w, "/", NULL, false);
+	f.r.method = post ? HTTP_POST : HTTP_GET;
+	f.c.now = now;
+	memcpy(f.c.sess_key, key, 32);
+	app_cache_session(&f.c);
+	return f.c.user != NULL ? f.c.user->id : 0;
+}
+
+/* A session's row is kept for GETs until a write notes its user or
+ * nothing, or the session expires; POSTs always read the database.
+ * Sessions ended in the database behind the cache's back show which
+ * answers came from a kept row. */
+static void
+test_session_rows(void **state)
+{
+	struct world *w = *state;
+	unsigned char ka[32] = { 1 }, kb[32] = { 2 };
+	int64_t a = 0, b = 0, now = 1000;
+
+	assert_int_equal(store_user_create(w->s, "ann", "x", NULL, ROLE_USER,
+	    now, &a), STORE_OK);
+	assert_int_equal(store_user_create(w->s, "bob", "x", NULL, ROLE_USER,
+	    now, &b), STORE_OK);
+	assert_int_equal(store_session_create(w->s, ka, a, now, now + 100),
+	    STORE_OK);
+	assert_int_equal(store_session_create(w->s, kb, b, now, now + 100),
+	    STORE_OK);
+	assert_int_equal(signed_in_as(w, ka, now, false), a);
+	assert_int_equal(signed_in_as(w, kb, now, false), b);
+	assert_int_equal(store_session_delete(w->s, ka), STORE_OK);
+	assert_int_equal(store_session_delete(w->s, kb), STORE_OK);
+	/* kept: the database was changed unnoted */
+	assert_int_equal(signed_in_as(w, ka, now, false), a);
+	assert_int_equal(signed_in_as(w, kb, now, false), b);
+	assert_int_equal(signed_in_as(w, ka, now, true), 0);
+	/* a write noting bob ends bob's row only */
+	written(w, (struct dep[]){ { DEP_USER, b } }, 1);
+	assert_int_equal(signed_in_as(w, kb, now, false), 0);
+	assert_int_equal(signed_in_as(w, ka, now, false), a);
+	/* the session's end */
+	assert_int_equal(signed_in_as(w, ka, now + 100, false), 0);
+	/* a write noting nothing ends every row */
+	assert_int_equal(store_session_create(w->s, ka, a, now, now + 100),
+	    STORE_OK);
+	assert_int_equal(signed_in_as(w, ka, now, false), a);
+	assert_int_equal(store_session_delete(w->s, ka), STORE_OK);
+	assert_int_equal(signed_in_as(w, ka, now, false), a);
+	written(w, NULL, 0);
+	assert_int_equal(signed_in_as(w, ka, now, false), 0);
+}
+
 int
 main(void)
 {
@@ -463,6 +523,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_entries_out_of_order, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_home_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_rows, setup,
+		    teardown),
 	};
 
 	log_set_level(LOG_WARN);

@@ -78,10 +78,16 @@ test_inbox(void **state)
 		assert_int_equal(store_session_user(f->s, f->a, key, T0 + 1,
 		    &u, &v), STORE_OK);
 		assert_int_equal(v.unseen, 1);
+		/* and tells the session's end and show_nsfw */
+		assert_int_equal(v.expires, T0 + 100);
+		assert_false(v.show_nsfw);
 		assert_int_equal(store_inbox_read(f->s, ann, 0), STORE_OK);
+		assert_int_equal(store_user_set_show_nsfw(f->s, ann, true),
+		    STORE_OK);
 		assert_int_equal(store_session_user(f->s, f->a, key, T0 + 1,
 		    &u, &v), STORE_OK);
 		assert_int_equal(v.unseen, 0);
+		assert_true(v.show_nsfw);
 	}
 
 	/* reading a conversation reads its messages */
