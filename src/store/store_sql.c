@@ -260,16 +260,41 @@
 	"(SELECT rowid AS id, " rank " AS rank FROM " fts " " \
 	"WHERE " fts " MATCH ?2 AND rowid <= ?10 " \
 	"ORDER BY rowid DESC LIMIT ?11) w "
-/* PostgreSQL's window: ids only, the rank is taken of its rows. The
- * matches come from the GIN index, all of them (MATERIALIZED keeps the
- * generic plan, which knows no word, from walking the ids backwards
- * and computing every row's tsvector until enough match: a rare word
- * would read the whole table; test_store_pg.c checks it). The id bound
- * stays out of it: ANDed into the bitmap it made the bitmap lossier. */
+/* PostgreSQL's window: ids only, the rank is taken of its rows. A walk
+ * down the primary key from ?10 matches each row's stored search_tsv
+ * against the query (parsed once, an InitPlan); it costs a few µs a
+ * row, where the GIN bitmap costs a heap read per match, all of them
+ * (a common word's hundreds of thousands). So: c counts the matches
+ * among the newest ?11 ids (the sample); when they are one in 16 or
+ * more, s walks on, at most 16 ?11 rows, until ?11 match, and when that
+ * many do they are the window (every id above the walk's last was
+ * looked at). Otherwise the window comes from the GIN index, m: all the
+ * matches, the newest ?11 of them (MATERIALIZED keeps the generic plan,
+ * which knows no word, from walking the whole table for a rare word).
+ * The gates are InitPlans, evaluated once and only when reached, so a
+ * rare word pays the sample and m, a common one the sample and s;
+ * test_store_pg.c checks the plans. The id bound stays out of m: ANDed
+ * into the bitmap it made the bitmap lossier. A window of "all" (?11
+ * past 100,000) walks nothing. */
+#define SEARCH_PG_WALK(table, alias, rows) \
+	"(SELECT " alias ".id, " alias ".search_tsv FROM " table " " alias " " \
+	"WHERE " alias ".id <= ?10 ORDER BY " alias ".id DESC " \
+	"LIMIT CASE WHEN ?11::bigint <= 100000 THEN " rows " ELSE 0 END) q " \
+	"WHERE q.search_tsv @@ (SELECT to_tsquery('simple', ?2::text)) "
+#define SEARCH_PG_DENSE "(SELECT n FROM c) * 16 >= ?11"
+#define SEARCH_PG_WALKED "(SELECT count(*) FROM s) >= ?11"
 #define SEARCH_PG_WINDOW(table, alias) \
-	"(WITH m AS MATERIALIZED (SELECT " alias ".id FROM " table " " alias " " \
+	"(WITH c AS MATERIALIZED (SELECT count(*) AS n FROM " \
+	SEARCH_PG_WALK(table, alias, "?11") "), " \
+	"s AS MATERIALIZED (SELECT q.id FROM " \
+	SEARCH_PG_WALK(table, alias, "?11 * 16") \
+	"ORDER BY q.id DESC LIMIT ?11), " \
+	"m AS MATERIALIZED (SELECT " alias ".id FROM " table " " alias " " \
 	"WHERE " alias ".search_tsv @@ to_tsquery('simple', ?2::text)) " \
-	"SELECT m.id FROM m WHERE m.id <= ?10 ORDER BY m.id DESC LIMIT ?11) w "
+	"SELECT s.id FROM s WHERE " SEARCH_PG_DENSE " AND " SEARCH_PG_WALKED \
+	" UNION ALL (SELECT m.id FROM m WHERE m.id <= ?10 AND NOT (" \
+	SEARCH_PG_DENSE " AND " SEARCH_PG_WALKED ") " \
+	"ORDER BY m.id DESC LIMIT ?11)) w "
 #define SEARCH_PG_TYPES \
 	"AND ?3::bigint IS NOT NULL AND ?4::bigint IS NOT NULL " \
 	"AND ?5::bigint IS NOT NULL AND ?6::float8 IS NOT NULL " \
