@@ -266,7 +266,10 @@
  * row, where the GIN bitmap costs a heap read per match, all of them
  * (a common word's hundreds of thousands). So: c counts the matches
  * among the newest ?11 ids (the sample); when they are one in 16 or
- * more, s walks on, at most 16 ?11 rows, until ?11 match, and when that
+ * more, and at that rate the ids up to ?10 hold 16 windows of matches
+ * or more (the GIN bitmap would read more rows than the walk may; in a
+ * small table it is the cheaper), s walks on, at most 16 ?11 rows,
+ * until ?11 match, and when that
  * many do they are the window (every id above the walk's last was
  * looked at). Otherwise the window comes from the GIN index, m: all the
  * matches, the newest ?11 of them (MATERIALIZED keeps the generic plan,
@@ -281,7 +284,9 @@
 	"WHERE " alias ".id <= ?10 ORDER BY " alias ".id DESC " \
 	"LIMIT CASE WHEN ?11::bigint <= 100000 THEN " rows " ELSE 0 END) q " \
 	"WHERE q.search_tsv @@ (SELECT to_tsquery('simple', ?2::text)) "
-#define SEARCH_PG_DENSE "(SELECT n FROM c) * 16 >= ?11"
+#define SEARCH_PG_DENSE \
+	"(SELECT n FROM c) * 16 >= ?11 " \
+	"AND (SELECT n FROM c)::float8 * ?10 >= 16.0 * ?11 * ?11"
 #define SEARCH_PG_WALKED "(SELECT count(*) FROM s) >= ?11"
 #define SEARCH_PG_WINDOW(table, alias) \
 	"(WITH c AS MATERIALIZED (SELECT count(*) AS n FROM " \
