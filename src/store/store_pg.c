@@ -159,6 +159,15 @@ drop_notice(void *arg, const char *message)
  * plan without its values (checked in test_store_pg.c) walks the same
  * index as with them; planning again on every run would cost more than
  * running (1.3 ms against 0.4 ms for a front page of 10,000 posts).
+ * No parallel workers: a request's statements read a page of rows, and
+ * starting a worker costs more than that (the front page of 100,000
+ * posts took a parallel index scan of posts_hot, 20-40 ms against
+ * 0.5 ms without, and more under load); a search that reads many rows
+ * gains little CPU from one either, and other requests want the cores.
+ * No JIT: a generic plan's cost estimate (a search's, whose walk and GIN
+ * window the planner cannot size) passes jit_above_cost, and compiling
+ * its expressions took 50-180 ms per execution of a rare word's search
+ * at 1,000,000 posts that runs in 0.5 ms without.
  */
 static int
 session_setup(struct pg_conn *c)
@@ -167,6 +176,8 @@ session_setup(struct pg_conn *c)
 		"SET client_encoding = 'UTF8';"
 		"SET lock_timeout = '5s';"
 		"SET plan_cache_mode = 'force_generic_plan';"
+		"SET max_parallel_workers_per_gather = 0;"
+		"SET jit = off;"
 		"SET client_min_messages = 'warning'";
 	PGresult *res;
 	int rc = STORE_OK;

@@ -231,13 +231,9 @@
  * the FTS5 doclist in rowid order, which needs no ranking; relevance is
  * bm25 of the window's rows only, titles weighing four times a body, its
  * sign turned so that every sort runs key DESC. PostgreSQL matches the
- * GIN-indexed expressions POST_TSV and COMMENT_TSV (the very text of
- * the indexes in store_schema.c) and ranks with ts_rank.
+ * stored, GIN-indexed column search_tsv (schema v17) and ranks with
+ * ts_rank of it: no row's text is parsed again.
  */
-#define POST_TSV \
-	"to_tsvector('simple', coalesce(p.title, '') || ' ' || " \
-	"coalesce(p.body, ''))"
-#define COMMENT_TSV "to_tsvector('simple', coalesce(cm.body, ''))"
 #define SEARCH_FILTER(item) \
 	"AND (?3 = 0 OR p.community_id = ?3) " \
 	"AND (?4 = 0 OR " item ".author_id = ?4) " \
@@ -264,16 +260,46 @@
 	"(SELECT rowid AS id, " rank " AS rank FROM " fts " " \
 	"WHERE " fts " MATCH ?2 AND rowid <= ?10 " \
 	"ORDER BY rowid DESC LIMIT ?11) w "
-/* PostgreSQL's window: ids only, the rank is taken of its rows. The
- * matches come from the GIN index, all of them (MATERIALIZED keeps the
- * generic plan, which knows no word, from walking the ids backwards
- * and computing every row's tsvector until enough match: a rare word
- * would read the whole table; test_store_pg.c checks it). The id bound
- * stays out of it: ANDed into the bitmap it made the bitmap lossier. */
-#define SEARCH_PG_WINDOW(table, alias, tsv) \
-	"(WITH m AS MATERIALIZED (SELECT " alias ".id FROM " table " " alias " " \
-	"WHERE " tsv " @@ to_tsquery('simple', ?2::text)) " \
-	"SELECT m.id FROM m WHERE m.id <= ?10 ORDER BY m.id DESC LIMIT ?11) w "
+/* PostgreSQL's window: ids only, the rank is taken of its rows. A walk
+ * down the primary key from ?10 matches each row's stored search_tsv
+ * against the query (parsed once, an InitPlan); it costs a few µs a
+ * row, where the GIN bitmap costs a heap read per match, all of them
+ * (a common word's hundreds of thousands). So: c counts the matches
+ * among the newest ?11 ids (the sample); when they are one in 16 or
+ * more, and at that rate the ids up to ?10 hold 16 windows of matches
+ * or more (the GIN bitmap would read more rows than the walk may; in a
+ * small table it is the cheaper), s walks on, at most 16 ?11 rows,
+ * until ?11 match, and when that
+ * many do they are the window (every id above the walk's last was
+ * looked at). Otherwise the window comes from the GIN index, m: all the
+ * matches, the newest ?11 of them (MATERIALIZED keeps the generic plan,
+ * which knows no word, from walking the whole table for a rare word).
+ * The gates are InitPlans, evaluated once and only when reached, so a
+ * rare word pays the sample and m, a common one the sample and s;
+ * test_store_pg.c checks the plans. The id bound stays out of m: ANDed
+ * into the bitmap it made the bitmap lossier. A window of "all" (?11
+ * past 100,000) walks nothing. */
+#define SEARCH_PG_WALK(table, alias, rows) \
+	"(SELECT " alias ".id, " alias ".search_tsv FROM " table " " alias " " \
+	"WHERE " alias ".id <= ?10 ORDER BY " alias ".id DESC " \
+	"LIMIT CASE WHEN ?11::bigint <= 100000 THEN " rows " ELSE 0 END) q " \
+	"WHERE q.search_tsv @@ (SELECT to_tsquery('simple', ?2::text)) "
+#define SEARCH_PG_DENSE \
+	"(SELECT n FROM c) * 16 >= ?11 " \
+	"AND (SELECT n FROM c)::float8 * ?10 >= 16.0 * ?11 * ?11"
+#define SEARCH_PG_WALKED "(SELECT count(*) FROM s) >= ?11"
+#define SEARCH_PG_WINDOW(table, alias) \
+	"(WITH c AS MATERIALIZED (SELECT count(*) AS n FROM " \
+	SEARCH_PG_WALK(table, alias, "?11") "), " \
+	"s AS MATERIALIZED (SELECT q.id FROM " \
+	SEARCH_PG_WALK(table, alias, "?11 * 16") \
+	"ORDER BY q.id DESC LIMIT ?11), " \
+	"m AS MATERIALIZED (SELECT " alias ".id FROM " table " " alias " " \
+	"WHERE " alias ".search_tsv @@ to_tsquery('simple', ?2::text)) " \
+	"SELECT s.id FROM s WHERE " SEARCH_PG_DENSE " AND " SEARCH_PG_WALKED \
+	" UNION ALL (SELECT m.id FROM m WHERE m.id <= ?10 AND NOT (" \
+	SEARCH_PG_DENSE " AND " SEARCH_PG_WALKED ") " \
+	"ORDER BY m.id DESC LIMIT ?11)) w "
 #define SEARCH_PG_TYPES \
 	"AND ?3::bigint IS NOT NULL AND ?4::bigint IS NOT NULL " \
 	"AND ?5::bigint IS NOT NULL AND ?6::float8 IS NOT NULL " \
@@ -296,7 +322,7 @@
 	"CROSS JOIN posts p ON p.id = k.id " POST_JOINS \
 	"ORDER BY k.key DESC, p.id DESC", \
 	"SELECT " POST_COLS ", k.key FROM " \
-	SEARCH_KEYS("p", SEARCH_PG_WINDOW("posts", "p", POST_TSV) \
+	SEARCH_KEYS("p", SEARCH_PG_WINDOW("posts", "p") \
 	    "JOIN posts p ON p.id = w.id ", pgkey, \
 	    SEARCH_PG_TYPES SEARCH_AFTER_POST(pgkey)) \
 	"JOIN posts p ON p.id = k.id " POST_JOINS \
@@ -308,7 +334,7 @@
 	"CROSS JOIN comments cm ON cm.id = k.id " COMMENT_POST_JOINS \
 	"ORDER BY k.key DESC, cm.id DESC", \
 	"SELECT " COMMENT_POST_COLS(", k.key") " FROM " \
-	SEARCH_KEYS("cm", SEARCH_PG_WINDOW("comments", "cm", COMMENT_TSV) \
+	SEARCH_KEYS("cm", SEARCH_PG_WINDOW("comments", "cm") \
 	    "JOIN comments cm ON cm.id = w.id " \
 	    "JOIN posts p ON p.id = cm.post_id ", pgkey, \
 	    SEARCH_PG_TYPES SEARCH_AFTER_COMMENT(pgkey)) \
@@ -770,9 +796,10 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "AND table_type = 'BASE TABLE' ORDER BY 1" },
 	[STMT_TABLE_COLUMNS] = {
 	    "SELECT name FROM pragma_table_info(?1) ORDER BY cid",
+	    /* search_tsv (schema v17) is derived: the target computes it */
 	    "SELECT column_name::text FROM information_schema.columns "
 	    "WHERE table_schema = current_schema() AND table_name = ?1 "
-	    "ORDER BY ordinal_position" },
+	    "AND is_generated = 'NEVER' ORDER BY ordinal_position" },
 	/* SQLite's INTEGER PRIMARY KEY already continues after the largest
 	 * id. On PostgreSQL a table without a sequence (no serial id) is
 	 * left alone. */
@@ -892,14 +919,14 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	/* search (schema v4) */
 	[STMT_SEARCH_POSTS_RELEVANCE] = SEARCH_POSTS(
 	    "-bm25(posts_fts, 4.0, 1.0)", "w.rank",
-	    "ts_rank(" POST_TSV ", to_tsquery('simple', ?2::text))::float8"),
+	    "ts_rank(p.search_tsv, to_tsquery('simple', ?2::text))::float8"),
 	[STMT_SEARCH_POSTS_NEW] = SEARCH_POSTS("0", "p.created", "p.created"),
 	/* by the score shown: search sorts its matches, no index lags */
 	[STMT_SEARCH_POSTS_TOP] = SEARCH_POSTS("0", "(p.ups - p.downs)",
 	    "(p.ups - p.downs)"),
 	[STMT_SEARCH_COMMENTS_RELEVANCE] = SEARCH_COMMENTS(
 	    "-bm25(comments_fts)", "w.rank",
-	    "ts_rank(" COMMENT_TSV ", to_tsquery('simple', ?2::text))::float8"),
+	    "ts_rank(cm.search_tsv, to_tsquery('simple', ?2::text))::float8"),
 	[STMT_SEARCH_COMMENTS_NEW] = SEARCH_COMMENTS("0", "cm.created",
 	    "cm.created"),
 	[STMT_SEARCH_COMMENTS_TOP] = SEARCH_COMMENTS("0", "cm.score",
