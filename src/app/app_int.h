@@ -760,10 +760,10 @@ struct app_mentions {
 
 const char *app_render_md_mentions(struct ctx *c, struct str src,
     struct app_mentions *am);
-void app_mentions_notify(struct ctx *c, const struct app_mentions *am,
+int app_mentions_notify(struct ctx *c, const struct app_mentions *am,
     int kind, int64_t item_id, int64_t post_id, const char *link,
     const char *text, int64_t told);
-void app_inbox_add(struct ctx *c, int64_t user_id, int kind,
+int app_inbox_add(struct ctx *c, int64_t user_id, int kind,
     const char *text, const char *link, int64_t post_id, int64_t comment_id);
 
 void page_inbox(struct ctx *c);

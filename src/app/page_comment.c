@@ -135,12 +135,12 @@ app_comment_create(struct ctx *c, const struct post *p,
 			link = arena_printf(c->a, "%s#c%lld",
 			    app_post_href(c, p), (long long)id);
 		/* a held comment tells nobody until it is shown */
-		if (rc == STORE_OK && !cm.held) {
-			app_inbox_add(c, to_user, INBOX_REPLY, cm.body, link, p->id,
-			    id);
-			app_mentions_notify(c, &am, VOTE_COMMENT, id, p->id, link,
-			    cm.body, to_user);
-		}
+		if (rc == STORE_OK && !cm.held)
+			rc = app_inbox_add(c, to_user, INBOX_REPLY, cm.body, link,
+			    p->id, id);
+		if (rc == STORE_OK && !cm.held)
+			rc = app_mentions_notify(c, &am, VOTE_COMMENT, id, p->id,
+			    link, cm.body, to_user);
 		if (rc == STORE_OK)
 			rc = store_commit(c->s);
 		else
@@ -313,7 +313,18 @@ app_comment_edit(struct ctx *c, const struct post *p, struct comment *cm,
 
 	if (comment_body(c, &body, &html, &am) != 0)
 		return -1;
-	rc = store_comment_edit(c->s, cm->id, str_dup(c->a, body), html, c->now);
+	link = arena_printf(c->a, "%s#c%lld", app_post_href(c, p),
+	    (long long)cm->id);
+	/* the text and the names it newly mentions commit together; a held
+	 * comment tells nobody */
+	if ((rc = store_begin(c->s)) == STORE_OK) {
+		rc = store_comment_edit(c->s, cm->id, str_dup(c->a, body), html,
+		    c->now);
+		if (rc == STORE_OK && !cm->held)
+			rc = app_mentions_notify(c, &am, VOTE_COMMENT, cm->id,
+			    p->id, link, str_dup(c->a, body), 0);
+		rc = app_mod_tx_end(c, rc);
+	}
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return -1;
@@ -321,13 +332,6 @@ app_comment_edit(struct ctx *c, const struct post *p, struct comment *cm,
 	cm->body = str_dup(c->a, body);
 	cm->body_html = html;
 	cm->edited = c->now;
-	link = arena_printf(c->a, "%s#c%lld", app_post_href(c, p),
-	    (long long)cm->id);
-	/* only names the comment did not mention before are told; a held
-	 * comment tells nobody */
-	if (!cm->held)
-		app_mentions_notify(c, &am, VOTE_COMMENT, cm->id, p->id, link,
-		    cm->body, 0);
 	return 0;
 }
 
