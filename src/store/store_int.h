@@ -433,7 +433,7 @@ enum store_stmt {
 	STMT_EPOCH_LAST,         /* -> the newest entry's seq, or 0 */
 	STMT_EPOCH_SINCE,        /* seq, limit -> seq, slots of the entries
 	                            after seq, oldest first */
-	STMT_EPOCH_LOG,          /* slots -> the new entry's seq */
+	STMT_EPOCH_LOG,          /* slots; last_id: the new entry's seq */
 	STMT_EPOCH_PRUNE,        /* seq: drops it and older entries */
 	/* posts re-ranked in batches (schema v15, store_vote.c) */
 	STMT_POST_SET_UPS,       /* id, ups, downs: the rank lags */

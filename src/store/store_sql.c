@@ -1188,7 +1188,7 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "SELECT seq, slots FROM cache_log WHERE seq > ?1 ORDER BY seq "
 	    "LIMIT ?2" },
 	[STMT_EPOCH_LOG] = {
-	    "INSERT INTO cache_log (slots) VALUES (?1) RETURNING seq",
+	    "INSERT INTO cache_log (slots) VALUES (?1)",
 	    "INSERT INTO cache_log (seq, slots) VALUES "
 	    "(nextval('cache_epoch_seq'), ?1) RETURNING seq" },
 	[STMT_EPOCH_PRUNE] = {
