@@ -267,6 +267,7 @@ enum member_answer {
 };
 
 void app_cache_init(size_t total_bytes, unsigned threads);
+void app_cache_log_at_commit(struct ctx *c);
 void app_cache_written(struct ctx *c);
 void app_cache_touch(struct ctx *c, enum cache_dep kind, int64_t id);
 void app_cache_shows(struct ctx *c, enum cache_dep kind, int64_t id);

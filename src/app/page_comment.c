@@ -99,6 +99,21 @@ check_block(struct ctx *c, int64_t to_user)
 	return 0;
 }
 
+/* Notes what a new comment on p changes for the page caches: the thread,
+ * the post's comment count and activity in listings, and the profiles
+ * that list the comment or count it. */
+static void
+comment_touch(struct ctx *c, const struct post *p, const struct comment *parent)
+{
+	app_cache_touch(c, DEP_POST, p->id);
+	app_cache_touch(c, DEP_COMMUNITY, p->community_id);
+	app_cache_touch(c, DEP_LISTINGS, 0);
+	app_cache_touch(c, DEP_USER, c->user->id);
+	app_cache_touch(c, DEP_USER, p->author_id);
+	if (parent != NULL)
+		app_cache_touch(c, DEP_USER, parent->author_id);
+}
+
 /*
  * Comments body on post p, in answer to parent (NULL at the top level,
  * else as app_comment_parent loaded it), into *out, its id set. Returns
@@ -141,10 +156,13 @@ app_comment_create(struct ctx *c, const struct post *p,
 		if (rc == STORE_OK && !cm.held)
 			rc = app_mentions_notify(c, &am, VOTE_COMMENT, id, p->id,
 			    link, cm.body, to_user);
-		if (rc == STORE_OK)
+		if (rc == STORE_OK) {
+			comment_touch(c, p, parent);
+			app_cache_log_at_commit(c);
 			rc = store_commit(c->s);
-		else
+		} else {
 			store_rollback(c->s);
+		}
 	}
 	if (rc == STORE_NOTFOUND || rc == STORE_CONFLICT) {
 		app_error(c, 404, "not_found", "There is no such comment to reply to.");
@@ -154,15 +172,6 @@ app_comment_create(struct ctx *c, const struct post *p,
 		app_store_error(c, rc);
 		return -1;
 	}
-	/* the thread, the post's comment count and activity in listings,
-	 * and the profiles that list the comment or count it */
-	app_cache_touch(c, DEP_POST, p->id);
-	app_cache_touch(c, DEP_COMMUNITY, p->community_id);
-	app_cache_touch(c, DEP_LISTINGS, 0);
-	app_cache_touch(c, DEP_USER, c->user->id);
-	app_cache_touch(c, DEP_USER, p->author_id);
-	if (parent != NULL)
-		app_cache_touch(c, DEP_USER, parent->author_id);
 	cm.id = id;
 	cm.score = 1;
 	cm.ups = 1;

@@ -65,14 +65,8 @@ app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
 		return -1;
 	if (k == VOTE_COMMENT)
 		id = cm.id;
-	rc = store_vote_set(c->s, c->user->id, k, id, (int)dir, c->now, score);
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return -1;
-	}
-	if (on != NULL)
-		*on = p;
-	/* the score, the author's points; a post's also its rank */
+	/* the score, the author's points; a post's also its rank; logged
+	 * for other servers with the vote */
 	app_cache_touch(c, DEP_POST, p.id);
 	if (k == VOTE_COMMENT) {
 		app_cache_touch(c, DEP_USER, cm.author_id);
@@ -81,6 +75,14 @@ app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
 		app_cache_touch(c, DEP_COMMUNITY, p.community_id);
 		app_cache_touch(c, DEP_LISTINGS, 0);
 	}
+	app_cache_log_at_commit(c);
+	rc = store_vote_set(c->s, c->user->id, k, id, (int)dir, c->now, score);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	if (on != NULL)
+		*on = p;
 	return 0;
 }
 

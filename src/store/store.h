@@ -239,6 +239,9 @@ int store_epoch_since(struct store *s, struct arena *a, int64_t after,
     struct epoch_entry **out, size_t *n);
 int store_epoch_log(struct store *s, const uint16_t *slots, size_t n,
     int64_t *seq);
+void store_epoch_at_commit(struct store *s, const uint16_t *slots,
+    size_t n);
+bool store_epoch_committed(struct store *s, int64_t *seq, size_t *n);
 int store_migrate(struct store *s);
 int store_begin(struct store *s);
 int store_commit(struct store *s);

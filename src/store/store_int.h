@@ -618,6 +618,12 @@ struct store {
 	int depth;               /* open begins: 0 none, 1 outer, >1 nested */
 	bool log_unread;         /* SQLite: another connection committed
 	                            since the log was last read (store_epoch) */
+	bool log_armed;          /* the next outermost commit logs log_slots
+	                            (store_epoch_at_commit) */
+	uint16_t log_slots[EPOCH_SLOTS_MAX];
+	size_t log_n;            /* of log_slots; 0: every page */
+	int64_t log_seq;         /* the entry the last such commit added; 0:
+	                            none since store_epoch_committed */
 };
 
 extern const struct store_backend store_sqlite_backend;
