@@ -447,6 +447,7 @@ enum store_stmt {
 	STMT_POST_SET_RANK,      /* id, score, hot, controversy, a comment's
 	                            created (last_comment moves up to it) */
 	STMT_RANK_QUEUE_DONE,    /* post_id: the queue up to it */
+	STMT_RANK_QUEUE_ANY,     /* -> a row when a post is queued */
 
 	STMT__COUNT
 };

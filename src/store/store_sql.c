@@ -1217,6 +1217,8 @@ const struct store_sql store__sql[STMT__COUNT] = {
 	    "last_comment = greatest(last_comment, ?5) WHERE id = ?1" },
 	[STMT_RANK_QUEUE_DONE] = {
 	    "DELETE FROM rank_queue WHERE post_id <= ?1" },
+	[STMT_RANK_QUEUE_ANY] = {
+	    "SELECT 1 FROM rank_queue LIMIT 1" },
 };
 
 /* ---- PostgreSQL's placeholders ----------------------------------------- */
