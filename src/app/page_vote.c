@@ -51,7 +51,7 @@ app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
 		rc = STORE_OK;
 	}
 	if (rc == STORE_OK)
-		rc = store_post_get(c->s, c->a, id, 0, &p);
+		rc = store_post_brief(c->s, c->a, id, &p);
 	if (rc == STORE_NOTFOUND) {
 		app_error(c, 404, "not_found", "There is no such item.");
 		return -1;

@@ -85,6 +85,7 @@ enum store_stmt {
 	                            body_html, created, hot, locked, stickied,
 	                            nsfw, held */
 	STMT_POST_GET,           /* viewer_id, id -> POST_COL */
+	STMT_POST_BRIEF,         /* id -> POST_COL, some NULL or 0 */
 	STMT_POST_CURSOR,        /* id -> hot, created, score, last_comment,
 	                            controversy */
 	/*
