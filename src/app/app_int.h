@@ -454,6 +454,8 @@ bool app_valid_name(struct str s, bool allow_dash);
 struct str app_form_text(struct ctx *c, const char *name);
 bool app_valid_text(struct str t, size_t max);
 int app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p);
+int app_get_post_brief(struct ctx *c, size_t name_i, size_t id_i,
+    struct post *p);
 int app_route_community(struct ctx *c, struct community *cm);
 int app_route_user(struct ctx *c, struct user *u);
 bool app_validators(struct ctx *c, int64_t updated);

@@ -187,7 +187,7 @@ create(struct ctx *c, const struct comment *parent)
 	struct post p;
 	struct comment cm;
 
-	if (app_get_post(c, 0, 1, &p) != 0 ||
+	if (app_get_post_brief(c, 0, 1, &p) != 0 ||
 	    app_comment_create(c, &p, parent, app_form_text(c, "body"), &cm) != 0)
 		return;
 	app_redirect(c, arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
