@@ -1716,8 +1716,8 @@ def callgrind_counts(db_path, meta, n, label_filter=None, cached=False, words=No
                 continue
             c = who[signed_in] if signed_in else anon
             kinds.append((label, lambda c=c, path=path: c.get(path)))
-        # The two comment kinds walk the same posts, each from the first.
-        state = {"i": 0, "form": 0, "api": 0}
+        # The comment kinds walk the same posts, each from the first.
+        state = {"i": 0, "form": 0, "api": 0, "mention": 0}
 
         def vote():
             k, i = vote_targets[state["i"] % len(vote_targets)]
@@ -1737,6 +1737,19 @@ def callgrind_counts(db_path, meta, n, label_filter=None, cached=False, words=No
             if st != 303:
                 die("comment answered %d" % st)
 
+        names = mention_names(db_path)
+
+        def mention():
+            p = comment_targets[state["mention"] % len(comment_targets)]
+            state["mention"] += 1
+            body = urllib.parse.urlencode({
+                "body": "Benchmark comment %d thanks u/%s and @%s" % (
+                    state["mention"], names[0], names[1]),
+                "csrf": writer.csrf})
+            st, _, _ = writer.request("POST", p + "/comment", body)
+            if st != 303:
+                die("mention comment answered %d" % st)
+
         def api_comment():
             p = comment_targets[state["api"] % len(comment_targets)]
             state["api"] += 1
@@ -1749,6 +1762,7 @@ def callgrind_counts(db_path, meta, n, label_filter=None, cached=False, words=No
 
         kinds.append(("vote", vote))
         kinds.append(("comment", comment))
+        kinds.append(("mention comment", mention))
         kinds.append(("api comment", api_comment))
         if label_filter:
             kinds = [k for k in kinds if k[0] in label_filter]
@@ -1758,7 +1772,8 @@ def callgrind_counts(db_path, meta, n, label_filter=None, cached=False, words=No
         # batch: SQLite's occasional upkeep after writes (hundreds of
         # millions of instructions) lands in whichever batch comes first,
         # and would decide the comparison of the two.
-        comments = [k for k in kinds if k[0] in ("comment", "api comment")]
+        comments = [k for k in kinds if k[0] in ("comment", "mention comment",
+                                                 "api comment")]
         schedule = [k for k in kinds if k not in comments] + comments * 3
         if cached:
             schedule = [k for k in kinds if k not in comments] * 3 + comments * 3
@@ -1784,6 +1799,8 @@ def callgrind_counts(db_path, meta, n, label_filter=None, cached=False, words=No
         results = [best[label] for label, _ in kinds]
     finally:
         server.stop(timeout=120)
+        if os.environ.get("BENCH_CG_KEEP"):
+            shutil.copytree(outdir, os.environ["BENCH_CG_KEEP"], dirs_exist_ok=True)
         shutil.rmtree(outdir, ignore_errors=True)
         drop_copy(db_path)
     return results
@@ -1832,7 +1849,9 @@ def cmd_instructions():
     db_path, meta = cached_db(cfg["posts"], cfg["seed"], cfg["big"], cfg["communities"])
     work = work_copy(db_path, "cg-%d" % cfg["posts"])
     cached = bool(os.environ.get("BENCH_INSTR_CACHE"))
-    res = callgrind_counts(work, meta, n, cached=cached)
+    only = os.environ.get("BENCH_INSTR_ONLY")
+    res = callgrind_counts(work, meta, n, label_filter=only.split(",") if only else None,
+                           cached=cached)
     if cached:
         for r in res:
             print("| %s | %s | %s |" % (r["label"], fmt_int(r["total"]),

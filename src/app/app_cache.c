@@ -17,8 +17,10 @@
  * a counter only cost a render.
  *
  * Several servers may share one database, a PostgreSQL one or one SQLite
- * file. Every server adds an entry to the database's log after each of
- * its writes, naming the counters it raised (store_epoch_log), and
+ * file. Every server adds an entry to the database's log with each of
+ * its writes, naming the counters it raised (store_epoch_log; votes and
+ * comments in the write's own transaction, app_cache_log_at_commit,
+ * other writes after their commit), and
  * `parley admin` and the other commands one naming none after theirs.
  * Each cacheable request reads the entries after the last this process
  * has seen (log_check; on SQLite only when PRAGMA data_version moved),
@@ -287,27 +289,49 @@ log_done_raise(int64_t from, int64_t to)
 }
 
 /*
+ * Has the write's next commit log what it noted so far (app_cache_touch)
+ * in the same transaction, rather than app_cache_written in one of its
+ * own after it. Call it after noting everything the write changes and
+ * before the transaction that writes it all commits: a change made after
+ * that commit, or noted after this call, is logged by app_cache_written
+ * as before.
+ */
+void
+app_cache_log_at_commit(struct ctx *c)
+{
+	const struct cache_deps *d = &c->touched;
+
+	store_epoch_at_commit(c->s, d->slot, d->over ? 0 : d->n);
+}
+
+/*
  * A write by this process was committed (or refused): raises the
  * counters of what it noted (app_cache_touch), or of every page, and
- * logs them in the database, so that other servers on it see the write.
+ * logs them in the database, so that other servers on it see the write,
+ * unless its commit logged them already (app_cache_log_at_commit).
  * Called after the handler, before the answer leaves.
  */
 void
 app_cache_written(struct ctx *c)
 {
 	const struct cache_deps *d = &c->touched;
-	size_t n = d->over ? 0 : d->n;
+	size_t n = d->over ? 0 : d->n, logged;
 	int64_t seq, prev;
 
 	raise_written(d->slot, n);
 	/* even with this server's cache off: others share the database */
 	if (c->s == NULL)
 		return;
+	/* noted counters are only added, so an entry naming as many names
+	 * them all */
+	if (store_epoch_committed(c->s, &seq, &logged) && logged == n)
+		goto seen;
 	if (store_epoch_log(c->s, d->slot, n, &seq) != STORE_OK) {
 		log_msg(LOG_WARN, "cache", "cannot log the write: other "
 		    "servers may show pages older than it for a second");
 		return;
 	}
+seen:
 	atomic_store_explicit(&seen[seq % SEEN_RING], seq,
 	    memory_order_release);
 	/* right after the last entry accounted for: it is too */
@@ -346,16 +370,19 @@ log_apply(const struct epoch_entry *e)
  * returns false when the log cannot be read (nothing may be served or
  * kept then).
  *
- * Exact: a writer logs after its commit and answers after logging, so a
- * request that follows the answer reads the entry, or finds log_done
- * past it. On PostgreSQL entries commit out of their numbers' order: an
- * entry missing below a newer one is waited for (read again by the next
- * requests), and applied when it comes. One that never comes (a writer
- * that died between its number and its commit, or an entry pruned)
- * holds log_done back; after a page's lifetime every page is ended and
- * log_done jumps to the newest entry read. That too is exact: a number
- * is taken after the write's commit, so every write numbered below an
- * entry read was committed before the read, and the pages it could
+ * Exact: a writer logs with or after its commit and answers after
+ * logging, so a request that follows the answer reads the entry, or
+ * finds log_done past it. On PostgreSQL entries commit out of their
+ * numbers' order: an entry missing below a newer one is waited for (read
+ * again by the next requests), and applied when it comes. One that never
+ * comes (a writer that died between its number and its commit, or an
+ * entry pruned) holds log_done back; after a page's lifetime every page
+ * is ended and log_done jumps to the newest entry read. That too is
+ * exact: a number is taken after the write's commit, or by the last
+ * statement before the COMMIT that commits the write with its entry, so
+ * every write numbered below an entry read was committed before the read
+ * (or, in the second case, is committing; one whose COMMIT alone takes
+ * longer than a page's lifetime is the limit), and the pages it could
  * change are ended. A read that returns as many entries as it may
  * (EPOCH_SINCE_MAX) ends every page the same way.
  */

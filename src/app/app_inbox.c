@@ -70,15 +70,19 @@ snippet(struct ctx *c, const char *text)
  * mentions a notice, unless the item mentioned them before or they are
  * its author (or block the author: the store drops it). told, when not
  * 0, already has this item in their inbox as a reply: the mention is
- * remembered but not told twice. Failures are logged, never shown: the
- * item itself is saved.
+ * remembered but not told twice. Call it inside the transaction that
+ * writes the item, so that the item and its mentions commit together.
+ * Returns STORE_OK or the store's error (the transaction must then be
+ * rolled back).
  */
-void
+int
 app_mentions_notify(struct ctx *c, const struct app_mentions *am, int kind,
     int64_t item_id, int64_t post_id, const char *link, const char *text,
     int64_t told)
 {
-	for (size_t i = 0; i < am->m.n; i++) {
+	int rc = STORE_OK;
+
+	for (size_t i = 0; i < am->m.n && rc == STORE_OK; i++) {
 		int64_t uid = 0;
 		bool fresh = false;
 
@@ -87,25 +91,23 @@ app_mentions_notify(struct ctx *c, const struct app_mentions *am, int kind,
 				uid = am->ids[k];
 		if (uid == 0 || uid == c->user->id)
 			continue;
-		if (store_mention_new(c->s, kind, item_id, uid, &fresh) !=
-		    STORE_OK) {
-			log_msg(LOG_ERR, "app", "mention of user %lld not kept",
-			    (long long)uid);
-			continue;
-		}
-		if (!fresh || uid == told)
-			continue;
-		app_inbox_add(c, uid, INBOX_MENTION, snippet(c, text), link,
-		    post_id, kind == VOTE_COMMENT ? item_id : 0);
+		rc = store_mention_new(c->s, kind, item_id, uid, &fresh);
+		if (rc == STORE_OK && fresh && uid != told)
+			rc = app_inbox_add(c, uid, INBOX_MENTION, snippet(c, text),
+			    link, post_id, kind == VOTE_COMMENT ? item_id : 0);
 	}
+	if (rc != STORE_OK)
+		log_msg(LOG_ERR, "app", "mentions of item %lld not kept",
+		    (long long)item_id);
+	return rc;
 }
 
 /*
  * Puts an item from the viewer in user_id's inbox (text cut to a
  * snippet). Nothing arrives from someone the user blocks, or for
- * oneself. A failure is logged: what caused it is already saved.
+ * oneself. Returns STORE_OK or the store's error, logged.
  */
-void
+int
 app_inbox_add(struct ctx *c, int64_t user_id, int kind, const char *text,
     const char *link, int64_t post_id, int64_t comment_id)
 {
@@ -114,8 +116,10 @@ app_inbox_add(struct ctx *c, int64_t user_id, int kind, const char *text,
 		.text = snippet(c, text), .link = link, .post_id = post_id,
 		.comment_id = comment_id, .created = c->now,
 	};
+	int rc = store_inbox_add(c->s, &it, NULL);
 
-	if (store_inbox_add(c->s, &it, NULL) != STORE_OK)
+	if (rc != STORE_OK)
 		log_msg(LOG_ERR, "app", "inbox item for user %lld not kept",
 		    (long long)user_id);
+	return rc;
 }

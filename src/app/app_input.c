@@ -47,10 +47,13 @@ app_valid_text(struct str t, size_t max)
 
 /*
  * Loads the post named by route captures name_i (community) and id_i into
- * p. Returns 0, or -1 after answering 404 (or a store error).
+ * p: as a page shows it, or brief (store_post_brief: what a write on it
+ * checks and links to). Returns 0, or -1 after answering 404 (or a store
+ * error).
  */
-int
-app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p)
+static int
+get_post(struct ctx *c, size_t name_i, size_t id_i, bool brief,
+    struct post *p)
 {
 	int64_t id;
 	int rc;
@@ -59,7 +62,8 @@ app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p)
 		app_error(c, 404, "not_found", "There is no such post.");
 		return -1;
 	}
-	rc = store_post_get(c->s, c->a, id, c->user ? c->user->id : 0, p);
+	rc = brief ? store_post_brief(c->s, c->a, id, p) :
+	    store_post_get(c->s, c->a, id, c->user ? c->user->id : 0, p);
 	if (rc == STORE_NOTFOUND || (rc == STORE_OK &&
 	    !str_case_eq(str_c(p->community), c->param[name_i]))) {
 		app_error(c, 404, "not_found", "There is no such post.");
@@ -70,6 +74,20 @@ app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p)
 		return -1;
 	}
 	return 0;
+}
+
+/* get_post as a page shows the post. */
+int
+app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p)
+{
+	return get_post(c, name_i, id_i, false, p);
+}
+
+/* get_post, brief: for a write on the post (a comment). */
+int
+app_get_post_brief(struct ctx *c, size_t name_i, size_t id_i, struct post *p)
+{
+	return get_post(c, name_i, id_i, true, p);
 }
 
 /*

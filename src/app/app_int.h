@@ -271,6 +271,7 @@ enum member_answer {
 };
 
 void app_cache_init(size_t total_bytes, unsigned threads);
+void app_cache_log_at_commit(struct ctx *c);
 void app_cache_written(struct ctx *c);
 void app_cache_touch(struct ctx *c, enum cache_dep kind, int64_t id);
 void app_cache_shows(struct ctx *c, enum cache_dep kind, int64_t id);
@@ -458,6 +459,8 @@ bool app_valid_name(struct str s, bool allow_dash);
 struct str app_form_text(struct ctx *c, const char *name);
 bool app_valid_text(struct str t, size_t max);
 int app_get_post(struct ctx *c, size_t name_i, size_t id_i, struct post *p);
+int app_get_post_brief(struct ctx *c, size_t name_i, size_t id_i,
+    struct post *p);
 int app_route_community(struct ctx *c, struct community *cm);
 int app_route_user(struct ctx *c, struct user *u);
 bool app_validators(struct ctx *c, int64_t updated);
@@ -766,10 +769,10 @@ struct app_mentions {
 
 const char *app_render_md_mentions(struct ctx *c, struct str src,
     struct app_mentions *am);
-void app_mentions_notify(struct ctx *c, const struct app_mentions *am,
+int app_mentions_notify(struct ctx *c, const struct app_mentions *am,
     int kind, int64_t item_id, int64_t post_id, const char *link,
     const char *text, int64_t told);
-void app_inbox_add(struct ctx *c, int64_t user_id, int kind,
+int app_inbox_add(struct ctx *c, int64_t user_id, int kind,
     const char *text, const char *link, int64_t post_id, int64_t comment_id);
 
 void page_inbox(struct ctx *c);

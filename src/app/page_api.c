@@ -92,12 +92,14 @@ answer_comment(struct ctx *c, const struct comment *cm)
 	app_json_comment(c, &j, cm);
 }
 
-/* Loads post id (route capture i) for the viewer: 404 when there is
- * none. Returns 0, or -1 after answering. */
+/* Loads post id for the viewer, or brief (store_post_brief) for a
+ * write on it: 404 when there is none. Returns 0, or -1 after
+ * answering. */
 static int
-load_post(struct ctx *c, int64_t id, struct post *p)
+load_post(struct ctx *c, int64_t id, bool brief, struct post *p)
 {
-	int rc = store_post_get(c->s, c->a, id, c->user->id, p);
+	int rc = brief ? store_post_brief(c->s, c->a, id, p) :
+	    store_post_get(c->s, c->a, id, c->user->id, p);
 
 	if (rc == STORE_NOTFOUND) {
 		app_error(c, 404, "not_found", "There is no such post.");
@@ -181,7 +183,7 @@ page_api_post_edit(struct ctx *c)
 	int64_t id;
 
 	if (param_id(c, &id) != 0 || BODY(c, post_edit_fields, v) != 0 ||
-	    load_post(c, id, &p) != 0 || app_post_own(c, &p, false) != 0)
+	    load_post(c, id, false, &p) != 0 || app_post_own(c, &p, false) != 0)
 		return;
 	/* The form sends the whole text; an absent body keeps it here. */
 	body = v[1].present ? text_of(&v[1]) : p.url == NULL ?
@@ -201,7 +203,7 @@ page_api_post_delete(struct ctx *c)
 	int64_t id;
 
 	if (param_id(c, &id) != 0 || read_body(c, NULL, 0, v) != 0 ||
-	    load_post(c, id, &p) != 0 || app_post_own(c, &p, true) != 0 ||
+	    load_post(c, id, false, &p) != 0 || app_post_own(c, &p, true) != 0 ||
 	    app_post_delete(c, &p) != 0)
 		return;
 	app_json_ok(c);
@@ -232,7 +234,7 @@ page_api_comment_create(struct ctx *c)
 		    "above 0.");
 		return;
 	}
-	if (load_post(c, v[0].i, &p) != 0 ||
+	if (load_post(c, v[0].i, true, &p) != 0 ||
 	    (reply && app_comment_parent(c, p.id, v[1].i, &parent) != 0) ||
 	    app_comment_create(c, &p, reply ? &parent : NULL, v[2].s, &cm) != 0)
 		return;
@@ -257,7 +259,7 @@ own_comment(struct ctx *c, int64_t id, struct post *p, struct comment *cm,
 		app_store_error(c, rc);
 		return -1;
 	}
-	if (load_post(c, cm->post_id, p) != 0)
+	if (load_post(c, cm->post_id, false, p) != 0)
 		return -1;
 	return app_comment_own(c, p, cm, closed_ok);
 }

@@ -99,6 +99,25 @@ check_block(struct ctx *c, int64_t to_user)
 	return 0;
 }
 
+/* Notes what a new comment on p changes for the page caches: the thread,
+ * the post's comment count and activity in listings, and the profiles
+ * that list the comment or count it. */
+static void
+comment_touch(struct ctx *c, const struct post *p, const struct comment *parent,
+    const struct app_mentions *am)
+{
+	app_cache_touch(c, DEP_POST, p->id);
+	app_cache_touch(c, DEP_COMMUNITY, p->community_id);
+	app_cache_touch(c, DEP_LISTINGS, 0);
+	app_cache_touch(c, DEP_USER, c->user->id);
+	app_cache_touch(c, DEP_USER, p->author_id);
+	if (parent != NULL)
+		app_cache_touch(c, DEP_USER, parent->author_id);
+	/* the unread count of everyone it tells (their session rows) */
+	for (size_t i = 0; i < am->nids; i++)
+		app_cache_touch(c, DEP_USER, am->ids[i]);
+}
+
 /*
  * Comments body on post p, in answer to parent (NULL at the top level,
  * else as app_comment_parent loaded it), into *out, its id set. Returns
@@ -135,16 +154,19 @@ app_comment_create(struct ctx *c, const struct post *p,
 			link = arena_printf(c->a, "%s#c%lld",
 			    app_post_href(c, p), (long long)id);
 		/* a held comment tells nobody until it is shown */
-		if (rc == STORE_OK && !cm.held) {
-			app_inbox_add(c, to_user, INBOX_REPLY, cm.body, link, p->id,
-			    id);
-			app_mentions_notify(c, &am, VOTE_COMMENT, id, p->id, link,
-			    cm.body, to_user);
-		}
-		if (rc == STORE_OK)
+		if (rc == STORE_OK && !cm.held)
+			rc = app_inbox_add(c, to_user, INBOX_REPLY, cm.body, link,
+			    p->id, id);
+		if (rc == STORE_OK && !cm.held)
+			rc = app_mentions_notify(c, &am, VOTE_COMMENT, id, p->id,
+			    link, cm.body, to_user);
+		if (rc == STORE_OK) {
+			comment_touch(c, p, parent, &am);
+			app_cache_log_at_commit(c);
 			rc = store_commit(c->s);
-		else
+		} else {
 			store_rollback(c->s);
+		}
 	}
 	if (rc == STORE_NOTFOUND || rc == STORE_CONFLICT) {
 		app_error(c, 404, "not_found", "There is no such comment to reply to.");
@@ -154,18 +176,6 @@ app_comment_create(struct ctx *c, const struct post *p,
 		app_store_error(c, rc);
 		return -1;
 	}
-	/* the thread, the post's comment count and activity in listings,
-	 * and the profiles that list the comment or count it */
-	app_cache_touch(c, DEP_POST, p->id);
-	app_cache_touch(c, DEP_COMMUNITY, p->community_id);
-	app_cache_touch(c, DEP_LISTINGS, 0);
-	app_cache_touch(c, DEP_USER, c->user->id);
-	app_cache_touch(c, DEP_USER, p->author_id);
-	if (parent != NULL)
-		app_cache_touch(c, DEP_USER, parent->author_id);
-	/* the unread count of everyone it tells (their session rows) */
-	for (size_t i = 0; i < am.nids; i++)
-		app_cache_touch(c, DEP_USER, am.ids[i]);
 	cm.id = id;
 	cm.score = 1;
 	cm.ups = 1;
@@ -181,7 +191,7 @@ create(struct ctx *c, const struct comment *parent)
 	struct post p;
 	struct comment cm;
 
-	if (app_get_post(c, 0, 1, &p) != 0 ||
+	if (app_get_post_brief(c, 0, 1, &p) != 0 ||
 	    app_comment_create(c, &p, parent, app_form_text(c, "body"), &cm) != 0)
 		return;
 	app_redirect(c, arena_printf(c->a, "%s#c%lld", app_post_href(c, &p),
@@ -316,7 +326,18 @@ app_comment_edit(struct ctx *c, const struct post *p, struct comment *cm,
 
 	if (comment_body(c, &body, &html, &am) != 0)
 		return -1;
-	rc = store_comment_edit(c->s, cm->id, str_dup(c->a, body), html, c->now);
+	link = arena_printf(c->a, "%s#c%lld", app_post_href(c, p),
+	    (long long)cm->id);
+	/* the text and the names it newly mentions commit together; a held
+	 * comment tells nobody */
+	if ((rc = store_begin(c->s)) == STORE_OK) {
+		rc = store_comment_edit(c->s, cm->id, str_dup(c->a, body), html,
+		    c->now);
+		if (rc == STORE_OK && !cm->held)
+			rc = app_mentions_notify(c, &am, VOTE_COMMENT, cm->id,
+			    p->id, link, str_dup(c->a, body), 0);
+		rc = app_mod_tx_end(c, rc);
+	}
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return -1;
@@ -324,13 +345,6 @@ app_comment_edit(struct ctx *c, const struct post *p, struct comment *cm,
 	cm->body = str_dup(c->a, body);
 	cm->body_html = html;
 	cm->edited = c->now;
-	link = arena_printf(c->a, "%s#c%lld", app_post_href(c, p),
-	    (long long)cm->id);
-	/* only names the comment did not mention before are told; a held
-	 * comment tells nobody */
-	if (!cm->held)
-		app_mentions_notify(c, &am, VOTE_COMMENT, cm->id, p->id, link,
-		    cm->body, 0);
 	return 0;
 }
 

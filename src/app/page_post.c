@@ -219,25 +219,26 @@ app_post_submit(struct ctx *c, const struct post_form *ff, struct post *out)
 		return -1;
 	}
 	rc = store_post_create(c->s, &p, &id);
+	p.id = id;
 	if (rc == STORE_OK && p.image != NULL)
 		rc = store_post_set_image(c->s, id, p.image);
 	if (rc == STORE_OK && npoll > 0)
 		rc = store_poll_create(c->s, id, poll, npoll, closes);
+	/* the post and whom it mentions commit together; a held post tells
+	 * nobody until it is shown */
+	if (rc == STORE_OK && !p.held && p.body != NULL)
+		rc = app_mentions_notify(c, &am, VOTE_POST, id, id,
+		    app_post_href(c, &p), p.body, 0);
 	rc = app_mod_tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
 		return -1;
 	}
-	p.id = id;
 	p.score = 1;
 	p.ups = 1;
 	p.my_vote = 1;
 	p.has_poll = npoll > 0;
 	p.author = c->user->name;
-	/* a held post tells nobody until it is shown */
-	if (!p.held && p.body != NULL)
-		app_mentions_notify(c, &am, VOTE_POST, id, id,
-		    app_post_href(c, &p), p.body, 0);
 	*out = p;
 	return 0;
 }
@@ -383,7 +384,8 @@ app_post_edit(struct ctx *c, struct post *p, struct str title,
 	if (flair.p != NULL &&
 	    app_flair_check(c, p->community_id, flair, &fl) != 0)
 		return -1;
-	/* The marks change with the text, in one transaction. */
+	/* The marks change with the text, in one transaction, and the names
+	 * the text newly mentions are told in it (a held post tells nobody). */
 	if ((rc = store_begin(c->s)) != STORE_OK) {
 		app_store_error(c, rc);
 		return -1;
@@ -394,6 +396,10 @@ app_post_edit(struct ctx *c, struct post *p, struct str title,
 		rc = store_post_set_marks(c->s, p->id, nsfw, spoiler);
 	if (rc == STORE_OK)
 		rc = store_post_set_flair(c->s, p->id, fl);
+	if (rc == STORE_OK && p->url == NULL && !p->held)
+		rc = app_mentions_notify(c, &am, VOTE_POST, p->id, p->id,
+		    app_post_href(c, p), str_dup(c->a, body.p ? body :
+		    STR_LIT("")), 0);
 	rc = app_mod_tx_end(c, rc);
 	if (rc != STORE_OK) {
 		app_store_error(c, rc);
@@ -409,11 +415,6 @@ app_post_edit(struct ctx *c, struct post *p, struct str title,
 	p->spoiler = spoiler;
 	p->flair = fl;
 	p->edited = c->now;
-	/* only names the post did not mention before are told; a held post
-	 * tells nobody */
-	if (p->url == NULL && !p->held)
-		app_mentions_notify(c, &am, VOTE_POST, p->id, p->id,
-		    app_post_href(c, p), p->body, 0);
 	return 0;
 }
 

@@ -51,7 +51,7 @@ app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
 		rc = STORE_OK;
 	}
 	if (rc == STORE_OK)
-		rc = store_post_get(c->s, c->a, id, 0, &p);
+		rc = store_post_brief(c->s, c->a, id, &p);
 	if (rc == STORE_NOTFOUND) {
 		app_error(c, 404, "not_found", "There is no such item.");
 		return -1;
@@ -65,15 +65,9 @@ app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
 		return -1;
 	if (k == VOTE_COMMENT)
 		id = cm.id;
-	rc = store_vote_set(c->s, c->user->id, k, id, (int)dir, c->now, score);
-	if (rc != STORE_OK) {
-		app_store_error(c, rc);
-		return -1;
-	}
-	if (on != NULL)
-		*on = p;
 	/* the score, the author's points; a post's also its rank; the
-	 * voter's session row (the ids they voted on) */
+	 * voter's session row (the ids they voted on); logged for other
+	 * servers with the vote */
 	app_cache_touch(c, DEP_POST, p.id);
 	app_cache_touch(c, DEP_USER, c->user->id);
 	if (k == VOTE_COMMENT) {
@@ -83,6 +77,14 @@ app_vote_cast(struct ctx *c, struct str kind, int64_t id, int64_t dir,
 		app_cache_touch(c, DEP_COMMUNITY, p.community_id);
 		app_cache_touch(c, DEP_LISTINGS, 0);
 	}
+	app_cache_log_at_commit(c);
+	rc = store_vote_set(c->s, c->user->id, k, id, (int)dir, c->now, score);
+	if (rc != STORE_OK) {
+		app_store_error(c, rc);
+		return -1;
+	}
+	if (on != NULL)
+		*on = p;
 	return 0;
 }
 

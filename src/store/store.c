@@ -248,8 +248,9 @@ store_epoch_since(struct store *s, struct arena *a, int64_t after,
 /*
  * Adds an entry naming the n cache counters in slots (none: every page)
  * after a write other servers' page caches must see, and sets *seq to
- * its number. Call it after the write's commit: on PostgreSQL the entry
- * commits on its own, on SQLite in a transaction of its own. Every
+ * its number. Call it after the write's commit (or have the commit add
+ * it: store_epoch_at_commit): on PostgreSQL the entry commits on its
+ * own, on SQLite in a transaction of its own. Every
  * EPOCH_PRUNE_EVERY entries it drops those EPOCH_KEEP older.
  */
 int
@@ -261,13 +262,52 @@ store_epoch_log(struct store *s, const uint16_t *slots, size_t n,
 
 	if (n > EPOCH_SLOTS_MAX)
 		n = 0;
-	rc = store__run_count(s, STMT_EPOCH_LOG,
-	    STORE_PARAMS(store_v_text(slots_text(text, slots, n))), seq);
+	/* SQLite's RETURNING costs more than the insert itself (a trigger
+	 * of its own each run): the new rowid is read instead */
+	rc = store__run(s, STMT_EPOCH_LOG,
+	    STORE_PARAMS(store_v_text(slots_text(text, slots, n))), NULL, NULL);
+	*seq = rc == STORE_OK ? s->be->last_id(s->conn) : 0;
 	if (rc == STORE_OK && *seq % EPOCH_PRUNE_EVERY == 0 &&
 	    store__run(s, STMT_EPOCH_PRUNE, STORE_PARAMS(store_v_int(*seq -
 	    EPOCH_KEEP)), NULL, NULL) != STORE_OK)
 		log_msg(LOG_WARN, "store", "cannot prune the page caches' log");
 	return rc;
+}
+
+/*
+ * Has the next outermost commit add, as its last statement, the entry
+ * store_epoch_log would add after it, naming the n (<= EPOCH_SLOTS_MAX;
+ * 0: every page) counters in slots: the write and its entry commit
+ * together, in one take of the writer lock. A rollback, or a commit
+ * that fails, drops it; store_epoch_committed says whether it was
+ * committed, and forgets it.
+ */
+void
+store_epoch_at_commit(struct store *s, const uint16_t *slots, size_t n)
+{
+	if (n > EPOCH_SLOTS_MAX)
+		n = 0;
+	memcpy(s->log_slots, slots, n * sizeof(*slots));
+	s->log_n = n;
+	s->log_armed = true;
+	s->log_seq = 0;
+}
+
+/*
+ * True when a commit since the last call added the entry that
+ * store_epoch_at_commit asked for: *seq is its number and *n the count
+ * of counters it names. Either way nothing stays asked for.
+ */
+bool
+store_epoch_committed(struct store *s, int64_t *seq, size_t *n)
+{
+	bool done = s->log_seq != 0;
+
+	*seq = s->log_seq;
+	*n = s->log_n;
+	s->log_armed = false;
+	s->log_seq = 0;
+	return done;
 }
 
 /*
@@ -294,15 +334,24 @@ int
 store_commit(struct store *s)
 {
 	bool nested = s->depth > 1;
+	int64_t seq = 0;
 	int rc;
 
 	if (s->depth == 0) {
 		log_msg(LOG_ERR, "store", "commit without begin");
 		return STORE_ERR;
 	}
-	rc = s->be->commit(s->conn, nested);
+	rc = STORE_OK;
+	if (!nested && s->log_armed) {
+		s->log_armed = false;
+		rc = store_epoch_log(s, s->log_slots, s->log_n, &seq);
+	}
+	if (rc == STORE_OK)
+		rc = s->be->commit(s->conn, nested);
 	if (rc != STORE_OK)
 		s->be->rollback(s->conn, nested);
+	else if (!nested && seq != 0)
+		s->log_seq = seq;
 	s->depth--;
 	return rc;
 }
@@ -318,6 +367,8 @@ store_rollback(struct store *s)
 		return STORE_ERR;
 	}
 	s->depth--;
+	if (!nested)
+		s->log_armed = false;
 	return s->be->rollback(s->conn, nested);
 }
 

@@ -241,6 +241,9 @@ int store_epoch_since(struct store *s, struct arena *a, int64_t after,
     struct epoch_entry **out, size_t *n);
 int store_epoch_log(struct store *s, const uint16_t *slots, size_t n,
     int64_t *seq);
+void store_epoch_at_commit(struct store *s, const uint16_t *slots,
+    size_t n);
+bool store_epoch_committed(struct store *s, int64_t *seq, size_t *n);
 int store_migrate(struct store *s);
 int store_begin(struct store *s);
 int store_commit(struct store *s);
@@ -293,6 +296,8 @@ int store_subscribed(struct store *s, int64_t user_id, int64_t community_id,
 int store_post_create(struct store *s, const struct post *p, int64_t *id);
 int store_post_get(struct store *s, struct arena *a, int64_t id,
     int64_t viewer_id, struct post *out);
+int store_post_brief(struct store *s, struct arena *a, int64_t id,
+    struct post *out);
 int store_post_list(struct store *s, struct arena *a,
     const struct post_query *q, struct post **out, size_t *n);
 int store_post_edit(struct store *s, int64_t id, const char *title,

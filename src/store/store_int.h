@@ -86,6 +86,7 @@ enum store_stmt {
 	                            body_html, created, hot, locked, stickied,
 	                            nsfw, held */
 	STMT_POST_GET,           /* viewer_id, id -> POST_COL */
+	STMT_POST_BRIEF,         /* id -> POST_COL, some NULL or 0 */
 	STMT_POST_CURSOR,        /* id -> hot, created, score, last_comment,
 	                            controversy */
 	/*
@@ -434,7 +435,7 @@ enum store_stmt {
 	STMT_EPOCH_LAST,         /* -> the newest entry's seq, or 0 */
 	STMT_EPOCH_SINCE,        /* seq, limit -> seq, slots of the entries
 	                            after seq, oldest first */
-	STMT_EPOCH_LOG,          /* slots -> the new entry's seq */
+	STMT_EPOCH_LOG,          /* slots; last_id: the new entry's seq */
 	STMT_EPOCH_PRUNE,        /* seq: drops it and older entries */
 	/* posts re-ranked in batches (schema v15, store_vote.c) */
 	STMT_POST_SET_UPS,       /* id, ups, downs: the rank lags */
@@ -448,6 +449,7 @@ enum store_stmt {
 	STMT_POST_SET_RANK,      /* id, score, hot, controversy, a comment's
 	                            created (last_comment moves up to it) */
 	STMT_RANK_QUEUE_DONE,    /* post_id: the queue up to it */
+	STMT_RANK_QUEUE_ANY,     /* -> a row when a post is queued */
 
 	STMT__COUNT
 };
@@ -619,6 +621,12 @@ struct store {
 	int depth;               /* open begins: 0 none, 1 outer, >1 nested */
 	bool log_unread;         /* SQLite: another connection committed
 	                            since the log was last read (store_epoch) */
+	bool log_armed;          /* the next outermost commit logs log_slots
+	                            (store_epoch_at_commit) */
+	uint16_t log_slots[EPOCH_SLOTS_MAX];
+	size_t log_n;            /* of log_slots; 0: every page */
+	int64_t log_seq;         /* the entry the last such commit added; 0:
+	                            none since store_epoch_committed */
 };
 
 extern const struct store_backend store_sqlite_backend;

@@ -71,6 +71,21 @@ store_post_get(struct store *s, struct arena *a, int64_t id,
 	    store_v_int(id)), &store__post_row, a, out);
 }
 
+/*
+ * Fills *out with what a write that checks post id and links to it
+ * needs: its ids, community name, title, times, counts and flags (locked,
+ * removed, deleted, held, nsfw, spoiler, flair); author, url, body,
+ * my_vote, saved, hidden, the flairs' text and has_poll are left NULL or
+ * 0. Strings are in a. Returns STORE_NOTFOUND when there is no such post.
+ */
+int
+store_post_brief(struct store *s, struct arena *a, int64_t id,
+    struct post *out)
+{
+	return store__get(s, STMT_POST_BRIEF, STORE_PARAMS(store_v_int(id)),
+	    &store__post_row, a, out);
+}
+
 /* Listing statements by sort: every community, one, Home (the global
  * walk), one community's posts of one flair. */
 static const enum store_stmt list_stmt[][4] = {

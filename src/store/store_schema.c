@@ -822,6 +822,26 @@ static const char schema_bootstrap[] =
 	"CREATE INDEX posts_search ON posts USING gin (search_tsv);\n" \
 	"CREATE INDEX comments_search ON comments USING gin (search_tsv);\n"
 
+/*
+ * v18 (docs/decisions/028-write-path.md): the page caches' log on SQLite
+ * without AUTOINCREMENT, which rewrote the sqlite_sequence row (a page of
+ * every write's commit) to keep numbers from coming back after the
+ * table is emptied. Nothing empties it: pruning keeps the newest
+ * EPOCH_KEEP entries, so the next number (the largest rowid plus one)
+ * never falls. The table is made again under its name. PostgreSQL
+ * numbers entries by its sequence: nothing changes there.
+ */
+#define SCHEMA_V18_SQLITE \
+	"CREATE TABLE IF NOT EXISTS cache_log_v18 (" \
+	" seq INTEGER PRIMARY KEY, slots TEXT NOT NULL);\n" \
+	"INSERT INTO cache_log_v18 (seq, slots) SELECT seq, slots" \
+	" FROM cache_log;\n" \
+	"DROP TABLE cache_log;\n" \
+	"ALTER TABLE cache_log_v18 RENAME TO cache_log;\n"
+#define SCHEMA_V18_PG \
+	"CREATE TABLE IF NOT EXISTS cache_log (" \
+	" seq BIGINT PRIMARY KEY, slots TEXT NOT NULL);\n"
+
 /* Migration N is element N-1. Append only. */
 const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V1, SQLITE_WORDS),
@@ -844,6 +864,7 @@ const char *const store_sqlite_migrations[] = {
 	SPELL(SCHEMA_V15, SQLITE_WORDS), /* posts re-ranked in batches */
 	SPELL(SCHEMA_V16, SQLITE_WORDS), /* indexes a bulk load dropped */
 	SCHEMA_V17_SQLITE, /* PostgreSQL's stored tsvector */
+	SCHEMA_V18_SQLITE, /* the page caches' log without AUTOINCREMENT */
 	NULL
 };
 
@@ -866,6 +887,7 @@ const char *const store_pg_migrations[] = {
 	SPELL(SCHEMA_V15, PG_WORDS), /* posts re-ranked in batches */
 	SPELL(SCHEMA_V16, PG_WORDS), /* indexes a bulk load dropped */
 	SCHEMA_V17_PG, /* the stored tsvector the search indexes cover */
+	SCHEMA_V18_PG, /* (SQLite's log without AUTOINCREMENT) */
 	NULL
 };
 

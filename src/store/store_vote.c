@@ -210,12 +210,17 @@ int
 store_rank_catch_up(struct store *s, struct rank_moved *m)
 {
 	struct queued_list l;
+	bool queued;
 	int rc;
 
 	if (m != NULL)
 		memset(m, 0, sizeof(*m));
 	if (!store_rank_batched(s))
 		return STORE_OK;
+	/* an empty queue takes no write lock */
+	rc = store__run_exists(s, STMT_RANK_QUEUE_ANY, NULL, 0, &queued);
+	if (rc != STORE_OK || !queued)
+		return rc;
 	do
 		rc = rank_chunk(s, &l, m);
 	while (rc == STORE_OK && l.n == RANK_CHUNK);

@@ -31,6 +31,17 @@ class InboxTest(ParleyTestCase):
         b.login(name, PW)
         return name, b
 
+    def users(self, n, prefix):
+        """n new users, signed in: their names and their browsers."""
+        names = [uniq(prefix) for _ in range(n)]
+        browsers = []
+        for name in names:
+            self.server.add_user(name, PW)
+            x = Browser(self.server)
+            x.login(name, PW)
+            browsers.append(x)
+        return names, browsers
+
     def items(self, b, kind=None):
         doc = b.get_json("/inbox")
         return [i for i in doc["items"] if kind is None or i["kind"] == kind]
@@ -216,13 +227,7 @@ class InboxTest(ParleyTestCase):
 
     def test_mention_cap(self):
         ann, a = self.user()
-        names = [uniq("mc") for _ in range(12)]
-        browsers = []
-        for n in names:
-            self.server.add_user(n, PW)
-            x = Browser(self.server)
-            x.login(n, PW)
-            browsers.append(x)
+        names, browsers = self.users(12, "mc")
         fake = ["@zz%d_%s" % (i, "x") for i in range(488)]
         body = " ".join("@" + n for n in names) + " " + " ".join(fake)
         self.assertEqual(len(names) + len(fake), 500)
@@ -232,6 +237,48 @@ class InboxTest(ParleyTestCase):
         self.assertLessEqual(told, 10)
         self.assertGreater(told, 0)
         self.assertEqual(told, 10, "the first ten distinct names are told")
+
+    def test_mentions_commit_with_their_item(self):
+        """An item and the mentions it tells are one write: both are there
+        (as the rules say: nothing for a user who blocks the author, ten
+        names at most) or neither (a refused comment or edit)."""
+        ann, a = self.user()
+        bob, b = self.user()
+        cat, c = self.user()
+        dan, d = self.user()
+        self.assertStatus(c.post("/block", {"user": bob}), 303)
+        pid = a.submit_text(self.comm, "Together", "")
+        cid = b.comment(self.comm, pid, "to @%s and @%s" % (ann, cat))
+        thread = {x["id"]: x["body"] for x in
+                  Browser(self.server).get_json("/s/%s/p/%d" % (self.comm, pid))["comments"]}
+        self.assertEqual(thread[cid], "to @%s and @%s" % (ann, cat))
+        # ann is told once, by the reply that also names her
+        self.assertEqual([(i["kind"], i["comment"]) for i in self.items(a)],
+                         [("reply", cid)])
+        self.assertEqual(self.items(c), [], "cat blocks bob")
+        # a refused comment tells nobody it names
+        long_body = "@%s " % dan + "x" * 10001
+        self.assertStatus(b.comment(self.comm, pid, long_body, expect=None), 400)
+        self.assertEqual(self.items(d), [])
+        # a refused edit neither changes the text nor tells the name it adds
+        edit = "/s/%s/p/%d/c/%d/edit" % (self.comm, pid, cid)
+        self.assertStatus(b.post(edit, {"body": long_body}), 400)
+        self.assertEqual(self.items(d), [])
+        thread = {x["id"]: x["body"] for x in
+                  Browser(self.server).get_json("/s/%s/p/%d" % (self.comm, pid))["comments"]}
+        self.assertEqual(thread[cid], "to @%s and @%s" % (ann, cat))
+        # an accepted edit tells the added name, with the comment
+        self.assertStatus(b.post(edit, {"body": "to @%s and @%s" % (ann, dan)}), 303)
+        self.assertEqual([(i["kind"], i["post"], i["comment"]) for i in self.items(d)],
+                         [("mention", pid, cid)])
+        self.assertEqual([i["kind"] for i in self.items(a)], ["reply"])
+        # a post naming twelve: the post and exactly ten mentions of it
+        names, told = self.users(12, "mt")
+        rid = b.submit_text(self.comm, "Twelve", " ".join("u/" + n for n in names))
+        self.assertEqual(Browser(self.server).get_json(
+            "/s/%s/p/%d" % (self.comm, rid))["post"]["id"], rid)
+        got = [[(i["kind"], i["post"]) for i in self.items(x)] for x in told]
+        self.assertEqual(got, [[("mention", rid)]] * 10 + [[]] * 2)
 
     def test_guide_says_the_cap(self):
         text = visible_text(Browser(self.server).page("/guide").text)

@@ -331,6 +331,67 @@ test_other_processes_writes(void **state)
 	store_close(other);
 }
 
+/* A write (a setting set to value) that changes post 1 and asks its
+ * commit to log that; f is its request, app_cache_written not called. */
+static void
+write_post1_logged(struct world *w, struct fake *f, const char *value)
+{
+	fake_init(f, w, "/vote", NULL, false);
+	app_cache_touch(&f->c, DEP_POST, 1);
+	app_cache_log_at_commit(&f->c);
+	assert_int_equal(store_begin(w->s), STORE_OK);
+	assert_int_equal(store_setting_set(w->s, "test_key", value), STORE_OK);
+	assert_int_equal(store_commit(w->s), STORE_OK);
+}
+
+/* A write that logs at its commit (app_cache_log_at_commit) adds one
+ * entry, in its transaction, and app_cache_written none; one that notes
+ * more after asking adds a second entry naming everything. */
+static void
+test_logged_at_commit(void **state)
+{
+	struct world *w = *state;
+	static const struct dep post1[] = { { DEP_POST, 1 } },
+	    post2[] = { { DEP_POST, 2 } };
+	struct epoch_entry *e;
+	struct store *other;
+	struct fake f;
+	int64_t before, after;
+	size_t n;
+
+	rendered_showing(w, "/p1", NULL, false, "post 1", NULL, post1, 1);
+	rendered_showing(w, "/p2", NULL, false, "post 2", NULL, post2, 1);
+	assert_int_equal(store_epoch_last(w->s, &before), STORE_OK);
+	write_post1_logged(w, &f, "1");
+	/* committed with the write, before the handler ends */
+	assert_int_equal(store_epoch_last(w->s, &after), STORE_OK);
+	assert_int_equal(after, before + 1);
+	app_cache_written(&f.c);
+	assert_int_equal(store_epoch_last(w->s, &after), STORE_OK);
+	assert_int_equal(after, before + 1);
+	assert_int_equal(log_done, after);
+	assert_null(served(w, "/p1", NULL, false));
+	assert_string_equal(served(w, "/p2", NULL, false), "post 2");
+
+	/* noted after the commit: logged after it too, everything named */
+	write_post1_logged(w, &f, "2");
+	app_cache_touch(&f.c, DEP_POST, 2);
+	app_cache_written(&f.c);
+	assert_null(served(w, "/p2", NULL, false));
+	other = store_open(w->url);
+	assert_non_null(other);
+	assert_int_equal(store_epoch_since(other, w->a, before, &e, &n),
+	    STORE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(e[0].n, 1);
+	assert_int_equal(e[0].slots[0], gen_slot(DEP_POST, 1));
+	assert_int_equal(e[1].n, 1);
+	assert_int_equal(e[2].n, 2);
+	assert_int_equal(e[2].slots[0], gen_slot(DEP_POST, 1));
+	assert_int_equal(e[2].slots[1], gen_slot(DEP_POST, 2));
+	store_close(other);
+}
+
 /* More entries than one read returns end every page. */
 static void
 test_too_many_entries(void **state)
@@ -518,6 +579,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_other_processes_writes,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_logged_at_commit, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_entries, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_entries_out_of_order, setup,

@@ -139,6 +139,61 @@ test_cache_log(void **state)
 	store_close(other);
 }
 
+/* An entry asked for at commit commits with the write, once, at the
+ * outermost commit; a rollback drops it. */
+static void
+test_cache_log_at_commit(void **state)
+{
+	struct fixture *f = *state;
+	static const uint16_t three[] = { 3, 9, 4000 };
+	struct epoch_entry *e;
+	struct store *other;
+	char url[160];
+	int64_t seq, last;
+	size_t n;
+
+	/* nothing asked: nothing committed */
+	assert_false(store_epoch_committed(f->s, &seq, &n));
+	store_epoch_at_commit(f->s, three, 3);
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	/* a savepoint's release is no commit */
+	assert_int_equal(store_epoch_last(f->s, &last), STORE_OK);
+	assert_int_equal(last, 0);
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	assert_true(store_epoch_committed(f->s, &seq, &n));
+	assert_int_equal(seq, 1);
+	assert_int_equal(n, 3);
+	/* told once */
+	assert_false(store_epoch_committed(f->s, &seq, &n));
+	/* the next commit adds none */
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	assert_false(store_epoch_committed(f->s, &seq, &n));
+	/* a rollback drops what was asked, and so does the next commit */
+	store_epoch_at_commit(f->s, three, 1);
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_rollback(f->s), STORE_OK);
+	assert_int_equal(store_begin(f->s), STORE_OK);
+	assert_int_equal(store_commit(f->s), STORE_OK);
+	assert_false(store_epoch_committed(f->s, &seq, &n));
+	assert_int_equal(store_epoch_last(f->s, &last), STORE_OK);
+	assert_int_equal(last, 1);
+	/* what another connection reads: the one entry, its counters */
+	snprintf(url, sizeof(url), "sqlite:%s", f->path);
+	other = store_open(pg_url != NULL ? pg_url : url);
+	assert_non_null(other);
+	assert_int_equal(store_epoch_since(other, f->a, 0, &e, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(e[0].seq, 1);
+	assert_int_equal(e[0].n, 3);
+	assert_int_equal(e[0].slots[0], 3);
+	assert_int_equal(e[0].slots[1], 9);
+	assert_int_equal(e[0].slots[2], 4000);
+	store_close(other);
+}
+
 int
 main(void)
 {
@@ -146,6 +201,7 @@ main(void)
 		T(test_open_bad_urls),
 		T(test_nested_transactions),
 		T(test_cache_log),
+		T(test_cache_log_at_commit),
 	};
 
 	return FIXTURE_MAIN("store", tests);

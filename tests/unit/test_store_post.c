@@ -75,6 +75,40 @@ test_post_create(void **state)
 	assert_int_equal(c.post_count, 2);
 }
 
+/* What a vote reads of a post: the fields it checks and links with, the
+ * same as a full read's; the rest empty. */
+static void
+test_post_brief(void **state)
+{
+	struct fixture *f = *state;
+	int64_t alice = mk_user(f->s, "alice");
+	int64_t cats = mk_community(f->s, "cats", alice);
+	int64_t pid = mk_post(f->s, cats, alice, T0 + 100);
+	struct post full = get_post(f, pid, alice), p;
+
+	assert_int_equal(store_post_set_marks(f->s, pid, true, true), STORE_OK);
+	assert_int_equal(store_post_brief(f->s, f->a, pid, &p), STORE_OK);
+	assert_int_equal(p.id, pid);
+	assert_int_equal(p.community_id, cats);
+	assert_string_equal(p.community, "cats");
+	assert_int_equal(p.author_id, alice);
+	assert_string_equal(p.title, full.title);
+	assert_int_equal(p.created, T0 + 100);
+	assert_int_equal(p.score, 1);
+	assert_int_equal(p.ups, 1);
+	assert_int_equal(p.last_comment, full.last_comment);
+	assert_true(p.nsfw && p.spoiler);
+	assert_false(p.locked || p.stickied || p.removed || p.deleted ||
+	    p.held);
+	assert_null(p.author);
+	assert_null(p.url);
+	assert_null(p.body);
+	assert_null(p.body_html);
+	assert_int_equal(p.my_vote, 0);
+	assert_int_equal(store_post_brief(f->s, f->a, 9999, &p),
+	    STORE_NOTFOUND);
+}
+
 static void
 test_post_edit_delete(void **state)
 {
@@ -481,6 +515,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_post_create),
+		T(test_post_brief),
 		T(test_post_edit_delete),
 		T(test_comments),
 		T(test_comments_by_author),

@@ -125,6 +125,44 @@ test_migrate_v10_keeps_the_log(void **state)
 	    " VALUES ('x', 1, 1)"), STORE_OK);
 }
 
+/*
+ * v18 keeps the page caches' log and its numbers (SQLite remakes the
+ * table without AUTOINCREMENT): the next entry follows the newest.
+ */
+static void
+test_migrate_v18_keeps_the_cache_log(void **state)
+{
+	struct fixture *f = *state;
+	struct epoch_entry *e;
+	int64_t seq;
+	size_t n;
+
+	assert_int_equal(f->s->be->script(f->s->conn,
+	    "CREATE TABLE schema_version (version INTEGER PRIMARY KEY,"
+	    " applied INTEGER NOT NULL)"), STORE_OK);
+	for (int v = 0; v < 17; v++) {
+		char sql[64];
+
+		assert_int_equal(f->s->be->script(f->s->conn,
+		    f->s->be->migrations[v]), STORE_OK);
+		snprintf(sql, sizeof(sql),
+		    "INSERT INTO schema_version VALUES (%d, 1)", v + 1);
+		assert_int_equal(f->s->be->script(f->s->conn, sql), STORE_OK);
+	}
+	assert_int_equal(store_epoch_log(f->s, NULL, 0, &seq), STORE_OK);
+	assert_int_equal(store_epoch_log(f->s, NULL, 0, &seq), STORE_OK);
+	assert_int_equal(seq, 2);
+	assert_int_equal(store_migrate(f->s), STORE_OK);
+	assert_int_equal(store_epoch_last(f->s, &seq), STORE_OK);
+	assert_int_equal(seq, 2);
+	assert_int_equal(store_epoch_log(f->s, NULL, 0, &seq), STORE_OK);
+	assert_int_equal(seq, 3);
+	assert_int_equal(store_epoch_since(f->s, f->a, 0, &e, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(e[0].seq, 1);
+	assert_int_equal(e[2].seq, 3);
+}
+
 int
 main(void)
 {
@@ -132,6 +170,7 @@ main(void)
 		T(test_migrate_twice),
 		T_BARE(test_migrate_from_v1),
 		T_BARE(test_migrate_v10_keeps_the_log),
+		T_BARE(test_migrate_v18_keeps_the_cache_log),
 	};
 
 	return FIXTURE_MAIN("store_schema", tests);
