@@ -51,8 +51,7 @@ static const char usage_serve[] =
 "  --listen ADDR:PORT  where to listen (default 127.0.0.1:8080, PARLEY_LISTEN)\n"
 "  --db URL            sqlite:PATH or postgres://... (default sqlite:./data/parley.db, PARLEY_DB)\n"
 "  --config FILE       settings file of 'key = value' lines\n"
-"  --threads N         worker threads (default: number of cores, four per core on\n"
-"                      PostgreSQL, PARLEY_THREADS)\n"
+"  --threads N         worker threads (default: number of cores, PARLEY_THREADS)\n"
 "  --idle-timeout D    close a connection silent for D (default 30s, PARLEY_IDLE_TIMEOUT)\n"
 "  --request-timeout D close a connection that has not sent a whole request within\n"
 "                      D of its accept or its previous answer (default 30s,\n"
@@ -633,24 +632,6 @@ parse(struct settings *st, int argc, char **argv, const char *usage)
 	return 0;
 }
 
-/*
- * Worker threads when none are set: one per core on SQLite, whose
- * requests run on the worker's CPU; four per core on PostgreSQL, where a
- * worker waits a round trip for every statement (a cached page, the
- * cache log's read) with its core idle
- * (docs/decisions/027-pg-threads.md).
- */
-static unsigned
-default_threads(long cores, const char *db)
-{
-	unsigned n = cores > 0 ? (unsigned)cores : 1;
-
-	if (strncmp(db, "postgres://", 11) == 0 ||
-	    strncmp(db, "postgresql://", 13) == 0)
-		n *= 4;
-	return n > 256 ? 256 : n;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -677,8 +658,7 @@ main(int argc, char **argv)
 	const char *cmd;
 
 	base_crash_init();
-	/* 0 until set: the default depends on the database (below) */
-	st.cfg.threads = 0;
+	st.cfg.threads = cores > 0 ? (unsigned)cores : 1;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
 		fputs(usage_main, argc < 2 ? stderr : stdout);
@@ -690,8 +670,6 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "serve") == 0) {
 		if (parse(&st, argc, argv, usage_serve) != 0 || optind != argc)
 			return 2;
-		if (st.cfg.threads == 0)
-			st.cfg.threads = default_threads(cores, st.cfg.db);
 		return app_serve(&st.cfg) == 0 ? 0 : 1;
 	}
 	if (strcmp(cmd, "init") == 0) {

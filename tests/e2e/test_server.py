@@ -2,8 +2,6 @@
 """The server process: keep-alive, concurrency, SIGTERM, command line."""
 
 import http.client
-import os
-import re
 import shutil
 import signal
 import socket
@@ -13,7 +11,7 @@ import time
 import unittest
 
 from harness import (PARLEY_BIN, Browser, ParleyTestCase, Server, clean_env, db_url_for,
-                     is_postgres, run_threads, uniq)
+                     run_threads, uniq)
 
 
 class ServerTest(ParleyTestCase):
@@ -167,31 +165,6 @@ class ServerTest(ParleyTestCase):
         finally:
             srv.kill()
             srv.cleanup()
-
-    # -- worker threads --------------------------------------------------------------
-
-    def started_threads(self, env):
-        """The thread count a server started with env says it runs."""
-        srv = Server(env=env).start()
-        try:
-            self.assertEqual(Browser(srv).get("/").status, 200)
-            self.assertEqual(srv.stop(), 0)
-            with open(srv.stdout_path, errors="replace") as f:
-                out = f.read()
-        finally:
-            srv.kill()
-            srv.cleanup()
-        m = re.search(r"Parley is running at \S+ \((\d+) threads, ", out)
-        self.assertIsNotNone(m, out)
-        return int(m.group(1))
-
-    def test_default_threads_by_database(self):
-        # one per core on SQLite, four per core on PostgreSQL
-        # (docs/decisions/027-pg-threads.md); a setting wins on both
-        pg = is_postgres(self.server.db_url)
-        want = min(256, os.cpu_count() * (4 if pg else 1))
-        self.assertEqual(self.started_threads({}), want)
-        self.assertEqual(self.started_threads({"PARLEY_THREADS": "3"}), 3)
 
     def test_acknowledged_writes_survive_restart(self):
         srv = Server().start()
