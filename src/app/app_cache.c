@@ -322,16 +322,14 @@ app_cache_written(struct ctx *c)
 	/* even with this server's cache off: others share the database */
 	if (c->s == NULL)
 		return;
-	/* noted counters are only added, so an entry naming as many names
-	 * them all */
-	if (store_epoch_committed(c->s, &seq, &logged) && logged == n)
-		goto seen;
-	if (store_epoch_log(c->s, d->slot, n, &seq) != STORE_OK) {
+	/* noted counters are only added, so an entry its commit logged
+	 * naming as many names them all */
+	if ((!store_epoch_committed(c->s, &seq, &logged) || logged != n) &&
+	    store_epoch_log(c->s, d->slot, n, &seq) != STORE_OK) {
 		log_msg(LOG_WARN, "cache", "cannot log the write: other "
 		    "servers may show pages older than it for a second");
 		return;
 	}
-seen:
 	atomic_store_explicit(&seen[seq % SEEN_RING], seq,
 	    memory_order_release);
 	/* right after the last entry accounted for: it is too */
