@@ -9,23 +9,31 @@
  *
  * A connection is used by one thread at a time (SQLITE_OPEN_NOMUTEX). The
  * database runs in WAL mode so readers never wait for the writer; writers
- * start with BEGIN IMMEDIATE and queue on busy_timeout rather than failing
- * when a read transaction would have to be upgraded.
+ * start with BEGIN IMMEDIATE rather than failing when a read transaction
+ * would have to be upgraded. The writers of one process queue on a mutex
+ * of the file's (the writer queue below) and are woken as the one before
+ * them ends; SQLite's busy_timeout is left to wait for other processes.
  */
 #include "store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #define MAX_COLS 64 /* widest result row (a comment with its post);
                        checked at run time */
+#define BUSY_TIMEOUT_MS 5000 /* how long a writer waits for the write
+                                lock: the process's queue, then SQLite's */
+
+struct writer_queue;
 
 struct sqlite_conn {
 	sqlite3 *db;
@@ -35,7 +43,111 @@ struct sqlite_conn {
 	bool version_seen;               /* seen_version holds a value */
 	bool unjournaled;                /* a bulk load turned the journal
 	                                    off (sqlite_bulk) */
+	struct writer_queue *queue;      /* the file's, or NULL (no file) */
+	bool queued;                     /* this connection holds queue->mu */
+	int queue_ms;                    /* longest wait for a turn */
 };
+
+/* ---- the writer queue --------------------------------------------------- */
+
+/*
+ * One per database file that this process has open, shared by its
+ * connections: a write transaction takes the mutex before BEGIN IMMEDIATE
+ * and gives it back at its end. SQLite makes a writer that finds the lock
+ * taken sleep and retry (1, 2, 5, 10 ms...), so two worker threads that
+ * write at once lost milliseconds to each collision; on the mutex the next
+ * writer wakes when the lock is free (decision 028: acknowledged votes/s
+ * at 1,000,000 posts 4,513 -> 7,318, CPU per vote 221 -> 113 us).
+ */
+struct writer_queue {
+	dev_t dev;
+	ino_t ino;
+	int refs;                  /* connections open on the file */
+	pthread_mutex_t mu;
+	struct writer_queue *next;
+};
+
+static pthread_mutex_t queues_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct writer_queue *queues; /* guarded by queues_mu */
+
+/* The queue of the file at path, made on first use; NULL when path names
+ * no file (an in-memory database). Released with queue_put. */
+static struct writer_queue *
+queue_get(const char *path)
+{
+	struct writer_queue *q;
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return NULL;
+	pthread_mutex_lock(&queues_mu);
+	for (q = queues; q != NULL; q = q->next)
+		if (q->dev == st.st_dev && q->ino == st.st_ino)
+			break;
+	if (q == NULL) {
+		q = xcalloc(1, sizeof(*q));
+		q->dev = st.st_dev;
+		q->ino = st.st_ino;
+		pthread_mutex_init(&q->mu, NULL);
+		q->next = queues;
+		queues = q;
+	}
+	q->refs++;
+	pthread_mutex_unlock(&queues_mu);
+	return q;
+}
+
+static void
+queue_put(struct writer_queue *q)
+{
+	struct writer_queue **pp;
+
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&queues_mu);
+	if (--q->refs == 0) {
+		for (pp = &queues; *pp != q; pp = &(*pp)->next)
+			;
+		*pp = q->next;
+		pthread_mutex_destroy(&q->mu);
+		free(q);
+	}
+	pthread_mutex_unlock(&queues_mu);
+}
+
+/* Takes c's place at the head of its file's queue: STORE_BUSY after the
+ * busy timeout, as SQLite's own wait would have answered. */
+static int
+queue_enter(struct sqlite_conn *c)
+{
+	struct timespec until;
+
+	if (c->queue == NULL)
+		return STORE_OK;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += c->queue_ms / 1000;
+	until.tv_nsec += (long)(c->queue_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	if (pthread_mutex_timedlock(&c->queue->mu, &until) != 0) {
+		log_msg(LOG_WARN, "store", "sqlite busy: no turn to write "
+		    "in %d ms", c->queue_ms);
+		return STORE_BUSY;
+	}
+	c->queued = true;
+	return STORE_OK;
+}
+
+static void
+queue_leave(struct sqlite_conn *c)
+{
+	if (!c->queued)
+		return;
+	c->queued = false;
+	pthread_mutex_unlock(&c->queue->mu);
+}
 
 /* ---- errors ---------------------------------------------------------- */
 
@@ -375,18 +487,35 @@ sqlite_script(void *conn, const char *sql)
 
 /* ---- transactions ---------------------------------------------------- */
 
+/* The outermost level queues for the file's write lock first. */
 static int
 sqlite_begin(void *conn, bool nested)
 {
-	return sqlite_exec(conn, nested ? STMT_SAVEPOINT : STMT_BEGIN,
-	    NULL, 0, NULL, NULL);
+	struct sqlite_conn *c = conn;
+	int rc;
+
+	if (nested)
+		return sqlite_exec(c, STMT_SAVEPOINT, NULL, 0, NULL, NULL);
+	if ((rc = queue_enter(c)) != STORE_OK)
+		return rc;
+	rc = sqlite_exec(c, STMT_BEGIN, NULL, 0, NULL, NULL);
+	if (rc != STORE_OK)
+		queue_leave(c);
+	return rc;
 }
 
+/* A failed outermost commit keeps its place until the rollback. */
 static int
 sqlite_commit(void *conn, bool nested)
 {
-	return sqlite_exec(conn, nested ? STMT_RELEASE : STMT_COMMIT,
-	    NULL, 0, NULL, NULL);
+	struct sqlite_conn *c = conn;
+	int rc;
+
+	rc = sqlite_exec(c, nested ? STMT_RELEASE : STMT_COMMIT, NULL, 0,
+	    NULL, NULL);
+	if (!nested && rc == STORE_OK)
+		queue_leave(c);
+	return rc;
 }
 
 /*
@@ -400,10 +529,14 @@ sqlite_rollback(void *conn, bool nested)
 	struct sqlite_conn *c = conn;
 	int rc;
 
+	if (!nested) {
+		rc = sqlite3_get_autocommit(c->db) ? STORE_OK :
+		    sqlite_exec(c, STMT_ROLLBACK, NULL, 0, NULL, NULL);
+		queue_leave(c);
+		return rc;
+	}
 	if (sqlite3_get_autocommit(c->db))
 		return STORE_OK;
-	if (!nested)
-		return sqlite_exec(conn, STMT_ROLLBACK, NULL, 0, NULL, NULL);
 	rc = sqlite_exec(conn, STMT_ROLLBACK_TO, NULL, 0, NULL, NULL);
 	if (rc == STORE_OK)
 		rc = sqlite_exec(conn, STMT_RELEASE, NULL, 0, NULL, NULL);
@@ -446,7 +579,7 @@ make_parent(const char *path)
 }
 
 static const char pragmas[] =
-	"PRAGMA busy_timeout = 5000;"
+	"PRAGMA busy_timeout = 5000;" /* BUSY_TIMEOUT_MS */
 	"PRAGMA journal_mode = WAL;"
 	"PRAGMA foreign_keys = ON;"
 	"PRAGMA synchronous = NORMAL;"
@@ -496,6 +629,8 @@ sqlite_open(const char *path)
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->db = db;
+	c->queue = queue_get(path);
+	c->queue_ms = BUSY_TIMEOUT_MS;
 	return c;
 fail:
 	sqlite3_free(err);
@@ -713,6 +848,8 @@ sqlite_close(void *conn)
 	if (sqlite3_close(c->db) != SQLITE_OK)
 		log_msg(LOG_ERR, "store", "sqlite close: %s",
 		    sqlite3_errmsg(c->db));
+	queue_leave(c);
+	queue_put(c->queue);
 	free(c);
 }
 

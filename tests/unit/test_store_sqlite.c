@@ -7,7 +7,10 @@
  * settings, the error mapping, and that a locked database gives
  * STORE_BUSY.
  */
+#include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -226,6 +229,16 @@ test_error_mapping(void **state)
 	log_set_level(LOG_WARN);
 }
 
+/* Shortens how long a connection waits for its turn to write. */
+static void
+wait_ms(struct store *s, int ms)
+{
+	struct sqlite_conn *c = s->conn;
+
+	sqlite3_busy_timeout(c->db, ms);
+	c->queue_ms = ms;
+}
+
 /* A second connection waits out its busy timeout, then reports BUSY. */
 static void
 test_busy(void **state)
@@ -235,7 +248,7 @@ test_busy(void **state)
 	int64_t id;
 
 	assert_non_null(other);
-	sqlite3_busy_timeout(((struct sqlite_conn *)other->conn)->db, 50);
+	wait_ms(other, 50);
 	assert_int_equal(store_begin(f->s), STORE_OK);
 	assert_int_equal(store_user_create(f->s, "holder", "h", NULL, 0, 1,
 	    &id), STORE_OK);
@@ -248,6 +261,87 @@ test_busy(void **state)
 	assert_int_equal(store_user_create(other, "waiter", "h", NULL, 0, 1,
 	    &id), STORE_OK);
 	store_close(other);
+}
+
+/* How many users are called name. */
+static int
+users_named(struct fixture *f, const char *name)
+{
+	sqlite3_stmt *st;
+	int n;
+
+	assert_int_equal(sqlite3_prepare_v2(db_of(f), "SELECT count(*) FROM "
+	    "users WHERE name = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+struct writer {
+	const char *url;
+	atomic_bool *first_done;  /* set by the first writer before it ends */
+	bool saw_first_done;      /* the second's begin returned after it */
+	int rc;
+};
+
+static void *
+second_writer(void *arg)
+{
+	struct writer *w = arg;
+	struct store *s = store_open(w->url);
+	int64_t id;
+
+	w->rc = store_begin(s);
+	w->saw_first_done = atomic_load(w->first_done);
+	if (w->rc == STORE_OK)
+		w->rc = store_user_create(s, "second", "h", NULL, 0, 1, &id);
+	if (w->rc == STORE_OK)
+		w->rc = store_commit(s);
+	store_close(s);
+	return NULL;
+}
+
+/*
+ * Writers of one process queue on the file's mutex: the second begins
+ * when the first ends, by commit, by rollback, or by closing its
+ * connection in the middle of a transaction.
+ */
+static void
+test_writer_queue(void **state)
+{
+	struct fixture *f = *state;
+	atomic_bool first_done;
+	struct writer w = { .url = f->url, .first_done = &first_done };
+	pthread_t t;
+	int64_t id;
+
+	for (int end = 0; end < 3; end++) {
+		struct store *first = store_open(f->url);
+		char name[16];
+
+		atomic_store(&first_done, false);
+		assert_int_equal(store_begin(first), STORE_OK);
+		snprintf(name, sizeof(name), "first%d", end);
+		assert_int_equal(store_user_create(first, name, "h", NULL, 0, 1,
+		    &id), STORE_OK);
+		assert_int_equal(pthread_create(&t, NULL, second_writer, &w), 0);
+		usleep(100 * 1000);
+		atomic_store(&first_done, true);
+		if (end == 0)
+			assert_int_equal(store_commit(first), STORE_OK);
+		else if (end == 1)
+			assert_int_equal(store_rollback(first), STORE_OK);
+		store_close(first);
+		assert_int_equal(pthread_join(t, NULL), 0);
+		assert_int_equal(w.rc, STORE_OK);
+		assert_true(w.saw_first_done);
+		assert_int_equal(users_named(f, name), end == 0 ? 1 : 0);
+		assert_int_equal(users_named(f, "second"), 1);
+		assert_int_equal(sqlite3_exec(db_of(f), "DELETE FROM users "
+		    "WHERE name = 'second'", NULL, NULL, NULL), SQLITE_OK);
+	}
 }
 
 /* A statement given the wrong number of values fails cleanly. */
@@ -273,6 +367,7 @@ main(void)
 		T(test_connection_settings),
 		T(test_error_mapping),
 		T(test_busy),
+		T(test_writer_queue),
 		T(test_param_count),
 	};
 
