@@ -261,10 +261,13 @@ front(struct ctx *c, const char *base, bool home)
 	}
 	c->feed = "/feed.atom";
 	page_begin(c, &h, NULL);
-	html_raw_literal(&h, "<div class=\"content\">");
 	if (home)
-		html_raw_literal(&h, "<p class=\"meta\">Home: the communities "
-		    "you subscribe to · <a href=\"/all\">all</a></p>");
+		html_raw_literal(&h, "<div class=\"content\"><h1 class=\"vh\">"
+		    "Home</h1><p class=\"meta\">Home: the communities you "
+		    "subscribe to · <a href=\"/all\">all</a></p>");
+	else
+		html_raw_literal(&h, "<div class=\"content\"><h1 class=\"vh\">"
+		    "All posts</h1>");
 	sort_tabs(c, &h, base, &la);
 	html_raw_literal(&h, "<ol class=\"posts\">");
 	for (size_t i = 0; i < n; i++)

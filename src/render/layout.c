@@ -79,6 +79,10 @@ const char layout_css[] =
 ".body td,.body th{border:1px solid var(--line);padding:.2rem .4rem}\n"
 ".body img{max-width:100%}\n"
 ".al-center{text-align:center}.al-right{text-align:right}\n"
+/* Read by screen readers, not drawn: a page's heading where the page
+ * shows its name another way (the front page's tabs). */
+".vh{position:absolute;width:1px;height:1px;overflow:hidden;"
+"clip-path:inset(50%);white-space:nowrap}\n"
 /* A comment: the arrows in a narrow column at the left, the [-] toggle
  * (the <summary>, laid over the start of the header line, which lives
  * outside the <details> so it shows when collapsed), then text and links. */

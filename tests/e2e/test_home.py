@@ -2,6 +2,8 @@
 """Home and /all: a member's / shows their subscriptions (all when none);
 /all shows every community to everyone; the header links both."""
 
+import re
+
 from harness import Browser, ParleyTestCase, hrefs, uniq
 
 
@@ -51,6 +53,16 @@ class HomeTest(ParleyTestCase):
             links = hrefs(b.page("/communities").text)
             self.assertIn("/", links)
             self.assertIn("/all", links)
+
+    def test_one_heading_names_the_listing(self):
+        # The front page shows its name by its tabs; its one <h1> is for
+        # screen readers: Home for a subscriber, All posts otherwise.
+        m = self.new_user("hh")
+        self.assertStatus(m.post("/s/%s/subscribe" % self.a, {}), 303)
+        for b, path, name in ((m, "/", "Home"), (m, "/all", "All posts"),
+                              (Browser(self.server), "/", "All posts")):
+            got = re.findall(r"<h1[^>]*>(.*?)</h1>", b.page(path).text)
+            self.assertEqual(got, [name], path)
 
     def test_all_pages_by_cursor(self):
         j = Browser(self.server).get_json("/all.json?sort=new")
